@@ -1,0 +1,203 @@
+# Modbus Warden. GNU make; see README.md.
+#   make deps    install the Debian packages the build, tests and demo need
+#   make         build wardend, wardenctl, plcsim, aisim into build/
+#   make check   unit, integration and interop tests, then again under ASan/UBSan
+#   make demo    simulated plant + wardend + aisim
+#   make bench   gateway benchmarks against a direct connection and haproxy
+#   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 300)
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PYTHON ?= /usr/bin/python3
+
+# Debian packages: build, tests (peers), benchmarks, fuzzing.
+DEB_PACKAGES = gcc make pkg-config libmodbus-dev libev-dev libcmocka-dev \
+	libcyaml-dev libyaml-dev libssl-dev mbpoll python3 python3-pymodbus \
+	haproxy clang libclang-rt-14-dev
+
+# SAN=1 builds everything with AddressSanitizer and UBSan into build-san/.
+ifeq ($(SAN),1)
+B ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+OPT = -O1
+else
+B ?= build
+SANFLAGS =
+OPT = -O2
+endif
+
+PKGS = libmodbus libcyaml libcrypto
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libev-dev ships no pkg-config file.
+EV_LIBS = -lev
+
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
+	$(SANFLAGS) $(PKG_CFLAGS) -Idaemon -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) $(EV_LIBS) -lm
+
+# Every daemon module but the two mains goes into one archive the tests
+# and fuzz targets link against.
+DAEMON_MAINS = daemon/wardend.c daemon/wardenctl.c
+DAEMON_SRCS = $(filter-out $(DAEMON_MAINS), $(wildcard daemon/*.c))
+DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
+LIBWARDEN = $(B)/libwarden.a
+
+SIM_COMMON_SRCS = $(filter-out simulators/plcsim.c simulators/aisim.c, \
+	$(wildcard simulators/*.c))
+SIM_COMMON_OBJS = $(SIM_COMMON_SRCS:%.c=$(B)/%.o)
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:%.c=$(B)/%)
+INTEG_SUPPORT_SRCS = $(filter-out tests/integration/test_%.c, \
+	$(wildcard tests/integration/*.c))
+INTEG_SUPPORT_OBJS = $(INTEG_SUPPORT_SRCS:%.c=$(B)/%.o)
+INTEG_SRCS = $(wildcard tests/integration/test_*.c)
+INTEG_BINS = $(INTEG_SRCS:%.c=$(B)/%)
+BENCH_SRCS = $(wildcard tests/bench/*.c)
+BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
+
+PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
+
+.PHONY: all deps check test-unit test-integration test-interop check-san \
+	demo bench fuzz fuzz-smoke install uninstall clean
+
+all: $(PROGRAMS)
+
+# Installs only what is missing; a no-op when everything is present.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q \
+			--no-install-recommends $$missing; \
+	fi
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBWARDEN): $(DAEMON_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/wardend: $(B)/daemon/wardend.o $(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/wardenctl: $(B)/daemon/wardenctl.o $(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/plcsim: $(B)/simulators/plcsim.o $(SIM_COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/aisim: $(B)/simulators/aisim.o $(SIM_COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/integration/%: $(B)/tests/integration/%.o $(INTEG_SUPPORT_OBJS) \
+		$(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/bench: $(BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+
+# The tests find the programs through these variables.
+TEST_ENV = WARDEN_BIN=$(CURDIR)/$(B) WARDEN_SRC=$(CURDIR) PYTHON=$(PYTHON)
+
+test-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $(TEST_ENV) $$t; done
+
+test-integration: $(PROGRAMS) $(INTEG_BINS)
+	@set -e; for t in $(INTEG_BINS); do echo "== $$t"; $(TEST_ENV) $$t; done
+
+test-interop: $(PROGRAMS)
+	@set -e; for t in tests/interop/*.sh; do echo "== $$t"; \
+		$(TEST_ENV) bash $$t; done
+
+check-san:
+	$(MAKE) SAN=1 CC=clang test-unit test-integration
+
+check:
+	@$(MAKE) --no-print-directory deps
+	$(MAKE) all
+	$(MAKE) test-unit
+	$(MAKE) test-integration
+	$(MAKE) test-interop
+	$(MAKE) check-san
+	$(MAKE) fuzz-smoke
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	$(MAKE) all
+	$(TEST_ENV) bash tests/demo.sh
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	$(MAKE) all $(B)/bench
+	$(TEST_ENV) $(B)/bench
+
+# libFuzzer targets: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME/.
+FUZZ_SECONDS ?= 300
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	$(PKG_CFLAGS) -Idaemon
+
+build-fuzz/%: tests/fuzz/%.c $(DAEMON_SRCS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+		mkdir -p build-fuzz/corpus-$$n; \
+		echo "== $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/warden
+	install -m 0755 $(B)/wardend $(DESTDIR)$(SBINDIR)/wardend
+	install -m 0755 $(B)/wardenctl $(DESTDIR)$(BINDIR)/wardenctl
+	install -m 0755 $(B)/plcsim $(DESTDIR)$(BINDIR)/plcsim
+	install -m 0755 $(B)/aisim $(DESTDIR)$(BINDIR)/aisim
+	install -m 0644 config/warden.yaml \
+		$(DESTDIR)$(SYSCONFDIR)/warden/warden.yaml.example
+	for m in docs/*.8; do [ -e "$$m" ] && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/ || true; done
+	for m in docs/*.5; do [ -e "$$m" ] && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/wardend $(DESTDIR)$(BINDIR)/wardenctl \
+		$(DESTDIR)$(BINDIR)/plcsim $(DESTDIR)$(BINDIR)/aisim
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

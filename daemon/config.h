@@ -1,0 +1,186 @@
+/*
+ * config.h: warden.yaml loaded (libcyaml) into one immutable, validated
+ * struct config. Lookup tables are built once at load time so that the
+ * request path never searches.
+ *
+ * Times and durations are seconds as doubles, like libev's ev_tstamp.
+ */
+#ifndef WARDEN_CONFIG_H
+#define WARDEN_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+enum config_mode { MODE_ENFORCE, MODE_MONITOR };
+enum config_initial_state { INITIAL_TAKEOVER, INITIAL_AUTO };
+enum config_reads { READS_ANY, READS_DECLARED };
+enum point_table { TABLE_COIL, TABLE_DISCRETE, TABLE_INPUT, TABLE_HOLDING };
+#define TABLE_COUNT 4
+enum point_type { TYPE_BOOL, TYPE_INT16, TYPE_UINT16, TYPE_INT32,
+	TYPE_UINT32, TYPE_FLOAT32 };
+enum point_order { ORDER_ABCD, ORDER_CDAB, ORDER_BADC, ORDER_DCBA };
+enum on_violation { VIOLATION_REJECT, VIOLATION_CLAMP, VIOLATION_TAKEOVER };
+enum isolate_mode { ISOLATE_WRITES, ISOLATE_ALL };
+enum device_loss_action { DEVICE_LOSS_OFF, DEVICE_LOSS_TAKEOVER,
+	DEVICE_LOSS_ALARM };
+
+#define CONFIG_NAME_MAX 64
+#define CONFIG_HOST_MAX 256
+
+struct config_endpoint {
+	char host[CONFIG_HOST_MAX];
+	uint16_t port;
+};
+
+/* An allow_from network, IPv4 or IPv6. */
+struct config_net {
+	int family;                     /* AF_INET or AF_INET6 */
+	uint8_t addr[16];               /* network byte order */
+	unsigned prefix;
+};
+
+struct config_limits {
+	unsigned max_clients;           /* default 64 */
+	unsigned max_inflight;          /* per client, default 16 */
+	unsigned device_queue;          /* per device, default 64 */
+	double idle_timeout;            /* default 60 s */
+};
+
+struct config_device {
+	char name[CONFIG_NAME_MAX];
+	struct config_endpoint endpoint;
+	uint8_t unit_id;                /* what the AI addresses */
+	uint8_t device_unit_id;         /* what the device expects */
+	double timeout;                 /* default 500 ms */
+	double poll_interval;           /* default 100 ms */
+	double loss_after;              /* default 1 s */
+	unsigned connections;           /* default 1 */
+	unsigned pipeline;              /* default 1 */
+	int has_life_bit;
+	uint16_t life_bit_address;
+	double life_bit_interval;
+	int line;
+};
+
+/* Bounds on AI writes. A bound whose has_* is 0 is not checked. */
+struct config_write {
+	int has_min, has_max, has_max_step, has_max_rate, has_min_interval;
+	double min, max, max_step, max_rate, min_interval;
+	enum on_violation on_violation; /* default reject */
+	int line;
+};
+
+struct config_monitor {
+	int has_low, has_high, has_low_low, has_high_high;
+	int has_max_rate, has_stale_after;
+	double low, high, low_low, high_high;
+	double deadband;                /* default 0 */
+	double delay;                   /* default 0 */
+	double max_rate;
+	double stale_after;
+	int line;
+};
+
+struct config_point {
+	char name[CONFIG_NAME_MAX];
+	unsigned device;                /* index into config.devices */
+	enum point_table table;
+	uint16_t address;
+	unsigned width;                 /* registers (or bits) it spans: 1 or 2 */
+	enum point_type type;
+	enum point_order order;
+	double scale;                   /* default 1 */
+	double offset;                  /* default 0 */
+	char unit[16];
+	int writable;                   /* write: present */
+	struct config_write write;
+	int monitored;                  /* monitor: present */
+	struct config_monitor monitor;
+	int line;
+};
+
+struct config_safe_value {
+	unsigned point;                 /* index into config.points */
+	double value;                   /* engineering units */
+	int line;
+};
+
+struct config_takeover {
+	int has_switch;
+	unsigned switch_point;
+	double switch_active;           /* default 1 */
+	int has_on_violations;
+	unsigned violations_count;
+	double violations_within;
+	double ai_silence;              /* 0: off */
+	enum device_loss_action on_device_loss; /* default off */
+	enum isolate_mode isolate;      /* default writes */
+	struct config_safe_value *safe_state;
+	size_t n_safe_state;
+};
+
+struct config_control {
+	char socket[CONFIG_HOST_MAX];
+	char takeover_group[CONFIG_NAME_MAX];   /* "" : root only */
+	char release_group[CONFIG_NAME_MAX];    /* "" : root only */
+};
+
+struct config {
+	char *path;
+	enum config_mode mode;                  /* default enforce */
+	enum config_initial_state initial_state;/* default takeover */
+	struct config_endpoint listen;
+	struct config_net *allow_from;          /* none: any source */
+	size_t n_allow_from;
+	char state_dir[CONFIG_HOST_MAX];
+	char audit_log[CONFIG_HOST_MAX];
+	double audit_fsync;                     /* default 1 s */
+	struct config_control control;
+	int has_metrics_listen;
+	struct config_endpoint metrics_listen;
+	struct config_limits limits;
+	enum config_reads reads;                /* default any */
+	uint8_t allow_functions[256];           /* 1: passed beyond the known */
+	struct config_device *devices;
+	size_t n_devices;
+	struct config_point *points;
+	size_t n_points;
+	struct config_takeover takeover;
+	/* Built at load time: unit id -> device index + 1 (0: none). */
+	uint16_t device_by_unit[256];
+	/*
+	 * Built at load time, per device and table: address -> point index + 1
+	 * (0: no point). Every address a point spans maps to it. NULL when the
+	 * device has no point in that table.
+	 */
+	uint32_t *(*point_by_address)[TABLE_COUNT];
+};
+
+/*
+ * Read and validate path. On success return the config and set *errors to
+ * NULL. On failure return NULL and set *errors to every problem found, one
+ * per line, each "file:line: what is wrong" (malloc'd; the caller frees).
+ */
+struct config *config_load(const char *path, char **errors);
+void config_free(struct config *cfg);
+
+/* The device a unit id addresses, or NULL. */
+const struct config_device *config_device_by_unit(const struct config *cfg,
+    uint8_t unit);
+/* The point covering address in a device's table, or NULL. */
+const struct config_point *config_point_at(const struct config *cfg,
+    unsigned device, enum point_table table, uint16_t address);
+/* A point by name, or NULL. */
+const struct config_point *config_point_by_name(const struct config *cfg,
+    const char *name);
+
+/* "250ms", "5s", "2m", "1h" -> seconds. Returns 0 on success, -1 if bad. */
+int config_parse_duration(const char *text, double *seconds);
+/* "host:port", "[v6]:port" -> endpoint. Returns 0 on success, -1 if bad. */
+int config_parse_endpoint(const char *text, struct config_endpoint *ep);
+
+const char *config_table_name(enum point_table table);
+const char *config_type_name(enum point_type type);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * config_internal.h: what the config_*.c files share; the rest of the
+ * daemon uses config.h only.
+ *
+ * Loading runs in three passes over one in-memory copy of the file:
+ *   config_shape.c   libyaml events walked against the libcyaml schema:
+ *                    the line of every key, unknown keys, wrong shapes,
+ *                    malformed scalars;
+ *   config_schema.c  libcyaml loads the document into raw structs;
+ *   config_build.c,  raw structs converted into struct config with their
+ *   config_points.c, defaults, each value checked once, then the checks
+ *   config_takeover.c that span several keys and the lookup tables.
+ */
+#ifndef WARDEN_CONFIG_INTERNAL_H
+#define WARDEN_CONFIG_INTERNAL_H
+
+#include <stdint.h>
+#include <cyaml/cyaml.h>
+
+#include "config.h"
+
+#define CONFIG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+/* Longest key path, "points[12345].monitor.stale_after" and the like. */
+#define CONFIG_PATH_MAX 128
+
+/* config_errors.c: every problem found, reported together at the end. */
+struct config_error {
+	int line;
+	size_t found;                   /* order found: ties keep it */
+	char *text;
+};
+
+struct config_errors {
+	const char *file;
+	struct config_error *items;
+	size_t n, cap;
+	int out_of_memory;
+};
+
+void config_errors_add(struct config_errors *errs, int line,
+    const char *fmt, ...) CONFIG_PRINTF(3, 4);
+/* Every error as "file:line: text\n", sorted by line; empties errs. */
+char *config_errors_join(struct config_errors *errs);
+void config_errors_free(struct config_errors *errs);
+
+/* config_lines.c: key path ("devices[1].unit_id") -> line in the file. */
+struct config_line_entry {
+	const char *path;
+	int line;
+};
+
+struct config_lines {
+	char *text;                     /* the paths, NUL-separated */
+	size_t text_len, text_cap;
+	size_t *offsets;                /* where each path starts in text */
+	int *line_of;
+	size_t n, cap;
+	struct config_line_entry *sorted;
+	int out_of_memory;
+};
+
+void config_lines_add(struct config_lines *lines, const char *path, int line);
+/* Sort for lookups; no config_lines_add afterwards. */
+void config_lines_seal(struct config_lines *lines);
+/*
+ * The line of path, or of the nearest enclosing key or entry when path
+ * itself is absent (a defaulted key is blamed on its block); 1 if none.
+ */
+int config_lines_find(const struct config_lines *lines, const char *path);
+void config_lines_free(struct config_lines *lines);
+
+/* config_shape.c */
+/*
+ * Walk the YAML in data against schema, record the line of every key and
+ * sequence entry in lines, report problems in errs. Returns how many of
+ * them would make libcyaml refuse the document (unknown keys do not).
+ */
+size_t config_shape_check(const unsigned char *data, size_t len,
+    const cyaml_schema_value_t *schema, struct config_lines *lines,
+    struct config_errors *errs);
+
+/*
+ * config_parse.c. The two numbers return 0 or -1 (stricter than libcyaml,
+ * which reads "5.0" as 5 and "1_000" as 1); the rest return NULL on
+ * success, else what is wrong with text.
+ */
+int config_parse_int(const char *text, int64_t *value);
+int config_parse_real(const char *text, double *value);
+const char *config_duration_problem(const char *text, double *seconds);
+const char *config_endpoint_problem(const char *text,
+    struct config_endpoint *ep);
+const char *config_host_problem(const char *host);
+const char *config_net_problem(const char *text, struct config_net *net);
+const char *config_name_problem(const char *name);
+
+/* config_schema.c: the raw document as libcyaml loads it. */
+struct raw_life_bit {
+	int64_t address;
+	char *interval;
+};
+
+struct raw_device {
+	char *name;
+	char *host;
+	int64_t *port;
+	int64_t unit_id;
+	int64_t *device_unit_id;
+	char *timeout;
+	char *poll_interval;
+	char *loss_after;
+	int64_t *connections;
+	int64_t *pipeline;
+	struct raw_life_bit *life_bit;
+};
+
+struct raw_write {
+	double *min, *max, *max_step, *max_rate;
+	char *min_interval;
+	enum on_violation on_violation;
+};
+
+struct raw_monitor {
+	double *low, *high, *low_low, *high_high, *deadband, *max_rate;
+	char *delay;
+	char *stale_after;
+};
+
+struct raw_point {
+	char *name;
+	char *device;
+	enum point_table table;
+	int64_t address;
+	enum point_type *data_type;
+	enum point_order *byte_order;
+	double *scale;
+	double *offset;
+	char *unit;
+	struct raw_write *write;
+	struct raw_monitor *monitor;
+};
+
+struct raw_switch {
+	char *point;
+	double *active;
+};
+
+struct raw_violations {
+	int64_t count;
+	char *within;
+};
+
+struct raw_safe_value {
+	char *point;
+	double value;
+};
+
+struct raw_takeover {
+	struct raw_switch *switch_;
+	struct raw_violations *on_violations;
+	char *ai_silence;
+	enum device_loss_action on_device_loss;
+	enum isolate_mode isolate;
+	struct raw_safe_value *safe_state;
+	unsigned safe_state_count;
+};
+
+struct raw_control {
+	char *socket;
+	char *takeover_group;
+	char *release_group;
+};
+
+struct raw_limits {
+	int64_t *max_clients;
+	int64_t *max_inflight;
+	int64_t *device_queue;
+	char *idle_timeout;
+};
+
+struct raw_config {
+	enum config_mode mode;
+	enum config_initial_state initial_state;
+	char *listen;
+	char **allow_from;
+	unsigned allow_from_count;
+	char *state_dir;
+	char *audit_log;
+	char *audit_fsync;
+	struct raw_control control;
+	char *metrics_listen;
+	struct raw_limits *limits;
+	enum config_reads reads;
+	int64_t *allow_functions;
+	unsigned allow_functions_count;
+	struct raw_device *devices;
+	unsigned devices_count;
+	struct raw_point *points;
+	unsigned points_count;
+	struct raw_takeover *takeover;
+};
+
+extern const cyaml_schema_value_t config_schema;
+
+/* NULL on failure, reported in errs with the line libcyaml names. */
+struct raw_config *config_schema_load(const unsigned char *data, size_t len,
+    struct config_errors *errs);
+void config_schema_free(struct raw_config *raw);
+
+/* config_build.c: raw -> struct config. */
+struct config_build {
+	struct config *cfg;
+	const struct raw_config *raw;
+	struct config_errors *errs;
+	const struct config_lines *lines;
+	char subject[CONFIG_NAME_MAX + 16];  /* "point 'x': " or "" */
+};
+
+/* Report at the line of path (formatted like printf), prefixed by subject. */
+void config_build_error(struct config_build *b, const char *path,
+    const char *fmt, ...) CONFIG_PRINTF(3, 4);
+int config_build_line(const struct config_build *b, const char *path);
+/*
+ * A duration key at path: fallback when text is NULL (absent); otherwise
+ * parsed, and refused when zero if must_be_positive.
+ */
+double config_build_duration(struct config_build *b, const char *path,
+    const char *text, double fallback, int must_be_positive);
+struct config *config_build(const struct raw_config *raw, const char *file,
+    const struct config_lines *lines, struct config_errors *errs);
+
+/* config_points.c */
+void config_points_build(struct config_build *b);
+/* The engineering values a point's data type and scale can represent. */
+void config_point_range(const struct config_point *p, double *lo,
+    double *hi);
+/* Index of the point named name, or -1. */
+long config_point_index(const struct config *cfg, const char *name);
+
+/* config_takeover.c */
+void config_takeover_build(struct config_build *b);
+
+#endif

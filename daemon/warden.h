@@ -1,0 +1,172 @@
+/*
+ * warden.h: the running gateway. One context struct owned by main(), the
+ * connection structs with their libev watchers embedded, and the
+ * prototypes of the I/O modules grouped by the file that owns them.
+ */
+#ifndef WARDEN_WARDEN_H
+#define WARDEN_WARDEN_H
+
+#include <stdint.h>
+#include <ev.h>
+
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "mbap.h"
+#include "net.h"
+
+struct warden;
+struct inflight;
+
+/*
+ * Called once per request handed to a device: with the device's answer
+ * (its transaction id still the device's), or with answer NULL and the
+ * exception the gateway gives in its place (0x0A no path, 0x0B no answer,
+ * 0x06 busy).
+ */
+typedef void (*device_done_fn)(void *ctx, const struct inflight *req,
+    const uint8_t *answer, size_t len, uint8_t exception);
+
+/* A request on its way to a device, from whoever asked. */
+struct inflight {
+	device_done_fn done;            /* NULL: requester gone, drop answer */
+	void *ctx;
+	uint16_t origin_tid;            /* the requester's transaction id */
+	uint8_t origin_unit;            /* the unit id the requester used */
+	uint16_t device_tid;            /* ours, on the device connection */
+	ev_tstamp sent_at;
+	struct mbap_expect expect;
+};
+
+/* A request waiting for a free slot on one of the device's connections. */
+struct queued {
+	struct inflight req;
+	uint16_t len;
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+};
+
+enum devconn_state {
+	DEVCONN_BACKOFF,                /* waiting to (re)connect */
+	DEVCONN_CONNECTING,
+	DEVCONN_UP,
+};
+
+struct devpool;
+
+struct devconn {
+	struct devpool *pool;
+	unsigned index;
+	int fd;
+	enum devconn_state state;
+	ev_io rio, wio;
+	ev_timer timer;                 /* connect, backoff or answer timeout */
+	struct buf in, out;
+	struct inflight *slots;         /* pool->pipeline of them */
+	unsigned n_slots;
+	uint16_t next_tid;
+	ev_tstamp backoff;
+	int flush_queued;
+	struct devconn *next_flush;
+};
+
+/* A set of connections to one device, sharing one queue. */
+struct devpool {
+	struct device *dev;
+	const char *role;               /* "ai" or "poll", for logs */
+	struct devconn *conns;
+	unsigned n_conns;
+	unsigned pipeline;
+	struct queued *queue;           /* ring */
+	unsigned q_head, q_len, q_cap;
+	unsigned n_up;
+};
+
+struct device {
+	struct warden *w;
+	const struct config_device *cfg;
+	unsigned index;
+	struct net_addr addr;
+	struct devpool ai;
+};
+
+struct client {
+	struct warden *w;
+	int fd;
+	char name[NET_ADDRSTR_LEN];
+	ev_io rio, wio;
+	ev_timer timer;                 /* idle and unfinished-frame limits */
+	ev_tstamp last_active;
+	ev_tstamp partial_since;        /* 0: no unfinished frame */
+	struct buf in, out;
+	unsigned inflight;
+	int closing;
+	int flush_queued;
+	int resume_queued;
+	struct client *prev, *next;     /* all open clients */
+	struct client *next_flush, *next_resume, *next_free;
+};
+
+struct counters {
+	uint64_t clients_accepted;
+	uint64_t clients_refused;       /* allow_from or max_clients */
+	uint64_t requests;
+	uint64_t forwarded;
+	uint64_t answered;              /* device answers delivered */
+	uint64_t malformed;             /* clients closed for bad framing */
+	uint64_t device_resets;
+	uint64_t device_timeouts;
+	uint64_t exceptions[256];       /* sent by the gateway, by code */
+};
+
+struct warden {
+	struct ev_loop *loop;
+	struct config *cfg;
+	const char *config_path;
+	int listen_fd;
+	ev_io accept_io;
+	ev_timer accept_retry;          /* re-arm after EMFILE */
+	struct client *clients;
+	unsigned n_clients;
+	struct device *devices;
+	unsigned n_devices;
+	struct client *flush_clients, *resume_clients, *free_clients;
+	struct devconn *flush_conns;
+	ev_prepare prepare;
+	ev_signal sig_term, sig_int, sig_hup;
+	struct counters counters;
+	struct log_budget abuse_log;    /* what hostile peers can provoke */
+};
+
+/* listener.c */
+int listener_open(struct warden *w, char *err);
+void listener_close(struct warden *w);
+
+/* client.c */
+void client_accept(struct warden *w, int fd, const struct net_addr *peer);
+void client_close(struct client *c, const char *reason);
+void client_flush(struct client *c);
+void client_resume(struct client *c);
+void client_free(struct client *c);
+
+/* device.c */
+int device_start_all(struct warden *w, char *err);
+void device_stop_all(struct warden *w);
+/*
+ * Hand a request to a device. Returns 0 when it was sent or queued (done
+ * will be called exactly once), or the exception to answer at once:
+ * 0x0A when no connection is up, 0x06 when the queue is full.
+ */
+int device_submit(struct device *dev, const uint8_t *adu, size_t len,
+    const struct inflight *req);
+/* Forget a requester that is going away: its answers are dropped. */
+void device_forget(struct warden *w, void *ctx);
+void devconn_flush(struct devconn *dc);
+
+/* loop.c: deferred work run before the loop sleeps */
+void loop_queue_client_flush(struct client *c);
+void loop_queue_client_resume(struct client *c);
+void loop_queue_client_free(struct client *c);
+void loop_queue_devconn_flush(struct devconn *dc);
+void loop_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents);
+
+#endif

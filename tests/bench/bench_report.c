@@ -1,0 +1,270 @@
+/*
+ * bench_report.c: what build/bench prints. Plain text, one table of
+ * figures and one of ratios, so a run can be pasted into BENCHMARKS.md.
+ */
+#include "bench.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static void
+bench_report_cpu_model(char *model, size_t size)
+{
+	char line[256], *colon;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(model, size, "unknown CPU");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(model, size, "%s", colon + 2);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static void
+bench_report_host(void)
+{
+	char model[128], date[64];
+	struct utsname host;
+	time_t now = time(NULL);
+
+	bench_report_cpu_model(model, sizeof(model));
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	printf("date:     %s\n", date);
+	if (uname(&host) == 0)
+		printf("host:     %s %s %s, %ld CPUs online, %s\n",
+		    host.sysname, host.release, host.machine,
+		    sysconf(_SC_NPROCESSORS_ONLN), model);
+}
+
+void
+bench_report_header(int argc, char **argv, const struct bench_rig *rig,
+    const struct bench_options *opt)
+{
+	size_t i;
+	int a;
+
+	printf("Modbus Warden gateway benchmark\ncommand: ");
+	for (a = 0; a < argc; a++)
+		printf(" %s", argv[a]);
+	printf("\n");
+	bench_report_host();
+	printf("device:   plcsim --model tank, 127.0.0.1:%u (pid %ld)\n",
+	    rig->port[TARGET_DIRECT], (long)rig->pid[TARGET_DIRECT]);
+	if (rig->pid[TARGET_HAPROXY] > 0)
+		printf("haproxy:  %s; mode tcp, nbthread 1, 127.0.0.1:%u "
+		    "(pid %ld)\n", rig->haproxy_version,
+		    rig->port[TARGET_HAPROXY], (long)rig->pid[TARGET_HAPROXY]);
+	if (rig->pid[TARGET_WARDEND] > 0)
+		printf("wardend:  mode monitor, no points; device connections "
+		    "%u, pipeline %u; 127.0.0.1:%u (pid %ld)\n",
+		    opt->device_connections, opt->pipeline,
+		    rig->port[TARGET_WARDEND], (long)rig->pid[TARGET_WARDEND]);
+	printf("load:     read holding registers %u..%u (FC 3, %u registers)"
+	    ", unit %u, one libmodbus connection per client thread, back to "
+	    "back\n", opt->address, opt->address + opt->registers - 1,
+	    opt->registers, BENCH_UNIT);
+	printf("rounds:   %u x %g s per target and connection count (",
+	    opt->rounds, opt->seconds);
+	for (i = 0; i < opt->n_conns; i++)
+		printf("%s%u", i ? "," : "", opt->conns[i]);
+	printf(" connections), targets interleaved; warm-up %g s each\n\n",
+	    opt->warmup);
+	fflush(stdout);
+}
+
+static double
+bench_per_tx_us(double seconds, uint64_t transactions)
+{
+	return transactions ? seconds * 1e6 / (double)transactions : 0.0;
+}
+
+static double
+bench_tx_per_s(const struct bench_result *r)
+{
+	return r->seconds > 0.0 ? (double)r->transactions / r->seconds : 0.0;
+}
+
+/* The CPU of plcsim: measured alone for direct, second for a gateway. */
+static double
+bench_plcsim_cpu(enum bench_target target, const struct bench_result *r)
+{
+	return target == TARGET_DIRECT ? r->cpu[0] : r->cpu[1];
+}
+
+void
+bench_report_run(unsigned round, unsigned conns, enum bench_target target,
+    const struct bench_result *r)
+{
+	printf("round %-3u %3u conns  %-8s %9.0f tx/s  p50 %8.1f us  "
+	    "p99 %8.1f us  cpu %6.1f us/tx", round, conns,
+	    bench_target_name(target), bench_tx_per_s(r),
+	    bench_hist_quantile(&r->hist, 0.50) / 1e3,
+	    bench_hist_quantile(&r->hist, 0.99) / 1e3,
+	    bench_per_tx_us(r->cpu[0], r->transactions));
+	if (r->errors || r->dead_clients)
+		printf("  errors %llu, clients lost %u",
+		    (unsigned long long)r->errors, r->dead_clients);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+bench_report_table(const struct bench_options *opt,
+    const struct bench_result *results)
+{
+	const struct bench_result *r;
+	size_t i;
+	int t;
+
+	printf("\nconns  target     p50 us    p99 us       tx/s   CPU us/tx "
+	    "of        plcsim us/tx   errors\n");
+	for (i = 0; i < opt->n_conns; i++)
+		for (t = 0; t < TARGET_COUNT; t++) {
+			if (!opt->enabled[t])
+				continue;
+			r = &results[i * TARGET_COUNT + (size_t)t];
+			printf("%5u  %-8s %8.1f  %8.1f  %9.0f  %10.2f %-9s "
+			    "%12.2f  %7llu\n", opt->conns[i],
+			    bench_target_name((enum bench_target)t),
+			    bench_hist_quantile(&r->hist, 0.50) / 1e3,
+			    bench_hist_quantile(&r->hist, 0.99) / 1e3,
+			    bench_tx_per_s(r),
+			    bench_per_tx_us(r->cpu[0], r->transactions),
+			    t == TARGET_DIRECT ? "plcsim" :
+			    bench_target_name((enum bench_target)t),
+			    bench_per_tx_us(bench_plcsim_cpu(
+			    (enum bench_target)t, r), r->transactions),
+			    (unsigned long long)r->errors);
+		}
+}
+
+/* a / b, or 0 when b is 0 (printed as "-"). */
+static double
+bench_ratio(double a, double b)
+{
+	return b > 0.0 ? a / b : 0.0;
+}
+
+struct bench_ratios {
+	double p50, p99, tps, cpu;
+};
+
+static struct bench_ratios
+bench_ratios_of(const struct bench_result *a, const struct bench_result *b)
+{
+	struct bench_ratios q;
+
+	q.p50 = bench_ratio(bench_hist_quantile(&a->hist, 0.50),
+	    bench_hist_quantile(&b->hist, 0.50));
+	q.p99 = bench_ratio(bench_hist_quantile(&a->hist, 0.99),
+	    bench_hist_quantile(&b->hist, 0.99));
+	q.tps = bench_ratio(bench_tx_per_s(a), bench_tx_per_s(b));
+	q.cpu = bench_ratio(bench_per_tx_us(a->cpu[0], a->transactions),
+	    bench_per_tx_us(b->cpu[0], b->transactions));
+	return q;
+}
+
+static void
+bench_report_ratio_row(unsigned conns, enum bench_target base,
+    const struct bench_ratios *q)
+{
+	printf("%5u  wardend/%-8s %6.2f  %6.2f  %6.2f  %6.2f\n", conns,
+	    bench_target_name(base), q->p50, q->p99, q->tps, q->cpu);
+}
+
+static void
+bench_report_ratios(const struct bench_options *opt,
+    const struct bench_result *results)
+{
+	const struct bench_result *row;
+	struct bench_ratios q;
+	size_t i;
+	int base;
+
+	if (!opt->enabled[TARGET_WARDEND] || (!opt->enabled[TARGET_DIRECT] &&
+	    !opt->enabled[TARGET_HAPROXY]))
+		return;
+	printf("\nRatios (latency and CPU: lower is better; tx/s: higher is "
+	    "better; the CPU of direct is plcsim's)\n"
+	    "conns  ratio               p50     p99    tx/s  CPU/tx\n");
+	for (i = 0; i < opt->n_conns; i++) {
+		row = &results[i * TARGET_COUNT];
+		for (base = TARGET_DIRECT; base < TARGET_WARDEND; base++) {
+			if (!opt->enabled[base])
+				continue;
+			q = bench_ratios_of(&row[TARGET_WARDEND], &row[base]);
+			bench_report_ratio_row(opt->conns[i],
+			    (enum bench_target)base, &q);
+		}
+	}
+}
+
+static const char *
+bench_verdict(int met)
+{
+	return met ? "met" : "MISSED";
+}
+
+/* The targets of the issue, reported (never asserted: this is not a
+ * timed test). */
+static void
+bench_report_targets(const struct bench_options *opt,
+    const struct bench_result *results)
+{
+	const struct bench_result *row;
+	struct bench_ratios q;
+	size_t i;
+
+	if (!opt->enabled[TARGET_WARDEND] || !opt->enabled[TARGET_HAPROXY])
+		return;
+	printf("\nTargets, wardend against haproxy:\n");
+	for (i = 0; i < opt->n_conns; i++) {
+		row = &results[i * TARGET_COUNT];
+		q = bench_ratios_of(&row[TARGET_WARDEND], &row[TARGET_HAPROXY]);
+		if (opt->conns[i] == 1)
+			printf("  1 connection:   p50 %.2f (<= 1.10: %s), "
+			    "p99 %.2f (<= 1.10: %s)\n", q.p50,
+			    bench_verdict(q.p50 <= 1.10), q.p99,
+			    bench_verdict(q.p99 <= 1.10));
+		else if (opt->conns[i] == 8 || opt->conns[i] == 32)
+			printf("%3u connections: tx/s %.2f (>= 1.00: %s), "
+			    "CPU/tx %.2f (<= 1.00: %s)\n", opt->conns[i],
+			    q.tps, bench_verdict(q.tps >= 1.0), q.cpu,
+			    bench_verdict(q.cpu > 0.0 && q.cpu <= 1.0));
+	}
+}
+
+void
+bench_report_summary(const struct bench_options *opt,
+    const struct bench_result *results)
+{
+	printf("\nSummary over %u rounds (latency from the merged histograms; "
+	    "tx/s = transactions / measured seconds;\nCPU us/tx = utime+stime "
+	    "of the process named under \"of\" / transactions)\n",
+	    opt->rounds);
+	bench_report_table(opt, results);
+	bench_report_ratios(opt, results);
+	bench_report_targets(opt, results);
+	fflush(stdout);
+}
+
+void
+bench_report_rss(const char *name, long idle_kib, long last_kib,
+    long max_kib, long hwm_kib, unsigned clients, uint64_t transactions,
+    uint64_t errors)
+{
+	printf("%-8s RSS idle %6ld KiB; with %u active clients %6ld KiB "
+	    "(max seen %ld KiB, VmHWM %ld KiB); %llu tx, %llu errors\n",
+	    name, idle_kib, clients, last_kib, max_kib, hwm_kib,
+	    (unsigned long long)transactions, (unsigned long long)errors);
+}

@@ -1,0 +1,83 @@
+/*
+ * harness.h: start and stop the programs under test (plcsim, wardend) on
+ * free loopback ports in private temp dirs. Shared by the integration
+ * tests and the benchmark. Every process is started in its own process
+ * group and stopped by PID, never by name.
+ */
+#ifndef WARDEN_HARNESS_H
+#define WARDEN_HARNESS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A free TCP port on 127.0.0.1 (bind port 0, read it, close). 0 on error. */
+uint16_t harness_free_port(void);
+
+/* Path of a built program: $WARDEN_BIN/name (default "build"). The caller
+ * frees it. */
+char *harness_bin_path(const char *name);
+
+/* A fresh private temp dir (mkdtemp under $TMPDIR or /tmp), malloc'd;
+ * NULL on error. */
+char *harness_tmpdir(void);
+
+/* Recursively remove a dir made by harness_tmpdir (anything else is left
+ * alone). */
+void harness_rmdir(const char *dir);
+
+/* printf into a file (truncating it). 0 on success, -1 on error. */
+int harness_write_file(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* fork+exec argv (NULL-terminated); stdout and stderr are appended to
+ * log_path, or inherited when it is NULL. The child gets its own process
+ * group so a kill reaches nothing else. Returns the pid, or -1. */
+pid_t harness_spawn(char *const argv[], const char *log_path);
+
+/* Poll-connect to 127.0.0.1:port until it accepts, at most timeout
+ * seconds; fails early (-1) if pid has exited (pid <= 0: don't check).
+ * The exited child is left for harness_stop to reap. 0 when ready. */
+int harness_wait_port(pid_t pid, uint16_t port, double timeout);
+
+/* SIGTERM, wait up to timeout, then SIGKILL; returns the status as from
+ * waitpid, or -1. */
+int harness_stop(pid_t pid, double timeout);
+
+/* Has pid exited? Non-blocking, leaves the child to be reaped. */
+int harness_exited(pid_t pid);
+
+/* Seconds on the monotonic clock. */
+double harness_now(void);
+
+/* plcsim on free ports, with a backdoor and a journal in dir. */
+struct harness_plc {
+	pid_t pid;
+	uint16_t port;
+	uint16_t backdoor;
+	char journal[512];
+	char log[512];
+};
+
+/* Start plcsim (model "tank" or "boiler"; extra_args is split on spaces,
+ * e.g. "--fault drop --unit 7", or NULL). When plc->port is non-zero on
+ * entry that port is used (to restart a device on the same port).
+ * Returns 0 once both ports accept, -1 otherwise (the log says why). */
+int harness_plc_start(struct harness_plc *plc, const char *dir,
+    const char *model, const char *extra_args);
+
+/* wardend -f -c DIR/warden.yaml, where the YAML is yaml_body (the caller
+ * writes listen etc., on the given port). Waits for the port. */
+struct harness_warden {
+	pid_t pid;
+	uint16_t port;
+	char config[512];
+	char log[512];
+};
+
+int harness_warden_start(struct harness_warden *w, const char *dir,
+    uint16_t port, const char *yaml_body);
+
+/* Print a file to stderr, prefixed, so a failing test shows the logs. */
+void harness_dump_file(const char *path);
+
+#endif
