@@ -149,7 +149,7 @@ check:
 demo:
 	@$(MAKE) --no-print-directory deps
 	$(MAKE) all
-	$(TEST_ENV) bash tests/demo.sh
+	$(TEST_ENV) bash simulators/demo.sh
 
 bench:
 	@$(MAKE) --no-print-directory deps

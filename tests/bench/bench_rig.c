@@ -52,18 +52,18 @@ bench_rig_which(const char *name)
 	return found;
 }
 
-/* Spawn argv on a fresh port until it listens: port_arg, one of argv's
- * strings, is rewritten with port_fmt for each try. */
+/* Spawn argv on a fresh port until it listens: listen, one of argv's
+ * strings, is rewritten to 127.0.0.1:PORT for each try. */
 static int
 bench_rig_spawn(struct bench_rig *rig, enum bench_target target,
-    char **argv, char *port_arg, size_t port_arg_size, const char *port_fmt)
+    char **argv, char *listen, size_t listen_size)
 {
 	int tries;
 
 	for (tries = 0; tries < BENCH_START_TRIES; tries++) {
 		rig->port[target] = harness_free_port();
-		snprintf(port_arg, port_arg_size, port_fmt,
-		    (unsigned)rig->port[target]);
+		snprintf(listen, listen_size, "127.0.0.1:%u",
+		    rig->port[target]);
 		rig->pid[target] = harness_spawn(argv, rig->log[target]);
 		if (rig->pid[target] == -1)
 			return -1;
@@ -86,8 +86,7 @@ bench_rig_plcsim(struct bench_rig *rig)
 
 	if (argv[0] == NULL)
 		return -1;
-	rc = bench_rig_spawn(rig, TARGET_DIRECT, argv, listen, sizeof(listen),
-	    "127.0.0.1:%u");
+	rc = bench_rig_spawn(rig, TARGET_DIRECT, argv, listen, sizeof(listen));
 	if (rc != 0)
 		fprintf(stderr, "bench: plcsim (%s) did not start; is it built "
 		    "(make build/plcsim)? Log: %s\n", argv[0],
@@ -195,6 +194,20 @@ bench_rig_wardend(struct bench_rig *rig, const struct bench_options *opt)
 	return rc;
 }
 
+/* Saves a round of start-up timeouts when a program was never built. */
+static int
+bench_rig_built(const char *name)
+{
+	char *path = harness_bin_path(name);
+	int ok = path != NULL && access(path, X_OK) == 0;
+
+	if (!ok)
+		fprintf(stderr, "bench: %s is not built; run make (WARDEN_BIN "
+		    "names the build dir)\n", path ? path : name);
+	free(path);
+	return ok;
+}
+
 int
 bench_rig_start(struct bench_rig *rig, const struct bench_options *opt)
 {
@@ -203,6 +216,9 @@ bench_rig_start(struct bench_rig *rig, const struct bench_options *opt)
 	memset(rig, 0, sizeof(*rig));
 	for (t = 0; t < TARGET_COUNT; t++)
 		rig->pid[t] = -1;
+	if (!bench_rig_built("plcsim") || (opt->enabled[TARGET_WARDEND] &&
+	    !bench_rig_built("wardend")))
+		return -1;
 	rig->dir = harness_tmpdir();
 	if (rig->dir == NULL) {
 		fprintf(stderr, "bench: cannot make a temp dir; check TMPDIR\n");

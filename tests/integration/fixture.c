@@ -63,7 +63,7 @@ fixture_add_device(struct fixture *fx, const char *name, uint16_t port,
 int
 fixture_start_warden(struct fixture *fx)
 {
-	char yaml[FIXTURE_YAML_MAX + 1024];
+	char yaml[2 * FIXTURE_YAML_MAX];
 	uint16_t port;
 	int tries;
 
@@ -78,8 +78,10 @@ fixture_start_warden(struct fixture *fx)
 		    "audit_log: %s/audit.jsonl\n"
 		    "control: {socket: %s/control.sock}\n"
 		    "limits: %s\n"
+		    "%s"
 		    "devices:\n%s",
-		    port, fx->dir, fx->dir, fx->dir, fx->limits, fx->devices);
+		    port, fx->dir, fx->dir, fx->dir, fx->limits, fx->extra,
+		    fx->devices);
 		if (harness_warden_start(&fx->warden, fx->dir, port, yaml) == 0)
 			return 0;
 	}
@@ -123,6 +125,38 @@ modbus_t *
 fixture_backdoor(const struct fixture *fx, int i)
 {
 	return fixture_connect(fx->plc[i].backdoor, 1, 2.0);
+}
+
+/* plcsim's backdoor: a write to its holding register / coil A forces the
+ * main input register / discrete input A. */
+int
+fixture_force_input(const struct fixture *fx, int i, uint16_t address,
+    uint16_t value)
+{
+	modbus_t *ctx = fixture_backdoor(fx, i);
+	int rc;
+
+	if (ctx == NULL)
+		return -1;
+	rc = modbus_write_register(ctx, address, value) == 1 ? 0 : -1;
+	modbus_close(ctx);
+	modbus_free(ctx);
+	return rc;
+}
+
+int
+fixture_force_discrete(const struct fixture *fx, int i, uint16_t address,
+    int on)
+{
+	modbus_t *ctx = fixture_backdoor(fx, i);
+	int rc;
+
+	if (ctx == NULL)
+		return -1;
+	rc = modbus_write_bit(ctx, address, on) == 1 ? 0 : -1;
+	modbus_close(ctx);
+	modbus_free(ctx);
+	return rc;
 }
 
 int

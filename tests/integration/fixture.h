@@ -23,6 +23,7 @@ struct fixture {
 	struct harness_warden warden;
 	char devices[FIXTURE_YAML_MAX];        /* the devices: block so far */
 	char limits[256];                       /* the limits: flow map */
+	char extra[1024];                       /* more top-level YAML */
 };
 
 /* A fixture with a temp dir and default limits; NULL on failure. */
@@ -49,6 +50,13 @@ modbus_t *fixture_plc_client(const struct fixture *fx, int i, int unit);
 
 /* The backdoor of plcsim number i: sets inputs and discrete inputs. */
 modbus_t *fixture_backdoor(const struct fixture *fx, int i);
+
+/* Force input register / discrete input address of plcsim number i to a
+ * value the process model leaves alone. 0 on success. */
+int fixture_force_input(const struct fixture *fx, int i, uint16_t address,
+    uint16_t value);
+int fixture_force_discrete(const struct fixture *fx, int i, uint16_t address,
+    int on);
 
 /*
  * Stop everything by PID and remove the temp dir. Returns 0 when wardend

@@ -1,0 +1,462 @@
+/*
+ * audit.c: the audit log writer: open and recover, one write() per
+ * record, fsync on demand or on the caller's timer (see audit.h).
+ */
+#include "audit.h"
+#include "audit_record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct audit {
+	int fd;
+	char *path;
+	double fsync_interval;
+	uint64_t seq;                   /* of the last record in the file */
+	char prev[AUDIT_HASH_HEX + 1];  /* its hash */
+	uint64_t size;                  /* bytes in the file */
+	int needs_newline;              /* the file does not end with one */
+	int resume_pending;             /* torn bytes wait for audit_resumed */
+	uint64_t torn_offset;
+	char torn_cause[256];
+	int dirty;                      /* written since the last fsync */
+	double flushed_at;
+	struct json line;               /* reused: no allocation per record */
+	EVP_MD_CTX *md;
+	char recovery[AUDIT_ERR_LEN];
+	struct audit_stats stats;
+};
+
+/* Keys a caller's extra field may not take. */
+static const char *const taken_keys[] = { "seq", "ts", "event", "client",
+	"user", "uid", "unit", "fc", "point", "value", "raw", "forwarded",
+	"rule", "limit", "exception", "cause", "reason", "device", "prev",
+	"hash" };
+
+static int
+event_valid(const struct audit_event *ev)
+{
+	size_t i, k;
+
+	if (ev->event == NULL || ev->event[0] == '\0')
+		return 0;
+	if (ev->n_extra > 0 && ev->extra == NULL)
+		return 0;
+	for (i = 0; i < ev->n_extra; i++) {
+		if (ev->extra[i].key == NULL || (ev->extra[i].type ==
+		    AUDIT_STRING && ev->extra[i].s == NULL))
+			return 0;
+		for (k = 0; k < sizeof taken_keys / sizeof taken_keys[0]; k++)
+			if (strcmp(ev->extra[i].key, taken_keys[k]) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+static void
+put_extra(struct json *j, const struct audit_extra *x)
+{
+	json_key(j, x->key);
+	switch (x->type) {
+	case AUDIT_STRING: json_string(j, x->s); break;
+	case AUDIT_INT: json_int(j, x->i); break;
+	case AUDIT_UINT: json_uint(j, x->u); break;
+	case AUDIT_DOUBLE: json_double(j, x->d); break;
+	case AUDIT_BOOL: json_bool(j, x->i != 0); break;
+	}
+}
+
+static void
+put_string(struct json *j, const char *key, const char *s)
+{
+	if (s != NULL)
+		json_kv_string(j, key, s);
+}
+
+/* The fields of ev in the order DESIGN.md fixes. */
+static void
+put_fields(struct json *j, const struct audit_event *ev)
+{
+	size_t i;
+
+	put_string(j, "client", ev->client);
+	put_string(j, "user", ev->user);
+	if (ev->has_uid)
+		json_kv_uint(j, "uid", ev->uid);
+	if (ev->has_unit)
+		json_kv_uint(j, "unit", ev->unit);
+	if (ev->has_fc)
+		json_kv_uint(j, "fc", ev->fc);
+	put_string(j, "point", ev->point);
+	if (ev->has_value)
+		json_kv_double(j, "value", ev->value);
+	if (ev->has_raw)
+		json_kv_int(j, "raw", ev->raw);
+	if (ev->has_forwarded)
+		json_kv_double(j, "forwarded", ev->forwarded);
+	put_string(j, "rule", ev->rule);
+	if (ev->has_limit)
+		json_kv_double(j, "limit", ev->limit);
+	if (ev->has_exception)
+		json_kv_uint(j, "exception", ev->exception);
+	put_string(j, "cause", ev->cause);
+	put_string(j, "reason", ev->reason);
+	put_string(j, "device", ev->device);
+	for (i = 0; i < ev->n_extra; i++)
+		put_extra(j, &ev->extra[i]);
+}
+
+/* RFC 3339 UTC with microseconds: 2026-11-24T20:45:34.123456Z */
+static void
+format_ts(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+}
+
+/*
+ * a->line = [newline the file lacks] object-without-its-brace
+ * ,"hash":"<sha256 of the object>"} newline; *hash = that hash.
+ */
+static int
+build_line(struct audit *a, const struct audit_event *ev,
+    char hash[AUDIT_HASH_HEX + 1])
+{
+	struct json *j = &a->line;
+	size_t object_at;
+	char ts[96];          /* more than the 27 used: gcc sizes %d as int */
+
+	format_ts(ts, sizeof ts);
+	json_clear(j);
+	if (a->needs_newline)
+		json_append(j, "\n", 1);
+	object_at = j->len;
+	json_object_begin(j);
+	json_kv_uint(j, "seq", a->seq + 1);
+	json_kv_string(j, "ts", ts);
+	json_kv_string(j, "event", ev->event);
+	put_fields(j, ev);
+	json_kv_string(j, "prev", a->prev);
+	json_object_end(j);
+	if (json_failed(j)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (j->len - object_at > AUDIT_LINE_MAX - AUDIT_SUFFIX_LEN) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (audit_digest(a->md, j->data + object_at, j->len - object_at,
+	    NULL, 0, hash) == -1) {
+		errno = EIO;
+		return -1;
+	}
+	j->len--;                               /* reopen the object */
+	json_append(j, AUDIT_HASH_KEY, sizeof AUDIT_HASH_KEY - 1);
+	json_append(j, hash, AUDIT_HASH_HEX);
+	json_append(j, "\"}\n", 3);
+	if (json_failed(j)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* After a write that failed part way: remember the torn bytes. */
+static void
+note_torn(struct audit *a, size_t done, int saved_errno)
+{
+	size_t prefix = a->needs_newline ? 1 : 0;
+
+	if (done > prefix && !a->resume_pending) {
+		a->resume_pending = 1;
+		a->torn_offset = a->size + prefix;
+		snprintf(a->torn_cause, sizeof a->torn_cause,
+		    "a failed write (%s)", strerror(saved_errno));
+	}
+	a->size += done;
+	if (done > 0)
+		a->needs_newline = a->line.data[done - 1] != '\n';
+}
+
+/* The whole line in one write() when the kernel takes it all. */
+static int
+write_line(struct audit *a)
+{
+	size_t done = 0, n = a->line.len;
+	ssize_t r;
+	int saved_errno;
+
+	while (done < n) {
+		r = write(a->fd, a->line.data + done, n - done);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			saved_errno = r == 0 ? EIO : errno;
+			a->stats.write_errors++;
+			note_torn(a, done, saved_errno);
+			errno = saved_errno;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	a->size += n;
+	a->needs_newline = 0;
+	return 0;
+}
+
+static int
+sync_file(struct audit *a)
+{
+	struct timespec t0, t1;
+	uint64_t us;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = fdatasync(a->fd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000);
+	a->stats.fsyncs++;
+	a->stats.fsync_us_total += us;
+	a->stats.last_fsync_us = us;
+	if (r == -1) {
+		a->stats.fsync_errors++;
+		return -1;
+	}
+	a->dirty = 0;
+	return 0;
+}
+
+static int
+record_write(struct audit *a, const struct audit_event *ev, int sync_now)
+{
+	char hash[AUDIT_HASH_HEX + 1];
+
+	if (build_line(a, ev, hash) == -1)
+		return -1;
+	if (write_line(a) == -1)
+		return -1;
+	a->seq++;
+	memcpy(a->prev, hash, sizeof a->prev);
+	a->dirty = 1;
+	a->stats.records++;
+	a->stats.bytes += a->line.len;
+	return sync_now ? sync_file(a) : 0;
+}
+
+/* audit_resumed for the bytes from a->torn_offset to the end of file. */
+static int
+write_resumed(struct audit *a, int sync_now)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "torn_offset", .type = AUDIT_UINT,
+		  .u = a->torn_offset },
+		{ .key = "torn_bytes", .type = AUDIT_UINT,
+		  .u = a->size - a->torn_offset },
+	};
+	struct audit_event ev = { .event = "audit_resumed",
+		.extra = extra, .n_extra = 2 };
+	char reason[AUDIT_ERR_LEN];
+
+	snprintf(reason, sizeof reason, "%s left %llu bytes that are not a "
+	    "record after seq %llu", a->torn_cause,
+	    (unsigned long long)(a->size - a->torn_offset),
+	    (unsigned long long)a->seq);
+	ev.reason = reason;
+	if (record_write(a, &ev, sync_now) == -1)
+		return -1;
+	a->resume_pending = 0;
+	a->stats.resumed++;
+	return 0;
+}
+
+int
+audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
+{
+	if (!event_valid(ev)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (a->resume_pending && write_resumed(a, 0) == -1)
+		return -1;
+	return record_write(a, ev, sync_now);
+}
+
+/* A new file's name is only durable once its directory is synced. */
+static void
+sync_parent_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int dfd;
+
+	if (copy == NULL)
+		return;
+	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(copy);
+}
+
+static int
+open_locked(struct audit *a, const char *path, char *err)
+{
+	struct stat st;
+	int created = 1;
+
+	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0640);
+	if (a->fd == -1 && errno == EEXIST) {
+		created = 0;
+		a->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	}
+	if (a->fd == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "cannot open audit log %s: %s "
+		    "(check audit_log, and that its directory exists and "
+		    "wardend may write there)", path, strerror(errno));
+		return -1;
+	}
+	if (created)
+		sync_parent_dir(path);
+	if (flock(a->fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log %s: %s", path,
+		    errno == EWOULDBLOCK ? "in use by another process (is "
+		    "another wardend running with this audit_log?)" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(a->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log %s: not a regular "
+		    "file; set audit_log to a file path", path);
+		return -1;
+	}
+	a->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Pick up the chain where the file's tail leaves it. */
+static int
+recover(struct audit *a, char *err)
+{
+	struct audit_tail tail;
+
+	if (audit_tail_scan(a->fd, a->size, &tail, err, a->path) == -1)
+		return -1;
+	a->seq = tail.seq;
+	memcpy(a->prev, tail.hash, sizeof a->prev);
+	a->needs_newline = tail.ends_without_newline;
+	if (tail.torn_bytes == 0)
+		return 0;
+	a->resume_pending = 1;
+	a->torn_offset = tail.torn_offset;
+	if (tail.bad_why[0] != '\0')
+		snprintf(a->torn_cause, sizeof a->torn_cause, "an edited or "
+		    "foreign record (%s)", tail.bad_why);
+	else
+		snprintf(a->torn_cause, sizeof a->torn_cause,
+		    "a crash while writing");
+	if (write_resumed(a, 1) == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log %s: cannot write "
+		    "audit_resumed: %s", a->path, strerror(errno));
+		return -1;
+	}
+	snprintf(a->recovery, sizeof a->recovery, "audit log %s: %llu bytes "
+	    "at offset %llu after seq %llu were not a record, left by %s; "
+	    "chain resumed with audit_resumed (seq %llu)%s", a->path,
+	    (unsigned long long)tail.torn_bytes,
+	    (unsigned long long)tail.torn_offset,
+	    (unsigned long long)tail.seq, a->torn_cause,
+	    (unsigned long long)a->seq, tail.bad_why[0] != '\0' ?
+	    "; run `wardenctl audit verify` on it" : "");
+	return 0;
+}
+
+struct audit *
+audit_open(const char *path, double fsync_interval, char *err)
+{
+	struct audit *a;
+
+	if ((a = calloc(1, sizeof *a)) == NULL ||
+	    (a->path = strdup(path)) == NULL ||
+	    (a->md = EVP_MD_CTX_new()) == NULL) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log %s: out of memory",
+		    path);
+		if (a != NULL)
+			free(a->path);
+		free(a);
+		return NULL;
+	}
+	a->fd = -1;
+	a->fsync_interval = fsync_interval;
+	json_init(&a->line);
+	if (open_locked(a, path, err) == -1 || recover(a, err) == -1) {
+		audit_close(a);
+		return NULL;
+	}
+	return a;
+}
+
+int
+audit_due(const struct audit *a, double now)
+{
+	return a->dirty && now - a->flushed_at >= a->fsync_interval;
+}
+
+int
+audit_flush(struct audit *a, double now)
+{
+	a->flushed_at = now;
+	return a->dirty ? sync_file(a) : 0;
+}
+
+const struct audit_stats *
+audit_stats(const struct audit *a)
+{
+	return &a->stats;
+}
+
+uint64_t
+audit_last_seq(const struct audit *a)
+{
+	return a->seq;
+}
+
+const char *
+audit_last_hash(const struct audit *a)
+{
+	return a->prev;
+}
+
+const char *
+audit_recovery(const struct audit *a)
+{
+	return a->recovery;
+}
+
+void
+audit_close(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	if (a->fd != -1)
+		close(a->fd);
+	json_free(&a->line);
+	EVP_MD_CTX_free(a->md);
+	free(a->path);
+	free(a);
+}

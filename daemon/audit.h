@@ -1,0 +1,152 @@
+/*
+ * audit.h: the hash-chained audit log (JSON Lines) and its verifier.
+ *
+ * Each record is one line: a JSON object with the fields in the order
+ * DESIGN.md gives (seq, ts, event, then client, user, uid, unit, fc,
+ * point, value, raw, forwarded, rule, limit, exception, cause, reason,
+ * device as they apply, then any extra fields, and prev last), followed
+ * by ,"hash":"<hex>" before the closing brace, where hash is SHA-256 of
+ * the exact bytes of the object without it. prev is the hash of the
+ * record before (64 zeros for the first), so an edit, a removal or a
+ * reordering breaks the chain where it was made. Each line goes out in
+ * one write(); nothing of ours is ever interleaved.
+ *
+ * Crash recovery. A line that is not a JSON object (a crash cut it short,
+ * or the file system left zeros) is "torn". On open the tail of the file
+ * is read back to its last intact record; when bytes follow it, they are
+ * kept as they are, a newline is appended if they lack one, and the next
+ * record is audit_resumed, linked to the last intact record and naming
+ * the torn bytes: "torn_offset" (where they begin) and "torn_bytes" (how
+ * many there were, not counting that newline), so the audit_resumed line
+ * begins at torn_offset + torn_bytes, + 1 when they did not end in a
+ * newline. A failed write that left part of a line does the same on the
+ * next record. Open reads only the tail, so start-up time does not grow
+ * with the log; the whole chain is checked by audit_verify_file().
+ *
+ * A JSON object that is not a valid record (an edited one) is never
+ * "torn": verify fails on it. Open still resumes after it (the gateway
+ * must keep auditing) and says so in audit_recovery().
+ */
+#ifndef WARDEN_AUDIT_H
+#define WARDEN_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define AUDIT_ERR_LEN 512
+#define AUDIT_HASH_HEX 64       /* characters of a SHA-256 in hex */
+#define AUDIT_LINE_MAX 65536    /* longer records are refused: EMSGSIZE */
+
+enum audit_extra_type { AUDIT_STRING, AUDIT_INT, AUDIT_UINT, AUDIT_DOUBLE,
+	AUDIT_BOOL };
+
+/* A field beyond the common ones (mode, config, torn_bytes ...). Its key
+ * must not be one of the common fields, prev or hash. */
+struct audit_extra {
+	const char *key;
+	enum audit_extra_type type;
+	const char *s;          /* AUDIT_STRING */
+	int64_t i;              /* AUDIT_INT, AUDIT_BOOL */
+	uint64_t u;             /* AUDIT_UINT */
+	double d;               /* AUDIT_DOUBLE */
+};
+
+/*
+ * One record to write. NULL strings and clear has_* flags leave a field
+ * out, so a designated initializer names only what applies:
+ *   struct audit_event ev = { .event = "write_rejected", .client = peer,
+ *       .has_unit = 1, .unit = 1, .has_fc = 1, .fc = 6, .point = "valve",
+ *       .has_value = 1, .value = 120, .rule = "max", .has_limit = 1,
+ *       .limit = 100, .has_exception = 1, .exception = 3 };
+ */
+struct audit_event {
+	const char *event;              /* required */
+	const char *client;             /* "ip:port" */
+	const char *user;
+	int has_uid;
+	uint32_t uid;
+	int has_unit;
+	uint8_t unit;
+	int has_fc;
+	uint8_t fc;
+	const char *point;
+	int has_value;
+	double value;                   /* engineering units, as requested */
+	int has_raw;
+	int64_t raw;                    /* the register value(s) as an integer */
+	int has_forwarded;
+	double forwarded;               /* engineering units, as forwarded */
+	const char *rule;
+	int has_limit;
+	double limit;
+	int has_exception;
+	uint8_t exception;
+	const char *cause;
+	const char *reason;
+	const char *device;
+	const struct audit_extra *extra;
+	size_t n_extra;
+};
+
+/* For metrics. */
+struct audit_stats {
+	uint64_t records;               /* written whole */
+	uint64_t bytes;
+	uint64_t write_errors;
+	uint64_t fsyncs;
+	uint64_t fsync_errors;
+	uint64_t fsync_us_total;
+	uint64_t last_fsync_us;
+	uint64_t resumed;               /* audit_resumed records written */
+};
+
+struct audit;
+
+/*
+ * Open (creating, mode 0640) and lock the log, recover the last seq and
+ * hash from its tail, and write audit_resumed (fsynced) when it ends with
+ * torn bytes. fsync_interval is audit_fsync in seconds. NULL on failure
+ * with err (AUDIT_ERR_LEN) saying what to do.
+ */
+struct audit *audit_open(const char *path, double fsync_interval, char *err);
+/* What open found and repaired, for the log; "" when the file was clean. */
+const char *audit_recovery(const struct audit *a);
+/*
+ * Append one record. sync_now forces fdatasync before returning (mode
+ * changes: takeover, release). Returns 0, or -1 with errno: EINVAL (no
+ * event, or an extra key that is taken), EMSGSIZE, ENOMEM, or the error
+ * of write() or fdatasync() (then the record was written, not synced).
+ */
+int audit_write(struct audit *a, const struct audit_event *ev, int sync_now);
+/*
+ * 1 when records were written since the last fsync and the last
+ * audit_flush was at least fsync_interval ago. now: any clock in seconds
+ * the caller uses for both calls (ev_now()). Called from a timer ticking
+ * faster than the interval, loss on power failure stays under interval
+ * plus one tick.
+ */
+int audit_due(const struct audit *a, double now);
+/* fdatasync if anything was written since the last one. 0 or -1/errno. */
+int audit_flush(struct audit *a, double now);
+/* Close without writing anything (write the stop record first). */
+void audit_close(struct audit *a);
+
+const struct audit_stats *audit_stats(const struct audit *a);
+/* The seq and hash of the last record in the file (0 and 64 zeros if
+ * none), the next record's prev. */
+uint64_t audit_last_seq(const struct audit *a);
+const char *audit_last_hash(const struct audit *a);
+
+/*
+ * audit_verify.c: check a whole log: every hash recomputed, prev linkage,
+ * seq strictly +1 from 1, and torn lines only where an audit_resumed
+ * names them. Says on out (text, or one JSON object with as_json) that it
+ * is valid or where and how it breaks. A torn last line with nothing
+ * after it is a failure, reported as the likely trace of a crash (wardend
+ * resumes past it on its next start). Returns 0 valid, 1 broken, 2 when
+ * the file cannot be read.
+ */
+int audit_verify_file(const char *path, FILE *out, int as_json);
+
+#endif

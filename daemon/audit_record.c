@@ -1,0 +1,271 @@
+/*
+ * audit_record.c: what an audit line is (hash, fields, torn or intact),
+ * and reading a log back from its end on open to find its last intact
+ * record.
+ */
+#include "audit_record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char audit_zero_hash[AUDIT_HASH_HEX + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* First window read from the end: many records, and a whole long one. */
+#define TAIL_FIRST_WINDOW (128u << 10)
+
+int
+audit_digest(EVP_MD_CTX *md, const void *a, size_t an, const void *b,
+    size_t bn, char hex[AUDIT_HASH_HEX + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int n, i;
+
+	if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(md, a, an) ||
+	    (bn > 0 && !EVP_DigestUpdate(md, b, bn)) ||
+	    !EVP_DigestFinal_ex(md, sum, &n) || n * 2 != AUDIT_HASH_HEX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[sum[i] >> 4];
+		hex[2 * i + 1] = digits[sum[i] & 0xf];
+	}
+	hex[AUDIT_HASH_HEX] = '\0';
+	return 0;
+}
+
+static int
+is_hash_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != AUDIT_HASH_HEX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* A string member holding a SHA-256 in lowercase hex, copied to hex. */
+static int
+get_hash(const struct json_value *v, char hex[AUDIT_HASH_HEX + 1])
+{
+	if (v->type != JSON_STRING || !is_hash_hex(v->text + 1, v->len - 2))
+		return -1;
+	memcpy(hex, v->text + 1, AUDIT_HASH_HEX);
+	hex[AUDIT_HASH_HEX] = '\0';
+	return 0;
+}
+
+static int
+bad(struct audit_line *out, const char *why)
+{
+	snprintf(out->why, sizeof out->why, "%s", why);
+	return -1;
+}
+
+/* The members a record must have where it must have them. */
+static int
+check_fields(const struct json_value *obj, struct audit_line *out)
+{
+	struct json_iter it;
+	struct json_member m, before_last = { 0 }, last = { 0 };
+	unsigned i;
+
+	json_iter_init(&it, obj);
+	for (i = 0; json_iter_next(&it, &m); i++) {
+		if (i == 0 && (!json_string_is(&m.key, "seq") ||
+		    json_get_uint64(&m.value, &out->seq) == -1 || out->seq == 0))
+			return bad(out, "seq is not first or not a positive "
+			    "integer");
+		if (i == 1 && (!json_string_is(&m.key, "ts") ||
+		    m.value.type != JSON_STRING))
+			return bad(out, "ts is not the second field");
+		if (i == 2 && (!json_string_is(&m.key, "event") ||
+		    m.value.type != JSON_STRING))
+			return bad(out, "event is not the third field");
+		if (i == 2)
+			(void)json_get_string(&m.value, out->event,
+			    sizeof out->event);
+		if (json_string_is(&m.key, "torn_offset"))
+			out->has_torn |= json_get_uint64(&m.value,
+			    &out->torn_offset) == 0;
+		if (json_string_is(&m.key, "torn_bytes"))
+			out->has_torn |= (json_get_uint64(&m.value,
+			    &out->torn_bytes) == 0) << 1;
+		before_last = last;
+		last = m;
+	}
+	out->has_torn = out->has_torn == 3;
+	if (i < 5)
+		return bad(out, "fields missing: seq, ts, event, prev and "
+		    "hash are required");
+	if (!json_string_is(&last.key, "hash") || get_hash(&last.value,
+	    out->hash) == -1)
+		return bad(out, "hash is not the last field or not a SHA-256");
+	if (!json_string_is(&before_last.key, "prev") ||
+	    get_hash(&before_last.value, out->prev) == -1)
+		return bad(out, "prev is not the field before hash or not a "
+		    "SHA-256");
+	return 0;
+}
+
+void
+audit_line_check(EVP_MD_CTX *md, const char *line, size_t len,
+    struct audit_line *out)
+{
+	struct json_value obj;
+	const char *why = "not an object";
+	char hex[AUDIT_HASH_HEX + 1];
+	size_t at = 0, body;
+
+	memset(out, 0, sizeof *out);
+	if (json_parse(line, len, &obj, &at, &why) == -1 ||
+	    obj.type != JSON_OBJECT) {
+		out->kind = AUDIT_LINE_TORN;
+		snprintf(out->why, sizeof out->why,
+		    "not a JSON object (%s at byte %zu)", why, at + 1);
+		return;
+	}
+	out->kind = AUDIT_LINE_BAD;
+	if (check_fields(&obj, out) == -1)
+		return;
+	body = len >= AUDIT_SUFFIX_LEN ? len - AUDIT_SUFFIX_LEN : 0;
+	if (len < AUDIT_SUFFIX_LEN || memcmp(line + body, AUDIT_HASH_KEY,
+	    sizeof AUDIT_HASH_KEY - 1) != 0 || line[len - 1] != '}' ||
+	    line[len - 2] != '"') {
+		bad(out, "hash is not written the way wardend writes it");
+		return;
+	}
+	if (audit_digest(md, line, body, "}", 1, hex) == -1) {
+		bad(out, "cannot compute SHA-256 (libcrypto failed)");
+		return;
+	}
+	if (strcmp(hex, out->hash) != 0) {
+		bad(out, "hash mismatch: the record was edited");
+		return;
+	}
+	out->kind = AUDIT_LINE_INTACT;
+}
+
+enum scan_result { SCAN_FOUND, SCAN_MORE, SCAN_FOREIGN, SCAN_ERROR };
+
+/*
+ * Check the lines of buf (the last n bytes of the file, which starts
+ * at base) from the last one back until one is intact. whole: buf starts
+ * at the beginning of the file, so its first line is complete.
+ */
+static enum scan_result
+scan_window(EVP_MD_CTX *md, const char *buf, size_t n, uint64_t base,
+    int whole, struct audit_tail *t)
+{
+	struct audit_line line;
+	size_t start, end;
+	const char *nl;
+
+	t->bad_why[0] = '\0';
+	t->ends_without_newline = buf[n - 1] != '\n';
+	end = t->ends_without_newline ? n : n - 1;
+	for (;;) {
+		nl = end > 0 ? memrchr(buf, '\n', end) : NULL;
+		start = nl != NULL ? (size_t)(nl - buf) + 1 : 0;
+		if (start == 0 && !whole)
+			return SCAN_MORE;
+		audit_line_check(md, buf + start, end - start, &line);
+		if (line.kind == AUDIT_LINE_INTACT) {
+			t->seq = line.seq;
+			memcpy(t->hash, line.hash, sizeof t->hash);
+			t->torn_offset = base + (end < n ? end + 1 : n);
+			t->torn_bytes = base + n - t->torn_offset;
+			return SCAN_FOUND;
+		}
+		if (line.kind == AUDIT_LINE_BAD)
+			memcpy(t->bad_why, line.why, sizeof t->bad_why);
+		if (start == 0)
+			break;
+		end = start - 1;
+	}
+	/* No record at all: a crash leaves a record's start or zeros. */
+	if (buf[0] != '\0' && buf[0] != '{')
+		return SCAN_FOREIGN;
+	t->torn_offset = 0;
+	t->torn_bytes = n;
+	return SCAN_FOUND;
+}
+
+static int
+read_at(int fd, char *buf, size_t n, uint64_t offset)
+{
+	ssize_t r;
+	size_t done = 0;
+
+	while (done < n) {
+		r = pread(fd, buf + done, n - done, (off_t)(offset + done));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;    /* shrank under us */
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int
+audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
+    const char *path)
+{
+	EVP_MD_CTX *md;
+	enum scan_result r = SCAN_MORE;
+	uint64_t window;
+	char *buf;
+
+	memset(tail, 0, sizeof *tail);
+	memcpy(tail->hash, audit_zero_hash, sizeof tail->hash);
+	if (size == 0)
+		return 0;
+	if ((md = EVP_MD_CTX_new()) == NULL) {
+		snprintf(err, AUDIT_ERR_LEN, "%s: out of memory", path);
+		return -1;
+	}
+	window = size < TAIL_FIRST_WINDOW ? size : TAIL_FIRST_WINDOW;
+	for (;;) {
+		if ((buf = malloc(window)) == NULL) {
+			snprintf(err, AUDIT_ERR_LEN, "%s: out of memory", path);
+			r = SCAN_ERROR;
+			break;
+		}
+		if (read_at(fd, buf, window, size - window) == -1) {
+			snprintf(err, AUDIT_ERR_LEN, "%s: cannot read: %s",
+			    path, strerror(errno));
+			free(buf);
+			r = SCAN_ERROR;
+			break;
+		}
+		r = scan_window(md, buf, window, size - window, window == size,
+		    tail);
+		free(buf);
+		if (r != SCAN_MORE || window >= AUDIT_TAIL_MAX)
+			break;
+		window = window * 4 < size ? window * 4 : size;
+		if (window > AUDIT_TAIL_MAX)
+			window = AUDIT_TAIL_MAX;
+	}
+	EVP_MD_CTX_free(md);
+	if (r == SCAN_FOUND)
+		return 0;
+	if (r != SCAN_ERROR)
+		snprintf(err, AUDIT_ERR_LEN, "%s: the last %llu bytes hold no "
+		    "audit record. If this is not an audit log, set audit_log "
+		    "to another file; if it is, check it with `wardenctl audit "
+		    "verify` and move it aside", path,
+		    (unsigned long long)window);
+	return -1;
+}

@@ -1,0 +1,364 @@
+/*
+ * config_build.c: the raw document into struct config, defaults filled
+ * in, each value checked once where it is converted. Points and the
+ * takeover block have their own files.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+#define DEFAULT_PORT 502
+/* Beyond these a typo is likelier than a plant that size. */
+#define MAX_CLIENTS_LIMIT 10000
+#define MAX_INFLIGHT_LIMIT 1024
+#define DEVICE_QUEUE_LIMIT 65535
+#define CONNECTIONS_LIMIT 64
+#define PIPELINE_LIMIT 64
+
+int config_build_line(const struct config_build *b, const char *path)
+{
+	return config_lines_find(b->lines, path);
+}
+
+void config_build_error(struct config_build *b, const char *path,
+    const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	config_errors_add(b->errs, config_build_line(b, path), "%s%s",
+	    b->subject, text);
+}
+
+/* "devices[0].life_bit.interval" -> "interval" */
+static const char *build_key(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot ? dot + 1 : path;
+}
+
+double config_build_duration(struct config_build *b, const char *path,
+    const char *text, double fallback, int must_be_positive)
+{
+	const char *problem;
+	double seconds;
+
+	if (!text)
+		return fallback;
+	problem = config_duration_problem(text, &seconds);
+	if (problem) {
+		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		    text, problem);
+		return fallback;
+	}
+	if (must_be_positive && seconds <= 0) {
+		config_build_error(b, path, "%s: must be longer than 0",
+		    build_key(path));
+		return fallback;
+	}
+	return seconds;
+}
+
+/* An optional integer key: fallback when absent or out of lo..hi. */
+static int64_t build_int(struct config_build *b, const char *path,
+    const int64_t *value, int64_t fallback, int64_t lo, int64_t hi,
+    const char *why)
+{
+	if (!value)
+		return fallback;
+	if (*value < lo || *value > hi) {
+		config_build_error(b, path, "%s: %lld is out of range "
+		    "%lld..%lld%s", build_key(path), (long long)*value,
+		    (long long)lo, (long long)hi, why);
+		return fallback;
+	}
+	return *value;
+}
+
+static void build_endpoint(struct config_build *b, const char *path,
+    const char *text, struct config_endpoint *ep)
+{
+	const char *problem = config_endpoint_problem(text, ep);
+
+	if (problem)
+		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		    text, problem);
+}
+
+static void build_allow_from(struct config_build *b)
+{
+	const struct raw_config *raw = b->raw;
+	struct config *cfg = b->cfg;
+	char path[CONFIG_PATH_MAX];
+
+	if (raw->allow_from_count == 0)
+		return;
+	cfg->allow_from = calloc(raw->allow_from_count,
+	    sizeof(*cfg->allow_from));
+	if (!cfg->allow_from) {
+		b->errs->out_of_memory = 1;
+		return;
+	}
+	for (unsigned i = 0; i < raw->allow_from_count; i++) {
+		struct config_net *net = &cfg->allow_from[cfg->n_allow_from];
+		const char *problem = config_net_problem(raw->allow_from[i],
+		    net);
+		snprintf(path, sizeof(path), "allow_from[%u]", i);
+		if (problem)
+			config_build_error(b, path, "allow_from: '%s' %s",
+			    raw->allow_from[i], problem);
+		else
+			cfg->n_allow_from++;
+	}
+}
+
+/* Codes the policy judges itself; listing one would bypass nothing. */
+static int build_function_known(int64_t code)
+{
+	static const int known[] = { 1, 2, 3, 4, 5, 6, 15, 16, 22, 23 };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (code == known[i])
+			return 1;
+	return 0;
+}
+
+static void build_allow_functions(struct config_build *b)
+{
+	const struct raw_config *raw = b->raw;
+	char path[CONFIG_PATH_MAX];
+
+	for (unsigned i = 0; i < raw->allow_functions_count; i++) {
+		int64_t code = raw->allow_functions[i];
+		snprintf(path, sizeof(path), "allow_functions[%u]", i);
+		if (code < 1 || code > 127)
+			config_build_error(b, path, "allow_functions: %lld is "
+			    "not a function code (1..127)", (long long)code);
+		else if (build_function_known(code))
+			config_build_error(b, path, "allow_functions: %lld is "
+			    "always judged by the policy (1-6, 15, 16, 22, 23 "
+			    "are); remove it", (long long)code);
+		else
+			b->cfg->allow_functions[code] = 1;
+	}
+}
+
+static void build_group(struct config_build *b, const char *path,
+    const char *text, char *group)
+{
+	const char *problem;
+
+	if (!text)
+		return;
+	problem = config_name_problem(text);
+	if (problem)
+		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		    text, problem);
+	else
+		snprintf(group, CONFIG_NAME_MAX, "%s", text);
+}
+
+static void build_limits(struct config_build *b)
+{
+	const struct raw_limits *raw = b->raw->limits;
+	struct config_limits *limits = &b->cfg->limits;
+
+	limits->max_clients = 64;
+	limits->max_inflight = 16;
+	limits->device_queue = 64;
+	limits->idle_timeout = 60;
+	if (!raw)
+		return;
+	limits->max_clients = (unsigned)build_int(b, "limits.max_clients",
+	    raw->max_clients, 64, 1, MAX_CLIENTS_LIMIT, "");
+	limits->max_inflight = (unsigned)build_int(b, "limits.max_inflight",
+	    raw->max_inflight, 16, 1, MAX_INFLIGHT_LIMIT,
+	    " (requests in flight per client)");
+	limits->device_queue = (unsigned)build_int(b, "limits.device_queue",
+	    raw->device_queue, 64, 1, DEVICE_QUEUE_LIMIT,
+	    " (requests waiting per device)");
+	limits->idle_timeout = config_build_duration(b, "limits.idle_timeout",
+	    raw->idle_timeout, 60, 1);
+}
+
+static void build_top(struct config_build *b)
+{
+	const struct raw_config *raw = b->raw;
+	struct config *cfg = b->cfg;
+
+	cfg->mode = raw->mode;
+	cfg->initial_state = raw->initial_state;
+	cfg->reads = raw->reads;
+	build_endpoint(b, "listen", raw->listen, &cfg->listen);
+	build_allow_from(b);
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", raw->state_dir);
+	snprintf(cfg->audit_log, sizeof(cfg->audit_log), "%s", raw->audit_log);
+	/* 0 is allowed: fsync after every record. */
+	cfg->audit_fsync = config_build_duration(b, "audit_fsync",
+	    raw->audit_fsync, 1, 0);
+	snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s",
+	    raw->control.socket);
+	build_group(b, "control.takeover_group", raw->control.takeover_group,
+	    cfg->control.takeover_group);
+	build_group(b, "control.release_group", raw->control.release_group,
+	    cfg->control.release_group);
+	if (raw->metrics_listen) {
+		cfg->has_metrics_listen = 1;
+		build_endpoint(b, "metrics_listen", raw->metrics_listen,
+		    &cfg->metrics_listen);
+		if (cfg->metrics_listen.port == cfg->listen.port &&
+		    strcmp(cfg->metrics_listen.host, cfg->listen.host) == 0)
+			config_build_error(b, "metrics_listen", "metrics_listen: "
+			    "'%s' is the same address as listen",
+			    raw->metrics_listen);
+	}
+	build_limits(b);
+	build_allow_functions(b);
+}
+
+static void build_life_bit(struct config_build *b, size_t i,
+    const struct raw_life_bit *raw, struct config_device *dev)
+{
+	char path[CONFIG_PATH_MAX];
+
+	if (!raw)
+		return;
+	dev->has_life_bit = 1;
+	snprintf(path, sizeof(path), "devices[%zu].life_bit.address", i);
+	dev->life_bit_address = (uint16_t)build_int(b, path, &raw->address, 0,
+	    0, 65535, " (a holding register address)");
+	snprintf(path, sizeof(path), "devices[%zu].life_bit.interval", i);
+	dev->life_bit_interval = config_build_duration(b, path, raw->interval,
+	    1, 1);
+}
+
+static void build_device_timing(struct config_build *b, size_t i,
+    const struct raw_device *raw, struct config_device *dev)
+{
+	char path[CONFIG_PATH_MAX];
+
+	snprintf(path, sizeof(path), "devices[%zu].timeout", i);
+	dev->timeout = config_build_duration(b, path, raw->timeout, 0.5, 1);
+	snprintf(path, sizeof(path), "devices[%zu].poll_interval", i);
+	dev->poll_interval = config_build_duration(b, path,
+	    raw->poll_interval, 0.1, 1);
+	snprintf(path, sizeof(path), "devices[%zu].loss_after", i);
+	dev->loss_after = config_build_duration(b, path, raw->loss_after, 1,
+	    1);
+	/* Blame the key the user wrote, not the one left at its default. */
+	if (!raw->loss_after)
+		snprintf(path, sizeof(path), "devices[%zu].poll_interval", i);
+	if (dev->loss_after < dev->poll_interval)
+		config_build_error(b, path, "loss_after (%gs) is shorter than "
+		    "poll_interval (%gs): the device would count as lost "
+		    "between two polls", dev->loss_after, dev->poll_interval);
+	snprintf(path, sizeof(path), "devices[%zu].connections", i);
+	dev->connections = (unsigned)build_int(b, path, raw->connections, 1, 1,
+	    CONNECTIONS_LIMIT, " (TCP connections wardend keeps to the "
+	    "device; most PLCs accept only a few)");
+	snprintf(path, sizeof(path), "devices[%zu].pipeline", i);
+	dev->pipeline = (unsigned)build_int(b, path, raw->pipeline, 1, 1,
+	    PIPELINE_LIMIT, " (requests in flight per connection; most "
+	    "PLCs answer one at a time: 1)");
+}
+
+/* Name and unit id must each pick out one device. */
+static void build_device_identity(struct config_build *b, size_t i,
+    const struct raw_device *raw, struct config_device *dev)
+{
+	struct config *cfg = b->cfg;
+	char path[CONFIG_PATH_MAX];
+	const char *problem;
+	int64_t unit;
+
+	snprintf(path, sizeof(path), "devices[%zu].name", i);
+	problem = config_name_problem(raw->name);
+	if (problem)
+		config_build_error(b, path, "name: %s", problem);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(cfg->devices[j].name, raw->name) == 0)
+			config_build_error(b, path, "name is already used by "
+			    "the device on line %d", cfg->devices[j].line);
+	snprintf(path, sizeof(path), "devices[%zu].unit_id", i);
+	unit = build_int(b, path, &raw->unit_id, -1, 0, 255, "");
+	if (unit >= 0 && cfg->device_by_unit[unit])
+		config_build_error(b, path, "unit_id %lld is already used by "
+		    "device '%s' (line %d)", (long long)unit,
+		    cfg->devices[cfg->device_by_unit[unit] - 1].name,
+		    cfg->devices[cfg->device_by_unit[unit] - 1].line);
+	else if (unit >= 0)
+		cfg->device_by_unit[unit] = (uint16_t)(i + 1);
+	dev->unit_id = (uint8_t)(unit >= 0 ? unit : 0);
+	snprintf(path, sizeof(path), "devices[%zu].device_unit_id", i);
+	dev->device_unit_id = (uint8_t)build_int(b, path, raw->device_unit_id,
+	    dev->unit_id, 0, 255, "");
+}
+
+static void build_device(struct config_build *b, size_t i)
+{
+	const struct raw_device *raw = &b->raw->devices[i];
+	struct config_device *dev = &b->cfg->devices[i];
+	char path[CONFIG_PATH_MAX];
+	const char *problem;
+
+	snprintf(dev->name, sizeof(dev->name), "%s", raw->name);
+	snprintf(path, sizeof(path), "devices[%zu]", i);
+	dev->line = config_build_line(b, path);
+	snprintf(b->subject, sizeof(b->subject), "device '%s': ", dev->name);
+	build_device_identity(b, i, raw, dev);
+	snprintf(path, sizeof(path), "devices[%zu].host", i);
+	problem = config_host_problem(raw->host);
+	if (problem)
+		config_build_error(b, path, "host: '%s' %s", raw->host,
+		    problem);
+	snprintf(dev->endpoint.host, sizeof(dev->endpoint.host), "%s",
+	    raw->host);
+	snprintf(path, sizeof(path), "devices[%zu].port", i);
+	dev->endpoint.port = (uint16_t)build_int(b, path, raw->port,
+	    DEFAULT_PORT, 1, 65535, "");
+	build_device_timing(b, i, raw, dev);
+	build_life_bit(b, i, raw->life_bit, dev);
+	b->subject[0] = '\0';
+}
+
+static void build_devices(struct config_build *b)
+{
+	size_t n = b->raw->devices_count;
+
+	b->cfg->devices = calloc(n ? n : 1, sizeof(*b->cfg->devices));
+	if (!b->cfg->devices) {
+		b->errs->out_of_memory = 1;
+		return;
+	}
+	b->cfg->n_devices = n;
+	for (size_t i = 0; i < n; i++)
+		build_device(b, i);
+}
+
+struct config *config_build(const struct raw_config *raw, const char *file,
+    const struct config_lines *lines, struct config_errors *errs)
+{
+	struct config_build b = {
+		.raw = raw, .errs = errs, .lines = lines,
+	};
+
+	b.cfg = calloc(1, sizeof(*b.cfg));
+	if (!b.cfg || !(b.cfg->path = strdup(file))) {
+		errs->out_of_memory = 1;
+		return b.cfg;
+	}
+	build_top(&b);
+	build_devices(&b);
+	if (errs->out_of_memory)
+		return b.cfg;
+	config_points_build(&b);
+	config_takeover_build(&b);
+	return b.cfg;
+}

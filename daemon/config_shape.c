@@ -1,0 +1,455 @@
+/*
+ * config_shape.c: a libyaml event walk over the document, guided by the
+ * libcyaml schema. libcyaml names only the line of the enclosing mapping
+ * when it refuses a key; this pass knows the line of every key and
+ * sequence entry, records them for the later checks, and reports unknown
+ * keys, wrong shapes and malformed scalars where they are.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "config_internal.h"
+
+/* More than any mapping of the schema holds (the top level: 16). */
+#define SHAPE_MAX_FIELDS 32
+
+struct shape_walk {
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int have_event;
+	int broken;             /* a YAML syntax error ended the walk */
+	size_t blocking;        /* errors libcyaml would refuse too */
+	struct config_lines *lines;
+	struct config_errors *errs;
+	char path[CONFIG_PATH_MAX];
+};
+
+/*
+ * owner_line: the line of the key or entry that holds the value, blamed
+ * for what is missing inside it (a block mapping starts a line later).
+ */
+static void shape_walk_value(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const char *name, int owner_line);
+
+static int event_line(const yaml_event_t *event)
+{
+	return (int)event->start_mark.line + 1;
+}
+
+/* The next event, not consumed; NULL once the YAML is broken. */
+static const yaml_event_t *shape_peek(struct shape_walk *w)
+{
+	if (w->broken)
+		return NULL;
+	if (w->have_event)
+		return &w->event;
+	if (!yaml_parser_parse(&w->parser, &w->event)) {
+		const yaml_parser_t *p = &w->parser;
+		w->broken = 1;
+		w->blocking++;
+		config_errors_add(w->errs, (int)p->problem_mark.line + 1,
+		    "YAML syntax: %s%s%s",
+		    p->problem ? p->problem : "unreadable document",
+		    p->context ? " " : "", p->context ? p->context : "");
+		return NULL;
+	}
+	w->have_event = 1;
+	return &w->event;
+}
+
+static void shape_consume(struct shape_walk *w)
+{
+	if (w->have_event)
+		yaml_event_delete(&w->event);
+	w->have_event = 0;
+}
+
+static void shape_error(struct shape_walk *w, int line, int blocking,
+    const char *fmt, ...) CONFIG_PRINTF(4, 5);
+
+static void shape_error(struct shape_walk *w, int line, int blocking,
+    const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	config_errors_add(w->errs, line, "%s", text);
+	if (blocking)
+		w->blocking++;
+}
+
+/* Consume one whole node: a scalar, alias, or a mapping/sequence. */
+static void shape_skip(struct shape_walk *w)
+{
+	int depth = 0;
+
+	do {
+		const yaml_event_t *ev = shape_peek(w);
+		if (!ev)
+			return;
+		if (ev->type == YAML_ALIAS_EVENT)
+			shape_error(w, event_line(ev), 1, "aliases (*%.40s) are "
+			    "not supported; write the value out",
+			    (const char *)ev->data.alias.anchor);
+		if (ev->type == YAML_MAPPING_START_EVENT ||
+		    ev->type == YAML_SEQUENCE_START_EVENT)
+			depth++;
+		else if (ev->type == YAML_MAPPING_END_EVENT ||
+		    ev->type == YAML_SEQUENCE_END_EVENT)
+			depth--;
+		shape_consume(w);
+	} while (depth > 0);
+}
+
+/* Append ".key" or "[i]" to the path; returns the old length to restore. */
+static size_t shape_path_push(struct shape_walk *w, const char *fmt, ...)
+    CONFIG_PRINTF(2, 3);
+
+static size_t shape_path_push(struct shape_walk *w, const char *fmt, ...)
+{
+	size_t len = strlen(w->path);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->path + len, sizeof(w->path) - len, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+static const char *shape_kind(enum cyaml_type type)
+{
+	switch (type) {
+	case CYAML_MAPPING:
+		return "a mapping (key: value lines)";
+	case CYAML_SEQUENCE:
+	case CYAML_SEQUENCE_FIXED:
+		return "a list";
+	case CYAML_INT:
+	case CYAML_UINT:
+		return "a whole number";
+	case CYAML_FLOAT:
+		return "a number";
+	default:
+		return "a single value";
+	}
+}
+
+static void shape_check_enum(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const char *name, const char *text,
+    int line)
+{
+	char legal[256] = "";
+	size_t at = 0;
+
+	for (uint32_t i = 0; i < schema->enumeration.count; i++)
+		if (strcmp(text, schema->enumeration.strings[i].str) == 0)
+			return;
+	for (uint32_t i = 0; i < schema->enumeration.count &&
+	    at < sizeof(legal); i++)
+		at += (size_t)snprintf(legal + at, sizeof(legal) - at, "%s%s",
+		    i ? ", " : "", schema->enumeration.strings[i].str);
+	shape_error(w, line, 1, "%s: '%.40s' is not one of %s", name, text,
+	    legal);
+}
+
+static void shape_check_scalar(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const char *name,
+    const yaml_event_t *ev)
+{
+	const char *text = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	int line = event_line(ev);
+	int64_t whole;
+	double real;
+
+	if (strlen(text) != len) {
+		shape_error(w, line, 1, "%s: contains a NUL character", name);
+		return;
+	}
+	switch (schema->type) {
+	case CYAML_INT:
+	case CYAML_UINT:
+		if (config_parse_int(text, &whole) < 0)
+			shape_error(w, line, 1, "%s: '%.40s' is not a whole "
+			    "number", name, text);
+		break;
+	case CYAML_FLOAT:
+		if (config_parse_real(text, &real) < 0)
+			shape_error(w, line, 1, "%s: '%.40s' is not a number",
+			    name, text);
+		break;
+	case CYAML_ENUM:
+		shape_check_enum(w, schema, name, text, line);
+		break;
+	case CYAML_STRING:
+		if (len < schema->string.min)
+			shape_error(w, line, 1, "%s: must not be empty", name);
+		else if (len > schema->string.max)
+			shape_error(w, line, 1, "%s: '%.40s...' is too long "
+			    "(at most %u characters)", name, text,
+			    (unsigned)schema->string.max);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Edit distance up to 2 between short keys: catches the usual typos. */
+static int shape_close(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[SHAPE_MAX_FIELDS + 1], prev;
+
+	if (lb > SHAPE_MAX_FIELDS || la > lb + 2 || lb > la + 2)
+		return 0;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned keep = row[j];
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = keep;
+		}
+	}
+	return row[lb] <= 2;
+}
+
+static void shape_unknown_key(struct shape_walk *w,
+    const cyaml_schema_field_t *fields, const char *key, int line)
+{
+	char known[512] = "";
+	size_t at = 0;
+
+	for (const cyaml_schema_field_t *f = fields; f->key; f++) {
+		if (shape_close(key, f->key)) {
+			shape_error(w, line, 0, "unknown key '%.40s' (did you "
+			    "mean '%s'?)", key, f->key);
+			return;
+		}
+	}
+	for (const cyaml_schema_field_t *f = fields; f->key &&
+	    at < sizeof(known); f++)
+		at += (size_t)snprintf(known + at, sizeof(known) - at, "%s%s",
+		    f == fields ? "" : ", ", f->key);
+	shape_error(w, line, 0, "unknown key '%.40s' (known here: %s)", key,
+	    known);
+}
+
+/* The key's field index, or -1. */
+static int shape_field(const cyaml_schema_field_t *fields, const char *key)
+{
+	for (int i = 0; fields[i].key && i < SHAPE_MAX_FIELDS; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+static void shape_missing_keys(struct shape_walk *w,
+    const cyaml_schema_field_t *fields, const int *seen_line, int line)
+{
+	for (int i = 0; fields[i].key && i < SHAPE_MAX_FIELDS; i++) {
+		if (seen_line[i] || (fields[i].value.flags &
+		    CYAML_FLAG_OPTIONAL))
+			continue;
+		if (w->path[0])
+			shape_error(w, line, 1, "%s: missing required key "
+			    "'%s'", w->path, fields[i].key);
+		else
+			shape_error(w, line, 1, "missing required key '%s'",
+			    fields[i].key);
+	}
+}
+
+/* One "key: value" pair; the key event is next. */
+static void shape_walk_pair(struct shape_walk *w,
+    const cyaml_schema_field_t *fields, int *seen_line)
+{
+	const yaml_event_t *ev = shape_peek(w);
+	char key[64];
+	int line, field;
+	size_t restore;
+
+	if (!ev)
+		return;
+	line = event_line(ev);
+	if (ev->type != YAML_SCALAR_EVENT) {
+		shape_error(w, line, 1, "a key must be a plain name");
+		shape_skip(w);
+		shape_skip(w);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s", (const char *)ev->data.scalar.value);
+	shape_consume(w);
+	field = shape_field(fields, key);
+	if (field < 0) {
+		shape_unknown_key(w, fields, key, line);
+		shape_skip(w);
+		return;
+	}
+	if (seen_line[field]) {
+		shape_error(w, line, 1, "duplicate key '%s' (first on line "
+		    "%d)", key, seen_line[field]);
+		shape_skip(w);
+		return;
+	}
+	seen_line[field] = line;
+	restore = shape_path_push(w, w->path[0] ? ".%s" : "%s", key);
+	config_lines_add(w->lines, w->path, line);
+	shape_walk_value(w, &fields[field].value, fields[field].key, line);
+	w->path[restore] = '\0';
+}
+
+static void shape_walk_mapping(struct shape_walk *w,
+    const cyaml_schema_field_t *fields, int owner_line)
+{
+	int seen_line[SHAPE_MAX_FIELDS] = { 0 };
+
+	shape_consume(w);
+	for (;;) {
+		const yaml_event_t *ev = shape_peek(w);
+		if (!ev)
+			return;
+		if (ev->type == YAML_MAPPING_END_EVENT)
+			break;
+		shape_walk_pair(w, fields, seen_line);
+	}
+	shape_consume(w);
+	shape_missing_keys(w, fields, seen_line, owner_line);
+}
+
+static void shape_walk_sequence(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const char *name, int owner_line)
+{
+	char entry_name[80];
+	uint32_t count = 0;
+
+	snprintf(entry_name, sizeof(entry_name), "%s entry", name);
+	shape_consume(w);
+	for (;;) {
+		const yaml_event_t *ev = shape_peek(w);
+		size_t restore;
+		if (!ev)
+			return;
+		if (ev->type == YAML_SEQUENCE_END_EVENT)
+			break;
+		restore = shape_path_push(w, "[%u]", (unsigned)count);
+		config_lines_add(w->lines, w->path, event_line(ev));
+		shape_walk_value(w, schema->sequence.entry, entry_name,
+		    event_line(ev));
+		w->path[restore] = '\0';
+		count++;
+	}
+	shape_consume(w);
+	if (count < schema->sequence.min)
+		shape_error(w, owner_line, 1, "%s: needs at least %u entr%s",
+		    name, (unsigned)schema->sequence.min,
+		    schema->sequence.min == 1 ? "y" : "ies");
+}
+
+static void shape_walk_value(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const char *name, int owner_line)
+{
+	const yaml_event_t *ev = shape_peek(w);
+	int line;
+
+	if (!ev)
+		return;
+	line = event_line(ev);
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		shape_error(w, line, 1, "%s: aliases (*%.40s) are not "
+		    "supported; write the value out", name,
+		    (const char *)ev->data.alias.anchor);
+		shape_consume(w);
+		return;
+	case YAML_SCALAR_EVENT:
+		if (schema->type != CYAML_MAPPING &&
+		    schema->type != CYAML_SEQUENCE &&
+		    schema->type != CYAML_SEQUENCE_FIXED) {
+			shape_check_scalar(w, schema, name, ev);
+			shape_consume(w);
+			return;
+		}
+		break;
+	case YAML_MAPPING_START_EVENT:
+		if (schema->type == CYAML_MAPPING) {
+			shape_walk_mapping(w, schema->mapping.fields,
+			    owner_line);
+			return;
+		}
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		if (schema->type == CYAML_SEQUENCE) {
+			shape_walk_sequence(w, schema, name, owner_line);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	shape_error(w, line, 1, "%s: must be %s", name,
+	    shape_kind(schema->type));
+	shape_skip(w);
+}
+
+/* Stream start, one document, its end; a second document is refused. */
+static void shape_walk_stream(struct shape_walk *w,
+    const cyaml_schema_value_t *schema)
+{
+	const yaml_event_t *ev = shape_peek(w);
+
+	if (!ev)
+		return;
+	shape_consume(w);               /* stream start */
+	ev = shape_peek(w);
+	if (!ev)
+		return;
+	if (ev->type != YAML_DOCUMENT_START_EVENT) {
+		shape_error(w, event_line(ev), 1, "the file is empty: it needs "
+		    "at least listen, state_dir, audit_log, control.socket "
+		    "and devices");
+		return;
+	}
+	shape_consume(w);
+	ev = shape_peek(w);
+	if (!ev)
+		return;
+	config_lines_add(w->lines, "", event_line(ev));
+	shape_walk_value(w, schema, "the configuration", event_line(ev));
+	if (shape_peek(w))
+		shape_consume(w);       /* document end */
+	ev = shape_peek(w);
+	if (ev && ev->type == YAML_DOCUMENT_START_EVENT)
+		shape_error(w, event_line(ev), 1, "only one YAML document is "
+		    "allowed (remove this '---' and what follows)");
+}
+
+size_t config_shape_check(const unsigned char *data, size_t len,
+    const cyaml_schema_value_t *schema, struct config_lines *lines,
+    struct config_errors *errs)
+{
+	struct shape_walk w = { .lines = lines, .errs = errs };
+
+	if (!yaml_parser_initialize(&w.parser)) {
+		config_errors_add(errs, 1, "cannot start the YAML parser");
+		return 1;
+	}
+	yaml_parser_set_input_string(&w.parser, data, len);
+	shape_walk_stream(&w, schema);
+	shape_consume(&w);
+	yaml_parser_delete(&w.parser);
+	return w.blocking;
+}

@@ -1,0 +1,536 @@
+/*
+ * policy.c: the verdict on one request; the rules are listed in policy.h.
+ * Every address a request touches is looked up in the config's
+ * point_by_address tables, so a decision costs the same with ten points
+ * configured or ten thousand.
+ */
+#include "policy.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "point.h"
+
+/* Seconds a time limit may be short by and still be met: timestamps are
+ * doubles, and 0.3 - 0.1 is less than 0.2 in them. */
+#define TIME_SLACK 1e-9
+#define COIL_ON 0xFF00
+
+/* What one point's value earned. */
+struct finding {
+	enum policy_verdict verdict;
+	const char *rule;
+	int has_limit;
+	double limit;
+};
+
+/* Where a clamp may move a value to. */
+struct window {
+	double lo, hi;
+};
+
+static void
+decision_reset(struct policy_decision *d)
+{
+	d->verdict = POLICY_ALLOW;
+	d->exception = 0;
+	d->rule = NULL;
+	d->has_limit = 0;
+	d->limit = 0;
+	d->has_point = 0;
+	memset(&d->point, 0, sizeof d->point);
+	d->n_writes = 0;
+	d->frame_len = 0;
+}
+
+static void
+decision_refuse(struct policy_decision *d, uint8_t exception,
+    const char *rule)
+{
+	d->verdict = POLICY_REJECT;
+	d->exception = exception;
+	d->rule = rule;
+}
+
+/* A point's verdict becomes the request's when it is worse than any
+ * before it (the enum is ordered by how bad). */
+static void
+decision_note(struct policy_decision *d, const struct policy_write *w,
+    const struct finding *f)
+{
+	if (d->has_point && f->verdict <= d->verdict)
+		return;
+	d->verdict = f->verdict;
+	d->rule = f->rule;
+	d->has_limit = f->has_limit;
+	d->limit = f->limit;
+	d->has_point = 1;
+	d->point = *w;
+}
+
+static const uint32_t *
+table_of(const struct config *cfg, unsigned device, enum point_table table)
+{
+	if (!cfg->point_by_address || device >= cfg->n_devices)
+		return NULL;
+	return cfg->point_by_address[device][table];
+}
+
+static const struct config_point *
+point_at(const struct config *cfg, const uint32_t *map, uint32_t address)
+{
+	uint32_t slot = map ? map[address] : 0;
+
+	return slot ? &cfg->points[slot - 1] : NULL;
+}
+
+static int
+read_table(uint8_t fc, enum point_table *table)
+{
+	switch (fc) {
+	case MODBUS_FC_READ_COILS:
+		*table = TABLE_COIL;
+		return 1;
+	case MODBUS_FC_READ_DISCRETE_INPUTS:
+		*table = TABLE_DISCRETE;
+		return 1;
+	case MODBUS_FC_READ_HOLDING_REGISTERS:
+	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
+		*table = TABLE_HOLDING;
+		return 1;
+	case MODBUS_FC_READ_INPUT_REGISTERS:
+		*table = TABLE_INPUT;
+		return 1;
+	}
+	return 0;
+}
+
+static enum point_table
+write_table(uint8_t fc)
+{
+	return fc == MODBUS_FC_WRITE_SINGLE_COIL ||
+	    fc == MODBUS_FC_WRITE_MULTIPLE_COILS ? TABLE_COIL : TABLE_HOLDING;
+}
+
+static int
+reads_declared(const struct config *cfg, unsigned device,
+    enum point_table table, uint16_t address, uint16_t quantity)
+{
+	const uint32_t *map = table_of(cfg, device, table);
+	uint32_t end = (uint32_t)address + quantity;
+
+	if (!map)
+		return 0;
+	for (uint32_t a = address; a < end; a++)
+		if (!map[a])
+			return 0;
+	return 1;
+}
+
+static int
+point_wholly_in(const struct config_point *pt, uint32_t start, uint32_t end)
+{
+	return pt->address >= start && pt->address + pt->width <= end;
+}
+
+/*
+ * The address pass: every address written must be a writable point's,
+ * and every point written must be written whole. Fills d->writes with
+ * the points; returns 0, or -1 with d refused.
+ */
+static int
+writes_locate(const struct config *cfg, unsigned device,
+    const struct mbap_request *req, struct policy_decision *d)
+{
+	const uint32_t *map = table_of(cfg, device, write_table(req->fc));
+	uint32_t start = req->write_address;
+	uint32_t end = start + req->write_quantity;
+	const struct config_point *pt, *partial = NULL;
+
+	for (uint32_t a = start; a < end; a = pt->address + pt->width) {
+		pt = point_at(cfg, map, a);
+		if (!pt || !pt->writable || d->n_writes == POLICY_MAX_WRITES) {
+			decision_refuse(d, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS,
+			    "not_writable");
+			d->has_point = pt != NULL;
+			d->point.point = pt ? (unsigned)(pt - cfg->points) : 0;
+			d->n_writes = 0;
+			return -1;
+		}
+		if (!partial && !point_wholly_in(pt, start, end))
+			partial = pt;
+		d->writes[d->n_writes++].point = (unsigned)(pt - cfg->points);
+	}
+	if (partial) {
+		decision_refuse(d, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE,
+		    "partial_point");
+		d->has_point = 1;
+		d->point.point = (unsigned)(partial - cfg->points);
+		d->n_writes = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* What a mask write leaves in a one-register point holding raw. */
+static double
+mask_apply(const struct config_point *pt, double raw, uint16_t and_mask,
+    uint16_t or_mask)
+{
+	uint16_t word;
+
+	point_encode(pt, raw, &word);
+	word = (uint16_t)((word & and_mask) | (or_mask & ~and_mask));
+	return point_decode(pt, &word);
+}
+
+/* The raw value a request writes into a point it covers whole; fc 22
+ * needs memory to be known. */
+static double
+write_raw(const struct config_point *pt, const struct policy_memory *m,
+    const struct mbap_request *req)
+{
+	switch (req->fc) {
+	case MODBUS_FC_WRITE_SINGLE_COIL:
+		return mbap_get_u16(req->data) == COIL_ON;
+	case MODBUS_FC_MASK_WRITE_REGISTER:
+		return mask_apply(pt, m->known_raw, req->and_mask,
+		    req->or_mask);
+	default:
+		return point_get_raw(pt, req->data, req->write_address);
+	}
+}
+
+static void
+finding_set(struct finding *f, enum policy_verdict verdict, const char *rule,
+    int has_limit, double limit)
+{
+	f->verdict = verdict;
+	f->rule = rule;
+	f->has_limit = has_limit;
+	f->limit = limit;
+}
+
+/* The first rule broken names the violation; later ones only narrow the
+ * window a clamp may use. */
+static void
+check_window(const struct config_point *pt, double value, double lo,
+    double hi, const char *rule, double limit, struct window *win,
+    struct finding *f)
+{
+	int below = isfinite(lo) && value < lo - point_slack(pt, lo);
+	int above = isfinite(hi) && value > hi + point_slack(pt, hi);
+
+	if ((below || above) && !f->rule)
+		finding_set(f, POLICY_REJECT, rule, 1, limit);
+	win->lo = fmax(win->lo, lo);
+	win->hi = fmin(win->hi, hi);
+}
+
+static void
+check_bounds(const struct config_point *pt, double value, struct window *win,
+    struct finding *f)
+{
+	const struct config_write *lim = &pt->write;
+	int is_bool = pt->type == TYPE_BOOL;
+	double lo = lim->has_min ? lim->min : is_bool ? 0 : -INFINITY;
+	double hi = lim->has_max ? lim->max : is_bool ? 1 : INFINITY;
+
+	check_window(pt, value, lo, INFINITY, "min", lo, win, f);
+	check_window(pt, value, -INFINITY, hi, "max", hi, win, f);
+}
+
+/* on_violation turns a broken rule into a verdict. win is NULL when no
+ * value could mend it (min_interval, not_finite). */
+static void
+violation_settle(const struct config_point *pt, const struct window *win,
+    struct policy_write *w, struct finding *f)
+{
+	double target, raw;
+
+	switch (pt->write.on_violation) {
+	case VIOLATION_TAKEOVER:
+		f->verdict = POLICY_TAKEOVER;
+		return;
+	case VIOLATION_CLAMP:
+		if (!win || win->lo > win->hi)
+			break;
+		target = fmin(fmax(w->value, win->lo), win->hi);
+		if (point_raw_within(pt, target, win->lo, win->hi, &raw) != 0)
+			break;
+		f->verdict = POLICY_CLAMP;
+		w->forwarded_raw = raw;
+		w->forwarded_value = point_value(pt, raw);
+		return;
+	case VIOLATION_REJECT:
+		break;
+	}
+	f->verdict = POLICY_REJECT;
+}
+
+static void
+judge_point(const struct config_point *pt, const struct policy_memory *m,
+    double now, struct policy_write *w, struct finding *f)
+{
+	const struct config_write *lim = &pt->write;
+	struct window win = { -INFINITY, INFINITY };
+	double reach;
+
+	w->has_value = 1;
+	w->value = point_value(pt, w->raw);
+	w->forwarded_raw = w->raw;
+	w->forwarded_value = w->value;
+	finding_set(f, POLICY_ALLOW, NULL, 0, 0);
+	if (!isfinite(w->value)) {
+		finding_set(f, POLICY_REJECT, "not_finite", 0, 0);
+		violation_settle(pt, NULL, w, f);
+		return;
+	}
+	if (lim->has_min_interval && m->accepted &&
+	    now - m->accepted_at < lim->min_interval - TIME_SLACK) {
+		finding_set(f, POLICY_REJECT, "min_interval", 1,
+		    lim->min_interval);
+		violation_settle(pt, NULL, w, f);
+		return;
+	}
+	if (lim->has_max_step && !m->known) {
+		finding_set(f, POLICY_REJECT, "no_baseline", 0, 0);
+		return;
+	}
+	check_bounds(pt, w->value, &win, f);
+	if (lim->has_max_step)
+		check_window(pt, w->value, m->known_value - lim->max_step,
+		    m->known_value + lim->max_step, "max_step", lim->max_step,
+		    &win, f);
+	if (lim->has_max_rate && m->accepted) {
+		reach = lim->max_rate *
+		    (fmax(0, now - m->accepted_at) + TIME_SLACK);
+		check_window(pt, w->value, m->accepted_value - reach,
+		    m->accepted_value + reach, "max_rate", lim->max_rate,
+		    &win, f);
+	}
+	if (f->rule)
+		violation_settle(pt, &win, w, f);
+}
+
+static void
+writes_judge(const struct config *cfg, const struct policy_memory *memory,
+    const struct mbap_request *req, double now, struct policy_decision *d)
+{
+	struct finding f;
+
+	for (unsigned i = 0; i < d->n_writes; i++) {
+		struct policy_write *w = &d->writes[i];
+		const struct config_point *pt = &cfg->points[w->point];
+		const struct policy_memory *m = &memory[w->point];
+
+		if (req->fc == MODBUS_FC_MASK_WRITE_REGISTER && !m->known) {
+			memset(w, 0, sizeof *w);
+			w->point = (unsigned)(pt - cfg->points);
+			finding_set(&f, POLICY_REJECT, "no_baseline", 0, 0);
+		} else {
+			w->raw = write_raw(pt, m, req);
+			judge_point(pt, m, now, w, &f);
+		}
+		decision_note(d, w, &f);
+	}
+}
+
+/* The request again with the clamped values in place of the asked. */
+static void
+decision_rewrite(const struct config *cfg, const struct mbap_request *req,
+    struct policy_decision *d)
+{
+	const uint8_t *frame = req->pdu - MBAP_HEADER_LEN;
+	uint8_t *data = d->frame + (req->data - frame);
+	uint16_t word;
+
+	d->frame_len = MBAP_HEADER_LEN + (size_t)req->pdu_len;
+	memcpy(d->frame, frame, d->frame_len);
+	for (unsigned i = 0; i < d->n_writes; i++) {
+		const struct policy_write *w = &d->writes[i];
+		const struct config_point *pt = &cfg->points[w->point];
+
+		if (w->forwarded_raw == w->raw)
+			continue;
+		switch (req->fc) {
+		case MODBUS_FC_WRITE_SINGLE_COIL:
+			mbap_put_u16(data, w->forwarded_raw != 0 ? COIL_ON : 0);
+			break;
+		case MODBUS_FC_MASK_WRITE_REGISTER:
+			point_encode(pt, w->forwarded_raw, &word);
+			mbap_put_u16(data, 0x0000);
+			mbap_put_u16(data + 2, word);
+			break;
+		default:
+			point_put_raw(pt, w->forwarded_raw, data,
+			    req->write_address);
+			break;
+		}
+	}
+}
+
+void
+policy_decide(const struct config *cfg, const struct policy_memory *memory,
+    unsigned device, const struct mbap_request *req, double now,
+    struct policy_decision *d)
+{
+	enum point_table table;
+
+	decision_reset(d);
+	if (!req->known) {
+		if (!cfg->allow_functions[req->fc])
+			decision_refuse(d, MODBUS_EXCEPTION_ILLEGAL_FUNCTION,
+			    "function");
+		return;
+	}
+	if (cfg->reads == READS_DECLARED && read_table(req->fc, &table) &&
+	    !reads_declared(cfg, device, table, req->read_address,
+	    req->read_quantity)) {
+		decision_refuse(d, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS,
+		    "not_declared");
+		return;
+	}
+	if (!req->is_write || writes_locate(cfg, device, req, d) != 0)
+		return;
+	writes_judge(cfg, memory, req, now, d);
+	if (d->verdict == POLICY_CLAMP)
+		decision_rewrite(cfg, req, d);
+	else if (d->verdict != POLICY_ALLOW)
+		d->exception = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+}
+
+void
+policy_accept(struct policy_memory *memory, const struct policy_decision *d,
+    double now)
+{
+	if (d->verdict != POLICY_ALLOW && d->verdict != POLICY_CLAMP)
+		return;
+	for (unsigned i = 0; i < d->n_writes; i++) {
+		struct policy_memory *m = &memory[d->writes[i].point];
+
+		m->accepted = 1;
+		m->accepted_value = d->writes[i].forwarded_value;
+		m->accepted_at = now;
+	}
+}
+
+/* A value the device holds, unless a newer one is known. One it cannot
+ * hold for this point (a NaN) makes the value unknown. */
+static void
+memory_learn(const struct config_point *pt, struct policy_memory *m,
+    double raw, double at, int from_write)
+{
+	if (m->known_at > at)
+		return;
+	m->known_at = at;
+	m->known_from_write = from_write;
+	m->known = point_raw_valid(pt, raw);
+	if (!m->known)
+		return;
+	m->known_raw = raw;
+	m->known_value = point_value(pt, raw);
+}
+
+void
+policy_confirm(const struct config *cfg, struct policy_memory *memory,
+    unsigned device, const struct mbap_request *forwarded, double now)
+{
+	const uint32_t *map;
+	uint32_t start = forwarded->write_address;
+	uint32_t end = start + forwarded->write_quantity;
+	const struct config_point *pt;
+	struct policy_memory *m;
+
+	if (!forwarded->is_write)
+		return;
+	map = table_of(cfg, device, write_table(forwarded->fc));
+	for (uint32_t a = start; a < end; a++) {
+		pt = point_at(cfg, map, a);
+		if (!pt || !point_wholly_in(pt, start, end))
+			continue;
+		m = &memory[pt - cfg->points];
+		if (forwarded->fc != MODBUS_FC_MASK_WRITE_REGISTER || m->known)
+			memory_learn(pt, m, write_raw(pt, m, forwarded), now, 1);
+		a = pt->address + pt->width - 1;
+	}
+}
+
+void
+policy_observe(const struct config *cfg, struct policy_memory *memory,
+    unsigned point, double raw, double at)
+{
+	if (point < cfg->n_points)
+		memory_learn(&cfg->points[point], &memory[point], raw, at, 0);
+}
+
+static long
+device_named(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_devices; i++)
+		if (strcmp(cfg->devices[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+point_same(const struct config_point *a, const struct config_point *b)
+{
+	return strcmp(a->name, b->name) == 0 && a->table == b->table &&
+	    a->address == b->address && a->type == b->type &&
+	    a->order == b->order && a->scale == b->scale &&
+	    a->offset == b->offset;
+}
+
+void
+policy_memory_carry(const struct config *old_cfg,
+    const struct policy_memory *old_memory, const struct config *new_cfg,
+    struct policy_memory *new_memory)
+{
+	for (size_t i = 0; i < new_cfg->n_points; i++) {
+		const struct config_point *np = &new_cfg->points[i];
+		const char *dev = new_cfg->devices[np->device].name;
+		long od = device_named(old_cfg, dev);
+		const struct config_point *op = od < 0 ? NULL :
+		    point_at(old_cfg, table_of(old_cfg, (unsigned)od,
+		    np->table), np->address);
+
+		memset(&new_memory[i], 0, sizeof new_memory[i]);
+		if (op && point_same(op, np))
+			new_memory[i] = old_memory[op - old_cfg->points];
+	}
+}
+
+const char *
+policy_verdict_name(enum policy_verdict verdict)
+{
+	switch (verdict) {
+	case POLICY_ALLOW:
+		return "allow";
+	case POLICY_CLAMP:
+		return "clamp";
+	case POLICY_REJECT:
+		return "reject";
+	case POLICY_TAKEOVER:
+		return "takeover";
+	}
+	return "?";
+}
+
+const char *
+policy_event_name(const struct policy_decision *d, enum config_mode mode)
+{
+	int monitor = mode == MODE_MONITOR;
+
+	switch (d->verdict) {
+	case POLICY_ALLOW:
+		return "write_allowed";
+	case POLICY_CLAMP:
+		return monitor ? "would_clamp" : "write_clamped";
+	case POLICY_REJECT:
+		return monitor ? "would_reject" : "write_rejected";
+	case POLICY_TAKEOVER:
+		return monitor ? "would_takeover" : "write_rejected";
+	}
+	return "?";
+}

@@ -1,0 +1,62 @@
+/*
+ * statefile.h: the persisted AUTO/TAKEOVER state, state_dir/state.
+ *
+ * The file is text, one field per line in this order, then a SHA-256 of
+ * every byte before the sha256 line, so that a torn or altered file is
+ * detected rather than trusted:
+ *
+ *   warden-state 1
+ *   state takeover
+ *   cause trip
+ *   since 2024-05-01T12:00:00.250000Z
+ *   reason trip: level high_high
+ *   sha256 <64 lowercase hex digits>
+ *
+ * The reason escapes backslash as \\ and control bytes as \xHH. A save
+ * writes a temporary file in state_dir, fsyncs it, renames it over the
+ * state file and fsyncs the directory; the file is mode 0640.
+ */
+#ifndef WARDEN_STATEFILE_H
+#define WARDEN_STATEFILE_H
+
+#include <stddef.h>
+
+#include "guard.h"
+
+#define STATEFILE_NAME "state"
+/* Larger than any record this format can hold. */
+#define STATEFILE_MAX 4096
+
+enum statefile_status {
+	STATEFILE_OK,           /* *out holds the saved state */
+	STATEFILE_NONE,         /* no state file: initial_state decides */
+	STATEFILE_CORRUPT,      /* unreadable or corrupt: TAKEOVER */
+};
+
+/*
+ * Read state_dir/state into *out. STATEFILE_CORRUPT covers a file that
+ * cannot be opened or read (not ENOENT), is not a regular file, is empty,
+ * short, too large, fails its checksum or holds an unknown value; err
+ * (size errlen) then says which, with the path.
+ */
+enum statefile_status statefile_load(const char *state_dir,
+    struct guard_persisted *out, char *err, size_t errlen);
+/*
+ * Replace state_dir/state with st, atomically and durably. Returns 0, or
+ * -1 with err saying what failed and what to check. A failure before the
+ * rename leaves the old file in place; one after it (the directory fsync)
+ * may leave either record on disk after a crash, so a caller that keeps
+ * its old state should save that again.
+ */
+int statefile_save(const char *state_dir, const struct guard_persisted *st,
+    char *err, size_t errlen);
+
+/* The file's bytes for st into buf; returns the length, or 0 when size
+ * is too small. */
+size_t statefile_format(const struct guard_persisted *st, char *buf,
+    size_t size);
+/* Parse a file's bytes; 0 on success, -1 with err saying what is wrong. */
+int statefile_parse(const char *buf, size_t len, struct guard_persisted *out,
+    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,430 @@
+/*
+ * test_devices.c: devices that misbehave. A hung device beside a healthy
+ * one, a device that is down, one that restarts, one that answers garbage
+ * or hangs up, one that is slow, and a device queue that overflows.
+ * Contract: 0x0B when a sent request got no answer within the device's
+ * timeout, 0x0A at once when there is no connection, 0x06 when the
+ * device's queue is full; never a wrong answer, never a stalled gateway.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "fixture.h"
+#include "journal.h"
+#include "wire.h"
+
+#define SCRATCH 200
+#define UNIT_GOOD 1
+#define UNIT_BAD 2
+#define DEVICE_TIMEOUT 0.3
+#define FAST 0.1                /* what "at once" means here, seconds */
+#define CLIENT_TIMEOUT 2.0
+
+/* plc 0 healthy as unit 1; plc 1 started with bad_args as unit 2. */
+static int
+pair_start(void **state, const char *bad_args, const char *limits)
+{
+	struct fixture *fx = fixture_new();
+
+	*state = fx;
+	if (fx == NULL || fixture_add_plc(fx, NULL) != 0 ||
+	    fixture_add_plc(fx, bad_args) != 1)
+		return -1;
+	if (limits != NULL)
+		snprintf(fx->limits, sizeof(fx->limits), "%s", limits);
+	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
+	fixture_add_device(fx, "bad", fx->plc[1].port, UNIT_BAD, 0, "300ms");
+	return fixture_start_warden(fx);
+}
+
+static int
+setup_drop(void **state)
+{
+	return pair_start(state, "--fault drop", NULL);
+}
+
+static int
+setup_garbage(void **state)
+{
+	return pair_start(state, "--fault garbage", NULL);
+}
+
+static int
+setup_close(void **state)
+{
+	return pair_start(state, "--fault close", NULL);
+}
+
+static int
+setup_slow(void **state)
+{
+	return pair_start(state, "--fault slow:150", NULL);
+}
+
+static int
+setup_small_queue(void **state)
+{
+	return pair_start(state, "--fault drop",
+	    "{max_clients: 8, max_inflight: 8, idle_timeout: 5s, "
+	    "device_queue: 2}");
+}
+
+/* One healthy plcsim as unit 1, and unit 2 on a port nobody listens on. */
+static int
+setup_down(void **state)
+{
+	struct fixture *fx = fixture_new();
+
+	*state = fx;
+	if (fx == NULL || fixture_add_plc(fx, NULL) != 0)
+		return -1;
+	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
+	fixture_add_device(fx, "gone", 0, UNIT_BAD, 0, "300ms");
+	return fixture_start_warden(fx);
+}
+
+static int
+setup_single(void **state)
+{
+	struct fixture *fx = fixture_new();
+
+	*state = fx;
+	if (fx == NULL || fixture_add_plc(fx, NULL) != 0)
+		return -1;
+	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
+	return fixture_start_warden(fx);
+}
+
+static modbus_t *
+client(const struct fixture *fx, int unit)
+{
+	modbus_t *ctx = fixture_client(fx, unit, CLIENT_TIMEOUT);
+
+	assert_non_null(ctx);
+	return ctx;
+}
+
+static void
+close_client(modbus_t *ctx)
+{
+	modbus_close(ctx);
+	modbus_free(ctx);
+}
+
+/* A raw connection with one read request to unit sent on it. */
+static int
+send_read(const struct fixture *fx, uint16_t tid, uint8_t unit)
+{
+	uint8_t req[WIRE_MAX_ADU];
+	int fd = wire_connect(fx->warden.port);
+
+	assert_true(fd >= 0);
+	wire_read_request(req, tid, unit, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    SCRATCH, 1);
+	assert_int_equal(wire_send(fd, req, 12), 0);
+	return fd;
+}
+
+static int
+readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+/* Read the healthy device and check the value and the time it took. */
+static void
+assert_fast_read(modbus_t *good, uint16_t expect)
+{
+	double t0 = harness_now();
+	uint16_t value = 0;
+
+	assert_int_equal(modbus_read_registers(good, SCRATCH, 1, &value), 1);
+	assert_true(harness_now() - t0 < FAST);
+	assert_int_equal(value, expect);
+}
+
+/* While a request to the hung device waits out its timeout, the healthy
+ * device answers every request fast; the hung one gets 0x0B after about
+ * its timeout, having really been sent. */
+static void
+test_hung_beside_healthy(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t ans[WIRE_MAX_ADU];
+	modbus_t *good = client(fx, UNIT_GOOD);
+	double t0, answered = 0;
+	int fd, reads = 0;
+
+	assert_int_equal(modbus_write_register(good, SCRATCH, 4711), 1);
+	t0 = harness_now();
+	fd = send_read(fx, 0x0B0B, UNIT_BAD);
+	while (harness_now() - t0 < 3 * DEVICE_TIMEOUT) {
+		assert_fast_read(good, 4711);
+		reads++;
+		if (answered == 0 && readable(fd))
+			answered = harness_now() - t0;
+	}
+	assert_true(reads > 20);
+	assert_true(answered >= DEVICE_TIMEOUT * 0.9);
+	assert_true(answered < DEVICE_TIMEOUT + 0.3);
+	assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans), 0.1), 9);
+	assert_int_equal(wire_tid(ans), 0x0B0B);
+	assert_int_equal(wire_fc(ans), 0x80 | MODBUS_FC_READ_HOLDING_REGISTERS);
+	assert_int_equal(ans[8], MODBUS_EXCEPTION_GATEWAY_TARGET);
+	assert_true(journal_wait(fx->plc[1].journal, 0,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, UNIT_BAD, SCRATCH, 0.5,
+	    NULL) >= 0);
+	close(fd);
+
+	/* Again, once the hung connection has been reset and reopened. */
+	fd = send_read(fx, 0x0B0C, UNIT_BAD);
+	assert_fast_read(good, 4711);
+	assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans), CLIENT_TIMEOUT),
+	    9);
+	assert_int_equal(wire_tid(ans), 0x0B0C);
+	assert_true(ans[8] == MODBUS_EXCEPTION_GATEWAY_TARGET ||
+	    ans[8] == MODBUS_EXCEPTION_GATEWAY_PATH);
+	close(fd);
+	close_client(good);
+}
+
+/* Several requests queued on the hung device: each gets its own
+ * exception, none is lost. */
+static void
+test_hung_device_queue(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t burst[3 * 12], ans[WIRE_MAX_ADU];
+	int fd, i;
+
+	fd = wire_connect(fx->warden.port);
+	assert_true(fd >= 0);
+	for (i = 0; i < 3; i++)
+		wire_read_request(burst + 12 * i, (uint16_t)(0x100 + i),
+		    UNIT_BAD, MODBUS_FC_READ_HOLDING_REGISTERS, SCRATCH, 1);
+	assert_int_equal(wire_send(fd, burst, sizeof(burst)), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans),
+		    3 * DEVICE_TIMEOUT + 1.0), 9);
+		assert_int_equal(wire_tid(ans) & 0xFF00, 0x100);
+		assert_true(ans[8] == MODBUS_EXCEPTION_GATEWAY_TARGET ||
+		    ans[8] == MODBUS_EXCEPTION_GATEWAY_PATH);
+	}
+	close(fd);
+}
+
+/* More requests than device_queue (2) for one device: the excess is
+ * refused with 0x06 at once; the rest still get answers. */
+static void
+test_device_queue_full(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t burst[6 * 12], ans[WIRE_MAX_ADU];
+	int fd, i, busy = 0, answered = 0;
+	double t0;
+
+	fd = wire_connect(fx->warden.port);
+	assert_true(fd >= 0);
+	for (i = 0; i < 6; i++)
+		wire_read_request(burst + 12 * i, (uint16_t)i, UNIT_BAD,
+		    MODBUS_FC_READ_HOLDING_REGISTERS, SCRATCH, 1);
+	t0 = harness_now();
+	assert_int_equal(wire_send(fd, burst, sizeof(burst)), 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans),
+		    6 * DEVICE_TIMEOUT + 1.0), 9);
+		if (ans[8] == MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY) {
+			assert_true(harness_now() - t0 < FAST);
+			busy++;
+		} else {
+			assert_true(ans[8] == MODBUS_EXCEPTION_GATEWAY_TARGET ||
+			    ans[8] == MODBUS_EXCEPTION_GATEWAY_PATH);
+		}
+		answered++;
+	}
+	assert_int_equal(answered, 6);
+	assert_true(busy >= 1);
+	close(fd);
+}
+
+/* Nobody listens: 0x0A at once, every time, while the other device works. */
+static void
+test_device_down(void **state)
+{
+	struct fixture *fx = *state;
+	modbus_t *bad = client(fx, UNIT_BAD);
+	modbus_t *good = client(fx, UNIT_GOOD);
+	uint16_t value;
+	double t0;
+	int i;
+
+	assert_int_equal(modbus_write_register(good, SCRATCH, 99), 1);
+	for (i = 0; i < 6; i++) {
+		t0 = harness_now();
+		assert_int_equal(modbus_read_registers(bad, SCRATCH, 1,
+		    &value), -1);
+		assert_int_equal(errno, EMBXGPATH);
+		assert_true(harness_now() - t0 < FAST);
+		t0 = harness_now();
+		assert_int_equal(modbus_write_register(bad, SCRATCH, 1), -1);
+		assert_int_equal(errno, EMBXGPATH);
+		assert_true(harness_now() - t0 < FAST);
+		assert_fast_read(good, 99);
+		usleep(50000);
+	}
+	close_client(bad);
+	close_client(good);
+}
+
+/* Stop the device: 0x0A at once. Start a new one on the same port: the
+ * gateway reconnects by itself within its backoff. */
+static void
+test_device_restart(void **state)
+{
+	struct fixture *fx = *state;
+	modbus_t *ctx = client(fx, UNIT_GOOD);
+	uint16_t value;
+	double t0;
+	int i, rc;
+
+	assert_int_equal(modbus_write_register(ctx, SCRATCH, 1234), 1);
+	assert_int_equal(harness_stop(fx->plc[0].pid, 5.0), 0);
+	fx->plc[0].pid = -1;
+	for (i = 0; i < 5; i++) {
+		t0 = harness_now();
+		assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1,
+		    &value), -1);
+		assert_int_equal(errno, EMBXGPATH);
+		assert_true(harness_now() - t0 < FAST);
+		usleep(100000);
+	}
+
+	assert_int_equal(harness_plc_start(&fx->plc[0], fx->dir, "tank", NULL),
+	    0);
+	t0 = harness_now();
+	do {
+		rc = modbus_write_register(ctx, SCRATCH, 4321);
+		if (rc != 1) {
+			assert_int_equal(errno, EMBXGPATH);
+			usleep(50000);
+		}
+	} while (rc != 1 && harness_now() - t0 < 7.0);
+	assert_int_equal(rc, 1);
+	assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1, &value), 1);
+	assert_int_equal(value, 4321);
+	close_client(ctx);
+}
+
+/* Each answer the device sends is invalid (random bytes, wrong protocol
+ * id, tid or fc, a short frame): the client never gets a success and
+ * the healthy device keeps working. */
+static void
+test_garbage_device(void **state)
+{
+	struct fixture *fx = *state;
+	modbus_t *bad = client(fx, UNIT_BAD);
+	modbus_t *good = client(fx, UNIT_GOOD);
+	uint16_t value;
+	int i;
+
+	assert_int_equal(modbus_write_register(good, SCRATCH, 77), 1);
+	for (i = 0; i < 8; i++) {
+		value = 0xDEAD;
+		assert_int_equal(modbus_read_registers(bad, SCRATCH, 1,
+		    &value), -1);
+		assert_true(errno == EMBXGTAR || errno == EMBXGPATH);
+		assert_int_equal(value, 0xDEAD);
+		assert_fast_read(good, 77);
+	}
+	assert_true(journal_wait(fx->plc[1].journal, 0, -1, UNIT_BAD, -1, 0.5,
+	    NULL) >= 0);
+	close_client(bad);
+	close_client(good);
+}
+
+/* The device hangs up on every request: an exception, quickly. */
+static void
+test_closing_device(void **state)
+{
+	struct fixture *fx = *state;
+	modbus_t *bad = client(fx, UNIT_BAD);
+	modbus_t *good = client(fx, UNIT_GOOD);
+	uint16_t value;
+	double t0;
+	int i;
+
+	assert_int_equal(modbus_write_register(good, SCRATCH, 55), 1);
+	for (i = 0; i < 5; i++) {
+		t0 = harness_now();
+		assert_int_equal(modbus_read_registers(bad, SCRATCH, 1,
+		    &value), -1);
+		assert_true(errno == EMBXGTAR || errno == EMBXGPATH);
+		assert_true(harness_now() - t0 < DEVICE_TIMEOUT + FAST);
+		assert_fast_read(good, 55);
+	}
+	close_client(bad);
+	close_client(good);
+}
+
+/* Slower than usual but inside its timeout: the right answer, late. */
+static void
+test_slow_device(void **state)
+{
+	struct fixture *fx = *state;
+	modbus_t *slow = client(fx, UNIT_BAD);
+	modbus_t *good = client(fx, UNIT_GOOD);
+	uint16_t value;
+	double t0;
+	int fd;
+
+	assert_int_equal(modbus_write_register(slow, SCRATCH, 31337), 1);
+	t0 = harness_now();
+	assert_int_equal(modbus_read_registers(slow, SCRATCH, 1, &value), 1);
+	assert_int_equal(value, 31337);
+	assert_true(harness_now() - t0 >= 0.14);
+
+	/* The healthy device does not wait behind the slow one. */
+	assert_int_equal(modbus_write_register(good, SCRATCH, 8), 1);
+	fd = send_read(fx, 1, UNIT_BAD);
+	assert_fast_read(good, 8);
+	close(fd);
+	close_client(slow);
+	close_client(good);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hung_beside_healthy,
+		    setup_drop, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hung_device_queue,
+		    setup_drop, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_device_queue_full,
+		    setup_small_queue, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_device_down,
+		    setup_down, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_device_restart,
+		    setup_single, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_device,
+		    setup_garbage, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_closing_device,
+		    setup_close, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_slow_device,
+		    setup_slow, fixture_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
