@@ -29,7 +29,7 @@ struct audit {
 	int dirty;                      /* written since the last fsync */
 	double flushed_at;
 	struct json line;               /* reused: no allocation per record */
-	EVP_MD_CTX *md;
+	struct audit_hasher hasher;
 	char recovery[AUDIT_ERR_LEN];
 	struct audit_stats stats;
 };
@@ -159,7 +159,7 @@ build_line(struct audit *a, const struct audit_event *ev,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (audit_digest(a->md, j->data + object_at, j->len - object_at,
+	if (audit_digest(&a->hasher, j->data + object_at, j->len - object_at,
 	    NULL, 0, hash) == -1) {
 		errno = EIO;
 		return -1;
@@ -392,18 +392,21 @@ audit_open(const char *path, double fsync_interval, char *err)
 	struct audit *a;
 
 	if ((a = calloc(1, sizeof *a)) == NULL ||
-	    (a->path = strdup(path)) == NULL ||
-	    (a->md = EVP_MD_CTX_new()) == NULL) {
+	    (a->path = strdup(path)) == NULL) {
 		snprintf(err, AUDIT_ERR_LEN, "audit log %s: out of memory",
 		    path);
-		if (a != NULL)
-			free(a->path);
 		free(a);
 		return NULL;
 	}
 	a->fd = -1;
 	a->fsync_interval = fsync_interval;
 	json_init(&a->line);
+	if (audit_hasher_init(&a->hasher) == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log %s: cannot set up "
+		    "SHA-256 (libcrypto)", path);
+		audit_close(a);
+		return NULL;
+	}
 	if (open_locked(a, path, err) == -1 || recover(a, err) == -1) {
 		audit_close(a);
 		return NULL;
@@ -456,7 +459,7 @@ audit_close(struct audit *a)
 	if (a->fd != -1)
 		close(a->fd);
 	json_free(&a->line);
-	EVP_MD_CTX_free(a->md);
+	audit_hasher_free(&a->hasher);
 	free(a->path);
 	free(a);
 }

@@ -18,17 +18,38 @@ const char audit_zero_hash[AUDIT_HASH_HEX + 1] =
 #define TAIL_FIRST_WINDOW (128u << 10)
 
 int
-audit_digest(EVP_MD_CTX *md, const void *a, size_t an, const void *b,
-    size_t bn, char hex[AUDIT_HASH_HEX + 1])
+audit_hasher_init(struct audit_hasher *h)
+{
+	h->ctx = EVP_MD_CTX_new();
+	h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (h->ctx == NULL || h->sha256 == NULL) {
+		audit_hasher_free(h);
+		return -1;
+	}
+	return 0;
+}
+
+void
+audit_hasher_free(struct audit_hasher *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->sha256);
+	h->ctx = NULL;
+	h->sha256 = NULL;
+}
+
+int
+audit_digest(struct audit_hasher *h, const void *a, size_t an,
+    const void *b, size_t bn, char hex[AUDIT_HASH_HEX + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char sum[EVP_MAX_MD_SIZE];
 	unsigned int n, i;
 
-	if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
-	    !EVP_DigestUpdate(md, a, an) ||
-	    (bn > 0 && !EVP_DigestUpdate(md, b, bn)) ||
-	    !EVP_DigestFinal_ex(md, sum, &n) || n * 2 != AUDIT_HASH_HEX)
+	if (!EVP_DigestInit_ex(h->ctx, h->sha256, NULL) ||
+	    !EVP_DigestUpdate(h->ctx, a, an) ||
+	    (bn > 0 && !EVP_DigestUpdate(h->ctx, b, bn)) ||
+	    !EVP_DigestFinal_ex(h->ctx, sum, &n) || n * 2 != AUDIT_HASH_HEX)
 		return -1;
 	for (i = 0; i < n; i++) {
 		hex[2 * i] = digits[sum[i] >> 4];
@@ -116,7 +137,7 @@ check_fields(const struct json_value *obj, struct audit_line *out)
 }
 
 void
-audit_line_check(EVP_MD_CTX *md, const char *line, size_t len,
+audit_line_check(struct audit_hasher *h, const char *line, size_t len,
     struct audit_line *out)
 {
 	struct json_value obj;
@@ -142,7 +163,7 @@ audit_line_check(EVP_MD_CTX *md, const char *line, size_t len,
 		bad(out, "hash is not written the way wardend writes it");
 		return;
 	}
-	if (audit_digest(md, line, body, "}", 1, hex) == -1) {
+	if (audit_digest(h, line, body, "}", 1, hex) == -1) {
 		bad(out, "cannot compute SHA-256 (libcrypto failed)");
 		return;
 	}
@@ -161,7 +182,7 @@ enum scan_result { SCAN_FOUND, SCAN_MORE, SCAN_FOREIGN, SCAN_ERROR };
  * at the beginning of the file, so its first line is complete.
  */
 static enum scan_result
-scan_window(EVP_MD_CTX *md, const char *buf, size_t n, uint64_t base,
+scan_window(struct audit_hasher *h, const char *buf, size_t n, uint64_t base,
     int whole, struct audit_tail *t)
 {
 	struct audit_line line;
@@ -176,7 +197,7 @@ scan_window(EVP_MD_CTX *md, const char *buf, size_t n, uint64_t base,
 		start = nl != NULL ? (size_t)(nl - buf) + 1 : 0;
 		if (start == 0 && !whole)
 			return SCAN_MORE;
-		audit_line_check(md, buf + start, end - start, &line);
+		audit_line_check(h, buf + start, end - start, &line);
 		if (line.kind == AUDIT_LINE_INTACT) {
 			t->seq = line.seq;
 			memcpy(t->hash, line.hash, sizeof t->hash);
@@ -222,7 +243,7 @@ int
 audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
     const char *path)
 {
-	EVP_MD_CTX *md;
+	struct audit_hasher h;
 	enum scan_result r = SCAN_MORE;
 	uint64_t window;
 	char *buf;
@@ -231,8 +252,9 @@ audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
 	memcpy(tail->hash, audit_zero_hash, sizeof tail->hash);
 	if (size == 0)
 		return 0;
-	if ((md = EVP_MD_CTX_new()) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: out of memory", path);
+	if (audit_hasher_init(&h) == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "%s: cannot set up SHA-256 "
+		    "(libcrypto)", path);
 		return -1;
 	}
 	window = size < TAIL_FIRST_WINDOW ? size : TAIL_FIRST_WINDOW;
@@ -249,7 +271,7 @@ audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
 			r = SCAN_ERROR;
 			break;
 		}
-		r = scan_window(md, buf, window, size - window, window == size,
+		r = scan_window(&h, buf, window, size - window, window == size,
 		    tail);
 		free(buf);
 		if (r != SCAN_MORE || window >= AUDIT_TAIL_MAX)
@@ -258,7 +280,7 @@ audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
 		if (window > AUDIT_TAIL_MAX)
 			window = AUDIT_TAIL_MAX;
 	}
-	EVP_MD_CTX_free(md);
+	audit_hasher_free(&h);
 	if (r == SCAN_FOUND)
 		return 0;
 	if (r != SCAN_ERROR)

@@ -47,13 +47,22 @@ struct audit_tail {
 	char bad_why[160];              /* a bad record among the torn bytes */
 };
 
+/* SHA-256 fetched once: an implicit fetch per record costs as much as
+ * the hashing itself. */
+struct audit_hasher {
+	EVP_MD_CTX *ctx;
+	EVP_MD *sha256;
+};
+
 /* audit_record.c */
 extern const char audit_zero_hash[AUDIT_HASH_HEX + 1];
+int audit_hasher_init(struct audit_hasher *h);
+void audit_hasher_free(struct audit_hasher *h);
 /* hex = SHA-256(a[0..an) b[0..bn)), lowercase; -1 on a libcrypto error. */
-int audit_digest(EVP_MD_CTX *md, const void *a, size_t an, const void *b,
-    size_t bn, char hex[AUDIT_HASH_HEX + 1]);
+int audit_digest(struct audit_hasher *h, const void *a, size_t an,
+    const void *b, size_t bn, char hex[AUDIT_HASH_HEX + 1]);
 /* Classify one line (without its newline) and read its chain fields. */
-void audit_line_check(EVP_MD_CTX *md, const char *line, size_t len,
+void audit_line_check(struct audit_hasher *h, const char *line, size_t len,
     struct audit_line *out);
 /* Read fd (size bytes) back from its end. -1 with err when the tail
  * cannot be read or holds no record where one must be. */

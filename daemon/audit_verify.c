@@ -18,7 +18,7 @@ struct resume_seen {
 };
 
 struct verify {
-	EVP_MD_CTX *md;
+	struct audit_hasher hasher;
 	uint64_t line_no;               /* of the line being checked */
 	uint64_t offset;                /* where it begins */
 	uint64_t records;
@@ -131,7 +131,7 @@ check_line(struct verify *v, const char *text, size_t len)
 	int has_newline = len > 0 && text[len - 1] == '\n';
 	struct audit_line l;
 
-	audit_line_check(v->md, text, len - (size_t)has_newline, &l);
+	audit_line_check(&v->hasher, text, len - (size_t)has_newline, &l);
 	if (l.kind == AUDIT_LINE_TORN) {
 		if (!v->in_torn) {
 			v->in_torn = 1;
@@ -170,7 +170,7 @@ seek_missing(struct verify *v, const char *text, size_t len)
 	int has_newline = len > 0 && text[len - 1] == '\n';
 	struct audit_line l;
 
-	audit_line_check(v->md, text, len - (size_t)has_newline, &l);
+	audit_line_check(&v->hasher, text, len - (size_t)has_newline, &l);
 	if (l.kind == AUDIT_LINE_TORN || l.seq < v->missing_from ||
 	    l.seq > v->missing_to)
 		return;
@@ -314,7 +314,7 @@ audit_verify_file(const char *path, FILE *out, int as_json)
 	}
 	memset(&v, 0, sizeof v);
 	memcpy(v.last_hash, audit_zero_hash, sizeof v.last_hash);
-	if ((v.md = EVP_MD_CTX_new()) == NULL) {
+	if (audit_hasher_init(&v.hasher) == -1) {
 		fclose(in);
 		report_unreadable(path, "check", ENOMEM, out, as_json);
 		return 2;
@@ -331,14 +331,14 @@ audit_verify_file(const char *path, FILE *out, int as_json)
 	if (ferror(in)) {
 		free(text);
 		fclose(in);
-		EVP_MD_CTX_free(v.md);
+		audit_hasher_free(&v.hasher);
 		report_unreadable(path, "read", saved_errno, out, as_json);
 		return 2;
 	}
 	ok = ok && check_end(&v) == 0;
 	free(text);
 	fclose(in);
-	EVP_MD_CTX_free(v.md);
+	audit_hasher_free(&v.hasher);
 	if (as_json)
 		report_json(&v, path, out, ok);
 	else

@@ -121,7 +121,7 @@ client_send(struct client *c, const uint8_t *adu, size_t len,
 	loop_queue_client_flush(c);
 }
 
-static void
+void
 client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
     uint8_t fc, uint8_t code)
 {
@@ -133,7 +133,7 @@ client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
 	client_send(c, adu, len, tid, unit);
 }
 
-static void
+void
 client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {
@@ -143,10 +143,14 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 		loop_queue_client_resume(c);
 	if (answer != NULL) {
 		c->w->counters.answered++;
+		gate_answer(c->w, req, answer, len);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
 		    req->expect.fc, exception);
+	/* The safe state waits for AI writes in flight: one just ended. */
+	if (c->w->safestate.active)
+		safestate_tick(c->w);
 }
 
 static void
@@ -154,7 +158,6 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 {
 	struct warden *w = c->w;
 	struct mbap_request req;
-	struct inflight r;
 	unsigned dev;
 	int code;
 
@@ -169,19 +172,7 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 		return;
 	}
-	memset(&r, 0, sizeof r);
-	r.done = client_answer_cb;
-	r.ctx = c;
-	r.origin_tid = req.tid;
-	r.origin_unit = req.unit;
-	mbap_expect_of(&req, &r.expect);
-	if ((code = device_submit(&w->devices[dev - 1], adu, len, &r)) != 0) {
-		client_send_exception(c, req.tid, req.unit, req.fc,
-		    (uint8_t)code);
-		return;
-	}
-	c->inflight++;
-	w->counters.forwarded++;
+	gate_request(c, adu, len, &req, dev - 1);
 }
 
 static void

@@ -27,6 +27,7 @@ enum device_loss_action { DEVICE_LOSS_OFF, DEVICE_LOSS_TAKEOVER,
 
 #define CONFIG_NAME_MAX 64
 #define CONFIG_HOST_MAX 256
+#define CONFIG_PIPELINE_MAX 64      /* requests in flight per device connection */
 
 struct config_endpoint {
 	char host[CONFIG_HOST_MAX];

@@ -188,7 +188,7 @@ static void point_build_write(struct config_build *b, size_t i,
 	snprintf(path, sizeof(path), "points[%zu].write", i);
 	w->line = config_build_line(b, path);
 	if (!table_writable(p->table))
-		config_build_error(b, path, "write: a %s point is read-only; "
+		config_build_error(b, path, "write: %s points are read-only; "
 		    "only coil and holding points can be written",
 		    config_table_name(p->table));
 	w->has_min = raw->min != NULL;

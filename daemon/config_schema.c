@@ -327,7 +327,7 @@ struct raw_config *config_schema_load(const unsigned char *data, size_t len,
 	err = cyaml_load_data(data, len, &cfg, &config_schema, &raw, NULL);
 	if (err == CYAML_OK && raw)
 		return raw;
-	config_errors_add(errs, log.line > 0 ? log.line : 1, "%s",
+	config_errors_add(errs, log.line > 0 ? log.line : 1, "libcyaml: %s",
 	    log.reason[0] ? log.reason : cyaml_strerror(err));
 	if (raw)
 		cyaml_free(&cfg, &config_schema, raw, 0);

@@ -75,9 +75,9 @@ static void takeover_check_safe_value(struct config_build *b,
 
 	config_point_range(p, &lo, &hi);
 	if (!(p->table == TABLE_COIL || p->table == TABLE_HOLDING))
-		config_build_error(b, path, "point '%s' is a %s point, which "
-		    "cannot be written; a safe state needs coil or holding "
-		    "points", p->name, config_table_name(p->table));
+		config_build_error(b, path, "point '%s' is in the %s table, "
+		    "which cannot be written; a safe state needs coil or "
+		    "holding points", p->name, config_table_name(p->table));
 	else if (p->type == TYPE_BOOL && value != 0 && value != 1)
 		config_build_error(b, path, "value %g for bool point '%s' must "
 		    "be 0 or 1", value, p->name);

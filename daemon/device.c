@@ -23,6 +23,8 @@
 #define DEVCONN_OUT_CAP 1024
 #define BACKOFF_FIRST 0.1
 #define BACKOFF_MAX 5.0
+/* Requests of wardend's own (polls, safe state, life bit) per device. */
+#define POLL_QUEUE 64
 
 static void devconn_read_cb(struct ev_loop *, ev_io *, int);
 static void devconn_write_cb(struct ev_loop *, ev_io *, int);
@@ -49,12 +51,12 @@ static void
 devpool_fail_queue(struct devpool *pool, uint8_t exception)
 {
 	while (pool->q_len > 0) {
-		struct queued q = pool->queue[pool->q_head];
+		struct inflight q = pool->queue[pool->q_head];
 
 		pool->q_head = (pool->q_head + 1) % pool->q_cap;
 		pool->q_len--;
-		if (q.req.done != NULL)
-			q.req.done(q.req.ctx, &q.req, NULL, 0, exception);
+		if (q.done != NULL)
+			q.done(q.ctx, &q, NULL, 0, exception);
 	}
 }
 
@@ -68,7 +70,7 @@ devconn_reset(struct devconn *dc, const char *reason)
 {
 	struct devpool *pool = dc->pool;
 	struct warden *w = devconn_warden(dc);
-	struct inflight lost[64];
+	struct inflight lost[CONFIG_PIPELINE_MAX];
 	unsigned i, n = dc->n_slots;
 	int was_up = dc->state == DEVCONN_UP;
 
@@ -104,13 +106,12 @@ devconn_reset(struct devconn *dc, const char *reason)
 }
 
 static void
-devconn_send(struct devconn *dc, const uint8_t *adu, size_t len,
-    const struct inflight *req)
+devconn_send(struct devconn *dc, const struct inflight *req)
 {
 	struct inflight *slot = &dc->slots[dc->n_slots];
 	uint8_t *p;
 
-	if (buf_reserve(&dc->out, len) == -1) {
+	if (buf_reserve(&dc->out, req->len) == -1) {
 		if (req->done != NULL)
 			req->done(req->ctx, req, NULL, 0,
 			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
@@ -119,12 +120,13 @@ devconn_send(struct devconn *dc, const uint8_t *adu, size_t len,
 	*slot = *req;
 	slot->device_tid = dc->next_tid++;
 	slot->sent_at = ev_now(devconn_warden(dc)->loop);
+	slot->expect.unit = dc->pool->dev->cfg->device_unit_id;
 	dc->n_slots++;
 	p = buf_tail(&dc->out);
-	memcpy(p, adu, len);
+	memcpy(p, req->adu, req->len);
 	mbap_set_tid(p, slot->device_tid);
 	mbap_set_unit(p, dc->pool->dev->cfg->device_unit_id);
-	dc->out.end += len;
+	dc->out.end += req->len;
 	loop_queue_devconn_flush(dc);
 	if (!ev_is_active(&dc->timer))
 		devconn_arm(dc, dc->pool->dev->cfg->timeout);
@@ -154,34 +156,28 @@ devpool_dispatch(struct devpool *pool)
 	struct devconn *dc;
 
 	while (pool->q_len > 0 && (dc = devpool_pick(pool)) != NULL) {
-		struct queued *q = &pool->queue[pool->q_head];
+		struct inflight *q = &pool->queue[pool->q_head];
 
 		pool->q_head = (pool->q_head + 1) % pool->q_cap;
 		pool->q_len--;
-		devconn_send(dc, q->adu, q->len, &q->req);
+		devconn_send(dc, q);
 	}
 }
 
 int
-device_submit(struct device *dev, const uint8_t *adu, size_t len,
-    const struct inflight *req)
+devpool_submit(struct devpool *pool, const struct inflight *req)
 {
-	struct devpool *pool = &dev->ai;
 	struct devconn *dc;
-	struct queued *q;
 
 	if (pool->n_up == 0)
 		return MODBUS_EXCEPTION_GATEWAY_PATH;
 	if (pool->q_len == 0 && (dc = devpool_pick(pool)) != NULL) {
-		devconn_send(dc, adu, len, req);
+		devconn_send(dc, req);
 		return 0;
 	}
 	if (pool->q_len >= pool->q_cap)
 		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
-	q = &pool->queue[(pool->q_head + pool->q_len) % pool->q_cap];
-	q->req = *req;
-	q->len = (uint16_t)len;
-	memcpy(q->adu, adu, len);
+	pool->queue[(pool->q_head + pool->q_len) % pool->q_cap] = *req;
 	pool->q_len++;
 	return 0;
 }
@@ -445,12 +441,15 @@ device_start_all(struct warden *w, char *err)
 		    &dev->addr, err) == -1)
 			return -1;
 		if (devpool_init(&dev->ai, dev, "ai", dev->cfg->connections,
-		    dev->cfg->pipeline, cfg->limits.device_queue) == -1) {
+		    dev->cfg->pipeline, cfg->limits.device_queue) == -1 ||
+		    devpool_init(&dev->poll, dev, "poll", 1, 1,
+		    POLL_QUEUE) == -1) {
 			snprintf(err, NET_ERR_LEN, "out of memory");
 			return -1;
 		}
 		for (j = 0; j < dev->ai.n_conns; j++)
 			devconn_connect(&dev->ai.conns[j]);
+		devconn_connect(&dev->poll.conns[0]);
 	}
 	return 0;
 }
@@ -460,31 +459,83 @@ device_stop_all(struct warden *w)
 {
 	unsigned i;
 
-	for (i = 0; w->devices != NULL && i < w->n_devices; i++)
+	for (i = 0; w->devices != NULL && i < w->n_devices; i++) {
 		devpool_free(&w->devices[i].ai, w->loop);
+		devpool_free(&w->devices[i].poll, w->loop);
+	}
 	free(w->devices);
 	w->devices = NULL;
 	w->n_devices = 0;
 }
 
-void
-device_forget(struct warden *w, void *ctx)
+static void
+devpool_forget(struct devpool *pool, void *ctx)
 {
-	unsigned i, j, k;
+	unsigned j, k;
 
-	for (i = 0; i < w->n_devices; i++) {
-		struct devpool *pool = &w->devices[i].ai;
-
-		for (j = 0; j < pool->n_conns; j++)
+	for (j = 0; j < pool->n_conns; j++)
 			for (k = 0; k < pool->conns[j].n_slots; k++)
 				if (pool->conns[j].slots[k].ctx == ctx)
 					pool->conns[j].slots[k].done = NULL;
 		for (k = 0; k < pool->q_len; k++) {
-			struct queued *q =
+			struct inflight *q =
 			    &pool->queue[(pool->q_head + k) % pool->q_cap];
 
-			if (q->req.ctx == ctx)
-				q->req.done = NULL;
+			if (q->ctx == ctx)
+				q->done = NULL;
 		}
+}
+
+void
+device_forget(struct warden *w, void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < w->n_devices; i++) {
+		devpool_forget(&w->devices[i].ai, ctx);
+		devpool_forget(&w->devices[i].poll, ctx);
 	}
+}
+
+static int
+device_fc_writes(uint8_t fc)
+{
+	return fc == MODBUS_FC_WRITE_SINGLE_COIL ||
+	    fc == MODBUS_FC_WRITE_SINGLE_REGISTER ||
+	    fc == MODBUS_FC_WRITE_MULTIPLE_COILS ||
+	    fc == MODBUS_FC_WRITE_MULTIPLE_REGISTERS ||
+	    fc == MODBUS_FC_MASK_WRITE_REGISTER ||
+	    fc == MODBUS_FC_WRITE_AND_READ_REGISTERS;
+}
+
+unsigned
+device_ai_writes_in_flight(const struct device *dev)
+{
+	const struct devpool *pool = &dev->ai;
+	unsigned i, k, n = 0;
+
+	for (i = 0; i < pool->n_conns; i++)
+		for (k = 0; k < pool->conns[i].n_slots; k++)
+			n += device_fc_writes(pool->conns[i].slots[k].expect.fc);
+	return n;
+}
+
+void
+device_drop_queued_ai_writes(struct device *dev, uint8_t exception)
+{
+	struct devpool *pool = &dev->ai;
+	unsigned k, n = pool->q_len, kept = 0;
+
+	/* Compact the ring in place, answering the writes taken out. */
+	for (k = 0; k < n; k++) {
+		struct inflight q = pool->queue[(pool->q_head + k) % pool->q_cap];
+
+		if (!device_fc_writes(q.expect.fc)) {
+			pool->queue[(pool->q_head + kept++) % pool->q_cap] = q;
+			continue;
+		}
+		if (q.done != NULL)
+			q.done(q.ctx, &q, NULL, 0, exception);
+	}
+	pool->q_len = kept;
 }

@@ -168,33 +168,45 @@ escape_byte(unsigned char c, char *out)
 	return 6;
 }
 
+static int
+is_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 size_t
 json_escape(char *dst, size_t cap, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, need = 0, kept = 0, run;
+	size_t i = 0, need = 0, kept = 0, in, run;
 	char esc[8];
 	const char *out;
+	int divisible;
 
 	while (i < n) {
-		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' &&
-		    u[i] != '\\') {
-			out = s + i;
-			run = 1;
-			i++;
+		out = s + i;
+		divisible = is_plain(u[i]);
+		if (divisible) {
+			/* plain ASCII in one copy: names, numbers, most text */
+			for (in = 1; i + in < n && is_plain(u[i + in]); in++)
+				;
+			run = in;
 		} else if (u[i] >= 0x80 &&
-		    (run = json_utf8_len(u + i, n - i)) > 0) {
-			out = s + i;
-			i += run;
+		    (in = json_utf8_len(u + i, n - i)) > 0) {
+			run = in;
 		} else {
 			out = esc;
+			in = 1;
 			run = escape_byte(u[i], esc);
-			i++;
 		}
-		/* Whole pieces only: a cut never splits an escape. */
+		i += in;
+		/* A cut never splits an escape or a UTF-8 sequence. */
 		if (need + run < cap) {
 			memcpy(dst + need, out, run);
 			kept = need + run;
+		} else if (divisible && need + 1 < cap) {
+			memcpy(dst + need, out, cap - 1 - need);
+			kept = cap - 1;
 		}
 		need += run;
 	}

@@ -26,7 +26,7 @@ log_init(const char *ident, int foreground, int verbose)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vwrite(int priority, const char *errstr, const char *fmt, va_list ap)
 {
 	char msg[1024];

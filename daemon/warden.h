@@ -9,11 +9,15 @@
 #include <stdint.h>
 #include <ev.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "config.h"
+#include "guard.h"
 #include "log.h"
 #include "mbap.h"
+#include "monitor.h"
 #include "net.h"
+#include "policy.h"
 
 struct warden;
 struct inflight;
@@ -27,22 +31,22 @@ struct inflight;
 typedef void (*device_done_fn)(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception);
 
-/* A request on its way to a device, from whoever asked. */
+/*
+ * A request on its way to a device, from whoever asked, queued or in
+ * flight. It keeps the request as forwarded so that whoever asked can
+ * learn from the answer what the device now holds.
+ */
 struct inflight {
 	device_done_fn done;            /* NULL: requester gone, drop answer */
 	void *ctx;
 	uint16_t origin_tid;            /* the requester's transaction id */
 	uint8_t origin_unit;            /* the unit id the requester used */
 	uint16_t device_tid;            /* ours, on the device connection */
+	unsigned device;                /* index into warden.devices */
 	ev_tstamp sent_at;
 	struct mbap_expect expect;
-};
-
-/* A request waiting for a free slot on one of the device's connections. */
-struct queued {
-	struct inflight req;
 	uint16_t len;
-	uint8_t adu[MBAP_MAX_ADU_LEN];
+	uint8_t adu[MBAP_MAX_ADU_LEN];  /* as forwarded, before tid/unit */
 };
 
 enum devconn_state {
@@ -76,7 +80,7 @@ struct devpool {
 	struct devconn *conns;
 	unsigned n_conns;
 	unsigned pipeline;
-	struct queued *queue;           /* ring */
+	struct inflight *queue;         /* ring */
 	unsigned q_head, q_len, q_cap;
 	unsigned n_up;
 };
@@ -86,7 +90,8 @@ struct device {
 	const struct config_device *cfg;
 	unsigned index;
 	struct net_addr addr;
-	struct devpool ai;
+	struct devpool ai;              /* the AI's requests */
+	struct devpool poll;            /* wardend's own: polls, safe state */
 };
 
 struct client {
@@ -104,6 +109,53 @@ struct client {
 	int resume_queued;
 	struct client *prev, *next;     /* all open clients */
 	struct client *next_flush, *next_resume, *next_free;
+};
+
+/* One read the poller makes each round. */
+struct poll_range {
+	struct poller *pl;
+	unsigned device;
+	enum point_table table;
+	uint16_t address;
+	uint16_t count;
+	int outstanding;                /* last round's read not answered */
+};
+
+struct poll_device {
+	struct poller *pl;
+	unsigned device;
+	unsigned n_ranges;
+	ev_timer tick;                  /* poll_interval */
+	ev_timer life;                  /* life_bit interval */
+	uint16_t life_value;
+	struct monitor_device mon;
+};
+
+struct poller {
+	struct warden *w;
+	struct poll_range *ranges;
+	size_t n_ranges;
+	struct poll_device *devices;    /* cfg->n_devices */
+	struct monitor_point *points;   /* cfg->n_points */
+	double *values;                 /* last polled, engineering */
+};
+
+enum safe_status { SAFE_PENDING, SAFE_WRITING, SAFE_READING, SAFE_VERIFIED };
+
+/* One safe_state entry being driven. */
+struct safe_entry {
+	struct safestate *ss;
+	unsigned index;                 /* into cfg->takeover.safe_state */
+	enum safe_status status;
+	ev_tstamp next_try;
+	int failure_reported;
+};
+
+struct safestate {
+	struct warden *w;
+	int active;                     /* in TAKEOVER: driving or holding */
+	struct safe_entry *entries;
+	size_t n;
 };
 
 struct counters {
@@ -135,6 +187,14 @@ struct warden {
 	ev_signal sig_term, sig_int, sig_hup;
 	struct counters counters;
 	struct log_budget abuse_log;    /* what hostile peers can provoke */
+	struct audit *audit;
+	ev_timer audit_timer;           /* fsync at most every audit_fsync */
+	struct policy_memory *memory;   /* cfg->n_points of them */
+	struct policy_decision *decision;       /* scratch, one request */
+	struct guard guard;
+	struct poller poller;
+	struct safestate safestate;
+	ev_timer tick;                  /* guard, audit fsync, safe state */
 };
 
 /* listener.c */
@@ -147,6 +207,10 @@ void client_close(struct client *c, const char *reason);
 void client_flush(struct client *c);
 void client_resume(struct client *c);
 void client_free(struct client *c);
+void client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
+    uint8_t fc, uint8_t code);
+void client_answer_cb(void *ctx, const struct inflight *req,
+    const uint8_t *answer, size_t len, uint8_t exception);
 
 /* device.c */
 int device_start_all(struct warden *w, char *err);
@@ -156,11 +220,41 @@ void device_stop_all(struct warden *w);
  * will be called exactly once), or the exception to answer at once:
  * 0x0A when no connection is up, 0x06 when the queue is full.
  */
-int device_submit(struct device *dev, const uint8_t *adu, size_t len,
-    const struct inflight *req);
+int devpool_submit(struct devpool *pool, const struct inflight *req);
+/* AI writes sent to the device and not yet answered. */
+unsigned device_ai_writes_in_flight(const struct device *dev);
+/* Answer every AI write still queued for the device with exception. */
+void device_drop_queued_ai_writes(struct device *dev, uint8_t exception);
 /* Forget a requester that is going away: its answers are dropped. */
 void device_forget(struct warden *w, void *ctx);
 void devconn_flush(struct devconn *dc);
+
+/* gate.c: the judgement on each AI request */
+void gate_request(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device);
+void gate_answer(struct warden *w, const struct inflight *req,
+    const uint8_t *answer, size_t len);
+void gate_audit(struct warden *w, const struct audit_event *ev, int sync);
+
+/* takeover.c: what the guard decides, carried out */
+void takeover_apply(struct warden *w, const struct guard_result *r,
+    const char *user);
+/* 0 released, 1 refused with why. */
+int takeover_release(struct warden *w, const char *user, uint32_t uid,
+    const char *reason, char *why, size_t whylen);
+
+/* poller.c */
+int poller_start(struct warden *w);
+void poller_stop(struct warden *w);
+void poller_event(struct warden *w, const char *source, int is_device,
+    const struct monitor_event *e);
+
+/* safestate.c: on entry into TAKEOVER, write, read back, verify, retry */
+int safestate_init(struct warden *w);
+void safestate_free(struct warden *w);
+void safestate_start(struct warden *w);
+void safestate_stop(struct warden *w);
+void safestate_tick(struct warden *w);
 
 /* loop.c: deferred work run before the loop sleeps */
 void loop_queue_client_flush(struct client *c);

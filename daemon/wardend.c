@@ -11,7 +11,10 @@
 
 #include "checkconf.h"
 #include "log.h"
+#include "statefile.h"
 #include "warden.h"
+
+#define TICK_SECONDS 0.05       /* guard timers, audit fsync, safe state */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -42,9 +45,78 @@ signal_hup_cb(struct ev_loop *loop, ev_signal *s, int revents)
 }
 
 static void
+warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct warden *w = t->data;
+	struct guard_result r;
+	ev_tstamp now = ev_now(loop);
+
+	(void)revents;
+	r = guard_tick(&w->guard, now);
+	takeover_apply(w, &r, NULL);
+	if (audit_due(w->audit, now) && audit_flush(w->audit, now) == -1)
+		log_warn("audit: fsync");
+	safestate_tick(w);
+}
+
+static void
+warden_record(struct warden *w, const char *event, int sync)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "config", .type = AUDIT_STRING, .s = w->config_path },
+		{ .key = "mode", .type = AUDIT_STRING,
+		  .s = w->cfg->mode == MODE_MONITOR ? "monitor" : "enforce" },
+	};
+	struct audit_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.event = event;
+	ev.extra = extra;
+	ev.n_extra = 2;
+	gate_audit(w, &ev, sync);
+}
+
+/* The audit log and the persisted state, before anything can act. */
+static void
+warden_open_records(struct warden *w)
+{
+	struct guard_persisted saved, now_state;
+	enum statefile_status st;
+	enum guard_restore how;
+	char err[AUDIT_ERR_LEN];
+
+	w->audit = audit_open(w->cfg->audit_log, w->cfg->audit_fsync, err);
+	if (w->audit == NULL)
+		fatalx("%s", err);
+	if (audit_recovery(w->audit)[0] != '\0')
+		log_warnx("audit: %s", audit_recovery(w->audit));
+	warden_record(w, "start", 1);
+	warden_record(w, "config_loaded", 1);
+
+	st = statefile_load(w->cfg->state_dir, &saved, err, sizeof err);
+	how = st == STATEFILE_OK ? GUARD_RESTORE_SAVED :
+	    st == STATEFILE_NONE ? GUARD_RESTORE_NONE : GUARD_RESTORE_CORRUPT;
+	if (st == STATEFILE_CORRUPT)
+		log_warnx("state file: %s: starting in TAKEOVER", err);
+	if (guard_init(&w->guard, w->cfg, how, &saved, ev_now(w->loop)) == -1)
+		fatalx("out of memory");
+	guard_persisted_get(&w->guard, &now_state);
+	if (statefile_save(w->cfg->state_dir, &now_state, err, sizeof err) == -1)
+		log_warnx("state file: %s", err);
+	log_info("state %s (%s)", guard_state_name(w->guard.state),
+	    guard_cause_name(w->guard.cause));
+}
+
+static void
 warden_start(struct warden *w)
 {
 	char err[NET_ERR_LEN];
+
+	warden_open_records(w);
+	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
+	w->decision = malloc(sizeof *w->decision);
+	if (w->memory == NULL || w->decision == NULL)
+		fatalx("out of memory");
 
 	ev_signal_init(&w->sig_term, signal_stop_cb, SIGTERM);
 	ev_signal_init(&w->sig_int, signal_stop_cb, SIGINT);
@@ -58,7 +130,19 @@ warden_start(struct warden *w)
 
 	if (device_start_all(w, err) == -1)
 		fatalx("devices: %s", err);
-	if (listener_open(w, err) == -1)
+	if (poller_start(w) == -1 || safestate_init(w) == -1)
+		fatalx("out of memory");
+	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
+	w->tick.data = w;
+	ev_timer_start(w->loop, &w->tick);
+	if (w->guard.state == GUARD_STATE_TAKEOVER) {
+		log_warnx("starting in TAKEOVER (%s): driving the safe state",
+		    guard_cause_name(w->guard.cause));
+		safestate_start(w);
+	}
+	if (!(w->guard.state == GUARD_STATE_TAKEOVER &&
+	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
+	    listener_open(w, err) == -1)
 		fatalx("%s", err);
 }
 
@@ -68,7 +152,15 @@ warden_stop(struct warden *w)
 	listener_close(w);
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
+	ev_timer_stop(w->loop, &w->tick);
+	safestate_free(w);
+	poller_stop(w);
 	device_stop_all(w);
+	warden_record(w, "stop", 1);
+	audit_close(w->audit);
+	guard_free(&w->guard);
+	free(w->memory);
+	free(w->decision);
 	/* Run the deferred frees once more. */
 	loop_prepare_cb(w->loop, &w->prepare, 0);
 	ev_prepare_stop(w->loop, &w->prepare);

@@ -652,9 +652,11 @@ parse_options(struct options *opt, int argc, char **argv)
 	}
 	if (optind < argc)
 		return option_error("unexpected argument", argv[optind]);
-	if (opt->port[0] == '\0')
-		return option_error("--target HOST:PORT is required; got",
-		    "nothing");
+	if (opt->port[0] == '\0') {
+		fprintf(stderr, "aisim: --target HOST:PORT is required; see "
+		    "aisim --help\n");
+		return -1;
+	}
 	return 0;
 }
 

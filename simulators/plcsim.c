@@ -75,30 +75,39 @@ usage(FILE *out)
 	    "              [--journal FILE] "
 	    "[--fault slow:MS|drop|garbage|close] [--unit N]\n"
 	    "\n"
-	    "  --model M          the process behind the registers\n"
-	    "  --listen H:P       the device's Modbus TCP port (port 0: any "
-	    "free port)\n"
-	    "  --backdoor H:P     a second port to force values: holding A "
-	    "forces input\n"
-	    "                     register A, coil A forces discrete input A, "
-	    "10000+A sets\n"
-	    "                     holding/coil A, 20000+A unforces (any "
-	    "value); reads give\n"
-	    "                     the current values; never journalled, "
-	    "never faulty\n"
-	    "  --journal FILE     append one JSON line per request received "
-	    "on the main port\n"
-	    "  --fault F          slow:MS answer MS ms late (other requests "
-	    "and clients go on);\n"
-	    "                     drop never answer; garbage answer invalid "
-	    "frames;\n"
-	    "                     close close the connection on every "
-	    "request\n"
-	    "  --unit N           answer only unit id N (default: any)\n"
+	    "  --model M        the process behind the registers (maps "
+	    "below)\n"
+	    "  --listen H:P     the device's Modbus TCP port; port 0 picks a "
+	    "free one\n"
+	    "  --backdoor H:P   a second Modbus TCP port for tests, never "
+	    "journalled or\n"
+	    "                   faulty: writing holding A (< 10000) forces "
+	    "input register A,\n"
+	    "                   coil A forces discrete input A (the model "
+	    "leaves them alone);\n"
+	    "                   holding/coil 10000+A set holding/coil A; any "
+	    "write to\n"
+	    "                   holding/coil 20000+A unforces (reads 1 while "
+	    "forced)\n"
+	    "  --journal FILE   append a JSON line per request received on "
+	    "the main port:\n"
+	    "                   {\"t\":UNIX.US,\"client\":\"ip:port\","
+	    "\"unit\":N,\"fc\":N,\"address\":N,\n"
+	    "                   \"count\":N,\"values\":[...]} (see "
+	    "config/plcsim-registers.md)\n"
+	    "  --fault slow:MS  answer every request MS ms late; other "
+	    "requests and clients\n"
+	    "                   are not held up\n"
+	    "  --fault drop     read requests, never answer\n"
+	    "  --fault garbage  answer with invalid frames\n"
+	    "  --fault close    close the connection on every request\n"
+	    "  --unit N         answer only unit id N (default: any); others "
+	    "are journalled\n"
+	    "                   and get no answer\n"
 	    "\n"
-	    "On start it prints \"plcsim: backdoor on H:P\" (with --backdoor), "
-	    "then\n\"plcsim: listening on H:P\" once both ports accept. "
-	    "SIGTERM/SIGINT: exit 0.\n\n", out);
+	    "It prints \"plcsim: backdoor on H:P\" (with --backdoor), then "
+	    "\"plcsim: listening\non H:P\" once every port accepts. "
+	    "SIGTERM or SIGINT: exit 0.\n\n", out);
 	model_print_maps(out);
 }
 
@@ -183,23 +192,24 @@ parse_options(struct options *opt, int argc, char **argv)
 	}
 	if (optind < argc)
 		return option_error("unexpected argument", argv[optind]);
-	if (!have_model || opt->port[0] == '\0')
-		return option_error("--model and --listen are required; got",
-		    have_model ? "no --listen" : "no --model");
+	if (!have_model || opt->port[0] == '\0') {
+		fprintf(stderr, "plcsim: --model and --listen are required; "
+		    "see plcsim --help\n");
+		return -1;
+	}
 	return 0;
 }
 
-/* What modbus_reply() wrote into the capture socket since the last call. */
+/*
+ * What modbus_reply() wrote into the capture socket: one send() per answer,
+ * and a SOCK_SEQPACKET pair hands back exactly that record.
+ */
 static size_t
 capture_read(struct plcsim *p, uint8_t *out, size_t cap)
 {
-	size_t len = 0;
-	ssize_t n;
+	ssize_t n = recv(p->capture[1], out, cap, MSG_DONTWAIT);
 
-	while (len < cap &&
-	    (n = recv(p->capture[1], out + len, cap - len, MSG_DONTWAIT)) > 0)
-		len += (size_t)n;
-	return len;
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* libmodbus' answer to one whole ADU, from map; its length (0: none). */
@@ -453,7 +463,7 @@ start(struct plcsim *p)
 	if (p->signal_fd == -1 || regs_init(&p->regs) == -1 ||
 	    (p->backdoor_map = backdoor_mapping_new()) == NULL ||
 	    (p->ctx = modbus_new_tcp("127.0.0.1", MODBUS_TCP_DEFAULT_PORT)) ==
-	    NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    NULL || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
 	    p->capture) == -1) {
 		fprintf(stderr, "plcsim: cannot set up: %s\n",
 		    strerror(errno));

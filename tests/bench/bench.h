@@ -60,6 +60,9 @@ struct bench_result {
 	double seconds;                 /* the measured window */
 	double cpu[BENCH_WATCH];        /* seconds used by each watched pid */
 	int interrupted;                /* a stop signal arrived */
+	/* Over the runs added up with bench_result_add: */
+	unsigned runs;
+	double tps_min, tps_max;        /* transactions/s of one run */
 	struct bench_hist hist;
 };
 
@@ -110,6 +113,8 @@ int bench_options_parse(struct bench_options *opt, int argc, char **argv);
 /* bench_report.c */
 void bench_report_header(int argc, char **argv, const struct bench_rig *rig,
     const struct bench_options *opt);
+/* The load average, so a reader sees whether the machine was quiet. */
+void bench_report_load(const char *when);
 void bench_report_run(unsigned round, unsigned conns, enum bench_target target,
     const struct bench_result *result);
 /* results[i * TARGET_COUNT + t]: conns[i], target t, over all rounds. */

@@ -266,8 +266,15 @@ bench_load_run(const struct bench_load *load, struct bench_result *result)
 void
 bench_result_add(struct bench_result *into, const struct bench_result *from)
 {
+	double tps = from->seconds > 0.0 ?
+	    (double)from->transactions / from->seconds : 0.0;
 	size_t i;
 
+	if (into->runs == 0 || tps < into->tps_min)
+		into->tps_min = tps;
+	if (into->runs == 0 || tps > into->tps_max)
+		into->tps_max = tps;
+	into->runs++;
 	into->transactions += from->transactions;
 	into->errors += from->errors;
 	into->dead_clients += from->dead_clients;

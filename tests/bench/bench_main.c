@@ -212,6 +212,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	bench_report_header(argc, argv, &rig, &opt);
 	rc = bench_measure(&rig, &opt, &stop);
+	bench_report_load("after");
 	/* Logs are kept when something broke, not when asked to stop. */
 	bench_rig_stop(&rig, rc == -1);
 	return rc == 0 ? 0 : 1;

@@ -77,9 +77,24 @@ bench_report_header(int argc, char **argv, const struct bench_rig *rig,
 	    opt->rounds, opt->seconds);
 	for (i = 0; i < opt->n_conns; i++)
 		printf("%s%u", i ? "," : "", opt->conns[i]);
-	printf(" connections), targets interleaved; warm-up %g s each\n\n",
+	printf(" connections), targets interleaved; warm-up %g s each\n",
 	    opt->warmup);
+	bench_report_load("before");
+	printf("\n");
 	fflush(stdout);
+}
+
+void
+bench_report_load(const char *when)
+{
+	char line[128];
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) != NULL)
+		printf("load average %s: %s", when, line);
+	fclose(f);
 }
 
 static double
@@ -123,22 +138,25 @@ bench_report_table(const struct bench_options *opt,
     const struct bench_result *results)
 {
 	const struct bench_result *r;
+	char range[32];
 	size_t i;
 	int t;
 
-	printf("\nconns  target     p50 us    p99 us       tx/s   CPU us/tx "
-	    "of        plcsim us/tx   errors\n");
+	printf("\nconns  target     p50 us    p99 us       tx/s  runs min-max  "
+	    "CPU us/tx of       plcsim us/tx  errors\n");
 	for (i = 0; i < opt->n_conns; i++)
 		for (t = 0; t < TARGET_COUNT; t++) {
 			if (!opt->enabled[t])
 				continue;
 			r = &results[i * TARGET_COUNT + (size_t)t];
-			printf("%5u  %-8s %8.1f  %8.1f  %9.0f  %10.2f %-9s "
-			    "%12.2f  %7llu\n", opt->conns[i],
+			snprintf(range, sizeof(range), "%.0f-%.0f",
+			    r->tps_min, r->tps_max);
+			printf("%5u  %-8s %8.1f  %8.1f  %9.0f  %-13s  %9.2f "
+			    "%-8s %12.2f  %6llu\n", opt->conns[i],
 			    bench_target_name((enum bench_target)t),
 			    bench_hist_quantile(&r->hist, 0.50) / 1e3,
 			    bench_hist_quantile(&r->hist, 0.99) / 1e3,
-			    bench_tx_per_s(r),
+			    bench_tx_per_s(r), range,
 			    bench_per_tx_us(r->cpu[0], r->transactions),
 			    t == TARGET_DIRECT ? "plcsim" :
 			    bench_target_name((enum bench_target)t),

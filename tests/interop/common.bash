@@ -56,6 +56,7 @@ die() {
 	done
 	FAILED=$((FAILED + 1))
 	interop_cleanup
+	trap - EXIT
 	echo "$PASSED passed, $FAILED failed"
 	exit 1
 }

@@ -414,9 +414,9 @@ static void test_point_errors(void **state)
 	expect_error(POINT("table: holding, address: 65536"), 11,
 	    "address 65536 is out of range 0..65535");
 	expect_error(POINT("table: discrete, address: 0, write: {}"), 11,
-	    "write: a discrete point is read-only");
+	    "write: discrete points are read-only");
 	expect_error(POINT("table: input, address: 0, write: {max: 1}"), 11,
-	    "write: a input point is read-only");
+	    "write: input points are read-only");
 	expect_error(POINT("table: holding, address: 0, write: {max_step: 0}"),
 	    11, "max_step must be greater than 0");
 	expect_error(POINT("table: holding, address: 0, write: {max_rate: -1}"),
@@ -524,8 +524,8 @@ static void test_takeover_errors(void **state)
 	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: gone, "
 	    "value: 0}\n", 17, "safe_state: no point named 'gone'");
 	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: level, "
-	    "value: 0}\n", 17, "point 'level' is a input point, which cannot "
-	    "be written; a safe state needs coil or holding points");
+	    "value: 0}\n", 17, "point 'level' is in the input table, which "
+	    "cannot be written; a safe state needs coil or holding points");
 	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: valve, "
 	    "value: 5}\n", 17, "value 5 for 'valve' is below its write min 10");
 	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: valve, "

@@ -1,0 +1,249 @@
+/*
+ * control_proto.c: parse and write control protocol lines (see
+ * control_proto.h). Pure: no I/O, no clock, no allocation.
+ */
+#include "control_proto.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define COMMAND_LIST "status, takeover, release, reload"
+#define EXAMPLE "e.g. {\"cmd\":\"status\"}"
+
+static const char *const command_names[] = {
+	[CONTROL_STATUS] = "status",
+	[CONTROL_TAKEOVER] = "takeover",
+	[CONTROL_RELEASE] = "release",
+	[CONTROL_RELOAD] = "reload",
+};
+#define N_COMMANDS (sizeof command_names / sizeof command_names[0])
+
+const char *
+control_command_name(enum control_command command)
+{
+	if ((size_t)command >= N_COMMANDS)
+		return NULL;
+	return command_names[command];
+}
+
+enum control_command
+control_command_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (command_names[i] != NULL && strcmp(name, command_names[i]) == 0)
+			return (enum control_command)i;
+	return CONTROL_NONE;
+}
+
+int
+control_command_needs_reason(enum control_command command)
+{
+	return command == CONTROL_TAKEOVER || command == CONTROL_RELEASE;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+refuse(struct control_request *req, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(req->error, sizeof req->error, fmt, ap);
+	va_end(ap);
+	req->command = CONTROL_NONE;
+	req->reason[0] = '\0';
+	return -1;
+}
+
+/*
+ * A C0 or C1 control character (C1 as UTF-8 is C2 80..9F: a terminal may
+ * take C2 9B for CSI) at s; returns its length, 0 when there is none.
+ */
+static size_t
+control_char_len(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+int
+control_reason_check(const char *reason, char *err, size_t cap)
+{
+	const unsigned char *s = (const unsigned char *)reason;
+	size_t len = strlen(reason), i, n;
+	int blank = 1;
+
+	if (len >= CONTROL_REASON_MAX) {
+		snprintf(err, cap, "reason is %zu bytes long; keep it under %d",
+		    len, CONTROL_REASON_MAX);
+		return -1;
+	}
+	for (i = 0; i < len; i += n) {
+		if (control_char_len(s + i, len - i) != 0) {
+			snprintf(err, cap, "reason holds a control character "
+			    "(newline, tab, escape ...); give one line of plain "
+			    "text");
+			return -1;
+		}
+		if ((n = json_utf8_len(s + i, len - i)) == 0) {
+			snprintf(err, cap, "reason is not valid UTF-8");
+			return -1;
+		}
+		if (s[i] != ' ')
+			blank = 0;
+	}
+	if (blank) {
+		snprintf(err, cap, "reason is empty; say why, e.g. "
+		    "-r \"pump 2 inspection\"");
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy a command name for the audit: cut on a character boundary,
+ * control characters replaced, so a hostile name stays one short word. */
+static void
+name_copy(char *dst, const char *src)
+{
+	size_t len = strlen(src), i, n;
+
+	if (len >= CONTROL_NAME_MAX) {
+		len = CONTROL_NAME_MAX - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	for (i = 0; i < len; i += n ? n : 1)
+		if ((n = control_char_len((const unsigned char *)dst + i,
+		    len - i)) != 0)
+			memset(dst + i, '?', n);
+}
+
+/* Find "cmd" and "reason"; either given twice is refused, since two
+ * readers could disagree on which one counts. */
+static int
+find_members(const struct json_value *root, struct json_value *cmd,
+    struct json_value *reason, struct control_request *req)
+{
+	struct json_iter it;
+	struct json_member m;
+
+	cmd->type = reason->type = JSON_NONE;
+	json_iter_init(&it, root);
+	while (json_iter_next(&it, &m)) {
+		struct json_value *slot;
+		const char *key;
+
+		if (json_string_is(&m.key, "cmd")) {
+			slot = cmd;
+			key = "cmd";
+		} else if (json_string_is(&m.key, "reason")) {
+			slot = reason;
+			key = "reason";
+		} else
+			continue;
+		if (slot->type != JSON_NONE)
+			return refuse(req, "\"%s\" given twice; give it once",
+			    key);
+		*slot = m.value;
+	}
+	return 0;
+}
+
+static int
+read_command(const struct json_value *cmd, struct control_request *req)
+{
+	char text[CONTROL_LINE_MAX + 1];
+	size_t i;
+
+	if (cmd->type == JSON_NONE)
+		return refuse(req, "request has no \"cmd\"; commands: "
+		    COMMAND_LIST ", " EXAMPLE);
+	if (cmd->type != JSON_STRING ||
+	    json_get_string(cmd, text, sizeof text) == -1)
+		return refuse(req, "\"cmd\" must be a string naming a command: "
+		    COMMAND_LIST);
+	name_copy(req->name, text);
+	/* A name with a NUL inside is not the command it starts with. */
+	for (i = 0; i < N_COMMANDS; i++)
+		if (command_names[i] != NULL &&
+		    json_string_is(cmd, command_names[i]))
+			req->command = (enum control_command)i;
+	if (req->command == CONTROL_NONE)
+		return refuse(req, "unknown command \"%s\"; commands: "
+		    COMMAND_LIST, req->name);
+	return 0;
+}
+
+static int
+read_reason(const struct json_value *reason, struct control_request *req)
+{
+	char text[CONTROL_LINE_MAX + 1];
+	char why[CONTROL_ERROR_MAX];
+
+	if (reason->type == JSON_NONE)
+		return refuse(req, "%s needs a reason: {\"cmd\":\"%s\","
+		    "\"reason\":\"why\"} (wardenctl %s -r REASON)", req->name,
+		    req->name, req->name);
+	if (reason->type != JSON_STRING)
+		return refuse(req, "\"reason\" must be a string");
+	if (json_get_string(reason, text, sizeof text) == -1)
+		return refuse(req, "reason holds \\u0000 or an unpaired "
+		    "surrogate; give one line of plain text");
+	if (control_reason_check(text, why, sizeof why) == -1)
+		return refuse(req, "%s", why);
+	memcpy(req->reason, text, strlen(text) + 1);
+	return 0;
+}
+
+int
+control_parse(const char *line, size_t len, struct control_request *req)
+{
+	struct json_value root, cmd, reason;
+	const char *why;
+	size_t at;
+
+	memset(req, 0, sizeof *req);
+	if (len > CONTROL_LINE_MAX)
+		return refuse(req, "request longer than %d bytes; send one "
+		    "JSON object per line", CONTROL_LINE_MAX);
+	if (json_parse(line, len, &root, &at, &why) == -1)
+		return refuse(req, "request is not valid JSON (byte %zu: %s); "
+		    "send one object per line, " EXAMPLE, at, why);
+	if (root.type != JSON_OBJECT)
+		return refuse(req, "a request is a JSON object, " EXAMPLE);
+	if (find_members(&root, &cmd, &reason, req) == -1 ||
+	    read_command(&cmd, req) == -1)
+		return -1;
+	if (control_command_needs_reason(req->command))
+		return read_reason(&reason, req);
+	return 0;
+}
+
+void
+control_request_write(struct json *out, enum control_command command,
+    const char *reason)
+{
+	const char *name = control_command_name(command);
+
+	json_object_begin(out);
+	json_kv_string(out, "cmd", name != NULL ? name : "");
+	if (control_command_needs_reason(command) && reason != NULL)
+		json_kv_string(out, "reason", reason);
+	json_object_end(out);
+}
+
+void
+control_error_write(struct json *out, const char *error)
+{
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 0);
+	json_kv_string(out, "error", error);
+	json_object_end(out);
+}

@@ -1,0 +1,76 @@
+/*
+ * control_proto.h: the operators' control protocol, without any I/O.
+ * One request is one line holding one JSON object:
+ *
+ *   {"cmd":"status"}
+ *   {"cmd":"takeover","reason":"pump 2 inspection"}
+ *   {"cmd":"release","reason":"inspection done"}
+ *   {"cmd":"reload"}
+ *
+ * and one answer is one line holding one object with "ok" (bool) and,
+ * when not ok, "error" (a sentence for the operator). Members other than
+ * "cmd" and "reason" are ignored, so that a newer wardenctl can talk to an
+ * older wardend; "reason" is read only by the commands that need one.
+ * Who is asking comes from the socket (SO_PEERCRED), never from here.
+ *
+ * Shared by the daemon (control.c), wardenctl and the fuzz target.
+ */
+#ifndef WARDEN_CONTROL_PROTO_H
+#define WARDEN_CONTROL_PROTO_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+/* Bytes in one request line, not counting its newline. */
+#define CONTROL_LINE_MAX 4096
+/* A reason is one line of text of at most CONTROL_REASON_MAX - 1 bytes. */
+#define CONTROL_REASON_MAX 512
+/* The command name kept for the audit of a refused request. */
+#define CONTROL_NAME_MAX 32
+#define CONTROL_ERROR_MAX 256
+
+enum control_command {
+	CONTROL_NONE,           /* not understood */
+	CONTROL_STATUS,
+	CONTROL_TAKEOVER,
+	CONTROL_RELEASE,
+	CONTROL_RELOAD,
+};
+
+struct control_request {
+	enum control_command command;
+	/* "cmd" as sent, cut to fit; "" when there was none to read. Set
+	 * also when the request is refused, so the refusal can be audited
+	 * under the command it was for. */
+	char name[CONTROL_NAME_MAX];
+	char reason[CONTROL_REASON_MAX];        /* "" unless takeover/release */
+	char error[CONTROL_ERROR_MAX];          /* why it was refused, or "" */
+};
+
+/*
+ * Parse one request line (without its newline; surrounding whitespace
+ * is allowed). Returns 0, or -1 with req->error saying what is wrong and
+ * how a correct request looks.
+ */
+int control_parse(const char *line, size_t len, struct control_request *req);
+
+/* "status", "takeover" ...; NULL for CONTROL_NONE. */
+const char *control_command_name(enum control_command command);
+/* CONTROL_NONE when name is not a command. */
+enum control_command control_command_lookup(const char *name);
+int control_command_needs_reason(enum control_command command);
+
+/* 0 when reason is acceptable (non-blank, one printable line, short
+ * enough); else -1 and a sentence in err. wardenctl checks before
+ * sending with the same rule the daemon applies. */
+int control_reason_check(const char *reason, char *err, size_t cap);
+
+/* The request object, without newline. reason is ignored (may be NULL)
+ * for commands that take none. */
+void control_request_write(struct json *out, enum control_command command,
+    const char *reason);
+/* {"ok":false,"error":...}, without newline. */
+void control_error_write(struct json *out, const char *error);
+
+#endif

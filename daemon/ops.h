@@ -1,0 +1,45 @@
+/*
+ * ops.h: what an operator can ask of the running gateway. control.c
+ * receives the request on the unix socket, establishes who is asking
+ * (SO_PEERCRED, never the message) and calls these; the daemon (ops.c)
+ * carries them out. Each writes its whole answer object into `out`.
+ */
+#ifndef WARDEN_OPS_H
+#define WARDEN_OPS_H
+
+#include <sys/types.h>
+
+#include "json.h"
+
+struct warden;
+
+/* Who is asking, from the socket's peer credentials. */
+struct ops_caller {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	char user[64];          /* getpwuid name, or the uid as text */
+	int may_takeover;       /* root, or in control.takeover_group */
+	int may_release;        /* root, or in control.release_group */
+};
+
+/*
+ * Each returns 0 when done, 1 when refused (the answer says why and the
+ * refusal is audited). The answer object has "ok" (bool) and, when
+ * refused, "error" (a sentence for the operator); status adds the fields
+ * DESIGN.md lists under "Status shapes".
+ */
+int ops_status(struct warden *w, const struct ops_caller *who,
+    struct json *out);
+int ops_takeover(struct warden *w, const struct ops_caller *who,
+    const char *reason, struct json *out);
+int ops_release(struct warden *w, const struct ops_caller *who,
+    const char *reason, struct json *out);
+int ops_reload(struct warden *w, const struct ops_caller *who,
+    struct json *out);
+/* A command outside the caller's rights, or one not understood: audited
+ * as command_denied, answered with ok false. */
+void ops_denied(struct warden *w, const struct ops_caller *who,
+    const char *command, const char *why, struct json *out);
+
+#endif

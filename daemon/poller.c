@@ -1,0 +1,328 @@
+/*
+ * poller.c: wardend reads the process itself, on each device's
+ * poll_interval and its own connection, whatever the AI does: monitored
+ * points (alarms and trips), writable points (the last known value the
+ * policy needs) and the key switch. It also writes each device's life bit
+ * so PLC logic can tell a dead gateway and fall back on its own.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <modbus.h>
+
+#include "log.h"
+#include "monitor.h"
+#include "point.h"
+#include "warden.h"
+
+#define POLL_GAP_MAX 16         /* unpolled addresses bridged in one read */
+
+static int
+poller_wants(const struct config *cfg, size_t i)
+{
+	const struct config_point *p = &cfg->points[i];
+
+	return p->monitored || p->writable ||
+	    (cfg->takeover.has_switch && cfg->takeover.switch_point == i);
+}
+
+static int
+poller_point_cmp(const void *a, const void *b, void *arg)
+{
+	const struct config *cfg = arg;
+	const struct config_point *p = &cfg->points[*(const unsigned *)a];
+	const struct config_point *q = &cfg->points[*(const unsigned *)b];
+
+	if (p->device != q->device)
+		return p->device < q->device ? -1 : 1;
+	if (p->table != q->table)
+		return p->table < q->table ? -1 : 1;
+	return (int)p->address - (int)q->address;
+}
+
+static uint8_t
+poller_fc(enum point_table table)
+{
+	static const uint8_t fc[TABLE_COUNT] = { MODBUS_FC_READ_COILS,
+	    MODBUS_FC_READ_DISCRETE_INPUTS, MODBUS_FC_READ_INPUT_REGISTERS,
+	    MODBUS_FC_READ_HOLDING_REGISTERS };
+
+	return fc[table];
+}
+
+/* Group the polled points into as few reads as the protocol allows. */
+static int
+poller_plan(struct poller *pl, struct config *cfg)
+{
+	unsigned *order, n = 0, i;
+
+	if ((order = calloc(cfg->n_points + 1, sizeof *order)) == NULL)
+		return -1;
+	for (i = 0; i < cfg->n_points; i++)
+		if (poller_wants(cfg, i))
+			order[n++] = i;
+	qsort_r(order, n, sizeof *order, poller_point_cmp, cfg);
+	pl->ranges = calloc(n + 1, sizeof *pl->ranges);
+	if (pl->ranges == NULL) {
+		free(order);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct config_point *p = &cfg->points[order[i]];
+		struct poll_range *r = pl->n_ranges > 0 ?
+		    &pl->ranges[pl->n_ranges - 1] : NULL;
+		unsigned max = p->table <= TABLE_DISCRETE ?
+		    MODBUS_MAX_READ_BITS : MODBUS_MAX_READ_REGISTERS;
+		unsigned end = p->address + p->width;
+
+		if (r != NULL && r->device == p->device &&
+		    r->table == p->table &&
+		    p->address <= r->address + r->count + POLL_GAP_MAX &&
+		    end - r->address <= max) {
+			if (end > (unsigned)r->address + r->count)
+				r->count = (uint16_t)(end - r->address);
+			continue;
+		}
+		r = &pl->ranges[pl->n_ranges++];
+		pl->devices[p->device].n_ranges++;
+		r->pl = pl;
+		r->device = p->device;
+		r->table = p->table;
+		r->address = p->address;
+		r->count = (uint16_t)p->width;
+	}
+	free(order);
+	return 0;
+}
+
+void
+poller_event(struct warden *w, const char *source, int is_device,
+    const struct monitor_event *e)
+{
+	struct audit_event ev;
+	struct guard_result r;
+	int trip = monitor_kind_is_trip(e->kind);
+
+	memset(&ev, 0, sizeof ev);
+	if (e->kind == MONITOR_DEVICE_LOSS)
+		ev.event = e->raised ? "device_down" : "device_up";
+	else if (trip)
+		ev.event = e->raised ? "trip" : "trip_cleared";
+	else
+		ev.event = e->raised ? "alarm" : "alarm_cleared";
+	if (is_device)
+		ev.device = source;
+	else
+		ev.point = source;
+	ev.rule = monitor_kind_name(e->kind);
+	ev.has_value = 1;
+	ev.value = e->value;
+	gate_audit(w, &ev, trip);
+	log_warnx("%s %s %s (%g)", ev.event, source, ev.rule, e->value);
+	if (!trip)
+		return;
+	r = guard_trip(&w->guard, source, e->kind, e->raised, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
+static void
+poller_device_liveness(struct warden *w, unsigned device, int answered)
+{
+	struct monitor_event e;
+
+	if (monitor_device_update(&w->cfg->devices[device],
+	    &w->poller.devices[device].mon, answered, ev_now(w->loop), &e))
+		poller_event(w, w->cfg->devices[device].name, 1, &e);
+}
+
+static void
+poller_point_polled(struct warden *w, unsigned i, double raw, double at)
+{
+	const struct config *cfg = w->cfg;
+	const struct config_point *p = &cfg->points[i];
+	struct monitor_event events[MONITOR_MAX_EVENTS];
+	double value = point_value(p, raw);
+	size_t n, k;
+
+	policy_observe(cfg, w->memory, i, raw, at);
+	w->poller.values[i] = value;
+	if (p->monitored) {
+		n = monitor_update(&p->monitor, &w->poller.points[i], value,
+		    ev_now(w->loop), events);
+		for (k = 0; k < n; k++)
+			poller_event(w, p->name, 0, &events[k]);
+	}
+	if (cfg->takeover.has_switch && cfg->takeover.switch_point == i) {
+		struct guard_result r = guard_switch(&w->guard,
+		    value == cfg->takeover.switch_active ?
+		    GUARD_SWITCH_ON : GUARD_SWITCH_OFF, ev_now(w->loop));
+
+		takeover_apply(w, &r, NULL);
+	}
+}
+
+static void
+poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	struct poll_range *r = ctx;
+	struct warden *w = r->pl->w;
+	const struct config *cfg = w->cfg;
+	struct mbap_response resp;
+	unsigned i;
+
+	r->outstanding = 0;
+	if (answer == NULL || mbap_check_response(&req->expect, answer, len,
+	    &resp) != 0 || resp.exception != 0) {
+		poller_device_liveness(w, r->device, 0);
+		(void)exception;
+		return;
+	}
+	poller_device_liveness(w, r->device, 1);
+	for (i = 0; i < cfg->n_points; i++) {
+		const struct config_point *p = &cfg->points[i];
+
+		if (p->device != r->device || p->table != r->table ||
+		    p->address < r->address ||
+		    p->address + p->width > (unsigned)r->address + r->count ||
+		    !poller_wants(cfg, i))
+			continue;
+		poller_point_polled(w, i,
+		    point_get_raw(p, resp.data, r->address), req->sent_at);
+	}
+}
+
+static void
+poller_send(struct warden *w, struct devpool *pool, const uint8_t *adu,
+    size_t len, device_done_fn done, void *ctx, unsigned device)
+{
+	struct mbap_request req;
+	struct inflight in;
+
+	memset(&in, 0, sizeof in);
+	in.done = done;
+	in.ctx = ctx;
+	in.device = device;
+	in.len = (uint16_t)len;
+	memcpy(in.adu, adu, len);
+	if (mbap_decode_request(adu, len, &req) != 0)
+		return;
+	mbap_expect_of(&req, &in.expect);
+	if (devpool_submit(pool, &in) != 0)
+		done(ctx, &in, NULL, 0, MODBUS_EXCEPTION_GATEWAY_PATH);
+	(void)w;
+}
+
+static void
+poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct poll_device *pd = t->data;
+	struct warden *w = pd->pl->w;
+	struct device *dev = &w->devices[pd->device];
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+	size_t i, len;
+
+	(void)loop;
+	(void)revents;
+	if (pd->n_ranges > 0)
+		poller_device_liveness(w, pd->device, 0);
+	for (i = 0; i < pd->pl->n_ranges; i++) {
+		struct poll_range *r = &pd->pl->ranges[i];
+
+		if (r->device != pd->device || r->outstanding)
+			continue;
+		len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
+		    poller_fc(r->table), r->address, r->count);
+		r->outstanding = 1;
+		poller_send(w, &dev->poll, adu, len, poller_answer_cb, r,
+		    pd->device);
+	}
+}
+
+static void
+poller_life_done(void *ctx, const struct inflight *req, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	(void)ctx;
+	(void)req;
+	(void)answer;
+	(void)len;
+	(void)exception;
+}
+
+static void
+poller_life_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct poll_device *pd = t->data;
+	struct warden *w = pd->pl->w;
+	struct device *dev = &w->devices[pd->device];
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+	size_t len;
+
+	(void)loop;
+	(void)revents;
+	len = mbap_encode_write_register(adu, 0, dev->cfg->device_unit_id,
+	    dev->cfg->life_bit_address, pd->life_value++);
+	poller_send(w, &dev->poll, adu, len, poller_life_done, pd, pd->device);
+}
+
+int
+poller_start(struct warden *w)
+{
+	struct poller *pl = &w->poller;
+	const struct config *cfg = w->cfg;
+	ev_tstamp now = ev_now(w->loop);
+	unsigned i;
+
+	memset(pl, 0, sizeof *pl);
+	pl->w = w;
+	pl->devices = calloc(cfg->n_devices, sizeof *pl->devices);
+	pl->points = calloc(cfg->n_points + 1, sizeof *pl->points);
+	pl->values = calloc(cfg->n_points + 1, sizeof *pl->values);
+	if (pl->devices == NULL || pl->points == NULL || pl->values == NULL)
+		return -1;
+	if (poller_plan(pl, w->cfg) == -1)
+		return -1;
+	for (i = 0; i < cfg->n_points; i++)
+		monitor_point_init(&pl->points[i]);
+	for (i = 0; i < cfg->n_devices; i++) {
+		struct poll_device *pd = &pl->devices[i];
+		const struct config_device *d = &cfg->devices[i];
+
+		pd->pl = pl;
+		pd->device = i;
+		monitor_device_init(&pd->mon, now);
+		ev_timer_init(&pd->tick, poller_tick_cb, d->poll_interval,
+		    d->poll_interval);
+		pd->tick.data = pd;
+		ev_timer_start(w->loop, &pd->tick);
+		if (d->has_life_bit) {
+			ev_timer_init(&pd->life, poller_life_cb,
+			    d->life_bit_interval, d->life_bit_interval);
+			pd->life.data = pd;
+			ev_timer_start(w->loop, &pd->life);
+		}
+	}
+	return 0;
+}
+
+void
+poller_stop(struct warden *w)
+{
+	struct poller *pl = &w->poller;
+	unsigned i;
+
+	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++) {
+		ev_timer_stop(w->loop, &pl->devices[i].tick);
+		ev_timer_stop(w->loop, &pl->devices[i].life);
+	}
+	for (i = 0; i < pl->n_ranges; i++)
+		device_forget(w, &pl->ranges[i]);
+	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++)
+		device_forget(w, &pl->devices[i]);
+	free(pl->devices);
+	free(pl->points);
+	free(pl->values);
+	free(pl->ranges);
+	memset(pl, 0, sizeof *pl);
+}

@@ -1,0 +1,99 @@
+/*
+ * takeover.c: what the guard decides, carried out in the order DESIGN.md
+ * requires: the audit record fsynced, the state persisted, then the
+ * effect (AI isolated, safe state driven). Entering TAKEOVER holds even
+ * when the record or the file cannot be written (fail safe, loudly);
+ * leaving it does not happen unless both were written.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "statefile.h"
+#include "warden.h"
+
+static void
+takeover_isolate(struct warden *w)
+{
+	if (w->cfg->takeover.isolate != ISOLATE_ALL)
+		return;
+	listener_close(w);
+	while (w->clients != NULL)
+		client_close(w->clients, "takeover: AI isolated");
+}
+
+void
+takeover_apply(struct warden *w, const struct guard_result *r,
+    const char *user)
+{
+	struct audit_event ev;
+	char err[512];
+
+	if (r->action != GUARD_TAKEOVER && r->action != GUARD_WOULD_TAKEOVER)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.event = r->action == GUARD_TAKEOVER ? "takeover" : "would_takeover";
+	ev.cause = guard_cause_name(r->next.cause);
+	ev.reason = r->next.reason;
+	ev.user = user;
+	if (r->action == GUARD_WOULD_TAKEOVER) {
+		gate_audit(w, &ev, 0);
+		log_warnx("monitor mode: would take over (%s): %s", ev.cause,
+		    ev.reason);
+		return;
+	}
+	gate_audit(w, &ev, 1);
+	if (statefile_save(w->cfg->state_dir, &r->next, err, sizeof err) == -1)
+		log_warnx("takeover holds, but the state was not saved: %s",
+		    err);
+	log_warnx("TAKEOVER (%s): %s", ev.cause, ev.reason);
+	takeover_isolate(w);
+	safestate_start(w);
+}
+
+int
+takeover_release(struct warden *w, const char *user, uint32_t uid,
+    const char *reason, char *why, size_t whylen)
+{
+	struct guard_result r;
+	struct audit_event ev;
+	ev_tstamp now = ev_now(w->loop);
+	char err[512];
+
+	memset(&ev, 0, sizeof ev);
+	ev.user = user;
+	ev.has_uid = 1;
+	ev.uid = uid;
+	ev.reason = reason;
+	r = guard_release_check(&w->guard, reason, now);
+	if (r.action == GUARD_RELEASE) {
+		ev.event = "release";
+		if (audit_write(w->audit, &ev, 1) == -1) {
+			snprintf(r.why, sizeof r.why, "the audit log cannot be "
+			    "written; control stays with the operators");
+			r.action = GUARD_REFUSED;
+		} else if (statefile_save(w->cfg->state_dir, &r.next, err,
+		    sizeof err) == -1) {
+			guard_reason_copy(r.why, err);
+			r.action = GUARD_REFUSED;
+		} else
+			r = guard_release_commit(&w->guard, reason, now);
+	}
+	if (r.action != GUARD_RELEASE) {
+		snprintf(why, whylen, "%s", r.why);
+		ev.event = "release_refused";
+		ev.rule = why;
+		gate_audit(w, &ev, 0);
+		log_warnx("release by %s refused: %s", user, why);
+		return 1;
+	}
+	log_warnx("RELEASE by %s: %s", user, reason);
+	safestate_stop(w);
+	if (w->cfg->takeover.isolate == ISOLATE_ALL && w->listen_fd == -1) {
+		char lerr[NET_ERR_LEN];
+
+		if (listener_open(w, lerr) == -1)
+			log_warnx("after release: %s", lerr);
+	}
+	return 0;
+}

@@ -1,0 +1,1048 @@
+/*
+ * test_audit.c: the JSON module and the hash-chained audit log: record
+ * format, chain across reopen, every kind of tampering verify must catch,
+ * crash recovery (torn tails, zeros, a failed write), fsync bookkeeping.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "audit.h"
+#include "json.h"
+
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
+struct tmp {
+	char dir[64];
+	char path[128];
+};
+
+static int
+setup(void **state)
+{
+	struct tmp *t = calloc(1, sizeof *t);
+
+	assert_non_null(t);
+	snprintf(t->dir, sizeof t->dir, "/tmp/test_audit.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof t->path, "%s/audit.jsonl", t->dir);
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct tmp *t = *state;
+
+	unlink(t->path);
+	rmdir(t->dir);
+	free(t);
+	return 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+spit(const char *path, const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* Start of line n (1-based) in buf, and its length with the newline. */
+static char *
+line_at(char *buf, unsigned n, size_t *len)
+{
+	char *p = buf, *nl;
+
+	while (--n > 0) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	nl = strchr(p, '\n');
+	*len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+	return p;
+}
+
+static unsigned
+count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* audit_verify_file's verdict and its text. */
+static int
+verify(const char *path, int as_json, char *msg, size_t cap)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int rc;
+
+	assert_non_null(out);
+	rc = audit_verify_file(path, out, as_json);
+	fclose(out);
+	snprintf(msg, cap, "%s", text);
+	free(text);
+	return rc;
+}
+
+static void
+expect_broken(const char *path, const char *fragment)
+{
+	char msg[1024];
+
+	assert_int_equal(verify(path, 0, msg, sizeof msg), 1);
+	if (strstr(msg, fragment) == NULL)
+		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
+}
+
+static void
+expect_valid(const char *path)
+{
+	char msg[1024];
+
+	if (verify(path, 0, msg, sizeof msg) != 0)
+		fail_msg("verify said \"%s\"", msg);
+}
+
+static struct audit *
+open_ok(const char *path)
+{
+	char err[AUDIT_ERR_LEN] = "";
+	struct audit *a = audit_open(path, 1.0, err);
+
+	if (a == NULL)
+		fail_msg("audit_open: %s", err);
+	return a;
+}
+
+/* n write_allowed records whose value is the seq they get. */
+static void
+write_n(struct audit *a, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		struct audit_event ev = { .event = "write_allowed",
+			.client = "127.0.0.1:40000", .has_unit = 1, .unit = 1,
+			.has_fc = 1, .fc = 6, .point = "inlet_valve",
+			.has_value = 1, .value = (double)audit_last_seq(a) + 1,
+			.has_raw = 1, .raw = (int64_t)i };
+
+		assert_int_equal(audit_write(a, &ev, 0), 0);
+	}
+}
+
+static void
+make_log(const char *path, unsigned n)
+{
+	struct audit *a = open_ok(path);
+
+	write_n(a, n);
+	audit_close(a);
+}
+
+static void
+sha256_hex(const char *data, size_t len, char hex[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0, i;
+
+	assert_int_equal(EVP_Digest(data, len, md, &n, EVP_sha256(), NULL), 1);
+	for (i = 0; i < n; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+}
+
+/* ---- json ---- */
+
+static void
+test_json_escape_hostile(void **state)
+{
+	/* quote, backslash, newline, CR, tab, 0x01, DEL, é (valid),
+	 * 0xff, overlong '/', a UTF-16 surrogate, a cut 3-byte sequence */
+	static const char in[] = "a\"b\\c\n\r\t\x01\x7f\xc3\xa9\xff"
+	    "\xc0\xaf\xed\xa0\x80\xe2\x82";
+	static const char want[] = "a\\\"b\\\\c\\n\\r\\t\\u0001\\u007f"
+	    "\xc3\xa9\\u00ff\\u00c0\\u00af\\u00ed\\u00a0\\u0080\\u00e2\\u0082";
+	char out[256];
+	size_t need;
+
+	(void)state;
+	need = json_escape(out, sizeof out, in, sizeof in - 1);
+	assert_string_equal(out, want);
+	assert_int_equal(need, strlen(want));
+	/* cut short: whole escapes only, and the full length reported */
+	need = json_escape(out, 8, in, sizeof in - 1);
+	assert_string_equal(out, "a\\\"b\\\\c");
+	assert_int_equal(need, strlen(want));
+	need = json_escape(out, 8, "\n\x01", 2);
+	assert_string_equal(out, "\\n");
+	assert_int_equal(need, 8);
+	/* plain text may be cut anywhere, a UTF-8 character may not */
+	need = json_escape(out, 4, "abcdef", 6);
+	assert_string_equal(out, "abc");
+	assert_int_equal(need, 6);
+	need = json_escape(out, 3, "a\xc3\xa9", 3);
+	assert_string_equal(out, "a");
+	assert_int_equal(need, 3);
+}
+
+static void
+test_json_builder(void **state)
+{
+	struct json j;
+	struct json_value v, got;
+	char s[64];
+	int64_t i;
+	uint64_t u;
+	double d;
+
+	(void)state;
+	json_init(&j);
+	json_object_begin(&j);
+	json_kv_string(&j, "name", "x\"y\n");
+	json_kv_int(&j, "neg", -5);
+	json_kv_uint(&j, "big", UINT64_MAX);
+	json_kv_double(&j, "tenth", 0.1);
+	json_kv_double(&j, "third", 1.0 / 3);
+	json_kv_double(&j, "whole", 100);
+	json_kv_double(&j, "nan", 0.0 / 0.0);
+	json_kv_bool(&j, "t", 1);
+	json_key(&j, "list");
+	json_array_begin(&j);
+	json_int(&j, 1);
+	json_object_begin(&j);
+	json_object_end(&j);
+	json_null(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	assert_false(json_failed(&j));
+	assert_string_equal(j.data, "{\"name\":\"x\\\"y\\n\",\"neg\":-5,"
+	    "\"big\":18446744073709551615,\"tenth\":0.1,"
+	    "\"third\":0.33333333333333331,\"whole\":100,\"nan\":null,"
+	    "\"t\":true,\"list\":[1,{},null]}");
+	/* and it reads back */
+	assert_int_equal(json_parse(j.data, j.len, &v, NULL, NULL), 0);
+	assert_int_equal(json_object_get(&v, "name", &got), 0);
+	assert_int_equal(json_get_string(&got, s, sizeof s), 4);
+	assert_string_equal(s, "x\"y\n");
+	assert_int_equal(json_object_get(&v, "neg", &got), 0);
+	assert_int_equal(json_get_int64(&got, &i), 0);
+	assert_int_equal(i, -5);
+	assert_int_equal(json_get_uint64(&got, &u), -1);
+	assert_int_equal(json_object_get(&v, "big", &got), 0);
+	assert_int_equal(json_get_uint64(&got, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(json_object_get(&v, "third", &got), 0);
+	assert_int_equal(json_get_double(&got, &d), 0);
+	assert_true(d == 1.0 / 3);
+	assert_int_equal(json_get_int64(&got, &i), -1);
+	assert_int_equal(json_object_get(&v, "missing", &got), -1);
+	json_free(&j);
+}
+
+static void
+test_json_reader_strict(void **state)
+{
+	static const char *const bad[] = { "", "{", "{\"a\":1,}", "[1,]",
+		"01", "1.", "-", "1e", "\"a\nb\"", "\"\xff\"", "\"\\x\"",
+		"\"\\u12g4\"", "{\"a\" 1}", "{1:2}", "{} {}", "tru", "nul",
+		"{\"a\":1}x", "\"abc" };
+	struct json_value v, got;
+	char deep[200], s[16];
+	size_t i, at;
+	uint64_t u;
+	const char *why;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (json_parse(bad[i], strlen(bad[i]), &v, &at, &why) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(json_parse(" {\"a\" : [ 1 , -0.5e+3 , true ] } ",
+	    33, &v, NULL, NULL), 0);
+	assert_int_equal(v.type, JSON_OBJECT);
+	/* 64 levels pass, 65 do not */
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	assert_int_equal(json_parse(deep, 128, &v, NULL, NULL), 0);
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	assert_int_equal(json_parse(deep, 130, &v, &at, &why), -1);
+	assert_string_equal(why, "nested too deeply");
+	/* surrogate pairs decode; lone ones and \u0000 do not */
+	assert_int_equal(json_parse("\"\\ud83d\\ude00\\u00e9\"", 20, &got,
+	    NULL, NULL), 0);
+	assert_int_equal(json_get_string(&got, s, sizeof s), 6);
+	assert_memory_equal(s, "\xf0\x9f\x98\x80\xc3\xa9", 6);
+	assert_int_equal(json_parse("\"\\ud800x\"", 9, &got, NULL, NULL), 0);
+	assert_int_equal(json_get_string(&got, s, sizeof s), -1);
+	assert_int_equal(json_parse("\"\\u0000\"", 8, &got, NULL, NULL), 0);
+	assert_int_equal(json_get_string(&got, s, sizeof s), -1);
+	/* too small a buffer is refused, not cut */
+	assert_int_equal(json_parse("\"abcdef\"", 8, &got, NULL, NULL), 0);
+	assert_int_equal(json_get_string(&got, s, 6), -1);
+	assert_true(json_string_is(&got, "abcdef"));
+	assert_false(json_string_is(&got, "abcde"));
+	/* integers: range and shape */
+	assert_int_equal(json_parse("18446744073709551616", 20, &got, NULL,
+	    NULL), 0);
+	assert_int_equal(json_get_uint64(&got, &u), -1);
+	assert_int_equal(json_parse("1.0", 3, &got, NULL, NULL), 0);
+	assert_int_equal(json_get_uint64(&got, &u), -1);
+}
+
+/* ---- records and the chain ---- */
+
+static void
+test_record_format(void **state)
+{
+	struct tmp *t = *state;
+	struct audit_extra extra = { .key = "mode", .type = AUDIT_STRING,
+		.s = "enforce" };
+	struct audit_event ev = { .event = "write_clamped",
+		.client = "127.0.0.1:40000", .user = "alice", .has_uid = 1,
+		.uid = 1000, .has_unit = 1, .unit = 1, .has_fc = 1, .fc = 6,
+		.point = "inlet_valve", .has_value = 1, .value = 120.5,
+		.has_raw = 1, .raw = 1205, .has_forwarded = 1,
+		.forwarded = 100, .rule = "max", .has_limit = 1, .limit = 100,
+		.has_exception = 1, .exception = 3, .cause = "violation",
+		.reason = "r", .device = "tank1", .extra = &extra,
+		.n_extra = 1 };
+	struct audit *a = open_ok(t->path);
+	char *buf, want[1024], hex[65];
+	const char *ts, *hash;
+	size_t len, body;
+
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	audit_close(a);
+	buf = slurp(t->path, &len);
+	ts = strstr(buf, "\"ts\":\"") + 6;
+	/* 2026-11-24T20:45:34.123456Z */
+	assert_int_equal(strchr(ts, '"') - ts, 27);
+	assert_true(ts[4] == '-' && ts[7] == '-' && ts[10] == 'T' &&
+	    ts[13] == ':' && ts[16] == ':' && ts[19] == '.' && ts[26] == 'Z');
+	hash = strstr(buf, ",\"hash\":\"") + 9;
+	snprintf(want, sizeof want, "{\"seq\":1,\"ts\":\"%.27s\","
+	    "\"event\":\"write_clamped\",\"client\":\"127.0.0.1:40000\","
+	    "\"user\":\"alice\",\"uid\":1000,\"unit\":1,\"fc\":6,"
+	    "\"point\":\"inlet_valve\",\"value\":120.5,\"raw\":1205,"
+	    "\"forwarded\":100,\"rule\":\"max\",\"limit\":100,"
+	    "\"exception\":3,\"cause\":\"violation\",\"reason\":\"r\","
+	    "\"device\":\"tank1\",\"mode\":\"enforce\",\"prev\":\"" ZEROS
+	    "\",\"hash\":\"%.64s\"}\n", ts, hash);
+	assert_string_equal(buf, want);
+	/* the hash is SHA-256 of the object without it */
+	body = (size_t)(hash - 9 - buf);
+	memcpy(want, buf, body);
+	want[body] = '}';
+	sha256_hex(want, body + 1, hex);
+	assert_memory_equal(hex, hash, 64);
+	free(buf);
+	expect_valid(t->path);
+}
+
+static void
+test_chain_many_records(void **state)
+{
+	struct tmp *t = *state;
+	char msg[1024];
+
+	make_log(t->path, 1000);
+	assert_int_equal(verify(t->path, 0, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "valid: 1000 records, seq 1 to 1000"));
+}
+
+static void
+test_reopen_continues_chain(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char *buf, prev[80], hash3[65];
+	const char *l3, *l4;
+	size_t len, n3, n4;
+
+	make_log(t->path, 3);
+	a = open_ok(t->path);
+	assert_int_equal(audit_last_seq(a), 3);
+	assert_string_equal(audit_recovery(a), "");
+	memcpy(hash3, audit_last_hash(a), 65);
+	write_n(a, 2);
+	audit_close(a);
+	buf = slurp(t->path, &len);
+	l3 = line_at(buf, 3, &n3);
+	l4 = line_at(buf, 4, &n4);
+	assert_memory_equal(l3 + n3 - 67, hash3, 64);
+	assert_memory_equal(l4, "{\"seq\":4,", 9);
+	snprintf(prev, sizeof prev, "\"prev\":\"%s\"", hash3);
+	assert_non_null(strstr(l4, prev));
+	assert_true(strstr(l4, prev) < l4 + n4);
+	assert_int_equal(count_of(buf, "\n"), 5);
+	free(buf);
+	expect_valid(t->path);
+}
+
+static void
+test_clean_reopens_write_nothing(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char *buf;
+	size_t len;
+
+	make_log(t->path, 4);
+	audit_close(open_ok(t->path));
+	a = open_ok(t->path);
+	write_n(a, 1);
+	audit_close(a);
+	audit_close(open_ok(t->path));
+	buf = slurp(t->path, &len);
+	assert_int_equal(count_of(buf, "audit_resumed"), 0);
+	assert_int_equal(count_of(buf, "\n"), 5);
+	free(buf);
+	/* a new, empty file stays empty too */
+	unlink(t->path);
+	audit_close(open_ok(t->path));
+	audit_close(open_ok(t->path));
+	buf = slurp(t->path, &len);
+	assert_int_equal(len, 0);
+	free(buf);
+	expect_valid(t->path);
+}
+
+/* ---- tampering ---- */
+
+static void
+test_edited_value_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *v;
+	size_t len, n;
+
+	make_log(t->path, 20);
+	buf = slurp(t->path, &len);
+	v = strstr(line_at(buf, 17, &n), "\"value\":17,");
+	assert_non_null(v);
+	v[9] = '8';                             /* 17 -> 18 */
+	spit(t->path, buf, len);
+	free(buf);
+	expect_broken(t->path,
+	    "line 17 (seq 17): hash mismatch: the record was edited");
+}
+
+static void
+test_edited_and_rehashed_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *l, hex[65];
+	size_t len, n, body;
+
+	/* the edit's own hash fixed up: the next record's prev catches it */
+	make_log(t->path, 10);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 5, &n);
+	strstr(l, "\"value\":5,")[8] = '6';
+	body = n - 1 - 75;                      /* ,"hash":"<64>"} */
+	l[body] = '}';
+	sha256_hex(l, body + 1, hex);
+	l[body] = ',';
+	memcpy(l + body + 9, hex, 64);
+	spit(t->path, buf, len);
+	free(buf);
+	expect_broken(t->path, "line 6 (seq 6): prev does not match the hash "
+	    "of line 5: a record was removed or replaced");
+}
+
+static void
+test_removed_record_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *l;
+	size_t len, n;
+
+	make_log(t->path, 20);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 10, &n);
+	memmove(l, l + n, len - (size_t)(l + n - buf));
+	spit(t->path, buf, len - n);
+	free(buf);
+	expect_broken(t->path,
+	    "line 10 (seq 11): seq 11 follows 9: 1 record(s) missing: removed");
+}
+
+static void
+test_removed_first_record_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf;
+	size_t len, n;
+
+	make_log(t->path, 3);
+	buf = slurp(t->path, &len);
+	(void)line_at(buf, 1, &n);
+	spit(t->path, buf + n, len - n);
+	free(buf);
+	expect_broken(t->path, "line 1 (seq 2): the first record has seq 2, "
+	    "not 1");
+}
+
+static void
+test_reordered_records_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *swapped;
+	const char *l8, *l9;
+	size_t len, n8, n9;
+
+	make_log(t->path, 12);
+	buf = slurp(t->path, &len);
+	l8 = line_at(buf, 8, &n8);
+	l9 = line_at(buf, 9, &n9);
+	swapped = malloc(len);
+	assert_non_null(swapped);
+	memcpy(swapped, buf, (size_t)(l8 - buf));
+	memcpy(swapped + (l8 - buf), l9, n9);
+	memcpy(swapped + (l8 - buf) + n9, l8, n8);
+	memcpy(swapped + (l9 - buf) + n9, l9 + n9,
+	    len - (size_t)(l9 + n9 - buf));
+	spit(t->path, swapped, len);
+	free(swapped);
+	free(buf);
+	expect_broken(t->path, "line 8 (seq 9): seq 9 follows 7: records "
+	    "reordered (seq 8 is on line 9)");
+}
+
+static void
+test_duplicated_record_detected(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *dup;
+	const char *l;
+	size_t len, n;
+
+	make_log(t->path, 5);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 3, &n);
+	dup = malloc(len + n);
+	assert_non_null(dup);
+	memcpy(dup, buf, (size_t)(l - buf) + n);
+	memcpy(dup + (l - buf) + n, l, len - (size_t)(l - buf));
+	spit(t->path, dup, len + n);
+	free(dup);
+	free(buf);
+	expect_broken(t->path, "line 4 (seq 3): seq 3 follows 3: records "
+	    "reordered or duplicated");
+}
+
+static void
+test_garbage_line_without_resume_fails(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *out;
+	const char *l;
+	size_t len, n;
+	static const char junk[] = "{\"seq\":3,\"ts\n";
+
+	make_log(t->path, 5);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 3, &n);
+	out = malloc(len + sizeof junk);
+	assert_non_null(out);
+	memcpy(out, buf, (size_t)(l - buf));
+	memcpy(out + (l - buf), junk, sizeof junk - 1);
+	memcpy(out + (l - buf) + sizeof junk - 1, l, len - (size_t)(l - buf));
+	spit(t->path, out, len + sizeof junk - 1);
+	free(out);
+	free(buf);
+	expect_broken(t->path, "line 3: not a JSON object");
+	expect_broken(t->path, "and the next record (line 4) is not an "
+	    "audit_resumed naming it");
+}
+
+/* ---- crashes ---- */
+
+static void
+test_torn_tail_resumed(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char *buf, want[160], hash4[65];
+	const char *l;
+	size_t len, n, off5, torn;
+
+	make_log(t->path, 5);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 4, &n);
+	memcpy(hash4, l + n - 67, 64);
+	hash4[64] = '\0';
+	off5 = (size_t)(l - buf) + n;
+	torn = len - 10 - off5;
+	assert_int_equal(truncate(t->path, (off_t)(len - 10)), 0);
+	free(buf);
+	expect_broken(t->path, "line 5: the file ends with a torn line");
+	expect_broken(t->path, "likely a crash");
+
+	a = open_ok(t->path);
+	assert_non_null(strstr(audit_recovery(a), "a crash while writing"));
+	assert_int_equal(audit_last_seq(a), 5);         /* the resume */
+	assert_int_equal(audit_stats(a)->resumed, 1);
+	assert_int_equal(audit_stats(a)->fsyncs, 1);
+	write_n(a, 1);
+	audit_close(a);
+
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 5, &n);
+	assert_int_equal(l[n - 1], '\n');               /* newline appended */
+	l = line_at(buf, 6, &n);
+	snprintf(want, sizeof want, "\"torn_offset\":%zu,\"torn_bytes\":%zu,"
+	    "\"prev\":\"%s\"", off5, torn, hash4);
+	assert_int_equal((size_t)(l - buf), off5 + torn + 1);
+	assert_memory_equal(l, "{\"seq\":5,", 9);
+	assert_non_null(strstr(l, "\"event\":\"audit_resumed\""));
+	assert_non_null(strstr(l, want));
+	l = line_at(buf, 7, &n);
+	assert_memory_equal(l, "{\"seq\":6,", 9);
+	free(buf);
+	expect_valid(t->path);
+
+	/* and the next open finds nothing to repair */
+	a = open_ok(t->path);
+	assert_string_equal(audit_recovery(a), "");
+	audit_close(a);
+}
+
+static void
+test_zeros_tail_resumed(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char zeros[4096] = { 0 };
+	char msg[1024];
+	FILE *f;
+
+	/* delayed allocation: the size grew, the blocks never came */
+	make_log(t->path, 3);
+	f = fopen(t->path, "ab");
+	assert_non_null(f);
+	assert_int_equal(fwrite(zeros, 1, sizeof zeros, f), sizeof zeros);
+	fclose(f);
+	a = open_ok(t->path);
+	assert_int_equal(audit_last_seq(a), 4);
+	write_n(a, 2);
+	audit_close(a);
+	assert_int_equal(verify(t->path, 0, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "line 4: 4096 torn bytes at offset"));
+	assert_non_null(strstr(msg, "audit_resumed on line 5"));
+}
+
+static void
+test_first_record_torn(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+
+	spit(t->path, "{\"seq\":1,\"ts\":\"2026-", 20);
+	a = open_ok(t->path);
+	assert_int_equal(audit_last_seq(a), 1);
+	audit_close(a);
+	expect_valid(t->path);
+}
+
+static void
+test_lost_newline_only(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char *buf;
+	size_t len;
+
+	/* the record is whole: nothing was lost, nothing to resume */
+	make_log(t->path, 3);
+	buf = slurp(t->path, &len);
+	assert_int_equal(truncate(t->path, (off_t)(len - 1)), 0);
+	free(buf);
+	expect_valid(t->path);
+	a = open_ok(t->path);
+	assert_string_equal(audit_recovery(a), "");
+	write_n(a, 1);
+	audit_close(a);
+	buf = slurp(t->path, &len);
+	assert_int_equal(count_of(buf, "\n"), 4);
+	assert_int_equal(count_of(buf, "audit_resumed"), 0);
+	free(buf);
+	expect_valid(t->path);
+}
+
+static void
+test_edited_tail_resumed_but_still_fails(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	char *buf, *v;
+	size_t len, n;
+
+	make_log(t->path, 4);
+	buf = slurp(t->path, &len);
+	v = strstr(line_at(buf, 4, &n), "\"value\":4,");
+	v[8] = '9';
+	spit(t->path, buf, len);
+	free(buf);
+	/* the gateway keeps auditing, and says what it found */
+	a = open_ok(t->path);
+	assert_non_null(strstr(audit_recovery(a), "hash mismatch"));
+	assert_int_equal(audit_last_seq(a), 4);
+	audit_close(a);
+	expect_broken(t->path, "line 4 (seq 4): hash mismatch");
+}
+
+static void
+test_foreign_file_refused(void **state)
+{
+	struct tmp *t = *state;
+	char err[AUDIT_ERR_LEN];
+	char *buf;
+	size_t len;
+
+	spit(t->path, "root:x:0:0:root:/root:/bin/sh\n", 30);
+	assert_null(audit_open(t->path, 1, err));
+	assert_non_null(strstr(err, "hold no audit record"));
+	buf = slurp(t->path, &len);
+	assert_int_equal(len, 30);                      /* untouched */
+	free(buf);
+}
+
+static void
+test_failed_write_resumed(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a;
+	struct rlimit old, lim;
+	struct audit_event ev = { .event = "write_allowed", .point = "p" };
+	char *buf;
+	size_t len, before;
+	int rc, saved;
+
+	/* RLIMIT_FSIZE cuts a write short, as a full disk would */
+	make_log(t->path, 3);
+	a = open_ok(t->path);
+	buf = slurp(t->path, &before);
+	free(buf);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = before + 40;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = audit_write(a, &ev, 0);
+	saved = errno;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(saved, EFBIG);
+	assert_int_equal(audit_last_seq(a), 3);
+	assert_int_equal(audit_stats(a)->write_errors, 1);
+	expect_broken(t->path, "line 4: the file ends with a torn line "
+	    "(40 bytes");
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_int_equal(audit_last_seq(a), 5);         /* resume + record */
+	audit_close(a);
+	buf = slurp(t->path, &len);
+	assert_non_null(strstr(buf, "\"reason\":\"a failed write (File too "
+	    "large) left 40 bytes that are not a record after seq 3\""));
+	free(buf);
+	expect_valid(t->path);
+}
+
+/* ---- durability and the API's edges ---- */
+
+static void
+test_sync_and_flush(void **state)
+{
+	struct tmp *t = *state;
+	struct audit_event ev = { .event = "takeover", .cause = "operator" };
+	struct audit *a = open_ok(t->path);
+	const struct audit_stats *st = audit_stats(a);
+
+	assert_false(audit_due(a, 1000));              /* nothing written */
+	assert_int_equal(audit_write(a, &ev, 1), 0);
+	assert_int_equal(st->fsyncs, 1);
+	assert_true(st->fsync_us_total >= st->last_fsync_us);
+	assert_false(audit_due(a, 1000));              /* synced already */
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_int_equal(st->fsyncs, 1);
+	assert_true(audit_due(a, 1000));
+	assert_int_equal(audit_flush(a, 1000), 0);
+	assert_int_equal(st->fsyncs, 2);
+	assert_false(audit_due(a, 1000));
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_false(audit_due(a, 1000.5));            /* interval 1 s */
+	assert_true(audit_due(a, 1001));
+	assert_int_equal(audit_flush(a, 1001), 0);
+	assert_int_equal(audit_flush(a, 1002), 0);     /* clean: no fsync */
+	assert_int_equal(st->fsyncs, 3);
+	assert_int_equal(st->records, 3);
+	assert_int_equal(st->fsync_errors, 0);
+	audit_close(a);
+}
+
+static void
+test_bad_events_refused(void **state)
+{
+	struct tmp *t = *state;
+	struct audit_extra taken = { .key = "seq", .type = AUDIT_UINT, .u = 9 };
+	struct audit_extra null_s = { .key = "config", .type = AUDIT_STRING };
+	struct audit_event none = { .event = NULL };
+	struct audit_event empty = { .event = "" };
+	struct audit_event ev1 = { .event = "start", .extra = &taken,
+		.n_extra = 1 };
+	struct audit_event ev2 = { .event = "start", .extra = &null_s,
+		.n_extra = 1 };
+	struct audit *a = open_ok(t->path);
+	char big[AUDIT_LINE_MAX];
+	struct audit_event huge = { .event = "start", .reason = big };
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	errno = 0;
+	assert_int_equal(audit_write(a, &none, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(audit_write(a, &empty, 0), -1);
+	assert_int_equal(audit_write(a, &ev1, 0), -1);
+	assert_int_equal(audit_write(a, &ev2, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(audit_write(a, &huge, 0), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(audit_last_seq(a), 0);
+	audit_close(a);
+	expect_valid(t->path);
+}
+
+static void
+test_hostile_strings_stay_one_line(void **state)
+{
+	struct tmp *t = *state;
+	static const char hostile[] = "x\",\"event\":\"fake\"}\n{\"seq\":99\r"
+	    "\x1b[2J\x01\xff\xfe\\";
+	struct audit_extra extra = { .key = "config\n\"", .type =
+		AUDIT_STRING, .s = hostile };
+	struct audit_event ev = { .event = "command_denied", .user = hostile,
+		.reason = hostile, .client = hostile, .extra = &extra,
+		.n_extra = 1 };
+	struct audit *a = open_ok(t->path);
+	struct json_value v, got;
+	char *buf, s[128];
+	size_t len;
+
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	write_n(a, 1);
+	audit_close(a);
+	buf = slurp(t->path, &len);
+	assert_int_equal(count_of(buf, "\n"), 2);
+	assert_int_equal(json_parse(buf, (size_t)(strchr(buf, '\n') - buf),
+	    &v, NULL, NULL), 0);
+	assert_int_equal(json_object_get(&v, "event", &got), 0);
+	assert_true(json_string_is(&got, "command_denied"));
+	assert_int_equal(json_object_get(&v, "reason", &got), 0);
+	assert_int_equal(json_get_string(&got, s, sizeof s), 39);
+	/* the invalid bytes came back as U+00FF U+00FE, the rest as sent */
+	assert_memory_equal(s, hostile, 34);
+	assert_memory_equal(s + 34, "\xc3\xbf\xc3\xbe\\", 5);
+	assert_int_equal(json_object_get(&v, "config\n\"", &got), 0);
+	free(buf);
+	expect_valid(t->path);
+}
+
+static void
+test_second_open_locked_out(void **state)
+{
+	struct tmp *t = *state;
+	struct audit *a = open_ok(t->path);
+	char err[AUDIT_ERR_LEN];
+
+	assert_null(audit_open(t->path, 1, err));
+	assert_non_null(strstr(err, "in use by another process"));
+	audit_close(a);
+	a = open_ok(t->path);
+	audit_close(a);
+}
+
+static void
+test_open_errors_say_what_to_do(void **state)
+{
+	struct tmp *t = *state;
+	char err[AUDIT_ERR_LEN], path[160];
+
+	snprintf(path, sizeof path, "%s/no/such/dir/audit.jsonl", t->dir);
+	assert_null(audit_open(path, 1, err));
+	assert_non_null(strstr(err, "check audit_log"));
+	assert_null(audit_open(t->dir, 1, err));
+}
+
+static void
+test_new_file_mode(void **state)
+{
+	struct tmp *t = *state;
+	struct stat st;
+	mode_t old = umask(0);
+
+	audit_close(open_ok(t->path));
+	umask(old);
+	assert_int_equal(stat(t->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+}
+
+/* ---- verify's own edges ---- */
+
+static void
+test_verify_json_and_unreadable(void **state)
+{
+	struct tmp *t = *state;
+	struct json_value v, got;
+	char msg[1024], missing[160];
+	uint64_t u;
+	char *buf, *p;
+	size_t len, n;
+
+	make_log(t->path, 3);
+	assert_int_equal(verify(t->path, 1, msg, sizeof msg), 0);
+	assert_int_equal(json_parse(msg, strlen(msg), &v, NULL, NULL), 0);
+	assert_int_equal(json_object_get(&v, "valid", &got), 0);
+	assert_int_equal(got.type, JSON_TRUE);
+	assert_int_equal(json_object_get(&v, "last_seq", &got), 0);
+	assert_int_equal(json_get_uint64(&got, &u), 0);
+	assert_int_equal(u, 3);
+
+	buf = slurp(t->path, &len);
+	p = strstr(line_at(buf, 2, &n), "\"value\":2");
+	p[8] = '7';
+	spit(t->path, buf, len);
+	free(buf);
+	assert_int_equal(verify(t->path, 1, msg, sizeof msg), 1);
+	assert_int_equal(json_parse(msg, strlen(msg), &v, NULL, NULL), 0);
+	assert_int_equal(json_object_get(&v, "valid", &got), 0);
+	assert_int_equal(got.type, JSON_FALSE);
+	assert_int_equal(json_object_get(&v, "line", &got), 0);
+	assert_int_equal(json_get_uint64(&got, &u), 0);
+	assert_int_equal(u, 2);
+	assert_int_equal(json_object_get(&v, "error", &got), 0);
+	assert_true(json_string_is(&got,
+	    "hash mismatch: the record was edited"));
+
+	snprintf(missing, sizeof missing, "%s/missing.jsonl", t->dir);
+	assert_int_equal(verify(missing, 0, msg, sizeof msg), 2);
+	assert_non_null(strstr(msg, "cannot open"));
+	assert_int_equal(verify(missing, 1, msg, sizeof msg), 2);
+	assert_non_null(strstr(msg, "\"valid\":false"));
+}
+
+static void
+test_verify_resume_must_match_torn_bytes(void **state)
+{
+	struct tmp *t = *state;
+	char *buf, *out;
+	const char *l;
+	size_t len, n;
+	struct audit *a;
+
+	/* a torn stretch grown after the fact no longer matches */
+	make_log(t->path, 3);
+	buf = slurp(t->path, &len);
+	(void)line_at(buf, 1, &n);
+	free(buf);
+	assert_int_equal(truncate(t->path, (off_t)n + 20), 0);
+	a = open_ok(t->path);
+	audit_close(a);
+	expect_valid(t->path);
+	buf = slurp(t->path, &len);
+	l = line_at(buf, 2, &n);                /* the torn line */
+	out = malloc(len + 1);
+	assert_non_null(out);
+	memcpy(out, buf, (size_t)(l - buf));
+	out[l - buf] = 'x';
+	memcpy(out + (l - buf) + 1, l, len - (size_t)(l - buf));
+	spit(t->path, out, len + 1);
+	free(out);
+	free(buf);
+	expect_broken(t->path, "(seq 2): audit_resumed names");
+	expect_broken(t->path, "bytes were added or removed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_escape_hostile),
+		cmocka_unit_test(test_json_builder),
+		cmocka_unit_test(test_json_reader_strict),
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_record_format),
+		T(test_chain_many_records),
+		T(test_reopen_continues_chain),
+		T(test_clean_reopens_write_nothing),
+		T(test_edited_value_detected),
+		T(test_edited_and_rehashed_detected),
+		T(test_removed_record_detected),
+		T(test_removed_first_record_detected),
+		T(test_reordered_records_detected),
+		T(test_duplicated_record_detected),
+		T(test_garbage_line_without_resume_fails),
+		T(test_torn_tail_resumed),
+		T(test_zeros_tail_resumed),
+		T(test_first_record_torn),
+		T(test_lost_newline_only),
+		T(test_edited_tail_resumed_but_still_fails),
+		T(test_foreign_file_refused),
+		T(test_failed_write_resumed),
+		T(test_sync_and_flush),
+		T(test_bad_events_refused),
+		T(test_hostile_strings_stay_one_line),
+		T(test_second_open_locked_out),
+		T(test_open_errors_say_what_to_do),
+		T(test_new_file_mode),
+		T(test_verify_json_and_unreadable),
+		T(test_verify_resume_must_match_torn_bytes),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
