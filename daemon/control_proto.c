@@ -90,7 +90,8 @@ control_reason_check(const char *reason, char *err, size_t cap)
 			    "text");
 			return -1;
 		}
-		if ((n = json_utf8_len(s + i, len - i)) == 0) {
+		n = s[i] < 0x80 ? 1 : json_utf8_len(s + i, len - i);
+		if (n == 0) {
 			snprintf(err, cap, "reason is not valid UTF-8");
 			return -1;
 		}

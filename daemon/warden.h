@@ -243,6 +243,10 @@ void takeover_apply(struct warden *w, const struct guard_result *r,
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char *why, size_t whylen);
 
+/* reload.c: 0 swapped in, 1 kept the running config (why says why) */
+int reload_config(struct warden *w, const char *user, char *why,
+    size_t whylen);
+
 /* poller.c */
 int poller_start(struct warden *w);
 void poller_stop(struct warden *w);

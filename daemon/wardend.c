@@ -38,10 +38,11 @@ signal_stop_cb(struct ev_loop *loop, ev_signal *s, int revents)
 static void
 signal_hup_cb(struct ev_loop *loop, ev_signal *s, int revents)
 {
+	char why[1024];
+
 	(void)loop;
-	(void)s;
 	(void)revents;
-	log_info("SIGHUP: reload is not supported yet; restart to apply");
+	reload_config(s->data, "SIGHUP", why, sizeof why);
 }
 
 static void
@@ -123,6 +124,7 @@ warden_start(struct warden *w)
 	ev_signal_init(&w->sig_hup, signal_hup_cb, SIGHUP);
 	ev_signal_start(w->loop, &w->sig_term);
 	ev_signal_start(w->loop, &w->sig_int);
+	w->sig_hup.data = w;
 	ev_signal_start(w->loop, &w->sig_hup);
 	ev_prepare_init(&w->prepare, loop_prepare_cb);
 	w->prepare.data = w;

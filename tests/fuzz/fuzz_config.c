@@ -47,15 +47,16 @@ static int fuzz_reached_libcyaml(const char *errors, const char *file)
 {
 	size_t file_len = strlen(file);
 
-	for (const char *line = errors; *line; line += strcspn(line, "\n") + 1) {
+	for (const char *line = errors; *line;) {
+		size_t len = strcspn(line, "\n");
 		const char *at = line + file_len;
-		if (strncmp(line, file, file_len) != 0 || *at != ':')
-			continue;
-		at += 1 + strspn(at + 1, "0123456789");
-		if (strncmp(at, ": libcyaml: ", 12) == 0)
-			return 1;
-		if (line[strcspn(line, "\n")] == '\0')
-			break;
+		if (len > file_len && strncmp(line, file, file_len) == 0 &&
+		    *at == ':') {
+			at += 1 + strspn(at + 1, "0123456789");
+			if (strncmp(at, ": libcyaml: ", 12) == 0)
+				return 1;
+		}
+		line += len + (line[len] == '\n');
 	}
 	return 0;
 }

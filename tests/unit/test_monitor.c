@@ -111,9 +111,16 @@ test_scaled_value_equal_to_limit_does_not_trip(void **unused)
 	p.cfg.low_low = 0.3;
 	for (raw = 30; raw <= 480; raw++)
 		assert_int_equal(poll_at(&p, raw, raw * 0.01), 0);
-	assert_int_equal(poll_at(&p, 500, 0.1 + 0.2), 0);
 	assert_int_equal(poll_at(&p, 501, 481 * 0.01), 1);
 	assert_event(&p, 0, MONITOR_HIGH_HIGH, 1);
+	/* 12 x 0.1 is 1.2000000000000002; 10 x 0.1 - 0.9 is 0.0999...98. */
+	probe_init(&p);
+	p.cfg.has_high_high = p.cfg.has_low_low = 1;
+	p.cfg.high_high = 1.2;
+	p.cfg.low_low = 0.1;
+	assert_true(12 * 0.1 > 1.2 && 10 * 0.1 - 0.9 < 0.1);
+	assert_int_equal(poll_at(&p, 0, 12 * 0.1), 0);
+	assert_int_equal(poll_at(&p, 1, 10 * 0.1 - 0.9), 0);
 }
 
 static void

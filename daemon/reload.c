@@ -1,0 +1,138 @@
+/*
+ * reload.c: SIGHUP and `wardenctl reload`. The new file is loaded and
+ * validated whole before anything changes; a bad one leaves the running
+ * config in place and says why. A good one is swapped in between two
+ * requests: AI connections stay open, policy memory is carried over by
+ * point name, and the state (AUTO/TAKEOVER) never changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "warden.h"
+
+static void
+reload_audit(struct warden *w, const char *event, const char *user,
+    const char *reason)
+{
+	struct audit_extra extra = { .key = "config", .type = AUDIT_STRING,
+	    .s = w->config_path };
+	struct audit_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.event = event;
+	ev.user = user;
+	ev.reason = reason;
+	ev.extra = &extra;
+	ev.n_extra = 1;
+	gate_audit(w, &ev, 1);
+}
+
+/* The keys only a restart can change; "" when none of them differs. */
+static const char *
+reload_needs_restart(const struct config *old, const struct config *new)
+{
+	if (strcmp(old->state_dir, new->state_dir) != 0)
+		return "state_dir";
+	if (strcmp(old->audit_log, new->audit_log) != 0)
+		return "audit_log";
+	if (strcmp(old->control.socket, new->control.socket) != 0)
+		return "control.socket";
+	return "";
+}
+
+static int
+reload_same_devices(const struct config *a, const struct config *b)
+{
+	size_t i;
+
+	if (a->n_devices != b->n_devices)
+		return 0;
+	for (i = 0; i < a->n_devices; i++) {
+		const struct config_device *x = &a->devices[i], *y = &b->devices[i];
+
+		if (strcmp(x->name, y->name) != 0 ||
+		    strcmp(x->endpoint.host, y->endpoint.host) != 0 ||
+		    x->endpoint.port != y->endpoint.port ||
+		    x->device_unit_id != y->device_unit_id ||
+		    x->connections != y->connections ||
+		    x->pipeline != y->pipeline)
+			return 0;
+	}
+	return a->limits.device_queue == b->limits.device_queue;
+}
+
+static void
+reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
+{
+	struct config *old = w->cfg;
+	int same_devices = reload_same_devices(old, ncfg);
+	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
+	    old->listen.port != ncfg->listen.port;
+	int safe_active = w->safestate.active;
+	char err[NET_ERR_LEN];
+	size_t i;
+
+	safestate_free(w);
+	poller_stop(w);
+	if (same_devices)
+		for (i = 0; i < w->n_devices; i++)
+			w->devices[i].cfg = &ncfg->devices[i];
+	else
+		device_stop_all(w);
+	if (guard_set_config(&w->guard, ncfg) == -1)
+		log_warnx("reload: out of memory for the guard");
+	free(w->memory);
+	w->memory = nmem;
+	w->cfg = ncfg;
+	if (!same_devices && device_start_all(w, err) == -1)
+		log_warnx("reload: devices: %s", err);
+	if (poller_start(w) == -1 || safestate_init(w) == -1)
+		log_warnx("reload: out of memory");
+	if (safe_active)
+		safestate_start(w);
+	if (listen_changed && w->listen_fd != -1) {
+		listener_close(w);
+		if (listener_open(w, err) == -1)
+			log_warnx("reload: %s", err);
+	}
+	config_free(old);
+}
+
+int
+reload_config(struct warden *w, const char *user, char *why, size_t whylen)
+{
+	struct config *ncfg;
+	struct policy_memory *nmem;
+	char *errors = NULL;
+	const char *field;
+
+	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {
+		snprintf(why, whylen, "%s; the running configuration stays",
+		    errors != NULL ? errors : "cannot load");
+		free(errors);
+		log_warnx("reload: %s", why);
+		reload_audit(w, "config_rejected", user, why);
+		return 1;
+	}
+	if ((field = reload_needs_restart(w->cfg, ncfg))[0] != '\0') {
+		snprintf(why, whylen, "%s changed: it needs a restart; the "
+		    "running configuration stays", field);
+		config_free(ncfg);
+		log_warnx("reload: %s", why);
+		reload_audit(w, "config_rejected", user, why);
+		return 1;
+	}
+	if ((nmem = calloc(ncfg->n_points + 1, sizeof *nmem)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		config_free(ncfg);
+		return 1;
+	}
+	policy_memory_carry(w->cfg, w->memory, ncfg, nmem);
+	reload_swap(w, ncfg, nmem);
+	reload_audit(w, "config_loaded", user, "reload");
+	log_info("reload: %s loaded: %zu devices, %zu points", w->config_path,
+	    w->cfg->n_devices, w->cfg->n_points);
+	return 0;
+}
