@@ -96,6 +96,27 @@ ops_counters(struct warden *w, struct json *out)
 	json_object_end(out);
 }
 
+/* The last value wardend itself polled of each point it polls. */
+static void
+ops_values(struct warden *w, struct json *out)
+{
+	const struct config *cfg = w->cfg;
+	size_t i;
+
+	json_key(out, "points");
+	json_array_begin(out);
+	for (i = 0; w->poller.values != NULL && i < cfg->n_points; i++) {
+		if (!w->poller.polled[i])
+			continue;
+		json_object_begin(out);
+		json_kv_string(out, "name", cfg->points[i].name);
+		json_kv_double(out, "value", w->poller.values[i]);
+		json_kv_string(out, "unit", cfg->points[i].unit);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
 int
 ops_status(struct warden *w, const struct ops_caller *who, struct json *out)
 {
@@ -138,6 +159,7 @@ ops_status(struct warden *w, const struct ops_caller *who, struct json *out)
 		json_object_end(out);
 	}
 	json_array_end(out);
+	ops_values(w, out);
 	ops_counters(w, out);
 	json_object_end(out);
 	return 0;

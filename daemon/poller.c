@@ -125,14 +125,40 @@ poller_event(struct warden *w, const char *source, int is_device,
 	takeover_apply(w, &r, NULL);
 }
 
+/*
+ * Nothing is known of a lost device's points until it answers again: no
+ * rate or stale count across the gap, and its key switch is unknown
+ * (which blocks a release).
+ */
+static void
+poller_device_lost(struct warden *w, unsigned device)
+{
+	const struct config *cfg = w->cfg;
+	struct guard_result r;
+	size_t i;
+
+	for (i = 0; i < cfg->n_points; i++)
+		if (cfg->points[i].device == device)
+			monitor_point_resync(&w->poller.points[i]);
+	if (cfg->takeover.has_switch &&
+	    cfg->points[cfg->takeover.switch_point].device == device) {
+		r = guard_switch(&w->guard, GUARD_SWITCH_UNKNOWN,
+		    ev_now(w->loop));
+		takeover_apply(w, &r, NULL);
+	}
+}
+
 static void
 poller_device_liveness(struct warden *w, unsigned device, int answered)
 {
 	struct monitor_event e;
 
-	if (monitor_device_update(&w->cfg->devices[device],
+	if (!monitor_device_update(&w->cfg->devices[device],
 	    &w->poller.devices[device].mon, answered, ev_now(w->loop), &e))
-		poller_event(w, w->cfg->devices[device].name, 1, &e);
+		return;
+	if (e.raised)
+		poller_device_lost(w, device);
+	poller_event(w, w->cfg->devices[device].name, 1, &e);
 }
 
 static void
@@ -146,6 +172,7 @@ poller_point_polled(struct warden *w, unsigned i, double raw, double at)
 
 	policy_observe(cfg, w->memory, i, raw, at);
 	w->poller.values[i] = value;
+	w->poller.polled[i] = 1;
 	if (p->monitored) {
 		n = monitor_update(&p->monitor, &w->poller.points[i], value,
 		    ev_now(w->loop), events);
@@ -279,7 +306,9 @@ poller_start(struct warden *w)
 	pl->devices = calloc(cfg->n_devices, sizeof *pl->devices);
 	pl->points = calloc(cfg->n_points + 1, sizeof *pl->points);
 	pl->values = calloc(cfg->n_points + 1, sizeof *pl->values);
-	if (pl->devices == NULL || pl->points == NULL || pl->values == NULL)
+	pl->polled = calloc(cfg->n_points + 1, sizeof *pl->polled);
+	if (pl->devices == NULL || pl->points == NULL || pl->values == NULL ||
+	    pl->polled == NULL)
 		return -1;
 	if (poller_plan(pl, w->cfg) == -1)
 		return -1;
@@ -323,6 +352,7 @@ poller_stop(struct warden *w)
 	free(pl->devices);
 	free(pl->points);
 	free(pl->values);
+	free(pl->polled);
 	free(pl->ranges);
 	memset(pl, 0, sizeof *pl);
 }

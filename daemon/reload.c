@@ -63,6 +63,39 @@ reload_same_devices(const struct config *a, const struct config *b)
 	return a->limits.device_queue == b->limits.device_queue;
 }
 
+static int
+reload_has_device(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (strcmp(cfg->devices[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A trip on a point or device the new config no longer has would block
+ * a release for ever: clear it, on the record. */
+static void
+reload_clear_orphan_trips(struct warden *w)
+{
+	struct guard *g = &w->guard;
+	size_t i = 0;
+
+	while (i < g->n_trips) {
+		struct guard_trip t = g->trips[i];
+		struct monitor_event e = { t.kind, 0, 0, 0 };
+
+		if (t.kind == MONITOR_DEVICE_LOSS ?
+		    reload_has_device(w->cfg, t.source) :
+		    config_point_by_name(w->cfg, t.source) != NULL) {
+			i++;
+			continue;
+		}
+		poller_event(w, t.source, t.kind == MONITOR_DEVICE_LOSS, &e);
+	}
+}
+
 static void
 reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 {
@@ -90,6 +123,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 		log_warnx("reload: devices: %s", err);
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
 		log_warnx("reload: out of memory");
+	reload_clear_orphan_trips(w);
 	if (safe_active)
 		safestate_start(w);
 	if (listen_changed && w->listen_fd != -1) {

@@ -138,6 +138,7 @@ struct poller {
 	struct poll_device *devices;    /* cfg->n_devices */
 	struct monitor_point *points;   /* cfg->n_points */
 	double *values;                 /* last polled, engineering */
+	uint8_t *polled;                /* values[i] holds a poll */
 };
 
 enum safe_status { SAFE_PENDING, SAFE_WRITING, SAFE_READING, SAFE_VERIFIED };

@@ -159,6 +159,11 @@ warden_stop(struct warden *w)
 	poller_stop(w);
 	device_stop_all(w);
 	warden_record(w, "stop", 1);
+	/* The chain head outside the file: an edit that rehashes the rest of
+	 * the log still disagrees with what syslog kept. */
+	log_info("audit chain head: seq %llu hash %s",
+	    (unsigned long long)audit_last_seq(w->audit),
+	    audit_last_hash(w->audit));
 	audit_close(w->audit);
 	guard_free(&w->guard);
 	free(w->memory);

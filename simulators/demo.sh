@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make demo: a simulated tank plant (plcsim), wardend in front of it, and an
-# AI controller (aisim) running the tank through the gateway. Exits by
-# itself and leaves no process behind.
+# AI controller (aisim) that runs the tank well, then goes rogue. wardend
+# refuses its writes, takes over, drives the safe state and shows the
+# audit trail of it. Exits by itself within a minute; leaves no process.
 set -euo pipefail
 
 BIN=${WARDEN_BIN:-build}
 SRC=${WARDEN_SRC:-.}
 PY=${PYTHON:-/usr/bin/python3}
-RUN_SECONDS=${DEMO_SECONDS:-30}
+ROGUE_AT=${DEMO_ROGUE_AT:-12}
+LIMIT=${DEMO_SECONDS:-45}
 
 dir=$(mktemp -d /tmp/warden-demo.XXXXXX)
 pids=()
@@ -40,6 +42,7 @@ plc_port=$(free_port)
 gw_port=$(free_port)
 sed -e "s/15020/$plc_port/" -e "s/15502/$gw_port/" \
     -e "s#/tmp/warden-demo#$dir#g" "$SRC/config/demo.yaml" > "$dir/warden.yaml"
+sock="$dir/control.sock"
 
 echo "== plcsim: a simulated tank on 127.0.0.1:$plc_port"
 "$BIN/plcsim" --model tank --listen "127.0.0.1:$plc_port" \
@@ -47,17 +50,68 @@ echo "== plcsim: a simulated tank on 127.0.0.1:$plc_port"
 pids+=($!)
 wait_port "${pids[-1]}" "$plc_port"
 
-echo "== wardend: the gateway on 127.0.0.1:$gw_port"
+echo "== wardend -t: the limits the plant engineer set (config/demo.yaml)"
 "$BIN/wardend" -t -c "$dir/warden.yaml"
 "$BIN/wardend" -f -c "$dir/warden.yaml" > "$dir/wardend.log" 2>&1 &
 pids+=($!)
 wait_port "${pids[-1]}" "$gw_port"
 
-echo "== aisim: the AI controller, through the gateway, for $RUN_SECONDS s"
-"$BIN/aisim" --target "127.0.0.1:$gw_port" --scenario normal \
-    --duration "$RUN_SECONDS"
+echo "== aisim: the AI runs the tank through wardend; at ${ROGUE_AT}s it goes rogue"
+"$BIN/aisim" --target "127.0.0.1:$gw_port" --scenario out-of-range \
+    --at "$ROGUE_AT" --duration "$LIMIT" > "$dir/aisim.log" 2>&1 &
+pids+=($!)
 
-echo "== what reached the PLC (last 5 writes from plcsim's journal)"
-grep -E '"fc":(5|6|15|16)' "$dir/plc.journal" | tail -n 5 || true
-echo "== gateway log"
-cat "$dir/wardend.log"
+# One line a second: the process as wardend polls it, the gateway's
+# state and safe state, and what the AI last did.
+start=$(date +%s)
+verified_for=0
+while :; do
+	now=$(( $(date +%s) - start ))
+	status=$("$BIN/wardenctl" -s "$sock" --json status 2>/dev/null || echo '{}')
+	ai=$(tail -n 1 "$dir/aisim.log" 2>/dev/null | cut -c1-60)
+	line=$(STATUS="$status" AI="$ai" T="$now" "$PY" - <<'EOF'
+import json, os
+s = json.loads(os.environ["STATUS"] or "{}")
+v = {p["name"]: p["value"] for p in s.get("points", [])}
+safe = s.get("safe_state", [])
+state = s.get("state", "?").upper()
+if state == "TAKEOVER":
+    state += " (%s)" % s.get("cause")
+    state += " safe state " + ("VERIFIED" if safe and all(p["status"] == "verified" for p in safe) else "pending")
+print("t=%3ss level %5.2f m  valve %5.1f %%  pump %-3s | %-40s | AI: %s" % (
+    os.environ["T"], v.get("level", float("nan")), v.get("inlet_valve", float("nan")),
+    "on" if v.get("pump_run") else "off", state, os.environ["AI"]))
+EOF
+)
+	echo "$line"
+	case "$line" in
+	*VERIFIED*) verified_for=$((verified_for + 1)) ;;
+	esac
+	if [ "$verified_for" -ge 3 ] || [ "$now" -ge "$LIMIT" ]; then
+		break
+	fi
+	sleep 1
+done
+
+echo
+echo "== the audit trail of it ($dir/audit.jsonl)"
+"$PY" - "$dir/audit.jsonl" <<'EOF'
+import json, sys
+shown = ("write_rejected", "write_clamped", "takeover", "safe_state_verified",
+         "safe_state_failed", "trip", "alarm", "release")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["event"] not in shown:
+        continue
+    parts = ["%4d %s %-20s" % (r["seq"], r["ts"][11:23], r["event"])]
+    for k in ("client", "point", "value", "rule", "limit", "exception", "cause", "reason"):
+        if k in r and r[k] is not None:
+            parts.append("%s=%s" % (k, r[k]))
+    print(" ".join(str(p) for p in parts))
+EOF
+echo
+echo "== wardenctl audit verify"
+"$BIN/wardenctl" audit verify "$dir/audit.jsonl" || true
+echo
+echo "== last writes that reached the PLC (plcsim's journal; 900 is wardend's life bit)"
+grep -E '"fc":(5|6|15|16)' "$dir/plc.journal" | grep -v '"address":900' | tail -n 4 || true

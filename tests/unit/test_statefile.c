@@ -328,9 +328,11 @@ test_unknown_values_with_valid_checksum_are_corrupt(void **state)
 		{ "warden-state 2\nstate auto\ncause operator\n"
 		  "since 2023-11-14T22:13:20.000000Z\nreason x\n", "version" },
 		{ "warden-state 1\nstate manual\ncause operator\n"
-		  "since 2023-11-14T22:13:20.000000Z\nreason x\n", "\"state\"" },
+		  "since 2023-11-14T22:13:20.000000Z\nreason x\n",
+		  "\"state\"" },
 		{ "warden-state 1\nstate auto\ncause none\n"
-		  "since 2023-11-14T22:13:20.000000Z\nreason x\n", "\"cause\"" },
+		  "since 2023-11-14T22:13:20.000000Z\nreason x\n",
+		  "\"cause\"" },
 		{ "warden-state 1\nstate auto\ncause operator\n"
 		  "since yesterday\nreason x\n", "\"since\"" },
 		{ "warden-state 1\nstate auto\ncause operator\n"
@@ -342,7 +344,8 @@ test_unknown_values_with_valid_checksum_are_corrupt(void **state)
 		  "since 2023-11-14T22:13:20.000000Z\nreason a\\x00b\n",
 		  "\"reason\"" },
 		{ "warden-state 1\ncause operator\nstate auto\n"
-		  "since 2023-11-14T22:13:20.000000Z\nreason x\n", "\"state\"" },
+		  "since 2023-11-14T22:13:20.000000Z\nreason x\n",
+		  "\"state\"" },
 		{ "warden-state 1\nstate auto\ncause operator\n"
 		  "since 2023-11-14T22:13:20.000000Z\n", "\"reason\"" },
 		{ "warden-state 1\nstate auto\ncause operator\n"
