@@ -24,8 +24,9 @@
 
 /* Bytes in one request line, not counting its newline. */
 #define CONTROL_LINE_MAX 4096
-/* A reason is one line of text of at most CONTROL_REASON_MAX - 1 bytes. */
-#define CONTROL_REASON_MAX 512
+/* A reason is one line of text of at most CONTROL_REASON_MAX - 1 bytes
+ * (what the state file keeps: GUARD_REASON_MAX). */
+#define CONTROL_REASON_MAX 256
 /* The command name kept for the audit of a refused request. */
 #define CONTROL_NAME_MAX 32
 #define CONTROL_ERROR_MAX 256

@@ -233,6 +233,18 @@ point_raw(const struct config_point *pt, double value, double *raw)
 	return 0;
 }
 
+int
+point_encode_value(const struct config_point *pt, double value,
+    uint16_t *words)
+{
+	double raw;
+
+	if (point_raw(pt, value, &raw) != 0)
+		return -1;
+	point_encode(pt, raw, words);
+	return 0;
+}
+
 /* The raw value next to raw whose engineering value is larger (up) or
  * smaller. */
 static double

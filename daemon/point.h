@@ -81,6 +81,11 @@ double point_value(const struct config_point *pt, double raw);
  */
 int point_raw(const struct config_point *pt, double value, double *raw);
 
+/* Engineering value -> the point's registers (point_raw, then
+ * point_encode): what a safe-state write sends. 0, or -1 as point_raw. */
+int point_encode_value(const struct config_point *pt, double value,
+    uint16_t *words);
+
 /*
  * The raw value nearest to value whose engineering value lies within
  * [lo, hi] (give or take point_slack): what a clamp forwards. Returns 0,

@@ -149,8 +149,10 @@ writes_locate(const struct config *cfg, unsigned device,
 
 	for (uint32_t a = start; a < end; a = pt->address + pt->width) {
 		pt = point_at(cfg, map, a);
-		if (!pt || !pt->writable || d->n_writes == POLICY_MAX_WRITES) {
-			decision_refuse(d, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS,
+		if (!pt || !pt->writable ||
+		    d->n_writes == POLICY_MAX_WRITES) {
+			decision_refuse(d,
+			    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS,
 			    "not_writable");
 			d->has_point = pt != NULL;
 			d->point.point = pt ? (unsigned)(pt - cfg->points) : 0;
@@ -451,7 +453,8 @@ policy_confirm(const struct config *cfg, struct policy_memory *memory,
 			continue;
 		m = &memory[pt - cfg->points];
 		if (forwarded->fc != MODBUS_FC_MASK_WRITE_REGISTER || m->known)
-			memory_learn(pt, m, write_raw(pt, m, forwarded), now, 1);
+			memory_learn(pt, m, write_raw(pt, m, forwarded), now,
+			    1);
 		a = pt->address + pt->width - 1;
 	}
 }

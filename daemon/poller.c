@@ -67,6 +67,7 @@ poller_plan(struct poller *pl, struct config *cfg)
 		free(order);
 		return -1;
 	}
+	/* Each range's points are a run of order[]: first, n_points. */
 	for (i = 0; i < n; i++) {
 		const struct config_point *p = &cfg->points[order[i]];
 		struct poll_range *r = pl->n_ranges > 0 ?
@@ -81,6 +82,7 @@ poller_plan(struct poller *pl, struct config *cfg)
 		    end - r->address <= max) {
 			if (end > (unsigned)r->address + r->count)
 				r->count = (uint16_t)(end - r->address);
+			r->n_points++;
 			continue;
 		}
 		r = &pl->ranges[pl->n_ranges++];
@@ -90,8 +92,10 @@ poller_plan(struct poller *pl, struct config *cfg)
 		r->table = p->table;
 		r->address = p->address;
 		r->count = (uint16_t)p->width;
+		r->first = i;
+		r->n_points = 1;
 	}
-	free(order);
+	pl->order = order;
 	return 0;
 }
 
@@ -206,16 +210,12 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 		return;
 	}
 	poller_device_liveness(w, r->device, 1);
-	for (i = 0; i < cfg->n_points; i++) {
-		const struct config_point *p = &cfg->points[i];
+	for (i = r->first; i < r->first + r->n_points; i++) {
+		unsigned k = r->pl->order[i];
 
-		if (p->device != r->device || p->table != r->table ||
-		    p->address < r->address ||
-		    p->address + p->width > (unsigned)r->address + r->count ||
-		    !poller_wants(cfg, i))
-			continue;
-		poller_point_polled(w, i,
-		    point_get_raw(p, resp.data, r->address), req->sent_at);
+		poller_point_polled(w, k,
+		    point_get_raw(&cfg->points[k], resp.data, r->address),
+		    req->sent_at);
 	}
 }
 
@@ -354,5 +354,6 @@ poller_stop(struct warden *w)
 	free(pl->values);
 	free(pl->polled);
 	free(pl->ranges);
+	free(pl->order);
 	memset(pl, 0, sizeof *pl);
 }

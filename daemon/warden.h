@@ -21,6 +21,7 @@
 
 struct warden;
 struct inflight;
+struct control;
 
 /*
  * Called once per request handed to a device: with the device's answer
@@ -118,6 +119,7 @@ struct poll_range {
 	enum point_table table;
 	uint16_t address;
 	uint16_t count;
+	unsigned first, n_points;       /* its points: order[first..+n) */
 	int outstanding;                /* last round's read not answered */
 };
 
@@ -135,6 +137,8 @@ struct poller {
 	struct warden *w;
 	struct poll_range *ranges;
 	size_t n_ranges;
+	unsigned *order;                /* polled points by device, table,
+					 * address */
 	struct poll_device *devices;    /* cfg->n_devices */
 	struct monitor_point *points;   /* cfg->n_points */
 	double *values;                 /* last polled, engineering */
@@ -196,6 +200,7 @@ struct warden {
 	struct poller poller;
 	struct safestate safestate;
 	ev_timer tick;                  /* guard, audit fsync, safe state */
+	struct control *control;        /* the operators' socket */
 };
 
 /* listener.c */

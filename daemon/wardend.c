@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "checkconf.h"
+#include "control.h"
 #include "log.h"
 #include "statefile.h"
 #include "warden.h"
@@ -134,6 +135,8 @@ warden_start(struct warden *w)
 		fatalx("devices: %s", err);
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
 		fatalx("out of memory");
+	if (control_open(w, w->cfg->control.socket, err) == -1)
+		fatalx("control socket: %s", err);
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
@@ -152,6 +155,7 @@ static void
 warden_stop(struct warden *w)
 {
 	listener_close(w);
+	control_close(w);
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);

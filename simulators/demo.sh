@@ -99,10 +99,18 @@ echo "== the audit trail of it ($dir/audit.jsonl)"
 import json, sys
 shown = ("write_rejected", "write_clamped", "takeover", "safe_state_verified",
          "safe_state_failed", "trip", "alarm", "release")
+isolated = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r["event"] not in shown:
         continue
+    # After the takeover every AI write gets 0x0A: show the first few.
+    if r.get("rule") == "takeover":
+        isolated += 1
+        if isolated == 4:
+            print("     ... every further AI write refused the same way")
+        if isolated > 3:
+            continue
     parts = ["%4d %s %-20s" % (r["seq"], r["ts"][11:23], r["event"])]
     for k in ("client", "point", "value", "rule", "limit", "exception", "cause", "reason"):
         if k in r and r[k] is not None:

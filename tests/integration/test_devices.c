@@ -315,7 +315,11 @@ test_device_restart(void **state)
 		t0 = harness_now();
 		assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1,
 		    &value), -1);
-		assert_int_equal(errno, EMBXGPATH);
+		/* The first request may race the device's FIN in one loop
+		 * iteration and be sent into the closing connection: 0x0B,
+		 * but still at once. After that there is no connection. */
+		if (i > 0 || errno != EMBXGTAR)
+			assert_int_equal(errno, EMBXGPATH);
 		assert_true(harness_now() - t0 < FAST);
 		usleep(100000);
 	}

@@ -90,8 +90,14 @@ devices:
   - {name: tank1, host: 127.0.0.1, port: $PLC_PORT, unit_id: 1, timeout: 500ms}
 EOF
 	"$BIN/wardend" -f -c "$WORK/warden.yaml" >>"$WORK/wardend.log" 2>&1 &
+	WARDEN_PID=$!
 	PIDS+=($!)
 	wait_port "$WARDEN_PORT" $! || die "wardend did not start"
+}
+
+# SIGTERM must stop wardend with status 0 (a sanitizer report makes it 1).
+wardend_exits_cleanly() {
+	kill -TERM "$WARDEN_PID" && wait "$WARDEN_PID"
 }
 
 # check NAME COMMAND...: run it, count a pass or a failure.
@@ -116,6 +122,8 @@ journal_has() {
 
 # finish: stop everything, then the summary as the last line.
 finish() {
+	[ -n "${WARDEN_PID:-}" ] &&
+		check "wardend exits 0 on SIGTERM" wardend_exits_cleanly
 	interop_cleanup
 	trap - EXIT
 	echo "$PASSED passed, $FAILED failed"

@@ -195,7 +195,7 @@ test_reason_length_edge(void **state)
 	reason[CONTROL_REASON_MAX] = '\0';
 	snprintf(line, sizeof line, "{\"cmd\":\"takeover\",\"reason\":\"%s\"}",
 	    reason);
-	refused(line, "keep it under 512", "takeover");
+	refused(line, "keep it under 256", "takeover");
 }
 
 static void

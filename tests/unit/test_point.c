@@ -292,6 +292,24 @@ test_float32_rounds_to_nearest_float(void **state)
 }
 
 static void
+test_encode_value_for_a_safe_state(void **state)
+{
+	struct config_point pt = point_make(TABLE_HOLDING, TYPE_INT32,
+	    ORDER_DCBA, 0.01, 0);
+	uint16_t words[2] = { 0xAAAA, 0xAAAA };
+
+	(void)state;
+	/* -12.35 -> raw -1235 = 0xFFFFFB2D, DCBA: 2DFB FFFF. */
+	assert_int_equal(point_encode_value(&pt, -12.35, words), 0);
+	assert_int_equal(words[0], 0x2DFB);
+	assert_int_equal(words[1], 0xFFFF);
+	words[0] = 0xAAAA;
+	assert_int_equal(point_encode_value(&pt, 3e7, words), -1);
+	assert_int_equal(point_encode_value(&pt, NAN, words), -1);
+	assert_int_equal(words[0], 0xAAAA);
+}
+
+static void
 test_registers_in_request_data(void **state)
 {
 	/* Registers 10..15 as on the wire; an int32 CDAB at 12. */
@@ -400,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_rounding_half_away_from_zero),
 		cmocka_unit_test(test_scale_and_offset),
 		cmocka_unit_test(test_float32_rounds_to_nearest_float),
+		cmocka_unit_test(test_encode_value_for_a_safe_state),
 		cmocka_unit_test(test_registers_in_request_data),
 		cmocka_unit_test(test_bits_in_request_data),
 		cmocka_unit_test(test_slack_keeps_decimal_limits),

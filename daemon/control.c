@@ -1,0 +1,761 @@
+/*
+ * control.c: the operators' unix socket (see control.h), in the manner of
+ * OpenBSD ntpd's control.c: refuse to start over a running daemon, remove
+ * a stale socket, bind under a umask so that no moment exists in which
+ * the socket is open to all. Each connection has its own line buffer and
+ * answer buffer; answers are written when the socket is writable, so a
+ * client that does not read never stalls the loop.
+ *
+ * Every request is answered. Refusals for lack of rights are always
+ * audited (by ops_denied). Requests that cannot be understood are audited
+ * too, but at most LOG_BUDGET_LIMIT per window: a looping script must not
+ * fill the audit log; beyond that they are answered and counted in the
+ * log's "suppressed" line only.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "control_proto.h"
+#include "json.h"
+#include "log.h"
+#include "ops.h"
+#include "warden.h"
+
+#define CONTROL_BACKLOG 16
+#define CONTROL_MAX_CONNS 32
+#define CONTROL_IDLE_TIMEOUT 30.0
+#define CONTROL_OUT_MAX (64 * 1024)
+#define CONTROL_ACCEPT_RETRY 1.0
+/* getpwuid_r and getgrnam_r buffers grow up to this, then give up. */
+#define LOOKUP_BUF_MAX (1024 * 1024)
+
+struct control_conn {
+	struct control *ctl;
+	int fd;
+	struct ops_caller who;
+	gid_t *groups;                  /* the caller's, from getgrouplist */
+	int n_groups;
+	ev_io rio, wio;
+	ev_timer idle;
+	struct buf in, out;
+	int draining;                   /* no more requests: close once sent */
+	int closing;                    /* freed by the callback that closed */
+	struct control_conn *prev, *next;
+};
+
+struct control {
+	struct warden *w;
+	int fd;
+	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	dev_t dev;                      /* the socket we made, to unlink */
+	ino_t ino;                      /* only that one */
+	ev_io accept_io;
+	ev_timer accept_retry;          /* re-arm after EMFILE */
+	struct control_conn *conns;
+	unsigned n_conns;
+	struct json answer;
+	struct log_budget bad_requests; /* audits and logs of bad lines */
+};
+
+/* getpwuid_r: 0 and the name and login group, or -1 when unknown. */
+static int
+lookup_user(uid_t uid, char *name, size_t cap, gid_t *gid)
+{
+	struct passwd pw, *found = NULL;
+	size_t len;
+	char *buf = NULL, *p;
+	int rc = ERANGE;
+
+	for (len = 1024; rc == ERANGE && len <= LOOKUP_BUF_MAX; len *= 2) {
+		if ((p = realloc(buf, len)) == NULL)
+			break;
+		buf = p;
+		rc = getpwuid_r(uid, &pw, buf, len, &found);
+	}
+	if (rc == 0 && found != NULL) {
+		snprintf(name, cap, "%s", pw.pw_name);
+		*gid = pw.pw_gid;
+	}
+	free(buf);
+	return rc == 0 && found != NULL ? 0 : -1;
+}
+
+/* getgrnam_r: 0 and the gid, or -1 when there is no such group. */
+static int
+lookup_group(const char *group, gid_t *gid)
+{
+	struct group gr, *found = NULL;
+	size_t len;
+	char *buf = NULL, *p;
+	int rc = ERANGE;
+
+	for (len = 1024; rc == ERANGE && len <= LOOKUP_BUF_MAX; len *= 2) {
+		if ((p = realloc(buf, len)) == NULL)
+			break;
+		buf = p;
+		rc = getgrnam_r(group, &gr, buf, len, &found);
+	}
+	if (rc == 0 && found != NULL)
+		*gid = gr.gr_gid;
+	free(buf);
+	return rc == 0 && found != NULL ? 0 : -1;
+}
+
+/*
+ * The groups of the user named in c->who.user, then gid, the one the
+ * process runs with (newgrp, sg), into c->groups. named: 0 for a uid with
+ * no name, which has only that gid.
+ */
+static int
+conn_groups(struct control_conn *c, int named, gid_t login_gid, gid_t gid)
+{
+	int n = named ? 32 : 0, got = 0;
+	gid_t *p;
+
+	for (;;) {
+		if ((p = realloc(c->groups, (size_t)(n + 1) * sizeof *p)) ==
+		    NULL)
+			return -1;
+		c->groups = p;
+		if (n == 0)
+			break;
+		got = n;
+		if (getgrouplist(c->who.user, login_gid, c->groups, &got) != -1)
+			break;
+		if (got <= n) {                 /* cannot happen; be safe */
+			got = 0;
+			break;
+		}
+		n = got;
+	}
+	c->groups[got] = gid;
+	c->n_groups = got + 1;
+	return 0;
+}
+
+/* Who is on the other end: uid, gid and pid from the kernel, the name and
+ * groups from the databases. */
+static int
+conn_identify(struct control_conn *c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	gid_t login_gid = 0;
+	int named;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return -1;
+	c->who.uid = cred.uid;
+	c->who.gid = cred.gid;
+	c->who.pid = cred.pid;
+	named = lookup_user(cred.uid, c->who.user, sizeof c->who.user,
+	    &login_gid) == 0;
+	if (!named)
+		snprintf(c->who.user, sizeof c->who.user, "%u",
+		    (unsigned)cred.uid);
+	return conn_groups(c, named, login_gid, cred.gid);
+}
+
+/* 1 member, 0 not, -1 no such group. */
+static int
+conn_in_group(const struct control_conn *c, const char *group)
+{
+	gid_t gid;
+	int i;
+
+	if (group[0] == '\0')
+		return 0;
+	if (lookup_group(group, &gid) == -1)
+		return -1;
+	for (i = 0; i < c->n_groups; i++)
+		if (c->groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+static void
+conn_rights(struct control_conn *c, const struct config_control *cc)
+{
+	int root = c->who.uid == 0;
+
+	c->who.may_takeover = root || conn_in_group(c, cc->takeover_group) == 1;
+	c->who.may_release = root || conn_in_group(c, cc->release_group) == 1;
+}
+
+/* Append ", group G (control.KEY)" to the list of who may. */
+static void
+why_add_group(const struct control_conn *c, char *why, size_t cap,
+    const char *group, const char *key)
+{
+	size_t len = strlen(why);
+
+	if (group[0] == '\0' || len >= cap)
+		return;
+	snprintf(why + len, cap - len, ", group %s (control.%s%s)", group, key,
+	    conn_in_group(c, group) == -1 ? "; no such group on this host" :
+	    "");
+}
+
+static void
+conn_deny(struct control_conn *c, const struct control_request *req,
+    const char *verb)
+{
+	const struct config_control *cc = &c->ctl->w->cfg->control;
+	char why[CONTROL_ERROR_MAX + 128];
+
+	snprintf(why, sizeof why, "user %s (uid %u) may not %s; allowed: root",
+	    c->who.user, (unsigned)c->who.uid, verb);
+	if (req->command != CONTROL_RELEASE)
+		why_add_group(c, why, sizeof why, cc->takeover_group,
+		    "takeover_group");
+	if (req->command != CONTROL_TAKEOVER)
+		why_add_group(c, why, sizeof why, cc->release_group,
+		    "release_group");
+	ops_denied(c->ctl->w, &c->who, req->name, why, &c->ctl->answer);
+}
+
+static void
+conn_dispatch(struct control_conn *c, const struct control_request *req)
+{
+	struct warden *w = c->ctl->w;
+	struct json *out = &c->ctl->answer;
+
+	log_debug("control: %s from %s (uid %u, pid %d)", req->name,
+	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid);
+	switch (req->command) {
+	case CONTROL_STATUS:
+		ops_status(w, &c->who, out);
+		break;
+	case CONTROL_TAKEOVER:
+		if (c->who.may_takeover)
+			ops_takeover(w, &c->who, req->reason, out);
+		else
+			conn_deny(c, req, "take over");
+		break;
+	case CONTROL_RELEASE:
+		if (c->who.may_release)
+			ops_release(w, &c->who, req->reason, out);
+		else
+			conn_deny(c, req, "release");
+		break;
+	case CONTROL_RELOAD:
+		if (c->who.may_takeover || c->who.may_release)
+			ops_reload(w, &c->who, out);
+		else
+			conn_deny(c, req, "reload");
+		break;
+	case CONTROL_NONE:
+		control_error_write(out, "request not understood");
+		break;
+	}
+}
+
+/* A line that is not a request: answered always, audited on a budget. */
+static void
+conn_refuse(struct control_conn *c, const struct control_request *req)
+{
+	struct control *ctl = c->ctl;
+
+	if (log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop))) {
+		log_warnx("control: bad request from %s (uid %u, pid %d): %s",
+		    c->who.user, (unsigned)c->who.uid, (int)c->who.pid,
+		    req->error);
+		ops_denied(ctl->w, &c->who, req->name, req->error,
+		    &ctl->answer);
+	} else
+		control_error_write(&ctl->answer, req->error);
+}
+
+static void conn_close(struct control_conn *c, const char *reason);
+
+/* Queue the answer built in ctl->answer, one line. */
+static void
+conn_answer(struct control_conn *c)
+{
+	struct json *out = &c->ctl->answer;
+
+	if (json_failed(out) || out->len == 0) {
+		json_clear(out);
+		control_error_write(out, "wardend could not build the answer "
+		    "(out of memory); try again");
+	}
+	if (json_failed(out) || buf_append(&c->out, out->data, out->len) ==
+	    -1 || buf_append(&c->out, "\n", 1) == -1)
+		conn_close(c, "out of memory");
+}
+
+static void
+conn_handle(struct control_conn *c, const char *line, size_t len)
+{
+	struct control_request req;
+
+	json_clear(&c->ctl->answer);
+	conn_rights(c, &c->ctl->w->cfg->control);
+	if (control_parse(line, len, &req) == -1)
+		conn_refuse(c, &req);
+	else
+		conn_dispatch(c, &req);
+	conn_answer(c);
+}
+
+static void
+conn_drain(struct control_conn *c)
+{
+	c->draining = 1;
+	ev_io_stop(c->ctl->w->loop, &c->rio);
+}
+
+static int
+is_blank(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Answer every complete line in the buffer. */
+static void
+conn_process(struct control_conn *c)
+{
+	const uint8_t *head, *nl;
+	size_t len;
+
+	while (!c->closing && !c->draining) {
+		if (buf_len(&c->out) > CONTROL_OUT_MAX) {
+			conn_close(c, "answers not read (over 64 KiB pending)");
+			return;
+		}
+		head = buf_head(&c->in);
+		len = buf_len(&c->in);
+		if ((nl = memchr(head, '\n', len)) == NULL) {
+			if (len > CONTROL_LINE_MAX) {
+				struct control_request req = { .name = "" };
+
+				snprintf(req.error, sizeof req.error,
+				    "request longer than %d bytes; send one "
+				    "JSON object per line", CONTROL_LINE_MAX);
+				json_clear(&c->ctl->answer);
+				conn_refuse(c, &req);
+				conn_answer(c);
+				conn_drain(c);
+			}
+			return;
+		}
+		len = (size_t)(nl - head);
+		if (!is_blank(head, len))
+			conn_handle(c, (const char *)head, len);
+		buf_consume(&c->in, len + 1);
+	}
+}
+
+static void
+conn_flush(struct control_conn *c)
+{
+	struct ev_loop *loop = c->ctl->w->loop;
+	ssize_t n;
+
+	while (!c->closing && buf_len(&c->out) > 0) {
+		n = send(c->fd, buf_head(&c->out), buf_len(&c->out),
+		    MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				ev_io_start(loop, &c->wio);
+				return;
+			}
+			conn_close(c, strerror(errno));
+			return;
+		}
+		buf_consume(&c->out, (size_t)n);
+		ev_timer_again(loop, &c->idle);
+	}
+	if (c->closing)
+		return;
+	ev_io_stop(loop, &c->wio);
+	if (c->draining)
+		conn_close(c, "done");
+}
+
+static void
+conn_free(struct control_conn *c)
+{
+	buf_free(&c->in);
+	buf_free(&c->out);
+	free(c->groups);
+	free(c);
+}
+
+static void
+conn_close(struct control_conn *c, const char *reason)
+{
+	struct control *ctl = c->ctl;
+
+	if (c->closing)
+		return;
+	c->closing = 1;
+	log_debug("control: %s (uid %u, pid %d) closed: %s", c->who.user,
+	    (unsigned)c->who.uid, (int)c->who.pid, reason);
+	ev_io_stop(ctl->w->loop, &c->rio);
+	ev_io_stop(ctl->w->loop, &c->wio);
+	ev_timer_stop(ctl->w->loop, &c->idle);
+	close(c->fd);
+	c->fd = -1;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		ctl->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	ctl->n_conns--;
+}
+
+static void
+conn_read_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct control_conn *c = io->data;
+	ssize_t n;
+
+	(void)revents;
+	/* At most one line and its newline are ever kept unanswered. */
+	if (buf_reserve(&c->in, CONTROL_LINE_MAX + 1 - buf_len(&c->in)) ==
+	    -1) {
+		conn_close(c, "out of memory");
+		goto out;
+	}
+	n = read(c->fd, buf_tail(&c->in), CONTROL_LINE_MAX + 1 -
+	    buf_len(&c->in));
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_close(c, strerror(errno));
+		goto out;
+	}
+	ev_timer_again(loop, &c->idle);
+	c->in.end += (size_t)n;
+	conn_process(c);
+	if (n == 0 && !c->closing && !c->draining) {
+		/* The peer is done sending: a last line may lack its newline. */
+		if (!is_blank(buf_head(&c->in), buf_len(&c->in)))
+			conn_handle(c, (const char *)buf_head(&c->in),
+			    buf_len(&c->in));
+		buf_clear(&c->in);
+		if (!c->closing)
+			conn_drain(c);
+	}
+	conn_flush(c);
+out:
+	if (c->closing)
+		conn_free(c);
+}
+
+static void
+conn_write_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct control_conn *c = io->data;
+
+	(void)loop;
+	(void)revents;
+	conn_flush(c);
+	if (c->closing)
+		conn_free(c);
+}
+
+static void
+conn_idle_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct control_conn *c = t->data;
+
+	(void)loop;
+	(void)revents;
+	conn_close(c, "idle for 30 s");
+	conn_free(c);
+}
+
+static void
+conn_open(struct control *ctl, int fd)
+{
+	struct ev_loop *loop = ctl->w->loop;
+	struct control_conn *c;
+
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    buf_init(&c->in, CONTROL_LINE_MAX + 1) == -1 ||
+	    buf_init(&c->out, 1024) == -1) {
+		log_warn("control: cannot take a connection");
+		goto fail;
+	}
+	c->ctl = ctl;
+	c->fd = fd;
+	if (conn_identify(c) == -1) {
+		log_warn("control: cannot identify the peer");
+		goto fail;
+	}
+	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
+	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	ev_timer_init(&c->idle, conn_idle_cb, 0., CONTROL_IDLE_TIMEOUT);
+	c->rio.data = c->wio.data = c->idle.data = c;
+	ev_io_start(loop, &c->rio);
+	ev_timer_again(loop, &c->idle);
+	c->next = ctl->conns;
+	if (ctl->conns != NULL)
+		ctl->conns->prev = c;
+	ctl->conns = c;
+	ctl->n_conns++;
+	log_debug("control: %s (uid %u, pid %d) connected", c->who.user,
+	    (unsigned)c->who.uid, (int)c->who.pid);
+	return;
+fail:
+	if (c != NULL)
+		conn_free(c);
+	close(fd);
+}
+
+/* Over the limit: say so in one line, best effort, and hang up. */
+static void
+control_turn_away(struct control *ctl, int fd)
+{
+	json_clear(&ctl->answer);
+	control_error_write(&ctl->answer, "too many control connections; "
+	    "close an idle wardenctl watch and try again");
+	json_append(&ctl->answer, "\n", 1);
+	if (!json_failed(&ctl->answer) &&
+	    send(fd, ctl->answer.data, ctl->answer.len,
+	    MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
+		log_debug("control: turning a connection away: %s",
+		    strerror(errno));
+	close(fd);
+}
+
+static void
+control_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct control *ctl = io->data;
+	int fd;
+
+	(void)revents;
+	for (;;) {
+		fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				log_warn("control: accept: pausing for %.0f s",
+				    CONTROL_ACCEPT_RETRY);
+				ev_io_stop(loop, &ctl->accept_io);
+				ev_timer_set(&ctl->accept_retry,
+				    CONTROL_ACCEPT_RETRY, 0.);
+				ev_timer_start(loop, &ctl->accept_retry);
+			} else if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("control: accept");
+			return;
+		}
+		if (ctl->n_conns >= CONTROL_MAX_CONNS) {
+			if (log_budget_allow(&ctl->bad_requests, ev_now(loop)))
+				log_warnx("control: connection refused: %d "
+				    "already open", CONTROL_MAX_CONNS);
+			control_turn_away(ctl, fd);
+			continue;
+		}
+		conn_open(ctl, fd);
+	}
+}
+
+static void
+control_retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct control *ctl = t->data;
+
+	(void)revents;
+	ev_io_start(loop, &ctl->accept_io);
+}
+
+/*
+ * Is a daemon answering on path? A socket nobody listens on is the trace
+ * of a crash: removed. Anything else at path is left alone.
+ */
+static int
+control_probe(const struct sockaddr_un *sun, char *err)
+{
+	const char *path = sun->sun_path;
+	struct stat st;
+	int fd, rc, saved;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, NET_ERR_LEN, "control.socket %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, NET_ERR_LEN, "control.socket %s exists and is not "
+		    "a socket; remove it or set control.socket to another path",
+		    path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		snprintf(err, NET_ERR_LEN, "control socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof *sun);
+	saved = errno;
+	close(fd);
+	if (rc == 0 || saved == EAGAIN) {
+		snprintf(err, NET_ERR_LEN, "another wardend is running on %s; "
+		    "stop it first, or give this one another control.socket",
+		    path);
+		return -1;
+	}
+	if (saved != ECONNREFUSED) {
+		snprintf(err, NET_ERR_LEN, "control.socket %s: cannot tell "
+		    "whether a wardend is running on it: %s", path,
+		    strerror(saved));
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		snprintf(err, NET_ERR_LEN, "cannot remove the stale control "
+		    "socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	log_info("removed the stale control socket %s", path);
+	return 0;
+}
+
+/* The socket's group is takeover_group, so that operators can connect. */
+static void
+control_set_group(const char *path, const char *group)
+{
+	gid_t gid;
+
+	if (group[0] == '\0')
+		return;
+	if (lookup_group(group, &gid) == -1) {
+		log_warnx("control socket %s: group %s (control.takeover_group) "
+		    "does not exist; only root and wardend's own group can "
+		    "connect", path, group);
+		return;
+	}
+	if (chown(path, (uid_t)-1, gid) == -1)
+		log_warn("control socket %s: cannot give it to group %s, whose "
+		    "members therefore cannot connect", path, group);
+}
+
+/* Bound under a umask, so it is never reachable by others, then 0660. */
+static int
+control_bind(const struct sockaddr_un *sun, char *err)
+{
+	const char *path = sun->sun_path;
+	mode_t old_umask;
+	int fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		snprintf(err, NET_ERR_LEN, "control socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	old_umask = umask(S_IXUSR | S_IXGRP | S_IRWXO);
+	rc = bind(fd, (const struct sockaddr *)sun, sizeof *sun);
+	umask(old_umask);
+	if (rc == -1) {
+		if (errno == EADDRINUSE)
+			snprintf(err, NET_ERR_LEN, "another wardend is running "
+			    "on %s", path);
+		else
+			snprintf(err, NET_ERR_LEN, "cannot create the control "
+			    "socket %s: %s (does its directory exist, and may "
+			    "wardend write there?)", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) == -1 ||
+	    listen(fd, CONTROL_BACKLOG) == -1) {
+		snprintf(err, NET_ERR_LEN, "control socket %s: %s", path,
+		    strerror(errno));
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+control_open(struct warden *w, const char *path, char *err)
+{
+	struct sockaddr_un sun;
+	struct control *ctl;
+	struct stat st;
+	int fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (path[0] == '\0' || strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, NET_ERR_LEN, "control.socket \"%s\" must be a "
+		    "path of 1 to %zu bytes", path, sizeof sun.sun_path - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (control_probe(&sun, err) == -1 ||
+	    (fd = control_bind(&sun, err)) == -1)
+		return -1;
+	if ((ctl = calloc(1, sizeof *ctl)) == NULL || stat(path, &st) == -1) {
+		snprintf(err, NET_ERR_LEN, "control socket %s: %s", path,
+		    strerror(errno));
+		free(ctl);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	control_set_group(path, w->cfg->control.takeover_group);
+	ctl->w = w;
+	ctl->fd = fd;
+	memcpy(ctl->path, sun.sun_path, sizeof ctl->path);
+	ctl->dev = st.st_dev;
+	ctl->ino = st.st_ino;
+	json_init(&ctl->answer);
+	ev_io_init(&ctl->accept_io, control_accept_cb, fd, EV_READ);
+	ev_timer_init(&ctl->accept_retry, control_retry_cb, 0., 0.);
+	ctl->accept_io.data = ctl->accept_retry.data = ctl;
+	ev_io_start(w->loop, &ctl->accept_io);
+	w->control = ctl;
+	log_info("control socket %s", path);
+	return 0;
+}
+
+void
+control_close(struct warden *w)
+{
+	struct control *ctl = w->control;
+	struct stat st;
+
+	if (ctl == NULL)
+		return;
+	while (ctl->conns != NULL) {
+		struct control_conn *c = ctl->conns;
+
+		conn_close(c, "wardend stopping");
+		conn_free(c);
+	}
+	ev_io_stop(w->loop, &ctl->accept_io);
+	ev_timer_stop(w->loop, &ctl->accept_retry);
+	close(ctl->fd);
+	/* Only our own: a newer wardend may own the path by now. */
+	if (lstat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino && unlink(ctl->path) == -1)
+		log_warn("cannot remove the control socket %s", ctl->path);
+	json_free(&ctl->answer);
+	free(ctl);
+	w->control = NULL;
+}

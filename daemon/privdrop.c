@@ -1,0 +1,170 @@
+/*
+ * privdrop.c: see privdrop.h.
+ */
+#include "privdrop.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define PRIVDROP_PW_BUF 16384
+
+/* The user's ids and name, or -1 with err. */
+static int
+privdrop_lookup(const char *user, struct passwd *pw, char *buf, char *err)
+{
+	struct passwd *found = NULL;
+	int rc;
+
+	rc = getpwnam_r(user, pw, buf, PRIVDROP_PW_BUF, &found);
+	if (found != NULL)
+		return 0;
+	if (rc == 0)
+		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" does not exist: "
+		    "create it (useradd --system %s) or name another", user,
+		    user);
+	else
+		snprintf(err, PRIVDROP_ERR_LEN, "cannot look up user \"%s\": "
+		    "%s", user, strerror(rc));
+	return -1;
+}
+
+/* Every id is pw's and none of them can become root again. */
+static int
+privdrop_verify(const struct passwd *pw, char *err)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+
+	if (getresuid(&ruid, &euid, &suid) == -1 ||
+	    getresgid(&rgid, &egid, &sgid) == -1 ||
+	    ruid != pw->pw_uid || euid != pw->pw_uid || suid != pw->pw_uid ||
+	    rgid != pw->pw_gid || egid != pw->pw_gid || sgid != pw->pw_gid) {
+		snprintf(err, PRIVDROP_ERR_LEN, "switching to user \"%s\" left "
+		    "other ids behind; not running like this", pw->pw_name);
+		return -1;
+	}
+	if (setuid(0) != -1 || seteuid(0) != -1) {
+		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" can become root "
+		    "again after the switch; not running like this",
+		    pw->pw_name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+privdrop_to_user(const char *user, char *err)
+{
+	struct passwd pw;
+	char *buf;
+	int rc = -1;
+
+	if ((buf = malloc(PRIVDROP_PW_BUF)) == NULL) {
+		snprintf(err, PRIVDROP_ERR_LEN, "out of memory");
+		return -1;
+	}
+	if (privdrop_lookup(user, &pw, buf, err) == -1)
+		goto out;
+	if (geteuid() != 0) {
+		if (getuid() == pw.pw_uid && geteuid() == pw.pw_uid)
+			rc = 0;
+		else
+			snprintf(err, PRIVDROP_ERR_LEN, "cannot switch to user "
+			    "\"%s\" without root: start wardend as root or as "
+			    "%s", user, user);
+		goto out;
+	}
+	if (pw.pw_uid == 0) {
+		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" is root: name an "
+		    "unprivileged user (e.g. warden)", user);
+		goto out;
+	}
+	if (initgroups(pw.pw_name, pw.pw_gid) == -1 ||
+	    setresgid(pw.pw_gid, pw.pw_gid, pw.pw_gid) == -1 ||
+	    setresuid(pw.pw_uid, pw.pw_uid, pw.pw_uid) == -1) {
+		snprintf(err, PRIVDROP_ERR_LEN, "cannot switch to user \"%s\": "
+		    "%s", user, strerror(errno));
+		goto out;
+	}
+	rc = privdrop_verify(&pw, err);
+out:
+	free(buf);
+	return rc;
+}
+
+/* The directory holding path, into dir (PATH_MAX). */
+static void
+privdrop_dirname(const char *path, char *dir)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, PATH_MAX, ".");
+	else if (slash == path)
+		snprintf(dir, PATH_MAX, "/");
+	else
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
+}
+
+static int
+privdrop_check_dir(const char *path, char *err)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	privdrop_dirname(path, dir);
+	if (stat(dir, &st) == -1) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: its directory %s is "
+		    "writable by others, who could replace it: chmod o-w %s, "
+		    "or keep the configuration elsewhere", path, dir, dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+privdrop_check_config_file(const char *path, char *err)
+{
+	struct stat st;
+	unsigned mode;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	mode = (unsigned)st.st_mode & 07777;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: not a regular file", path);
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: owned by uid %u, who could "
+		    "change the limits: chown root %s", path,
+		    (unsigned)st.st_uid, path);
+		return -1;
+	}
+	if (mode & S_IWOTH) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by others "
+		    "(mode %04o): chmod o-w %s", path, mode, path);
+		return -1;
+	}
+	if ((mode & S_IWGRP) && st.st_gid != 0) {
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by group %u "
+		    "(mode %04o), whose members could change the limits: "
+		    "chmod g-w %s", path, (unsigned)st.st_gid, mode, path);
+		return -1;
+	}
+	return privdrop_check_dir(path, err);
+}
