@@ -135,7 +135,7 @@ test-interop: $(PROGRAMS)
 		$(TEST_ENV) bash $$t; done
 
 check-san:
-	$(MAKE) SAN=1 CC=clang test-unit test-integration
+	$(MAKE) SAN=1 CC=clang test-unit test-integration test-interop
 
 check:
 	@$(MAKE) --no-print-directory deps

@@ -286,7 +286,7 @@ conn_answer(struct control_conn *c)
 	if (json_failed(out) || out->len == 0) {
 		json_clear(out);
 		control_error_write(out, "wardend could not build the answer "
-		    "(out of memory); try again");
+		    "(out of memory?); try again, and see its log");
 	}
 	if (json_failed(out) || buf_append(&c->out, out->data, out->len) ==
 	    -1 || buf_append(&c->out, "\n", 1) == -1)

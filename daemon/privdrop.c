@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,43 +99,69 @@ out:
 	return rc;
 }
 
-/* The directory holding path, into dir (PATH_MAX). */
-static void
-privdrop_dirname(const char *path, char *dir)
+/* The directory holding path, malloc'd; NULL when out of memory. */
+static char *
+privdrop_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
 	if (slash == NULL)
-		snprintf(dir, PATH_MAX, ".");
-	else if (slash == path)
-		snprintf(dir, PATH_MAX, "/");
-	else
-		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
 }
 
 static int
 privdrop_check_dir(const char *path, char *err)
 {
-	char dir[PATH_MAX];
 	struct stat st;
+	char *dir;
+	int rc = -1;
 
-	privdrop_dirname(path, dir);
-	if (stat(dir, &st) == -1) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", dir, strerror(errno));
+	if ((dir = privdrop_dirname(path)) == NULL) {
+		snprintf(err, PRIVDROP_ERR_LEN, "out of memory");
 		return -1;
 	}
-	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+	if (stat(dir, &st) == -1)
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", dir, strerror(errno));
+	else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
 		snprintf(err, PRIVDROP_ERR_LEN, "%s: its directory %s is "
 		    "writable by others, who could replace it: chmod o-w %s, "
 		    "or keep the configuration elsewhere", path, dir, dir);
-		return -1;
-	}
-	return 0;
+	else
+		rc = 0;
+	free(dir);
+	return rc;
+}
+
+/* "name (id)" of a user or group, or the id alone. Start-up only. */
+static void
+privdrop_owner_name(uid_t uid, char *out, size_t len)
+{
+	const struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		snprintf(out, len, "%s (uid %u)", pw->pw_name, (unsigned)uid);
+	else
+		snprintf(out, len, "uid %u", (unsigned)uid);
+}
+
+static void
+privdrop_group_name(gid_t gid, char *out, size_t len)
+{
+	const struct group *gr = getgrgid(gid);
+
+	if (gr != NULL)
+		snprintf(out, len, "%s (gid %u)", gr->gr_name, (unsigned)gid);
+	else
+		snprintf(out, len, "gid %u", (unsigned)gid);
 }
 
 int
 privdrop_check_config_file(const char *path, char *err)
 {
+	char who[128];
 	struct stat st;
 	unsigned mode;
 
@@ -150,9 +175,9 @@ privdrop_check_config_file(const char *path, char *err)
 		return -1;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: owned by uid %u, who could "
-		    "change the limits: chown root %s", path,
-		    (unsigned)st.st_uid, path);
+		privdrop_owner_name(st.st_uid, who, sizeof who);
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: owned by %s, who could "
+		    "change the limits: chown root %s", path, who, path);
 		return -1;
 	}
 	if (mode & S_IWOTH) {
@@ -161,9 +186,10 @@ privdrop_check_config_file(const char *path, char *err)
 		return -1;
 	}
 	if ((mode & S_IWGRP) && st.st_gid != 0) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by group %u "
+		privdrop_group_name(st.st_gid, who, sizeof who);
+		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by group %s "
 		    "(mode %04o), whose members could change the limits: "
-		    "chmod g-w %s", path, (unsigned)st.st_gid, mode, path);
+		    "chmod g-w %s", path, who, mode, path);
 		return -1;
 	}
 	return privdrop_check_dir(path, err);
