@@ -446,7 +446,7 @@ conn_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 	c->in.end += (size_t)n;
 	conn_process(c);
 	if (n == 0 && !c->closing && !c->draining) {
-		/* The peer is done sending: a last line may lack its newline. */
+		/* The peer is done: its last line may lack a newline. */
 		if (!is_blank(buf_head(&c->in), buf_len(&c->in)))
 			conn_handle(c, (const char *)buf_head(&c->in),
 			    buf_len(&c->in));
@@ -598,9 +598,9 @@ control_probe(const struct sockaddr_un *sun, char *err)
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, NET_ERR_LEN, "control.socket %s exists and is not "
-		    "a socket; remove it or set control.socket to another path",
-		    path);
+		snprintf(err, NET_ERR_LEN, "control.socket %s exists and is "
+		    "not a socket; remove it or set control.socket to another "
+		    "path", path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -642,9 +642,9 @@ control_set_group(const char *path, const char *group)
 	if (group[0] == '\0')
 		return;
 	if (lookup_group(group, &gid) == -1) {
-		log_warnx("control socket %s: group %s (control.takeover_group) "
-		    "does not exist; only root and wardend's own group can "
-		    "connect", path, group);
+		log_warnx("control socket %s: group %s "
+		    "(control.takeover_group) does not exist; only root and "
+		    "wardend's own group can connect", path, group);
 		return;
 	}
 	if (chown(path, (uid_t)-1, gid) == -1)

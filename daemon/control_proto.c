@@ -27,17 +27,6 @@ control_command_name(enum control_command command)
 	return command_names[command];
 }
 
-enum control_command
-control_command_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < N_COMMANDS; i++)
-		if (command_names[i] != NULL && strcmp(name, command_names[i]) == 0)
-			return (enum control_command)i;
-	return CONTROL_NONE;
-}
-
 int
 control_command_needs_reason(enum control_command command)
 {
@@ -85,9 +74,9 @@ control_reason_check(const char *reason, char *err, size_t cap)
 	}
 	for (i = 0; i < len; i += n) {
 		if (control_char_len(s + i, len - i) != 0) {
-			snprintf(err, cap, "reason holds a control character "
-			    "(newline, tab, escape ...); give one line of plain "
-			    "text");
+			snprintf(err, cap, "reason holds a control "
+			    "character (newline, tab, escape ...); give one "
+			    "line of plain text");
 			return -1;
 		}
 		n = s[i] < 0x80 ? 1 : json_utf8_len(s + i, len - i);

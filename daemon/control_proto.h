@@ -58,8 +58,6 @@ int control_parse(const char *line, size_t len, struct control_request *req);
 
 /* "status", "takeover" ...; NULL for CONTROL_NONE. */
 const char *control_command_name(enum control_command command);
-/* CONTROL_NONE when name is not a command. */
-enum control_command control_command_lookup(const char *name);
 int control_command_needs_reason(enum control_command command);
 
 /* 0 when reason is acceptable (non-blank, one printable line, short

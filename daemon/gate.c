@@ -163,7 +163,8 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 	}
 	policy_decide(w->cfg, w->memory, device, req, now, d);
 	if (!judged) {
-		if (d->verdict == POLICY_ALLOW)
+		/* Reads are not audited; monitor mode forwards them all. */
+		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
 			gate_forward(c, adu, len, req, device);
 		else
 			client_send_exception(c, req->tid, req->unit, req->fc,

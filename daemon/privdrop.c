@@ -6,12 +6,17 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #define PRIVDROP_PW_BUF 16384
 
@@ -35,6 +40,69 @@ privdrop_lookup(const char *user, struct passwd *pw, char *buf, char *err)
 	return -1;
 }
 
+/*
+ * Capabilities: none, or CAP_NET_BIND_SERVICE alone. Returns 0 when the
+ * process holds nothing more.
+ */
+static int
+privdrop_caps_set(int keep_bind)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+	    0 };
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+	unsigned i = CAP_TO_INDEX(CAP_NET_BIND_SERVICE);
+
+	memset(caps, 0, sizeof caps);
+	if (keep_bind)
+		caps[i].permitted = caps[i].effective =
+		    CAP_TO_MASK(CAP_NET_BIND_SERVICE);
+	return (int)syscall(SYS_capset, &hdr, caps);
+}
+
+static int
+privdrop_caps_only_bind(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+	    0 };
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
+	unsigned i, bind = CAP_TO_INDEX(CAP_NET_BIND_SERVICE);
+
+	if (syscall(SYS_capget, &hdr, caps) == -1)
+		return 0;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		uint32_t allowed = i == bind ?
+		    CAP_TO_MASK(CAP_NET_BIND_SERVICE) : 0;
+
+		if ((caps[i].permitted | caps[i].effective |
+		    caps[i].inheritable) & ~allowed)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The switch itself. CAP_NET_BIND_SERVICE is kept through it, so that
+ * the AI listener can open again on port 502 after `isolate: all` or a
+ * reload; where root itself lacks it (a container's bounding set) every
+ * capability goes. No new privileges after this: not even exec of a
+ * set-uid program brings root back.
+ */
+static int
+privdrop_switch(const struct passwd *pw)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
+	    initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		return -1;
+	if (privdrop_caps_set(1) == -1 && privdrop_caps_set(0) == -1)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return 0;
+}
+
 /* Every id is pw's and none of them can become root again. */
 static int
 privdrop_verify(const struct passwd *pw, char *err)
@@ -50,7 +118,7 @@ privdrop_verify(const struct passwd *pw, char *err)
 		    "other ids behind; not running like this", pw->pw_name);
 		return -1;
 	}
-	if (setuid(0) != -1 || seteuid(0) != -1) {
+	if (setuid(0) != -1 || seteuid(0) != -1 || !privdrop_caps_only_bind()) {
 		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" can become root "
 		    "again after the switch; not running like this",
 		    pw->pw_name);
@@ -86,9 +154,7 @@ privdrop_to_user(const char *user, char *err)
 		    "unprivileged user (e.g. warden)", user);
 		goto out;
 	}
-	if (initgroups(pw.pw_name, pw.pw_gid) == -1 ||
-	    setresgid(pw.pw_gid, pw.pw_gid, pw.pw_gid) == -1 ||
-	    setresuid(pw.pw_uid, pw.pw_uid, pw.pw_uid) == -1) {
+	if (privdrop_switch(&pw) == -1) {
 		snprintf(err, PRIVDROP_ERR_LEN, "cannot switch to user \"%s\": "
 		    "%s", user, strerror(errno));
 		goto out;

@@ -27,7 +27,10 @@
 /*
  * Become user: supplementary groups from the group database, then its
  * group, then its uid, for real, effective and saved ids alike, and check
- * that root cannot be regained. As root: user must exist and not be root.
+ * that root cannot be regained. Of root's capabilities only
+ * CAP_NET_BIND_SERVICE stays (when root has it), so that a listener on a
+ * port below 1024 can open again later (isolate: all, reload); and
+ * no_new_privs is set, so no exec can raise privileges again. As root: user must exist and not be root.
  * Not as root: succeeds only when already running as user (systemd's
  * User=), since there is nothing to drop to. Returns 0, or -1 with err
  * (PRIVDROP_ERR_LEN) saying what to do; after a failure the caller must

@@ -49,7 +49,9 @@ sdnotify_watchdog_interval(void)
 	char *end;
 	unsigned long long v;
 
-	if (usec == NULL || *usec == '\0')
+	/* strtoull would take "-5" as a huge period. */
+	if (usec == NULL || *usec == '\0' ||
+	    strspn(usec, "0123456789") != strlen(usec))
 		return 0;
 	if (pid != NULL && *pid != '\0' &&
 	    strtoll(pid, NULL, 10) != (long long)getpid())

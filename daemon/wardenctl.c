@@ -381,7 +381,8 @@ link_read_line(struct link *l, size_t *line_len, int64_t deadline)
 			if (cap > CTL_ANSWER_MAX)
 				cap = CTL_ANSWER_MAX;
 			if ((p = realloc(l->buf, cap)) == NULL) {
-				snprintf(l->err, sizeof l->err, "out of memory");
+				snprintf(l->err, sizeof l->err,
+				    "out of memory");
 				return link_fail(l, -1, NULL);
 			}
 			l->buf = p;

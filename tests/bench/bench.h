@@ -31,8 +31,14 @@ void bench_hist_merge(struct bench_hist *into, const struct bench_hist *from);
 double bench_hist_quantile(const struct bench_hist *hist, double q);
 
 /* bench_proc.c: what /proc says about a process. 0 on success. */
+struct bench_mem {
+	long rss_kib;                   /* VmRSS */
+	long anon_kib;                  /* RssAnon: the process's own pages */
+	long hwm_kib;                   /* VmHWM: the peak RSS */
+};
+
 int bench_proc_cpu(pid_t pid, double *seconds);    /* utime + stime */
-int bench_proc_mem(pid_t pid, long *rss_kib, long *hwm_kib);
+int bench_proc_mem(pid_t pid, struct bench_mem *mem);
 
 /* bench_load.c: N client threads, each with its own libmodbus connection,
  * reading holding registers back to back for a while. */
@@ -120,8 +126,10 @@ void bench_report_run(unsigned round, unsigned conns, enum bench_target target,
 /* results[i * TARGET_COUNT + t]: conns[i], target t, over all rounds. */
 void bench_report_summary(const struct bench_options *opt,
     const struct bench_result *results);
-void bench_report_rss(const char *name, long idle_kib, long last_kib,
-    long max_kib, long hwm_kib, unsigned clients, uint64_t transactions,
-    uint64_t errors);
+/* idle: before the clients; last: the last sample with them active;
+ * max_rss_kib: the largest VmRSS sampled. */
+void bench_report_rss(const char *name, const struct bench_mem *idle,
+    const struct bench_mem *last, long max_rss_kib, unsigned clients,
+    const struct bench_result *result);
 
 #endif

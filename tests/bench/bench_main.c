@@ -19,21 +19,21 @@
 
 struct bench_mem_probe {
 	pid_t pid;
-	long last_kib, max_kib, hwm_kib;
+	struct bench_mem last;
+	long max_rss_kib;
 };
 
 static void
 bench_mem_sample(void *arg)
 {
 	struct bench_mem_probe *probe = arg;
-	long rss, hwm;
+	struct bench_mem mem;
 
-	if (bench_proc_mem(probe->pid, &rss, &hwm) != 0)
+	if (bench_proc_mem(probe->pid, &mem) != 0)
 		return;
-	probe->last_kib = rss;
-	probe->hwm_kib = hwm;
-	if (rss > probe->max_kib)
-		probe->max_kib = rss;
+	probe->last = mem;
+	if (mem.rss_kib > probe->max_rss_kib)
+		probe->max_rss_kib = mem.rss_kib;
 }
 
 static void
@@ -141,12 +141,12 @@ bench_rss(const struct bench_rig *rig, const struct bench_options *opt,
 {
 	struct bench_mem_probe probe;
 	struct bench_load load;
-	long idle_kib, hwm_kib;
+	struct bench_mem idle;
 	int rc;
 
 	memset(&probe, 0, sizeof(probe));
 	probe.pid = rig->pid[target];
-	if (bench_proc_mem(probe.pid, &idle_kib, &hwm_kib) != 0)
+	if (bench_proc_mem(probe.pid, &idle) != 0)
 		return -1;
 	bench_load_for(&load, rig, opt, target, opt->rss_clients,
 	    opt->rss_seconds, stop);
@@ -155,9 +155,8 @@ bench_rss(const struct bench_rig *rig, const struct bench_options *opt,
 	rc = bench_run_checked(rig, &load, scratch);
 	if (rc != 0)
 		return rc;
-	bench_report_rss(bench_target_name(target), idle_kib, probe.last_kib,
-	    probe.max_kib, probe.hwm_kib, opt->rss_clients,
-	    scratch->transactions, scratch->errors);
+	bench_report_rss(bench_target_name(target), &idle, &probe.last,
+	    probe.max_rss_kib, opt->rss_clients, scratch);
 	return 0;
 }
 
@@ -191,8 +190,9 @@ bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
 	if (rc == 0) {
 		bench_report_summary(opt, results);
 		if (opt->rss_clients > 0)
-			printf("\nMemory (VmRSS from /proc/PID/status, sampled "
-			    "every 50 ms):\n");
+			printf("\nMemory (/proc/PID/status, sampled every 50 ms; "
+			    "anon = RssAnon, the rest of VmRSS is shared\n"
+			    "library pages):\n");
 		if (opt->rss_clients > 0 && opt->enabled[TARGET_WARDEND])
 			rc = bench_rss(rig, opt, TARGET_WARDEND, stop, scratch);
 		if (rc == 0 && opt->rss_clients > 0 &&

@@ -34,7 +34,7 @@ bench_proc_cpu(pid_t pid, double *seconds)
 }
 
 int
-bench_proc_mem(pid_t pid, long *rss_kib, long *hwm_kib)
+bench_proc_mem(pid_t pid, struct bench_mem *mem)
 {
 	char path[64], line[256];
 	int found = 0;
@@ -45,11 +45,13 @@ bench_proc_mem(pid_t pid, long *rss_kib, long *hwm_kib)
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "VmRSS: %ld", rss_kib) == 1)
+		if (sscanf(line, "VmRSS: %ld", &mem->rss_kib) == 1)
 			found |= 1;
-		else if (sscanf(line, "VmHWM: %ld", hwm_kib) == 1)
+		else if (sscanf(line, "VmHWM: %ld", &mem->hwm_kib) == 1)
 			found |= 2;
+		else if (sscanf(line, "RssAnon: %ld", &mem->anon_kib) == 1)
+			found |= 4;
 	}
 	fclose(f);
-	return found == 3 ? 0 : -1;
+	return found == 7 ? 0 : -1;
 }

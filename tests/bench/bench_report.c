@@ -277,12 +277,14 @@ bench_report_summary(const struct bench_options *opt,
 }
 
 void
-bench_report_rss(const char *name, long idle_kib, long last_kib,
-    long max_kib, long hwm_kib, unsigned clients, uint64_t transactions,
-    uint64_t errors)
+bench_report_rss(const char *name, const struct bench_mem *idle,
+    const struct bench_mem *last, long max_rss_kib, unsigned clients,
+    const struct bench_result *result)
 {
-	printf("%-8s RSS idle %6ld KiB; with %u active clients %6ld KiB "
-	    "(max seen %ld KiB, VmHWM %ld KiB); %llu tx, %llu errors\n",
-	    name, idle_kib, clients, last_kib, max_kib, hwm_kib,
-	    (unsigned long long)transactions, (unsigned long long)errors);
+	printf("%-8s idle:        VmRSS %6ld KiB (anon %5ld KiB)\n", name,
+	    idle->rss_kib, idle->anon_kib);
+	printf("%-8s %3u clients: VmRSS %6ld KiB (anon %5ld KiB); max seen "
+	    "%ld KiB, VmHWM %ld KiB; %.0f tx/s, %llu errors\n", "", clients,
+	    last->rss_kib, last->anon_kib, max_rss_kib, last->hwm_kib,
+	    bench_tx_per_s(result), (unsigned long long)result->errors);
 }

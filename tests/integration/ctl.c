@@ -93,37 +93,27 @@ ctl_reap(pid_t pid, double deadline)
 	}
 }
 
-int
-ctl_run(const struct rig *r, struct ctl_result *res, ...)
+static void
+ctl_free_args(char **argv)
 {
-	char *argv[CTL_MAX_ARGS + 4];
-	int out_pipe[2], err_pipe[2], fds[2], argc = 0;
-	char *bufs[2] = { res->out, res->err };
-	double deadline = harness_now() + CTL_RUN_TIMEOUT;
-	const char *arg;
-	va_list ap;
+	int i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+}
+
+/* Fork wardenctl with stdout and stderr on pipes; the pid or -1. */
+static pid_t
+ctl_spawn(char **argv, int fds[2])
+{
+	int out_pipe[2], err_pipe[2];
 	pid_t pid;
 
-	res->status = -1;
-	res->out[0] = res->err[0] = '\0';
-	argv[argc++] = harness_bin_path("wardenctl");
-	if (r != NULL) {
-		argv[argc++] = (char *)"-s";
-		argv[argc++] = (char *)r->socket;
-	}
-	va_start(ap, res);
-	while ((arg = va_arg(ap, const char *)) != NULL && argc < CTL_MAX_ARGS)
-		argv[argc++] = (char *)arg;
-	va_end(ap);
-	argv[argc] = NULL;
-	if (argv[0] == NULL || pipe2(out_pipe, O_CLOEXEC) == -1) {
-		free(argv[0]);
+	if (pipe2(out_pipe, O_CLOEXEC) == -1)
 		return -1;
-	}
 	if (pipe2(err_pipe, O_CLOEXEC) == -1) {
 		close(out_pipe[0]);
 		close(out_pipe[1]);
-		free(argv[0]);
 		return -1;
 	}
 	fflush(stdout);
@@ -131,7 +121,6 @@ ctl_run(const struct rig *r, struct ctl_result *res, ...)
 	pid = fork();
 	if (pid == 0)
 		ctl_child(out_pipe[1], err_pipe[1], argv);
-	free(argv[0]);
 	close(out_pipe[1]);
 	close(err_pipe[1]);
 	fds[0] = out_pipe[0];
@@ -139,11 +128,62 @@ ctl_run(const struct rig *r, struct ctl_result *res, ...)
 	if (pid == -1) {
 		close(fds[0]);
 		close(fds[1]);
-		return -1;
 	}
+	return pid;
+}
+
+/* Run program (a file in WARDEN_BIN) with argv[1..] from prefix then ap. */
+static int
+ctl_exec(struct ctl_result *res, const char *program, const char *const *prefix,
+    va_list ap)
+{
+	char *argv[CTL_MAX_ARGS + 1];
+	char *bufs[2] = { res->out, res->err };
+	double deadline = harness_now() + CTL_RUN_TIMEOUT;
+	const char *arg;
+	int fds[2], argc = 0;
+	pid_t pid;
+
+	res->status = -1;
+	res->out[0] = res->err[0] = '\0';
+	memset(argv, 0, sizeof(argv));
+	argv[argc++] = harness_bin_path(program);
+	while (prefix != NULL && *prefix != NULL)
+		argv[argc++] = strdup(*prefix++);
+	while ((arg = va_arg(ap, const char *)) != NULL && argc < CTL_MAX_ARGS)
+		argv[argc++] = strdup(arg);
+	pid = ctl_spawn(argv, fds);
+	ctl_free_args(argv);
+	if (pid == -1)
+		return -1;
 	ctl_collect(fds, bufs, CTL_OUT_MAX, deadline);
 	res->status = ctl_reap(pid, deadline);
 	return res->status;
+}
+
+int
+ctl_run(const struct rig *r, struct ctl_result *res, ...)
+{
+	const char *prefix[3] = { "-s", r != NULL ? r->socket : NULL, NULL };
+	va_list ap;
+	int rc;
+
+	va_start(ap, res);
+	rc = ctl_exec(res, "wardenctl", r != NULL ? prefix : NULL, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+ctl_run_program(struct ctl_result *res, const char *program, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, program);
+	rc = ctl_exec(res, program, NULL, ap);
+	va_end(ap);
+	return rc;
 }
 
 static void
@@ -302,6 +342,26 @@ ctl_wait(const struct rig *r, const char *state, const char *cause,
 			    cause ? cause : "(any)", want_verified ?
 			    " with the safe state verified" : "", timeout,
 			    st->text);
+		}
+		if (harness_now() > deadline)
+			return -1;
+		nanosleep(&gap, NULL);
+	}
+}
+
+int
+ctl_wait_trips(const struct rig *r, int n_trips, double timeout,
+    struct ctl_status *st, char *why, size_t whylen)
+{
+	double deadline = harness_now() + timeout;
+	struct timespec gap = { 0, (long)(CTL_POLL_GAP * 1e9) };
+
+	for (;;) {
+		if (ctl_status(r, st, why, whylen) == 0) {
+			if (st->n_trips == n_trips)
+				return 0;
+			snprintf(why, whylen, "wanted %d trips within %.1fs; "
+			    "last status: %s", n_trips, timeout, st->text);
 		}
 		if (harness_now() > deadline)
 			return -1;

@@ -28,6 +28,9 @@ struct ctl_result {
  */
 int ctl_run(const struct rig *r, struct ctl_result *res, ...)
     __attribute__((sentinel));
+/* The same for another program in WARDEN_BIN (wardend -t). */
+int ctl_run_program(struct ctl_result *res, const char *program, ...)
+    __attribute__((sentinel));
 
 struct ctl_safe {
 	char point[CTL_NAME_MAX];
@@ -71,5 +74,9 @@ int ctl_safe_verified(const struct ctl_status *st);
 int ctl_wait(const struct rig *r, const char *state, const char *cause,
     int want_verified, double timeout, struct ctl_status *st, char *why,
     size_t whylen);
+
+/* Poll status until it lists n_trips trips; as ctl_wait. */
+int ctl_wait_trips(const struct rig *r, int n_trips, double timeout,
+    struct ctl_status *st, char *why, size_t whylen);
 
 #endif

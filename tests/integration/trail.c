@@ -181,6 +181,142 @@ trail_write_holds(const struct trail_write *w, int address, uint16_t value)
 	return 0;
 }
 
+int
+trail_client_of(const char *journal, int address, uint16_t value,
+    char *client, size_t cap)
+{
+	struct trail_write *ws = NULL;
+	int n = trail_device_writes(journal, &ws), i, rc = -1;
+
+	for (i = 0; i < n && rc == -1; i++)
+		if (trail_write_holds(&ws[i], address, value)) {
+			snprintf(client, cap, "%s", ws[i].client);
+			rc = 0;
+		}
+	free(ws);
+	return rc;
+}
+
+static int
+trail_is_coil_fc(int fc)
+{
+	return fc == 5 || fc == 15;
+}
+
+static int
+trail_is_expected(const struct trail_write *w, const struct trail_expect *e)
+{
+	return w->fc == e->fc && w->address == e->address &&
+	    w->n_values == 1 && w->values[0] == e->value;
+}
+
+/* Does w write e's address in e's table? */
+static int
+trail_touches(const struct trail_write *w, const struct trail_expect *e)
+{
+	int span = w->fc == 22 ? 1 : w->n_values;
+
+	return trail_is_coil_fc(w->fc) == trail_is_coil_fc(e->fc) &&
+	    e->address >= w->address && e->address < w->address + span;
+}
+
+/* The journal's writes from `since` on, for a failure message. */
+static void
+trail_describe(const struct trail_write *ws, int n, double since, char *why,
+    size_t whylen)
+{
+	size_t used = strlen(why);
+	int i, shown = 0;
+
+	for (i = 0; i < n && used + 1 < whylen; i++) {
+		if (ws[i].t < since - 1.0)
+			continue;
+		if (shown++ == 40)
+			break;
+		snprintf(why + used, whylen - used, "\n  %+.3fs %s fc %d @%d "
+		    "= %u%s", ws[i].t - since, ws[i].client, ws[i].fc,
+		    ws[i].address, ws[i].n_values ? ws[i].values[0] : 0,
+		    ws[i].n_values > 1 ? " ..." : "");
+		used = strlen(why);
+	}
+}
+
+static int
+trail_is_ignored(const struct trail_write *w, int ignore_address)
+{
+	return w->fc == 6 && w->address == ignore_address;
+}
+
+/* The first rule of trail_check_safe_state() that ws breaks, or NULL. */
+static const char *
+trail_safe_state_fault(const struct trail_write *ws, int n, double since,
+    const struct trail_expect *safe, int n_safe, int ignore_address,
+    const char *ai_client)
+{
+	int i, k, first = -1, last = -1, ok;
+
+	for (i = 0; i < n; i++) {
+		if (trail_is_ignored(&ws[i], ignore_address))
+			continue;
+		last = i;
+		if (ws[i].t < since)
+			continue;
+		if (first == -1)
+			first = i;
+		if (ai_client != NULL && strcmp(ws[i].client, ai_client) == 0)
+			return "a write from the AI's connection reached the "
+			    "device after the takeover";
+		for (k = 0, ok = 0; k < n_safe && !ok; k++)
+			ok = trail_is_expected(&ws[i], &safe[k]);
+		if (!ok)
+			return "a write that is not part of the safe state "
+			    "reached the device after the takeover";
+	}
+	if (first == -1)
+		return "no safe-state write reached the device after the "
+		    "takeover";
+	if (!trail_is_expected(&ws[first], &safe[0]))
+		return "the first write after the takeover is not the first "
+		    "safe-state entry";
+	if (!trail_is_expected(&ws[last], &safe[n_safe - 1]))
+		return "the last write is not the last safe-state entry";
+	for (k = 0; k < n_safe; k++)
+		for (i = n - 1; i >= 0; i--)
+			if (trail_touches(&ws[i], &safe[k])) {
+				if (!trail_is_expected(&ws[i], &safe[k]))
+					return "a safe-state address was "
+					    "written again after its safe "
+					    "value";
+				break;
+			}
+	return NULL;
+}
+
+int
+trail_check_safe_state(const char *journal, double since,
+    const struct trail_expect *safe, int n_safe, int ignore_address,
+    const char *ai_client, char *why, size_t whylen)
+{
+	struct trail_write *ws = NULL;
+	const char *fault;
+	int n = trail_device_writes(journal, &ws);
+
+	if (n < 0) {
+		snprintf(why, whylen, "cannot read the journal %s", journal);
+		return -1;
+	}
+	fault = trail_safe_state_fault(ws, n, since, safe, n_safe,
+	    ignore_address, ai_client);
+	if (fault != NULL) {
+		snprintf(why, whylen, "%s (AI connection %s); device writes "
+		    "around it, seconds after the takeover:", fault,
+		    ai_client ? ai_client : "unknown");
+		trail_describe(ws, n, since, why, whylen);
+	}
+	free(ws);
+	return fault == NULL ? 0 : -1;
+}
+
 /* "2024-06-01T12:00:00.123456Z" as unix time; 0 when it is not that. */
 static double
 trail_rfc3339(const char *text)

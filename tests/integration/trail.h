@@ -30,6 +30,33 @@ int trail_device_writes(const char *journal, struct trail_write **out);
 int trail_write_holds(const struct trail_write *w, int address,
     uint16_t value);
 
+/* A single-value write: what a safe-state entry puts on the wire. */
+struct trail_expect {
+	int fc;                         /* 5 (coil) or 6 (register) */
+	int address;
+	uint16_t value;                 /* fc 5: 0 or 1 */
+};
+
+/*
+ * The client ("ip:port") of the first write in the journal that puts
+ * value at address, into client; 0, or -1 when there is none.
+ */
+int trail_client_of(const char *journal, int address, uint16_t value,
+    char *client, size_t cap);
+
+/*
+ * What a takeover must leave in the journal, from `since` (unix time)
+ * on: at least one write; every write is one of the n safe-state writes,
+ * or a fc 6 to ignore_address (the life bit; -1: none); none comes from
+ * ai_client (NULL: not checked); the first is safe[0]; the last write of
+ * the whole journal (the life bit aside) is safe[n - 1]; and no write
+ * anywhere after the last one of each safe address's value changed it.
+ * 0 when all hold; -1 with why (a sentence and the writes) otherwise.
+ */
+int trail_check_safe_state(const char *journal, double since,
+    const struct trail_expect *safe, int n, int ignore_address,
+    const char *ai_client, char *why, size_t whylen);
+
 /* One audit record, the fields the tests look at. */
 struct trail_record {
 	uint64_t seq;

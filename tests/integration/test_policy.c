@@ -1,0 +1,788 @@
+/*
+ * test_policy.c: the policy end to end. A libmodbus client sends good
+ * and bad writes through wardend to plcsim; each test checks the answer
+ * the client got, what the device holds, plcsim's journal (exactly the
+ * writes that were allowed reached it, clamped ones as clamped, nothing
+ * of a refused one) and the audit log (the event and rule of each
+ * decision, and an intact hash chain). Then monitor mode, which forwards
+ * everything and records what enforcement would have done, and
+ * `wardend -t`.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "audit.h"
+#include "ctl.h"
+#include "journal.h"
+#include "rig.h"
+#include "trail.h"
+
+#define CLIENT_TIMEOUT 2.0
+#define READY_TIMEOUT 5.0
+
+/* Registers of the points below (plcsim's tank model: 0 valve, 1 pump
+ * speed, coil 0 pump run; the others are free). */
+#define VALVE 0                 /* % x10, start 500 */
+#define PUMP_SPEED 1            /* % x10, start 500 */
+#define SETPOINT 10             /* float32 ABCD on 10-11 */
+#define OFFSET 20               /* int16 */
+#define TRIM 21                 /* int16 */
+#define READ_ONLY 30            /* declared, no write: */
+#define UNDECLARED 500
+#define PUMP_RUN 0              /* coil */
+#define INTERVAL_POINT 1        /* coil with min_interval */
+#define MIN_INTERVAL 1.0
+
+#define POINTS \
+	"points:\n" \
+	"  - {name: valve, device: tank1, table: holding, address: 0,\n" \
+	"     scale: 0.1, unit: \"%\",\n" \
+	"     write: {min: 0, max: 100, max_step: 20, on_violation: reject}}\n" \
+	"  - {name: pump_speed, device: tank1, table: holding, address: 1,\n" \
+	"     scale: 0.1, unit: \"%\",\n" \
+	"     write: {min: 20, max: 100, on_violation: clamp}}\n" \
+	"  - {name: setpoint, device: tank1, table: holding, address: 10,\n" \
+	"     data_type: float32, byte_order: ABCD, unit: m,\n" \
+	"     write: {min: -1, max: 5, max_rate: 1}}\n" \
+	"  - {name: offset, device: tank1, table: holding, address: 20,\n" \
+	"     data_type: int16, write: {min: -100, max: 100}}\n" \
+	"  - {name: trim, device: tank1, table: holding, address: 21,\n" \
+	"     data_type: int16, write: {min: -100, max: 100}}\n" \
+	"  - {name: limit, device: tank1, table: holding, address: 30}\n" \
+	"  - {name: pump_run, device: tank1, table: coil, address: 0,\n" \
+	"     write: {min: 0, max: 1}}\n" \
+	"  - {name: flush, device: tank1, table: coil, address: 1,\n" \
+	"     write: {min: 0, max: 1, min_interval: 1s}}\n" \
+	"  - {name: drain, device: tank1, table: coil, address: 2,\n" \
+	"     write: {min: 0, max: 0, on_violation: takeover}}\n" \
+	"  - {name: level, device: tank1, table: input, address: 0,\n" \
+	"     scale: 0.01, unit: m}\n"
+
+#define ENFORCE_BODY "mode: enforce\ninitial_state: auto\nreads: declared\n" \
+	POINTS
+#define MONITOR_BODY "mode: monitor\ninitial_state: auto\nreads: declared\n" \
+	POINTS
+
+/* A write the device must have received, in order. */
+struct expected_write {
+	int fc;
+	int address;
+	int n;
+	uint16_t values[4];
+};
+
+#define LEDGER_MAX 64
+
+struct policy_world {
+	struct rig *rig;
+	modbus_t *ai;
+	struct expected_write expected[LEDGER_MAX];
+	int n_expected;
+};
+
+static int
+world_start(void **state, const char *body)
+{
+	struct policy_world *pw = calloc(1, sizeof(*pw));
+
+	*state = pw;
+	if (pw == NULL || (pw->rig = rig_new()) == NULL)
+		return -1;
+	if (rig_start(pw->rig, body, 1) != 0)
+		return -1;
+	pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT);
+	if (pw->ai == NULL)
+		return -1;
+	/* Two polls of the holding block: the first one's answer is in, so
+	 * max_step has its last known value. */
+	return rig_wait_requests(pw->rig, 0, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    VALVE, 2, READY_TIMEOUT);
+}
+
+static int
+setup_enforce(void **state)
+{
+	return world_start(state, ENFORCE_BODY);
+}
+
+static int
+setup_monitor(void **state)
+{
+	return world_start(state, MONITOR_BODY);
+}
+
+static int
+teardown_world(void **state)
+{
+	struct policy_world *pw = *state;
+	int rc;
+
+	if (pw == NULL)
+		return 0;
+	if (pw->ai != NULL) {
+		modbus_close(pw->ai);
+		modbus_free(pw->ai);
+	}
+	rc = rig_free(pw->rig);
+	free(pw);
+	return rc;
+}
+
+static void
+expect_forwarded(struct policy_world *pw, int fc, int address, int n,
+    const uint16_t *values)
+{
+	struct expected_write *e = &pw->expected[pw->n_expected++];
+
+	assert_true(pw->n_expected <= LEDGER_MAX);
+	assert_true(n <= 4);
+	e->fc = fc;
+	e->address = address;
+	e->n = n;
+	memcpy(e->values, values, (size_t)n * sizeof(*values));
+}
+
+static void
+write_ok(struct policy_world *pw, int address, uint16_t value)
+{
+	if (modbus_write_register(pw->ai, address, value) != 1)
+		fail_msg("fc 6 @%d = %u refused: %s", address, value,
+		    modbus_strerror(errno));
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, address, 1,
+	    &value);
+}
+
+static void
+write_refused(struct policy_world *pw, int address, uint16_t value,
+    int exception)
+{
+	if (modbus_write_register(pw->ai, address, value) != -1)
+		fail_msg("fc 6 @%d = %u passed; wanted exception 0x%02X",
+		    address, value, exception);
+	assert_int_equal(rig_exception(), exception);
+}
+
+static void
+write_regs_refused(struct policy_world *pw, int address, int n,
+    const uint16_t *values, int exception)
+{
+	assert_int_equal(modbus_write_registers(pw->ai, address, n, values),
+	    -1);
+	assert_int_equal(rig_exception(), exception);
+}
+
+static void
+float_words(float f, uint16_t words[2])
+{
+	uint32_t bits;
+
+	memcpy(&bits, &f, sizeof(bits));
+	words[0] = (uint16_t)(bits >> 16);      /* ABCD: high word first */
+	words[1] = (uint16_t)bits;
+}
+
+/* One request as raw bytes (unit, fc, data); the answer's PDU into pdu.
+ * Returns the PDU length. */
+static int
+raw_exchange(modbus_t *ctx, const uint8_t *req, int len, uint8_t *pdu)
+{
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	int n;
+
+	assert_true(modbus_send_raw_request(ctx, req, len) > 0);
+	n = modbus_receive_confirmation(ctx, rsp);
+	assert_true(n > 7);
+	memcpy(pdu, rsp + 7, (size_t)n - 7);
+	return n - 7;
+}
+
+/* The device's journal holds exactly the writes expected, in order. */
+static void
+assert_device_got_exactly(const struct policy_world *pw)
+{
+	struct trail_write *got = NULL;
+	int n, i, k;
+
+	n = trail_device_writes(pw->rig->plc.journal, &got);
+	assert_true(n >= 0);
+	for (i = 0; i < n && i < pw->n_expected; i++) {
+		const struct expected_write *e = &pw->expected[i];
+
+		if (got[i].fc != e->fc || got[i].address != e->address ||
+		    got[i].n_values != e->n)
+			fail_msg("device write %d: fc %d @%d (%d values); "
+			    "expected fc %d @%d (%d values)", i, got[i].fc,
+			    got[i].address, got[i].n_values, e->fc,
+			    e->address, e->n);
+		for (k = 0; k < e->n; k++)
+			if (got[i].values[k] != e->values[k])
+				fail_msg("device write %d @%d: value %u "
+				    "reached the device, expected %u", i,
+				    e->address + k, got[i].values[k],
+				    e->values[k]);
+	}
+	if (n != pw->n_expected)
+		fail_msg("the device got %d writes, expected %d (the first "
+		    "extra or missing one is number %d)", n, pw->n_expected,
+		    i);
+	free(got);
+}
+
+/* The device holds value at holding register address (read directly). */
+static void
+assert_device_register(const struct rig *r, int address, uint16_t value)
+{
+	modbus_t *plc = rig_plc_client(r);
+	uint16_t got;
+
+	assert_non_null(plc);
+	assert_int_equal(modbus_read_registers(plc, address, 1, &got), 1);
+	assert_int_equal(got, value);
+	modbus_close(plc);
+	modbus_free(plc);
+}
+
+static struct trail_record *
+audit_of(const struct rig *r, int *n)
+{
+	struct trail_record *recs = NULL;
+
+	*n = trail_audit_records(r->audit, &recs);
+	assert_true(*n > 0);
+	return recs;
+}
+
+/* A record with this event, point and rule exists; it is returned. */
+static const struct trail_record *
+assert_audited(const struct trail_record *recs, int n, const char *event,
+    const char *point, const char *rule)
+{
+	int at = trail_audit_find(recs, n, 0, event, point, rule);
+
+	if (at < 0)
+		fail_msg("no audit record %s point %s rule %s", event,
+		    point ? point : "(any)", rule ? rule : "(any)");
+	if (strncmp(recs[at].client, "127.0.0.1:", 10) != 0)
+		fail_msg("audit record %s: client \"%s\" is not the AI's "
+		    "address:port", event, recs[at].client);
+	return &recs[at];
+}
+
+static void
+assert_chain_verifies(const struct rig *r)
+{
+	struct ctl_result *res = malloc(sizeof(*res));
+
+	char *said = NULL;
+	size_t said_len = 0;
+	FILE *out = open_memstream(&said, &said_len);
+	int rc;
+
+	assert_non_null(res);
+	assert_non_null(out);
+	rc = audit_verify_file(r->audit, out, 0);
+	fclose(out);
+	if (rc != 0)
+		fail_msg("audit_verify_file %s: %d: %s", r->audit, rc, said);
+	free(said);
+	ctl_run(NULL, res, "audit", "verify", r->audit, (char *)NULL);
+	if (res->status != 0)
+		fail_msg("wardenctl audit verify %s exited %d: %s%s", r->audit,
+		    res->status, res->out, res->err);
+	free(res);
+}
+
+/* min and max at their edges and one raw step past; max_step against
+ * the last known value, equal passes. */
+static void
+test_bounds(void **state)
+{
+	struct policy_world *pw = *state;
+	struct trail_record *recs;
+	const struct trail_record *rec;
+	int n;
+
+	write_ok(pw, VALVE, 700);               /* 50 -> 70 %: step 20 */
+	write_refused(pw, VALVE, 950, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_ok(pw, VALVE, 900);
+	write_ok(pw, VALVE, 1000);              /* max exactly */
+	write_refused(pw, VALVE, 1001, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_refused(pw, VALVE, 0xFFFF, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_ok(pw, OFFSET, 100);
+	write_refused(pw, OFFSET, 101, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_ok(pw, OFFSET, (uint16_t)-100);   /* min exactly, negative */
+	write_refused(pw, OFFSET, (uint16_t)-101,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_refused(pw, OFFSET, 0x8000, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+
+	assert_device_register(pw->rig, VALVE, 1000);
+	assert_device_register(pw->rig, OFFSET, (uint16_t)-100);
+	assert_device_got_exactly(pw);
+
+	recs = audit_of(pw->rig, &n);
+	rec = assert_audited(recs, n, "write_rejected", "valve", "max_step");
+	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(rec->fc, MODBUS_FC_WRITE_SINGLE_REGISTER);
+	assert_true(rec->has_value && fabs(rec->value - 95.0) < 1e-6);
+	rec = assert_audited(recs, n, "write_rejected", "valve", "max");
+	assert_true(rec->has_value && fabs(rec->value - 100.1) < 1e-6);
+	rec = assert_audited(recs, n, "write_rejected", "offset", "min");
+	assert_true(rec->has_value && fabs(rec->value + 101) < 1e-6);
+	assert_audited(recs, n, "write_rejected", "offset", "max");
+	assert_int_equal(trail_audit_count(recs, n, "write_allowed", NULL,
+	    NULL), 5);
+	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
+	    NULL), 6);
+	free(recs);
+	assert_int_equal(rig_stop(pw->rig), 0);
+	assert_chain_verifies(pw->rig);
+}
+
+/* clamp forwards the nearest allowed value; the AI sees the device's
+ * echo of it; the device holds it. */
+static void
+test_clamp(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint8_t low[] = { 1, MODBUS_FC_WRITE_SINGLE_REGISTER, 0,
+	    PUMP_SPEED, 0, 100 };               /* 10 %: under min 20 */
+	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH];
+	const uint16_t clamped_low = 200, clamped_high = 1000, inside = 650;
+	const struct trail_record *rec;
+	struct trail_record *recs;
+	int n;
+
+	assert_int_equal(raw_exchange(pw->ai, low, sizeof(low), pdu), 5);
+	assert_int_equal(pdu[0], MODBUS_FC_WRITE_SINGLE_REGISTER);
+	assert_int_equal((pdu[3] << 8) | pdu[4], clamped_low);
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, PUMP_SPEED, 1,
+	    &clamped_low);
+	assert_device_register(pw->rig, PUMP_SPEED, clamped_low);
+
+	assert_int_equal(modbus_write_register(pw->ai, PUMP_SPEED, 1500), 1);
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, PUMP_SPEED, 1,
+	    &clamped_high);
+	assert_device_register(pw->rig, PUMP_SPEED, clamped_high);
+	write_ok(pw, PUMP_SPEED, inside);
+	assert_device_register(pw->rig, PUMP_SPEED, inside);
+	assert_device_got_exactly(pw);
+
+	recs = audit_of(pw->rig, &n);
+	rec = assert_audited(recs, n, "write_clamped", "pump_speed", "min");
+	assert_true(rec->has_value && fabs(rec->value - 10.0) < 1e-6);
+	assert_true(rec->has_forwarded && fabs(rec->forwarded - 20.0) < 1e-6);
+	assert_int_equal(rec->exception, -1);
+	rec = assert_audited(recs, n, "write_clamped", "pump_speed", "max");
+	assert_true(rec->has_forwarded && fabs(rec->forwarded - 100.0) < 1e-6);
+	assert_audited(recs, n, "write_allowed", "pump_speed", NULL);
+	free(recs);
+}
+
+/* A float32 point: whole writes pass, half of it is refused, and so are
+ * a NaN, a value over max and a jump faster than max_rate. */
+static void
+test_float_point(void **state)
+{
+	struct policy_world *pw = *state;
+	uint16_t words[2], nan_words[2];
+	struct trail_record *recs;
+	int n;
+
+	float_words(2.5f, words);
+	assert_int_equal(modbus_write_registers(pw->ai, SETPOINT, 2, words),
+	    2);
+	expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, SETPOINT, 2,
+	    words);
+	write_refused(pw, SETPOINT, words[0],
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_refused(pw, SETPOINT + 1, words[1],
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	float_words(4.5f, words);               /* 2 m at once: over 1 m/s */
+	write_regs_refused(pw, SETPOINT, 2, words,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	float_words(6.0f, words);
+	write_regs_refused(pw, SETPOINT, 2, words,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	float_words(NAN, nan_words);
+	write_regs_refused(pw, SETPOINT, 2, nan_words,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	float_words(2.5f, words);               /* no change: no rate */
+	assert_int_equal(modbus_write_registers(pw->ai, SETPOINT, 2, words),
+	    2);
+	expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, SETPOINT, 2,
+	    words);
+	assert_device_got_exactly(pw);
+
+	recs = audit_of(pw->rig, &n);
+	assert_audited(recs, n, "write_rejected", "setpoint", "partial_point");
+	assert_audited(recs, n, "write_rejected", "setpoint", "max_rate");
+	assert_audited(recs, n, "write_rejected", "setpoint", "max");
+	assert_audited(recs, n, "write_rejected", "setpoint", "not_finite");
+	free(recs);
+}
+
+/* A request that writes several points is forwarded whole or not at
+ * all; fc 22 and 23 are judged on what they would write. */
+static void
+test_multi_writes(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint16_t bad_second[2] = { 50, (uint16_t)-150 };
+	const uint16_t good[2] = { 50, (uint16_t)-50 };
+	const uint16_t spill[3] = { 1, 2, 3 };
+	const uint16_t clamped[2] = { 500, 200 }, asked[2] = { 500, 100 };
+	const uint8_t coils[4] = { 1, 1, 0, 0 };   /* coil 3: undeclared */
+	const uint16_t mask_ok[2] = { 0, 5 }, seven = 7;
+	uint16_t read[2];
+	struct trail_record *recs;
+	int n;
+
+	write_regs_refused(pw, OFFSET, 2, bad_second,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	write_regs_refused(pw, OFFSET, 3, spill,
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(modbus_write_registers(pw->ai, OFFSET, 2, good), 2);
+	expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, OFFSET, 2,
+	    good);
+	/* valve unchanged, pump speed under its min: the whole frame goes
+	 * out with only the pump speed clamped. */
+	assert_int_equal(modbus_write_registers(pw->ai, VALVE, 2, asked), 2);
+	expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, VALVE, 2,
+	    clamped);
+	assert_int_equal(modbus_write_bits(pw->ai, PUMP_RUN, 4, coils), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	/* trim is 0 (polled): 0 & 0 | 200 = 200 is over max; | 5 is not. */
+	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0, 200), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0, 5), 1);
+	expect_forwarded(pw, MODBUS_FC_MASK_WRITE_REGISTER, TRIM, 2, mask_ok);
+	assert_int_equal(modbus_write_and_read_registers(pw->ai, OFFSET, 1,
+	    &seven, VALVE, 2, read), 2);
+	expect_forwarded(pw, MODBUS_FC_WRITE_AND_READ_REGISTERS, OFFSET, 1,
+	    &seven);
+	assert_int_equal(read[1], 200);
+	assert_device_got_exactly(pw);
+	assert_device_register(pw->rig, TRIM, 5);
+
+	recs = audit_of(pw->rig, &n);
+	assert_audited(recs, n, "write_rejected", "trim", "min");
+	assert_audited(recs, n, "write_rejected", NULL, "not_writable");
+	assert_audited(recs, n, "write_clamped", "pump_speed", "min");
+	assert_audited(recs, n, "write_rejected", "trim", "max");
+	free(recs);
+}
+
+/* Undeclared and read-only addresses, function codes outside the list,
+ * and reads with reads: declared. */
+static void
+test_addresses_and_functions(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint8_t diag[] = { 1, 0x08, 0x00, 0x00, 0x12, 0x34 };
+	const uint8_t ident[] = { 1, 0x2B, 0x0E, 0x01, 0x00 };
+	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH], bit;
+	uint16_t regs[3];
+	const struct trail_record *rec;
+	struct trail_record *recs;
+	int n, from = journal_count(pw->rig->plc.journal);
+
+	write_refused(pw, UNDECLARED, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	write_refused(pw, READ_ONLY, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(raw_exchange(pw->ai, diag, sizeof(diag), pdu), 2);
+	assert_int_equal(pdu[0], 0x88);
+	assert_int_equal(pdu[1], MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
+	assert_int_equal(raw_exchange(pw->ai, ident, sizeof(ident), pdu), 2);
+	assert_int_equal(pdu[0], 0xAB);
+	assert_int_equal(pdu[1], MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
+
+	assert_int_equal(modbus_read_registers(pw->ai, VALVE, 2, regs), 2);
+	assert_int_equal(modbus_read_registers(pw->ai, READ_ONLY, 1, regs), 1);
+	assert_int_equal(modbus_read_input_registers(pw->ai, 0, 1, regs), 1);
+	assert_int_equal(modbus_read_bits(pw->ai, PUMP_RUN, 1, &bit), 1);
+	assert_int_equal(modbus_read_registers(pw->ai, UNDECLARED, 1, regs),
+	    -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(modbus_read_registers(pw->ai, READ_ONLY - 1, 2, regs),
+	    -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(modbus_read_input_registers(pw->ai, 0, 2, regs), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+
+	/* Nothing refused reached the device, not even a read. */
+	assert_device_got_exactly(pw);
+	assert_int_equal(journal_wait(pw->rig->plc.journal, from, 0x08, -1, -1,
+	    0, NULL), -1);
+	assert_int_equal(journal_wait(pw->rig->plc.journal, from, 0x2B, -1, -1,
+	    0, NULL), -1);
+	assert_int_equal(journal_wait(pw->rig->plc.journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, -1, UNDECLARED, 0, NULL), -1);
+	assert_true(journal_wait(pw->rig->plc.journal, from,
+	    MODBUS_FC_READ_INPUT_REGISTERS, -1, 0, 1.0, NULL) >= 0);
+
+	recs = audit_of(pw->rig, &n);
+	rec = assert_audited(recs, n, "write_rejected", NULL, "not_writable");
+	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	rec = assert_audited(recs, n, "write_rejected", "limit",
+	    "not_writable");
+	rec = assert_audited(recs, n, "write_rejected", NULL, "function");
+	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
+	assert_int_equal(rec->fc, 0x08);
+	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
+	    "function"), 2);
+	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
+	    "not_declared"), 0);   /* reads are not audited */
+	free(recs);
+}
+
+static void
+nap(double seconds)
+{
+	struct timespec ts = { (time_t)seconds,
+	    (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* min_interval runs from the last accepted write; a refused write does
+ * not restart it. The wait is the contract under test, not readiness. */
+static void
+test_min_interval(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint16_t on = 1;
+	struct trail_record *recs;
+	double t0;
+	int n;
+
+	t0 = harness_now();
+	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 1), 1);
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_COIL, INTERVAL_POINT, 1,
+	    &on);
+	nap(0.3);
+	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 0), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	nap(t0 + MIN_INTERVAL + 0.1 - harness_now());
+	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 1), 1);
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_COIL, INTERVAL_POINT, 1,
+	    &on);
+	assert_device_got_exactly(pw);
+
+	recs = audit_of(pw->rig, &n);
+	assert_audited(recs, n, "write_rejected", "flush", "min_interval");
+	free(recs);
+}
+
+/* monitor: everything is forwarded as sent, and the audit log says what
+ * enforcement would have done; a would-be takeover changes nothing. */
+static void
+test_monitor_mode(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint8_t diag[] = { 1, 0x08, 0x00, 0x00, 0x12, 0x34 };
+	const uint16_t on = 1;
+	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH];
+	struct ctl_status st;
+	const struct trail_record *rec;
+	struct trail_record *recs;
+	uint16_t reg;
+	char why[1024];
+	int n, at, from = journal_count(pw->rig->plc.journal);
+
+	write_ok(pw, VALVE, 1500);
+	write_ok(pw, PUMP_SPEED, 100);
+	assert_device_register(pw->rig, PUMP_SPEED, 100);
+	write_ok(pw, UNDECLARED, 7);
+	assert_int_equal(modbus_write_bit(pw->ai, 2, 1), 1);   /* drain */
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_COIL, 2, 1, &on);
+	/* The device's own answer to a function it lacks. */
+	assert_int_equal(raw_exchange(pw->ai, diag, sizeof(diag), pdu), 2);
+	assert_int_equal(pdu[0], 0x88);
+	assert_true(journal_wait(pw->rig->plc.journal, from, 0x08, -1, -1,
+	    1.0, NULL) >= 0);
+	assert_device_got_exactly(pw);
+
+	if (ctl_status(pw->rig, &st, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_string_equal(st.state, "auto");
+	assert_string_equal(st.mode, "monitor");
+
+	recs = audit_of(pw->rig, &n);
+	assert_audited(recs, n, "would_reject", "valve", "max");
+	rec = assert_audited(recs, n, "would_clamp", "pump_speed", "min");
+	assert_true(rec->has_forwarded && fabs(rec->forwarded - 20.0) < 1e-6);
+	assert_audited(recs, n, "would_reject", NULL, "not_writable");
+	rec = assert_audited(recs, n, "would_reject", NULL, "function");
+	assert_int_equal(rec->fc, 0x08);
+	assert_audited(recs, n, "would_takeover", "drain", "max");
+	at = trail_audit_find(recs, n, 0, "would_takeover", "", NULL);
+	assert_true(at >= 0);
+	assert_string_equal(recs[at].cause, "violation");
+	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
+	    NULL), 0);
+	assert_int_equal(trail_audit_count(recs, n, "write_clamped", NULL,
+	    NULL), 0);
+	assert_int_equal(trail_audit_count(recs, n, "takeover", NULL, NULL), 0);
+	free(recs);
+
+	/* Reads too: reads: declared is enforcement, not monitoring. */
+	if (modbus_read_registers(pw->ai, UNDECLARED, 1, &reg) != 1)
+		fail_msg("monitor mode: a read of an undeclared address was "
+		    "not forwarded: %s", modbus_strerror(errno));
+	assert_int_equal(reg, 7);
+}
+
+/* The config of the checks below, with the lines the errors are on. */
+#define BAD_LINE_MINMAX 8
+#define BAD_LINE_DEVICE 10
+#define BAD_LINE_KEY 13
+
+static char *
+write_config(const char *dir, const char *name, const char *body)
+{
+	char *path;
+
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	assert_int_equal(harness_write_file(path,
+	    "listen: 127.0.0.1:1502\n"
+	    "state_dir: %s\n"
+	    "audit_log: %s/audit.jsonl\n"
+	    "control: {socket: %s/control.sock}\n"
+	    "devices: [{name: tank1, host: 127.0.0.1, port: 1502, unit_id: 1}]\n"
+	    "%s", dir, dir, dir, body), 0);
+	return path;
+}
+
+/* The row of point `name` in wardend -t output holds these words. */
+static void
+assert_row(const char *out, const char *name, const char *const *words)
+{
+	char line[512], *tok, *save = NULL;
+	const char *p = out, *end;
+	int at = 0;
+
+	for (;;) {
+		end = strchr(p, '\n');
+		assert_non_null(end);
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		if (strncmp(line, name, strlen(name)) == 0 &&
+		    line[strlen(name)] == ' ')
+			break;
+		p = end + 1;
+	}
+	for (tok = strtok_r(line, " ", &save); tok && words[at];
+	    tok = strtok_r(NULL, " ", &save))
+		if (strstr(tok, words[at]) != NULL)
+			at++;
+	if (words[at] != NULL)
+		fail_msg("wardend -t: row of %s lacks \"%s\":\n%s", name,
+		    words[at], out);
+}
+
+/* wardend -t: "configuration OK", a row per point with its limits. */
+static void
+test_check_config_ok(void **state)
+{
+	struct ctl_result *res = malloc(sizeof(*res));
+	char *dir = harness_tmpdir(), *path;
+
+	(void)state;
+	assert_non_null(res);
+	assert_non_null(dir);
+	path = write_config(dir, "warden.yaml", ENFORCE_BODY);
+	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
+	if (res->status != 0 || strncmp(res->out, "configuration OK\n",
+	    17) != 0)
+		fail_msg("wardend -t exited %d:\n%s%s", res->status, res->out,
+		    res->err);
+	assert_row(res->out, "valve", (const char *const[]){ "tank1",
+	    "holding", "0", "uint16", "%", "0", "100", "20", "reject",
+	    NULL });
+	assert_row(res->out, "pump_speed", (const char *const[]){ "tank1",
+	    "holding", "1", "20", "100", "clamp", NULL });
+	assert_row(res->out, "setpoint", (const char *const[]){ "tank1",
+	    "holding", "10", "float32", "m", "-1", "5", "1", NULL });
+	assert_row(res->out, "flush", (const char *const[]){ "tank1",
+	    "coil", "1", "bool", "1", NULL });
+	assert_row(res->out, "drain", (const char *const[]){ "coil", "2",
+	    "takeover", NULL });
+	assert_row(res->out, "level", (const char *const[]){ "input", "0",
+	    "uint16", "m", NULL });
+	harness_rmdir(dir);
+	free(path);
+	free(dir);
+	free(res);
+}
+
+/* Every error at once, each as FILE:LINE: ..., exit 1, nothing OK. */
+static void
+test_check_config_errors(void **state)
+{
+	struct ctl_result *res = malloc(sizeof(*res));
+	char *dir = harness_tmpdir(), *path, want[1024];
+	const int lines[] = { BAD_LINE_MINMAX, BAD_LINE_DEVICE, BAD_LINE_KEY };
+	size_t i;
+
+	(void)state;
+	assert_non_null(res);
+	assert_non_null(dir);
+	path = write_config(dir, "bad.yaml",
+	    "points:\n"
+	    "  - {name: valve, device: tank1, table: holding, address: 0,\n"
+	    "     write: {min: 10, max: 5}}\n"
+	    "  - name: ghost\n"
+	    "    device: nosuch\n"
+	    "    table: holding\n"
+	    "    address: 5\n"
+	    "    colour: red\n");
+	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
+	assert_int_equal(res->status, 1);
+	assert_null(strstr(res->out, "configuration OK"));
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(want, sizeof(want), "%s:%d: ", path, lines[i]);
+		if (strstr(res->err, want) == NULL)
+			fail_msg("wardend -t: no error \"%s...\" in:\n%s", want,
+			    res->err);
+	}
+	harness_rmdir(dir);
+	free(path);
+	free(dir);
+	free(res);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_bounds, setup_enforce,
+		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_clamp, setup_enforce,
+		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_float_point,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_multi_writes,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_addresses_and_functions,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_min_interval,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_monitor_mode,
+		    setup_monitor, teardown_world),
+		cmocka_unit_test(test_check_config_ok),
+		cmocka_unit_test(test_check_config_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
