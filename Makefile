@@ -188,6 +188,9 @@ install: all
 	install -m 0755 $(B)/aisim $(DESTDIR)$(BINDIR)/aisim
 	install -m 0644 config/warden.yaml \
 		$(DESTDIR)$(SYSCONFDIR)/warden/warden.yaml.example
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local|$(PREFIX)|g' config/wardend.service > \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/wardend.service
 	for m in docs/*.8; do [ -e "$$m" ] && \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/ || true; done
 	for m in docs/*.5; do [ -e "$$m" ] && \

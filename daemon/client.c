@@ -139,6 +139,8 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 {
 	struct client *c = ctx;
 
+	histogram_observe(&c->w->metrics.latency,
+	    ev_now(c->w->loop) - req->received_at);
 	if (c->inflight-- == c->w->cfg->limits.max_inflight)
 		loop_queue_client_resume(c);
 	if (answer != NULL) {
@@ -163,11 +165,13 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 
 	w->counters.requests++;
 	if ((code = mbap_decode_request(adu, len, &req)) != 0) {
+		w->metrics.requests[METRICS_INVALID]++;
 		client_send_exception(c, mbap_get_tid(adu), mbap_get_unit(adu),
 		    adu[MBAP_HEADER_LEN], (uint8_t)code);
 		return;
 	}
 	if ((dev = w->cfg->device_by_unit[req.unit]) == 0) {
+		w->metrics.requests[METRICS_UNKNOWN_UNIT]++;
 		client_send_exception(c, req.tid, req.unit, req.fc,
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 		return;

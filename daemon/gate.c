@@ -104,6 +104,7 @@ gate_forward(struct client *c, const uint8_t *adu, size_t len,
 	r.origin_tid = req->tid;
 	r.origin_unit = req->unit;
 	r.device = device;
+	r.received_at = ev_now(c->w->loop);
 	r.len = (uint16_t)len;
 	memcpy(r.adu, adu, len);
 	mbap_expect_of(req, &r.expect);
@@ -157,12 +158,14 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 		policy_decide(w->cfg, w->memory, device, req, now, d);
 		d->rule = "takeover";
 		d->has_limit = 0;
+		w->metrics.requests[METRICS_ISOLATED]++;
 		gate_refuse(c, req, d, "write_rejected",
 		    MODBUS_EXCEPTION_GATEWAY_PATH);
 		return;
 	}
 	policy_decide(w->cfg, w->memory, device, req, now, d);
 	if (!judged) {
+		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
 		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
 			gate_forward(c, adu, len, req, device);
@@ -171,6 +174,7 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 			    d->exception);
 		return;
 	}
+	metrics_count_decision(&w->metrics, d, w->cfg->mode);
 	if (w->cfg->mode == MODE_MONITOR) {
 		gate_monitor_mode(c, adu, len, req, device, judged);
 		return;

@@ -68,6 +68,18 @@ metrics_count_decision(struct metrics *m, const struct policy_decision *d,
 	    enforce[d->verdict]]++;
 }
 
+void
+metrics_count_read(struct metrics *m, const struct policy_decision *d,
+    enum config_mode mode)
+{
+	if (d->verdict == POLICY_ALLOW)
+		m->requests[METRICS_FORWARDED_READ]++;
+	else if (mode == MODE_MONITOR)
+		m->requests[METRICS_WOULD_REJECT]++;
+	else
+		m->requests[METRICS_REJECTED_READ]++;
+}
+
 /* The exposition being written; the first failure sticks. */
 struct metrics_text {
 	struct buf *out;

@@ -78,6 +78,10 @@ void metrics_stop(struct metrics *m);
 /* Count a judged write (or unknown function) by the policy's verdict. */
 void metrics_count_decision(struct metrics *m,
     const struct policy_decision *d, enum config_mode mode);
+/* Count a read: forwarded, rejected, or in monitor mode would_reject
+ * (and forwarded all the same). */
+void metrics_count_read(struct metrics *m, const struct policy_decision *d,
+    enum config_mode mode);
 /* "allowed", "would_reject" ... */
 const char *metrics_verdict_name(enum metrics_verdict v);
 

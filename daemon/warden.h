@@ -15,9 +15,11 @@
 #include "guard.h"
 #include "log.h"
 #include "mbap.h"
+#include "metrics.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
+#include "sdnotify.h"
 
 struct warden;
 struct inflight;
@@ -45,6 +47,7 @@ struct inflight {
 	uint16_t device_tid;            /* ours, on the device connection */
 	unsigned device;                /* index into warden.devices */
 	ev_tstamp sent_at;
+	ev_tstamp received_at;           /* the AI's request, for latency */
 	struct mbap_expect expect;
 	uint16_t len;
 	uint8_t adu[MBAP_MAX_ADU_LEN];  /* as forwarded, before tid/unit */
@@ -201,6 +204,8 @@ struct warden {
 	struct safestate safestate;
 	ev_timer tick;                  /* guard, audit fsync, safe state */
 	struct control *control;        /* the operators' socket */
+	struct metrics metrics;
+	struct sdnotify notify;
 };
 
 /* listener.c */

@@ -12,6 +12,7 @@
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
+#include "privdrop.h"
 #include "statefile.h"
 #include "warden.h"
 
@@ -20,10 +21,11 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: wardend [-dfntv] -c file\n"
+	fprintf(stderr, "usage: wardend [-ftv] [-u user] -c file\n"
 	    "  -c file  configuration (warden.yaml)\n"
 	    "  -f       stay in the foreground, log to stderr\n"
 	    "  -t       check the configuration, print its points, exit\n"
+	    "  -u user  drop to this user once sockets and files are open\n"
 	    "  -v       verbose logging\n");
 	exit(2);
 }
@@ -149,12 +151,15 @@ warden_start(struct warden *w)
 	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
 	    listener_open(w, err) == -1)
 		fatalx("%s", err);
+	if (metrics_start(&w->metrics, w, err) == -1)
+		fatalx("metrics_listen: %s", err);
 }
 
 static void
 warden_stop(struct warden *w)
 {
 	listener_close(w);
+	metrics_stop(&w->metrics);
 	control_close(w);
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
@@ -185,10 +190,11 @@ main(int argc, char *argv[])
 {
 	struct warden w;
 	const char *path = NULL;
-	char *errors = NULL;
+	char *errors = NULL, perr[PRIVDROP_ERR_LEN];
+	const char *user = NULL;
 	int ch, foreground = 0, test_only = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "c:ftv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:ftu:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -198,6 +204,9 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			test_only = 1;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'v':
 			verbose = 1;
@@ -212,6 +221,10 @@ main(int argc, char *argv[])
 	memset(&w, 0, sizeof w);
 	w.listen_fd = -1;
 	w.config_path = path;
+	if (privdrop_check_config_file(path, perr) == -1) {
+		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr, path);
+		return 1;
+	}
 	if ((w.cfg = config_load(path, &errors)) == NULL) {
 		fprintf(stderr, "%s", errors);
 		fprintf(stderr, "%s: configuration not loaded\n", path);
@@ -232,10 +245,17 @@ main(int argc, char *argv[])
 		fatalx("cannot initialise the event loop");
 
 	warden_start(&w);
+	if (user != NULL && privdrop_to_user(user, perr) == -1)
+		fatalx("%s", perr);
+	if (sdnotify_open(&w.notify, perr) == -1)
+		log_warnx("systemd: %s", perr);
+	sdnotify_ready(&w.notify, w.loop, guard_state_name(w.guard.state));
 	log_info("started with %s: %zu devices, %zu points", path,
 	    w.cfg->n_devices, w.cfg->n_points);
 	ev_run(w.loop, 0);
+	sdnotify_stopping(&w.notify);
 	warden_stop(&w);
+	sdnotify_close(&w.notify);
 	log_info("stopped");
 	config_free(w.cfg);
 	ev_loop_destroy(w.loop);

@@ -117,6 +117,20 @@ void bench_rig_stop(struct bench_rig *rig, int keep_logs);
 int bench_options_parse(struct bench_options *opt, int argc, char **argv);
 
 /* bench_report.c */
+/* One run boiled down; kept per round for the ratios. */
+struct bench_point {
+	double p50_us, p99_us, tps, cpu_us;     /* cpu_us: per transaction */
+};
+
+/* points[(i * TARGET_COUNT + t) * rounds + round - 1] */
+struct bench_points {
+	struct bench_point *at;
+	unsigned rounds;
+};
+
+void bench_point_set(struct bench_points *points, size_t conns_index,
+    enum bench_target target, unsigned round,
+    const struct bench_result *result);
 void bench_report_header(int argc, char **argv, const struct bench_rig *rig,
     const struct bench_options *opt);
 /* The load average, so a reader sees whether the machine was quiet. */
@@ -125,7 +139,7 @@ void bench_report_run(unsigned round, unsigned conns, enum bench_target target,
     const struct bench_result *result);
 /* results[i * TARGET_COUNT + t]: conns[i], target t, over all rounds. */
 void bench_report_summary(const struct bench_options *opt,
-    const struct bench_result *results);
+    const struct bench_result *results, const struct bench_points *points);
 /* idle: before the clients; last: the last sample with them active;
  * max_rss_kib: the largest VmRSS sampled. */
 void bench_report_rss(const char *name, const struct bench_mem *idle,

@@ -107,7 +107,7 @@ bench_warm_up(const struct bench_rig *rig, const struct bench_options *opt,
 static int
 bench_rounds(const struct bench_rig *rig, const struct bench_options *opt,
     const sigset_t *stop, struct bench_result *results,
-    struct bench_result *scratch)
+    struct bench_points *points, struct bench_result *scratch)
 {
 	struct bench_load load;
 	unsigned round;
@@ -129,6 +129,8 @@ bench_rounds(const struct bench_rig *rig, const struct bench_options *opt,
 				    (enum bench_target)t, scratch);
 				bench_result_add(&results[i * TARGET_COUNT +
 				    (size_t)t], scratch);
+				bench_point_set(points, i, (enum bench_target)t,
+				    round, scratch);
 			}
 	return 0;
 }
@@ -179,16 +181,20 @@ bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
     const sigset_t *stop)
 {
 	struct bench_result *results, *scratch;
+	struct bench_points points;
 	int rc = -1;
 
 	results = calloc(opt->n_conns * TARGET_COUNT, sizeof(*results));
+	points.rounds = opt->rounds;
+	points.at = calloc(opt->n_conns * TARGET_COUNT * opt->rounds,
+	    sizeof(*points.at));
 	scratch = malloc(sizeof(*scratch));
-	if (results != NULL && scratch != NULL)
+	if (results != NULL && points.at != NULL && scratch != NULL)
 		rc = bench_warm_up(rig, opt, stop, scratch);
 	if (rc == 0)
-		rc = bench_rounds(rig, opt, stop, results, scratch);
+		rc = bench_rounds(rig, opt, stop, results, &points, scratch);
 	if (rc == 0) {
-		bench_report_summary(opt, results);
+		bench_report_summary(opt, results, &points);
 		if (opt->rss_clients > 0)
 			printf("\nMemory (/proc/PID/status, sampled every 50 ms; "
 			    "anon = RssAnon, the rest of VmRSS is shared\n"
@@ -202,6 +208,7 @@ bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
 			rc = bench_audit(rig);
 	}
 	free(results);
+	free(points.at);
 	free(scratch);
 	return rc;
 }

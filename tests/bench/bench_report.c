@@ -5,6 +5,7 @@
 #include "bench.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -166,45 +167,85 @@ bench_report_table(const struct bench_options *opt,
 		}
 }
 
-/* a / b, or 0 when b is 0 (printed as "-"). */
+void
+bench_point_set(struct bench_points *points, size_t conns_index,
+    enum bench_target target, unsigned round,
+    const struct bench_result *r)
+{
+	struct bench_point *p = &points->at[(conns_index * TARGET_COUNT +
+	    (size_t)target) * points->rounds + round - 1];
+
+	p->p50_us = bench_hist_quantile(&r->hist, 0.50) / 1e3;
+	p->p99_us = bench_hist_quantile(&r->hist, 0.99) / 1e3;
+	p->tps = bench_tx_per_s(r);
+	p->cpu_us = bench_per_tx_us(r->cpu[0], r->transactions);
+}
+
+static const struct bench_point *
+bench_points_of(const struct bench_points *points, size_t conns_index,
+    enum bench_target target)
+{
+	return &points->at[(conns_index * TARGET_COUNT + (size_t)target) *
+	    points->rounds];
+}
+
+/* a / b, or 0 when b is 0. */
 static double
 bench_ratio(double a, double b)
 {
 	return b > 0.0 ? a / b : 0.0;
 }
 
+static int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts v in place. */
+static double
+bench_median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
 struct bench_ratios {
 	double p50, p99, tps, cpu;
 };
 
-static struct bench_ratios
-bench_ratios_of(const struct bench_result *a, const struct bench_result *b)
+/* The median over the rounds of each round's a/b: both ran back to back
+ * in a round, so a burst of other work on the machine skews one round's
+ * ratio, not the median. */
+static int
+bench_ratios_of(const struct bench_point *a, const struct bench_point *b,
+    unsigned rounds, struct bench_ratios *q)
 {
-	struct bench_ratios q;
+	double *v = calloc(4 * (size_t)rounds, sizeof(*v));
+	unsigned r;
 
-	q.p50 = bench_ratio(bench_hist_quantile(&a->hist, 0.50),
-	    bench_hist_quantile(&b->hist, 0.50));
-	q.p99 = bench_ratio(bench_hist_quantile(&a->hist, 0.99),
-	    bench_hist_quantile(&b->hist, 0.99));
-	q.tps = bench_ratio(bench_tx_per_s(a), bench_tx_per_s(b));
-	q.cpu = bench_ratio(bench_per_tx_us(a->cpu[0], a->transactions),
-	    bench_per_tx_us(b->cpu[0], b->transactions));
-	return q;
-}
-
-static void
-bench_report_ratio_row(unsigned conns, enum bench_target base,
-    const struct bench_ratios *q)
-{
-	printf("%5u  wardend/%-8s %6.2f  %6.2f  %6.2f  %6.2f\n", conns,
-	    bench_target_name(base), q->p50, q->p99, q->tps, q->cpu);
+	if (v == NULL)
+		return -1;
+	for (r = 0; r < rounds; r++) {
+		v[r] = bench_ratio(a[r].p50_us, b[r].p50_us);
+		v[rounds + r] = bench_ratio(a[r].p99_us, b[r].p99_us);
+		v[2 * rounds + r] = bench_ratio(a[r].tps, b[r].tps);
+		v[3 * rounds + r] = bench_ratio(a[r].cpu_us, b[r].cpu_us);
+	}
+	q->p50 = bench_median(v, rounds);
+	q->p99 = bench_median(v + rounds, rounds);
+	q->tps = bench_median(v + 2 * rounds, rounds);
+	q->cpu = bench_median(v + 3 * rounds, rounds);
+	free(v);
+	return 0;
 }
 
 static void
 bench_report_ratios(const struct bench_options *opt,
-    const struct bench_result *results)
+    const struct bench_points *points)
 {
-	const struct bench_result *row;
 	struct bench_ratios q;
 	size_t i;
 	int base;
@@ -212,19 +253,22 @@ bench_report_ratios(const struct bench_options *opt,
 	if (!opt->enabled[TARGET_WARDEND] || (!opt->enabled[TARGET_DIRECT] &&
 	    !opt->enabled[TARGET_HAPROXY]))
 		return;
-	printf("\nRatios (latency and CPU: lower is better; tx/s: higher is "
-	    "better; the CPU of direct is plcsim's)\n"
+	printf("\nRatios, the median over the rounds of each round's ratio "
+	    "(latency and CPU: lower\nis better; tx/s: higher is better; the "
+	    "CPU of direct is plcsim's)\n"
 	    "conns  ratio               p50     p99    tx/s  CPU/tx\n");
-	for (i = 0; i < opt->n_conns; i++) {
-		row = &results[i * TARGET_COUNT];
+	for (i = 0; i < opt->n_conns; i++)
 		for (base = TARGET_DIRECT; base < TARGET_WARDEND; base++) {
-			if (!opt->enabled[base])
+			if (!opt->enabled[base] || bench_ratios_of(
+			    bench_points_of(points, i, TARGET_WARDEND),
+			    bench_points_of(points, i, (enum bench_target)base),
+			    points->rounds, &q) != 0)
 				continue;
-			q = bench_ratios_of(&row[TARGET_WARDEND], &row[base]);
-			bench_report_ratio_row(opt->conns[i],
-			    (enum bench_target)base, &q);
+			printf("%5u  wardend/%-8s %6.2f  %6.2f  %6.2f  %6.2f\n",
+			    opt->conns[i], bench_target_name(
+			    (enum bench_target)base), q.p50, q.p99, q.tps,
+			    q.cpu);
 		}
-	}
 }
 
 static const char *
@@ -237,18 +281,19 @@ bench_verdict(int met)
  * timed test). */
 static void
 bench_report_targets(const struct bench_options *opt,
-    const struct bench_result *results)
+    const struct bench_points *points)
 {
-	const struct bench_result *row;
 	struct bench_ratios q;
 	size_t i;
 
 	if (!opt->enabled[TARGET_WARDEND] || !opt->enabled[TARGET_HAPROXY])
 		return;
-	printf("\nTargets, wardend against haproxy:\n");
+	printf("\nTargets, wardend against haproxy (the ratios above):\n");
 	for (i = 0; i < opt->n_conns; i++) {
-		row = &results[i * TARGET_COUNT];
-		q = bench_ratios_of(&row[TARGET_WARDEND], &row[TARGET_HAPROXY]);
+		if (bench_ratios_of(bench_points_of(points, i, TARGET_WARDEND),
+		    bench_points_of(points, i, TARGET_HAPROXY), points->rounds,
+		    &q) != 0)
+			continue;
 		if (opt->conns[i] == 1)
 			printf("  1 connection:   p50 %.2f (<= 1.10: %s), "
 			    "p99 %.2f (<= 1.10: %s)\n", q.p50,
@@ -264,15 +309,15 @@ bench_report_targets(const struct bench_options *opt,
 
 void
 bench_report_summary(const struct bench_options *opt,
-    const struct bench_result *results)
+    const struct bench_result *results, const struct bench_points *points)
 {
 	printf("\nSummary over %u rounds (latency from the merged histograms; "
 	    "tx/s = transactions / measured seconds;\nCPU us/tx = utime+stime "
 	    "of the process named under \"of\" / transactions)\n",
 	    opt->rounds);
 	bench_report_table(opt, results);
-	bench_report_ratios(opt, results);
-	bench_report_targets(opt, results);
+	bench_report_ratios(opt, points);
+	bench_report_targets(opt, points);
 	fflush(stdout);
 }
 

@@ -269,6 +269,20 @@ rig_backdoor(const struct rig *r)
 }
 
 int
+rig_wait_path(modbus_t *ctx, int address, double timeout)
+{
+	double deadline = harness_now() + timeout;
+	uint16_t reg;
+
+	while (modbus_read_registers(ctx, address, 1, &reg) != 1) {
+		if (harness_now() > deadline)
+			return -1;
+		rig_nap(0.01);
+	}
+	return 0;
+}
+
+int
 rig_backdoor_register(const struct rig *r, uint16_t address, uint16_t value)
 {
 	modbus_t *ctx = rig_backdoor(r);

@@ -80,6 +80,11 @@ modbus_t *rig_client(const struct rig *r, double timeout);
 modbus_t *rig_plc_client(const struct rig *r);
 modbus_t *rig_backdoor(const struct rig *r);
 
+/* Read holding register `address` through ctx until it is answered
+ * (wardend's connection to the device is up: before, the AI gets 0x0A).
+ * 0, or -1 after timeout seconds. */
+int rig_wait_path(modbus_t *ctx, int address, double timeout);
+
 /* Write one holding register / coil through the backdoor (see
  * config/plcsim-registers.md). 0 on success. */
 int rig_backdoor_register(const struct rig *r, uint16_t address,

@@ -50,6 +50,10 @@ tk_connect_ai(struct tk *t, char *why, size_t whylen)
 		snprintf(why, whylen, "the AI cannot connect to wardend");
 		return -1;
 	}
+	if (rig_wait_path(t->ai, TK_VALVE, TK_TIMEOUT) != 0) {
+		snprintf(why, whylen, "wardend has no path to the device");
+		return -1;
+	}
 	if (modbus_write_register(t->ai, TK_VALVE, TK_AI_MARK) != 1) {
 		snprintf(why, whylen, "the AI's first write was refused: %s",
 		    modbus_strerror(errno));
@@ -82,6 +86,12 @@ tk_start(struct tk *t, const struct tk_options *opt, char *why, size_t whylen)
 	    opt->takeover_extra);
 	if (rig_start(t->rig, body, 1) != 0) {
 		snprintf(why, whylen, "wardend did not start (log above)");
+		return -1;
+	}
+	/* Release is refused until the key switch has been read once. */
+	if (rig_wait_requests(t->rig, 0, MODBUS_FC_READ_DISCRETE_INPUTS,
+	    TK_KEY, 2, TK_TIMEOUT) != 0) {
+		snprintf(why, whylen, "wardend does not poll the key switch");
 		return -1;
 	}
 	if (opt->connect_ai)

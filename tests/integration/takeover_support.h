@@ -42,6 +42,7 @@ struct tk {
 	struct rig *rig;
 	modbus_t *ai;                   /* NULL when not connected */
 	char ai_client[64];             /* its connection, as plcsim saw it */
+	struct ctl_result res;          /* the last wardenctl run of a test */
 };
 
 /* How the world starts: isolate (writes|all), extra lines for the

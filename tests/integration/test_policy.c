@@ -85,11 +85,19 @@ struct expected_write {
 
 #define LEDGER_MAX 64
 
+/* Everything a test holds lives here, so that a failed assertion
+ * (which leaves the test at once) leaks nothing: teardown frees it. */
 struct policy_world {
 	struct rig *rig;
 	modbus_t *ai;
 	struct expected_write expected[LEDGER_MAX];
 	int n_expected;
+	struct trail_record *recs;      /* the audit log, as last read */
+	int n_recs;
+	struct trail_write *writes;     /* the journal, as last read */
+	char *dir;                      /* the config checks' temp dir */
+	char *said;                     /* what audit verify said */
+	struct ctl_result res;
 };
 
 static int
@@ -103,7 +111,9 @@ world_start(void **state, const char *body)
 	if (rig_start(pw->rig, body, 1) != 0)
 		return -1;
 	pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT);
-	if (pw->ai == NULL)
+	/* Not the valve: the polls of it are counted below. */
+	if (pw->ai == NULL || rig_wait_path(pw->ai, PUMP_SPEED,
+	    READY_TIMEOUT) != 0)
 		return -1;
 	/* Two polls of the holding block: the first one's answer is in, so
 	 * max_step has its last known value. */
@@ -136,6 +146,11 @@ teardown_world(void **state)
 		modbus_free(pw->ai);
 	}
 	rc = rig_free(pw->rig);
+	free(pw->recs);
+	free(pw->writes);
+	free(pw->said);
+	harness_rmdir(pw->dir);
+	free(pw->dir);
 	free(pw);
 	return rc;
 }
@@ -210,12 +225,14 @@ raw_exchange(modbus_t *ctx, const uint8_t *req, int len, uint8_t *pdu)
 
 /* The device's journal holds exactly the writes expected, in order. */
 static void
-assert_device_got_exactly(const struct policy_world *pw)
+assert_device_got_exactly(struct policy_world *pw)
 {
-	struct trail_write *got = NULL;
+	struct trail_write *got;
 	int n, i, k;
 
-	n = trail_device_writes(pw->rig->plc.journal, &got);
+	free(pw->writes);
+	n = trail_device_writes(pw->rig->plc.journal, &pw->writes);
+	got = pw->writes;
 	assert_true(n >= 0);
 	for (i = 0; i < n && i < pw->n_expected; i++) {
 		const struct expected_write *e = &pw->expected[i];
@@ -237,7 +254,6 @@ assert_device_got_exactly(const struct policy_world *pw)
 		fail_msg("the device got %d writes, expected %d (the first "
 		    "extra or missing one is number %d)", n, pw->n_expected,
 		    i);
-	free(got);
 }
 
 /* The device holds value at holding register address (read directly). */
@@ -254,54 +270,55 @@ assert_device_register(const struct rig *r, int address, uint16_t value)
 	modbus_free(plc);
 }
 
-static struct trail_record *
-audit_of(const struct rig *r, int *n)
+static void
+audit_load(struct policy_world *pw)
 {
-	struct trail_record *recs = NULL;
+	free(pw->recs);
+	pw->n_recs = trail_audit_records(pw->rig->audit, &pw->recs);
+	assert_true(pw->n_recs > 0);
+}
 
-	*n = trail_audit_records(r->audit, &recs);
-	assert_true(*n > 0);
-	return recs;
+static int
+audit_count(const struct policy_world *pw, const char *event,
+    const char *rule)
+{
+	return trail_audit_count(pw->recs, pw->n_recs, event, NULL, rule);
 }
 
 /* A record with this event, point and rule exists; it is returned. */
 static const struct trail_record *
-assert_audited(const struct trail_record *recs, int n, const char *event,
+assert_audited(const struct policy_world *pw, const char *event,
     const char *point, const char *rule)
 {
-	int at = trail_audit_find(recs, n, 0, event, point, rule);
+	int at = trail_audit_find(pw->recs, pw->n_recs, 0, event, point,
+	    rule);
 
 	if (at < 0)
 		fail_msg("no audit record %s point %s rule %s", event,
 		    point ? point : "(any)", rule ? rule : "(any)");
-	if (strncmp(recs[at].client, "127.0.0.1:", 10) != 0)
+	if (strncmp(pw->recs[at].client, "127.0.0.1:", 10) != 0)
 		fail_msg("audit record %s: client \"%s\" is not the AI's "
-		    "address:port", event, recs[at].client);
-	return &recs[at];
+		    "address:port", event, pw->recs[at].client);
+	return &pw->recs[at];
 }
 
 static void
-assert_chain_verifies(const struct rig *r)
+assert_chain_verifies(struct policy_world *pw)
 {
-	struct ctl_result *res = malloc(sizeof(*res));
-
-	char *said = NULL;
+	const char *path = pw->rig->audit;
 	size_t said_len = 0;
-	FILE *out = open_memstream(&said, &said_len);
+	FILE *out = open_memstream(&pw->said, &said_len);
 	int rc;
 
-	assert_non_null(res);
 	assert_non_null(out);
-	rc = audit_verify_file(r->audit, out, 0);
+	rc = audit_verify_file(path, out, 0);
 	fclose(out);
 	if (rc != 0)
-		fail_msg("audit_verify_file %s: %d: %s", r->audit, rc, said);
-	free(said);
-	ctl_run(NULL, res, "audit", "verify", r->audit, (char *)NULL);
-	if (res->status != 0)
-		fail_msg("wardenctl audit verify %s exited %d: %s%s", r->audit,
-		    res->status, res->out, res->err);
-	free(res);
+		fail_msg("audit_verify_file %s: %d: %s", path, rc, pw->said);
+	ctl_run(NULL, &pw->res, "audit", "verify", path, (char *)NULL);
+	if (pw->res.status != 0)
+		fail_msg("wardenctl audit verify %s exited %d: %s%s", path,
+		    pw->res.status, pw->res.out, pw->res.err);
 }
 
 /* min and max at their edges and one raw step past; max_step against
@@ -310,9 +327,7 @@ static void
 test_bounds(void **state)
 {
 	struct policy_world *pw = *state;
-	struct trail_record *recs;
 	const struct trail_record *rec;
-	int n;
 
 	write_ok(pw, VALVE, 700);               /* 50 -> 70 %: step 20 */
 	write_refused(pw, VALVE, 950, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
@@ -331,23 +346,20 @@ test_bounds(void **state)
 	assert_device_register(pw->rig, OFFSET, (uint16_t)-100);
 	assert_device_got_exactly(pw);
 
-	recs = audit_of(pw->rig, &n);
-	rec = assert_audited(recs, n, "write_rejected", "valve", "max_step");
+	audit_load(pw);
+	rec = assert_audited(pw, "write_rejected", "valve", "max_step");
 	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_int_equal(rec->fc, MODBUS_FC_WRITE_SINGLE_REGISTER);
 	assert_true(rec->has_value && fabs(rec->value - 95.0) < 1e-6);
-	rec = assert_audited(recs, n, "write_rejected", "valve", "max");
+	rec = assert_audited(pw, "write_rejected", "valve", "max");
 	assert_true(rec->has_value && fabs(rec->value - 100.1) < 1e-6);
-	rec = assert_audited(recs, n, "write_rejected", "offset", "min");
+	rec = assert_audited(pw, "write_rejected", "offset", "min");
 	assert_true(rec->has_value && fabs(rec->value + 101) < 1e-6);
-	assert_audited(recs, n, "write_rejected", "offset", "max");
-	assert_int_equal(trail_audit_count(recs, n, "write_allowed", NULL,
-	    NULL), 5);
-	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
-	    NULL), 6);
-	free(recs);
+	assert_audited(pw, "write_rejected", "offset", "max");
+	assert_int_equal(audit_count(pw, "write_allowed", NULL), 5);
+	assert_int_equal(audit_count(pw, "write_rejected", NULL), 6);
 	assert_int_equal(rig_stop(pw->rig), 0);
-	assert_chain_verifies(pw->rig);
+	assert_chain_verifies(pw);
 }
 
 /* clamp forwards the nearest allowed value; the AI sees the device's
@@ -361,8 +373,6 @@ test_clamp(void **state)
 	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH];
 	const uint16_t clamped_low = 200, clamped_high = 1000, inside = 650;
 	const struct trail_record *rec;
-	struct trail_record *recs;
-	int n;
 
 	assert_int_equal(raw_exchange(pw->ai, low, sizeof(low), pdu), 5);
 	assert_int_equal(pdu[0], MODBUS_FC_WRITE_SINGLE_REGISTER);
@@ -379,15 +389,14 @@ test_clamp(void **state)
 	assert_device_register(pw->rig, PUMP_SPEED, inside);
 	assert_device_got_exactly(pw);
 
-	recs = audit_of(pw->rig, &n);
-	rec = assert_audited(recs, n, "write_clamped", "pump_speed", "min");
+	audit_load(pw);
+	rec = assert_audited(pw, "write_clamped", "pump_speed", "min");
 	assert_true(rec->has_value && fabs(rec->value - 10.0) < 1e-6);
 	assert_true(rec->has_forwarded && fabs(rec->forwarded - 20.0) < 1e-6);
 	assert_int_equal(rec->exception, -1);
-	rec = assert_audited(recs, n, "write_clamped", "pump_speed", "max");
+	rec = assert_audited(pw, "write_clamped", "pump_speed", "max");
 	assert_true(rec->has_forwarded && fabs(rec->forwarded - 100.0) < 1e-6);
-	assert_audited(recs, n, "write_allowed", "pump_speed", NULL);
-	free(recs);
+	assert_audited(pw, "write_allowed", "pump_speed", NULL);
 }
 
 /* A float32 point: whole writes pass, half of it is refused, and so are
@@ -397,8 +406,6 @@ test_float_point(void **state)
 {
 	struct policy_world *pw = *state;
 	uint16_t words[2], nan_words[2];
-	struct trail_record *recs;
-	int n;
 
 	float_words(2.5f, words);
 	assert_int_equal(modbus_write_registers(pw->ai, SETPOINT, 2, words),
@@ -425,12 +432,11 @@ test_float_point(void **state)
 	    words);
 	assert_device_got_exactly(pw);
 
-	recs = audit_of(pw->rig, &n);
-	assert_audited(recs, n, "write_rejected", "setpoint", "partial_point");
-	assert_audited(recs, n, "write_rejected", "setpoint", "max_rate");
-	assert_audited(recs, n, "write_rejected", "setpoint", "max");
-	assert_audited(recs, n, "write_rejected", "setpoint", "not_finite");
-	free(recs);
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "setpoint", "partial_point");
+	assert_audited(pw, "write_rejected", "setpoint", "max_rate");
+	assert_audited(pw, "write_rejected", "setpoint", "max");
+	assert_audited(pw, "write_rejected", "setpoint", "not_finite");
 }
 
 /* A request that writes several points is forwarded whole or not at
@@ -446,8 +452,6 @@ test_multi_writes(void **state)
 	const uint8_t coils[4] = { 1, 1, 0, 0 };   /* coil 3: undeclared */
 	const uint16_t mask_ok[2] = { 0, 5 }, seven = 7;
 	uint16_t read[2];
-	struct trail_record *recs;
-	int n;
 
 	write_regs_refused(pw, OFFSET, 2, bad_second,
 	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
@@ -476,12 +480,11 @@ test_multi_writes(void **state)
 	assert_device_got_exactly(pw);
 	assert_device_register(pw->rig, TRIM, 5);
 
-	recs = audit_of(pw->rig, &n);
-	assert_audited(recs, n, "write_rejected", "trim", "min");
-	assert_audited(recs, n, "write_rejected", NULL, "not_writable");
-	assert_audited(recs, n, "write_clamped", "pump_speed", "min");
-	assert_audited(recs, n, "write_rejected", "trim", "max");
-	free(recs);
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "trim", "min");
+	assert_audited(pw, "write_rejected", NULL, "not_writable");
+	assert_audited(pw, "write_clamped", "pump_speed", "min");
+	assert_audited(pw, "write_rejected", "trim", "max");
 }
 
 /* Undeclared and read-only addresses, function codes outside the list,
@@ -495,8 +498,7 @@ test_addresses_and_functions(void **state)
 	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH], bit;
 	uint16_t regs[3];
 	const struct trail_record *rec;
-	struct trail_record *recs;
-	int n, from = journal_count(pw->rig->plc.journal);
+	int from = journal_count(pw->rig->plc.journal);
 
 	write_refused(pw, UNDECLARED, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 	write_refused(pw, READ_ONLY, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
@@ -531,19 +533,16 @@ test_addresses_and_functions(void **state)
 	assert_true(journal_wait(pw->rig->plc.journal, from,
 	    MODBUS_FC_READ_INPUT_REGISTERS, -1, 0, 1.0, NULL) >= 0);
 
-	recs = audit_of(pw->rig, &n);
-	rec = assert_audited(recs, n, "write_rejected", NULL, "not_writable");
+	audit_load(pw);
+	rec = assert_audited(pw, "write_rejected", NULL, "not_writable");
 	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
-	rec = assert_audited(recs, n, "write_rejected", "limit",
+	rec = assert_audited(pw, "write_rejected", "limit",
 	    "not_writable");
-	rec = assert_audited(recs, n, "write_rejected", NULL, "function");
+	rec = assert_audited(pw, "write_rejected", NULL, "function");
 	assert_int_equal(rec->exception, MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
 	assert_int_equal(rec->fc, 0x08);
-	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
-	    "function"), 2);
-	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
-	    "not_declared"), 0);   /* reads are not audited */
-	free(recs);
+	assert_int_equal(audit_count(pw, "write_rejected", "function"), 2);
+	assert_int_equal(audit_count(pw, "write_rejected", "not_declared"), 0);   /* reads are not audited */
 }
 
 static void
@@ -563,9 +562,7 @@ test_min_interval(void **state)
 {
 	struct policy_world *pw = *state;
 	const uint16_t on = 1;
-	struct trail_record *recs;
 	double t0;
-	int n;
 
 	t0 = harness_now();
 	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 1), 1);
@@ -580,9 +577,8 @@ test_min_interval(void **state)
 	    &on);
 	assert_device_got_exactly(pw);
 
-	recs = audit_of(pw->rig, &n);
-	assert_audited(recs, n, "write_rejected", "flush", "min_interval");
-	free(recs);
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "flush", "min_interval");
 }
 
 /* monitor: everything is forwarded as sent, and the audit log says what
@@ -596,10 +592,9 @@ test_monitor_mode(void **state)
 	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH];
 	struct ctl_status st;
 	const struct trail_record *rec;
-	struct trail_record *recs;
 	uint16_t reg;
 	char why[1024];
-	int n, at, from = journal_count(pw->rig->plc.journal);
+	int at, from = journal_count(pw->rig->plc.journal);
 
 	write_ok(pw, VALVE, 1500);
 	write_ok(pw, PUMP_SPEED, 100);
@@ -619,23 +614,21 @@ test_monitor_mode(void **state)
 	assert_string_equal(st.state, "auto");
 	assert_string_equal(st.mode, "monitor");
 
-	recs = audit_of(pw->rig, &n);
-	assert_audited(recs, n, "would_reject", "valve", "max");
-	rec = assert_audited(recs, n, "would_clamp", "pump_speed", "min");
+	audit_load(pw);
+	assert_audited(pw, "would_reject", "valve", "max");
+	rec = assert_audited(pw, "would_clamp", "pump_speed", "min");
 	assert_true(rec->has_forwarded && fabs(rec->forwarded - 20.0) < 1e-6);
-	assert_audited(recs, n, "would_reject", NULL, "not_writable");
-	rec = assert_audited(recs, n, "would_reject", NULL, "function");
+	assert_audited(pw, "would_reject", NULL, "not_writable");
+	rec = assert_audited(pw, "would_reject", NULL, "function");
 	assert_int_equal(rec->fc, 0x08);
-	assert_audited(recs, n, "would_takeover", "drain", "max");
-	at = trail_audit_find(recs, n, 0, "would_takeover", "", NULL);
+	assert_audited(pw, "would_takeover", "drain", "max");
+	at = trail_audit_find(pw->recs, pw->n_recs, 0, "would_takeover", "",
+	    NULL);
 	assert_true(at >= 0);
-	assert_string_equal(recs[at].cause, "violation");
-	assert_int_equal(trail_audit_count(recs, n, "write_rejected", NULL,
-	    NULL), 0);
-	assert_int_equal(trail_audit_count(recs, n, "write_clamped", NULL,
-	    NULL), 0);
-	assert_int_equal(trail_audit_count(recs, n, "takeover", NULL, NULL), 0);
-	free(recs);
+	assert_string_equal(pw->recs[at].cause, "violation");
+	assert_int_equal(audit_count(pw, "write_rejected", NULL), 0);
+	assert_int_equal(audit_count(pw, "write_clamped", NULL), 0);
+	assert_int_equal(audit_count(pw, "takeover", NULL), 0);
 
 	/* Reads too: reads: declared is enforcement, not monitoring. */
 	if (modbus_read_registers(pw->ai, UNDECLARED, 1, &reg) != 1)
@@ -649,20 +642,19 @@ test_monitor_mode(void **state)
 #define BAD_LINE_DEVICE 10
 #define BAD_LINE_KEY 13
 
-static char *
-write_config(const char *dir, const char *name, const char *body)
+/* DIR/name holds the rig-less part of a config, then body. */
+static void
+write_config(const struct policy_world *pw, const char *name,
+    const char *body, char *path, size_t cap)
 {
-	char *path;
-
-	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	snprintf(path, cap, "%s/%s", pw->dir, name);
 	assert_int_equal(harness_write_file(path,
 	    "listen: 127.0.0.1:1502\n"
 	    "state_dir: %s\n"
 	    "audit_log: %s/audit.jsonl\n"
 	    "control: {socket: %s/control.sock}\n"
 	    "devices: [{name: tank1, host: 127.0.0.1, port: 1502, unit_id: 1}]\n"
-	    "%s", dir, dir, dir, body), 0);
-	return path;
+	    "%s", pw->dir, pw->dir, pw->dir, body), 0);
 }
 
 /* The row of point `name` in wardend -t output holds these words. */
@@ -691,17 +683,27 @@ assert_row(const char *out, const char *name, const char *const *words)
 		    words[at], out);
 }
 
+/* A world without processes: a temp dir for configs. */
+static int
+setup_bare(void **state)
+{
+	struct policy_world *pw = calloc(1, sizeof(*pw));
+
+	*state = pw;
+	if (pw == NULL || (pw->dir = harness_tmpdir()) == NULL)
+		return -1;
+	return 0;
+}
+
 /* wardend -t: "configuration OK", a row per point with its limits. */
 static void
 test_check_config_ok(void **state)
 {
-	struct ctl_result *res = malloc(sizeof(*res));
-	char *dir = harness_tmpdir(), *path;
+	struct policy_world *pw = *state;
+	struct ctl_result *res = &pw->res;
+	char path[RIG_PATH_MAX];
 
-	(void)state;
-	assert_non_null(res);
-	assert_non_null(dir);
-	path = write_config(dir, "warden.yaml", ENFORCE_BODY);
+	write_config(pw, "warden.yaml", ENFORCE_BODY, path, sizeof(path));
 	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
 	if (res->status != 0 || strncmp(res->out, "configuration OK\n",
 	    17) != 0)
@@ -720,25 +722,19 @@ test_check_config_ok(void **state)
 	    "takeover", NULL });
 	assert_row(res->out, "level", (const char *const[]){ "input", "0",
 	    "uint16", "m", NULL });
-	harness_rmdir(dir);
-	free(path);
-	free(dir);
-	free(res);
 }
 
 /* Every error at once, each as FILE:LINE: ..., exit 1, nothing OK. */
 static void
 test_check_config_errors(void **state)
 {
-	struct ctl_result *res = malloc(sizeof(*res));
-	char *dir = harness_tmpdir(), *path, want[1024];
+	struct policy_world *pw = *state;
+	struct ctl_result *res = &pw->res;
 	const int lines[] = { BAD_LINE_MINMAX, BAD_LINE_DEVICE, BAD_LINE_KEY };
+	char path[RIG_PATH_MAX], want[RIG_PATH_MAX + 32];
 	size_t i;
 
-	(void)state;
-	assert_non_null(res);
-	assert_non_null(dir);
-	path = write_config(dir, "bad.yaml",
+	write_config(pw, "bad.yaml",
 	    "points:\n"
 	    "  - {name: valve, device: tank1, table: holding, address: 0,\n"
 	    "     write: {min: 10, max: 5}}\n"
@@ -746,7 +742,7 @@ test_check_config_errors(void **state)
 	    "    device: nosuch\n"
 	    "    table: holding\n"
 	    "    address: 5\n"
-	    "    colour: red\n");
+	    "    colour: red\n", path, sizeof(path));
 	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
 	assert_int_equal(res->status, 1);
 	assert_null(strstr(res->out, "configuration OK"));
@@ -756,10 +752,6 @@ test_check_config_errors(void **state)
 			fail_msg("wardend -t: no error \"%s...\" in:\n%s", want,
 			    res->err);
 	}
-	harness_rmdir(dir);
-	free(path);
-	free(dir);
-	free(res);
 }
 
 int
@@ -780,9 +772,14 @@ main(void)
 		    setup_enforce, teardown_world),
 		cmocka_unit_test_setup_teardown(test_monitor_mode,
 		    setup_monitor, teardown_world),
-		cmocka_unit_test(test_check_config_ok),
-		cmocka_unit_test(test_check_config_errors),
+		cmocka_unit_test_setup_teardown(test_check_config_ok,
+		    setup_bare, teardown_world),
+		cmocka_unit_test_setup_teardown(test_check_config_errors,
+		    setup_bare, teardown_world),
 	};
 
+	/* WARDEN_TEST_FILTER=test_clamp runs the matching tests only. */
+	if (getenv("WARDEN_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("WARDEN_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,147 @@
+/*
+ * abuse_support.h: what the abuse tests need beside the fixture: the
+ * checks every abuse case ends with (memory measured, takeover still
+ * works, counters, log size), a well-behaved client's timed request, a
+ * thread that keeps repeating an abusive connection, and a fake device
+ * that answers with a wrong transaction or unit id.
+ *
+ * No cmocka here: checks return -1 and say why, and the test turns that
+ * into a failure.
+ */
+#ifndef WARDEN_ABUSE_SUPPORT_H
+#define WARDEN_ABUSE_SUPPORT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctl.h"
+#include "fixture.h"
+
+/* The healthy device (plcsim, unit 1) and its registers. */
+#define ABUSE_UNIT 1
+#define ABUSE_VALVE 0           /* holding: the safe-state point */
+#define ABUSE_SCRATCH 200       /* holding: what well-behaved clients read */
+/* Every abusive frame addresses this register: none may reach a device. */
+#define ABUSE_MARK 4242
+
+/* Memory bounds (the brief: generous, measured). A sanitizer build's
+ * allocator keeps freed memory in quarantine, so only growth is bounded
+ * tightly there. */
+#define ABUSE_RSS_MAX_KIB (32 * 1024)
+#define ABUSE_RSS_MAX_SAN_KIB (256 * 1024)
+#define ABUSE_RSS_GROWTH_KIB (16 * 1024)
+
+struct abuse_world {
+	struct fixture *fx;
+	struct rig ctl;                 /* only .socket: what ctl.c reads */
+	long rss_start_kib;             /* after start-up, before any abuse */
+};
+
+/*
+ * A fixture with the healthy plcsim as device tank1 (unit 1), limits as
+ * given (NULL: the fixture's). The test may add devices to w->fx before
+ * abuse_world_start. NULL on failure.
+ */
+struct abuse_world *abuse_world_new(const char *limits);
+
+/*
+ * Start wardend with a safe state (valve, holding 0, value 0) and wait
+ * until the healthy device answers through it; then note its memory.
+ * 0, or -1 with why.
+ */
+int abuse_world_start(struct abuse_world *w, char *why, size_t whylen);
+
+/* Stop everything; fixture_free's result. */
+int abuse_world_free(struct abuse_world *w);
+
+/* wardend's VmRSS and VmSize in KiB from /proc, or -1. */
+long abuse_proc_kib(pid_t pid, const char *field);
+
+/*
+ * Print wardend's memory now against the start, and check it: under the
+ * absolute bound (a larger one for sanitizer builds, recognised by their
+ * terabytes of reserved shadow memory) and grown by less than
+ * ABUSE_RSS_GROWTH_KIB. 0, or -1 with why.
+ */
+int abuse_check_memory(const struct abuse_world *w, const char *what,
+    char *why, size_t whylen);
+
+/*
+ * `wardenctl takeover -r test`: it must exit 0 within a second, and
+ * status must then show TAKEOVER (cause operator) with the safe state
+ * verified within a few seconds. Prints how long each took. 0, or -1
+ * with why.
+ */
+int abuse_takeover(const struct abuse_world *w, char *why, size_t whylen);
+
+/* A counter of `wardenctl --json status`. 0, or -1 with why. */
+int abuse_counter(const struct abuse_world *w, const char *name,
+    uint64_t *value, char *why, size_t whylen);
+
+/* Complete lines in a file (0 when it does not exist). */
+int abuse_count_lines(const char *path);
+
+/*
+ * Requests in plcsim's journal from line `from` on with this fc (-1:
+ * any) and an address in [lo, hi); one pass, however long the journal.
+ */
+int abuse_journal_count(const char *path, int from, int fc, int lo, int hi);
+
+/*
+ * One read of the scratch register on a raw connection: the seconds it
+ * took, or -1 when the answer was missing, late (2 s) or wrong.
+ */
+double abuse_probe(int fd, uint16_t tid, uint16_t expect);
+
+/* The scratch register holds value (written straight to plcsim). */
+int abuse_set_scratch(const struct abuse_world *w, uint16_t value);
+
+/*
+ * A thread that repeats one abusive connection until stopped: connect,
+ * send frame (when len > 0), wait up to a second for the gateway to
+ * close, close. rounds counts connections made, closed_by_peer those the
+ * gateway closed.
+ */
+struct abuse_hammer {
+	uint16_t port;
+	const uint8_t *frame;
+	size_t len;
+	atomic_int stop;
+	atomic_uint rounds;
+	atomic_uint closed_by_peer;
+	pthread_t thread;
+	int running;
+};
+
+int abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
+    const uint8_t *frame, size_t len);
+void abuse_hammer_stop(struct abuse_hammer *h);
+
+/*
+ * A device on 127.0.0.1 that answers fc 3 reads with registers equal to
+ * their addresses (so an answer names the request it belongs to) and any
+ * other function with exception 0x01. A read of an odd address is
+ * answered with the fault: transaction id + 1, or unit id ^ 0x55.
+ */
+enum abuse_fault { ABUSE_WRONG_TID, ABUSE_WRONG_UNIT };
+
+#define ABUSE_FAKE_CONNS 8
+
+struct abuse_fake {
+	enum abuse_fault fault;
+	uint16_t port;
+	int listen_fd;
+	int wake[2];                    /* a byte here stops the thread */
+	pthread_t thread;
+	int running;
+	atomic_uint requests;           /* requests received */
+	atomic_uint corrupted;          /* answered with the fault */
+};
+
+int abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault);
+void abuse_fake_stop(struct abuse_fake *f);
+
+#endif

@@ -1,0 +1,857 @@
+/*
+ * test_abuse.c: hostile and broken peers (issue 5). Malformed MBAP, a
+ * flood of it, slowloris, more clients than max_clients, more pipelined
+ * requests than max_inflight, a client that never reads, and devices that
+ * answer garbage, a wrong transaction id or a wrong unit id.
+ *
+ * Every case also proves, while the abuse goes on or right after it: a
+ * well-behaved client is still served (fast), nothing of the abuse
+ * reaches a device, `wardenctl takeover` answers at once and the safe
+ * state is verified, and wardend's memory stays bounded (printed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "abuse_support.h"
+#include "journal.h"
+#include "wire.h"
+
+#define LIMITS "{max_clients: 16, max_inflight: 4, idle_timeout: 30s}"
+#define FAST 0.1                /* a well-behaved answer, seconds */
+#define CLOSE_WAIT 1.0          /* "closed at once", generously */
+#define FRAME_LIMIT 5.0         /* wardend's unfinished-frame limit */
+#define LOG_FLOOD_MAX 50        /* log lines allowed for a whole flood */
+#define UNIT_BAD 2
+#define MARK_HI (ABUSE_MARK >> 8)
+#define MARK_LO (ABUSE_MARK & 0xFF)
+
+/* A well-behaved raw client and the worst latency it has seen. */
+struct good {
+	int fd;
+	uint16_t tid;
+	uint16_t expect;
+	double worst;
+	int served;
+};
+
+static void
+must(int rc, const char *why)
+{
+	if (rc != 0)
+		fail_msg("%s", why);
+}
+
+static void
+good_open(struct good *g, const struct abuse_world *w, uint16_t expect)
+{
+	memset(g, 0, sizeof(*g));
+	g->expect = expect;
+	must(abuse_set_scratch(w, expect), "cannot write the scratch register");
+	g->fd = wire_connect(w->fx->warden.port);
+	assert_true(g->fd >= 0);
+}
+
+/* One request; it must be answered right, and within FAST. */
+static void
+good_probe(struct good *g)
+{
+	double took = abuse_probe(g->fd, ++g->tid, g->expect);
+
+	if (took < 0)
+		fail_msg("the well-behaved client got no right answer "
+		    "(request %u)", g->tid);
+	if (took > g->worst)
+		g->worst = took;
+	if (took >= FAST)
+		fail_msg("the well-behaved client waited %.0f ms (request %u)",
+		    took * 1000, g->tid);
+	g->served++;
+}
+
+static void
+good_close(struct good *g, const char *what)
+{
+	printf("abuse: %s: well-behaved client served %d times, worst "
+	    "%.1f ms\n", what, g->served, g->worst * 1000);
+	close(g->fd);
+}
+
+static struct abuse_world *
+world(void **state, const char *limits)
+{
+	struct abuse_world *w = abuse_world_new(limits);
+
+	*state = w;
+	assert_non_null(w);
+	return w;
+}
+
+static void
+world_start(struct abuse_world *w)
+{
+	char why[1024];
+
+	must(abuse_world_start(w, why, sizeof(why)), why);
+}
+
+static int
+teardown(void **state)
+{
+	return abuse_world_free(*state);
+}
+
+static void
+takeover(const struct abuse_world *w)
+{
+	char why[4096];
+
+	must(abuse_takeover(w, why, sizeof(why)), why);
+}
+
+static void
+memory(const struct abuse_world *w, const char *what)
+{
+	char why[1024];
+
+	must(abuse_check_memory(w, what, why, sizeof(why)), why);
+}
+
+static uint64_t
+counter(const struct abuse_world *w, const char *name)
+{
+	char why[4096];
+	uint64_t value = 0;
+
+	must(abuse_counter(w, name, &value, why, sizeof(why)), why);
+	return value;
+}
+
+static void
+assert_no_mark(const struct abuse_world *w, int from)
+{
+	int n = abuse_journal_count(w->fx->plc[0].journal, from, -1,
+	    ABUSE_MARK, ABUSE_MARK + 1);
+
+	if (n != 0)
+		fail_msg("%d abusive requests reached the device", n);
+}
+
+/* Bytes of a fixed-seed xorshift: the same garbage every run. */
+static void
+garbage_fill(uint8_t *buf, size_t len, uint32_t *seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 17;
+		*seed ^= *seed << 5;
+		buf[i] = (uint8_t)*seed;
+	}
+	/* A protocol id of 0 would make a (random) frame of it, which a
+	 * gateway may rightly forward: keep it garbage. */
+	buf[2] |= 0x80;
+}
+
+struct bad_frame {
+	const char *what;
+	uint8_t bytes[300];
+	size_t len;
+	int truncated;          /* the client closes, not the gateway */
+};
+
+static const struct bad_frame bad_frames[] = {
+	{ "protocol id 1",
+	    { 0, 1, 0, 1, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	{ "protocol id 0xFFFF",
+	    { 0, 2, 0xFF, 0xFF, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 },
+	    12, 0 },
+	{ "length 0",
+	    { 0, 3, 0, 0, 0, 0, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	{ "length 1",
+	    { 0, 4, 0, 0, 0, 1, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	{ "length 255",
+	    { 0, 5, 0, 0, 0, 255, ABUSE_UNIT, 16, MARK_HI, MARK_LO, 0, 124,
+	    248 }, 261, 0 },
+	{ "length 65535",
+	    { 0, 6, 0, 0, 0xFF, 0xFF, ABUSE_UNIT, 16, MARK_HI, MARK_LO },
+	    300, 0 },
+	{ "header cut short, then close", { 0, 7, 0, 0, 0 }, 5, 1 },
+	{ "body cut short, then close",
+	    { 0, 8, 0, 0, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO }, 10, 1 },
+};
+
+#define N_BAD (sizeof(bad_frames) / sizeof(bad_frames[0]))
+#define N_GARBAGE 20
+
+/* Send one malformed frame on a fresh connection; the gateway must close
+ * it at once (or, when the client closes, simply survive). */
+static void
+send_bad(const struct abuse_world *w, const uint8_t *bytes, size_t len,
+    int truncated, const char *what)
+{
+	int fd = wire_connect(w->fx->warden.port);
+
+	assert_true(fd >= 0);
+	if (wire_send(fd, bytes, len) == 0 && !truncated &&
+	    !wire_wait_closed(fd, CLOSE_WAIT))
+		fail_msg("%s: connection left open", what);
+	close(fd);
+}
+
+/* Each kind of malformed MBAP, then a stream of it while an operator
+ * takes over: closed, counted, never forwarded. */
+static void
+test_malformed_mbap(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	struct abuse_hammer hammer;
+	uint8_t junk[300];
+	uint32_t seed = 0x5eed;
+	uint64_t malformed, expect = 0, got;
+	struct good g;
+	size_t i;
+	int from;
+
+	world_start(w);
+	good_open(&g, w, 5150);
+	from = journal_count(w->fx->plc[0].journal);
+	malformed = counter(w, "malformed");
+	for (i = 0; i < N_BAD; i++) {
+		send_bad(w, bad_frames[i].bytes, bad_frames[i].len,
+		    bad_frames[i].truncated, bad_frames[i].what);
+		expect += !bad_frames[i].truncated;
+		good_probe(&g);
+	}
+	for (i = 0; i < N_GARBAGE; i++) {
+		garbage_fill(junk, 8 + i * 14, &seed);
+		send_bad(w, junk, 8 + i * 14, 0, "random garbage");
+		good_probe(&g);
+	}
+	expect += N_GARBAGE;
+
+	must(abuse_hammer_start(&hammer, w->fx->warden.port,
+	    bad_frames[0].bytes, bad_frames[0].len), "no hammer thread");
+	for (i = 0; i < 10; i++)
+		good_probe(&g);
+	takeover(w);
+	for (i = 0; i < 10; i++)
+		good_probe(&g);
+	abuse_hammer_stop(&hammer);
+	printf("abuse: malformed stream: %u connections, %u closed by "
+	    "wardend\n", hammer.rounds, hammer.closed_by_peer);
+	assert_true(hammer.rounds > 0);
+	assert_int_equal(hammer.closed_by_peer, hammer.rounds);
+	expect += hammer.rounds;
+
+	/* A client that hangs up mid-frame may or may not count. */
+	got = counter(w, "malformed") - malformed;
+	if (got < expect || got > expect + 2)
+		fail_msg("malformed counted %llu, expected %llu",
+		    (unsigned long long)got, (unsigned long long)expect);
+	good_probe(&g);
+	good_close(&g, "malformed MBAP");
+	assert_no_mark(w, from);
+	memory(w, "malformed MBAP");
+}
+
+/* 1000 malformed connections and more: counted one by one, and the log
+ * grows by a rate-limited handful of lines, not a line each. */
+static void
+test_malformed_flood(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	struct abuse_hammer hammer[2];
+	unsigned rounds = 0;
+	uint64_t malformed;
+	struct good g;
+	int lines, from, i, took_over = 0;
+	double t0;
+
+	world_start(w);
+	good_open(&g, w, 1000);
+	from = journal_count(w->fx->plc[0].journal);
+	malformed = counter(w, "malformed");
+	lines = abuse_count_lines(w->fx->warden.log);
+	t0 = harness_now();
+	for (i = 0; i < 2; i++)
+		must(abuse_hammer_start(&hammer[i], w->fx->warden.port,
+		    bad_frames[i].bytes, bad_frames[i].len),
+		    "no hammer thread");
+	while (rounds < 1000 && harness_now() - t0 < 20.0) {
+		good_probe(&g);
+		rounds = hammer[0].rounds + hammer[1].rounds;
+		if (!took_over && rounds >= 300) {
+			takeover(w);
+			took_over = 1;
+		}
+		usleep(10000);
+	}
+	for (i = 0; i < 2; i++)
+		abuse_hammer_stop(&hammer[i]);
+	rounds = hammer[0].rounds + hammer[1].rounds;
+	lines = abuse_count_lines(w->fx->warden.log) - lines;
+	printf("abuse: %u malformed connections in %.1f s: %d log lines\n",
+	    rounds, harness_now() - t0, lines);
+	assert_true(took_over);
+	assert_true(rounds >= 1000);
+	assert_int_equal(hammer[0].closed_by_peer + hammer[1].closed_by_peer,
+	    rounds);
+	assert_int_equal(counter(w, "malformed") - malformed, rounds);
+	if (lines >= LOG_FLOOD_MAX) {
+		harness_dump_file(w->fx->warden.log);
+		fail_msg("%u malformed connections wrote %d log lines "
+		    "(want < %d: rate-limited)", rounds, lines, LOG_FLOOD_MAX);
+	}
+	good_close(&g, "malformed flood");
+	assert_no_mark(w, from);
+	memory(w, "malformed flood");
+}
+
+#define N_SLOW 4
+#define SLOW_FRAME 260
+
+/* One byte every 100 ms of a frame that would take 26 s: closed at the
+ * unfinished-frame limit, while a neighbour is served at full speed. */
+static void
+test_slowloris(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	uint8_t frame[SLOW_FRAME] = { 0, 9, 0, 0, 0, 254, ABUSE_UNIT, 16,
+	    MARK_HI, MARK_LO, 0, 123, 246 };
+	int fd[N_SLOW], from, i, open_left = N_SLOW, took_over = 0;
+	double closed_at[N_SLOW], t0, tick;
+	size_t sent = 0;
+	uint64_t malformed;
+	struct good g;
+	char buf[16];
+	ssize_t n;
+
+	world_start(w);
+	good_open(&g, w, 77);
+	from = journal_count(w->fx->plc[0].journal);
+	malformed = counter(w, "malformed");
+	for (i = 0; i < N_SLOW; i++) {
+		fd[i] = wire_connect(w->fx->warden.port);
+		assert_true(fd[i] >= 0);
+		closed_at[i] = 0;
+	}
+	t0 = harness_now();
+	while (open_left > 0 && harness_now() - t0 < FRAME_LIMIT + 3.0) {
+		for (i = 0; i < N_SLOW; i++) {
+			if (closed_at[i] != 0)
+				continue;
+			n = recv(fd[i], buf, sizeof(buf), MSG_DONTWAIT);
+			if (n == 0 || (n == -1 && errno != EAGAIN) ||
+			    send(fd[i], frame + sent, 1, MSG_NOSIGNAL) != 1) {
+				closed_at[i] = harness_now() - t0;
+				open_left--;
+			}
+		}
+		sent++;
+		if (!took_over && harness_now() - t0 > 2.0) {
+			takeover(w);
+			took_over = 1;
+		}
+		for (tick = harness_now() + 0.1; harness_now() < tick;) {
+			good_probe(&g);
+			usleep(20000);
+		}
+	}
+	for (i = 0; i < N_SLOW; i++) {
+		printf("abuse: slowloris %d closed after %.2f s (%zu bytes "
+		    "trickled)\n", i, closed_at[i], sent);
+		close(fd[i]);
+		if (closed_at[i] < FRAME_LIMIT - 0.3 ||
+		    closed_at[i] > FRAME_LIMIT + 1.0)
+			fail_msg("slowloris %d closed after %.2f s, want about "
+			    "%.0f s", i, closed_at[i], FRAME_LIMIT);
+	}
+	assert_true(took_over);
+	assert_int_equal(counter(w, "malformed") - malformed, N_SLOW);
+	good_close(&g, "slowloris");
+	assert_no_mark(w, from);
+	memory(w, "slowloris");
+}
+
+#define MAX_CLIENTS 6
+
+/* A connection the gateway admitted and serves; slots held by
+ * connections still closing (readiness probes) free up soon. */
+static int
+admitted(const struct abuse_world *w, uint16_t tid)
+{
+	double t0 = harness_now();
+	int fd;
+
+	for (;;) {
+		fd = wire_connect(w->fx->warden.port);
+		assert_true(fd >= 0);
+		if (abuse_probe(fd, tid, 0) >= 0)
+			return fd;
+		close(fd);
+		assert_true(harness_now() - t0 < 2.0);
+		usleep(20000);
+	}
+}
+
+/* Every slot taken and a storm of connections beyond max_clients: each
+ * refused at once and counted, the log not flooded, the admitted
+ * clients served. */
+static void
+test_max_clients(void **state)
+{
+	struct abuse_world *w = world(state,
+	    "{max_clients: 6, max_inflight: 4, idle_timeout: 30s}");
+	struct abuse_hammer hammer[2];
+	int holders[MAX_CLIENTS - 1], lines, i;
+	unsigned rounds, closed;
+	uint64_t refused;
+	struct good g;
+	double t0;
+
+	world_start(w);
+	for (i = 0; i < MAX_CLIENTS - 1; i++)
+		holders[i] = admitted(w, (uint16_t)(100 + i));
+	memset(&g, 0, sizeof(g));
+	g.fd = admitted(w, 1);
+	refused = counter(w, "clients_refused");
+	lines = abuse_count_lines(w->fx->warden.log);
+	for (i = 0; i < 2; i++)
+		must(abuse_hammer_start(&hammer[i], w->fx->warden.port, NULL,
+		    0), "no hammer thread");
+	t0 = harness_now();
+	while (harness_now() - t0 < 1.0)
+		good_probe(&g);
+	takeover(w);
+	while (harness_now() - t0 < 2.0)
+		good_probe(&g);
+	for (i = 0; i < 2; i++)
+		abuse_hammer_stop(&hammer[i]);
+	rounds = hammer[0].rounds + hammer[1].rounds;
+	closed = hammer[0].closed_by_peer + hammer[1].closed_by_peer;
+	lines = abuse_count_lines(w->fx->warden.log) - lines;
+	printf("abuse: %u connections beyond max_clients, %u closed by "
+	    "wardend; %d log lines\n", rounds, closed, lines);
+	assert_true(rounds >= 100);
+	assert_int_equal(closed, rounds);
+	assert_int_equal(counter(w, "clients_refused") - refused, rounds);
+	for (i = 0; i < MAX_CLIENTS - 1; i++) {
+		assert_true(abuse_probe(holders[i], 200, 0) >= 0);
+		close(holders[i]);
+	}
+	good_close(&g, "max_clients");
+	if (lines >= LOG_FLOOD_MAX) {
+		harness_dump_file(w->fx->warden.log);
+		fail_msg("%u refused connections wrote %d log lines (want "
+		    "< %d: rate-limited)", rounds, lines, LOG_FLOOD_MAX);
+	}
+	memory(w, "max_clients");
+}
+
+#define N_PIPE_CLIENTS 3
+#define N_PIPELINED 200
+#define PIPE_BASE 300
+#define PIPE_SPAN 100
+
+static uint16_t
+pipe_value(unsigned i)
+{
+	return (uint16_t)(1000 + i % PIPE_SPAN);
+}
+
+/* Read n answers on fd: every tid (base + i) exactly once, each with the
+ * value of its own address, and nothing after. */
+static void
+pipe_collect(int fd, uint16_t base, unsigned n)
+{
+	static unsigned char seen[N_PIPELINED];
+	uint8_t ans[WIRE_MAX_ADU];
+	unsigned i, k;
+
+	memset(seen, 0, sizeof(seen));
+	for (k = 0; k < n; k++) {
+		if (wire_recv_adu(fd, ans, sizeof(ans), 5.0) != 11)
+			fail_msg("client %u: answer %u of %u missing", base, k,
+			    n);
+		i = (unsigned)(wire_tid(ans) - base);
+		assert_true(i < n);
+		if (seen[i]++)
+			fail_msg("client %u: tid %u answered twice", base, i);
+		assert_int_equal(wire_fc(ans),
+		    MODBUS_FC_READ_HOLDING_REGISTERS);
+		assert_int_equal(wire_register(ans, 0), pipe_value(i));
+	}
+	assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans), 0.2), -1);
+}
+
+/* Far more requests in one write than max_inflight (4), from several
+ * clients: all answered, none lost, none twice, each reaches the device
+ * once. */
+static void
+test_pipelined(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	static uint8_t burst[N_PIPELINED * 12];
+	uint16_t values[PIPE_SPAN];
+	int fd[N_PIPE_CLIENTS], c, from, reached;
+	unsigned i;
+	modbus_t *plc;
+	struct good g;
+
+	world_start(w);
+	plc = fixture_plc_client(w->fx, 0, ABUSE_UNIT);
+	assert_non_null(plc);
+	for (i = 0; i < PIPE_SPAN; i++)
+		values[i] = pipe_value(i);
+	assert_int_equal(modbus_write_registers(plc, PIPE_BASE, PIPE_SPAN,
+	    values), PIPE_SPAN);
+	modbus_close(plc);
+	modbus_free(plc);
+	good_open(&g, w, 31);
+	from = journal_count(w->fx->plc[0].journal);
+	for (c = 0; c < N_PIPE_CLIENTS; c++) {
+		fd[c] = wire_connect(w->fx->warden.port);
+		assert_true(fd[c] >= 0);
+		for (i = 0; i < N_PIPELINED; i++)
+			wire_read_request(burst + 12 * i,
+			    (uint16_t)(1000 * (c + 1) + i), ABUSE_UNIT,
+			    MODBUS_FC_READ_HOLDING_REGISTERS,
+			    (uint16_t)(PIPE_BASE + i % PIPE_SPAN), 1);
+		assert_int_equal(wire_send(fd[c], burst, sizeof(burst)), 0);
+	}
+	good_probe(&g);
+	takeover(w);
+	good_probe(&g);
+	for (c = 0; c < N_PIPE_CLIENTS; c++) {
+		pipe_collect(fd[c], (uint16_t)(1000 * (c + 1)), N_PIPELINED);
+		close(fd[c]);
+	}
+	reached = abuse_journal_count(w->fx->plc[0].journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, PIPE_BASE, PIPE_BASE + PIPE_SPAN);
+	printf("abuse: %d pipelined requests reached the device\n", reached);
+	assert_int_equal(reached, N_PIPE_CLIENTS * N_PIPELINED);
+	good_close(&g, "pipelined");
+	memory(w, "pipelined");
+}
+
+#define FLOOD_ADDR 1000
+#define FLOOD_SECONDS 10.0
+#define THROTTLED_AFTER 2.0     /* sends refused this long: throttled */
+
+/* A non-blocking connection with a tiny receive window, so that answers
+ * it never reads pile up in wardend rather than in the kernel. */
+static int
+connect_small_window(uint16_t port)
+{
+	struct sockaddr_in sin;
+	int fd, size = 4096;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* Reads of 125 registers (259-byte answers) as fast as wardend takes
+ * them, never reading an answer: it is closed or throttled, and the
+ * others do not notice. */
+static void
+test_never_reads(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	static uint8_t stream[64 * 12];
+	const char *journal = w->fx->plc[0].journal;
+	double t0, now, blocked_since = 0, closed = 0, next_probe = 0;
+	unsigned long bytes = 0;
+	int fd, i, from, reached, later, took_over = 0;
+	size_t pos = 0;
+	struct good g;
+	ssize_t n;
+
+	world_start(w);
+	good_open(&g, w, 4242);
+	from = journal_count(journal);
+	for (i = 0; i < 64; i++)
+		wire_read_request(stream + 12 * i, 0x7777, ABUSE_UNIT,
+		    MODBUS_FC_READ_HOLDING_REGISTERS, FLOOD_ADDR,
+		    MODBUS_MAX_READ_REGISTERS);
+	fd = connect_small_window(w->fx->warden.port);
+	assert_true(fd >= 0);
+	t0 = harness_now();
+	while ((now = harness_now()) - t0 < FLOOD_SECONDS) {
+		n = send(fd, stream + pos, sizeof(stream) - pos, MSG_NOSIGNAL);
+		if (n > 0) {
+			bytes += (unsigned long)n;
+			pos = (pos + (size_t)n) % 12;
+			blocked_since = 0;
+		} else if (n == -1 && errno == EAGAIN) {
+			if (blocked_since == 0)
+				blocked_since = now;
+			else if (now - blocked_since > THROTTLED_AFTER)
+				break;
+			usleep(1000);
+		} else {
+			closed = now - t0;
+			break;
+		}
+		if (now >= next_probe) {
+			good_probe(&g);
+			next_probe = harness_now() + 0.02;
+			if (!took_over) {
+				takeover(w);
+				took_over = 1;
+			}
+		}
+	}
+	printf("abuse: never-reading client sent %lu requests; %s after "
+	    "%.2f s\n", bytes / 12, closed != 0 ? "closed" : "throttled",
+	    closed != 0 ? closed : harness_now() - t0);
+	if (closed == 0 && (blocked_since == 0 ||
+	    harness_now() - blocked_since < THROTTLED_AFTER))
+		fail_msg("a client that never reads was neither closed nor "
+		    "throttled within %.0f s", FLOOD_SECONDS);
+	close(fd);
+	/* What it had sent before the end reached the device, no more. */
+	reached = abuse_journal_count(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, FLOOD_ADDR, FLOOD_ADDR + 1);
+	usleep(300000);
+	later = abuse_journal_count(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, FLOOD_ADDR, FLOOD_ADDR + 1);
+	printf("abuse: %d of its requests reached the device\n", later);
+	assert_true(reached <= (int)(bytes / 12));
+	assert_true(later - reached <= 4);
+	for (i = 0; i < 10; i++)
+		good_probe(&g);
+	good_close(&g, "never reads");
+	memory(w, "never reads");
+}
+
+#define BROKEN_ROUNDS 8
+#define ODD_BASE 501            /* client a: odd addresses, faulty answers */
+#define EVEN_BASE 600           /* client b: even addresses */
+
+/* What the two clients of the broken device saw. */
+struct broken_tally {
+	int a_target;           /* client a's 0x0B */
+	int b_values;           /* client b's right answers */
+	int sent;               /* requests sent to the broken device */
+};
+
+/*
+ * One answer for a request at `address` on fd: an exception 0x0B/0x0A,
+ * or, when may_answer, the device's registers, which must be those of
+ * this very address. 1 for a value, 0x0B or 0x0A for an exception.
+ */
+static int
+broken_answer(int fd, uint16_t tid, uint16_t address, int may_answer)
+{
+	uint8_t ans[WIRE_MAX_ADU];
+	int len = wire_recv_adu(fd, ans, sizeof(ans), 3.0);
+
+	if (len <= 0)
+		fail_msg("tid %u: no answer", tid);
+	assert_int_equal(wire_tid(ans), tid);
+	assert_int_equal(wire_unit(ans), UNIT_BAD);
+	if (len == 11 && wire_fc(ans) == MODBUS_FC_READ_HOLDING_REGISTERS) {
+		if (!may_answer || wire_register(ans, 0) != address)
+			fail_msg("tid %u (address %u) got a value: %u", tid,
+			    address, wire_register(ans, 0));
+		return 1;
+	}
+	assert_int_equal(len, 9);
+	assert_int_equal(wire_fc(ans), 0x80 | MODBUS_FC_READ_HOLDING_REGISTERS);
+	if (ans[8] != MODBUS_EXCEPTION_GATEWAY_TARGET &&
+	    ans[8] != MODBUS_EXCEPTION_GATEWAY_PATH)
+		fail_msg("tid %u: exception %u, want 0x0B or 0x0A", tid, ans[8]);
+	return ans[8];
+}
+
+static void
+broken_send(int fd, uint16_t tid, uint16_t address, struct broken_tally *t)
+{
+	uint8_t req[WIRE_MAX_ADU];
+
+	wire_read_request(req, tid, UNIT_BAD, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    address, 1);
+	assert_int_equal(wire_send(fd, req, 12), 0);
+	t->sent++;
+}
+
+/* Client b alone until its request is really sent (not 0x0A while the
+ * device connection is in backoff): a value, or for a device that never
+ * answers right, 0x0B. */
+static void
+broken_b_alone(int b, uint16_t tid, uint16_t address, int answers_even,
+    struct good *g, struct broken_tally *t)
+{
+	double t0 = harness_now();
+	int got;
+
+	do {
+		good_probe(g);
+		broken_send(b, tid, address, t);
+		got = broken_answer(b, tid, address, answers_even);
+		if (got == MODBUS_EXCEPTION_GATEWAY_PATH)
+			usleep(20000);
+	} while (got == MODBUS_EXCEPTION_GATEWAY_PATH &&
+	    harness_now() - t0 < 3.0);
+	if (got != (answers_even ? 1 : MODBUS_EXCEPTION_GATEWAY_TARGET))
+		fail_msg("address %u: the device never recovered (got %d)",
+		    address, got);
+	t->b_values += got == 1;
+}
+
+/*
+ * Two clients of the broken device, a and b, asking at once in both
+ * orders; a's reads (odd addresses) always get a broken answer, b's
+ * (even) a right one when answers_even. Neither may ever see an answer
+ * that is not its own; the healthy device serves on; an operator takes
+ * over in the middle.
+ */
+static void
+broken_device_case(struct abuse_world *w, int answers_even,
+    struct broken_tally *t)
+{
+	int a, b, r, from, ea;
+	uint16_t odd, even;
+	struct good g;
+
+	memset(t, 0, sizeof(*t));
+	good_open(&g, w, 909);
+	from = journal_count(w->fx->plc[0].journal);
+	a = wire_connect(w->fx->warden.port);
+	b = wire_connect(w->fx->warden.port);
+	assert_true(a >= 0 && b >= 0);
+	for (r = 0; r < BROKEN_ROUNDS; r++) {
+		odd = (uint16_t)(ODD_BASE + 2 * r);
+		even = (uint16_t)(EVEN_BASE + 2 * r);
+		broken_b_alone(b, (uint16_t)(0xB100 + r), even, answers_even,
+		    &g, t);
+		if (r % 2 == 0) {
+			broken_send(a, (uint16_t)(0xA000 + r), odd, t);
+			broken_send(b, (uint16_t)(0xB000 + r), even, t);
+		} else {
+			broken_send(b, (uint16_t)(0xB000 + r), even, t);
+			broken_send(a, (uint16_t)(0xA000 + r), odd, t);
+		}
+		ea = broken_answer(a, (uint16_t)(0xA000 + r), odd, 0);
+		t->a_target += ea == MODBUS_EXCEPTION_GATEWAY_TARGET;
+		t->b_values += broken_answer(b, (uint16_t)(0xB000 + r), even,
+		    answers_even) == 1;
+		good_probe(&g);
+		if (r == BROKEN_ROUNDS / 2)
+			takeover(w);
+	}
+	printf("abuse: broken device: client a got 0x0B %d of %d times, "
+	    "client b %d right values\n", t->a_target, BROKEN_ROUNDS,
+	    t->b_values);
+	assert_true(t->a_target >= 1);
+	close(a);
+	close(b);
+	good_probe(&g);
+	good_close(&g, "broken device");
+	/* Nothing meant for the broken device went to the healthy one. */
+	assert_int_equal(abuse_journal_count(w->fx->plc[0].journal, from, -1,
+	    ODD_BASE, EVEN_BASE + 2 * BROKEN_ROUNDS), 0);
+}
+
+/* plcsim --fault garbage: every answer an invalid frame. */
+static void
+test_garbage_device(void **state)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	struct broken_tally t;
+	int reached;
+
+	assert_int_equal(fixture_add_plc(w->fx, "--fault garbage"), 1);
+	fixture_add_device(w->fx, "junk", w->fx->plc[1].port, UNIT_BAD, 0,
+	    "300ms");
+	world_start(w);
+	broken_device_case(w, 0, &t);
+	reached = journal_count(w->fx->plc[1].journal);
+	printf("abuse: garbage device got %d of %d requests\n", reached,
+	    t.sent);
+	assert_true(reached >= 1 && reached <= t.sent);
+	memory(w, "garbage device");
+}
+
+static void
+fake_device_case(void **state, enum abuse_fault fault, const char *what)
+{
+	struct abuse_world *w = world(state, LIMITS);
+	struct abuse_fake fake;
+	struct broken_tally t;
+	unsigned requests, corrupted;
+
+	must(abuse_fake_start(&fake, fault), "cannot start the fake device");
+	fixture_add_device(w->fx, "fake", fake.port, UNIT_BAD, 0, "300ms");
+	world_start(w);
+	broken_device_case(w, 1, &t);
+	abuse_fake_stop(&fake);
+	requests = fake.requests;
+	corrupted = fake.corrupted;
+	printf("abuse: %s: the device got %u of %d requests, answered %u "
+	    "wrongly\n", what, requests, t.sent, corrupted);
+	assert_true(t.a_target >= BROKEN_ROUNDS / 2);
+	assert_true(t.b_values >= BROKEN_ROUNDS);
+	assert_true(corrupted >= BROKEN_ROUNDS);
+	assert_true(requests <= (unsigned)t.sent);
+	memory(w, what);
+}
+
+/* Answers to odd addresses carry transaction id + 1. */
+static void
+test_wrong_tid_device(void **state)
+{
+	fake_device_case(state, ABUSE_WRONG_TID, "wrong transaction id");
+}
+
+/* Answers to odd addresses carry another unit id. */
+static void
+test_wrong_unit_device(void **state)
+{
+	fake_device_case(state, ABUSE_WRONG_UNIT, "wrong unit id");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_malformed_mbap, teardown),
+		cmocka_unit_test_teardown(test_malformed_flood, teardown),
+		cmocka_unit_test_teardown(test_slowloris, teardown),
+		cmocka_unit_test_teardown(test_max_clients, teardown),
+		cmocka_unit_test_teardown(test_pipelined, teardown),
+		cmocka_unit_test_teardown(test_never_reads, teardown),
+		cmocka_unit_test_teardown(test_garbage_device, teardown),
+		cmocka_unit_test_teardown(test_wrong_tid_device, teardown),
+		cmocka_unit_test_teardown(test_wrong_unit_device, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

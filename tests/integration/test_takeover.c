@@ -1,0 +1,330 @@
+/*
+ * test_takeover.c: the manual triggers and what outlives them. The
+ * operator's command, the key switch (plcsim's key-switch input forced
+ * through its backdoor) and a trip (the level sensor forced high); each
+ * test checks status (state, cause, safe state verified), the takeover
+ * audit record, plcsim's journal (nothing of the AI after the takeover,
+ * the safe state written last), the AI's answers while isolated, the
+ * refusal of a release while the cause holds, and its acceptance after.
+ * Then a SIGKILLed wardend restarting into TAKEOVER, and isolate: all.
+ * test_takeover_auto.c has the automatic triggers.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "audit.h"
+#include "journal.h"
+#include "takeover_support.h"
+#include "trail.h"
+#include "wire.h"
+
+#define WHY_MAX 8192
+
+static int
+world_start(void **state, const char *isolate)
+{
+	const struct tk_options opt = { isolate, "", 1 };
+	struct tk *t = calloc(1, sizeof(*t));
+	char why[WHY_MAX];
+
+	*state = t;
+	if (t == NULL)
+		return -1;
+	if (tk_start(t, &opt, why, sizeof(why)) != 0) {
+		fprintf(stderr, "setup: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setup_writes(void **state)
+{
+	return world_start(state, "writes");
+}
+
+static int
+setup_all(void **state)
+{
+	return world_start(state, "all");
+}
+
+static int
+teardown_world(void **state)
+{
+	struct tk *t = *state;
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	rc = t->rig != NULL ? tk_free(t) : 0;
+	free(t);
+	return rc;
+}
+
+static void
+wait_takeover(struct tk *t, const char *cause, double *since)
+{
+	char why[WHY_MAX];
+
+	if (tk_wait_takeover(t, cause, 1, since, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+}
+
+static void
+check_journal(const struct tk *t, double since)
+{
+	char why[WHY_MAX];
+
+	if (tk_check_journal(t, since, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+}
+
+/* isolate: writes: the AI's writes get 0x0A, its reads are answered. */
+static void
+assert_ai_writes_refused(struct tk *t)
+{
+	uint16_t valve;
+	uint8_t run;
+
+	assert_int_equal(modbus_write_register(t->ai, TK_VALVE, 720), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(modbus_write_bit(t->ai, TK_PUMP_RUN, 1), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(modbus_read_registers(t->ai, TK_VALVE, 1, &valve), 1);
+	assert_int_equal(valve, 0);             /* the safe state */
+	assert_int_equal(modbus_read_bits(t->ai, TK_PUMP_RUN, 1, &run), 1);
+	assert_int_equal(run, 0);
+}
+
+static void
+assert_ai_writes_pass(struct tk *t, uint16_t valve)
+{
+	modbus_t *plc = rig_plc_client(t->rig);
+	uint16_t got;
+
+	if (modbus_write_register(t->ai, TK_VALVE, valve) != 1)
+		fail_msg("after release, the AI's write was refused: %s",
+		    modbus_strerror(errno));
+	assert_non_null(plc);
+	assert_int_equal(modbus_read_registers(plc, TK_VALVE, 1, &got), 1);
+	assert_int_equal(got, valve);
+	modbus_close(plc);
+	modbus_free(plc);
+}
+
+static void
+release_ok(struct tk *t)
+{
+	char why[WHY_MAX];
+	struct ctl_status st;
+	int status;
+
+	if (tk_release(t, "cleared by the test", &status, why,
+	    sizeof(why)) != 0)
+		fail_msg("%s", why);
+	if (ctl_wait(t->rig, "auto", "operator", 0, TK_TIMEOUT, &st, why,
+	    sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(st.n_safe, 0);
+}
+
+/* Refused with exit 1, and the answer names the reason. */
+static void
+release_refused(struct tk *t, const char *reason_part)
+{
+	char why[WHY_MAX];
+	int status;
+
+	if (tk_release(t, "trying too early", &status, why, sizeof(why)) == 0)
+		fail_msg("release accepted while %s", reason_part);
+	assert_int_equal(status, 1);
+	if (strstr(why, reason_part) == NULL)
+		fail_msg("the refusal does not say \"%s\": %s", reason_part,
+		    why);
+}
+
+/* wardenctl takeover -r: cause operator with its reason; a second
+ * takeover is refused; release hands control back. */
+static void
+test_operator(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	struct ctl_status st;
+	char why[WHY_MAX];
+	double since;
+
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r",
+	    "pump inspection", (char *)NULL), 0);
+	wait_takeover(t, "operator", &since);
+	assert_int_equal(ctl_status(t->rig, &st, why, sizeof(why)), 0);
+	assert_string_equal(st.reason, "pump inspection");
+	assert_int_equal(st.n_safe, 2);
+	assert_string_equal(st.safe[0].point, "valve");
+	assert_string_equal(st.safe[1].point, "pump_run");
+	assert_ai_writes_refused(t);
+	check_journal(t, since);
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "again",
+	    (char *)NULL), 1);
+
+	release_ok(t);
+	assert_ai_writes_pass(t, 300);
+}
+
+/* The key switch, turned on at the device, takes over; release is
+ * refused while it is on and accepted once wardend has seen it off. */
+static void
+test_key_switch(void **state)
+{
+	struct tk *t = *state;
+	double since;
+	int from;
+
+	assert_int_equal(rig_backdoor_coil(t->rig, TK_KEY, 1), 0);
+	wait_takeover(t, "switch", &since);
+	assert_ai_writes_refused(t);
+	check_journal(t, since);
+	release_refused(t, "key switch");
+
+	from = journal_count(t->rig->plc.journal);
+	assert_int_equal(rig_backdoor_coil(t->rig, TK_UNFORCE + TK_KEY, 1), 0);
+	/* Two polls of the key after it went off: the first one is in. */
+	assert_int_equal(rig_wait_requests(t->rig, from,
+	    MODBUS_FC_READ_DISCRETE_INPUTS, TK_KEY, 2, TK_TIMEOUT), 0);
+	release_ok(t);
+	assert_ai_writes_pass(t, 300);
+}
+
+/* The level forced over high_high: a trip; release refused naming it
+ * until the level is back and the trip cleared. */
+static void
+test_trip(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_status st;
+	char why[WHY_MAX];
+	double since;
+
+	assert_int_equal(rig_backdoor_register(t->rig, TK_LEVEL, 490), 0);
+	wait_takeover(t, "trip", &since);
+	assert_int_equal(ctl_status(t->rig, &st, why, sizeof(why)), 0);
+	assert_int_equal(st.n_trips, 1);
+	assert_string_equal(st.trips[0].source, "level");
+	assert_string_equal(st.trips[0].kind, "high_high");
+	assert_ai_writes_refused(t);
+	check_journal(t, since);
+	release_refused(t, "trip active: level high_high");
+
+	assert_int_equal(rig_backdoor_register(t->rig,
+	    TK_UNFORCE + TK_LEVEL, 0), 0);
+	if (ctl_wait_trips(t->rig, 0, TK_TIMEOUT, &st, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_string_equal(st.state, "takeover");      /* never automatic */
+	release_ok(t);
+	assert_ai_writes_pass(t, 300);
+}
+
+/* SIGKILL in TAKEOVER, start again: still TAKEOVER with its cause, and
+ * the safe state driven again over what the device drifted to. */
+static void
+test_restart_in_takeover(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	struct ctl_status st;
+	char why[WHY_MAX];
+	double since, restarted;
+
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "before crash",
+	    (char *)NULL), 0);
+	wait_takeover(t, "operator", &since);
+
+	rig_kill(t->rig);
+	/* Someone moves the plant while the gateway is dead. */
+	assert_int_equal(rig_backdoor_register(t->rig,
+	    TK_SET_HOLDING + TK_VALVE, 800), 0);
+	assert_int_equal(rig_backdoor_coil(t->rig, TK_SET_COIL + TK_PUMP_RUN,
+	    1), 0);
+	restarted = rig_wall_time();
+	assert_int_equal(rig_restart(t->rig, 1), 0);
+
+	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	    sizeof(why)) != 0)
+		fail_msg("after the restart: %s", why);
+	assert_string_equal(st.reason, "before crash");
+	check_journal(t, restarted);
+	modbus_close(t->ai);
+	assert_int_equal(modbus_connect(t->ai), 0);
+	assert_ai_writes_refused(t);
+	release_ok(t);
+	assert_ai_writes_pass(t, 300);
+}
+
+/* isolate: all: the AI's connection is closed and no new one accepted,
+ * across a restart too, until release. */
+static void
+test_isolate_all(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	char why[WHY_MAX];
+	struct ctl_status st;
+	double since;
+	int fd;
+
+	fd = wire_connect(t->rig->port);
+	assert_true(fd >= 0);
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "isolate",
+	    (char *)NULL), 0);
+	wait_takeover(t, "operator", &since);
+	assert_int_equal(wire_wait_closed(fd, TK_TIMEOUT), 1);
+	close(fd);
+	assert_int_equal(wire_connect(t->rig->port), -1);
+	check_journal(t, since);
+
+	assert_int_equal(rig_restart(t->rig, 0), 0);
+	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	    sizeof(why)) != 0)
+		fail_msg("after the restart: %s", why);
+	assert_int_equal(wire_connect(t->rig->port), -1);
+
+	release_ok(t);
+	assert_int_equal(harness_wait_port(t->rig->warden, t->rig->port,
+	    TK_TIMEOUT), 0);
+	modbus_close(t->ai);
+	assert_int_equal(modbus_connect(t->ai), 0);
+	assert_ai_writes_pass(t, 300);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_operator, setup_writes,
+		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_key_switch, setup_writes,
+		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_trip, setup_writes,
+		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_restart_in_takeover,
+		    setup_writes, teardown_world),
+		cmocka_unit_test_setup_teardown(test_isolate_all, setup_all,
+		    teardown_world),
+	};
+
+	/* WARDEN_TEST_FILTER=test_trip runs the matching tests only. */
+	if (getenv("WARDEN_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("WARDEN_TEST_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
