@@ -466,6 +466,8 @@ device_stop_all(struct warden *w)
 	free(w->devices);
 	w->devices = NULL;
 	w->n_devices = 0;
+	/* Flushes queued for connections just freed must not run. */
+	w->flush_conns = NULL;
 }
 
 static void

@@ -4,6 +4,7 @@
  * takes effect; when the audit cannot be written, the write is refused,
  * since nothing may reach the plant that the record does not show.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,9 +39,17 @@ gate_audit_decision(struct client *c, const struct mbap_request *req,
 	if (d != NULL && d->has_point) {
 		ev.point = w->cfg->points[d->point.point].name;
 		if (d->point.has_value) {
-			ev.has_value = ev.has_raw = 1;
+			const struct config_point *p =
+			    &w->cfg->points[d->point.point];
+
+			ev.has_value = 1;
 			ev.value = d->point.value;
-			ev.raw = (int64_t)d->point.raw;
+			/* A float32's raw value is no integer (and may be NaN):
+			 * its engineering value says it all. */
+			if (p->type != TYPE_FLOAT32 && isfinite(d->point.raw)) {
+				ev.has_raw = 1;
+				ev.raw = (int64_t)d->point.raw;
+			}
 			if (d->verdict == POLICY_CLAMP) {
 				ev.has_forwarded = 1;
 				ev.forwarded = d->point.forwarded_value;

@@ -98,6 +98,8 @@ warden_open_records(struct warden *w)
 	warden_record(w, "config_loaded", 1);
 
 	st = statefile_load(w->cfg->state_dir, &saved, err, sizeof err);
+	/* Opening the log fsynced: time has passed since the loop looked. */
+	ev_now_update(w->loop);
 	how = st == STATEFILE_OK ? GUARD_RESTORE_SAVED :
 	    st == STATEFILE_NONE ? GUARD_RESTORE_NONE : GUARD_RESTORE_CORRUPT;
 	if (st == STATEFILE_CORRUPT)

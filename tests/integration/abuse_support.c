@@ -22,6 +22,7 @@
 #define ABUSE_TAKEOVER_AT_ONCE 1.0      /* wardenctl takeover, seconds */
 #define ABUSE_VERIFY_TIMEOUT 5.0
 #define ABUSE_PROBE_TIMEOUT 2.0
+#define ABUSE_HAMMER_PAUSE 0.001
 /* VmSize beyond this (KiB) means ASan's shadow memory is mapped. */
 #define ABUSE_SANITIZER_VMSIZE_KIB (1L << 30)
 
@@ -51,6 +52,7 @@ abuse_world_new(const char *limits)
 
 	if (w == NULL)
 		return NULL;
+	w->fake.listen_fd = w->fake.wake[0] = w->fake.wake[1] = -1;
 	w->fx = fixture_new();
 	if (w->fx == NULL || fixture_add_plc(w->fx, NULL) != 0) {
 		abuse_world_free(w);
@@ -131,10 +133,13 @@ abuse_world_start(struct abuse_world *w, char *why, size_t whylen)
 int
 abuse_world_free(struct abuse_world *w)
 {
-	int rc;
+	int rc, i;
 
 	if (w == NULL)
 		return 0;
+	for (i = 0; i < ABUSE_HAMMERS; i++)
+		abuse_hammer_stop(&w->hammer[i]);
+	abuse_fake_stop(&w->fake);
 	rc = fixture_free(w->fx);
 	free(w);
 	return rc;
@@ -268,6 +273,57 @@ abuse_count_lines(const char *path)
 	return lines;
 }
 
+void
+abuse_show_lines(const char *path, int from, int head)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int index = 0, shown = 0;
+
+	if (f == NULL)
+		return;
+	fprintf(stderr, "---- %s from line %d\n", path, from + 1);
+	while (getline(&line, &cap, f) != -1)
+		if (index++ >= from && shown < head) {
+			fprintf(stderr, "| %s", line);
+			shown++;
+		}
+	fprintf(stderr, "---- and %d lines more\n", index - from - shown);
+	free(line);
+	fclose(f);
+}
+
+void
+abuse_show_matching(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		return;
+	while (getline(&line, &cap, f) != -1)
+		if (strstr(line, needle) != NULL)
+			printf("abuse: wardend: %s", line);
+	free(line);
+	fclose(f);
+}
+
+void
+abuse_local_name(int fd, char *name, size_t cap)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		snprintf(name, cap, "?");
+		return;
+	}
+	/* The space keeps port 4242 from matching 42420. */
+	snprintf(name, cap, "127.0.0.1:%u ", ntohs(sin.sin_port));
+}
+
 /* The number after "key": in a flat JSON line, or -1. */
 static long
 abuse_json_number(const char *line, const char *key)
@@ -350,6 +406,7 @@ abuse_hammer_main(void *arg)
 			atomic_fetch_add(&h->closed_by_peer, 1);
 		close(fd);
 		atomic_fetch_add(&h->rounds, 1);
+		abuse_nap(ABUSE_HAMMER_PAUSE);
 	}
 	return NULL;
 }

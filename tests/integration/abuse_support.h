@@ -31,13 +31,66 @@
  * allocator keeps freed memory in quarantine, so only growth is bounded
  * tightly there. */
 #define ABUSE_RSS_MAX_KIB (32 * 1024)
-#define ABUSE_RSS_MAX_SAN_KIB (256 * 1024)
+#define ABUSE_RSS_MAX_SAN_KIB (64 * 1024)
 #define ABUSE_RSS_GROWTH_KIB (16 * 1024)
+
+/*
+ * A thread that repeats one abusive connection until stopped: connect,
+ * send frame (when len > 0), wait up to a second for the gateway to
+ * close, close, pause a millisecond (a storm, not a port exhaustion).
+ * rounds counts connections made, closed_by_peer those the gateway
+ * closed.
+ */
+struct abuse_hammer {
+	uint16_t port;
+	const uint8_t *frame;
+	size_t len;
+	atomic_int stop;
+	atomic_uint rounds;
+	atomic_uint closed_by_peer;
+	pthread_t thread;
+	int running;
+};
+
+/* Start / stop one of w->hammer. A running one is stopped by
+ * abuse_world_free, so a failing test leaves no thread behind. */
+int abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
+    const uint8_t *frame, size_t len);
+void abuse_hammer_stop(struct abuse_hammer *h);
+
+/*
+ * A device on 127.0.0.1 that answers fc 3 reads with registers equal to
+ * their addresses (so an answer names the request it belongs to) and any
+ * other function with exception 0x01. A read of an odd address is
+ * answered with the fault: transaction id + 1, or unit id ^ 0x55.
+ */
+enum abuse_fault { ABUSE_WRONG_TID, ABUSE_WRONG_UNIT };
+
+#define ABUSE_FAKE_CONNS 8
+
+struct abuse_fake {
+	enum abuse_fault fault;
+	uint16_t port;
+	int listen_fd;
+	int wake[2];                    /* a byte here stops the thread */
+	pthread_t thread;
+	int running;
+	atomic_uint requests;           /* requests received */
+	atomic_uint corrupted;          /* answered with the fault */
+};
+
+/* Start / stop w->fake (abuse_world_free stops it too). */
+int abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault);
+void abuse_fake_stop(struct abuse_fake *f);
+
+#define ABUSE_HAMMERS 2
 
 struct abuse_world {
 	struct fixture *fx;
 	struct rig ctl;                 /* only .socket: what ctl.c reads */
 	long rss_start_kib;             /* after start-up, before any abuse */
+	struct abuse_hammer hammer[ABUSE_HAMMERS];
+	struct abuse_fake fake;
 };
 
 /*
@@ -54,7 +107,7 @@ struct abuse_world *abuse_world_new(const char *limits);
  */
 int abuse_world_start(struct abuse_world *w, char *why, size_t whylen);
 
-/* Stop everything; fixture_free's result. */
+/* Stop everything (threads first); fixture_free's result. */
 int abuse_world_free(struct abuse_world *w);
 
 /* wardend's VmRSS and VmSize in KiB from /proc, or -1. */
@@ -84,6 +137,17 @@ int abuse_counter(const struct abuse_world *w, const char *name,
 /* Complete lines in a file (0 when it does not exist). */
 int abuse_count_lines(const char *path);
 
+/* Print up to `head` lines of a file from line `from` on, and how many
+ * more there were: what a flooded log looks like, in brief. */
+void abuse_show_lines(const char *path, int from, int head);
+
+/* Print the lines of a file that contain needle (what wardend said
+ * about one client). */
+void abuse_show_matching(const char *path, const char *needle);
+
+/* "127.0.0.1:PORT" of our end of fd, as wardend names the client. */
+void abuse_local_name(int fd, char *name, size_t cap);
+
 /*
  * Requests in plcsim's journal from line `from` on with this fc (-1:
  * any) and an address in [lo, hi); one pass, however long the journal.
@@ -98,50 +162,5 @@ double abuse_probe(int fd, uint16_t tid, uint16_t expect);
 
 /* The scratch register holds value (written straight to plcsim). */
 int abuse_set_scratch(const struct abuse_world *w, uint16_t value);
-
-/*
- * A thread that repeats one abusive connection until stopped: connect,
- * send frame (when len > 0), wait up to a second for the gateway to
- * close, close. rounds counts connections made, closed_by_peer those the
- * gateway closed.
- */
-struct abuse_hammer {
-	uint16_t port;
-	const uint8_t *frame;
-	size_t len;
-	atomic_int stop;
-	atomic_uint rounds;
-	atomic_uint closed_by_peer;
-	pthread_t thread;
-	int running;
-};
-
-int abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
-    const uint8_t *frame, size_t len);
-void abuse_hammer_stop(struct abuse_hammer *h);
-
-/*
- * A device on 127.0.0.1 that answers fc 3 reads with registers equal to
- * their addresses (so an answer names the request it belongs to) and any
- * other function with exception 0x01. A read of an odd address is
- * answered with the fault: transaction id + 1, or unit id ^ 0x55.
- */
-enum abuse_fault { ABUSE_WRONG_TID, ABUSE_WRONG_UNIT };
-
-#define ABUSE_FAKE_CONNS 8
-
-struct abuse_fake {
-	enum abuse_fault fault;
-	uint16_t port;
-	int listen_fd;
-	int wake[2];                    /* a byte here stops the thread */
-	pthread_t thread;
-	int running;
-	atomic_uint requests;           /* requests received */
-	atomic_uint corrupted;          /* answered with the fault */
-};
-
-int abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault);
-void abuse_fake_stop(struct abuse_fake *f);
 
 #endif

@@ -100,25 +100,32 @@ struct policy_world {
 	struct ctl_result res;
 };
 
+static int teardown_world(void **state);
+
+/* cmocka skips teardown when setup fails: clean up here then. */
 static int
 world_start(void **state, const char *body)
 {
 	struct policy_world *pw = calloc(1, sizeof(*pw));
+	int ok;
 
 	*state = pw;
-	if (pw == NULL || (pw->rig = rig_new()) == NULL)
-		return -1;
-	if (rig_start(pw->rig, body, 1) != 0)
-		return -1;
-	pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT);
-	/* Not the valve: the polls of it are counted below. */
-	if (pw->ai == NULL || rig_wait_path(pw->ai, PUMP_SPEED,
-	    READY_TIMEOUT) != 0)
-		return -1;
-	/* Two polls of the holding block: the first one's answer is in, so
-	 * max_step has its last known value. */
-	return rig_wait_requests(pw->rig, 0, MODBUS_FC_READ_HOLDING_REGISTERS,
-	    VALVE, 2, READY_TIMEOUT);
+	ok = pw != NULL && (pw->rig = rig_new()) != NULL &&
+	    rig_start(pw->rig, body, 1) == 0 &&
+	    (pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT)) != NULL &&
+	    /* Not the valve: the polls of it are counted below. */
+	    rig_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT) == 0 &&
+	    /* Two polls of the holding block: the first one's answer is
+	     * in, so max_step has its last known value. */
+	    rig_wait_requests(pw->rig, 0, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    VALVE, 2, READY_TIMEOUT) == 0;
+	if (ok)
+		return 0;
+	if (pw != NULL && pw->rig != NULL)
+		pw->rig->failed = 1;
+	teardown_world(state);
+	*state = NULL;
+	return -1;
 }
 
 static int
@@ -690,9 +697,11 @@ setup_bare(void **state)
 	struct policy_world *pw = calloc(1, sizeof(*pw));
 
 	*state = pw;
-	if (pw == NULL || (pw->dir = harness_tmpdir()) == NULL)
-		return -1;
-	return 0;
+	if (pw != NULL && (pw->dir = harness_tmpdir()) != NULL)
+		return 0;
+	free(pw);
+	*state = NULL;
+	return -1;
 }
 
 /* wardend -t: "configuration OK", a row per point with its limits. */

@@ -30,6 +30,8 @@
 
 #define WHY_MAX 8192
 
+static int teardown_world(void **state);
+
 static int
 world_start(void **state, const char *isolate)
 {
@@ -40,11 +42,15 @@ world_start(void **state, const char *isolate)
 	*state = t;
 	if (t == NULL)
 		return -1;
-	if (tk_start(t, &opt, why, sizeof(why)) != 0) {
-		fprintf(stderr, "setup: %s\n", why);
-		return -1;
-	}
-	return 0;
+	if (tk_start(t, &opt, why, sizeof(why)) == 0)
+		return 0;
+	/* cmocka skips teardown when setup fails. */
+	fprintf(stderr, "setup: %s\n", why);
+	if (t->rig != NULL)
+		t->rig->failed = 1;
+	teardown_world(state);
+	*state = NULL;
+	return -1;
 }
 
 static int
@@ -269,6 +275,11 @@ test_restart_in_takeover(void **state)
 	assert_ai_writes_refused(t);
 	release_ok(t);
 	assert_ai_writes_pass(t, 300);
+
+	/* One chain across the crash. */
+	assert_int_equal(rig_stop(t->rig), 0);
+	assert_int_equal(ctl_run(NULL, res, "audit", "verify", t->rig->audit,
+	    (char *)NULL), 0);
 }
 
 /* isolate: all: the AI's connection is closed and no new one accepted,

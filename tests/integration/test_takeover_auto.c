@@ -30,6 +30,8 @@
 #define CLOCK_SLACK 0.02        /* two clocks read microseconds apart */
 #define UNDECLARED 500
 
+static int teardown_world(void **state);
+
 static int
 world_start(void **state, const char *takeover_extra, int connect_ai)
 {
@@ -40,11 +42,15 @@ world_start(void **state, const char *takeover_extra, int connect_ai)
 	*state = t;
 	if (t == NULL)
 		return -1;
-	if (tk_start(t, &opt, why, sizeof(why)) != 0) {
-		fprintf(stderr, "setup: %s\n", why);
-		return -1;
-	}
-	return 0;
+	if (tk_start(t, &opt, why, sizeof(why)) == 0)
+		return 0;
+	/* cmocka skips teardown when setup fails. */
+	fprintf(stderr, "setup: %s\n", why);
+	if (t->rig != NULL)
+		t->rig->failed = 1;
+	teardown_world(state);
+	*state = NULL;
+	return -1;
 }
 
 static int
