@@ -73,7 +73,9 @@ client_close(struct client *c, const char *reason)
 	if (c->closing)
 		return;
 	c->closing = 1;
-	log_info("client %s closed: %s", c->name, reason);
+	/* A peer can make us close it at will: the line is budgeted. */
+	if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_info("client %s closed: %s", c->name, reason);
 	ev_io_stop(w->loop, &c->rio);
 	ev_io_stop(w->loop, &c->wio);
 	ev_timer_stop(w->loop, &c->timer);
@@ -212,9 +214,6 @@ client_process(struct client *c)
 		}
 		if (st != MBAP_FRAME_OK) {
 			w->counters.malformed++;
-			if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
-				log_warnx("client %s sent a malformed frame: %s",
-				    c->name, mbap_frame_strerror(st));
 			client_close(c, mbap_frame_strerror(st));
 			return;
 		}

@@ -72,14 +72,17 @@ listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 		}
 		net_addr_format(&peer, name, sizeof name);
 		if (!listener_allowed(w->cfg, &peer)) {
-			log_warnx("client %s refused: not in allow_from", name);
+			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
+				log_warnx("client %s refused: not in allow_from",
+				    name);
 			w->counters.clients_refused++;
 			close(fd);
 			continue;
 		}
 		if (w->n_clients >= w->cfg->limits.max_clients) {
-			log_warnx("client %s refused: max_clients %u reached",
-			    name, w->cfg->limits.max_clients);
+			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
+				log_warnx("client %s refused: max_clients %u "
+				    "reached", name, w->cfg->limits.max_clients);
 			w->counters.clients_refused++;
 			close(fd);
 			continue;

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -52,7 +53,6 @@ abuse_world_new(const char *limits)
 
 	if (w == NULL)
 		return NULL;
-	w->fake.listen_fd = w->fake.wake[0] = w->fake.wake[1] = -1;
 	w->fx = fixture_new();
 	if (w->fx == NULL || fixture_add_plc(w->fx, NULL) != 0) {
 		abuse_world_free(w);
@@ -363,8 +363,8 @@ abuse_probe(int fd, uint16_t tid, uint16_t expect)
 	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
 	double t0 = harness_now();
 
-	wire_read_request(req, tid, ABUSE_UNIT, MODBUS_FC_READ_HOLDING_REGISTERS,
-	    ABUSE_SCRATCH, 1);
+	wire_read_request(req, tid, ABUSE_UNIT,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, ABUSE_SCRATCH, 1);
 	if (wire_send(fd, req, 12) != 0 ||
 	    wire_recv_adu(fd, ans, sizeof(ans), ABUSE_PROBE_TIMEOUT) != 11 ||
 	    wire_tid(ans) != tid ||
@@ -372,6 +372,132 @@ abuse_probe(int fd, uint16_t tid, uint16_t expect)
 	    wire_register(ans, 0) != expect)
 		return -1;
 	return harness_now() - t0;
+}
+
+int
+abuse_good_open(struct abuse_good *g, const struct abuse_world *w,
+    uint16_t expect, char *why, size_t whylen)
+{
+	memset(g, 0, sizeof(*g));
+	g->expect = expect;
+	g->fd = -1;
+	if (abuse_set_scratch(w, expect) != 0) {
+		snprintf(why, whylen, "cannot write plcsim's scratch register");
+		return -1;
+	}
+	if ((g->fd = wire_connect(w->fx->warden.port)) == -1) {
+		snprintf(why, whylen, "the well-behaved client cannot connect");
+		return -1;
+	}
+	return 0;
+}
+
+int
+abuse_good_probe(struct abuse_good *g, char *why, size_t whylen)
+{
+	double took = abuse_probe(g->fd, ++g->tid, g->expect);
+
+	if (took < 0) {
+		snprintf(why, whylen, "the well-behaved client got no right "
+		    "answer (request %u)", g->tid);
+		return -1;
+	}
+	if (took > g->worst)
+		g->worst = took;
+	if (took >= ABUSE_FAST) {
+		snprintf(why, whylen, "the well-behaved client waited %.0f ms "
+		    "(request %u)", took * 1000, g->tid);
+		return -1;
+	}
+	g->served++;
+	return 0;
+}
+
+void
+abuse_good_close(struct abuse_good *g, const char *what)
+{
+	printf("abuse: %s: well-behaved client served %d times, worst "
+	    "%.1f ms\n", what, g->served, g->worst * 1000);
+	if (g->fd != -1)
+		close(g->fd);
+	g->fd = -1;
+}
+
+int
+abuse_check_only_intended(const struct abuse_world *w, int from, char *why,
+    size_t whylen)
+{
+	const char *journal = w->fx->plc[0].journal;
+	int all = abuse_journal_count(journal, from, -1, -1, 0x10000);
+	int scratch = abuse_journal_count(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, ABUSE_SCRATCH, ABUSE_SCRATCH + 1);
+	int polls = abuse_journal_count(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, ABUSE_VALVE, ABUSE_VALVE + 1);
+	int safe = abuse_journal_count(journal, from,
+	    MODBUS_FC_WRITE_SINGLE_REGISTER, ABUSE_VALVE, ABUSE_VALVE + 1);
+	int intended = scratch + polls + safe;
+
+	if (all == intended)
+		return 0;
+	abuse_show_lines(journal, from, 1000);
+	snprintf(why, whylen, "%d requests reached the device that no "
+	    "well-behaved client, poll or safe state sent", all - intended);
+	return -1;
+}
+
+int
+abuse_check_log_quiet(const struct abuse_world *w, int log_from,
+    unsigned count, const char *what, char *why, size_t whylen)
+{
+	int lines = abuse_count_lines(w->fx->warden.log) - log_from;
+
+	printf("abuse: %u %s: %d log lines\n", count, what, lines);
+	if (lines < ABUSE_LOG_MAX)
+		return 0;
+	abuse_show_lines(w->fx->warden.log, log_from, 20);
+	snprintf(why, whylen, "%u %s wrote %d log lines (want < %d: "
+	    "rate-limited)", count, what, lines, ABUSE_LOG_MAX);
+	return -1;
+}
+
+void
+abuse_garbage(uint8_t *buf, size_t len, uint32_t *seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 17;
+		*seed ^= *seed << 5;
+		buf[i] = (uint8_t)*seed;
+	}
+	/* With a protocol id of 0 it could be a frame, which a gateway may
+	 * rightly forward. */
+	if (len > 2)
+		buf[2] |= 0x80;
+}
+
+int
+abuse_connect_small_window(uint16_t port)
+{
+	struct sockaddr_in sin;
+	int fd, size = 4096;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	/* Before connect, or the window is already advertised. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -434,195 +560,4 @@ abuse_hammer_stop(struct abuse_hammer *h)
 	atomic_store(&h->stop, 1);
 	pthread_join(h->thread, NULL);
 	h->running = 0;
-}
-
-/* The fake device: one connection's unframed bytes. */
-struct abuse_fake_conn {
-	int fd;
-	size_t len;
-	uint8_t buf[2 * WIRE_MAX_ADU];
-};
-
-static void
-abuse_put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static unsigned
-abuse_get16(const uint8_t *p)
-{
-	return (unsigned)(p[0] << 8 | p[1]);
-}
-
-/* Answer one request frame; -1 when the connection must go. */
-static int
-abuse_fake_answer(struct abuse_fake *f, int fd, const uint8_t *req,
-    size_t len)
-{
-	uint8_t ans[WIRE_MAX_ADU];
-	unsigned tid = abuse_get16(req), unit = req[6], fc = req[7];
-	unsigned address, quantity, i, pdu_len;
-
-	atomic_fetch_add(&f->requests, 1);
-	address = len >= 12 ? abuse_get16(req + 8) : 0;
-	quantity = len >= 12 ? abuse_get16(req + 10) : 0;
-	if (fc == MODBUS_FC_READ_HOLDING_REGISTERS && len == 12 &&
-	    quantity >= 1 && quantity <= MODBUS_MAX_READ_REGISTERS) {
-		ans[7] = (uint8_t)fc;
-		ans[8] = (uint8_t)(2 * quantity);
-		for (i = 0; i < quantity; i++)
-			abuse_put16(ans + 9 + 2 * i, address + i);
-		pdu_len = 2 + 2 * quantity;
-	} else {
-		ans[7] = (uint8_t)(fc | 0x80);
-		ans[8] = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
-		pdu_len = 2;
-	}
-	if (address % 2 == 1) {
-		atomic_fetch_add(&f->corrupted, 1);
-		if (f->fault == ABUSE_WRONG_TID)
-			tid = (tid + 1) & 0xFFFF;
-		else
-			unit ^= 0x55;
-	}
-	abuse_put16(ans, tid);
-	abuse_put16(ans + 2, 0);
-	abuse_put16(ans + 4, pdu_len + 1);
-	ans[6] = (uint8_t)unit;
-	return wire_send(fd, ans, 7 + pdu_len);
-}
-
-/* Read what the peer sent and answer every whole frame in it. */
-static int
-abuse_fake_read(struct abuse_fake *f, struct abuse_fake_conn *c)
-{
-	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-	size_t frame;
-
-	if (n <= 0)
-		return n == -1 && errno == EINTR ? 0 : -1;
-	c->len += (size_t)n;
-	while (c->len >= 7) {
-		frame = 6 + abuse_get16(c->buf + 4);
-		if (frame < 8 || frame > WIRE_MAX_ADU)
-			return -1;
-		if (c->len < frame)
-			break;
-		if (abuse_fake_answer(f, c->fd, c->buf, frame) != 0)
-			return -1;
-		memmove(c->buf, c->buf + frame, c->len - frame);
-		c->len -= frame;
-	}
-	return 0;
-}
-
-static void
-abuse_fake_accept(struct abuse_fake *f, struct abuse_fake_conn *conns)
-{
-	int fd = accept(f->listen_fd, NULL, NULL), i;
-
-	if (fd == -1)
-		return;
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
-		if (conns[i].fd == -1) {
-			conns[i].fd = fd;
-			conns[i].len = 0;
-			return;
-		}
-	close(fd);
-}
-
-static void *
-abuse_fake_main(void *arg)
-{
-	struct abuse_fake *f = arg;
-	struct abuse_fake_conn conns[ABUSE_FAKE_CONNS];
-	struct pollfd pfd[2 + ABUSE_FAKE_CONNS];
-	int i;
-
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
-		conns[i].fd = -1;
-	for (;;) {
-		pfd[0] = (struct pollfd){ .fd = f->wake[0], .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = f->listen_fd, .events = POLLIN };
-		for (i = 0; i < ABUSE_FAKE_CONNS; i++)
-			pfd[2 + i] = (struct pollfd){ .fd = conns[i].fd,
-			    .events = POLLIN };
-		if (poll(pfd, 2 + ABUSE_FAKE_CONNS, -1) == -1 && errno != EINTR)
-			break;
-		if (pfd[0].revents != 0)
-			break;
-		if (pfd[1].revents & POLLIN)
-			abuse_fake_accept(f, conns);
-		for (i = 0; i < ABUSE_FAKE_CONNS; i++)
-			if (conns[i].fd != -1 && pfd[2 + i].revents != 0 &&
-			    abuse_fake_read(f, &conns[i]) != 0) {
-				close(conns[i].fd);
-				conns[i].fd = -1;
-			}
-	}
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
-		if (conns[i].fd != -1)
-			close(conns[i].fd);
-	return NULL;
-}
-
-static int
-abuse_fake_listen(struct abuse_fake *f)
-{
-	struct sockaddr_in sin;
-	socklen_t sinlen = sizeof(sin);
-	int one = 1;
-
-	f->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (f->listen_fd == -1)
-		return -1;
-	setsockopt(f->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(f->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(f->listen_fd, 16) == -1 ||
-	    getsockname(f->listen_fd, (struct sockaddr *)&sin, &sinlen) == -1)
-		return -1;
-	f->port = ntohs(sin.sin_port);
-	return 0;
-}
-
-int
-abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault)
-{
-	memset(f, 0, sizeof(*f));
-	f->fault = fault;
-	f->listen_fd = f->wake[0] = f->wake[1] = -1;
-	atomic_init(&f->requests, 0);
-	atomic_init(&f->corrupted, 0);
-	if (abuse_fake_listen(f) != 0 || pipe(f->wake) == -1 ||
-	    pthread_create(&f->thread, NULL, abuse_fake_main, f) != 0) {
-		abuse_fake_stop(f);
-		return -1;
-	}
-	f->running = 1;
-	return 0;
-}
-
-void
-abuse_fake_stop(struct abuse_fake *f)
-{
-	if (f->running) {
-		if (write(f->wake[1], "x", 1) != 1)
-			perror("abuse: waking the fake device");
-		pthread_join(f->thread, NULL);
-		f->running = 0;
-	}
-	if (f->listen_fd != -1)
-		close(f->listen_fd);
-	if (f->wake[0] != -1)
-		close(f->wake[0]);
-	if (f->wake[1] != -1)
-		close(f->wake[1]);
-	f->listen_fd = -1;
-	f->wake[0] = f->wake[1] = -1;
 }

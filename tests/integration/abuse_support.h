@@ -1,9 +1,10 @@
 /*
  * abuse_support.h: what the abuse tests need beside the fixture: the
  * checks every abuse case ends with (memory measured, takeover still
- * works, counters, log size), a well-behaved client's timed request, a
- * thread that keeps repeating an abusive connection, and a fake device
- * that answers with a wrong transaction or unit id.
+ * works, counters, log size, what reached the device), a well-behaved
+ * client's timed requests, and a thread that keeps repeating an abusive
+ * connection. The world owns the threads (and the fake device of
+ * abuse_fake.h), so a failing test leaves none behind.
  *
  * No cmocka here: checks return -1 and say why, and the test turns that
  * into a failure.
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "abuse_fake.h"
 #include "ctl.h"
 #include "fixture.h"
 
@@ -33,6 +35,9 @@
 #define ABUSE_RSS_MAX_KIB (32 * 1024)
 #define ABUSE_RSS_MAX_SAN_KIB (64 * 1024)
 #define ABUSE_RSS_GROWTH_KIB (16 * 1024)
+
+#define ABUSE_FAST 0.1                  /* a well-behaved answer, seconds */
+#define ABUSE_LOG_MAX 50                /* log lines for a whole flood */
 
 /*
  * A thread that repeats one abusive connection until stopped: connect,
@@ -57,31 +62,6 @@ struct abuse_hammer {
 int abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
     const uint8_t *frame, size_t len);
 void abuse_hammer_stop(struct abuse_hammer *h);
-
-/*
- * A device on 127.0.0.1 that answers fc 3 reads with registers equal to
- * their addresses (so an answer names the request it belongs to) and any
- * other function with exception 0x01. A read of an odd address is
- * answered with the fault: transaction id + 1, or unit id ^ 0x55.
- */
-enum abuse_fault { ABUSE_WRONG_TID, ABUSE_WRONG_UNIT };
-
-#define ABUSE_FAKE_CONNS 8
-
-struct abuse_fake {
-	enum abuse_fault fault;
-	uint16_t port;
-	int listen_fd;
-	int wake[2];                    /* a byte here stops the thread */
-	pthread_t thread;
-	int running;
-	atomic_uint requests;           /* requests received */
-	atomic_uint corrupted;          /* answered with the fault */
-};
-
-/* Start / stop w->fake (abuse_world_free stops it too). */
-int abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault);
-void abuse_fake_stop(struct abuse_fake *f);
 
 #define ABUSE_HAMMERS 2
 
@@ -159,6 +139,45 @@ int abuse_journal_count(const char *path, int from, int fc, int lo, int hi);
  * took, or -1 when the answer was missing, late (2 s) or wrong.
  */
 double abuse_probe(int fd, uint16_t tid, uint16_t expect);
+
+/* A well-behaved raw client and the worst latency it has seen. */
+struct abuse_good {
+	int fd;
+	uint16_t tid;
+	uint16_t expect;                /* what the scratch register holds */
+	double worst;
+	int served;
+};
+
+/* Put expect into the scratch register and connect. 0, or -1 with why. */
+int abuse_good_open(struct abuse_good *g, const struct abuse_world *w,
+    uint16_t expect, char *why, size_t whylen);
+/* One read, answered right within ABUSE_FAST. 0, or -1 with why. */
+int abuse_good_probe(struct abuse_good *g, char *why, size_t whylen);
+/* Print how it was served, and close it. */
+void abuse_good_close(struct abuse_good *g, const char *what);
+
+/*
+ * Since journal line `from`, the healthy device got only what the
+ * well-behaved clients, the poller and the safe state send: reads of the
+ * scratch register and the valve, writes of the valve. 0, or -1 with why
+ * (the journal is printed).
+ */
+int abuse_check_only_intended(const struct abuse_world *w, int from,
+    char *why, size_t whylen);
+
+/* The abuse of `count` connections added fewer than ABUSE_LOG_MAX lines
+ * to wardend's log since line log_from (printed). 0, or -1 with why. */
+int abuse_check_log_quiet(const struct abuse_world *w, int log_from,
+    unsigned count, const char *what, char *why, size_t whylen);
+
+/* len bytes of a fixed-seed xorshift, never with a protocol id of 0:
+ * garbage, the same every run. */
+void abuse_garbage(uint8_t *buf, size_t len, uint32_t *seed);
+
+/* A non-blocking connection with a 4 KiB receive window, so answers it
+ * never reads pile up in wardend rather than in the kernel; -1 on error. */
+int abuse_connect_small_window(uint16_t port);
 
 /* The scratch register holds value (written straight to plcsim). */
 int abuse_set_scratch(const struct abuse_world *w, uint16_t value);

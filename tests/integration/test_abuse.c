@@ -10,9 +10,6 @@
  * state is verified, and wardend's memory stays bounded (printed).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,22 +28,11 @@
 #include "wire.h"
 
 #define LIMITS "{max_clients: 16, max_inflight: 4, idle_timeout: 30s}"
-#define FAST 0.1                /* a well-behaved answer, seconds */
 #define CLOSE_WAIT 1.0          /* "closed at once", generously */
 #define FRAME_LIMIT 5.0         /* wardend's unfinished-frame limit */
-#define LOG_FLOOD_MAX 50        /* log lines allowed for a whole flood */
 #define UNIT_BAD 2
 #define MARK_HI (ABUSE_MARK >> 8)
 #define MARK_LO (ABUSE_MARK & 0xFF)
-
-/* A well-behaved raw client and the worst latency it has seen. */
-struct good {
-	int fd;
-	uint16_t tid;
-	uint16_t expect;
-	double worst;
-	int served;
-};
 
 static void
 must(int rc, const char *why)
@@ -56,38 +42,19 @@ must(int rc, const char *why)
 }
 
 static void
-good_open(struct good *g, const struct abuse_world *w, uint16_t expect)
+good_open(struct abuse_good *g, const struct abuse_world *w, uint16_t expect)
 {
-	memset(g, 0, sizeof(*g));
-	g->expect = expect;
-	must(abuse_set_scratch(w, expect), "cannot write the scratch register");
-	g->fd = wire_connect(w->fx->warden.port);
-	assert_true(g->fd >= 0);
-}
+	char why[256];
 
-/* One request; it must be answered right, and within FAST. */
-static void
-good_probe(struct good *g)
-{
-	double took = abuse_probe(g->fd, ++g->tid, g->expect);
-
-	if (took < 0)
-		fail_msg("the well-behaved client got no right answer "
-		    "(request %u)", g->tid);
-	if (took > g->worst)
-		g->worst = took;
-	if (took >= FAST)
-		fail_msg("the well-behaved client waited %.0f ms (request %u)",
-		    took * 1000, g->tid);
-	g->served++;
+	must(abuse_good_open(g, w, expect, why, sizeof(why)), why);
 }
 
 static void
-good_close(struct good *g, const char *what)
+good_probe(struct abuse_good *g)
 {
-	printf("abuse: %s: well-behaved client served %d times, worst "
-	    "%.1f ms\n", what, g->served, g->worst * 1000);
-	close(g->fd);
+	char why[256];
+
+	must(abuse_good_probe(g, why, sizeof(why)), why);
 }
 
 static struct abuse_world *
@@ -140,59 +107,22 @@ counter(const struct abuse_world *w, const char *name)
 	return value;
 }
 
-/* Since journal line `from`, the healthy device got only what the
- * well-behaved client, the poller and the safe state sent: reads of the
- * scratch register and the valve, and writes of the valve. */
 static void
 assert_only_intended(const struct abuse_world *w, int from)
 {
-	const char *journal = w->fx->plc[0].journal;
-	int all = abuse_journal_count(journal, from, -1, -1, 0x10000);
-	int intended = abuse_journal_count(journal, from,
-	    MODBUS_FC_READ_HOLDING_REGISTERS, ABUSE_SCRATCH, ABUSE_SCRATCH + 1) +
-	    abuse_journal_count(journal, from, MODBUS_FC_READ_HOLDING_REGISTERS,
-	    ABUSE_VALVE, ABUSE_VALVE + 1) +
-	    abuse_journal_count(journal, from, MODBUS_FC_WRITE_SINGLE_REGISTER,
-	    ABUSE_VALVE, ABUSE_VALVE + 1);
+	char why[256];
 
-	if (all != intended) {
-		abuse_show_lines(journal, from, 1000);
-		fail_msg("%d requests reached the device that no well-behaved "
-		    "client, poll or safe state sent", all - intended);
-	}
+	must(abuse_check_only_intended(w, from, why, sizeof(why)), why);
 }
 
-/* The abuse of `count` connections added few lines to wardend's log
- * since line log_from: rate-limited, not a line each. */
 static void
 assert_log_quiet(const struct abuse_world *w, int log_from, unsigned count,
     const char *what)
 {
-	int lines = abuse_count_lines(w->fx->warden.log) - log_from;
+	char why[256];
 
-	printf("abuse: %u %s: %d log lines\n", count, what, lines);
-	if (lines >= LOG_FLOOD_MAX) {
-		abuse_show_lines(w->fx->warden.log, log_from, 20);
-		fail_msg("%u %s wrote %d log lines (want < %d: rate-limited)",
-		    count, what, lines, LOG_FLOOD_MAX);
-	}
-}
-
-/* Bytes of a fixed-seed xorshift: the same garbage every run. */
-static void
-garbage_fill(uint8_t *buf, size_t len, uint32_t *seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		*seed ^= *seed << 13;
-		*seed ^= *seed >> 17;
-		*seed ^= *seed << 5;
-		buf[i] = (uint8_t)*seed;
-	}
-	/* A protocol id of 0 would make a (random) frame of it, which a
-	 * gateway may rightly forward: keep it garbage. */
-	buf[2] |= 0x80;
+	must(abuse_check_log_quiet(w, log_from, count, what, why, sizeof(why)),
+	    why);
 }
 
 struct bad_frame {
@@ -204,14 +134,17 @@ struct bad_frame {
 
 static const struct bad_frame bad_frames[] = {
 	{ "protocol id 1",
-	    { 0, 1, 0, 1, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	    { 0, 1, 0, 1, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 },
+	    12, 0 },
 	{ "protocol id 0xFFFF",
 	    { 0, 2, 0xFF, 0xFF, 0, 6, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 },
 	    12, 0 },
 	{ "length 0",
-	    { 0, 3, 0, 0, 0, 0, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	    { 0, 3, 0, 0, 0, 0, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 },
+	    12, 0 },
 	{ "length 1",
-	    { 0, 4, 0, 0, 0, 1, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 }, 12, 0 },
+	    { 0, 4, 0, 0, 0, 1, ABUSE_UNIT, 6, MARK_HI, MARK_LO, 0, 1 },
+	    12, 0 },
 	{ "length 255",
 	    { 0, 5, 0, 0, 0, 255, ABUSE_UNIT, 16, MARK_HI, MARK_LO, 0, 124,
 	    248 }, 261, 0 },
@@ -229,7 +162,8 @@ static const struct bad_frame bad_frames[] = {
 /* Probe the well-behaved client until the hammer has made `rounds`
  * connections: the abuse is going on around what the test does next. */
 static void
-hammer_wait(const struct abuse_hammer *h, unsigned rounds, struct good *g)
+hammer_wait(const struct abuse_hammer *h, unsigned rounds,
+    struct abuse_good *g)
 {
 	double t0 = harness_now();
 
@@ -267,7 +201,7 @@ test_malformed_mbap(void **state)
 	uint8_t junk[300];
 	uint32_t seed = 0x5eed;
 	uint64_t malformed, expect = 0, truncated = 0, got;
-	struct good g;
+	struct abuse_good g;
 	size_t i;
 	int from;
 
@@ -283,7 +217,7 @@ test_malformed_mbap(void **state)
 		good_probe(&g);
 	}
 	for (i = 0; i < N_GARBAGE; i++) {
-		garbage_fill(junk, 8 + i * 14, &seed);
+		abuse_garbage(junk, 8 + i * 14, &seed);
 		send_bad(w, junk, 8 + i * 14, 0, "random garbage");
 		good_probe(&g);
 	}
@@ -309,7 +243,7 @@ test_malformed_mbap(void **state)
 		fail_msg("malformed counted %llu, expected %llu",
 		    (unsigned long long)got, (unsigned long long)expect);
 	good_probe(&g);
-	good_close(&g, "malformed MBAP");
+	abuse_good_close(&g, "malformed MBAP");
 	assert_only_intended(w, from);
 	memory(w, "malformed MBAP");
 }
@@ -323,7 +257,7 @@ test_malformed_flood(void **state)
 	struct abuse_hammer *hammer = w->hammer;
 	unsigned rounds = 0;
 	uint64_t malformed;
-	struct good g;
+	struct abuse_good g;
 	int log_from, from, i, took_over = 0;
 	double t0;
 
@@ -356,7 +290,7 @@ test_malformed_flood(void **state)
 	assert_int_equal(hammer[0].closed_by_peer + hammer[1].closed_by_peer,
 	    rounds);
 	assert_int_equal(counter(w, "malformed") - malformed, rounds);
-	good_close(&g, "malformed flood");
+	abuse_good_close(&g, "malformed flood");
 	assert_only_intended(w, from);
 	memory(w, "malformed flood");
 	assert_log_quiet(w, log_from, rounds, "malformed connections");
@@ -377,7 +311,7 @@ test_slowloris(void **state)
 	double closed_at[N_SLOW], t0, tick;
 	size_t sent = 0;
 	uint64_t malformed;
-	struct good g;
+	struct abuse_good g;
 	char buf[16];
 	ssize_t n;
 
@@ -423,7 +357,7 @@ test_slowloris(void **state)
 	}
 	assert_true(took_over);
 	assert_int_equal(counter(w, "malformed") - malformed, N_SLOW);
-	good_close(&g, "slowloris");
+	abuse_good_close(&g, "slowloris");
 	assert_only_intended(w, from);
 	memory(w, "slowloris");
 }
@@ -457,44 +391,39 @@ test_max_clients(void **state)
 {
 	struct abuse_world *w = world(state,
 	    "{max_clients: 6, max_inflight: 4, idle_timeout: 30s}");
-	struct abuse_hammer *hammer = w->hammer;
+	struct abuse_hammer *hammer = &w->hammer[0];
 	int holders[MAX_CLIENTS - 1], log_from, from, i;
 	unsigned rounds, closed;
 	uint64_t refused;
-	struct good g;
+	struct abuse_good g;
 	double t0;
 
 	world_start(w);
 	for (i = 0; i < MAX_CLIENTS - 1; i++)
 		holders[i] = admitted(w, (uint16_t)(100 + i));
-	memset(&g, 0, sizeof(g));
-	g.fd = admitted(w, 1);
+	/* The scratch register holds 0 since abuse_world_start. */
+	g = (struct abuse_good){ .fd = admitted(w, 1) };
 	from = journal_count(w->fx->plc[0].journal);
 	refused = counter(w, "clients_refused");
 	log_from = abuse_count_lines(w->fx->warden.log);
-	for (i = 0; i < 2; i++)
-		must(abuse_hammer_start(&hammer[i], w->fx->warden.port, NULL,
-		    0), "no hammer thread");
+	must(abuse_hammer_start(hammer, w->fx->warden.port, NULL, 0),
+	    "no hammer thread");
 	t0 = harness_now();
-	while (harness_now() - t0 < 1.0)
-		good_probe(&g);
+	hammer_wait(hammer, 300, &g);
 	takeover(w);
-	while (harness_now() - t0 < 2.0)
-		good_probe(&g);
-	for (i = 0; i < 2; i++)
-		abuse_hammer_stop(&hammer[i]);
-	rounds = hammer[0].rounds + hammer[1].rounds;
-	closed = hammer[0].closed_by_peer + hammer[1].closed_by_peer;
-	printf("abuse: %u connections beyond max_clients, %u closed by "
-	    "wardend\n", rounds, closed);
-	assert_true(rounds >= 100);
+	hammer_wait(hammer, hammer->rounds + 300, &g);
+	abuse_hammer_stop(hammer);
+	rounds = hammer->rounds;
+	closed = hammer->closed_by_peer;
+	printf("abuse: %u connections beyond max_clients in %.1f s, %u "
+	    "closed by wardend\n", rounds, harness_now() - t0, closed);
 	assert_int_equal(closed, rounds);
 	assert_int_equal(counter(w, "clients_refused") - refused, rounds);
 	for (i = 0; i < MAX_CLIENTS - 1; i++) {
 		assert_true(abuse_probe(holders[i], 200, 0) >= 0);
 		close(holders[i]);
 	}
-	good_close(&g, "max_clients");
+	abuse_good_close(&g, "max_clients");
 	assert_only_intended(w, from);
 	memory(w, "max_clients");
 	assert_log_quiet(w, log_from, rounds, "refused connections");
@@ -548,7 +477,7 @@ test_pipelined(void **state)
 	int fd[N_PIPE_CLIENTS], c, from, reached;
 	unsigned i;
 	modbus_t *plc;
-	struct good g;
+	struct abuse_good g;
 
 	world_start(w);
 	plc = fixture_plc_client(w->fx, 0, ABUSE_UNIT);
@@ -582,37 +511,13 @@ test_pipelined(void **state)
 	    MODBUS_FC_READ_HOLDING_REGISTERS, PIPE_BASE, PIPE_BASE + PIPE_SPAN);
 	printf("abuse: %d pipelined requests reached the device\n", reached);
 	assert_int_equal(reached, N_PIPE_CLIENTS * N_PIPELINED);
-	good_close(&g, "pipelined");
+	abuse_good_close(&g, "pipelined");
 	memory(w, "pipelined");
 }
 
 #define FLOOD_ADDR 1000
 #define FLOOD_SECONDS 10.0
 #define THROTTLED_AFTER 2.0     /* sends refused this long: throttled */
-
-/* A non-blocking connection with a tiny receive window, so that answers
- * it never reads pile up in wardend rather than in the kernel. */
-static int
-connect_small_window(uint16_t port)
-{
-	struct sockaddr_in sin;
-	int fd, size = 4096;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
-}
 
 /* Reads of 125 registers (259-byte answers) as fast as wardend takes
  * them, never reading an answer: it is closed or throttled, and the
@@ -627,7 +532,7 @@ test_never_reads(void **state)
 	unsigned long bytes = 0;
 	int fd, i, from, reached, later, took_over = 0;
 	size_t pos = 0;
-	struct good g;
+	struct abuse_good g;
 	char name[64];
 	ssize_t n;
 
@@ -638,7 +543,7 @@ test_never_reads(void **state)
 		wire_read_request(stream + 12 * i, 0x7777, ABUSE_UNIT,
 		    MODBUS_FC_READ_HOLDING_REGISTERS, FLOOD_ADDR,
 		    MODBUS_MAX_READ_REGISTERS);
-	fd = connect_small_window(w->fx->warden.port);
+	fd = abuse_connect_small_window(w->fx->warden.port);
 	assert_true(fd >= 0);
 	abuse_local_name(fd, name, sizeof(name));
 	t0 = harness_now();
@@ -687,7 +592,7 @@ test_never_reads(void **state)
 	assert_true(later - reached <= 4);
 	for (i = 0; i < 10; i++)
 		good_probe(&g);
-	good_close(&g, "never reads");
+	abuse_good_close(&g, "never reads");
 	memory(w, "never reads");
 }
 
@@ -728,7 +633,8 @@ broken_answer(int fd, uint16_t tid, uint16_t address, int may_answer)
 	assert_int_equal(wire_fc(ans), 0x80 | MODBUS_FC_READ_HOLDING_REGISTERS);
 	if (ans[8] != MODBUS_EXCEPTION_GATEWAY_TARGET &&
 	    ans[8] != MODBUS_EXCEPTION_GATEWAY_PATH)
-		fail_msg("tid %u: exception %u, want 0x0B or 0x0A", tid, ans[8]);
+		fail_msg("tid %u: exception %u, want 0x0B or 0x0A", tid,
+		    ans[8]);
 	return ans[8];
 }
 
@@ -748,7 +654,7 @@ broken_send(int fd, uint16_t tid, uint16_t address, struct broken_tally *t)
  * value (1) or 0x0B. */
 static void
 broken_alone(int fd, uint16_t tid, uint16_t address, int want,
-    struct good *g, struct broken_tally *t)
+    struct abuse_good *g, struct broken_tally *t)
 {
 	double t0 = harness_now();
 	int got;
@@ -780,7 +686,7 @@ broken_device_case(struct abuse_world *w, int answers_even,
 {
 	int a, b, r, from, ea;
 	uint16_t odd, even;
-	struct good g;
+	struct abuse_good g;
 
 	memset(t, 0, sizeof(*t));
 	good_open(&g, w, 909);
@@ -817,7 +723,7 @@ broken_device_case(struct abuse_world *w, int answers_even,
 	close(a);
 	close(b);
 	good_probe(&g);
-	good_close(&g, "broken device");
+	abuse_good_close(&g, "broken device");
 	/* Nothing meant for the broken device went to the healthy one. */
 	assert_int_equal(abuse_journal_count(w->fx->plc[0].journal, from, -1,
 	    ODD_BASE, EVEN_BASE + 2 * BROKEN_ROUNDS), 0);
