@@ -12,7 +12,7 @@ DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
-SYSCONFDIR ?= $(PREFIX)/etc
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config

@@ -134,6 +134,32 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	config_free(old);
 }
 
+/*
+ * One log line per error, as config_load() gave them; for the operator's
+ * answer and the audit record the same joined by "; " on one line.
+ */
+static void
+reload_errors(char *errors, char *why, size_t whylen)
+{
+	char *line, *save = NULL;
+	size_t used = 0;
+
+	why[0] = '\0';
+	for (line = strtok_r(errors != NULL ? errors : "", "\n", &save);
+	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		log_warnx("reload: %s", line);
+		if (used < whylen)
+			used += (size_t)snprintf(why + used, whylen - used,
+			    "%s%s", used > 0 ? "; " : "", line);
+	}
+	if (used == 0)
+		used = (size_t)snprintf(why, whylen, "cannot load it");
+	if (used < whylen)
+		snprintf(why + used, whylen - used,
+		    "; the running configuration stays");
+	log_warnx("reload: the running configuration stays");
+}
+
 int
 reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 {
@@ -143,10 +169,8 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 	const char *field;
 
 	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {
-		snprintf(why, whylen, "%s; the running configuration stays",
-		    errors != NULL ? errors : "cannot load");
+		reload_errors(errors, why, whylen);
 		free(errors);
-		log_warnx("reload: %s", why);
 		reload_audit(w, "config_rejected", user, why);
 		return 1;
 	}

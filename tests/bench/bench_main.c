@@ -104,33 +104,52 @@ bench_warm_up(const struct bench_rig *rig, const struct bench_options *opt,
 	return 0;
 }
 
+/* One run of one target at one connection count, recorded. */
+static int
+bench_round_run(const struct bench_rig *rig, const struct bench_options *opt,
+    const sigset_t *stop, unsigned round, size_t conns_index,
+    enum bench_target target, struct bench_result *results,
+    struct bench_points *points, struct bench_result *scratch)
+{
+	struct bench_load load;
+	int rc;
+
+	bench_load_for(&load, rig, opt, target, opt->conns[conns_index],
+	    opt->seconds, stop);
+	rc = bench_run_checked(rig, &load, scratch);
+	if (rc != 0)
+		return rc;
+	bench_report_run(round, opt->conns[conns_index], target, scratch);
+	bench_result_add(&results[conns_index * TARGET_COUNT +
+	    (size_t)target], scratch);
+	bench_point_set(points, conns_index, target, round, scratch);
+	return 0;
+}
+
+/* Every round runs each target in turn; the order rotates from round to
+ * round, so that whatever the previous run leaves behind (sockets
+ * closing, caches) falls on every target alike. */
 static int
 bench_rounds(const struct bench_rig *rig, const struct bench_options *opt,
     const sigset_t *stop, struct bench_result *results,
     struct bench_points *points, struct bench_result *scratch)
 {
-	struct bench_load load;
-	unsigned round;
+	enum bench_target order[TARGET_COUNT];
+	unsigned round, n = 0, k;
 	size_t i;
 	int t, rc;
 
+	for (t = 0; t < TARGET_COUNT; t++)
+		if (opt->enabled[t])
+			order[n++] = (enum bench_target)t;
 	for (round = 1; round <= opt->rounds; round++)
 		for (i = 0; i < opt->n_conns; i++)
-			for (t = 0; t < TARGET_COUNT; t++) {
-				if (!opt->enabled[t])
-					continue;
-				bench_load_for(&load, rig, opt,
-				    (enum bench_target)t, opt->conns[i],
-				    opt->seconds, stop);
-				rc = bench_run_checked(rig, &load, scratch);
+			for (k = 0; k < n; k++) {
+				rc = bench_round_run(rig, opt, stop, round, i,
+				    order[(k + round - 1) % n], results,
+				    points, scratch);
 				if (rc != 0)
 					return rc;
-				bench_report_run(round, opt->conns[i],
-				    (enum bench_target)t, scratch);
-				bench_result_add(&results[i * TARGET_COUNT +
-				    (size_t)t], scratch);
-				bench_point_set(points, i, (enum bench_target)t,
-				    round, scratch);
 			}
 	return 0;
 }

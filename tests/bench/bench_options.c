@@ -39,7 +39,8 @@ bench_usage(FILE *out)
 "usage: bench [options]   (make bench runs it with WARDEN_BIN=build)\n"
 "Compares a libmodbus client load directly against plcsim, through haproxy\n"
 "(TCP mode, one thread) and through wardend, interleaved over rounds.\n"
-"  --rounds N                rounds over every target (default 5)\n"
+"  --rounds N                rounds over every target (default 6; a multiple\n"
+"                            of 3 puts each target first equally often)\n"
 "  --seconds-per-round S     length of each run (default 3)\n"
 "  --warmup S                unrecorded run per target first (default 1)\n"
 "  --connections LIST        client connections, e.g. 1,8,32 (default)\n"
@@ -148,7 +149,7 @@ bench_options_default(struct bench_options *opt)
 	int t;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->rounds = 5;
+	opt->rounds = 6;
 	opt->seconds = 3.0;
 	opt->warmup = 1.0;
 	opt->conns[0] = 1;

@@ -78,7 +78,8 @@ bench_report_header(int argc, char **argv, const struct bench_rig *rig,
 	    opt->rounds, opt->seconds);
 	for (i = 0; i < opt->n_conns; i++)
 		printf("%s%u", i ? "," : "", opt->conns[i]);
-	printf(" connections), targets interleaved; warm-up %g s each\n",
+	printf(" connections); the targets take turns, in an order that\n"
+	    "          rotates each round; warm-up %g s each\n",
 	    opt->warmup);
 	bench_report_load("before");
 	printf("\n");

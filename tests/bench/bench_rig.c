@@ -131,7 +131,7 @@ bench_rig_haproxy(struct bench_rig *rig)
 		rig->port[TARGET_HAPROXY] = harness_free_port();
 		/* One thread, like wardend's one loop. */
 		if (harness_write_file(config, "global\n\tnbthread 1\n"
-		    "\tmaxconn 1024\n\ndefaults\n\tmode tcp\n"
+		    "\ndefaults\n\tmode tcp\n"
 		    "\ttimeout connect 5s\n\ttimeout client 60s\n"
 		    "\ttimeout server 60s\n\nlisten modbus\n"
 		    "\tbind 127.0.0.1:%u\n\tserver plc 127.0.0.1:%u\n",

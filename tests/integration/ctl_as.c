@@ -1,0 +1,139 @@
+/*
+ * ctl_as.c: wardenctl as another user. See ctl_as.h.
+ */
+#include "ctl_as.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CTL_AS_MAX_ARGS 16
+#define CTL_AS_TIMEOUT 10.0
+
+/* The output files are opened by root, before the switch, so the user
+ * needs no right to the test's dir. */
+static void __attribute__((noreturn))
+ctl_as_child(uid_t uid, gid_t gid, int out_fd, int err_fd, char **argv)
+{
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	dup2(out_fd, STDOUT_FILENO);
+	dup2(err_fd, STDERR_FILENO);
+	if (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+	    setuid(uid) == -1 || getuid() != uid || getegid() != gid) {
+		fprintf(stderr, "ctl_as: cannot become uid %u gid %u: %s\n",
+		    (unsigned)uid, (unsigned)gid, strerror(errno));
+		_exit(126);
+	}
+	execv(argv[0], argv);
+	fprintf(stderr, "ctl_as: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int
+ctl_as_reap(pid_t pid)
+{
+	double deadline = harness_now() + CTL_AS_TIMEOUT;
+	struct timespec gap = { 0, 2000000 };
+	int status;
+	pid_t got;
+
+	for (;;) {
+		got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (got == -1 && errno != EINTR)
+			return -1;
+		if (harness_now() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		nanosleep(&gap, NULL);
+	}
+}
+
+/* The whole file (at most cap - 1 bytes) into buf, NUL-terminated. */
+static void
+ctl_as_slurp(int fd, char *buf, size_t cap)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while (used + 1 < cap && (n = read(fd, buf + used,
+	    cap - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+}
+
+/* An unlinked temp file in dir: nothing to clean up after. */
+static int
+ctl_as_tmpfile(const char *dir)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ctl-as-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd != -1)
+		unlink(path);
+	return fd;
+}
+
+int
+ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
+    ...)
+{
+	char *argv[CTL_AS_MAX_ARGS + 1];
+	const char *arg;
+	int argc = 0, out_fd, err_fd, i;
+	va_list ap;
+	pid_t pid;
+
+	res->status = -1;
+	res->out[0] = res->err[0] = '\0';
+	out_fd = ctl_as_tmpfile(r->dir);
+	err_fd = ctl_as_tmpfile(r->dir);
+	if (out_fd == -1 || err_fd == -1) {
+		snprintf(res->err, sizeof(res->err), "ctl_as: temp file in "
+		    "%s: %s", r->dir, strerror(errno));
+		goto out;
+	}
+	memset(argv, 0, sizeof(argv));
+	argv[argc++] = harness_bin_path("wardenctl");
+	argv[argc++] = strdup("-s");
+	argv[argc++] = strdup(r->socket);
+	va_start(ap, res);
+	while ((arg = va_arg(ap, const char *)) != NULL &&
+	    argc < CTL_AS_MAX_ARGS)
+		argv[argc++] = strdup(arg);
+	va_end(ap);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		ctl_as_child(uid, gid, out_fd, err_fd, argv);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	if (pid == -1)
+		goto out;
+	res->status = ctl_as_reap(pid);
+	ctl_as_slurp(out_fd, res->out, sizeof(res->out));
+	ctl_as_slurp(err_fd, res->err, sizeof(res->err));
+out:
+	if (out_fd != -1)
+		close(out_fd);
+	if (err_fd != -1)
+		close(err_fd);
+	return res->status;
+}

@@ -1,0 +1,23 @@
+/*
+ * ctl_as.h: run wardenctl as another user, the way an operator outside
+ * the allowed groups would. wardend takes the caller's rights from
+ * SO_PEERCRED, so only a real change of ids tests them: the child drops
+ * every supplementary group and switches gid then uid before exec.
+ * Needs root.
+ */
+#ifndef WARDEN_CTL_AS_H
+#define WARDEN_CTL_AS_H
+
+#include <sys/types.h>
+
+#include "ctl.h"
+
+/*
+ * Run wardenctl -s r->socket ARGS... (NULL-terminated) as uid/gid with
+ * no supplementary groups; stdout and stderr into res. Gives up after
+ * 10 seconds. Returns res->status (-1: died, or could not switch).
+ */
+int ctl_as_run(const struct rig *r, uid_t uid, gid_t gid,
+    struct ctl_result *res, ...) __attribute__((sentinel));
+
+#endif

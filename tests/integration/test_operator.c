@@ -1,0 +1,636 @@
+/*
+ * test_operator.c: what an operator does to a running wardend, and what
+ * the contract (DESIGN.md "wardenctl", "Reload", "Status shapes", "Audit
+ * records") promises in return. Reload by SIGHUP and by wardenctl: a
+ * good config applies to the next request while the AI's connection
+ * stays open and the state stays put; a bad one, or one that changes
+ * what needs a restart, is refused and the running config keeps
+ * applying. A user outside the groups is refused and audited. The exit
+ * codes of wardenctl, the shape of `status --json`, `watch`, and `audit
+ * verify` on a tampered log.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "audit_query.h"
+#include "ctl.h"
+#include "ctl_as.h"
+#include "json.h"
+#include "launch.h"
+#include "status_shape.h"
+#include "textedit.h"
+
+#define WHY_MAX 8192
+#define OP_TIMEOUT 5.0          /* a state change, sanitizers included */
+#define OP_CLIENT_TIMEOUT 2.0
+#define OP_VALVE 0              /* holding, % x 10, write max 100 % */
+#define OP_LEVEL 0              /* input, m x 100: high 4.0, high_high 4.8 */
+#define OP_UNFORCE 20000        /* backdoor: + A gives input A back */
+#define OP_GROUPS "takeover_group: nogroup, release_group: staff"
+#define OP_VALVE_LIMIT "max: 100, on_violation: reject"
+
+#define OP_BODY \
+	"mode: enforce\n" \
+	"initial_state: auto\n" \
+	"points:\n" \
+	"  - {name: valve, device: tank1, table: holding, address: 0,\n" \
+	"     scale: 0.1, unit: \"%\",\n" \
+	"     write: {min: 0, " OP_VALVE_LIMIT "}}\n" \
+	"  - {name: pump_run, device: tank1, table: coil, address: 0,\n" \
+	"     write: {min: 0, max: 1}}\n" \
+	"  - {name: level, device: tank1, table: input, address: 0,\n" \
+	"     scale: 0.01, unit: m,\n" \
+	"     monitor: {high: 4.0, high_high: 4.8, deadband: 0.05}}\n" \
+	"takeover:\n" \
+	"  isolate: writes\n" \
+	"  safe_state:\n" \
+	"    - {point: valve, value: 0}\n" \
+	"    - {point: pump_run, value: 0}\n"
+
+struct op {
+	struct rig *rig;
+	modbus_t *ai;                   /* connected before every test */
+	struct ctl_result res;          /* the last wardenctl run */
+	char why[WHY_MAX];
+};
+
+static int
+op_teardown(void **state)
+{
+	struct op *o = *state;
+	int rc;
+
+	if (o == NULL)
+		return 0;
+	if (o->ai != NULL) {
+		modbus_close(o->ai);
+		modbus_free(o->ai);
+	}
+	rc = o->rig != NULL ? rig_free(o->rig) : 0;
+	free(o);
+	return rc;
+}
+
+/* plcsim, wardend with OP_BODY, and an AI whose path to the device is up. */
+static int
+op_setup(void **state)
+{
+	struct op *o = calloc(1, sizeof(*o));
+
+	*state = o;
+	if (o == NULL || (o->rig = rig_new()) == NULL)
+		goto failed;
+	if (launch_start(o->rig, OP_GROUPS, OP_BODY) != 0)
+		goto failed;
+	o->ai = rig_client(o->rig, OP_CLIENT_TIMEOUT);
+	if (o->ai != NULL && rig_wait_path(o->ai, OP_VALVE, OP_TIMEOUT) == 0)
+		return 0;
+	fprintf(stderr, "setup: the AI has no path through wardend\n");
+failed:
+	/* cmocka skips the teardown when the setup fails. */
+	if (o != NULL && o->rig != NULL)
+		o->rig->failed = 1;
+	op_teardown(state);
+	*state = NULL;
+	return -1;
+}
+
+/* A write of the valve through the AI: 0 when accepted, else the
+ * exception code (-1: no answer). */
+static int
+ai_write_valve(struct op *o, uint16_t raw)
+{
+	if (modbus_write_register(o->ai, OP_VALVE, raw) == 1)
+		return 0;
+	return rig_exception();
+}
+
+static uint16_t
+plc_valve(const struct op *o)
+{
+	modbus_t *plc = rig_plc_client(o->rig);
+	uint16_t raw = 0xffff;
+
+	assert_non_null(plc);
+	assert_int_equal(modbus_read_registers(plc, OP_VALVE, 1, &raw), 1);
+	modbus_close(plc);
+	modbus_free(plc);
+	return raw;
+}
+
+static void
+status_now(struct op *o, struct ctl_status *st)
+{
+	if (ctl_status(o->rig, st, o->why, sizeof(o->why)) != 0)
+		fail_msg("%s", o->why);
+}
+
+static void
+wait_state(struct op *o, const char *state, const char *cause,
+    int want_verified, struct ctl_status *st)
+{
+	if (ctl_wait(o->rig, state, cause, want_verified, OP_TIMEOUT, st,
+	    o->why, sizeof(o->why)) != 0)
+		fail_msg("%s", o->why);
+}
+
+/* A top-level string of status, or a counter, read from its JSON. */
+static void
+status_string(const struct ctl_status *st, const char *key, char *out,
+    size_t cap)
+{
+	struct json_value obj, v;
+	const char *bad;
+	size_t at;
+
+	out[0] = '\0';
+	assert_int_equal(json_parse(st->text, strlen(st->text), &obj, &at,
+	    &bad), 0);
+	if (json_object_get(&obj, key, &v) == 0)
+		json_get_string(&v, out, cap);
+}
+
+static uint64_t
+status_counter(const struct ctl_status *st, const char *name)
+{
+	struct json_value obj, counters, v;
+	const char *bad;
+	uint64_t n = 0;
+	size_t at;
+
+	assert_int_equal(json_parse(st->text, strlen(st->text), &obj, &at,
+	    &bad), 0);
+	assert_int_equal(json_object_get(&obj, "counters", &counters), 0);
+	assert_int_equal(json_object_get(&counters, name, &v), 0);
+	assert_int_equal(json_get_uint64(&v, &n), 0);
+	return n;
+}
+
+/* The line of the first `event` record after line `after` with key =
+ * want, waiting for it to be written. */
+static int
+wait_audit(struct op *o, int after, const char *event, const char *key,
+    const char *want)
+{
+	double deadline = harness_now() + OP_TIMEOUT;
+	struct timespec gap = { 0, 10000000 };
+	int line;
+
+	while ((line = audit_query_find(o->rig->audit, after, event, key,
+	    want)) <= 0) {
+		if (harness_now() > deadline)
+			fail_msg("no %s record with %s = %s after line %d in "
+			    "%s", event, key ? key : "-", want ? want : "-",
+			    after, o->rig->audit);
+		nanosleep(&gap, NULL);
+	}
+	return line;
+}
+
+static void
+expect_text(const char *haystack, const char *needle, const char *what)
+{
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("%s does not say \"%s\": %s", what, needle, haystack);
+}
+
+static void
+expect_exit(struct op *o, int want, const char *what)
+{
+	if (o->res.status != want)
+		fail_msg("%s: exit %d, wanted %d; stdout: %s stderr: %s", what,
+		    o->res.status, want, o->res.out, o->res.err);
+}
+
+static void
+sighup_reload(struct op *o, int after)
+{
+	assert_int_equal(kill(o->rig->warden, SIGHUP), 0);
+	wait_audit(o, after, "config_loaded", "user", "SIGHUP");
+}
+
+/* SIGHUP with a lower valve maximum: the AI's next write on the same
+ * connection is judged by it; no reconnect, no state change. Again in
+ * TAKEOVER: still TAKEOVER, same cause and since, writes still 0x0A. */
+static void
+test_sighup_reload_keeps_connection_and_state(void **state)
+{
+	struct op *o = *state;
+	struct ctl_status st;
+	char since[64], since_after[64];
+	uint64_t accepted;
+	int fd, line;
+
+	assert_int_equal(ai_write_valve(o, 800), 0);
+	fd = modbus_get_socket(o->ai);
+	status_now(o, &st);
+	accepted = status_counter(&st, "clients_accepted");
+
+	assert_int_equal(textedit_replace(o->rig->config, 0, OP_VALVE_LIMIT,
+	    "max: 50, on_violation: reject"), 0);
+	line = audit_query_find(o->rig->audit, 0, "config_loaded", NULL, NULL);
+	assert_true(line > 0);          /* the one written at start */
+	sighup_reload(o, line);
+
+	assert_int_equal(ai_write_valve(o, 600),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(plc_valve(o), 800);
+	assert_int_equal(ai_write_valve(o, 500), 0);    /* inclusive */
+	assert_int_equal(plc_valve(o), 500);
+	assert_int_equal(modbus_get_socket(o->ai), fd);
+	status_now(o, &st);
+	assert_int_equal(status_counter(&st, "clients_accepted"), accepted);
+	assert_string_equal(st.state, "auto");
+	assert_string_equal(st.cause, "startup");
+
+	ctl_run(o->rig, &o->res, "takeover", "-r", "reload under takeover",
+	    (char *)NULL);
+	expect_exit(o, 0, "wardenctl takeover");
+	wait_state(o, "takeover", "operator", 1, &st);
+	status_string(&st, "since", since, sizeof(since));
+	assert_int_equal(textedit_replace(o->rig->config, 0, "max: 50",
+	    "max: 60"), 0);
+	line = audit_query_find(o->rig->audit, 0, "config_loaded", "user",
+	    "SIGHUP");
+	sighup_reload(o, line);
+	wait_state(o, "takeover", "operator", 1, &st);
+	status_string(&st, "since", since_after, sizeof(since_after));
+	assert_string_equal(since_after, since);
+	assert_string_equal(st.reason, "reload under takeover");
+	assert_int_equal(ai_write_valve(o, 100), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(modbus_get_socket(o->ai), fd);
+	assert_int_equal(status_counter(&st, "clients_accepted"), accepted);
+}
+
+/* wardenctl reload of a broken file: exit 1 naming file:line, audited,
+ * the running limits still apply. SIGHUP the same. */
+static void
+test_reload_invalid_keeps_old_config(void **state)
+{
+	struct op *o = *state;
+	struct ctl_status st;
+	char where[600];
+	int line;
+
+	line = textedit_line_of(o->rig->config, "on_violation: reject");
+	assert_true(line > 0);
+	assert_int_equal(textedit_replace(o->rig->config, 0,
+	    "on_violation: reject", "on_violation: bogus"), 0);
+	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	expect_exit(o, 1, "wardenctl reload of a broken file");
+	snprintf(where, sizeof(where), "%s:%d:", o->rig->config, line);
+	expect_text(o->res.err, where, "wardenctl reload");
+	expect_text(o->res.err, "bogus", "wardenctl reload");
+	wait_audit(o, 0, "config_rejected", "user", "root");
+
+	assert_int_equal(ai_write_valve(o, 900), 0);    /* max still 100 */
+	assert_int_equal(ai_write_valve(o, 1001),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(plc_valve(o), 900);
+
+	assert_int_equal(kill(o->rig->warden, SIGHUP), 0);
+	wait_audit(o, 0, "config_rejected", "user", "SIGHUP");
+	assert_false(harness_exited(o->rig->warden));
+	assert_int_equal(ai_write_valve(o, 950), 0);
+	status_now(o, &st);
+	assert_string_equal(st.state, "auto");
+	assert_int_equal(audit_query_find(o->rig->audit, 0, "config_loaded",
+	    "user", "SIGHUP"), 0);
+}
+
+/* state_dir, audit_log and control.socket need a restart: each change is
+ * refused, naming the key, and the running paths stay in use. */
+static void
+test_reload_restart_keys_refused(void **state)
+{
+	struct op *o = *state;
+	char backup[RIG_PATH_MAX + 16], other[RIG_PATH_MAX + 16];
+	char from[RIG_PATH_MAX + 32], to[RIG_PATH_MAX + 64];
+	const struct {
+		const char *key;        /* as the refusal names it */
+		const char *yaml_key;
+		const char *path;
+		const char *moved;      /* its new name in other/ */
+	} changes[] = {
+		{ "state_dir", "state_dir", o->rig->dir, "" },
+		{ "audit_log", "audit_log", o->rig->audit, "/audit.jsonl" },
+		{ "control.socket", "socket", o->rig->socket, "/control.sock" },
+	};
+	struct ctl_status st;
+	struct stat sb;
+	size_t i;
+	int line = 0;
+
+	snprintf(backup, sizeof(backup), "%s.orig", o->rig->config);
+	snprintf(other, sizeof(other), "%s/other", o->rig->dir);
+	assert_int_equal(mkdir(other, 0700), 0);
+	assert_int_equal(textedit_copy_lines(o->rig->config, backup), 0);
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		snprintf(from, sizeof(from), "%s: %s", changes[i].yaml_key,
+		    changes[i].path);
+		snprintf(to, sizeof(to), "%s: %s%s", changes[i].yaml_key,
+		    other, changes[i].moved);
+		assert_int_equal(textedit_replace(o->rig->config, 0, from, to),
+		    0);
+		ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+		expect_exit(o, 1, changes[i].key);
+		expect_text(o->res.err, changes[i].key, "wardenctl reload");
+		expect_text(o->res.err, "needs a restart", "wardenctl reload");
+		line = wait_audit(o, line, "config_rejected", "user", "root");
+		assert_int_equal(textedit_copy_lines(backup, o->rig->config),
+		    0);
+	}
+
+	ctl_run(o->rig, &o->res, "takeover", "-r", "paths check",
+	    (char *)NULL);
+	expect_exit(o, 0, "wardenctl takeover");
+	wait_state(o, "takeover", "operator", 1, &st);
+	wait_audit(o, 0, "takeover", "reason", "paths check");
+	snprintf(to, sizeof(to), "%s/state", other);
+	assert_int_equal(stat(to, &sb), -1);
+	snprintf(to, sizeof(to), "%s/audit.jsonl", other);
+	assert_int_equal(stat(to, &sb), -1);
+	/* A reload that needs no restart still works afterwards. */
+	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	expect_exit(o, 0, "reload of the unchanged file");
+	wait_audit(o, 0, "config_loaded", "user", "root");
+}
+
+/* Is user a member of group, by login group or the group's list? */
+static int
+user_in_group(const struct passwd *pw, const struct group *gr)
+{
+	char **m;
+
+	if (pw->pw_gid == gr->gr_gid)
+		return 1;
+	for (m = gr->gr_mem; *m != NULL; m++)
+		if (strcmp(*m, pw->pw_name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * nobody, whose group nogroup is takeover_group but who is not in
+ * release_group (staff): the socket admits it, takeover is allowed,
+ * release is refused and audited with its name, and nothing changes.
+ */
+static void
+test_user_outside_group_denied(void **state)
+{
+	struct op *o = *state;
+	const struct passwd *pw = getpwnam("nobody");
+	const struct group *gr;
+	struct ctl_status st;
+	char line[4096];
+	uid_t uid = pw != NULL ? pw->pw_uid : 0;
+	gid_t gid = 0, staff = 0;
+	int nobody_in_staff = 1;
+
+	/* getgrnam's answer lives until the next call: keep the ids. */
+	if ((gr = getgrnam("nogroup")) != NULL)
+		gid = gr->gr_gid;
+	if (pw != NULL && (gr = getgrnam("staff")) != NULL) {
+		staff = gr->gr_gid;
+		nobody_in_staff = user_in_group(pw, gr);
+	}
+	if (geteuid() != 0 || uid == 0 || gid == 0 || staff == 0 ||
+	    nobody_in_staff) {
+		fprintf(stderr, "skipped: needs root, user nobody, groups "
+		    "nogroup and staff, nobody not in staff\n");
+		skip();
+	}
+	/* nobody must reach the socket in the test's private dir. */
+	assert_int_equal(chmod(o->rig->dir, 0711), 0);
+
+	ctl_as_run(o->rig, uid, gid, &o->res, "status", (char *)NULL);
+	expect_exit(o, 0, "status as nobody");
+	ctl_as_run(o->rig, uid, gid, &o->res, "takeover", "-r",
+	    "nobody takes over", (char *)NULL);
+	expect_exit(o, 0, "takeover as nobody");
+	wait_state(o, "takeover", "operator", 0, &st);
+	wait_audit(o, 0, "takeover", "user", "nobody");
+
+	ctl_as_run(o->rig, uid, gid, &o->res, "release", "-r",
+	    "nobody hands back", (char *)NULL);
+	expect_exit(o, 1, "release as nobody");
+	expect_text(o->res.err, "may not release", "the refusal");
+	expect_text(o->res.err, "staff", "the refusal");
+	assert_true(audit_query_line(o->rig->audit, 0, "command_denied",
+	    "user", "nobody", line, sizeof(line)) > 0);
+	snprintf(o->why, sizeof(o->why), "\"uid\":%u", (unsigned)uid);
+	expect_text(line, o->why, "the command_denied record");
+	expect_text(line, "\"command\":\"release\"",
+	    "the command_denied record");
+	status_now(o, &st);
+	assert_string_equal(st.state, "takeover");
+	assert_int_equal(audit_query_find(o->rig->audit, 0, "release", NULL,
+	    NULL), 0);
+
+	/* Outside takeover_group too: the socket itself is closed to it. */
+	ctl_as_run(o->rig, uid, staff, &o->res, "status", (char *)NULL);
+	expect_exit(o, 3, "status as nobody with group staff");
+	expect_text(o->res.err, "takeover_group", "wardenctl");
+
+	ctl_run(o->rig, &o->res, "release", "-r", "root hands back",
+	    (char *)NULL);
+	expect_exit(o, 0, "wardenctl release as root");
+	wait_state(o, "auto", "operator", 0, &st);
+}
+
+/* A socket file nobody listens on, as a crashed daemon leaves it. */
+static void
+make_stale_socket(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_true(strlen(path) < sizeof(sun.sun_path));
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+}
+
+static void
+check_usage_and_unreachable(struct op *o)
+{
+	char missing[RIG_PATH_MAX + 32], stale[RIG_PATH_MAX + 32];
+
+	ctl_run(NULL, &o->res, (char *)NULL);
+	expect_exit(o, 2, "no command");
+	ctl_run(o->rig, &o->res, "bogus", (char *)NULL);
+	expect_exit(o, 2, "unknown command");
+	ctl_run(o->rig, &o->res, "takeover", (char *)NULL);
+	expect_exit(o, 2, "takeover without -r");
+	expect_text(o->res.err, "-r", "the usage error");
+	ctl_run(o->rig, &o->res, "status", "now", (char *)NULL);
+	expect_exit(o, 2, "status with an argument");
+	ctl_run(o->rig, &o->res, "watch", "-n", "0", (char *)NULL);
+	expect_exit(o, 2, "watch -n 0");
+	ctl_run(o->rig, &o->res, "--bogus", "status", (char *)NULL);
+	expect_exit(o, 2, "unknown option");
+
+	snprintf(missing, sizeof(missing), "%s/missing/control.sock",
+	    o->rig->dir);
+	snprintf(stale, sizeof(stale), "%s/stale.sock", o->rig->dir);
+	make_stale_socket(stale);
+	ctl_run(NULL, &o->res, "-s", missing, "status", (char *)NULL);
+	expect_exit(o, 3, "status, no socket");
+	expect_text(o->res.err, "is wardend running", "wardenctl");
+	ctl_run(NULL, &o->res, "-s", missing, "--json", "takeover", "-r", "x",
+	    (char *)NULL);
+	expect_exit(o, 3, "takeover --json, no socket");
+	ctl_run(NULL, &o->res, "-s", stale, "status", (char *)NULL);
+	expect_exit(o, 3, "status, nobody listening");
+	ctl_run(NULL, &o->res, "-s", stale, "watch", "-n", "1", (char *)NULL);
+	expect_exit(o, 3, "watch, nobody listening");
+}
+
+/* Each line of `watch --json` is a whole status. */
+static void
+check_watch_json(struct op *o)
+{
+	struct status_shape shape;
+	char *line, *save = NULL;
+	int lines = 0;
+
+	ctl_run(o->rig, &o->res, "--json", "watch", "-n", "2", (char *)NULL);
+	expect_exit(o, 0, "watch -n 2 --json");
+	for (line = strtok_r(o->res.out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save), lines++)
+		if (status_shape_check(line, &shape, o->why,
+		    sizeof(o->why)) != 0)
+			fail_msg("watch line %d: %s", lines + 1, o->why);
+	assert_int_equal(lines, 2);
+}
+
+/*
+ * Exit codes 2 (usage) and 3 (no wardend); then, with an alarm, a trip
+ * and the safe state all listed, every field of status --json as the
+ * contract shapes it, plain and through watch; --json on a refusal.
+ */
+static void
+test_exit_codes_and_status_shape(void **state)
+{
+	struct op *o = *state;
+	struct status_shape shape;
+	struct ctl_status st;
+
+	check_usage_and_unreachable(o);
+	ctl_run(o->rig, &o->res, "status", (char *)NULL);
+	expect_exit(o, 0, "status");
+	expect_text(o->res.out, "AUTO", "status");
+
+	assert_int_equal(rig_backdoor_register(o->rig, OP_LEVEL, 490), 0);
+	wait_state(o, "takeover", "trip", 1, &st);
+	ctl_run(o->rig, &o->res, "--json", "status", (char *)NULL);
+	expect_exit(o, 0, "status --json");
+	if (status_shape_check(o->res.out, &shape, o->why,
+	    sizeof(o->why)) != 0)
+		fail_msg("%s", o->why);
+	assert_int_equal(shape.alarms, 1);
+	assert_int_equal(shape.trips, 1);
+	assert_int_equal(shape.safe_state, 2);
+	assert_int_equal(shape.devices, 1);
+	assert_true(shape.counters > 0);
+	expect_text(o->res.out, "\"kind\":\"high\"", "status --json alarms");
+	expect_text(o->res.out, "\"kind\":\"high_high\"",
+	    "status --json trips");
+	check_watch_json(o);
+
+	ctl_run(o->rig, &o->res, "--json", "takeover", "-r", "again",
+	    (char *)NULL);
+	expect_exit(o, 1, "takeover --json while in takeover");
+	expect_text(o->res.out, "\"ok\":false", "takeover --json");
+	ctl_run(o->rig, &o->res, "--json", "reload", (char *)NULL);
+	expect_exit(o, 0, "reload --json");
+	expect_text(o->res.out, "\"ok\":true", "reload --json");
+	assert_int_equal(rig_backdoor_register(o->rig, OP_UNFORCE + OP_LEVEL,
+	    0), 0);
+}
+
+/* audit verify: the log as written is valid; a copy with one record
+ * edited fails (exit 1) and names the line, plain and in JSON. */
+static void
+test_audit_verify_names_edited_line(void **state)
+{
+	struct op *o = *state;
+	char copy[RIG_PATH_MAX + 16];
+	struct ctl_status st;
+	int line;
+
+	ctl_run(o->rig, &o->res, "takeover", "-r",
+	    "records for the audit", (char *)NULL);
+	expect_exit(o, 0, "wardenctl takeover");
+	wait_state(o, "takeover", "operator", 1, &st);
+	line = wait_audit(o, 0, "takeover", NULL, NULL);
+	snprintf(copy, sizeof(copy), "%s/copy.jsonl", o->rig->dir);
+	assert_int_equal(textedit_copy_lines(o->rig->audit, copy), 0);
+
+	ctl_run(NULL, &o->res, "audit", "verify", copy, (char *)NULL);
+	expect_exit(o, 0, "audit verify of the log as written");
+	expect_text(o->res.out, "valid", "audit verify");
+
+	assert_int_equal(textedit_replace(copy, line, "records for the audit",
+	    "records for the audiT"), 0);
+	ctl_run(NULL, &o->res, "audit", "verify", copy, (char *)NULL);
+	expect_exit(o, 1, "audit verify of an edited log");
+	snprintf(o->why, sizeof(o->why), "line %d", line);
+	expect_text(o->res.out, o->why, "audit verify");
+	ctl_run(NULL, &o->res, "--json", "audit", "verify", copy, (char *)NULL);
+	expect_exit(o, 1, "audit verify --json of an edited log");
+	snprintf(o->why, sizeof(o->why), "\"line\":%d", line);
+	expect_text(o->res.out, o->why, "audit verify --json");
+	expect_text(o->res.out, "\"valid\":false", "audit verify --json");
+
+	snprintf(copy, sizeof(copy), "%s/none.jsonl", o->rig->dir);
+	ctl_run(NULL, &o->res, "audit", "verify", copy, (char *)NULL);
+	expect_exit(o, 1, "audit verify of a missing file");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_sighup_reload_keeps_connection_and_state, op_setup,
+		    op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_invalid_keeps_old_config, op_setup,
+		    op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_restart_keys_refused, op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(test_user_outside_group_denied,
+		    op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_exit_codes_and_status_shape, op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_audit_verify_names_edited_line, op_setup,
+		    op_teardown),
+	};
+
+	/* WARDEN_TEST_FILTER=test_reload* runs the matching tests only. */
+	if (getenv("WARDEN_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("WARDEN_TEST_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
