@@ -69,6 +69,10 @@ INTEG_SRCS = $(wildcard tests/integration/test_*.c)
 INTEG_BINS = $(INTEG_SRCS:%.c=$(B)/%)
 BENCH_SRCS = $(wildcard tests/bench/*.c)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
+# The safety benchmarks (policy, audit, takeover latency, floods): a second
+# program, so each stays one thing.
+SAFETY_BENCH_SRCS = $(wildcard tests/bench-safety/*.c)
+SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 
 PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
 
@@ -121,6 +125,10 @@ $(B)/tests/integration/%: $(B)/tests/integration/%.o $(INTEG_SUPPORT_OBJS) \
 $(B)/bench: $(BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
+$(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
+		$(B)/tests/bench/audit_bench.o $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+
 # The tests find the programs through these variables.
 TEST_ENV = WARDEN_BIN=$(CURDIR)/$(B) WARDEN_SRC=$(CURDIR) PYTHON=$(PYTHON)
 
@@ -153,8 +161,9 @@ demo:
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	$(MAKE) all $(B)/bench
+	$(MAKE) all $(B)/bench $(B)/bench-safety
 	$(TEST_ENV) $(B)/bench
+	$(TEST_ENV) $(B)/bench-safety
 
 # libFuzzer targets: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME/.
 FUZZ_SECONDS ?= 300
