@@ -66,6 +66,9 @@ struct bench_result {
 	double seconds;                 /* the measured window */
 	double cpu[BENCH_WATCH];        /* seconds used by each watched pid */
 	int interrupted;                /* a stop signal arrived */
+	/* Fewest over most transactions of one client: 1 when every client
+	 * was served alike. Added up: the lowest of the runs. */
+	double fairness;
 	/* Over the runs added up with bench_result_add: */
 	unsigned runs;
 	double tps_min, tps_max;        /* transactions/s of one run */

@@ -211,15 +211,21 @@ static void
 bench_run_collect(struct bench_client *clients, unsigned n,
     struct bench_result *result)
 {
+	uint64_t fewest = UINT64_MAX, most = 0;
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
+		if (clients[i].transactions < fewest)
+			fewest = clients[i].transactions;
+		if (clients[i].transactions > most)
+			most = clients[i].transactions;
 		result->transactions += clients[i].transactions;
 		result->errors += clients[i].errors;
 		if (clients[i].lost)
 			result->dead_clients++;
 		bench_hist_merge(&result->hist, &clients[i].hist);
 	}
+	result->fairness = most > 0 ? (double)fewest / (double)most : 0.0;
 }
 
 int
@@ -274,6 +280,8 @@ bench_result_add(struct bench_result *into, const struct bench_result *from)
 		into->tps_min = tps;
 	if (into->runs == 0 || tps > into->tps_max)
 		into->tps_max = tps;
+	if (into->runs == 0 || from->fairness < into->fairness)
+		into->fairness = from->fairness;
 	into->runs++;
 	into->transactions += from->transactions;
 	into->errors += from->errors;

@@ -1,12 +1,11 @@
 /*
  * bench_main.c: build/bench. Starts the rig, runs every connection count
- * against every target, interleaved round by round so that machine noise
- * hits all targets alike, prints the figures, then the memory of the
- * gateways with many clients. Asserts nothing: exit 0 unless something
+ * against every target, the targets taking turns in an order that rotates
+ * each round so that machine noise hits all alike, prints the figures,
+ * then the memory of the gateways with many clients. Asserts nothing: exit 0 unless something
  * failed to start or died.
  */
 #include "bench.h"
-#include "audit_bench.h"
 #include "../integration/harness.h"
 
 #include <pthread.h>
@@ -14,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define BENCH_AUDIT_RECORDS 20000
 
 struct bench_mem_probe {
 	pid_t pid;
@@ -181,20 +178,6 @@ bench_rss(const struct bench_rig *rig, const struct bench_options *opt,
 	return 0;
 }
 
-/* What wardend pays per audited write, measured in-process. */
-static int
-bench_audit(const struct bench_rig *rig)
-{
-	double us = audit_bench_us_per_record(rig->dir, BENCH_AUDIT_RECORDS);
-
-	if (us < 0.0)
-		return -1;
-	printf("\nAudit log: %.2f us per write_allowed record (built, hashed, "
-	    "one write(); fsync every 1 s), over %u records\n", us,
-	    BENCH_AUDIT_RECORDS);
-	return 0;
-}
-
 static int
 bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
     const sigset_t *stop)
@@ -223,8 +206,6 @@ bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
 		if (rc == 0 && opt->rss_clients > 0 &&
 		    opt->enabled[TARGET_HAPROXY])
 			rc = bench_rss(rig, opt, TARGET_HAPROXY, stop, scratch);
-		if (rc == 0)
-			rc = bench_audit(rig);
 	}
 	free(results);
 	free(points.at);

@@ -123,11 +123,11 @@ bench_report_run(unsigned round, unsigned conns, enum bench_target target,
     const struct bench_result *r)
 {
 	printf("round %-3u %3u conns  %-8s %9.0f tx/s  p50 %8.1f us  "
-	    "p99 %8.1f us  cpu %6.1f us/tx", round, conns,
+	    "p99 %8.1f us  cpu %6.1f us/tx  fair %.2f", round, conns,
 	    bench_target_name(target), bench_tx_per_s(r),
 	    bench_hist_quantile(&r->hist, 0.50) / 1e3,
 	    bench_hist_quantile(&r->hist, 0.99) / 1e3,
-	    bench_per_tx_us(r->cpu[0], r->transactions));
+	    bench_per_tx_us(r->cpu[0], r->transactions), r->fairness);
 	if (r->errors || r->dead_clients)
 		printf("  errors %llu, clients lost %u",
 		    (unsigned long long)r->errors, r->dead_clients);
@@ -145,7 +145,7 @@ bench_report_table(const struct bench_options *opt,
 	int t;
 
 	printf("\nconns  target     p50 us    p99 us       tx/s  runs min-max  "
-	    "CPU us/tx of       plcsim us/tx  errors\n");
+	    "CPU us/tx of       plcsim us/tx  fair  errors\n");
 	for (i = 0; i < opt->n_conns; i++)
 		for (t = 0; t < TARGET_COUNT; t++) {
 			if (!opt->enabled[t])
@@ -154,7 +154,7 @@ bench_report_table(const struct bench_options *opt,
 			snprintf(range, sizeof(range), "%.0f-%.0f",
 			    r->tps_min, r->tps_max);
 			printf("%5u  %-8s %8.1f  %8.1f  %9.0f  %-13s  %9.2f "
-			    "%-8s %12.2f  %6llu\n", opt->conns[i],
+			    "%-8s %12.2f  %4.2f  %6llu\n", opt->conns[i],
 			    bench_target_name((enum bench_target)t),
 			    bench_hist_quantile(&r->hist, 0.50) / 1e3,
 			    bench_hist_quantile(&r->hist, 0.99) / 1e3,
@@ -164,7 +164,7 @@ bench_report_table(const struct bench_options *opt,
 			    bench_target_name((enum bench_target)t),
 			    bench_per_tx_us(bench_plcsim_cpu(
 			    (enum bench_target)t, r), r->transactions),
-			    (unsigned long long)r->errors);
+			    r->fairness, (unsigned long long)r->errors);
 		}
 }
 
@@ -314,8 +314,9 @@ bench_report_summary(const struct bench_options *opt,
 {
 	printf("\nSummary over %u rounds (latency from the merged histograms; "
 	    "tx/s = transactions / measured seconds;\nCPU us/tx = utime+stime "
-	    "of the process named under \"of\" / transactions)\n",
-	    opt->rounds);
+	    "of the process named under \"of\" / transactions; fair = the "
+	    "fewest\ntransactions of one client over the most, lowest of the "
+	    "runs)\n", opt->rounds);
 	bench_report_table(opt, results);
 	bench_report_ratios(opt, points);
 	bench_report_targets(opt, points);
