@@ -67,7 +67,8 @@ INTEG_SUPPORT_SRCS = $(filter-out tests/integration/test_%.c, \
 INTEG_SUPPORT_OBJS = $(INTEG_SUPPORT_SRCS:%.c=$(B)/%.o)
 INTEG_SRCS = $(wildcard tests/integration/test_*.c)
 INTEG_BINS = $(INTEG_SRCS:%.c=$(B)/%)
-BENCH_SRCS = $(wildcard tests/bench/*.c)
+BENCH_SRCS = $(filter-out tests/bench/audit_bench.c tests/bench/policy_bench.c, \
+	$(wildcard tests/bench/*.c))
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
 # The safety benchmarks (policy, audit, takeover latency, floods): a second
 # program, so each stays one thing.
