@@ -110,6 +110,35 @@ tk_free(struct tk *t)
 	return rig_free(t->rig);
 }
 
+struct tk *
+tk_new(const struct tk_options *opt, char *why, size_t whylen)
+{
+	struct tk *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		snprintf(why, whylen, "out of memory for the takeover world");
+		return NULL;
+	}
+	if (tk_start(t, opt, why, whylen) == 0)
+		return t;
+	if (t->rig != NULL)
+		t->rig->failed = 1;
+	tk_delete(t);
+	return NULL;
+}
+
+int
+tk_delete(struct tk *t)
+{
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	rc = t->rig != NULL ? tk_free(t) : 0;
+	free(t);
+	return rc;
+}
+
 /* The ts of the last takeover record with this cause; 0 when none. */
 static double
 tk_takeover_record(const struct rig *r, const char *cause)

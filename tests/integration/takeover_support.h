@@ -62,6 +62,17 @@ int tk_start(struct tk *t, const struct tk_options *opt, char *why,
 int tk_free(struct tk *t);
 
 /*
+ * tk_start() into a world of its own on the heap: NULL with why when it
+ * did not start, what had started already stopped and its logs kept (a
+ * test's setup fails without its teardown being run).
+ */
+struct tk *tk_new(const struct tk_options *opt, char *why, size_t whylen);
+
+/* tk_free() and free what tk_new() gave (NULL is fine); rig_free's
+ * result. */
+int tk_delete(struct tk *t);
+
+/*
  * Wait until status says TAKEOVER with this cause (and the safe state
  * verified when want_verified), and find the takeover audit record of
  * that cause: its ts into *since. 0, or -1 with why.

@@ -30,26 +30,16 @@
 #define CLOCK_SLACK 0.02        /* two clocks read microseconds apart */
 #define UNDECLARED 500
 
-static int teardown_world(void **state);
-
 static int
 world_start(void **state, const char *takeover_extra, int connect_ai)
 {
 	const struct tk_options opt = { "writes", takeover_extra, connect_ai };
-	struct tk *t = calloc(1, sizeof(*t));
 	char why[WHY_MAX];
 
-	*state = t;
-	if (t == NULL)
-		return -1;
-	if (tk_start(t, &opt, why, sizeof(why)) == 0)
+	*state = tk_new(&opt, why, sizeof(why));
+	if (*state != NULL)
 		return 0;
-	/* cmocka skips teardown when setup fails. */
 	fprintf(stderr, "setup: %s\n", why);
-	if (t->rig != NULL)
-		t->rig->failed = 1;
-	teardown_world(state);
-	*state = NULL;
 	return -1;
 }
 
@@ -87,14 +77,7 @@ setup_device_loss(void **state)
 static int
 teardown_world(void **state)
 {
-	struct tk *t = *state;
-	int rc;
-
-	if (t == NULL)
-		return 0;
-	rc = t->rig != NULL ? tk_free(t) : 0;
-	free(t);
-	return rc;
+	return tk_delete(*state);
 }
 
 static void
