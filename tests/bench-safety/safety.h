@@ -207,6 +207,8 @@ void safety_load_stop(struct safety_run *run, struct safety_result *result);
 /* Start, wait seconds (cut short by a stop signal), stop. 0, or -1. */
 int safety_load_run(const struct safety_load *load, double seconds,
     struct safety_result *result);
+void safety_result_add(struct safety_result *into,
+    const struct safety_result *r);
 double safety_result_tps(const struct safety_result *r);
 double safety_result_cpu_us(const struct safety_result *r);
 

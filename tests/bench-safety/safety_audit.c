@@ -94,17 +94,6 @@ safety_audit_scrape(uint16_t port, struct audit_counters *c)
 	return rc;
 }
 
-static void
-safety_result_add(struct safety_result *into, const struct safety_result *r)
-{
-	into->answered += r->answered;
-	into->errors += r->errors;
-	into->lost += r->lost;
-	into->seconds += r->seconds;
-	into->cpu += r->cpu;
-	safety_hist_merge(&into->hist, &r->hist);
-}
-
 /* One run of writes or reads; write runs also count the audit work.
  * Its throughput into *tps. */
 static int
@@ -116,7 +105,6 @@ safety_audit_run(const struct safety_world *w, const struct safety_options *opt,
 		.value = SETPOINT_RAW, .watch = w->warden };
 	struct audit_counters before, after;
 	struct safety_result *r = malloc(sizeof(*r));
-	int rc = -1;
 
 	if (r == NULL || safety_audit_scrape(metrics, &before) != 0 ||
 	    safety_load_run(&load, opt->seconds, r) != 0 ||
@@ -138,9 +126,8 @@ safety_audit_run(const struct safety_world *w, const struct safety_options *opt,
 	} else {
 		safety_result_add(&t->read, r);
 	}
-	rc = 0;
 	free(r);
-	return rc;
+	return 0;
 }
 
 /* wardend refuses what is not a regular file; say what it said. */

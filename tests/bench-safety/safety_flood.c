@@ -58,17 +58,6 @@ struct flood_totals {
 	double malformed;
 };
 
-static void
-flood_add(struct safety_result *into, const struct safety_result *r)
-{
-	into->answered += r->answered;
-	into->errors += r->errors;
-	into->lost += r->lost;
-	into->seconds += r->seconds;
-	into->cpu += r->cpu;
-	safety_hist_merge(&into->hist, &r->hist);
-}
-
 static int
 flood_start(struct flood *f, uint16_t port, double rate)
 {
@@ -134,7 +123,7 @@ stop:
 	}
 	safety_report_result(rate < 0.0 ? "quiet" : rate == 0.0 ?
 	    "flooded, writes back to back" : "flooded", r);
-	flood_add(into, r);
+	safety_result_add(into, r);
 	if (rate < 0.0)
 		goto out;
 	t->malformed += f->connections;

@@ -221,6 +221,18 @@ safety_load_run(const struct safety_load *load, double seconds,
 	return 0;
 }
 
+/* Runs added up: their histograms merged, counts and times summed. */
+void
+safety_result_add(struct safety_result *into, const struct safety_result *r)
+{
+	into->answered += r->answered;
+	into->errors += r->errors;
+	into->lost += r->lost;
+	into->seconds += r->seconds;
+	into->cpu += r->cpu;
+	safety_hist_merge(&into->hist, &r->hist);
+}
+
 double
 safety_result_tps(const struct safety_result *r)
 {

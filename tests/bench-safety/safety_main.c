@@ -2,7 +2,8 @@
  * safety_main.c: build/bench-safety. Reads the options, runs the
  * sections in turn, each in its own temp dir with its own processes,
  * prints the figures against their targets. Asserts nothing: exit 0
- * unless something failed to start (1) or the options were wrong (2).
+ * unless something failed to start or the run was interrupted (1), or
+ * the options were wrong (2).
  */
 #include "safety.h"
 
@@ -37,7 +38,7 @@ safety_usage(FILE *out)
 	    "                    [--flood-rate R]\n"
 	    "  --only SECTION     run this section (repeatable; default all)\n"
 	    "  --seconds S        length of one load run (default 3)\n"
-	    "  --rounds N         load runs of each kind (default 3)\n"
+	    "  --rounds N         load runs of each kind (default 5)\n"
 	    "  --clients N        well-behaved client threads (default 8)\n"
 	    "  --trials N         takeover trials (default 100)\n"
 	    "  --trip-trials N    trips per poll_interval (default 20)\n"
@@ -93,7 +94,7 @@ safety_options_parse(struct safety_options *opt, int argc, char **argv)
 	double v = 0;
 	int ch, bad = 0;
 
-	*opt = (struct safety_options){ .seconds = 3.0, .rounds = 3,
+	*opt = (struct safety_options){ .seconds = 3.0, .rounds = 5,
 		.clients = 8, .trials = 100, .trip_trials = 20,
 		.connections = 256, .flood_rate = 2000.0 };
 	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -171,7 +172,8 @@ main(int argc, char **argv)
 		failed |= safety_flood_section(&opt) != 0;
 	printf("\n");
 	safety_report_load("after");
+	/* An interrupted run is incomplete: not a result to keep. */
 	if (safety_interrupted())
 		fprintf(stderr, "bench-safety: interrupted\n");
-	return failed ? 1 : 0;
+	return failed || safety_interrupted() ? 1 : 0;
 }

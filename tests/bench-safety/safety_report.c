@@ -98,10 +98,11 @@ void
 safety_report_result(const char *what, const struct safety_result *r)
 {
 	printf("  %-34s %8.0f tx/s  p50 %7.1f us  p99 %8.1f us  "
-	    "wardend CPU %5.1f us/tx  errors %llu\n", what,
+	    "wardend CPU %5.1f us/tx  errors %llu%s\n", what,
 	    safety_result_tps(r), safety_hist_quantile(&r->hist, 0.5) / 1e3,
 	    safety_hist_quantile(&r->hist, 0.99) / 1e3,
-	    safety_result_cpu_us(r), (unsigned long long)r->errors);
+	    safety_result_cpu_us(r), (unsigned long long)r->errors,
+	    r->lost > 0 ? ", clients left without a connection" : "");
 	fflush(stdout);
 }
 

@@ -308,10 +308,13 @@ takeover_trials(const struct safety_world *w, const struct safety_options *opt)
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
-	if (safety_tail_open(&tail, w->audit) != 0 ||
-	    ai_writer_start(&ai, w->port, w->n_plcs) != 0) {
-		fprintf(stderr, "bench-safety: cannot follow %s or start the "
-		    "AI\n", w->audit);
+	if (safety_tail_open(&tail, w->audit) != 0) {
+		fprintf(stderr, "bench-safety: cannot follow %s\n", w->audit);
+		return -1;
+	}
+	if (ai_writer_start(&ai, w->port, w->n_plcs) != 0) {
+		fprintf(stderr, "bench-safety: cannot start the AI thread\n");
+		safety_tail_close(&tail);
 		return -1;
 	}
 	for (i = 0; i < opt->trials && !safety_interrupted(); i++) {
