@@ -47,7 +47,7 @@ CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
 	$(SANFLAGS) $(PKG_CFLAGS) -Idaemon -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) $(EV_LIBS) -lm
+LIBS = $(PKG_LIBS) $(EV_LIBS) -lm -pthread
 
 # Every daemon module but the two mains goes into one archive the tests
 # and fuzz targets link against.

@@ -463,3 +463,9 @@ audit_close(struct audit *a)
 	free(a->path);
 	free(a);
 }
+
+int
+audit_fd(const struct audit *a)
+{
+	return a->fd;
+}

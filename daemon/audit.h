@@ -133,6 +133,8 @@ int audit_flush(struct audit *a, double now);
 void audit_close(struct audit *a);
 
 const struct audit_stats *audit_stats(const struct audit *a);
+/* The log's descriptor, for an fdatasync made on another thread. */
+int audit_fd(const struct audit *a);
 /* The seq and hash of the last record in the file (0 and 64 zeros if
  * none), the next record's prev. */
 uint64_t audit_last_seq(const struct audit *a);

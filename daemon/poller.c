@@ -121,7 +121,7 @@ poller_event(struct warden *w, const char *source, int is_device,
 	ev.rule = monitor_kind_name(e->kind);
 	ev.has_value = 1;
 	ev.value = e->value;
-	gate_audit(w, &ev, trip);
+	gate_audit(w, &ev, 0);
 	log_warnx("%s %s %s (%g)", ev.event, source, ev.rule, e->value);
 	if (!trip)
 		return;

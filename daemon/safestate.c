@@ -225,10 +225,6 @@ safestate_start(struct warden *w)
 
 	safestate_stop(w);
 	ss->active = 1;
-	/* AI writes not yet sent will never be: the AI is isolated now. */
-	for (i = 0; i < w->n_devices; i++)
-		device_drop_queued_ai_writes(&w->devices[i],
-		    MODBUS_EXCEPTION_GATEWAY_PATH);
 	for (i = 0; i < ss->n; i++) {
 		ss->entries[i].status = SAFE_PENDING;
 		ss->entries[i].next_try = 0;

@@ -8,18 +8,36 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <modbus.h>
+
 #include "log.h"
 #include "statefile.h"
 #include "warden.h"
 
+/* Refusing is always safe, so it needs nothing durable first. */
 static void
 takeover_isolate(struct warden *w)
 {
+	unsigned i;
+
+	/* AI writes not yet sent will never be: the AI is isolated now. */
+	for (i = 0; i < w->n_devices; i++)
+		device_drop_queued_ai_writes(&w->devices[i],
+		    MODBUS_EXCEPTION_GATEWAY_PATH);
 	if (w->cfg->takeover.isolate != ISOLATE_ALL)
 		return;
 	listener_close(w);
 	while (w->clients != NULL)
 		client_close(w->clients, "takeover: AI isolated");
+}
+
+void
+takeover_durable(struct warden *w, const char *err)
+{
+	if (err != NULL)
+		log_warnx("takeover holds, but was not made durable: %s", err);
+	if (w->guard.state == GUARD_STATE_TAKEOVER)
+		safestate_start(w);
 }
 
 void
@@ -42,13 +60,23 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 		    ev.reason);
 		return;
 	}
-	gate_audit(w, &ev, 1);
-	if (statefile_save(w->cfg->state_dir, &r->next, err, sizeof err) == -1)
-		log_warnx("takeover holds, but the state was not saved: %s",
-		    err);
 	log_warnx("TAKEOVER (%s): %s", ev.cause, ev.reason);
+	if (!w->durable.started) {
+		gate_audit(w, &ev, 1);
+		if (statefile_save(w->cfg->state_dir, &r->next, err,
+		    sizeof err) == -1)
+			log_warnx("takeover holds, but the state was not saved: "
+			    "%s", err);
+		takeover_isolate(w);
+		safestate_start(w);
+		return;
+	}
+	/* The record is written now; the worker makes it and the state
+	 * durable, and only then does the safe state act on the plant. */
+	gate_audit(w, &ev, 0);
 	takeover_isolate(w);
-	safestate_start(w);
+	durable_submit(&w->durable, audit_fd(w->audit), w->cfg->state_dir,
+	    &r->next);
 }
 
 int
@@ -66,6 +94,12 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	ev.uid = uid;
 	ev.reason = reason;
 	r = guard_release_check(&w->guard, reason, now);
+	if (r.action == GUARD_RELEASE && w->durable.started &&
+	    durable_busy(&w->durable)) {
+		snprintf(r.why, sizeof r.why, "the takeover is still being "
+		    "recorded; try again in a moment");
+		r.action = GUARD_REFUSED;
+	}
 	if (r.action == GUARD_RELEASE) {
 		ev.event = "release";
 		if (audit_write(w->audit, &ev, 1) == -1) {

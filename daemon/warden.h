@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "config.h"
+#include "durable.h"
 #include "guard.h"
 #include "log.h"
 #include "mbap.h"
@@ -204,6 +205,7 @@ struct warden {
 	struct safestate safestate;
 	ev_timer tick;                  /* guard, audit fsync, safe state */
 	struct control *control;        /* the operators' socket */
+	struct durable durable;         /* takeover fsyncs, off the loop */
 	struct metrics metrics;
 	struct sdnotify notify;
 };
@@ -250,6 +252,8 @@ void gate_audit(struct warden *w, const struct audit_event *ev, int sync);
 /* takeover.c: what the guard decides, carried out */
 void takeover_apply(struct warden *w, const struct guard_result *r,
     const char *user);
+/* The worker made the takeover durable (err NULL) or could not. */
+void takeover_durable(struct warden *w, const char *err);
 /* 0 released, 1 refused with why. */
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char *why, size_t whylen);

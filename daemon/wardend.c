@@ -141,6 +141,8 @@ warden_start(struct warden *w)
 		fatalx("out of memory");
 	if (control_open(w, w->cfg->control.socket, err) == -1)
 		fatalx("control socket: %s", err);
+	if (durable_start(w, &w->durable) == -1)
+		fatalx("cannot start the durability thread");
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
@@ -166,6 +168,7 @@ warden_stop(struct warden *w)
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
+	durable_stop(&w->durable);
 	safestate_free(w);
 	poller_stop(w);
 	device_stop_all(w);
