@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -17,6 +18,10 @@ durable_worker(void *arg)
 	char dir[sizeof d->state_dir], err[sizeof d->err];
 	int fd, failed;
 
+	/* The loop refuses AI writes and drives the plant; on a small
+	 * machine it must win the CPU over a thread that mostly waits on
+	 * the disk anyway. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
 		while (!d->queued && !d->stop)
