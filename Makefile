@@ -127,7 +127,8 @@ $(B)/bench: $(BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
 $(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
-		$(B)/tests/bench/audit_bench.o $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+		$(B)/tests/bench/audit_bench.o $(B)/tests/bench/bench_proc.o \
+		$(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
 # The tests find the programs through these variables.

@@ -220,8 +220,8 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 }
 
 static void
-poller_send(struct warden *w, struct devpool *pool, const uint8_t *adu,
-    size_t len, device_done_fn done, void *ctx, unsigned device)
+poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
+    device_done_fn done, void *ctx, unsigned device)
 {
 	struct mbap_request req;
 	struct inflight in;
@@ -237,7 +237,6 @@ poller_send(struct warden *w, struct devpool *pool, const uint8_t *adu,
 	mbap_expect_of(&req, &in.expect);
 	if (devpool_submit(pool, &in) != 0)
 		done(ctx, &in, NULL, 0, MODBUS_EXCEPTION_GATEWAY_PATH);
-	(void)w;
 }
 
 static void
@@ -261,7 +260,7 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
 		    poller_fc(r->table), r->address, r->count);
 		r->outstanding = 1;
-		poller_send(w, &dev->poll, adu, len, poller_answer_cb, r,
+		poller_send(&dev->poll, adu, len, poller_answer_cb, r,
 		    pd->device);
 	}
 }
@@ -290,7 +289,7 @@ poller_life_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	len = mbap_encode_write_register(adu, 0, dev->cfg->device_unit_id,
 	    dev->cfg->life_bit_address, pd->life_value++);
-	poller_send(w, &dev->poll, adu, len, poller_life_done, pd, pd->device);
+	poller_send(&dev->poll, adu, len, poller_life_done, pd, pd->device);
 }
 
 int

@@ -48,7 +48,8 @@ void safety_nap(double seconds);
 /* A uniform pseudo-random number in [0, 1) (xorshift, state in *seed). */
 double safety_random(uint32_t *seed);
 /* utime + stime in seconds; 0, or -1 when the process is gone. */
-int safety_proc_cpu(pid_t pid, double *seconds);
+/* tests/bench/bench_proc.c, shared with the gateway bench */
+int bench_proc_cpu(pid_t pid, double *seconds);
 
 /* safety_stats.c: latency histograms and sample sets. */
 #define SAFETY_HIST_SUB 64              /* buckets per power of two */

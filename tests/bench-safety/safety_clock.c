@@ -54,29 +54,3 @@ safety_random(uint32_t *seed)
 	*seed ^= *seed << 5;
 	return (double)*seed / 4294967296.0;
 }
-
-int
-safety_proc_cpu(pid_t pid, double *seconds)
-{
-	char path[64], line[1024], *after_name;
-	unsigned long utime, stime;
-	long ticks = sysconf(_SC_CLK_TCK);
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	ok = fgets(line, sizeof(line), f) != NULL;
-	fclose(f);
-	/* The name may hold spaces and ')': the fields follow the last ')'.
-	 * After it: state (3) ... cmajflt (13), then utime (14), stime. */
-	after_name = ok ? strrchr(line, ')') : NULL;
-	if (after_name == NULL || ticks <= 0 ||
-	    sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u"
-	    " %*u %lu %lu", &utime, &stime) != 2)
-		return -1;
-	*seconds = (double)(utime + stime) / (double)ticks;
-	return 0;
-}

@@ -171,7 +171,7 @@ safety_load_start(const struct safety_load *load)
 		}
 	}
 	pthread_barrier_wait(&run->connected);
-	if (load->watch <= 0 || safety_proc_cpu(load->watch,
+	if (load->watch <= 0 || bench_proc_cpu(load->watch,
 	    &run->cpu_before) != 0)
 		run->cpu_before = -1.0;
 	run->started = safety_mono();
@@ -192,7 +192,7 @@ safety_load_stop(struct safety_run *run, struct safety_result *result)
 		pthread_join(run->clients[i].thread, NULL);
 	result->seconds = safety_mono() - run->started;
 	if (run->cpu_before >= 0.0 &&
-	    safety_proc_cpu(run->load.watch, &cpu_after) == 0)
+	    bench_proc_cpu(run->load.watch, &cpu_after) == 0)
 		result->cpu = cpu_after - run->cpu_before;
 	for (i = 0; i < run->load.clients; i++) {
 		c = &run->clients[i];

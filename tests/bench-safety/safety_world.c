@@ -87,25 +87,6 @@ safety_world_new(struct safety_world *w, unsigned n_plcs)
 	return 0;
 }
 
-static int
-safety_socket_answers(const char *path)
-{
-	struct sockaddr_un sun;
-	int fd, rc;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return 0;
-	memcpy(sun.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	return rc == 0;
-}
-
 /* The caller's own group may take over and release, root or not. */
 static int
 safety_world_config(struct safety_world *w, const char *body)
@@ -135,7 +116,7 @@ safety_world_launch(struct safety_world *w)
 	free(argv[0]);
 	if (w->warden == -1)
 		return -1;
-	while (!safety_socket_answers(w->socket)) {
+	while (!harness_unix_answers(w->socket)) {
 		if (harness_exited(w->warden) || safety_mono() > deadline)
 			goto fail;
 		safety_nap(0.01);

@@ -38,6 +38,8 @@ pid_t harness_spawn(char *const argv[], const char *log_path);
  * seconds; fails early (-1) if pid has exited (pid <= 0: don't check).
  * The exited child is left for harness_stop to reap. 0 when ready. */
 int harness_wait_port(pid_t pid, uint16_t port, double timeout);
+/* 1 when something accepts connections on the unix socket at path. */
+int harness_unix_answers(const char *path);
 
 /* SIGTERM, wait up to timeout, then SIGKILL; returns the status as from
  * waitpid, or -1. */

@@ -60,32 +60,13 @@ launch_wardend(struct rig *r, const char *user)
 	return r->warden == -1 ? -1 : 0;
 }
 
-static int
-launch_socket_answers(const char *path)
-{
-	struct sockaddr_un sun;
-	int fd, rc;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return 0;
-	memcpy(sun.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	return rc == 0;
-}
-
 int
 launch_wait(struct rig *r, double timeout)
 {
 	double deadline = harness_now() + timeout;
 	struct timespec gap = { 0, 10000000 };
 
-	while (!launch_socket_answers(r->socket)) {
+	while (!harness_unix_answers(r->socket)) {
 		if (harness_exited(r->warden) || harness_now() > deadline)
 			goto failed;
 		nanosleep(&gap, NULL);

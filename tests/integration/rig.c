@@ -83,30 +83,11 @@ rig_write_config(struct rig *r)
 }
 
 static int
-rig_socket_answers(const char *path)
-{
-	struct sockaddr_un sun;
-	int fd, rc;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return 0;
-	memcpy(sun.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	return rc == 0;
-}
-
-static int
 rig_wait_ready(struct rig *r, int wait_listen)
 {
 	double deadline = harness_now() + RIG_START_TIMEOUT;
 
-	while (!rig_socket_answers(r->socket)) {
+	while (!harness_unix_answers(r->socket)) {
 		if (harness_exited(r->warden) || harness_now() > deadline)
 			return -1;
 		rig_nap(0.01);
