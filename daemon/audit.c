@@ -427,6 +427,29 @@ audit_flush(struct audit *a, double now)
 	return a->dirty ? sync_file(a) : 0;
 }
 
+int
+audit_flush_handoff(struct audit *a, double now)
+{
+	a->flushed_at = now;
+	if (!a->dirty)
+		return 0;
+	a->dirty = 0;
+	return 1;
+}
+
+void
+audit_synced_elsewhere(struct audit *a, const struct audit_syncs *s)
+{
+	a->stats.fsyncs += s->n;
+	a->stats.fsync_errors += s->errors;
+	a->stats.fsync_us_total += s->us_total;
+	if (s->n > 0)
+		a->stats.last_fsync_us = s->last_us;
+	/* What the failed sync should have covered is still at risk. */
+	if (s->errors > 0)
+		a->dirty = 1;
+}
+
 const struct audit_stats *
 audit_stats(const struct audit *a)
 {

@@ -129,6 +129,23 @@ int audit_write(struct audit *a, const struct audit_event *ev, int sync_now);
 int audit_due(const struct audit *a, double now);
 /* fdatasync if anything was written since the last one. 0 or -1/errno. */
 int audit_flush(struct audit *a, double now);
+/*
+ * The same, made by another thread (durable.c) so that the loop never
+ * waits on the disk: 1 when records were written since the last sync and
+ * the caller must now have audit_fd() synced; either way the interval
+ * restarts at now. The records written after this call are the next
+ * flush's.
+ */
+int audit_flush_handoff(struct audit *a, double now);
+/* fdatasyncs made on another thread, for the stats. */
+struct audit_syncs {
+	uint64_t n;
+	uint64_t errors;
+	uint64_t us_total;
+	uint64_t last_us;
+};
+/* Count them; after a failed one the next audit_due() asks again. */
+void audit_synced_elsewhere(struct audit *a, const struct audit_syncs *s);
 /* Close without writing anything (write the stop record first). */
 void audit_close(struct audit *a);
 

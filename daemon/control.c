@@ -38,11 +38,16 @@
 /* getpwuid_r and getgrnam_r buffers grow up to this, then give up. */
 #define LOOKUP_BUF_MAX (1024 * 1024)
 
+struct control_group {
+	int known;                      /* 0: empty name, or no such group */
+	gid_t gid;
+};
+
 struct control_conn {
 	struct control *ctl;
 	int fd;
 	struct ops_caller who;
-	gid_t *groups;                  /* the caller's, from getgrouplist */
+	gid_t *groups;                  /* the caller's, from the kernel */
 	int n_groups;
 	ev_io rio, wio;
 	ev_timer idle;
@@ -64,11 +69,14 @@ struct control {
 	unsigned n_conns;
 	struct json answer;
 	struct log_budget bad_requests; /* audits and logs of bad lines */
+	/* control.takeover_group and release_group, looked up at start and
+	 * reload, so that no request waits on the group database. */
+	struct control_group takeover, release;
 };
 
-/* getpwuid_r: 0 and the name and login group, or -1 when unknown. */
+/* getpwuid_r: 0 and the name, or -1 when unknown. */
 static int
-lookup_user(uid_t uid, char *name, size_t cap, gid_t *gid)
+lookup_user(uid_t uid, char *name, size_t cap)
 {
 	struct passwd pw, *found = NULL;
 	size_t len;
@@ -81,10 +89,8 @@ lookup_user(uid_t uid, char *name, size_t cap, gid_t *gid)
 		buf = p;
 		rc = getpwuid_r(uid, &pw, buf, len, &found);
 	}
-	if (rc == 0 && found != NULL) {
+	if (rc == 0 && found != NULL)
 		snprintf(name, cap, "%s", pw.pw_name);
-		*gid = pw.pw_gid;
-	}
 	free(buf);
 	return rc == 0 && found != NULL ? 0 : -1;
 }
@@ -111,98 +117,90 @@ lookup_group(const char *group, gid_t *gid)
 }
 
 /*
- * The groups of the user named in c->who.user, then gid, the one the
- * process runs with (newgrp, sg), into c->groups. named: 0 for a uid with
- * no name, which has only that gid.
+ * The groups the caller's process runs with, from the kernel
+ * (SO_PEERGROUPS), then its gid: the same the kernel used to let it open
+ * the socket, and no lookup in the group database. Without them (an old
+ * kernel) the caller has only its gid: fewer rights, never more.
  */
 static int
-conn_groups(struct control_conn *c, int named, gid_t login_gid, gid_t gid)
+conn_groups(struct control_conn *c, gid_t gid)
 {
-	int n = named ? 32 : 0, got = 0;
+	socklen_t len = 32 * sizeof *c->groups;
+	int got = 0;
 	gid_t *p;
 
 	for (;;) {
-		if ((p = realloc(c->groups, (size_t)(n + 1) * sizeof *p)) ==
-		    NULL)
+		if ((p = realloc(c->groups, len + sizeof *p)) == NULL)
 			return -1;
 		c->groups = p;
-		if (n == 0)
-			break;
-		got = n;
-		if (getgrouplist(c->who.user, login_gid, c->groups, &got) != -1)
-			break;
-		if (got <= n) {                 /* cannot happen; be safe */
-			got = 0;
+		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, c->groups,
+		    &len) == 0) {
+			got = (int)(len / sizeof *p);
 			break;
 		}
-		n = got;
+		if (errno != ERANGE) {
+			log_warn("control: cannot read the caller's groups");
+			break;
+		}
 	}
 	c->groups[got] = gid;
 	c->n_groups = got + 1;
 	return 0;
 }
 
-/* Who is on the other end: uid, gid and pid from the kernel, the name and
- * groups from the databases. */
+/* Who is on the other end: uid, gid, pid and groups from the kernel, the
+ * name (for the audit trail) from the password database. */
 static int
 conn_identify(struct control_conn *c)
 {
 	struct ucred cred;
 	socklen_t len = sizeof cred;
-	gid_t login_gid = 0;
-	int named;
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
 		return -1;
 	c->who.uid = cred.uid;
 	c->who.gid = cred.gid;
 	c->who.pid = cred.pid;
-	named = lookup_user(cred.uid, c->who.user, sizeof c->who.user,
-	    &login_gid) == 0;
-	if (!named)
+	if (lookup_user(cred.uid, c->who.user, sizeof c->who.user) == -1)
 		snprintf(c->who.user, sizeof c->who.user, "%u",
 		    (unsigned)cred.uid);
-	return conn_groups(c, named, login_gid, cred.gid);
+	return conn_groups(c, cred.gid);
 }
 
-/* 1 member, 0 not, -1 no such group. */
 static int
-conn_in_group(const struct control_conn *c, const char *group)
+conn_in_group(const struct control_conn *c, const struct control_group *g)
 {
-	gid_t gid;
 	int i;
 
-	if (group[0] == '\0')
+	if (!g->known)
 		return 0;
-	if (lookup_group(group, &gid) == -1)
-		return -1;
 	for (i = 0; i < c->n_groups; i++)
-		if (c->groups[i] == gid)
+		if (c->groups[i] == g->gid)
 			return 1;
 	return 0;
 }
 
 static void
-conn_rights(struct control_conn *c, const struct config_control *cc)
+conn_rights(struct control_conn *c)
 {
 	int root = c->who.uid == 0;
 
-	c->who.may_takeover = root || conn_in_group(c, cc->takeover_group) == 1;
-	c->who.may_release = root || conn_in_group(c, cc->release_group) == 1;
+	c->who.may_takeover = root || conn_in_group(c, &c->ctl->takeover);
+	c->who.may_release = root || conn_in_group(c, &c->ctl->release);
 }
 
 /* Append ", group G (control.KEY)" to the list of who may. */
 static void
-why_add_group(const struct control_conn *c, char *why, size_t cap,
-    const char *group, const char *key)
+why_add_group(char *why, size_t cap, const char *group,
+    const struct control_group *g, const char *key)
 {
 	size_t len = strlen(why);
 
 	if (group[0] == '\0' || len >= cap)
 		return;
 	snprintf(why + len, cap - len, ", group %s (control.%s%s)", group, key,
-	    conn_in_group(c, group) == -1 ? "; no such group on this host" :
-	    "");
+	    g->known ? "" : "; no such group on this host when wardend "
+	    "started or last reloaded");
 }
 
 static void
@@ -215,11 +213,11 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 	snprintf(why, sizeof why, "user %s (uid %u) may not %s; allowed: root",
 	    c->who.user, (unsigned)c->who.uid, verb);
 	if (req->command != CONTROL_RELEASE)
-		why_add_group(c, why, sizeof why, cc->takeover_group,
-		    "takeover_group");
+		why_add_group(why, sizeof why, cc->takeover_group,
+		    &c->ctl->takeover, "takeover_group");
 	if (req->command != CONTROL_TAKEOVER)
-		why_add_group(c, why, sizeof why, cc->release_group,
-		    "release_group");
+		why_add_group(why, sizeof why, cc->release_group,
+		    &c->ctl->release, "release_group");
 	ops_denied(c->ctl->w, &c->who, req->name, why, &c->ctl->answer);
 }
 
@@ -299,7 +297,7 @@ conn_handle(struct control_conn *c, const char *line, size_t len)
 	struct control_request req;
 
 	json_clear(&c->ctl->answer);
-	conn_rights(c, &c->ctl->w->cfg->control);
+	conn_rights(c);
 	if (control_parse(line, len, &req) == -1)
 		conn_refuse(c, &req);
 	else
@@ -503,6 +501,10 @@ conn_open(struct control *ctl, int fd)
 	}
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	/* An operator's takeover that arrives with AI traffic in the same
+	 * loop iteration is handled first: no AI write slips past it. */
+	ev_set_priority(&c->rio, EV_MAXPRI);
+	ev_set_priority(&c->wio, EV_MAXPRI);
 	ev_timer_init(&c->idle, conn_idle_cb, 0., CONTROL_IDLE_TIMEOUT);
 	c->rio.data = c->wio.data = c->idle.data = c;
 	ev_io_start(loop, &c->rio);
@@ -633,23 +635,40 @@ control_probe(const struct sockaddr_un *sun, char *err)
 	return 0;
 }
 
-/* The socket's group is takeover_group, so that operators can connect. */
 static void
-control_set_group(const char *path, const char *group)
+control_group_resolve(struct control_group *g, const char *group,
+    const char *key)
 {
-	gid_t gid;
+	g->known = group[0] != '\0' && lookup_group(group, &g->gid) == 0;
+	if (group[0] != '\0' && !g->known)
+		log_warnx("control.%s: group %s does not exist; only root "
+		    "has its rights (create the group, then reload)", key,
+		    group);
+}
 
-	if (group[0] == '\0')
-		return;
-	if (lookup_group(group, &gid) == -1) {
-		log_warnx("control socket %s: group %s "
-		    "(control.takeover_group) does not exist; only root and "
-		    "wardend's own group can connect", path, group);
-		return;
-	}
-	if (chown(path, (uid_t)-1, gid) == -1)
+/* The groups of the config in force; the socket's group is
+ * takeover_group, so that operators can connect. */
+static void
+control_set_groups(struct control *ctl)
+{
+	const struct config_control *cc = &ctl->w->cfg->control;
+
+	control_group_resolve(&ctl->takeover, cc->takeover_group,
+	    "takeover_group");
+	control_group_resolve(&ctl->release, cc->release_group,
+	    "release_group");
+	if (ctl->takeover.known &&
+	    chown(ctl->path, (uid_t)-1, ctl->takeover.gid) == -1)
 		log_warn("control socket %s: cannot give it to group %s, whose "
-		    "members therefore cannot connect", path, group);
+		    "members therefore cannot connect", ctl->path,
+		    cc->takeover_group);
+}
+
+void
+control_reconfigure(struct warden *w)
+{
+	if (w->control != NULL)
+		control_set_groups(w->control);
 }
 
 /* Bound under a umask, so it is never reachable by others, then 0660. */
@@ -718,14 +737,15 @@ control_open(struct warden *w, const char *path, char *err)
 		close(fd);
 		return -1;
 	}
-	control_set_group(path, w->cfg->control.takeover_group);
 	ctl->w = w;
 	ctl->fd = fd;
 	memcpy(ctl->path, sun.sun_path, sizeof ctl->path);
+	control_set_groups(ctl);
 	ctl->dev = st.st_dev;
 	ctl->ino = st.st_ino;
 	json_init(&ctl->answer);
 	ev_io_init(&ctl->accept_io, control_accept_cb, fd, EV_READ);
+	ev_set_priority(&ctl->accept_io, EV_MAXPRI);
 	ev_timer_init(&ctl->accept_retry, control_retry_cb, 0., 0.);
 	ctl->accept_io.data = ctl->accept_retry.data = ctl;
 	ev_io_start(w->loop, &ctl->accept_io);

@@ -2,8 +2,10 @@
  * control.h: the operators' unix socket in the daemon's loop.
  *
  * Protocol: control_proto.h (one JSON object per line each way). The
- * caller's uid, gid and pid come from SO_PEERCRED, its groups from the
- * password and group databases (getgrouplist); never from the message.
+ * caller's uid, gid and pid come from SO_PEERCRED, its groups from
+ * SO_PEERGROUPS (those its process runs with, as for the socket's file
+ * mode); never from the message. Only the user's name, for the audit
+ * trail, is looked up, once per connection.
  *
  * Who may do what:
  *   connect   whoever the file mode lets in: the socket is 0660, owned by
@@ -15,8 +17,11 @@
  *   release   root, or a member of control.release_group.
  *   reload    root, or a member of either group: it only re-reads the
  *             file root wrote, and never changes the state.
- * An empty group name means root only. Groups are looked up per request,
- * so a reload that renames a group takes effect at once.
+ * An empty group name means root only. Group names are looked up at start
+ * and at each reload (control_reconfigure), not per request: a request
+ * never waits on the group database, and a group created later counts
+ * from the next reload. A user added to a group has its rights from the
+ * next login, as for any file.
  *
  * Limits: a line of at most CONTROL_LINE_MAX bytes (longer: an error, then
  * the connection is closed), 30 s without traffic closes a connection,
@@ -37,5 +42,8 @@ struct control;
 int control_open(struct warden *w, const char *path, char *err);
 /* Close every connection and the socket, unlink it; w->control = NULL. */
 void control_close(struct warden *w);
+/* After a reload: look the groups of the new config up, give the socket
+ * to takeover_group. */
+void control_reconfigure(struct warden *w);
 
 #endif

@@ -4,19 +4,74 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "statefile.h"
 #include "warden.h"
 
+static uint64_t
+durable_us_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)((t1.tv_sec - t0->tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000);
+}
+
+/* Called and returns with d->mu held; works without it. */
+static void
+durable_run(struct durable *d)
+{
+	struct guard_persisted state = d->state;
+	char dir[sizeof d->state_dir], err[sizeof d->err];
+	int fd = d->audit_fd, save = d->queued_state, synced = 0, failed = 0;
+	struct timespec t0;
+	uint64_t us = 0;
+
+	memcpy(dir, d->state_dir, sizeof dir);
+	d->queued = d->queued_state = 0;
+	d->running_state = save;
+	pthread_mutex_unlock(&d->mu);
+
+	err[0] = '\0';
+	if (fd != -1) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		synced = fdatasync(fd) == 0 ? 1 : -1;
+		us = durable_us_since(&t0);
+		if (synced == -1)
+			snprintf(err, sizeof err, "audit log fdatasync: %s",
+			    strerror(errno));
+	}
+	if (save && statefile_save(dir, &state, err + strlen(err),
+	    sizeof err - strlen(err)) == -1)
+		failed = 1;
+
+	pthread_mutex_lock(&d->mu);
+	if (synced != 0) {
+		d->syncs.n++;
+		d->syncs.us_total += us;
+		d->syncs.last_us = us;
+		if (synced == -1) {
+			d->syncs.errors++;
+			snprintf(d->sync_err, sizeof d->sync_err, "%s", err);
+		}
+	}
+	if (save) {
+		d->running_state = 0;
+		d->state_finished = 1;
+		d->state_failed = failed || synced == -1;
+		memcpy(d->err, err, sizeof err);
+	}
+	ev_async_send(d->w->loop, &d->done);
+}
+
 static void *
 durable_worker(void *arg)
 {
 	struct durable *d = arg;
-	struct guard_persisted state;
-	char dir[sizeof d->state_dir], err[sizeof d->err];
-	int fd, failed;
 
 	/* The loop refuses AI writes and drives the plant; on a small
 	 * machine it must win the CPU over a thread that mostly waits on
@@ -28,30 +83,7 @@ durable_worker(void *arg)
 			pthread_cond_wait(&d->cv, &d->mu);
 		if (d->stop)
 			break;
-		d->queued = 0;
-		d->running = 1;
-		fd = d->audit_fd;
-		state = d->state;
-		memcpy(dir, d->state_dir, sizeof dir);
-		pthread_mutex_unlock(&d->mu);
-
-		failed = 0;
-		err[0] = '\0';
-		if (fd != -1 && fdatasync(fd) == -1) {
-			snprintf(err, sizeof err, "audit log fdatasync: %s",
-			    strerror(errno));
-			failed = 1;
-		}
-		if (statefile_save(dir, &state, err + strlen(err),
-		    sizeof err - strlen(err)) == -1)
-			failed = 1;
-
-		pthread_mutex_lock(&d->mu);
-		d->running = 0;
-		d->finished = 1;
-		d->failed = failed;
-		memcpy(d->err, err, sizeof err);
-		ev_async_send(d->w->loop, &d->done);
+		durable_run(d);
 	}
 	pthread_mutex_unlock(&d->mu);
 	return NULL;
@@ -61,21 +93,26 @@ static void
 durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 {
 	struct durable *d = a->data;
-	int failed;
-	char err[sizeof d->err];
+	struct audit_syncs syncs;
+	int state_finished, failed;
+	char err[sizeof d->err], sync_err[sizeof d->sync_err];
 
 	(void)loop;
 	(void)revents;
 	pthread_mutex_lock(&d->mu);
-	if (!d->finished) {
-		pthread_mutex_unlock(&d->mu);
-		return;
-	}
-	d->finished = 0;
-	failed = d->failed;
+	syncs = d->syncs;
+	memset(&d->syncs, 0, sizeof d->syncs);
+	state_finished = d->state_finished;
+	failed = d->state_failed;
 	memcpy(err, d->err, sizeof err);
+	memcpy(sync_err, d->sync_err, sizeof sync_err);
+	d->state_finished = 0;
 	pthread_mutex_unlock(&d->mu);
-	takeover_durable(d->w, failed ? err : NULL);
+	audit_synced_elsewhere(d->w->audit, &syncs);
+	if (syncs.errors > 0)
+		log_warnx("audit: %s; will try again", sync_err);
+	if (state_finished)
+		takeover_durable(d->w, failed ? err : NULL);
 }
 
 int
@@ -112,6 +149,16 @@ durable_stop(struct durable *d)
 }
 
 void
+durable_sync_audit(struct durable *d, int audit_fd)
+{
+	pthread_mutex_lock(&d->mu);
+	d->audit_fd = audit_fd;
+	d->queued = 1;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+void
 durable_submit(struct durable *d, int audit_fd, const char *state_dir,
     const struct guard_persisted *state)
 {
@@ -120,6 +167,7 @@ durable_submit(struct durable *d, int audit_fd, const char *state_dir,
 	snprintf(d->state_dir, sizeof d->state_dir, "%s", state_dir);
 	d->state = *state;
 	d->queued = 1;
+	d->queued_state = 1;
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 }
@@ -130,7 +178,7 @@ durable_busy(struct durable *d)
 	int busy;
 
 	pthread_mutex_lock(&d->mu);
-	busy = d->queued || d->running || d->finished;
+	busy = d->queued_state || d->running_state || d->state_finished;
 	pthread_mutex_unlock(&d->mu);
 	return busy;
 }

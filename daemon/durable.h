@@ -1,12 +1,15 @@
 /*
- * durable.h: making a takeover durable without blocking the loop. The
- * audit log's fdatasync and the state file's write, fsync, rename and
- * directory fsync take milliseconds; done in the loop they would hold up
- * every device, the control socket and the refusal of the AI's writes.
- * One worker thread does them, one job at a time, and tells the loop
- * when they are done (ev_async). Refusing the AI's writes needs nothing
- * durable (refusing is always safe), so it happens at once; the safe
- * state, which acts on the plant, waits for the job.
+ * durable.h: the audit log's fsyncs and the state file's saves, off the
+ * loop. They take milliseconds; done in the loop they would hold up every
+ * device, the control socket and the refusal of the AI's writes. One
+ * worker thread does them, one job at a time, and tells the loop when
+ * they are done (ev_async).
+ *
+ * Two kinds of job. The periodic flush (audit_fsync) syncs the audit log.
+ * A takeover syncs the log and saves the state; refusing the AI's writes
+ * needs nothing durable (refusing is always safe), so it happens at once,
+ * and the safe state, which acts on the plant, waits for this job. A
+ * takeover submitted while a flush waits joins it.
  */
 #ifndef WARDEN_DURABLE_H
 #define WARDEN_DURABLE_H
@@ -14,6 +17,7 @@
 #include <pthread.h>
 #include <ev.h>
 
+#include "audit.h"
 #include "guard.h"
 
 struct warden;
@@ -25,24 +29,32 @@ struct durable {
 	pthread_cond_t cv;
 	ev_async done;
 	int started;
-	/* Under mu: */
+	/* Under mu. The next job: */
 	int queued;                     /* a job waits for the worker */
-	int running;
-	int finished;                   /* a result waits for the loop */
-	int stop;
+	int queued_state;               /* and it saves the state */
 	int audit_fd;
 	char state_dir[256];
 	struct guard_persisted state;
-	int failed;
+	/* The job being done: */
+	int running_state;
+	/* What the loop has not heard of yet: */
+	struct audit_syncs syncs;
+	char sync_err[256];             /* the last failed sync's */
+	int state_finished;
+	int state_failed;
 	char err[512];
+	int stop;
 };
 
 int durable_start(struct warden *w, struct durable *d);
 void durable_stop(struct durable *d);
+/* Sync the audit log (the periodic flush); the loop hears of it later. */
+void durable_sync_audit(struct durable *d, int audit_fd);
 /* Sync the audit log, then save state; the loop hears of it later. */
 void durable_submit(struct durable *d, int audit_fd, const char *state_dir,
     const struct guard_persisted *state);
-/* 1 while a job is queued, running, or not yet heard of by the loop. */
+/* 1 while a state save is queued, running, or not yet heard of by the
+ * loop. */
 int durable_busy(struct durable *d);
 
 #endif

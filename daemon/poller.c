@@ -320,8 +320,11 @@ poller_start(struct warden *w)
 		pd->pl = pl;
 		pd->device = i;
 		monitor_device_init(&pd->mon, now);
-		ev_timer_init(&pd->tick, poller_tick_cb, d->poll_interval,
-		    d->poll_interval);
+		/* Spread over the interval: ten devices polled in the same
+		 * instant would delay AI traffic and operator commands all
+		 * at once. */
+		ev_timer_init(&pd->tick, poller_tick_cb, d->poll_interval *
+		    (i + 1) / cfg->n_devices, d->poll_interval);
 		pd->tick.data = pd;
 		ev_timer_start(w->loop, &pd->tick);
 		if (d->has_life_bit) {

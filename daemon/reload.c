@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "log.h"
 #include "warden.h"
 
@@ -124,6 +125,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
 		log_warnx("reload: out of memory");
 	reload_clear_orphan_trips(w);
+	control_reconfigure(w);
 	if (safe_active)
 		safestate_start(w);
 	if (listen_changed && w->listen_fd != -1) {

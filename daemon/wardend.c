@@ -58,8 +58,8 @@ warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	r = guard_tick(&w->guard, now);
 	takeover_apply(w, &r, NULL);
-	if (audit_due(w->audit, now) && audit_flush(w->audit, now) == -1)
-		log_warn("audit: fsync");
+	if (audit_due(w->audit, now) && audit_flush_handoff(w->audit, now))
+		durable_sync_audit(&w->durable, audit_fd(w->audit));
 	safestate_tick(w);
 }
 

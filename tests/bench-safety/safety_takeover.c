@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PLANT_DEVICES 10
@@ -50,6 +51,10 @@ struct ai_writer {
 	atomic_int stop;
 	atomic_int armed;               /* 1: note the time of the next 0x0A */
 	atomic_uint_fast64_t refused_at;        /* ns, CLOCK_MONOTONIC */
+	/* The trial sleeps on this instead of polling refused_at, so that
+	 * the observer takes no CPU from the plant it is timing. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	atomic_uint_fast64_t accepted, refused, errors;
 };
 
@@ -82,8 +87,12 @@ ai_writer_main(void *arg)
 			atomic_fetch_add(&ai->refused, 1);
 			expected = 1;
 			if (atomic_compare_exchange_strong(&ai->armed,
-			    &expected, 0))
+			    &expected, 0)) {
 				atomic_store(&ai->refused_at, ai_now_ns());
+				pthread_mutex_lock(&ai->mu);
+				pthread_cond_signal(&ai->cv);
+				pthread_mutex_unlock(&ai->mu);
+			}
 			continue;
 		}
 		atomic_fetch_add(&ai->errors, 1);
@@ -100,8 +109,13 @@ ai_writer_start(struct ai_writer *ai, uint16_t port, unsigned units)
 	memset(ai, 0, sizeof(*ai));
 	ai->port = port;
 	ai->units = units;
-	if (pthread_create(&ai->thread, NULL, ai_writer_main, ai) != 0)
+	pthread_mutex_init(&ai->mu, NULL);
+	pthread_cond_init(&ai->cv, NULL);
+	if (pthread_create(&ai->thread, NULL, ai_writer_main, ai) != 0) {
+		pthread_cond_destroy(&ai->cv);
+		pthread_mutex_destroy(&ai->mu);
 		return -1;
+	}
 	ai->running = 1;
 	return 0;
 }
@@ -113,6 +127,8 @@ ai_writer_stop(struct ai_writer *ai)
 		return;
 	atomic_store(&ai->stop, 1);
 	pthread_join(ai->thread, NULL);
+	pthread_cond_destroy(&ai->cv);
+	pthread_mutex_destroy(&ai->mu);
 	ai->running = 0;
 }
 
@@ -195,13 +211,22 @@ static int
 takeover_wait_refused(struct ai_writer *ai, double timeout)
 {
 	double deadline = safety_mono() + timeout;
+	struct timespec until;
+	int rc = 0;
 
-	while (atomic_load(&ai->refused_at) == 0) {
+	pthread_mutex_lock(&ai->mu);
+	while (atomic_load(&ai->refused_at) == 0 && rc == 0) {
 		if (safety_mono() > deadline || safety_interrupted())
-			return -1;
-		safety_nap(0.0001);
+			rc = -1;
+		else {
+			/* Wake now and then to notice SIGINT. */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&ai->cv, &ai->mu, &until);
+		}
 	}
-	return 0;
+	pthread_mutex_unlock(&ai->mu);
+	return rc;
 }
 
 /* From the command to the safe state; the trial's samples. 0, or -1

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -242,6 +243,24 @@ send_traffic(struct ops *o, int rejected, int allowed, int reads)
 		    &reg), 1);
 }
 
+/* Records written since the count was `fsyncs` are fsynced within
+ * audit_fsync (1 s) and a tick, by the worker thread, and counted. */
+static void
+expect_flushed(struct ops *o, uint16_t port, double fsyncs)
+{
+	double deadline = harness_now() + OPS_TIMEOUT;
+	struct timespec gap = { 0, 20000000 };
+
+	do {
+		if (harness_now() > deadline)
+			fail_msg("the audit log was not fsynced within %.0f s "
+			    "of the traffic", OPS_TIMEOUT);
+		nanosleep(&gap, NULL);
+		scrape_metrics(o, port);
+	} while (sample(o, "warden_audit_fsync_seconds_count") <= fsyncs);
+	assert_true(sample(o, "warden_audit_fsync_errors_total") == 0);
+}
+
 /*
  * Every family an operator graphs is there; counts move by exactly the
  * traffic sent (5 writes out of range, 3 within, 4 reads; then, in
@@ -256,6 +275,7 @@ test_metrics_agree_with_traffic(void **state)
 	uint16_t mport = harness_free_port();
 	char body[RIG_YAML_MAX];
 	struct ctl_status st;
+	double fsyncs;
 
 	snprintf(body, sizeof(body), "metrics_listen: 127.0.0.1:%u\n%s", mport,
 	    OPS_BODY);
@@ -274,6 +294,7 @@ test_metrics_agree_with_traffic(void **state)
 	assert_true(sample(o, "warden_takeovers_total{cause=\"operator\"}") ==
 	    0);
 
+	fsyncs = sample(o, "warden_audit_fsync_seconds_count");
 	send_traffic(o, 5, 3, 4);
 	samples_take(o, mport, after);
 	expect_delta(before, after, S_REJECTED, 5);
@@ -285,6 +306,7 @@ test_metrics_agree_with_traffic(void **state)
 	assert_true(sample(o, "warden_request_duration_seconds_bucket"
 	    "{le=\"+Inf\"}") == after[S_LATENCY_COUNT]);
 	assert_true(after[S_AUDIT] <= count_lines(o->rig->audit));
+	expect_flushed(o, mport, fsyncs);
 
 	ctl_run(o->rig, &o->res, "takeover", "-r", "metrics", (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");

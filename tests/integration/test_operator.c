@@ -455,6 +455,59 @@ test_user_outside_group_denied(void **state)
 	wait_state(o, "auto", "operator", 0, &st);
 }
 
+/*
+ * The groups follow a reload: with takeover_group and release_group
+ * swapped (staff may take over, nogroup may release), the socket is
+ * given to staff, nobody running with group staff may take over but not
+ * release, and with group nogroup cannot reach the socket any more.
+ */
+static void
+test_groups_follow_reload(void **state)
+{
+	struct op *o = *state;
+	const struct passwd *pw = getpwnam("nobody");
+	const struct group *gr;
+	struct ctl_status st;
+	struct stat sb;
+	uid_t uid = pw != NULL ? pw->pw_uid : 0;
+	gid_t nogroup = 0, staff = 0;
+	int line;
+
+	if ((gr = getgrnam("nogroup")) != NULL)
+		nogroup = gr->gr_gid;
+	if ((gr = getgrnam("staff")) != NULL)
+		staff = gr->gr_gid;
+	if (geteuid() != 0 || uid == 0 || nogroup == 0 || staff == 0) {
+		fprintf(stderr, "skipped: needs root, user nobody, groups "
+		    "nogroup and staff\n");
+		skip();
+	}
+	assert_int_equal(chmod(o->rig->dir, 0711), 0);
+	assert_int_equal(textedit_replace(o->rig->config, 0, OP_GROUPS,
+	    "takeover_group: staff, release_group: nogroup"), 0);
+	line = audit_query_find(o->rig->audit, 0, "config_loaded", NULL, NULL);
+	assert_true(line > 0);
+	sighup_reload(o, line);
+
+	assert_int_equal(stat(o->rig->socket, &sb), 0);
+	assert_int_equal(sb.st_gid, staff);
+	ctl_as_run(o->rig, uid, nogroup, &o->res, "status", (char *)NULL);
+	expect_exit(o, 3, "status as nobody with group nogroup");
+	ctl_as_run(o->rig, uid, staff, &o->res, "takeover", "-r",
+	    "staff takes over", (char *)NULL);
+	expect_exit(o, 0, "takeover as nobody with group staff");
+	wait_state(o, "takeover", "operator", 0, &st);
+	ctl_as_run(o->rig, uid, staff, &o->res, "release", "-r",
+	    "staff hands back", (char *)NULL);
+	expect_exit(o, 1, "release as nobody with group staff");
+	expect_text(o->res.err, "nogroup", "the refusal");
+
+	ctl_run(o->rig, &o->res, "release", "-r", "root hands back",
+	    (char *)NULL);
+	expect_exit(o, 0, "wardenctl release as root");
+	wait_state(o, "auto", "operator", 0, &st);
+}
+
 /* A socket file nobody listens on, as a crashed daemon leaves it. */
 static void
 make_stale_socket(const char *path)
@@ -621,6 +674,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_reload_restart_keys_refused, op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(test_user_outside_group_denied,
+		    op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(test_groups_follow_reload,
 		    op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_exit_codes_and_status_shape, op_setup, op_teardown),

@@ -369,6 +369,47 @@ test_sync_and_flush(void **state)
 	audit_close(a);
 }
 
+/* The periodic flush done by another thread: handed off once per
+ * interval when dirty, counted when done, asked again after a failure. */
+static void
+test_flush_handed_off(void **state)
+{
+	struct tmp *t = *state;
+	struct audit_event ev = { .event = "write_allowed" };
+	struct audit *a = open_ok(t->path);
+	const struct audit_stats *st = audit_stats(a);
+	struct audit_syncs ok = { .n = 2, .us_total = 700, .last_us = 300 };
+	struct audit_syncs failed = { .n = 1, .errors = 1, .us_total = 50,
+	    .last_us = 50 };
+
+	assert_int_equal(audit_flush_handoff(a, 1000), 0);      /* clean */
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_false(audit_due(a, 1000.5));     /* interval from the handoff */
+	assert_true(audit_due(a, 1001));
+	assert_int_equal(audit_flush_handoff(a, 1001), 1);
+	assert_false(audit_due(a, 1005));       /* handed off: not dirty */
+	assert_int_equal(st->fsyncs, 0);        /* not synced here */
+
+	audit_synced_elsewhere(a, &ok);
+	assert_int_equal(st->fsyncs, 2);
+	assert_int_equal(st->fsync_us_total, 700);
+	assert_int_equal(st->last_fsync_us, 300);
+	assert_false(audit_due(a, 1005));
+
+	audit_synced_elsewhere(a, &failed);
+	assert_int_equal(st->fsyncs, 3);
+	assert_int_equal(st->fsync_errors, 1);
+	assert_int_equal(st->last_fsync_us, 50);
+	assert_true(audit_due(a, 1005));        /* at risk: again */
+	assert_int_equal(audit_flush_handoff(a, 1005), 1);
+
+	memset(&ok, 0, sizeof(ok));             /* nothing to count */
+	audit_synced_elsewhere(a, &ok);
+	assert_int_equal(st->fsyncs, 3);
+	assert_int_equal(st->last_fsync_us, 50);
+	audit_close(a);
+}
+
 static void
 test_bad_events_refused(void **state)
 {
@@ -492,6 +533,7 @@ main(void)
 		T(test_foreign_file_refused),
 		T(test_failed_write_resumed),
 		T(test_sync_and_flush),
+		T(test_flush_handed_off),
 		T(test_bad_events_refused),
 		T(test_hostile_strings_stay_one_line),
 		T(test_second_open_locked_out),
