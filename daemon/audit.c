@@ -255,7 +255,8 @@ record_write(struct audit *a, const struct audit_event *ev, int sync_now)
 	a->dirty = 1;
 	a->stats.records++;
 	a->stats.bytes += a->line.len;
-	return sync_now ? sync_file(a) : 0;
+	/* audit_fsync: 0s asks for every record on disk before it acts. */
+	return sync_now || a->fsync_interval <= 0 ? sync_file(a) : 0;
 }
 
 /* audit_resumed for the bytes from a->torn_offset to the end of file. */

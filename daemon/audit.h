@@ -114,7 +114,8 @@ struct audit *audit_open(const char *path, double fsync_interval, char *err);
 const char *audit_recovery(const struct audit *a);
 /*
  * Append one record. sync_now forces fdatasync before returning (mode
- * changes: takeover, release). Returns 0, or -1 with errno: EINVAL (no
+ * changes: takeover, release); an fsync_interval of 0 does for every
+ * record. Returns 0, or -1 with errno: EINVAL (no
  * event, or an extra key that is taken), EMSGSIZE, ENOMEM, or the error
  * of write() or fdatasync() (then the record was written, not synced).
  */

@@ -369,6 +369,24 @@ test_sync_and_flush(void **state)
 	audit_close(a);
 }
 
+/* audit_fsync: 0s: every record synced as it is written. */
+static void
+test_interval_zero_syncs_every_record(void **state)
+{
+	struct tmp *t = *state;
+	struct audit_event ev = { .event = "write_allowed" };
+	char err[AUDIT_ERR_LEN] = "";
+	struct audit *a = audit_open(t->path, 0.0, err);
+
+	if (a == NULL)
+		fail_msg("audit_open: %s", err);
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_int_equal(audit_write(a, &ev, 0), 0);
+	assert_int_equal(audit_stats(a)->fsyncs, 2);
+	assert_false(audit_due(a, 1000));
+	audit_close(a);
+}
+
 /* The periodic flush done by another thread: handed off once per
  * interval when dirty, counted when done, asked again after a failure. */
 static void
@@ -534,6 +552,7 @@ main(void)
 		T(test_failed_write_resumed),
 		T(test_sync_and_flush),
 		T(test_flush_handed_off),
+		T(test_interval_zero_syncs_every_record),
 		T(test_bad_events_refused),
 		T(test_hostile_strings_stay_one_line),
 		T(test_second_open_locked_out),
