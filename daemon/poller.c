@@ -192,6 +192,79 @@ poller_point_polled(struct warden *w, unsigned i, double raw, double at)
 	}
 }
 
+/*
+ * A read that bridges addresses no point names was refused: the device's
+ * map has a hole there, as real PLC maps do. Read each of its points on
+ * its own from now on: r becomes the first, the others are appended
+ * (pl->ranges has room for one range per point, and is never moved, so
+ * the reads in flight keep their ranges).
+ */
+static void
+poller_split(struct warden *w, struct poll_range *r, uint8_t code)
+{
+	struct poller *pl = &w->poller;
+	const struct config *cfg = w->cfg;
+	unsigned k;
+
+	log_warnx("device %s: reading %s %u-%u was refused (exception %02x); "
+	    "reading its %u points one by one from now on",
+	    cfg->devices[r->device].name, config_table_name(r->table),
+	    r->address, r->address + r->count - 1, code, r->n_points);
+	for (k = r->n_points; k-- > 0;) {
+		const struct config_point *p =
+		    &cfg->points[pl->order[r->first + k]];
+		struct poll_range *one = k == 0 ? r :
+		    &pl->ranges[pl->n_ranges++];
+
+		*one = *r;
+		one->first = r->first + k;
+		one->n_points = 1;
+		one->address = p->address;
+		one->count = (uint16_t)p->width;
+		if (k > 0)
+			pl->devices[r->device].n_ranges++;
+	}
+}
+
+/* The device refused the read (an exception answer: refused) or did not
+ * answer it. */
+static void
+poller_read_failed(struct warden *w, struct poll_range *r, int refused,
+    uint8_t code)
+{
+	const struct config *cfg = w->cfg;
+
+	if (refused && r->n_points > 1 &&
+	    (code == MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS ||
+	    code == MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE)) {
+		poller_split(w, r, code);
+		return;
+	}
+	if (refused && !r->failing)
+		log_warnx("device %s: reading %s %u-%u (point %s%s) was "
+		    "refused (exception %02x); check the address in the "
+		    "config; until it can be read the device counts as not "
+		    "answering", cfg->devices[r->device].name,
+		    config_table_name(r->table), r->address,
+		    r->address + r->count - 1,
+		    cfg->points[w->poller.order[r->first]].name,
+		    r->n_points > 1 ? " and others" : "", code);
+	r->failing = 1;
+	poller_device_liveness(w, r->device, 0);
+}
+
+/* 1 when every read of the device was last answered with its values. */
+static int
+poller_device_whole(const struct poller *pl, unsigned device)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n_ranges; i++)
+		if (pl->ranges[i].device == device && pl->ranges[i].failing)
+			return 0;
+	return 1;
+}
+
 static void
 poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
@@ -204,12 +277,23 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 
 	r->outstanding = 0;
 	if (answer == NULL || mbap_check_response(&req->expect, answer, len,
-	    &resp) != 0 || resp.exception != 0) {
-		poller_device_liveness(w, r->device, 0);
-		(void)exception;
+	    &resp) != 0) {
+		poller_read_failed(w, r, 0, exception);
 		return;
 	}
-	poller_device_liveness(w, r->device, 1);
+	if (resp.exception != 0) {
+		poller_read_failed(w, r, 1, resp.exception);
+		return;
+	}
+	if (r->failing)
+		log_info("device %s: %s %u-%u is read again",
+		    cfg->devices[r->device].name, config_table_name(r->table),
+		    r->address, r->address + r->count - 1);
+	r->failing = 0;
+	/* A point that cannot be read must not look healthy: the device is
+	 * answering only when all of its reads are. */
+	poller_device_liveness(w, r->device,
+	    poller_device_whole(r->pl, r->device));
 	for (i = r->first; i < r->first + r->n_points; i++) {
 		unsigned k = r->pl->order[i];
 

@@ -125,6 +125,9 @@ struct poll_range {
 	uint16_t count;
 	unsigned first, n_points;       /* its points: order[first..+n) */
 	int outstanding;                /* last round's read not answered */
+	int failing;                    /* its last read was not answered
+					 * with values: the device counts as
+					 * not answering */
 };
 
 struct poll_device {
@@ -139,7 +142,7 @@ struct poll_device {
 
 struct poller {
 	struct warden *w;
-	struct poll_range *ranges;
+	struct poll_range *ranges;      /* room for one per polled point */
 	size_t n_ranges;
 	unsigned *order;                /* polled points by device, table,
 					 * address */

@@ -23,6 +23,7 @@
 
 #include "backdoor.h"
 #include "fault.h"
+#include "holes.h"
 #include "journal.h"
 #include "mbframe.h"
 #include "model.h"
@@ -48,6 +49,7 @@ struct options {
 	const char *journal;
 	struct fault fault;
 	int unit;		/* -1: answer every unit id */
+	struct holes holes;	/* main port only */
 };
 
 struct plcsim {
@@ -74,6 +76,7 @@ usage(FILE *out)
 	    "[--backdoor HOST:PORT]\n"
 	    "              [--journal FILE] "
 	    "[--fault slow:MS|drop|garbage|close] [--unit N]\n"
+	    "              [--hole TABLE:A-B]...\n"
 	    "\n"
 	    "  --model M        the process behind the registers (maps "
 	    "below)\n"
@@ -104,6 +107,12 @@ usage(FILE *out)
 	    "  --unit N         answer only unit id N (default: any); others "
 	    "are journalled\n"
 	    "                   and get no answer\n"
+	    "  --hole T:A-B     addresses A..B of table T (coil, discrete, "
+	    "input, holding)\n"
+	    "                   do not exist: a request touching them gets "
+	    "exception 02,\n"
+	    "                   as from a PLC with a sparse map (up to 8; "
+	    "main port only)\n"
 	    "\n"
 	    "It prints \"plcsim: backdoor on H:P\" (with --backdoor), then "
 	    "\"plcsim: listening\non H:P\" once every port accepts. "
@@ -152,6 +161,12 @@ parse_option(struct options *opt, int ch, const char *arg)
 			return option_error("--fault takes slow:MS, drop, "
 			    "garbage or close, not", arg);
 		return 0;
+	case 'o':
+		if (holes_add(&opt->holes, arg) == -1)
+			return option_error("--hole takes TABLE:A-B or TABLE:A "
+			    "(coil, discrete, input, holding; at most 8), not",
+			    arg);
+		return 0;
 	case 'u':
 		if (simargs_long(arg, 0, 255, &unit) == -1)
 			return option_error("--unit takes 0..255, not", arg);
@@ -173,6 +188,7 @@ parse_options(struct options *opt, int argc, char **argv)
 		{ "journal", required_argument, NULL, 'j' },
 		{ "fault", required_argument, NULL, 'f' },
 		{ "unit", required_argument, NULL, 'u' },
+		{ "hole", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -212,14 +228,18 @@ capture_read(struct plcsim *p, uint8_t *out, size_t cap)
 	return n > 0 ? (size_t)n : 0;
 }
 
-/* libmodbus' answer to one whole ADU, from map; its length (0: none). */
+/* libmodbus' answer to one whole ADU, from map; its length (0: none).
+ * holes: the addresses to refuse (NULL: none). */
 static size_t
-answer(struct plcsim *p, modbus_mapping_t *map, const uint8_t *adu,
-    size_t len, uint8_t *reply, size_t cap)
+answer(struct plcsim *p, modbus_mapping_t *map, const struct holes *holes,
+    const uint8_t *adu, size_t len, uint8_t *reply, size_t cap)
 {
 	/* Zero-padded so no read of a fixed offset goes past our bytes. */
 	uint8_t req[MODBUS_TCP_MAX_ADU_LENGTH] = { 0 };
 	int exception = mbframe_check(adu, len);
+
+	if (exception == 0 && holes != NULL)
+		exception = holes_check(holes, adu, len);
 
 	memcpy(req, adu, len);
 	if (exception != 0)
@@ -256,7 +276,8 @@ serve_main(struct plcsim *p, struct simconn *conn, const uint8_t *adu,
 	if ((p->opt.unit >= 0 && adu[MBFRAME_HEADER - 1] != p->opt.unit) ||
 	    p->opt.fault.kind == FAULT_DROP)
 		return 0;
-	reply_len = answer(p, p->regs.map, adu, len, reply, sizeof(reply));
+	reply_len = answer(p, p->regs.map, &p->opt.holes, adu, len, reply,
+	    sizeof(reply));
 	if (reply_len == 0)
 		return 0;
 	if (p->opt.fault.kind == FAULT_GARBAGE) {
@@ -276,7 +297,8 @@ serve_backdoor(struct plcsim *p, struct simconn *conn, const uint8_t *adu,
 	size_t reply_len;
 
 	backdoor_sync(p->backdoor_map, &p->regs);
-	reply_len = answer(p, p->backdoor_map, adu, len, reply, sizeof(reply));
+	reply_len = answer(p, p->backdoor_map, NULL, adu, len, reply,
+	    sizeof(reply));
 	if (reply_len > MBFRAME_HEADER && !(reply[MBFRAME_HEADER] & 0x80))
 		backdoor_apply(p->backdoor_map, &p->regs, adu, len);
 	simconn_enqueue(conn, now, reply, reply_len);

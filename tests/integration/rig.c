@@ -180,11 +180,11 @@ rig_plc_stop(struct rig *r)
 }
 
 int
-rig_plc_restart(struct rig *r)
+rig_plc_restart(struct rig *r, const char *extra_args)
 {
 	rig_plc_stop(r);
 	/* plc.port is kept: the device comes back where wardend looks. */
-	if (harness_plc_start(&r->plc, r->dir, "tank", NULL) != 0) {
+	if (harness_plc_start(&r->plc, r->dir, "tank", extra_args) != 0) {
 		r->plc.pid = -1;
 		return -1;
 	}

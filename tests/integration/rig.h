@@ -62,9 +62,10 @@ int rig_restart(struct rig *r, int wait_listen);
  * non-zero). The audit log is complete afterwards. */
 int rig_stop(struct rig *r);
 
-/* Stop the plcsim (device loss), and start it again on the same port. */
+/* Stop the plcsim (device loss), and start it again on the same port,
+ * with more plcsim arguments (e.g. "--hole input:3-9", or NULL). */
 void rig_plc_stop(struct rig *r);
-int rig_plc_restart(struct rig *r);
+int rig_plc_restart(struct rig *r, const char *extra_args);
 
 /*
  * Stop everything by PID and remove the dir. Returns 0 when wardend

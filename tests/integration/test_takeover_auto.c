@@ -301,7 +301,7 @@ test_device_loss(void **state)
 		fail_msg("the refusal names neither the lost device nor the "
 		    "key switch it hides: %s", why);
 
-	assert_int_equal(rig_plc_restart(t->rig), 0);
+	assert_int_equal(rig_plc_restart(t->rig, NULL), 0);
 	if (ctl_wait(t->rig, "takeover", "device_loss", 1, TK_TIMEOUT, &st,
 	    why, sizeof(why)) != 0)
 		fail_msg("device back: %s", why);
