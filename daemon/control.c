@@ -53,6 +53,9 @@ struct control_conn {
 	ev_timer idle;
 	struct buf in, out;
 	int draining;                   /* no more requests: close once sent */
+	int eof;                        /* the peer sent all it will */
+	int awaiting_durable;           /* a takeover's answer waits for the
+					 * disk; requests after it wait too */
 	int closing;                    /* freed by the callback that closed */
 	struct control_conn *prev, *next;
 };
@@ -221,7 +224,8 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 	ops_denied(c->ctl->w, &c->who, req->name, why, &c->ctl->answer);
 }
 
-static void
+/* OPS_PENDING when the answer waits for the takeover to be durable. */
+static int
 conn_dispatch(struct control_conn *c, const struct control_request *req)
 {
 	struct warden *w = c->ctl->w;
@@ -235,9 +239,8 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 		break;
 	case CONTROL_TAKEOVER:
 		if (c->who.may_takeover)
-			ops_takeover(w, &c->who, req->reason, out);
-		else
-			conn_deny(c, req, "take over");
+			return ops_takeover(w, &c->who, req->reason, out);
+		conn_deny(c, req, "take over");
 		break;
 	case CONTROL_RELEASE:
 		if (c->who.may_release)
@@ -255,6 +258,7 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 		control_error_write(out, "request not understood");
 		break;
 	}
+	return 0;
 }
 
 /* A line that is not a request: answered always, audited on a budget. */
@@ -300,8 +304,12 @@ conn_handle(struct control_conn *c, const char *line, size_t len)
 	conn_rights(c);
 	if (control_parse(line, len, &req) == -1)
 		conn_refuse(c, &req);
-	else
-		conn_dispatch(c, &req);
+	else if (conn_dispatch(c, &req) == OPS_PENDING) {
+		/* Answers stay in order: nothing more is read meanwhile. */
+		c->awaiting_durable = 1;
+		ev_io_stop(c->ctl->w->loop, &c->rio);
+		return;
+	}
 	conn_answer(c);
 }
 
@@ -330,7 +338,7 @@ conn_process(struct control_conn *c)
 	const uint8_t *head, *nl;
 	size_t len;
 
-	while (!c->closing && !c->draining) {
+	while (!c->closing && !c->draining && !c->awaiting_durable) {
 		if (buf_len(&c->out) > CONTROL_OUT_MAX) {
 			conn_close(c, "answers not read (over 64 KiB pending)");
 			return;
@@ -356,6 +364,21 @@ conn_process(struct control_conn *c)
 			conn_handle(c, (const char *)head, len);
 		buf_consume(&c->in, len + 1);
 	}
+}
+
+/* The peer is done: its last line may lack a newline; close once the
+ * answers are out. Waits while a takeover's answer does. */
+static void
+conn_eof(struct control_conn *c)
+{
+	if (c->closing || c->draining || c->awaiting_durable)
+		return;
+	if (!is_blank(buf_head(&c->in), buf_len(&c->in)))
+		conn_handle(c, (const char *)buf_head(&c->in),
+		    buf_len(&c->in));
+	buf_clear(&c->in);
+	if (!c->closing && !c->awaiting_durable)
+		conn_drain(c);
 }
 
 static void
@@ -443,14 +466,9 @@ conn_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 	ev_timer_again(loop, &c->idle);
 	c->in.end += (size_t)n;
 	conn_process(c);
-	if (n == 0 && !c->closing && !c->draining) {
-		/* The peer is done: its last line may lack a newline. */
-		if (!is_blank(buf_head(&c->in), buf_len(&c->in)))
-			conn_handle(c, (const char *)buf_head(&c->in),
-			    buf_len(&c->in));
-		buf_clear(&c->in);
-		if (!c->closing)
-			conn_drain(c);
+	if (n == 0) {
+		c->eof = 1;
+		conn_eof(c);
 	}
 	conn_flush(c);
 out:
@@ -662,6 +680,32 @@ control_set_groups(struct control *ctl)
 		log_warn("control socket %s: cannot give it to group %s, whose "
 		    "members therefore cannot connect", ctl->path,
 		    cc->takeover_group);
+}
+
+void
+control_takeover_durable(struct warden *w, const char *err)
+{
+	struct control_conn *c, *next;
+
+	if (w->control == NULL)
+		return;
+	for (c = w->control->conns; c != NULL; c = next) {
+		next = c->next;
+		if (!c->awaiting_durable)
+			continue;
+		c->awaiting_durable = 0;
+		json_clear(&c->ctl->answer);
+		ops_takeover_answer(&c->ctl->answer, err);
+		conn_answer(c);
+		conn_process(c);
+		if (c->eof)
+			conn_eof(c);
+		else if (!c->closing && !c->draining && !c->awaiting_durable)
+			ev_io_start(w->loop, &c->rio);
+		conn_flush(c);
+		if (c->closing)
+			conn_free(c);
+	}
 }
 
 void

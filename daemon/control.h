@@ -45,5 +45,8 @@ void control_close(struct warden *w);
 /* After a reload: look the groups of the new config up, give the socket
  * to takeover_group. */
 void control_reconfigure(struct warden *w);
+/* A takeover's record and state are on disk (err NULL), or the wait for
+ * them ended: answer the operators whose takeover waited for it. */
+void control_takeover_durable(struct warden *w, const char *err);
 
 #endif

@@ -187,8 +187,27 @@ ops_takeover(struct warden *w, const struct ops_caller *who,
 		return 1;
 	}
 	takeover_apply(w, &r, who->user);
+	if (w->durable.started && durable_busy(&w->durable))
+		return OPS_PENDING;
 	ops_answer(out, 1, NULL);
 	return 0;
+}
+
+void
+ops_takeover_answer(struct json *out, const char *err)
+{
+	char warning[1024];
+
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	if (err != NULL) {
+		snprintf(warning, sizeof warning, "the takeover holds and AI "
+		    "writes are refused, but %s; a restart of wardend now "
+		    "could come back in AUTO: check the disk of the state_dir "
+		    "and audit_log", err);
+		json_kv_string(out, "warning", warning);
+	}
+	json_object_end(out);
 }
 
 int

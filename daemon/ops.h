@@ -28,11 +28,19 @@ struct ops_caller {
  * refusal is audited). The answer object has "ok" (bool) and, when
  * refused, "error" (a sentence for the operator); status adds the fields
  * DESIGN.md lists under "Status shapes".
+ *
+ * ops_takeover may return OPS_PENDING instead: AI writes are refused
+ * already, and nothing is in out yet. The operator is told "done" only
+ * once the takeover's record and state are on disk (durable.c), or the
+ * wait for them has given up: ops_takeover_answer() writes that answer.
  */
+#define OPS_PENDING 2
 int ops_status(struct warden *w, const struct ops_caller *who,
     struct json *out);
 int ops_takeover(struct warden *w, const struct ops_caller *who,
     const char *reason, struct json *out);
+/* err NULL: on disk; else ok with "warning": err, and what it means. */
+void ops_takeover_answer(struct json *out, const char *err);
 int ops_release(struct warden *w, const struct ops_caller *who,
     const char *reason, struct json *out);
 int ops_reload(struct warden *w, const struct ops_caller *who,

@@ -10,9 +10,17 @@
 
 #include <modbus.h>
 
+#include "control.h"
 #include "log.h"
 #include "statefile.h"
 #include "warden.h"
+
+/*
+ * How long the safe state waits for the takeover's record and state to
+ * reach the disk. Beyond it a hung or failing disk would keep the plant
+ * at the AI's last setpoints: the safe state is driven anyway, loudly.
+ */
+#define TAKEOVER_DURABLE_WAIT 1.0
 
 /* Refusing is always safe, so it needs nothing durable first. */
 static void
@@ -31,13 +39,44 @@ takeover_isolate(struct warden *w)
 		client_close(w->clients, "takeover: AI isolated");
 }
 
+/* The plant may be acted on now; the operators waiting are answered. */
+static void
+takeover_proceed(struct warden *w, const char *err)
+{
+	ev_timer_stop(w->loop, &w->durable_wait);
+	if (w->guard.state == GUARD_STATE_TAKEOVER && !w->safestate.active)
+		safestate_start(w);
+	control_takeover_durable(w, err);
+}
+
 void
 takeover_durable(struct warden *w, const char *err)
 {
 	if (err != NULL)
 		log_warnx("takeover holds, but was not made durable: %s", err);
-	if (w->guard.state == GUARD_STATE_TAKEOVER)
-		safestate_start(w);
+	takeover_proceed(w, err);
+}
+
+static void
+takeover_wait_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct warden *w = t->data;
+	char why[128];
+
+	(void)loop;
+	(void)revents;
+	snprintf(why, sizeof why, "its record and state were not on disk "
+	    "after %.0f s (is the disk hung?)", TAKEOVER_DURABLE_WAIT);
+	log_warnx("ALARM: takeover holds, but %s; driving the safe state "
+	    "without waiting", why);
+	takeover_proceed(w, why);
+}
+
+void
+takeover_init(struct warden *w)
+{
+	ev_timer_init(&w->durable_wait, takeover_wait_cb, 0., 0.);
+	w->durable_wait.data = w;
 }
 
 void
@@ -77,6 +116,8 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	takeover_isolate(w);
 	durable_submit(&w->durable, audit_fd(w->audit), w->cfg->state_dir,
 	    &r->next);
+	ev_timer_set(&w->durable_wait, TAKEOVER_DURABLE_WAIT, 0.);
+	ev_timer_start(w->loop, &w->durable_wait);
 }
 
 int

@@ -200,7 +200,6 @@ struct warden {
 	struct counters counters;
 	struct log_budget abuse_log;    /* what hostile peers can provoke */
 	struct audit *audit;
-	ev_timer audit_timer;           /* fsync at most every audit_fsync */
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	struct policy_decision *decision;       /* scratch, one request */
 	struct guard guard;
@@ -208,7 +207,9 @@ struct warden {
 	struct safestate safestate;
 	ev_timer tick;                  /* guard, audit fsync, safe state */
 	struct control *control;        /* the operators' socket */
-	struct durable durable;         /* takeover fsyncs, off the loop */
+	struct durable durable;         /* audit and state syncs, off the
+					 * loop */
+	ev_timer durable_wait;          /* a takeover's, at most this long */
 	struct metrics metrics;
 	struct sdnotify notify;
 };
@@ -257,6 +258,8 @@ void takeover_apply(struct warden *w, const struct guard_result *r,
     const char *user);
 /* The worker made the takeover durable (err NULL) or could not. */
 void takeover_durable(struct warden *w, const char *err);
+/* Set up the bound on waiting for the worker (before the loop runs). */
+void takeover_init(struct warden *w);
 /* 0 released, 1 refused with why. */
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char *why, size_t whylen);

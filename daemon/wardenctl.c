@@ -644,6 +644,19 @@ print_refusal(const char *what, const struct json_value *answer)
 	    field(answer, "error", error, sizeof error));
 }
 
+/* Done, but with something the operator must know (a takeover not yet
+ * on disk). */
+static void
+print_warning(const char *what, const struct json_value *answer)
+{
+	char warning[CONTROL_ERROR_MAX * 8];
+	struct json_value v;
+
+	if (json_object_get(answer, "warning", &v) == 0)
+		fprintf(stderr, "%s: warning: %s\n", what,
+		    field(answer, "warning", warning, sizeof warning));
+}
+
 /* ---- commands ---- */
 
 static int
@@ -667,8 +680,10 @@ run_once(const struct ctl_options *o)
 		print_refusal(o->word->word, &answer);
 	else if (o->word->action == ACT_STATUS)
 		print_status(stdout, &answer);
-	else
+	else {
 		printf("%s: done\n", o->word->word);
+		print_warning(o->word->word, &answer);
+	}
 	link_close(&l);
 	return ok ? EXIT_DONE : EXIT_REFUSED;
 }

@@ -143,6 +143,7 @@ warden_start(struct warden *w)
 		fatalx("control socket: %s", err);
 	if (durable_start(w, &w->durable) == -1)
 		fatalx("cannot start the durability thread");
+	takeover_init(w);
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
@@ -168,6 +169,7 @@ warden_stop(struct warden *w)
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
+	ev_timer_stop(w->loop, &w->durable_wait);
 	durable_stop(&w->durable);
 	safestate_free(w);
 	poller_stop(w);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -265,6 +266,61 @@ test_restart_in_takeover(void **state)
 	    (char *)NULL), 0);
 }
 
+/* "takeover: done" means on disk: SIGKILL the moment wardenctl returns,
+ * and the restart still comes back in TAKEOVER. */
+static void
+test_done_means_durable(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	struct ctl_status st;
+	char why[WHY_MAX];
+
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "then crash",
+	    (char *)NULL), 0);
+	rig_kill(t->rig);
+	assert_int_equal(rig_restart(t->rig, 1), 0);
+	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	    sizeof(why)) != 0)
+		fail_msg("after the restart: %s", why);
+	assert_string_equal(st.reason, "then crash");
+	release_ok(t);
+}
+
+/*
+ * The state file cannot be written (a directory stands in its place):
+ * the takeover still holds and drives the safe state, and the operator
+ * is told "done" with a warning saying what is at risk. A release, which
+ * must be persisted first, is refused: control stays with the operators.
+ */
+static void
+test_takeover_not_durable_warns(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	char path[RIG_PATH_MAX + 16], why[WHY_MAX];
+	double since;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/state", t->rig->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state/keep", t->rig->dir);
+	assert_int_equal(harness_write_file(path, "x\n"), 0);
+
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "disk full",
+	    (char *)NULL), 0);
+	if (strstr(res->err, "warning") == NULL ||
+	    strstr(res->err, "check the disk") == NULL)
+		fail_msg("no warning from wardenctl: %s", res->err);
+	wait_takeover(t, "operator", &since);
+	assert_ai_writes_refused(t);
+	check_journal(t, since);
+	assert_int_equal(tk_release(t, "cannot persist", &status, why,
+	    sizeof(why)), -1);
+	assert_int_equal(status, 1);
+}
+
 /* isolate: all: the AI's connection is closed and no new one accepted,
  * across a restart too, until release. */
 static void
@@ -312,6 +368,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trip, setup_writes,
 		    teardown_world),
 		cmocka_unit_test_setup_teardown(test_restart_in_takeover,
+		    setup_writes, teardown_world),
+		cmocka_unit_test_setup_teardown(test_done_means_durable,
+		    setup_writes, teardown_world),
+		cmocka_unit_test_setup_teardown(test_takeover_not_durable_warns,
 		    setup_writes, teardown_world),
 		cmocka_unit_test_setup_teardown(test_isolate_all, setup_all,
 		    teardown_world),
