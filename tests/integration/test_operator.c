@@ -387,6 +387,39 @@ user_in_group(const struct passwd *pw, const struct group *gr)
 	return 0;
 }
 
+/* The ids the group tests run as: user nobody, groups nogroup and staff. */
+struct nobody {
+	uid_t uid;
+	gid_t nogroup, staff;
+	int in_staff;                   /* by login group or staff's list */
+};
+
+/* Skips the test unless it runs as root and the ids all exist. */
+static void
+nobody_ids(struct nobody *n)
+{
+	const struct passwd *pw = getpwnam("nobody");
+	const struct group *gr;
+
+	memset(n, 0, sizeof(*n));
+	n->in_staff = 1;
+	/* getgrnam's answer lives until the next call: keep the ids. */
+	if (pw != NULL)
+		n->uid = pw->pw_uid;
+	if ((gr = getgrnam("nogroup")) != NULL)
+		n->nogroup = gr->gr_gid;
+	if (pw != NULL && (gr = getgrnam("staff")) != NULL) {
+		n->staff = gr->gr_gid;
+		n->in_staff = user_in_group(pw, gr);
+	}
+	if (geteuid() != 0 || n->uid == 0 || n->nogroup == 0 ||
+	    n->staff == 0) {
+		fprintf(stderr, "skipped: needs root, user nobody, groups "
+		    "nogroup and staff\n");
+		skip();
+	}
+}
+
 /*
  * nobody, whose group nogroup is takeover_group but who is not in
  * release_group (staff): the socket admits it, takeover is allowed,
@@ -396,27 +429,20 @@ static void
 test_user_outside_group_denied(void **state)
 {
 	struct op *o = *state;
-	const struct passwd *pw = getpwnam("nobody");
-	const struct group *gr;
 	struct ctl_status st;
+	struct nobody n;
 	char line[4096];
-	uid_t uid = pw != NULL ? pw->pw_uid : 0;
-	gid_t gid = 0, staff = 0;
-	int nobody_in_staff = 1;
+	uid_t uid;
+	gid_t gid, staff;
 
-	/* getgrnam's answer lives until the next call: keep the ids. */
-	if ((gr = getgrnam("nogroup")) != NULL)
-		gid = gr->gr_gid;
-	if (pw != NULL && (gr = getgrnam("staff")) != NULL) {
-		staff = gr->gr_gid;
-		nobody_in_staff = user_in_group(pw, gr);
-	}
-	if (geteuid() != 0 || uid == 0 || gid == 0 || staff == 0 ||
-	    nobody_in_staff) {
-		fprintf(stderr, "skipped: needs root, user nobody, groups "
-		    "nogroup and staff, nobody not in staff\n");
+	nobody_ids(&n);
+	if (n.in_staff) {
+		fprintf(stderr, "skipped: nobody is in staff here\n");
 		skip();
 	}
+	uid = n.uid;
+	gid = n.nogroup;
+	staff = n.staff;
 	/* nobody must reach the socket in the test's private dir. */
 	assert_int_equal(chmod(o->rig->dir, 0711), 0);
 
@@ -465,23 +491,17 @@ static void
 test_groups_follow_reload(void **state)
 {
 	struct op *o = *state;
-	const struct passwd *pw = getpwnam("nobody");
-	const struct group *gr;
 	struct ctl_status st;
 	struct stat sb;
-	uid_t uid = pw != NULL ? pw->pw_uid : 0;
-	gid_t nogroup = 0, staff = 0;
+	struct nobody n;
+	uid_t uid;
+	gid_t nogroup, staff;
 	int line;
 
-	if ((gr = getgrnam("nogroup")) != NULL)
-		nogroup = gr->gr_gid;
-	if ((gr = getgrnam("staff")) != NULL)
-		staff = gr->gr_gid;
-	if (geteuid() != 0 || uid == 0 || nogroup == 0 || staff == 0) {
-		fprintf(stderr, "skipped: needs root, user nobody, groups "
-		    "nogroup and staff\n");
-		skip();
-	}
+	nobody_ids(&n);
+	uid = n.uid;
+	nogroup = n.nogroup;
+	staff = n.staff;
 	assert_int_equal(chmod(o->rig->dir, 0711), 0);
 	assert_int_equal(textedit_replace(o->rig->config, 0, OP_GROUPS,
 	    "takeover_group: staff, release_group: nogroup"), 0);
