@@ -159,6 +159,22 @@ uint64_t audit_last_seq(const struct audit *a);
 const char *audit_last_hash(const struct audit *a);
 
 /*
+ * audit_last.c: the newest record whose event is one of events (a NULL
+ * terminated list) among the log's last megabyte, e.g. the last takeover
+ * or release at start-up. Fields the record lacks are "". Returns 1 with
+ * *out, 0 when there is none, -1 with err (AUDIT_ERR_LEN) when the log
+ * cannot be read back.
+ */
+struct audit_last {
+	char event[32];
+	char ts[40];
+	char cause[32];
+	char reason[256];
+};
+int audit_last_of(const struct audit *a, const char *const events[],
+    struct audit_last *out, char *err);
+
+/*
  * audit_verify.c: check a whole log: every hash recomputed, prev linkage,
  * seq strictly +1 from 1, and torn lines only where an audit_resumed
  * names them. Says on out (text, or one JSON object with as_json) that it

@@ -70,8 +70,8 @@ since_format(double since, char out[SINCE_LEN + 1])
 	    usec);
 }
 
-static int
-since_parse(const char *text, double *since)
+int
+statefile_time_parse(const char *text, double *since)
 {
 	struct tm tm;
 	const char *rest;
@@ -225,7 +225,7 @@ fields_parse(const char *p, const char *end, struct guard_persisted *out,
 	out->state = (enum guard_state)state;
 	out->cause = (enum guard_cause)cause;
 	if ((v = field_next(&p, end, key = "since", line, sizeof line)) ==
-	    NULL || since_parse(v, &out->since) < 0)
+	    NULL || statefile_time_parse(v, &out->since) < 0)
 		goto bad;
 	if ((v = field_next(&p, end, key = "reason", line, sizeof line)) ==
 	    NULL || reason_unescape(v, out->reason) < 0)

@@ -55,6 +55,9 @@ int statefile_save(const char *state_dir, const struct guard_persisted *st,
  * is too small. */
 size_t statefile_format(const struct guard_persisted *st, char *buf,
     size_t size);
+/* "2024-05-01T12:00:00.250000Z", the since of the file and the ts of
+ * the audit log, into seconds since the epoch. 0, or -1 when not one. */
+int statefile_time_parse(const char *text, double *since);
 /* Parse a file's bytes; 0 on success, -1 with err saying what is wrong. */
 int statefile_parse(const char *buf, size_t len, struct guard_persisted *out,
     char *err, size_t errlen);

@@ -13,6 +13,7 @@
 #include "control.h"
 #include "log.h"
 #include "privdrop.h"
+#include "restore.h"
 #include "statefile.h"
 #include "warden.h"
 
@@ -80,6 +81,33 @@ warden_record(struct warden *w, const char *event, int sync)
 	gate_audit(w, &ev, sync);
 }
 
+/* A takeover the state file missed (restore.h) is restored, on the
+ * record. */
+static void
+warden_reconcile(struct warden *w, struct guard_persisted *saved)
+{
+	static const char *const state_events[] = { "takeover", "release",
+		NULL };
+	struct audit_last last;
+	struct audit_event ev;
+	char err[AUDIT_ERR_LEN];
+	int found;
+
+	if ((found = audit_last_of(w->audit, state_events, &last, err)) == -1)
+		log_warnx("%s; the state file alone decides", err);
+	if (restore_reconcile(saved, found == 1 ? &last : NULL, saved) == 0)
+		return;
+	log_warnx("the state file says AUTO, but the audit log's last "
+	    "takeover (%s, cause %s) was never released: wardend stopped "
+	    "before it was saved; starting in TAKEOVER", last.ts,
+	    guard_cause_name(saved->cause));
+	memset(&ev, 0, sizeof ev);
+	ev.event = "state_restored";
+	ev.cause = guard_cause_name(saved->cause);
+	ev.reason = saved->reason;
+	gate_audit(w, &ev, 1);
+}
+
 /* The audit log and the persisted state, before anything can act. */
 static void
 warden_open_records(struct warden *w)
@@ -98,6 +126,8 @@ warden_open_records(struct warden *w)
 	warden_record(w, "config_loaded", 1);
 
 	st = statefile_load(w->cfg->state_dir, &saved, err, sizeof err);
+	if (st == STATEFILE_OK)
+		warden_reconcile(w, &saved);
 	/* Opening the log fsynced: time has passed since the loop looked. */
 	ev_now_update(w->loop);
 	how = st == STATEFILE_OK ? GUARD_RESTORE_SAVED :

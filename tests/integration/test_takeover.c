@@ -24,7 +24,9 @@
 #include <modbus.h>
 
 #include "audit.h"
+#include "audit_query.h"
 #include "journal.h"
+#include "statefile.h"
 #include "takeover_support.h"
 #include "trail.h"
 #include "wire.h"
@@ -288,6 +290,46 @@ test_done_means_durable(void **state)
 }
 
 /*
+ * A takeover recorded in the audit log but never saved in the state file
+ * (wardend killed in the milliseconds between, simulated by writing AUTO
+ * back while it is dead): the restart restores the takeover, cause and
+ * reason, and records state_restored.
+ */
+static void
+test_restore_after_lost_save(void **state)
+{
+	struct tk *t = *state;
+	struct ctl_result *res = &t->res;
+	struct guard_persisted auto_state;
+	struct ctl_status st;
+	char why[WHY_MAX], err[512];
+	double since;
+
+	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "lost save",
+	    (char *)NULL), 0);
+	wait_takeover(t, "operator", &since);
+	rig_kill(t->rig);
+	memset(&auto_state, 0, sizeof(auto_state));
+	auto_state.state = GUARD_STATE_AUTO;
+	auto_state.cause = GUARD_CAUSE_STARTUP;
+	auto_state.since = since - 60;
+	if (statefile_save(t->rig->dir, &auto_state, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+
+	assert_int_equal(rig_restart(t->rig, 1), 0);
+	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	    sizeof(why)) != 0)
+		fail_msg("after the restart: %s", why);
+	assert_string_equal(st.reason, "lost save");
+	assert_true(audit_query_find(t->rig->audit, 0, "state_restored",
+	    "cause", "operator") > 0);
+	modbus_close(t->ai);
+	assert_int_equal(modbus_connect(t->ai), 0);
+	assert_ai_writes_refused(t);
+	release_ok(t);
+}
+
+/*
  * The state file cannot be written (a directory stands in its place):
  * the takeover still holds and drives the safe state, and the operator
  * is told "done" with a warning saying what is at risk. A release, which
@@ -368,6 +410,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trip, setup_writes,
 		    teardown_world),
 		cmocka_unit_test_setup_teardown(test_restart_in_takeover,
+		    setup_writes, teardown_world),
+		cmocka_unit_test_setup_teardown(test_restore_after_lost_save,
 		    setup_writes, teardown_world),
 		cmocka_unit_test_setup_teardown(test_done_means_durable,
 		    setup_writes, teardown_world),

@@ -369,6 +369,49 @@ test_sync_and_flush(void **state)
 	audit_close(a);
 }
 
+/* The newest takeover or release, read back from the tail; a long
+ * stretch of other records after it hides it (1 MiB). */
+static void
+test_last_of(void **state)
+{
+	static const char *const state_events[] = { "takeover", "release",
+		NULL };
+	static const char *const takeovers[] = { "takeover", NULL };
+	struct tmp *t = *state;
+	struct audit_event take = { .event = "takeover", .cause = "trip",
+	    .reason = "level \"high\"\n" };
+	struct audit_event release = { .event = "release", .user = "ann",
+	    .reason = "done" };
+	struct audit_event other = { .event = "write_allowed",
+	    .point = "valve", .has_value = 1, .value = 40,
+	    .reason = "a record of the usual size, give or take some bytes" };
+	struct audit *a = open_ok(t->path);
+	struct audit_last last;
+	char err[AUDIT_ERR_LEN];
+	int i;
+
+	assert_int_equal(audit_last_of(a, state_events, &last, err), 0);
+	assert_int_equal(audit_write(a, &take, 0), 0);
+	assert_int_equal(audit_write(a, &other, 0), 0);
+	assert_int_equal(audit_last_of(a, state_events, &last, err), 1);
+	assert_string_equal(last.event, "takeover");
+	assert_string_equal(last.cause, "trip");
+	assert_string_equal(last.reason, "level \"high\"\n");
+	assert_int_equal(strlen(last.ts), 27);
+	assert_int_equal(audit_write(a, &release, 0), 0);
+	assert_int_equal(audit_write(a, &other, 0), 0);
+	assert_int_equal(audit_last_of(a, state_events, &last, err), 1);
+	assert_string_equal(last.event, "release");
+	assert_string_equal(last.cause, "");
+	assert_int_equal(audit_last_of(a, takeovers, &last, err), 1);
+	assert_string_equal(last.event, "takeover");
+
+	for (i = 0; i < 5000; i++)      /* well over 1 MiB */
+		assert_int_equal(audit_write(a, &other, 0), 0);
+	assert_int_equal(audit_last_of(a, state_events, &last, err), 0);
+	audit_close(a);
+}
+
 /* audit_fsync: 0s: every record synced as it is written. */
 static void
 test_interval_zero_syncs_every_record(void **state)
@@ -553,6 +596,7 @@ main(void)
 		T(test_sync_and_flush),
 		T(test_flush_handed_off),
 		T(test_interval_zero_syncs_every_record),
+		T(test_last_of),
 		T(test_bad_events_refused),
 		T(test_hostile_strings_stay_one_line),
 		T(test_second_open_locked_out),

@@ -1,0 +1,117 @@
+/*
+ * audit_last.c: the newest record of some kinds in the log's tail, read
+ * at start-up (see audit.h, audit_last_of).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "json.h"
+
+/* Enough for the records of a busy second; the record looked for is
+ * milliseconds old when it matters. */
+#define AUDIT_LAST_WINDOW (1024 * 1024)
+
+static int
+event_wanted(const struct json_value *event, const char *const events[])
+{
+	size_t i;
+
+	for (i = 0; events[i] != NULL; i++)
+		if (json_string_is(event, events[i]))
+			return 1;
+	return 0;
+}
+
+static void
+copy_field(const struct json_value *rec, const char *key, char *dst,
+    size_t cap)
+{
+	struct json_value v;
+
+	dst[0] = '\0';
+	if (json_object_get(rec, key, &v) == -1 ||
+	    json_get_string(&v, dst, cap) < 0)
+		dst[0] = '\0';
+}
+
+/* Walk the lines of buf from the last; 1 and *out at the first match. */
+static int
+scan_back(const char *buf, size_t len, const char *const events[],
+    struct audit_last *out)
+{
+	struct json_value rec, event;
+	size_t end = len, start, error_at;
+	const char *why;
+
+	while (end > 0) {
+		start = end;
+		while (start > 0 && buf[start - 1] != '\n')
+			start--;
+		if (end - start > 1 && json_parse(buf + start, end - start,
+		    &rec, &error_at, &why) == 0 && rec.type == JSON_OBJECT &&
+		    json_object_get(&rec, "event", &event) == 0 &&
+		    event_wanted(&event, events)) {
+			copy_field(&rec, "event", out->event,
+			    sizeof out->event);
+			copy_field(&rec, "ts", out->ts, sizeof out->ts);
+			copy_field(&rec, "cause", out->cause,
+			    sizeof out->cause);
+			copy_field(&rec, "reason", out->reason,
+			    sizeof out->reason);
+			return 1;
+		}
+		end = start > 0 ? start - 1 : 0;
+	}
+	return 0;
+}
+
+int
+audit_last_of(const struct audit *a, const char *const events[],
+    struct audit_last *out, char *err)
+{
+	struct stat st;
+	size_t window, skip = 0, got = 0;
+	off_t from;
+	ssize_t n;
+	char *buf;
+	int found;
+
+	memset(out, 0, sizeof *out);
+	if (fstat(audit_fd(a), &st) == -1) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log: %s", strerror(errno));
+		return -1;
+	}
+	window = (size_t)st.st_size < AUDIT_LAST_WINDOW ?
+	    (size_t)st.st_size : AUDIT_LAST_WINDOW;
+	from = st.st_size - (off_t)window;
+	if ((buf = malloc(window + 1)) == NULL) {
+		snprintf(err, AUDIT_ERR_LEN, "audit log: out of memory");
+		return -1;
+	}
+	while (got < window) {
+		n = pread(audit_fd(a), buf + got, window - got,
+		    from + (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, AUDIT_ERR_LEN, "audit log: cannot read "
+			    "it back: %s", n == 0 ? "short read" :
+			    strerror(errno));
+			free(buf);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	/* A window that starts mid-line: that line is not whole. */
+	if (from > 0)
+		while (skip < window && buf[skip] != '\n')
+			skip++;
+	found = scan_back(buf + skip, window - skip, events, out);
+	free(buf);
+	return found;
+}
