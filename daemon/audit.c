@@ -422,13 +422,6 @@ audit_due(const struct audit *a, double now)
 }
 
 int
-audit_flush(struct audit *a, double now)
-{
-	a->flushed_at = now;
-	return a->dirty ? sync_file(a) : 0;
-}
-
-int
 audit_flush_handoff(struct audit *a, double now)
 {
 	a->flushed_at = now;

@@ -122,20 +122,18 @@ const char *audit_recovery(const struct audit *a);
 int audit_write(struct audit *a, const struct audit_event *ev, int sync_now);
 /*
  * 1 when records were written since the last fsync and the last
- * audit_flush was at least fsync_interval ago. now: any clock in seconds
+ * audit_flush_handoff was at least fsync_interval ago. now: any clock in seconds
  * the caller uses for both calls (ev_now()). Called from a timer ticking
  * faster than the interval, loss on power failure stays under interval
  * plus one tick.
  */
 int audit_due(const struct audit *a, double now);
-/* fdatasync if anything was written since the last one. 0 or -1/errno. */
-int audit_flush(struct audit *a, double now);
 /*
- * The same, made by another thread (durable.c) so that the loop never
- * waits on the disk: 1 when records were written since the last sync and
- * the caller must now have audit_fd() synced; either way the interval
- * restarts at now. The records written after this call are the next
- * flush's.
+ * The periodic sync, made by another thread (durable.c) so that the loop
+ * never waits on the disk: 1 when records were written since the last
+ * sync and the caller must now have audit_fd() synced; either way the
+ * interval restarts at now. The records written after this call are the
+ * next flush's.
  */
 int audit_flush_handoff(struct audit *a, double now);
 /* fdatasyncs made on another thread, for the stats. */

@@ -353,18 +353,19 @@ test_sync_and_flush(void **state)
 	assert_true(st->fsync_us_total >= st->last_fsync_us);
 	assert_false(audit_due(a, 1000));              /* synced already */
 	assert_int_equal(audit_write(a, &ev, 0), 0);
-	assert_int_equal(st->fsyncs, 1);
+	assert_int_equal(st->fsyncs, 1);               /* not synced now */
 	assert_true(audit_due(a, 1000));
-	assert_int_equal(audit_flush(a, 1000), 0);
-	assert_int_equal(st->fsyncs, 2);
+	assert_int_equal(audit_flush_handoff(a, 1000), 1);
 	assert_false(audit_due(a, 1000));
 	assert_int_equal(audit_write(a, &ev, 0), 0);
 	assert_false(audit_due(a, 1000.5));            /* interval 1 s */
 	assert_true(audit_due(a, 1001));
-	assert_int_equal(audit_flush(a, 1001), 0);
-	assert_int_equal(audit_flush(a, 1002), 0);     /* clean: no fsync */
-	assert_int_equal(st->fsyncs, 3);
-	assert_int_equal(st->records, 3);
+	assert_int_equal(audit_flush_handoff(a, 1001), 1);
+	assert_int_equal(audit_flush_handoff(a, 1002), 0);     /* clean */
+	assert_int_equal(audit_write(a, &ev, 1), 0);   /* and synced again */
+	assert_false(audit_due(a, 1003));
+	assert_int_equal(st->fsyncs, 2);
+	assert_int_equal(st->records, 4);
 	assert_int_equal(st->fsync_errors, 0);
 	audit_close(a);
 }
