@@ -81,7 +81,8 @@ durable_worker(void *arg)
 	for (;;) {
 		while (!d->queued && !d->stop)
 			pthread_cond_wait(&d->cv, &d->mu);
-		if (d->stop)
+		/* A takeover queued as wardend stops is saved all the same. */
+		if (!d->queued)
 			break;
 		durable_run(d);
 	}

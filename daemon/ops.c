@@ -186,11 +186,9 @@ ops_takeover(struct warden *w, const struct ops_caller *who,
 		ops_answer(out, 0, r.why[0] ? r.why : "already in takeover");
 		return 1;
 	}
+	/* Answered by ops_takeover_answer() once durable.c is done. */
 	takeover_apply(w, &r, who->user);
-	if (w->durable.started && durable_busy(&w->durable))
-		return OPS_PENDING;
-	ops_answer(out, 1, NULL);
-	return 0;
+	return OPS_PENDING;
 }
 
 void

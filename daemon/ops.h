@@ -29,7 +29,7 @@ struct ops_caller {
  * refused, "error" (a sentence for the operator); status adds the fields
  * DESIGN.md lists under "Status shapes".
  *
- * ops_takeover may return OPS_PENDING instead: AI writes are refused
+ * ops_takeover returns OPS_PENDING instead of 0: AI writes are refused
  * already, and nothing is in out yet. The operator is told "done" only
  * once the takeover's record and state are on disk (durable.c), or the
  * wait for them has given up: ops_takeover_answer() writes that answer.

@@ -192,6 +192,19 @@ poller_point_polled(struct warden *w, unsigned i, double raw, double at)
 	}
 }
 
+/* Set r's failing flag, keeping its device's count. */
+static void
+poller_range_failing(struct poller *pl, struct poll_range *r, int failing)
+{
+	if (r->failing == failing)
+		return;
+	r->failing = failing;
+	if (failing)
+		pl->devices[r->device].n_failing++;
+	else
+		pl->devices[r->device].n_failing--;
+}
+
 /*
  * A read that bridges addresses no point names was refused: the device's
  * map has a hole there, as real PLC maps do. Read each of its points on
@@ -210,6 +223,7 @@ poller_split(struct warden *w, struct poll_range *r, uint8_t code)
 	    "reading its %u points one by one from now on",
 	    cfg->devices[r->device].name, config_table_name(r->table),
 	    r->address, r->address + r->count - 1, code, r->n_points);
+	poller_range_failing(pl, r, 0);
 	for (k = r->n_points; k-- > 0;) {
 		const struct config_point *p =
 		    &cfg->points[pl->order[r->first + k]];
@@ -249,20 +263,8 @@ poller_read_failed(struct warden *w, struct poll_range *r, int refused,
 		    r->address + r->count - 1,
 		    cfg->points[w->poller.order[r->first]].name,
 		    r->n_points > 1 ? " and others" : "", code);
-	r->failing = 1;
+	poller_range_failing(&w->poller, r, 1);
 	poller_device_liveness(w, r->device, 0);
-}
-
-/* 1 when every read of the device was last answered with its values. */
-static int
-poller_device_whole(const struct poller *pl, unsigned device)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n_ranges; i++)
-		if (pl->ranges[i].device == device && pl->ranges[i].failing)
-			return 0;
-	return 1;
 }
 
 static void
@@ -289,11 +291,11 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 		log_info("device %s: %s %u-%u is read again",
 		    cfg->devices[r->device].name, config_table_name(r->table),
 		    r->address, r->address + r->count - 1);
-	r->failing = 0;
+	poller_range_failing(r->pl, r, 0);
 	/* A point that cannot be read must not look healthy: the device is
 	 * answering only when all of its reads are. */
 	poller_device_liveness(w, r->device,
-	    poller_device_whole(r->pl, r->device));
+	    r->pl->devices[r->device].n_failing == 0);
 	for (i = r->first; i < r->first + r->n_points; i++) {
 		unsigned k = r->pl->order[i];
 

@@ -84,7 +84,6 @@ takeover_apply(struct warden *w, const struct guard_result *r,
     const char *user)
 {
 	struct audit_event ev;
-	char err[512];
 
 	if (r->action != GUARD_TAKEOVER && r->action != GUARD_WOULD_TAKEOVER)
 		return;
@@ -100,16 +99,6 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 		return;
 	}
 	log_warnx("TAKEOVER (%s): %s", ev.cause, ev.reason);
-	if (!w->durable.started) {
-		gate_audit(w, &ev, 1);
-		if (statefile_save(w->cfg->state_dir, &r->next, err,
-		    sizeof err) == -1)
-			log_warnx("takeover holds, but the state was not saved: "
-			    "%s", err);
-		takeover_isolate(w);
-		safestate_start(w);
-		return;
-	}
 	/* The record is written now; the worker makes it and the state
 	 * durable, and only then does the safe state act on the plant. */
 	gate_audit(w, &ev, 0);
@@ -135,8 +124,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	ev.uid = uid;
 	ev.reason = reason;
 	r = guard_release_check(&w->guard, reason, now);
-	if (r.action == GUARD_RELEASE && w->durable.started &&
-	    durable_busy(&w->durable)) {
+	if (r.action == GUARD_RELEASE && durable_busy(&w->durable)) {
 		snprintf(r.why, sizeof r.why, "the takeover is still being "
 		    "recorded; try again in a moment");
 		r.action = GUARD_REFUSED;

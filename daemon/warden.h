@@ -134,6 +134,7 @@ struct poll_device {
 	struct poller *pl;
 	unsigned device;
 	unsigned n_ranges;
+	unsigned n_failing;             /* its ranges with failing set */
 	ev_timer tick;                  /* poll_interval */
 	ev_timer life;                  /* life_bit interval */
 	uint16_t life_value;
