@@ -120,7 +120,8 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 # The simulators' pure parts (framing, holes) have their own unit tests.
-$(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS)
+$(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
+		$(LIBWARDEN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 $(B)/tests/integration/%: $(B)/tests/integration/%.o $(INTEG_SUPPORT_OBJS) \

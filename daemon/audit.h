@@ -122,10 +122,10 @@ const char *audit_recovery(const struct audit *a);
 int audit_write(struct audit *a, const struct audit_event *ev, int sync_now);
 /*
  * 1 when records were written since the last fsync and the last
- * audit_flush_handoff was at least fsync_interval ago. now: any clock in seconds
- * the caller uses for both calls (ev_now()). Called from a timer ticking
- * faster than the interval, loss on power failure stays under interval
- * plus one tick.
+ * audit_flush_handoff was at least fsync_interval ago. now: any clock in
+ * seconds the caller uses for both calls (ev_now()). Called from a timer
+ * ticking faster than the interval, loss on power failure stays under
+ * interval plus one tick.
  */
 int audit_due(const struct audit *a, double now);
 /*

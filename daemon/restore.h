@@ -3,8 +3,9 @@
  * disagree. A takeover is recorded in the log at once and saved in the
  * state file a few milliseconds later (durable.c); a wardend killed in
  * between leaves a state file saying AUTO and a log whose last takeover
- * or release is a takeover (so does a save that failed). Control must not go back to
- * the AI because of a crash: start-up then restores that takeover. Pure.
+ * or release is a takeover (so does a save that failed). Control must
+ * not go back to the AI because of a crash: start-up then restores that
+ * takeover. Pure.
  */
 #ifndef WARDEN_RESTORE_H
 #define WARDEN_RESTORE_H

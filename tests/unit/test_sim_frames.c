@@ -13,22 +13,16 @@
 #include <cmocka.h>
 #include <modbus.h>
 
+#include "mbap_fixture.h"
 #include "../../simulators/holes.h"
 #include "../../simulators/mbframe.h"
 
-/* An ADU: MBAP header (tid 1, unit 1) and the PDU given. */
+/* The ADU of pdu (tid 1, unit 1) in a, its length returned. */
 static size_t
-adu_of(uint8_t *adu, const uint8_t *pdu, size_t pdu_len)
+adu_of(struct adu *a, const uint8_t *pdu, size_t pdu_len)
 {
-	adu[0] = 0;
-	adu[1] = 1;
-	adu[2] = 0;
-	adu[3] = 0;
-	adu[4] = (uint8_t)((pdu_len + 1) >> 8);
-	adu[5] = (uint8_t)(pdu_len + 1);
-	adu[6] = 1;
-	memcpy(adu + MBFRAME_HEADER, pdu, pdu_len);
-	return MBFRAME_HEADER + pdu_len;
+	adu_build(a, 1, 1, pdu, pdu_len);
+	return a->len;
 }
 
 static void
@@ -58,7 +52,7 @@ test_next_bounds(void **state)
 static void
 test_check_shapes(void **state)
 {
-	uint8_t adu[300];
+	struct adu adu;
 	const uint8_t read_ok[] = { 3, 0, 0, 0, 125 };
 	const uint8_t read_too_many[] = { 3, 0, 0, 0, 126 };
 	const uint8_t read_none[] = { 4, 0, 0, 0, 0 };
@@ -70,23 +64,24 @@ test_check_shapes(void **state)
 	const uint8_t diagnostics[] = { 8, 0, 0, 0, 0 };
 
 	(void)state;
-	assert_int_equal(mbframe_check(adu, adu_of(adu, read_ok,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, read_ok,
 	    sizeof(read_ok))), 0);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, read_too_many,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, read_too_many,
 	    sizeof(read_too_many))), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, read_none,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, read_none,
 	    sizeof(read_none))), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, bits_max,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, bits_max,
 	    sizeof(bits_max))), 0);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, single,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, single,
 	    sizeof(single))), 0);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, single_short,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, single_short,
 	    sizeof(single_short))), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, multiple,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, multiple,
 	    sizeof(multiple))), 0);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, multiple_bad_count,
-	    sizeof(multiple_bad_count))), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
-	assert_int_equal(mbframe_check(adu, adu_of(adu, diagnostics,
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu,
+	    multiple_bad_count, sizeof(multiple_bad_count))),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(mbframe_check(adu.bytes, adu_of(&adu, diagnostics,
 	    sizeof(diagnostics))), MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
 }
 
@@ -124,9 +119,9 @@ test_holes_parse(void **state)
 static int
 hole_answer(const struct holes *h, const uint8_t *pdu, size_t len)
 {
-	uint8_t adu[300];
+	struct adu adu;
 
-	return holes_check(h, adu, adu_of(adu, pdu, len));
+	return holes_check(h, adu.bytes, adu_of(&adu, pdu, len));
 }
 
 static void
