@@ -90,6 +90,47 @@ ctl_as_tmpfile(const char *dir)
 	return fd;
 }
 
+/*
+ * wardenctl copied into the test's dir (mode 0755): the checkout it was
+ * built in may be private to root (a clone in a 0700 mktemp dir), and
+ * the other user must be able to exec it. NULL when it cannot be.
+ */
+static char *
+ctl_as_program(const struct rig *r)
+{
+	char *src = harness_bin_path("wardenctl"), *dst = NULL, buf[65536];
+	int in = -1, out = -1, ok = 0;
+	ssize_t n;
+
+	if (src == NULL || asprintf(&dst, "%s/wardenctl-as", r->dir) == -1) {
+		free(src);
+		return NULL;
+	}
+	if (access(dst, X_OK) == 0) {
+		free(src);
+		return dst;
+	}
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    (out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0755)) != -1) {
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)n) != n)
+				break;
+		ok = n == 0;
+	}
+	if (in != -1)
+		close(in);
+	if (out != -1 && close(out) == -1)
+		ok = 0;
+	free(src);
+	if (!ok) {
+		unlink(dst);
+		free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
 int
 ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
     ...)
@@ -110,7 +151,11 @@ ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
 		goto out;
 	}
 	memset(argv, 0, sizeof(argv));
-	argv[argc++] = harness_bin_path("wardenctl");
+	if ((argv[argc++] = ctl_as_program(r)) == NULL) {
+		snprintf(res->err, sizeof(res->err), "ctl_as: cannot copy "
+		    "wardenctl into %s: %s", r->dir, strerror(errno));
+		goto out;
+	}
 	argv[argc++] = strdup("-s");
 	argv[argc++] = strdup(r->socket);
 	va_start(ap, res);
