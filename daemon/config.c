@@ -167,6 +167,31 @@ const struct config_point *config_point_by_name(const struct config *cfg,
 	return index < 0 ? NULL : &cfg->points[index];
 }
 
+int config_point_polled(const struct config *cfg, size_t point)
+{
+	const struct config_point *p = &cfg->points[point];
+
+	return p->monitored || p->writable ||
+	    (cfg->takeover.has_switch && cfg->takeover.switch_point == point);
+}
+
+int config_device_needs_poll(const struct config *cfg, size_t device)
+{
+	size_t i;
+
+	if (cfg->devices[device].has_life_bit)
+		return 1;
+	for (i = 0; i < cfg->n_points; i++)
+		if (cfg->points[i].device == device &&
+		    config_point_polled(cfg, i))
+			return 1;
+	for (i = 0; i < cfg->takeover.n_safe_state; i++)
+		if (cfg->points[cfg->takeover.safe_state[i].point].device ==
+		    device)
+			return 1;
+	return 0;
+}
+
 const char *config_table_name(enum point_table table)
 {
 	switch (table) {

@@ -176,6 +176,19 @@ const struct config_point *config_point_at(const struct config *cfg,
 const struct config_point *config_point_by_name(const struct config *cfg,
     const char *name);
 
+/*
+ * What wardend reads on its own, whatever the AI does: a point that is
+ * monitored, writable (the last known value the policy needs) or the key
+ * switch.
+ */
+int config_point_polled(const struct config *cfg, size_t point);
+/*
+ * Does the device need wardend's own connection, beside the AI's
+ * `connections`: a point of it polled, a safe-state point on it, or a
+ * life bit? Without one, wardend opens only the AI's connections to it.
+ */
+int config_device_needs_poll(const struct config *cfg, size_t device);
+
 /* "250ms", "5s", "2m", "1h" -> seconds. Returns 0 on success, -1 if bad. */
 int config_parse_duration(const char *text, double *seconds);
 /* "host:port", "[v6]:port" -> endpoint. Returns 0 on success, -1 if bad. */

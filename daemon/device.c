@@ -3,9 +3,16 @@
  * `connections` non-blocking connections, each carrying up to `pipeline`
  * requests, and one bounded queue in front of them. Transaction ids are
  * ours on the device side, so many clients share a connection; an answer
- * is matched to its request by that id and nothing else, and an answer
- * that matches nothing, or does not fit its request, resets the
- * connection rather than risk delivering it to the wrong client.
+ * is matched to its request by that id and nothing else. An answer whose
+ * id matches nothing in flight (late, duplicated, unsolicited) belongs to
+ * nobody: it is dropped and counted, and the connection stays. One whose
+ * id matches a request but that does not fit it, or bytes that cannot be
+ * framed, mean the stream can no longer be trusted: the connection is
+ * reset rather than risk delivering an answer to the wrong client.
+ *
+ * wardend's own pool (polls, safe state, life bit) is opened only for a
+ * device that needs it (config_device_needs_poll), so a PLC that takes
+ * one connection is not sent a second for nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,6 +68,42 @@ devpool_fail_queue(struct devpool *pool, uint8_t exception)
 }
 
 /*
+ * Close dc's socket and stop its watchers; what was in flight on it is
+ * moved to lost (CONFIG_PIPELINE_MAX of them). Returns whether it was up.
+ */
+static int
+devconn_shut(struct devconn *dc, struct inflight *lost, unsigned *n_lost)
+{
+	struct ev_loop *loop = devconn_warden(dc)->loop;
+	int was_up = dc->state == DEVCONN_UP;
+
+	ev_io_stop(loop, &dc->rio);
+	ev_io_stop(loop, &dc->wio);
+	ev_timer_stop(loop, &dc->timer);
+	if (dc->fd != -1)
+		close(dc->fd);
+	dc->fd = -1;
+	buf_clear(&dc->in);
+	buf_clear(&dc->out);
+	*n_lost = dc->n_slots;
+	memcpy(lost, dc->slots, dc->n_slots * sizeof lost[0]);
+	dc->n_slots = 0;
+	if (was_up)
+		dc->pool->n_up--;
+	return was_up;
+}
+
+static void
+devconn_fail_lost(const struct inflight *lost, unsigned n, uint8_t exception)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (lost[i].done != NULL)
+			lost[i].done(lost[i].ctx, &lost[i], NULL, 0, exception);
+}
+
+/*
  * Drop the connection: every request on it gets 0x0B (it was sent and
  * will never be answered) and it reconnects after the backoff. When it
  * was the device's last connection, the queue gets 0x0A.
@@ -71,36 +114,23 @@ devconn_reset(struct devconn *dc, const char *reason)
 	struct devpool *pool = dc->pool;
 	struct warden *w = devconn_warden(dc);
 	struct inflight lost[CONFIG_PIPELINE_MAX];
-	unsigned i, n = dc->n_slots;
-	int was_up = dc->state == DEVCONN_UP;
+	unsigned n;
 
 	log_debug("device %s: %s connection %u reset: %s",
 	    pool->dev->cfg->name, pool->role, dc->index, reason);
-	ev_io_stop(w->loop, &dc->rio);
-	ev_io_stop(w->loop, &dc->wio);
-	if (dc->fd != -1)
-		close(dc->fd);
-	dc->fd = -1;
-	buf_clear(&dc->in);
-	buf_clear(&dc->out);
-	memcpy(lost, dc->slots, n * sizeof lost[0]);
-	dc->n_slots = 0;
+	if (devconn_shut(dc, lost, &n)) {
+		w->counters.device_resets++;
+		if (pool->n_up == 0)
+			log_warnx("device %s down: %s", pool->dev->cfg->name,
+			    reason);
+	}
 	dc->state = DEVCONN_BACKOFF;
 	devconn_arm(dc, dc->backoff);
 	if (dc->backoff < BACKOFF_MAX / 2)
 		dc->backoff *= 2;
 	else
 		dc->backoff = BACKOFF_MAX;
-	if (was_up) {
-		w->counters.device_resets++;
-		if (--pool->n_up == 0)
-			log_warnx("device %s down: %s", pool->dev->cfg->name,
-			    reason);
-	}
-	for (i = 0; i < n; i++)
-		if (lost[i].done != NULL)
-			lost[i].done(lost[i].ctx, &lost[i], NULL, 0,
-			    MODBUS_EXCEPTION_GATEWAY_TARGET);
+	devconn_fail_lost(lost, n, MODBUS_EXCEPTION_GATEWAY_TARGET);
 	if (pool->n_up == 0)
 		devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
@@ -198,6 +228,8 @@ devconn_up(struct devconn *dc)
 	if (pool->n_up++ == 0)
 		log_info("device %s up (%s)", pool->dev->cfg->name, pool->role);
 	devpool_dispatch(pool);
+	if (pool->on_up != NULL)
+		pool->on_up(pool->up_ctx);
 }
 
 static void
@@ -216,6 +248,23 @@ devconn_connect(struct devconn *dc)
 	devconn_arm(dc, dc->pool->dev->cfg->timeout);
 }
 
+/*
+ * A framed answer whose transaction id matches nothing in flight: nobody
+ * asked for it, so nobody gets it, and the stream is still in step.
+ */
+static void
+devconn_stray(struct devconn *dc, uint16_t tid)
+{
+	struct device *dev = dc->pool->dev;
+
+	dev->stray_answers++;
+	if (log_budget_allow(&dev->stray_log, ev_now(dev->w->loop)))
+		log_warnx("device %s: dropped an answer with transaction id "
+		    "%u, which matches no request in flight (%llu so far)",
+		    dev->cfg->name, tid,
+		    (unsigned long long)dev->stray_answers);
+}
+
 /* One answer from the device, framed. */
 static void
 devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
@@ -229,7 +278,7 @@ devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
 		if (dc->slots[i].device_tid == tid)
 			break;
 	if (i == dc->n_slots) {
-		devconn_reset(dc, "answer matches no request in flight");
+		devconn_stray(dc, tid);
 		return;
 	}
 	if (mbap_check_response(&dc->slots[i].expect, adu, len, &resp) != 0) {
@@ -339,6 +388,8 @@ devconn_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)revents;
 	switch (dc->state) {
+	case DEVCONN_CLOSED:
+		return;
 	case DEVCONN_BACKOFF:
 		devconn_connect(dc);
 		return;
@@ -383,7 +434,7 @@ devpool_init(struct devpool *pool, struct device *dev, const char *role,
 		dc->pool = pool;
 		dc->index = i;
 		dc->fd = -1;
-		dc->state = DEVCONN_BACKOFF;
+		dc->state = DEVCONN_CLOSED;
 		dc->backoff = BACKOFF_FIRST;
 		dc->slots = calloc(pipeline, sizeof *dc->slots);
 		if (dc->slots == NULL ||
@@ -396,6 +447,40 @@ devpool_init(struct devpool *pool, struct device *dev, const char *role,
 		dc->rio.data = dc->wio.data = dc->timer.data = dc;
 	}
 	return 0;
+}
+
+/* Connect every connection of the pool, and keep them up from now on. */
+static void
+devpool_open(struct devpool *pool)
+{
+	unsigned i;
+
+	if (pool->open)
+		return;
+	pool->open = 1;
+	for (i = 0; i < pool->n_conns; i++) {
+		pool->conns[i].backoff = BACKOFF_FIRST;
+		devconn_connect(&pool->conns[i]);
+	}
+}
+
+/* Nothing needs the pool any more: close it for good. What is still on
+ * it gets 0x0A, as when there is no connection. */
+static void
+devpool_close(struct devpool *pool)
+{
+	struct inflight lost[CONFIG_PIPELINE_MAX];
+	unsigned i, n;
+
+	if (!pool->open)
+		return;
+	pool->open = 0;
+	for (i = 0; i < pool->n_conns; i++) {
+		devconn_shut(&pool->conns[i], lost, &n);
+		pool->conns[i].state = DEVCONN_CLOSED;
+		devconn_fail_lost(lost, n, MODBUS_EXCEPTION_GATEWAY_PATH);
+	}
+	devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
 static void
@@ -424,7 +509,7 @@ int
 device_start_all(struct warden *w, char *err)
 {
 	const struct config *cfg = w->cfg;
-	unsigned i, j;
+	unsigned i;
 
 	w->n_devices = cfg->n_devices;
 	if ((w->devices = calloc(cfg->n_devices, sizeof *w->devices)) == NULL) {
@@ -447,11 +532,30 @@ device_start_all(struct warden *w, char *err)
 			snprintf(err, NET_ERR_LEN, "out of memory");
 			return -1;
 		}
-		for (j = 0; j < dev->ai.n_conns; j++)
-			devconn_connect(&dev->ai.conns[j]);
-		devconn_connect(&dev->poll.conns[0]);
+		devpool_open(&dev->ai);
+		if (config_device_needs_poll(cfg, i))
+			devpool_open(&dev->poll);
 	}
 	return 0;
+}
+
+void
+device_poll_update(struct warden *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->n_devices; i++) {
+		struct device *dev = &w->devices[i];
+
+		if (config_device_needs_poll(w->cfg, i))
+			devpool_open(&dev->poll);
+		else if (dev->poll.open) {
+			devpool_close(&dev->poll);
+			log_info("device %s: wardend's own connection closed: "
+			    "nothing on the device needs it any more",
+			    dev->cfg->name);
+		}
+	}
 }
 
 void

@@ -268,6 +268,12 @@ metrics_render_devices(struct metrics_text *t, const struct warden *w)
 		metrics_printf(t, "warden_device_up{device=\"%s\"} %d\n",
 		    w->cfg->devices[i].name, w->devices[i].ai.n_up > 0 ||
 		    w->devices[i].poll.n_up > 0);
+	metrics_family(t, "warden_device_stray_answers_total", "counter",
+	    "Device answers that matched no request in flight, dropped.");
+	for (i = 0; i < w->n_devices; i++)
+		metrics_printf(t, "warden_device_stray_answers_total{device="
+		    "\"%s\"} %llu\n", w->cfg->devices[i].name,
+		    (unsigned long long)w->devices[i].stray_answers);
 	for (i = 0; w->safestate.active && i < w->safestate.n; i++)
 		if (w->safestate.entries[i].status != SAFE_VERIFIED)
 			pending++;

@@ -18,15 +18,6 @@
 #define POLL_GAP_MAX 16         /* unpolled addresses bridged in one read */
 
 static int
-poller_wants(const struct config *cfg, size_t i)
-{
-	const struct config_point *p = &cfg->points[i];
-
-	return p->monitored || p->writable ||
-	    (cfg->takeover.has_switch && cfg->takeover.switch_point == i);
-}
-
-static int
 poller_point_cmp(const void *a, const void *b, void *arg)
 {
 	const struct config *cfg = arg;
@@ -59,7 +50,7 @@ poller_plan(struct poller *pl, struct config *cfg)
 	if ((order = calloc(cfg->n_points + 1, sizeof *order)) == NULL)
 		return -1;
 	for (i = 0; i < cfg->n_points; i++)
-		if (poller_wants(cfg, i))
+		if (config_point_polled(cfg, i))
 			order[n++] = i;
 	qsort_r(order, n, sizeof *order, poller_point_cmp, cfg);
 	pl->ranges = calloc(n + 1, sizeof *pl->ranges);
@@ -326,13 +317,24 @@ poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
 }
 
 static void
+poller_read(struct warden *w, struct poll_range *r)
+{
+	struct device *dev = &w->devices[r->device];
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+	size_t len;
+
+	len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
+	    poller_fc(r->table), r->address, r->count);
+	r->outstanding = 1;
+	poller_send(&dev->poll, adu, len, poller_answer_cb, r, r->device);
+}
+
+static void
 poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
 	struct warden *w = pd->pl->w;
-	struct device *dev = &w->devices[pd->device];
-	uint8_t adu[MBAP_MAX_ADU_LEN];
-	size_t i, len;
+	size_t i;
 
 	(void)loop;
 	(void)revents;
@@ -341,13 +343,38 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	for (i = 0; i < pd->pl->n_ranges; i++) {
 		struct poll_range *r = &pd->pl->ranges[i];
 
-		if (r->device != pd->device || r->outstanding)
-			continue;
-		len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
-		    poller_fc(r->table), r->address, r->count);
-		r->outstanding = 1;
-		poller_send(&dev->poll, adu, len, poller_answer_cb, r,
-		    pd->device);
+		if (r->device == pd->device && !r->outstanding)
+			poller_read(w, r);
+	}
+}
+
+/*
+ * The device's poll connection came up (at start, or back after a loss):
+ * read the key switch now, first, rather than at the next tick (up to a
+ * poll_interval away, later still for devices the ticks are spread to),
+ * since until it is read a release is refused.
+ */
+static void
+poller_conn_up(void *ctx)
+{
+	struct poll_device *pd = ctx;
+	struct poller *pl = pd->pl;
+	const struct config *cfg = pl->w->cfg;
+	size_t i;
+	unsigned k;
+
+	if (!cfg->takeover.has_switch ||
+	    cfg->points[cfg->takeover.switch_point].device != pd->device)
+		return;
+	for (i = 0; i < pl->n_ranges; i++) {
+		struct poll_range *r = &pl->ranges[i];
+
+		for (k = r->first; k < r->first + r->n_points; k++)
+			if (pl->order[k] == cfg->takeover.switch_point &&
+			    !r->outstanding) {
+				poller_read(pl->w, r);
+				return;
+			}
 	}
 }
 
@@ -413,6 +440,10 @@ poller_start(struct warden *w)
 		    (i + 1) / cfg->n_devices, d->poll_interval);
 		pd->tick.data = pd;
 		ev_timer_start(w->loop, &pd->tick);
+		w->devices[i].poll.on_up = poller_conn_up;
+		w->devices[i].poll.up_ctx = pd;
+		if (w->devices[i].poll.n_up > 0)
+			poller_conn_up(pd);
 		if (d->has_life_bit) {
 			ev_timer_init(&pd->life, poller_life_cb,
 			    d->life_bit_interval, d->life_bit_interval);
@@ -432,6 +463,7 @@ poller_stop(struct warden *w)
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++) {
 		ev_timer_stop(w->loop, &pl->devices[i].tick);
 		ev_timer_stop(w->loop, &pl->devices[i].life);
+		w->devices[i].poll.on_up = NULL;
 	}
 	for (i = 0; i < pl->n_ranges; i++)
 		device_forget(w, &pl->ranges[i]);

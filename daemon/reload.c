@@ -122,6 +122,10 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	w->cfg = ncfg;
 	if (!same_devices && device_start_all(w, err) == -1)
 		log_warnx("reload: devices: %s", err);
+	/* Points, safe state or life bit may need a poll connection now, or
+	 * no longer. */
+	if (same_devices)
+		device_poll_update(w);
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
 		log_warnx("reload: out of memory");
 	reload_clear_orphan_trips(w);

@@ -55,6 +55,7 @@ struct inflight {
 };
 
 enum devconn_state {
+	DEVCONN_CLOSED,                 /* its pool is not open */
 	DEVCONN_BACKOFF,                /* waiting to (re)connect */
 	DEVCONN_CONNECTING,
 	DEVCONN_UP,
@@ -88,6 +89,11 @@ struct devpool {
 	struct inflight *queue;         /* ring */
 	unsigned q_head, q_len, q_cap;
 	unsigned n_up;
+	int open;                       /* connections kept up */
+	/* Called each time one of its connections comes up, after what was
+	 * queued has been sent (NULL: nobody wants to know). */
+	void (*on_up)(void *ctx);
+	void *up_ctx;
 };
 
 struct device {
@@ -96,7 +102,11 @@ struct device {
 	unsigned index;
 	struct net_addr addr;
 	struct devpool ai;              /* the AI's requests */
-	struct devpool poll;            /* wardend's own: polls, safe state */
+	struct devpool poll;            /* wardend's own: polls, safe state,
+					 * life bit; open only when
+					 * config_device_needs_poll() */
+	uint64_t stray_answers;         /* answers that matched nothing */
+	struct log_budget stray_log;
 };
 
 struct client {
@@ -233,6 +243,8 @@ void client_answer_cb(void *ctx, const struct inflight *req,
 /* device.c */
 int device_start_all(struct warden *w, char *err);
 void device_stop_all(struct warden *w);
+/* Open or close each device's poll pool as w->cfg now needs it (reload). */
+void device_poll_update(struct warden *w);
 /*
  * Hand a request to a device. Returns 0 when it was sent or queued (done
  * will be called exactly once), or the exception to answer at once:

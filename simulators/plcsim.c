@@ -50,6 +50,7 @@ struct options {
 	struct fault fault;
 	int unit;		/* -1: answer every unit id */
 	struct holes holes;	/* main port only */
+	long max_conns;		/* main port; 0: MAX_CLIENTS */
 };
 
 struct plcsim {
@@ -76,7 +77,7 @@ usage(FILE *out)
 	    "[--backdoor HOST:PORT]\n"
 	    "              [--journal FILE] "
 	    "[--fault slow:MS|drop|garbage|close] [--unit N]\n"
-	    "              [--hole TABLE:A-B]...\n"
+	    "              [--hole TABLE:A-B]... [--max-connections N]\n"
 	    "\n"
 	    "  --model M        the process behind the registers (maps "
 	    "below)\n"
@@ -113,6 +114,12 @@ usage(FILE *out)
 	    "exception 02,\n"
 	    "                   as from a PLC with a sparse map (up to 8; "
 	    "main port only)\n"
+	    "  --max-connections N\n"
+	    "                   at most N clients on the main port at once, "
+	    "as a PLC that\n"
+	    "                   takes few: one more is accepted and closed at "
+	    "once (said on\n"
+	    "                   stderr)\n"
 	    "\n"
 	    "It prints \"plcsim: backdoor on H:P\" (with --backdoor), then "
 	    "\"plcsim: listening\non H:P\" once every port accepts. "
@@ -172,6 +179,11 @@ parse_option(struct options *opt, int ch, const char *arg)
 			return option_error("--unit takes 0..255, not", arg);
 		opt->unit = (int)unit;
 		return 0;
+	case 'c':
+		if (simargs_long(arg, 1, MAX_CLIENTS, &opt->max_conns) == -1)
+			return option_error("--max-connections takes 1..1000, "
+			    "not", arg);
+		return 0;
 	default:
 		return option_error("unknown option", arg);
 	}
@@ -189,6 +201,7 @@ parse_options(struct options *opt, int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "hole", required_argument, NULL, 'o' },
+		{ "max-connections", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -330,14 +343,36 @@ serve_buffered(struct plcsim *p, struct simconn *conn, double now)
 	return 0;
 }
 
+/* Has the main port as many clients as --max-connections allows? */
+static int
+main_port_full(const struct plcsim *p)
+{
+	size_t i, n = 0;
+
+	if (p->opt.max_conns == 0)
+		return 0;
+	for (i = 0; i < p->nconns; i++)
+		n += !p->conns[i]->backdoor;
+	return n >= (size_t)p->opt.max_conns;
+}
+
 static void
 accept_clients(struct plcsim *p, int listen_fd, int backdoor)
 {
 	struct simconn *conn;
+	char peer[SIMCONN_PEER_SIZE];
 	int fd;
 
 	while ((fd = accept4(listen_fd, NULL, NULL,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+		if (!backdoor && main_port_full(p)) {
+			simsys_sockname(fd, 0, peer, sizeof(peer));
+			fprintf(stderr, "plcsim: refused a connection from %s: "
+			    "--max-connections %ld are open\n", peer,
+			    p->opt.max_conns);
+			close(fd);
+			continue;
+		}
 		conn = p->nconns < MAX_CLIENTS ? simconn_new(fd, backdoor) :
 		    NULL;
 		if (conn == NULL) {

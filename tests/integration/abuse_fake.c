@@ -44,7 +44,7 @@ abuse_fake_answer(struct abuse_fake *f, int fd, const uint8_t *req,
 {
 	uint8_t ans[WIRE_MAX_ADU];
 	unsigned tid = abuse_get16(req), unit = req[6], fc = req[7];
-	unsigned address, quantity, i, pdu_len;
+	unsigned address, quantity, i, pdu_len, protocol = 0;
 
 	atomic_fetch_add(&f->requests, 1);
 	address = len >= 12 ? abuse_get16(req + 8) : 0;
@@ -61,16 +61,30 @@ abuse_fake_answer(struct abuse_fake *f, int fd, const uint8_t *req,
 		ans[8] = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
 		pdu_len = 2;
 	}
+	abuse_put16(ans + 4, pdu_len + 1);
 	if (address % 2 == 1) {
 		atomic_fetch_add(&f->corrupted, 1);
-		if (f->fault == ABUSE_WRONG_TID)
+		switch (f->fault) {
+		case ABUSE_WRONG_TID:
 			tid = (tid + 1) & 0xFFFF;
-		else
+			break;
+		case ABUSE_WRONG_UNIT:
 			unit ^= 0x55;
+			break;
+		case ABUSE_BAD_PROTOCOL:
+			protocol = 1;
+			break;
+		case ABUSE_STRAY:
+			abuse_put16(ans, (tid - 1) & 0xFFFF);
+			abuse_put16(ans + 2, 0);
+			ans[6] = (uint8_t)unit;
+			if (wire_send(fd, ans, 7 + pdu_len) != 0)
+				return -1;
+			break;
+		}
 	}
 	abuse_put16(ans, tid);
-	abuse_put16(ans + 2, 0);
-	abuse_put16(ans + 4, pdu_len + 1);
+	abuse_put16(ans + 2, protocol);
 	ans[6] = (uint8_t)unit;
 	return wire_send(fd, ans, 7 + pdu_len);
 }

@@ -60,6 +60,23 @@ fixture_add_device(struct fixture *fx, const char *name, uint16_t port,
 	    name, port, unit, device_unit, timeout);
 }
 
+static void
+fixture_yaml(const struct fixture *fx, uint16_t port, char *yaml, size_t size)
+{
+	snprintf(yaml, size,
+	    "listen: 127.0.0.1:%u\n"
+	    "mode: monitor\n"
+	    "initial_state: auto\n"
+	    "state_dir: %s\n"
+	    "audit_log: %s/audit.jsonl\n"
+	    "control: {socket: %s/control.sock}\n"
+	    "limits: %s\n"
+	    "%s"
+	    "devices:\n%s",
+	    port, fx->dir, fx->dir, fx->dir, fx->limits, fx->extra,
+	    fx->devices);
+}
+
 int
 fixture_start_warden(struct fixture *fx)
 {
@@ -70,22 +87,20 @@ fixture_start_warden(struct fixture *fx)
 	/* Retry on a fresh port if another process took ours first. */
 	for (tries = 0; tries < 3; tries++) {
 		port = harness_free_port();
-		snprintf(yaml, sizeof(yaml),
-		    "listen: 127.0.0.1:%u\n"
-		    "mode: monitor\n"
-		    "initial_state: auto\n"
-		    "state_dir: %s\n"
-		    "audit_log: %s/audit.jsonl\n"
-		    "control: {socket: %s/control.sock}\n"
-		    "limits: %s\n"
-		    "%s"
-		    "devices:\n%s",
-		    port, fx->dir, fx->dir, fx->dir, fx->limits, fx->extra,
-		    fx->devices);
+		fixture_yaml(fx, port, yaml, sizeof(yaml));
 		if (harness_warden_start(&fx->warden, fx->dir, port, yaml) == 0)
 			return 0;
 	}
 	return -1;
+}
+
+int
+fixture_rewrite_config(const struct fixture *fx)
+{
+	char yaml[2 * FIXTURE_YAML_MAX];
+
+	fixture_yaml(fx, fx->warden.port, yaml, sizeof(yaml));
+	return harness_write_file(fx->warden.config, "%s", yaml);
 }
 
 static modbus_t *

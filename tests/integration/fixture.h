@@ -41,6 +41,10 @@ void fixture_add_device(struct fixture *fx, const char *name, uint16_t port,
 /* Start wardend with the devices added so far. 0 on success. */
 int fixture_start_warden(struct fixture *fx);
 
+/* Write the running wardend's config again from fx (same listen port),
+ * for a reload. 0 on success. */
+int fixture_rewrite_config(const struct fixture *fx);
+
 /* A libmodbus client connected to wardend for unit, with a response
  * timeout of timeout seconds; NULL on failure. */
 modbus_t *fixture_client(const struct fixture *fx, int unit, double timeout);

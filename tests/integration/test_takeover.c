@@ -399,6 +399,75 @@ test_isolate_all(void **state)
 	assert_ai_writes_pass(t, 300);
 }
 
+/*
+ * A release right after start: refused while the key switch is unknown
+ * (fail safe), but wardend reads the switch first, as soon as its
+ * connection to the device is up, not at the first poll_interval tick.
+ * With a poll_interval far longer than a connect and a read, the release
+ * must succeed within two device timeouts (connect, read) and a margin
+ * for wardenctl, long before the first tick.
+ */
+#define KS_POLL_INTERVAL 3.0
+#define KS_DEVICE_TIMEOUT 0.3
+#define KS_RELEASE_WITHIN (2 * KS_DEVICE_TIMEOUT + 0.4)
+
+static int
+setup_slow_polls(void **state)
+{
+	struct rig *r = rig_new();
+
+	*state = r;
+	if (r == NULL)
+		return -1;
+	snprintf(r->device, sizeof(r->device), "timeout: 300ms, "
+	    "poll_interval: 3s, loss_after: 10s");
+	return rig_start(r, "initial_state: takeover\n"
+	    "points:\n"
+	    "  - {name: level, device: tank1, table: input, address: 0,\n"
+	    "     scale: 0.01, monitor: {high_high: 4.8}}\n"
+	    "  - {name: takeover_key, device: tank1, table: discrete, "
+	    "address: 0}\n"
+	    "takeover:\n"
+	    "  switch: {point: takeover_key, active: 1}\n", 1);
+}
+
+static int
+teardown_rig(void **state)
+{
+	return rig_free(*state);
+}
+
+static void
+test_release_right_after_start(void **state)
+{
+	struct rig *r = *state;
+	struct ctl_result *res = malloc(sizeof(*res));
+	double t0 = harness_now(), took;
+	int status, refused = 0;
+
+	assert_non_null(res);
+	while ((status = ctl_run(r, res, "release", "-r", "at start",
+	    (char *)NULL)) != 0 && harness_now() - t0 < KS_POLL_INTERVAL) {
+		assert_int_equal(status, 1);
+		if (strstr(res->err, "key switch state unknown") == NULL)
+			fail_msg("release refused, not for the key switch: %s",
+			    res->err);
+		refused++;
+		usleep(20000);
+	}
+	took = harness_now() - t0;
+	printf("takeover: release after start: %d refused, accepted after "
+	    "%.0f ms\n", refused, took * 1000);
+	if (status != 0)
+		fail_msg("release still refused %.1f s after start: %s", took,
+		    res->err);
+	if (took > KS_RELEASE_WITHIN)
+		fail_msg("release accepted only %.0f ms after start (at most "
+		    "%.0f ms: the key switch is read first)", took * 1000,
+		    KS_RELEASE_WITHIN * 1000);
+	free(res);
+}
+
 int
 main(void)
 {
@@ -419,6 +488,8 @@ main(void)
 		    setup_writes, teardown_world),
 		cmocka_unit_test_setup_teardown(test_isolate_all, setup_all,
 		    teardown_world),
+		cmocka_unit_test_setup_teardown(test_release_right_after_start,
+		    setup_slow_polls, teardown_rig),
 	};
 
 	/* WARDEN_TEST_FILTER=test_trip runs the matching tests only. */
