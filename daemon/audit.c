@@ -80,7 +80,7 @@ put_string(struct json *j, const char *key, const char *s)
 		json_kv_string(j, key, s);
 }
 
-/* The fields of ev in the order DESIGN.md fixes. */
+/* The fields of ev in their fixed order (audit.h). */
 static void
 put_fields(struct json *j, const struct audit_event *ev)
 {

@@ -1,8 +1,8 @@
 /*
  * audit.h: the hash-chained audit log (JSON Lines) and its verifier.
  *
- * Each record is one line: a JSON object with the fields in the order
- * DESIGN.md gives (seq, ts, event, then client, user, uid, unit, fc,
+ * Each record is one line: a JSON object with the fields in a fixed
+ * order (seq, ts, event, then client, user, uid, unit, fc,
  * point, value, raw, forwarded, rule, limit, exception, cause, reason,
  * device as they apply, then any extra fields, and prev last), followed
  * by ,"hash":"<hex>" before the closing brace, where hash is SHA-256 of

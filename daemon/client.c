@@ -18,7 +18,7 @@
 
 #define CLIENT_IN_CAP 4096
 #define CLIENT_OUT_CAP 1024
-/* Answers a client has not read beyond this close it (DESIGN: 64 KiB). */
+/* Answers a client has not read beyond this close it (warden.yaml(5)). */
 #define CLIENT_OUT_MAX (64 * 1024)
 /* An unfinished frame older than this closes the client (slowloris). */
 #define CLIENT_FRAME_TIMEOUT 5.0

@@ -1,5 +1,5 @@
 /*
- * guard.h: the takeover state machine (DESIGN.md, "The takeover state
+ * guard.h: the takeover state machine (wardend(8), "The takeover state
  * machine"). Pure: no I/O, no clock; every input carries now.
  *
  *   AUTO --(operator, switch, trip, violation, violations, ai_silence,

@@ -6,7 +6,7 @@
  * return to the audit log and to the guard (trips take over; alarms never
  * do).
  *
- * Rules (DESIGN.md, "Trips and alarms"):
+ * Rules (warden.yaml(5), monitor):
  *   - Limits are inclusive, as for writes: a value equal to a limit is
  *     inside. high/high_high are passed when value > limit, low/low_low
  *     when value < limit. A rate equal to max_rate is allowed.

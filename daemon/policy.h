@@ -2,7 +2,7 @@
  * policy.h: the verdict on one request from the AI. Pure: no I/O, no
  * clock (now is passed in, seconds), no allocation.
  *
- * What each request gets (DESIGN.md, "What each bad input gets"):
+ * What each request gets (README.md, "Gateway behaviour in brief"):
  *   fc 1-4        pass; with reads: declared, 0x02 (rule not_declared)
  *                 unless every address read is some point's
  *   fc 5, 6, 15, 16

@@ -1,6 +1,6 @@
 /*
- * takeover.c: what the guard decides, carried out in the order DESIGN.md
- * requires: the audit record fsynced, the state persisted, then the
+ * takeover.c: what the guard decides, carried out in the order wardend(8)
+ * gives: the audit record fsynced, the state persisted, then the
  * effect (AI isolated, safe state driven). Entering TAKEOVER holds even
  * when the record or the file cannot be written (fail safe, loudly);
  * leaving it does not happen unless both were written.

@@ -2,8 +2,9 @@
  * scenario.c: aisim's controller and misbehaviours.
  *
  * The controller's limits sit 20 % or more inside the example limits of
- * DESIGN.md (max_step 20, max_rate 10 %/s, min_interval 200 ms), so clock
- * jitter between aisim and the gateway never turns a good write bad.
+ * config/warden.yaml (max_step 20, max_rate 10 %/s, min_interval
+ * 200 ms), so clock jitter between aisim and the gateway never turns a
+ * good write bad.
  */
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
- * status_shape.h: does `wardenctl status --json` have the shape DESIGN.md
- * promises ("Status shapes", "wardenctl")? Every field, its type, and
+ * status_shape.h: does `wardenctl status --json` keep the shape scripts
+ * rely on? Every field, its type, and
  * the words an enum field may hold, down to each element of the lists,
  * so that a script written against the contract keeps working.
  */

@@ -1,7 +1,7 @@
 /*
  * test_operator.c: what an operator does to a running wardend, and what
- * the contract (DESIGN.md "wardenctl", "Reload", "Status shapes", "Audit
- * records") promises in return. Reload by SIGHUP and by wardenctl: a
+ * the contract (wardenctl(8); warden.yaml(5) CONTRACTS, "Reload"; the
+ * audit records) promises in return. Reload by SIGHUP and by wardenctl: a
  * good config applies to the next request while the AI's connection
  * stays open and the state stays put; a bad one, or one that changes
  * what needs a restart, is refused and the running config keeps
