@@ -190,7 +190,7 @@ record_number(const char *line, const char *key)
 	struct json_value obj, v;
 	const char *bad = "";
 	size_t at = 0;
-	double d;
+	double d = 0;
 
 	if (json_parse(line, strlen(line), &obj, &at, &bad) != 0 ||
 	    json_object_get(&obj, key, &v) != 0 ||
