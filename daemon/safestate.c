@@ -39,8 +39,10 @@ safestate_poll_interval(const struct safe_entry *e)
 	return e->ss->w->cfg->devices[safestate_point(e)->device].poll_interval;
 }
 
+/* A record of the point: value is the safe value or the value found. */
 static void
-safestate_audit(struct safe_entry *e, const char *event, const char *why)
+safestate_record(struct safe_entry *e, const char *event, double value,
+    const char *why, const struct audit_extra *extra, size_t n_extra)
 {
 	const struct config *cfg = e->ss->w->cfg;
 	struct audit_event ev;
@@ -49,35 +51,33 @@ safestate_audit(struct safe_entry *e, const char *event, const char *why)
 	ev.event = event;
 	ev.point = safestate_point(e)->name;
 	ev.has_value = 1;
-	ev.value = safestate_value(e)->value;
+	ev.value = value;
 	ev.reason = why;
 	ev.device = cfg->devices[safestate_point(e)->device].name;
+	ev.extra = extra;
+	ev.n_extra = n_extra;
 	gate_audit(e->ss->w, &ev, 0);
+}
+
+static void
+safestate_audit(struct safe_entry *e, const char *event, const char *why)
+{
+	safestate_record(e, event, safestate_value(e)->value, why, NULL, 0);
 }
 
 /* An episode opened: the value found, and what wardend does about it. */
 static void
 safestate_audit_drift(struct safe_entry *e)
 {
-	const struct config *cfg = e->ss->w->cfg;
 	const struct config_safe_value *sv = safestate_value(e);
 	struct audit_extra extra[2] = {
 		{ .key = "safe_value", .type = AUDIT_DOUBLE, .d = sv->value },
 		{ .key = "hold", .type = AUDIT_BOOL, .i = sv->hold },
 	};
-	struct audit_event ev;
 
-	memset(&ev, 0, sizeof ev);
-	ev.event = "safe_state_drift";
-	ev.point = safestate_point(e)->name;
-	ev.has_value = 1;
-	ev.value = e->last_read;
-	ev.device = cfg->devices[safestate_point(e)->device].name;
-	ev.extra = extra;
-	ev.n_extra = 2;
-	gate_audit(e->ss->w, &ev, 0);
+	safestate_record(e, "safe_state_drift", e->last_read, NULL, extra, 2);
 	log_warnx("ALARM: safe state %s drifted to %g (safe %g); %s",
-	    ev.point, e->last_read, sv->value, sv->hold ?
+	    safestate_point(e)->name, e->last_read, sv->value, sv->hold ?
 	    "writing it again" : "hold: false, only watching");
 }
 
@@ -85,26 +85,16 @@ safestate_audit_drift(struct safe_entry *e)
 static void
 safestate_audit_settled(struct safe_entry *e)
 {
-	const struct config *cfg = e->ss->w->cfg;
 	const struct config_safe_value *sv = safestate_value(e);
 	struct audit_extra extra[2] = {
 		{ .key = "drifts", .type = AUDIT_UINT, .u = e->hold.drifts },
 		{ .key = "redrives", .type = AUDIT_UINT, .u = e->hold.redrives },
 	};
-	struct audit_event ev;
 
-	memset(&ev, 0, sizeof ev);
-	ev.event = "safe_state_verified";
-	ev.point = safestate_point(e)->name;
-	ev.has_value = 1;
-	ev.value = sv->value;
-	ev.device = cfg->devices[safestate_point(e)->device].name;
-	ev.extra = extra;
-	ev.n_extra = 2;
-	gate_audit(e->ss->w, &ev, 0);
+	safestate_record(e, "safe_state_verified", sv->value, NULL, extra, 2);
 	log_info("safe state %s = %g holds again (drifted %u times, "
-	    "written again %u times)", ev.point, sv->value, e->hold.drifts,
-	    e->hold.redrives);
+	    "written again %u times)", safestate_point(e)->name, sv->value,
+	    e->hold.drifts, e->hold.redrives);
 }
 
 static void
