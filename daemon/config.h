@@ -104,6 +104,8 @@ struct config_point {
 struct config_safe_value {
 	unsigned point;                 /* index into config.points */
 	double value;                   /* engineering units */
+	int hold;                       /* default 1: a drift is written
+					 * back; 0: only watched */
 	int line;
 };
 

@@ -14,6 +14,7 @@
 #ifndef WARDEN_CONFIG_INTERNAL_H
 #define WARDEN_CONFIG_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <cyaml/cyaml.h>
 
@@ -152,6 +153,7 @@ struct raw_violations {
 struct raw_safe_value {
 	char *point;
 	double value;
+	bool *hold;
 };
 
 struct raw_takeover {

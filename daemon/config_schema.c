@@ -165,6 +165,7 @@ static const cyaml_schema_field_t safe_value_fields[] = {
 	    struct raw_safe_value, point, 1, NAME_LEN),
 	CYAML_FIELD_FLOAT("value", CYAML_FLAG_DEFAULT, struct raw_safe_value,
 	    value),
+	CYAML_FIELD_BOOL_PTR("hold", OPT, struct raw_safe_value, hold),
 	CYAML_FIELD_END
 };
 

@@ -135,6 +135,8 @@ static const char *shape_kind(enum cyaml_type type)
 		return "a whole number";
 	case CYAML_FLOAT:
 		return "a number";
+	case CYAML_BOOL:
+		return "true or false";
 	default:
 		return "a single value";
 	}
@@ -186,6 +188,12 @@ static void shape_check_scalar(struct shape_walk *w,
 		break;
 	case CYAML_ENUM:
 		shape_check_enum(w, schema, name, text, line);
+		break;
+	case CYAML_BOOL:
+		/* libcyaml would take any word but a few as true. */
+		if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+			shape_error(w, line, 1, "%s: '%.40s' is not true or "
+			    "false", name, text);
 		break;
 	case CYAML_STRING:
 		if (len < schema->string.min)

@@ -118,6 +118,7 @@ static void takeover_build_safe_value(struct config_build *b, size_t i,
 	takeover_check_safe_value(b, path, &b->cfg->points[index], raw->value);
 	sv->point = (unsigned)index;
 	sv->value = raw->value;
+	sv->hold = raw->hold ? *raw->hold : 1;
 	t->n_safe_state++;
 }
 

@@ -275,11 +275,11 @@ metrics_render_devices(struct metrics_text *t, const struct warden *w)
 		    "\"%s\"} %llu\n", w->cfg->devices[i].name,
 		    (unsigned long long)w->devices[i].stray_answers);
 	for (i = 0; w->safestate.active && i < w->safestate.n; i++)
-		if (w->safestate.entries[i].status != SAFE_VERIFIED)
+		if (strcmp(safestate_status(w, i), "verified") != 0)
 			pending++;
 	metrics_gauge(t, "warden_safe_state_pending",
-	    "Safe-state points written but not yet read back as verified.",
-	    pending);
+	    "Safe-state points not verified: not yet read back, or drifted "
+	    "since.", pending);
 }
 
 static void

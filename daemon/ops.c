@@ -140,12 +140,18 @@ ops_status(struct warden *w, const struct ops_caller *who, struct json *out)
 	/* Listed while it is being driven or held: in TAKEOVER. */
 	for (i = 0; w->safestate.active && i < w->safestate.n; i++) {
 		const struct config_safe_value *sv = &cfg->takeover.safe_state[i];
-		int verified = w->safestate.entries[i].status == SAFE_VERIFIED;
+		const struct safe_entry *e = &w->safestate.entries[i];
 
 		json_object_begin(out);
 		json_kv_string(out, "point", cfg->points[sv->point].name);
 		json_kv_double(out, "value", sv->value);
-		json_kv_string(out, "status", verified ? "verified" : "pending");
+		json_kv_string(out, "status", safestate_status(w, i));
+		/* What the point held when wardend last read it. */
+		json_key(out, "last_read");
+		if (e->has_read)
+			json_double(out, e->last_read);
+		else
+			json_null(out);
 		json_object_end(out);
 	}
 	json_array_end(out);

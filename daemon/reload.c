@@ -104,11 +104,11 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	int same_devices = reload_same_devices(old, ncfg);
 	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
 	    old->listen.port != ncfg->listen.port;
-	int safe_active = w->safestate.active;
+	struct safestate safe;
 	char err[NET_ERR_LEN];
 	size_t i;
 
-	safestate_free(w);
+	safestate_detach(w, &safe);
 	poller_stop(w);
 	if (same_devices)
 		for (i = 0; i < w->n_devices; i++)
@@ -130,8 +130,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 		log_warnx("reload: out of memory");
 	reload_clear_orphan_trips(w);
 	control_reconfigure(w);
-	if (safe_active)
-		safestate_start(w);
+	safestate_resume(w, &safe, old);
 	if (listen_changed && w->listen_fd != -1) {
 		listener_close(w);
 		if (listener_open(w, err) == -1)

@@ -5,6 +5,12 @@
  * that device has been answered; then read back and compared. A write or
  * read that fails, or a value that does not match, is retried every
  * poll_interval and audited (once per failure streak) until verified.
+ *
+ * Then the safe state is held until release: each point is read again
+ * every poll_interval of its device, and one found off its safe value
+ * (PLC logic, another master) is written again (hold: true, the default)
+ * or only reported (hold: false). safehold.c counts the reads into
+ * episodes, so a point fought over makes two records, not two per scan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,29 +21,80 @@
 #include "point.h"
 #include "warden.h"
 
+static const struct config_safe_value *
+safestate_value(const struct safe_entry *e)
+{
+	return &e->ss->w->cfg->takeover.safe_state[e->index];
+}
+
 static const struct config_point *
 safestate_point(const struct safe_entry *e)
 {
-	const struct config *cfg = e->ss->w->cfg;
-
-	return &cfg->points[cfg->takeover.safe_state[e->index].point];
+	return &e->ss->w->cfg->points[safestate_value(e)->point];
 }
 
+static double
+safestate_poll_interval(const struct safe_entry *e)
+{
+	return e->ss->w->cfg->devices[safestate_point(e)->device].poll_interval;
+}
+
+/* A record of the point: value is the safe value or the value found. */
 static void
-safestate_audit(struct safe_entry *e, const char *event, const char *why)
+safestate_record(struct safe_entry *e, const char *event, double value,
+    const char *why, const struct audit_extra *extra, size_t n_extra)
 {
 	const struct config *cfg = e->ss->w->cfg;
-	const struct config_safe_value *sv = &cfg->takeover.safe_state[e->index];
 	struct audit_event ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.event = event;
 	ev.point = safestate_point(e)->name;
 	ev.has_value = 1;
-	ev.value = sv->value;
+	ev.value = value;
 	ev.reason = why;
 	ev.device = cfg->devices[safestate_point(e)->device].name;
+	ev.extra = extra;
+	ev.n_extra = n_extra;
 	gate_audit(e->ss->w, &ev, 0);
+}
+
+static void
+safestate_audit(struct safe_entry *e, const char *event, const char *why)
+{
+	safestate_record(e, event, safestate_value(e)->value, why, NULL, 0);
+}
+
+/* An episode opened: the value found, and what wardend does about it. */
+static void
+safestate_audit_drift(struct safe_entry *e)
+{
+	const struct config_safe_value *sv = safestate_value(e);
+	struct audit_extra extra[2] = {
+		{ .key = "safe_value", .type = AUDIT_DOUBLE, .d = sv->value },
+		{ .key = "hold", .type = AUDIT_BOOL, .i = sv->hold },
+	};
+
+	safestate_record(e, "safe_state_drift", e->last_read, NULL, extra, 2);
+	log_warnx("ALARM: safe state %s drifted to %g (safe %g); %s",
+	    safestate_point(e)->name, e->last_read, sv->value, sv->hold ?
+	    "writing it again" : "hold: false, only watching");
+}
+
+/* The episode closed: the point held its safe value for the settle time. */
+static void
+safestate_audit_settled(struct safe_entry *e)
+{
+	const struct config_safe_value *sv = safestate_value(e);
+	struct audit_extra extra[2] = {
+		{ .key = "drifts", .type = AUDIT_UINT, .u = e->hold.drifts },
+		{ .key = "redrives", .type = AUDIT_UINT, .u = e->hold.redrives },
+	};
+
+	safestate_record(e, "safe_state_verified", sv->value, NULL, extra, 2);
+	log_info("safe state %s = %g holds again (drifted %u times, "
+	    "written again %u times)", safestate_point(e)->name, sv->value,
+	    e->hold.drifts, e->hold.redrives);
 }
 
 static void
@@ -47,7 +104,7 @@ safestate_failed(struct safe_entry *e, const char *why)
 	const struct config_point *p = safestate_point(e);
 
 	e->status = SAFE_PENDING;
-	e->next_try = ev_now(w->loop) + w->cfg->devices[p->device].poll_interval;
+	e->next_try = ev_now(w->loop) + safestate_poll_interval(e);
 	if (e->failure_reported)
 		return;
 	e->failure_reported = 1;
@@ -56,8 +113,9 @@ safestate_failed(struct safe_entry *e, const char *why)
 	    why);
 }
 
-static void
-safestate_send(struct safe_entry *e, const uint8_t *adu, size_t len,
+/* Hand a request to the device: NULL, or why it could not be. */
+static const char *
+safestate_submit(struct safe_entry *e, const uint8_t *adu, size_t len,
     device_done_fn done)
 {
 	struct warden *w = e->ss->w;
@@ -71,13 +129,55 @@ safestate_send(struct safe_entry *e, const uint8_t *adu, size_t len,
 	in.device = p->device;
 	in.len = (uint16_t)len;
 	memcpy(in.adu, adu, len);
-	if (len == 0 || mbap_decode_request(adu, len, &req) != 0) {
-		safestate_failed(e, "cannot encode the request");
-		return;
-	}
+	if (len == 0 || mbap_decode_request(adu, len, &req) != 0)
+		return "cannot encode the request";
 	mbap_expect_of(&req, &in.expect);
 	if (devpool_submit(&w->devices[p->device].poll, &in) != 0)
-		safestate_failed(e, "device not reachable");
+		return "device not reachable";
+	return NULL;
+}
+
+static void
+safestate_send(struct safe_entry *e, const uint8_t *adu, size_t len,
+    device_done_fn done)
+{
+	const char *why = safestate_submit(e, adu, len, done);
+
+	if (why != NULL)
+		safestate_failed(e, why);
+}
+
+static size_t
+safestate_encode_read(const struct safe_entry *e, uint8_t *adu)
+{
+	const struct config_point *p = safestate_point(e);
+
+	return mbap_encode_read(adu, 0,
+	    e->ss->w->cfg->devices[p->device].device_unit_id,
+	    p->table == TABLE_COIL ? MODBUS_FC_READ_COILS :
+	    MODBUS_FC_READ_HOLDING_REGISTERS, p->address, (uint16_t)p->width);
+}
+
+/*
+ * A read's answer: the point's value noted as the last read, and 1 when
+ * it is the safe value, 0 when not; -1 when the answer holds no value.
+ */
+static int
+safestate_answer(struct safe_entry *e, const struct inflight *req,
+    const uint8_t *answer, size_t len)
+{
+	const struct config_point *p = safestate_point(e);
+	struct mbap_response resp;
+	double raw, want;
+
+	if (answer == NULL || mbap_check_response(&req->expect, answer, len,
+	    &resp) != 0 || resp.exception != 0)
+		return -1;
+	raw = point_get_raw(p, resp.data, p->address);
+	e->has_read = 1;
+	e->last_read = point_value(p, raw);
+	return point_raw(p, safestate_value(e)->value, &want) == 0 &&
+	    raw == want;
 }
 
 static void
@@ -86,26 +186,28 @@ safestate_read_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 {
 	struct safe_entry *e = ctx;
 	const struct config_point *p = safestate_point(e);
-	const struct config_safe_value *sv =
-	    &e->ss->w->cfg->takeover.safe_state[e->index];
-	struct mbap_response resp;
-	double want;
+	struct warden *w = e->ss->w;
+	int at_safe = safestate_answer(e, req, answer, len);
 
 	(void)exception;
-	if (answer == NULL || mbap_check_response(&req->expect, answer, len,
-	    &resp) != 0 || resp.exception != 0) {
+	if (at_safe == -1) {
 		safestate_failed(e, "read-back failed");
 		return;
 	}
-	if (point_raw(p, sv->value, &want) != 0 ||
-	    point_get_raw(p, resp.data, p->address) != want) {
+	if (at_safe == 0) {
 		safestate_failed(e, "read-back does not match");
 		return;
 	}
 	e->status = SAFE_VERIFIED;
-	safestate_audit(e, "safe_state_verified", NULL);
-	log_info("safe state %s = %g verified", p->name, sv->value);
-	safestate_tick(e->ss->w);
+	safehold_verified(&e->hold, ev_now(w->loop));
+	/* Inside an episode the record waits until the point holds. */
+	if (!e->hold.open) {
+		e->failure_reported = 0;
+		safestate_audit(e, "safe_state_verified", NULL);
+		log_info("safe state %s = %g verified", p->name,
+		    safestate_value(e)->value);
+	}
+	safestate_tick(w);
 }
 
 static void
@@ -113,10 +215,7 @@ safestate_write_cb(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception)
 {
 	struct safe_entry *e = ctx;
-	const struct config_point *p = safestate_point(e);
-	struct warden *w = e->ss->w;
 	uint8_t adu[MBAP_MAX_ADU_LEN];
-	size_t n;
 
 	(void)req;
 	(void)len;
@@ -126,10 +225,8 @@ safestate_write_cb(void *ctx, const struct inflight *req,
 		return;
 	}
 	e->status = SAFE_READING;
-	n = mbap_encode_read(adu, 0, w->cfg->devices[p->device].device_unit_id,
-	    p->table == TABLE_COIL ? MODBUS_FC_READ_COILS :
-	    MODBUS_FC_READ_HOLDING_REGISTERS, p->address, (uint16_t)p->width);
-	safestate_send(e, adu, n, safestate_read_cb);
+	safestate_send(e, adu, safestate_encode_read(e, adu),
+	    safestate_read_cb);
 }
 
 static void
@@ -137,7 +234,7 @@ safestate_write(struct safe_entry *e)
 {
 	struct warden *w = e->ss->w;
 	const struct config_point *p = safestate_point(e);
-	const struct config_safe_value *sv = &w->cfg->takeover.safe_state[e->index];
+	const struct config_safe_value *sv = safestate_value(e);
 	uint8_t unit = w->cfg->devices[p->device].device_unit_id;
 	uint8_t adu[MBAP_MAX_ADU_LEN];
 	uint16_t words[2];
@@ -149,6 +246,8 @@ safestate_write(struct safe_entry *e)
 		return;
 	}
 	e->status = SAFE_WRITING;
+	if (e->hold.open)
+		e->hold.redrives++;
 	if (p->table == TABLE_COIL)
 		n = mbap_encode_write_coil(adu, 0, unit, p->address, raw != 0);
 	else {
@@ -160,6 +259,56 @@ safestate_write(struct safe_entry *e)
 		    words);
 	}
 	safestate_send(e, adu, n, safestate_write_cb);
+}
+
+/* A read made while holding: off its value, it is written again (hold). */
+static void
+safestate_watch_cb(void *ctx, const struct inflight *req,
+    const uint8_t *answer, size_t len, uint8_t exception)
+{
+	struct safe_entry *e = ctx;
+	struct warden *w = e->ss->w;
+	int at_safe = safestate_answer(e, req, answer, len);
+
+	(void)exception;
+	e->watching = 0;
+	/* No value: the device is not answering, which the poller reports;
+	 * the next read tells more. */
+	if (at_safe == -1 || e->status != SAFE_VERIFIED)
+		return;
+	switch (safehold_read(&e->hold, at_safe, ev_now(w->loop),
+	    safehold_settle(safestate_poll_interval(e)))) {
+	case SAFEHOLD_DRIFT:
+		safestate_audit_drift(e);
+		break;
+	case SAFEHOLD_SETTLED:
+		e->failure_reported = 0;
+		safestate_audit_settled(e);
+		break;
+	case SAFEHOLD_NONE:
+		break;
+	}
+	if (!at_safe && safestate_value(e)->hold) {
+		e->status = SAFE_PENDING;
+		e->next_try = 0;
+		safestate_tick(w);
+	}
+}
+
+static void
+safestate_watch_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct safe_entry *e = t->data;
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+
+	(void)loop;
+	(void)revents;
+	/* Only a verified write is watched: a write on its way is not yet
+	 * something to hold. */
+	if (!e->ss->active || e->status != SAFE_VERIFIED || e->watching)
+		return;
+	e->watching = safestate_submit(e, adu, safestate_encode_read(e, adu),
+	    safestate_watch_cb) == NULL;
 }
 
 /* Written in order: an entry waits while one before it is on the wire. */
@@ -189,6 +338,15 @@ safestate_tick(struct warden *w)
 	}
 }
 
+const char *
+safestate_status(const struct warden *w, size_t i)
+{
+	const struct safe_entry *e = &w->safestate.entries[i];
+
+	return safehold_status(&e->hold, e->status == SAFE_VERIFIED,
+	    w->cfg->takeover.safe_state[i].hold);
+}
+
 int
 safestate_init(struct warden *w)
 {
@@ -199,11 +357,17 @@ safestate_init(struct warden *w)
 	ss->n = w->cfg->takeover.n_safe_state;
 	ss->active = 0;
 	ss->entries = calloc(ss->n + 1, sizeof *ss->entries);
-	if (ss->entries == NULL)
+	if (ss->entries == NULL) {
+		ss->n = 0;
 		return -1;
+	}
 	for (i = 0; i < ss->n; i++) {
-		ss->entries[i].ss = ss;
-		ss->entries[i].index = (unsigned)i;
+		struct safe_entry *e = &ss->entries[i];
+
+		e->ss = ss;
+		e->index = (unsigned)i;
+		ev_timer_init(&e->watch, safestate_watch_timer_cb, 0., 0.);
+		e->watch.data = e;
 	}
 	return 0;
 }
@@ -217,20 +381,48 @@ safestate_free(struct warden *w)
 	w->safestate.n = 0;
 }
 
-void
-safestate_start(struct warden *w)
+/* Hold from now on: each entry read every poll_interval of its device. */
+static void
+safestate_watch_start(struct warden *w)
 {
 	struct safestate *ss = &w->safestate;
 	size_t i;
 
-	safestate_stop(w);
 	ss->active = 1;
 	for (i = 0; i < ss->n; i++) {
-		ss->entries[i].status = SAFE_PENDING;
-		ss->entries[i].next_try = 0;
-		ss->entries[i].failure_reported = 0;
+		struct safe_entry *e = &ss->entries[i];
+		double every = safestate_poll_interval(e);
+
+		e->watching = 0;
+		ev_timer_set(&e->watch, every, every);
+		ev_timer_start(w->loop, &e->watch);
 	}
 	safestate_tick(w);
+}
+
+/* Every entry to be written, nothing known of it. */
+static void
+safestate_reset(struct safestate *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		struct safe_entry *e = &ss->entries[i];
+
+		e->status = SAFE_PENDING;
+		e->next_try = 0;
+		e->failure_reported = 0;
+		e->has_read = 0;
+		memset(&e->hold, 0, sizeof e->hold);
+	}
+}
+
+void
+safestate_start(struct warden *w)
+{
+	safestate_stop(w);
+	safestate_reset(&w->safestate);
+	safestate_watch_start(w);
 }
 
 void
@@ -240,6 +432,82 @@ safestate_stop(struct warden *w)
 	size_t i;
 
 	ss->active = 0;
-	for (i = 0; i < ss->n; i++)
+	for (i = 0; i < ss->n; i++) {
+		ev_timer_stop(w->loop, &ss->entries[i].watch);
 		device_forget(w, &ss->entries[i]);
+	}
+}
+
+void
+safestate_detach(struct warden *w, struct safestate *out)
+{
+	int active = w->safestate.active;
+
+	safestate_stop(w);
+	*out = w->safestate;
+	out->active = active;
+	w->safestate.entries = NULL;
+	w->safestate.n = 0;
+}
+
+/*
+ * The same entry in both configs: the same point at the same place of
+ * the same device, meaning the same, and the same safe value. Only then
+ * does what was verified still say anything.
+ */
+static int
+safestate_same(const struct config *a, const struct config_safe_value *sa,
+    const struct config *b, const struct config_safe_value *sb)
+{
+	const struct config_point *p = &a->points[sa->point];
+	const struct config_point *q = &b->points[sb->point];
+	const struct config_device *d = &a->devices[p->device];
+	const struct config_device *e = &b->devices[q->device];
+
+	return strcmp(p->name, q->name) == 0 && strcmp(d->name, e->name) == 0 &&
+	    strcmp(d->endpoint.host, e->endpoint.host) == 0 &&
+	    d->endpoint.port == e->endpoint.port &&
+	    d->device_unit_id == e->device_unit_id &&
+	    p->table == q->table && p->address == q->address &&
+	    p->type == q->type && p->order == q->order &&
+	    p->scale == q->scale && p->offset == q->offset &&
+	    sa->value == sb->value;
+}
+
+/*
+ * An entry the new config has unchanged keeps what is known of it: its
+ * last read, its episode, and its status when verified; one whose write
+ * was on its way (the answer is forgotten) is written again, and so is a
+ * new or changed entry. A dropped entry is no longer held.
+ */
+void
+safestate_resume(struct warden *w, struct safestate *old,
+    const struct config *old_cfg)
+{
+	struct safestate *ss = &w->safestate;
+	size_t i, k;
+
+	if (old->active) {
+		safestate_reset(ss);
+		for (i = 0; i < ss->n; i++)
+			for (k = 0; k < old->n; k++) {
+				struct safe_entry *e = &ss->entries[i];
+				const struct safe_entry *o = &old->entries[k];
+
+				if (!safestate_same(old_cfg,
+				    &old_cfg->takeover.safe_state[k], w->cfg,
+				    &w->cfg->takeover.safe_state[i]))
+					continue;
+				if (o->status == SAFE_VERIFIED)
+					e->status = SAFE_VERIFIED;
+				e->failure_reported = o->failure_reported;
+				e->has_read = o->has_read;
+				e->last_read = o->last_read;
+				e->hold = o->hold;
+			}
+		safestate_watch_start(w);
+	}
+	free(old->entries);
+	old->entries = NULL;
+	old->n = 0;
 }

@@ -20,6 +20,7 @@
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
+#include "safehold.h"
 #include "sdnotify.h"
 
 struct warden;
@@ -165,13 +166,18 @@ struct poller {
 
 enum safe_status { SAFE_PENDING, SAFE_WRITING, SAFE_READING, SAFE_VERIFIED };
 
-/* One safe_state entry being driven. */
+/* One safe_state entry being driven, then held. */
 struct safe_entry {
 	struct safestate *ss;
 	unsigned index;                 /* into cfg->takeover.safe_state */
-	enum safe_status status;
+	enum safe_status status;        /* of the last write */
 	ev_tstamp next_try;
 	int failure_reported;
+	ev_timer watch;                 /* poll_interval: read it again */
+	int watching;                   /* that read in flight */
+	int has_read;
+	double last_read;               /* engineering, the last read */
+	struct safehold hold;
 };
 
 struct safestate {
@@ -287,12 +293,20 @@ void poller_stop(struct warden *w);
 void poller_event(struct warden *w, const char *source, int is_device,
     const struct monitor_event *e);
 
-/* safestate.c: on entry into TAKEOVER, write, read back, verify, retry */
+/* safestate.c: on entry into TAKEOVER, write, read back, verify, retry;
+ * then hold: read again every poll_interval, write again on a drift */
 int safestate_init(struct warden *w);
 void safestate_free(struct warden *w);
 void safestate_start(struct warden *w);
 void safestate_stop(struct warden *w);
 void safestate_tick(struct warden *w);
+/* The word status shows for entry i (safehold_status). */
+const char *safestate_status(const struct warden *w, size_t i);
+/* Across a reload: take the running entries out before the new config
+ * is swapped in, and carry them over after, by point (safestate.c). */
+void safestate_detach(struct warden *w, struct safestate *out);
+void safestate_resume(struct warden *w, struct safestate *old,
+    const struct config *old_cfg);
 
 /* loop.c: deferred work run before the loop sleeps */
 void loop_queue_client_flush(struct client *c);

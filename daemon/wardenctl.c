@@ -573,6 +573,24 @@ print_rows(FILE *out, const struct json_value *st, const char *key,
 		    fields[2] ? field(&m.value, fields[2], c, sizeof c) : "");
 }
 
+/* safe_state: {point, value, status, last_read} */
+static void
+print_safe(FILE *out, const struct json_value *st)
+{
+	char point[128], value[64], status[64], got[64];
+	struct json_iter it;
+	struct json_member m;
+
+	if (!section(out, st, "safe_state", "safe state", &it))
+		return;
+	while (json_iter_next(&it, &m))
+		fprintf(out, "  %-24s %-12s %-12s read %s\n",
+		    field(&m.value, "point", point, sizeof point),
+		    field(&m.value, "value", value, sizeof value),
+		    field(&m.value, "status", status, sizeof status),
+		    field(&m.value, "last_read", got, sizeof got));
+}
+
 static void
 print_devices(FILE *out, const struct json_value *st)
 {
@@ -607,7 +625,6 @@ print_counters(FILE *out, const struct json_value *st)
 static void
 print_status(FILE *out, const struct json_value *st)
 {
-	static const char *const safe[3] = { "point", "value", "status" };
 	static const char *const points[3] = { "name", "value", "unit" };
 	char buf[CONTROL_REASON_MAX + 64];
 	size_t i;
@@ -629,7 +646,7 @@ print_status(FILE *out, const struct json_value *st)
 	fprintf(out, "\n");
 	print_conditions(out, st, "alarms");
 	print_conditions(out, st, "trips");
-	print_rows(out, st, "safe_state", "safe state", safe);
+	print_safe(out, st);
 	print_devices(out, st);
 	print_rows(out, st, "points", "values", points);
 	print_counters(out, st);

@@ -203,18 +203,20 @@ ctl_read_safe(const struct json_value *list, struct ctl_status *st)
 	struct json_member m;
 	struct json_value v;
 	struct json_iter it;
-	char status[CTL_NAME_MAX];
 
 	json_iter_init(&it, list);
 	while (st->n_safe < CTL_LIST_MAX && json_iter_next(&it, &m)) {
 		struct ctl_safe *s = &st->safe[st->n_safe++];
 
 		ctl_get_string(&m.value, "point", s->point, sizeof(s->point));
-		ctl_get_string(&m.value, "status", status, sizeof(status));
-		s->verified = strcmp(status, "verified") == 0;
+		ctl_get_string(&m.value, "status", s->status,
+		    sizeof(s->status));
+		s->verified = strcmp(s->status, "verified") == 0;
 		s->value = 0;
 		if (json_object_get(&m.value, "value", &v) == 0)
 			json_get_double(&v, &s->value);
+		s->has_read = json_object_get(&m.value, "last_read", &v) == 0 &&
+		    json_get_double(&v, &s->last_read) == 0;
 	}
 }
 

@@ -36,6 +36,9 @@ struct ctl_safe {
 	char point[CTL_NAME_MAX];
 	double value;
 	int verified;
+	char status[CTL_NAME_MAX];
+	int has_read;                   /* last_read is a number */
+	double last_read;
 };
 
 struct ctl_trip {

@@ -21,7 +21,7 @@ static const char *const shape_alarm_kinds[] = { "low", "high", NULL };
 static const char *const shape_trip_kinds[] = { "low_low", "high_high",
 	"rate", "stale", "device_loss", NULL };
 static const char *const shape_safe_status[] = { "pending", "verified",
-	NULL };
+	"re-driving", "drifted", NULL };
 
 /* Where in the object a check is, for the message. */
 struct shape_ctx {
@@ -129,12 +129,19 @@ shape_trip(struct shape_ctx *c, const struct json_value *e)
 	    shape_time(c, e, "since") == 0 ? 0 : -1;
 }
 
+/* last_read: a number, or null before the point was first read. */
 static int
 shape_safe(struct shape_ctx *c, const struct json_value *e)
 {
-	return shape_word(c, e, "point", NULL) == 0 &&
-	    shape_number(c, e, "value") == 0 &&
-	    shape_word(c, e, "status", shape_safe_status) == 0 ? 0 : -1;
+	struct json_value v;
+
+	if (shape_word(c, e, "point", NULL) != 0 ||
+	    shape_number(c, e, "value") != 0 ||
+	    shape_word(c, e, "status", shape_safe_status) != 0)
+		return -1;
+	if (json_object_get(e, "last_read", &v) == 0 && v.type == JSON_NULL)
+		return 0;
+	return shape_number(c, e, "last_read");
 }
 
 static int

@@ -536,19 +536,36 @@ static void test_takeover_errors(void **state)
 	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: pump, "
 	    "value: 0}\n    - {point: pump, value: 1}\n", 18,
 	    "point 'pump' already has a safe value on line 17");
+	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: pump, "
+	    "value: 0, hold: maybe}\n", 17, "hold: 'maybe' is not true or "
+	    "false");
+	expect_error(TAKEOVER_BASE "  safe_state:\n    - point: pump\n"
+	    "      value: 0\n      hold: 1\n", 19, "hold: '1' is not true or "
+	    "false");
+	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: pump, "
+	    "value: 0, hold: [true]}\n", 17, "hold: must be true or false");
+	expect_error(TAKEOVER_BASE "  safe_state:\n    - {point: pump, "
+	    "value: 0, held: true}\n", 17, "unknown key 'held' (did you mean "
+	    "'hold'?)");
 
 	struct loaded l;
 	const struct config *cfg = load_ok(&l, TAKEOVER_BASE
 	    "  switch: {point: key, active: 0}\n"
 	    "  safe_state:\n"
-	    "    - {point: pump, value: 1}\n"
-	    "    - {point: valve, value: 10}\n");
+	    "    - {point: pump, value: 1, hold: false}\n"
+	    "    - {point: valve, value: 10, hold: true}\n");
 	assert_true(cfg->takeover.has_switch);
 	assert_int_equal(cfg->takeover.switch_point, 0);
 	assert_true(cfg->takeover.switch_active == 0);
 	assert_int_equal(cfg->takeover.n_safe_state, 2);
 	assert_int_equal(cfg->takeover.safe_state[0].point, 3);
 	assert_int_equal(cfg->takeover.safe_state[1].line, 19);
+	assert_int_equal(cfg->takeover.safe_state[0].hold, 0);
+	assert_int_equal(cfg->takeover.safe_state[1].hold, 1);
+	loaded_free(&l);
+	cfg = load_ok(&l, TAKEOVER_BASE "  safe_state:\n"
+	    "    - {point: valve, value: 10}\n");
+	assert_int_equal(cfg->takeover.safe_state[0].hold, 1);  /* default */
 	loaded_free(&l);
 }
 
