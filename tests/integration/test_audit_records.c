@@ -138,7 +138,7 @@ field_int(const struct world *w, const struct json_value *obj,
     const char *key)
 {
 	struct json_value v;
-	int64_t i;
+	int64_t i = 0;
 
 	if (json_object_get(obj, key, &v) != 0 || json_get_int64(&v, &i) != 0)
 		fail_msg("record has no integer %s: %s", key, w->line);
@@ -150,7 +150,7 @@ field_double(const struct world *w, const struct json_value *obj,
     const char *key)
 {
 	struct json_value v;
-	double d;
+	double d = 0;
 
 	if (json_object_get(obj, key, &v) != 0 || json_get_double(&v, &d) != 0)
 		fail_msg("record has no number %s: %s", key, w->line);
