@@ -126,7 +126,8 @@ test_widest_register_write_fits(void **state)
 	static uint8_t words[2 * MAX_WRITE_REGISTERS];
 	const struct audit_extra extra[] = {
 		{ .key = "address", .type = AUDIT_UINT, .u = 65535 },
-		{ .key = "count", .type = AUDIT_UINT, .u = MAX_WRITE_REGISTERS },
+		{ .key = "count", .type = AUDIT_UINT,
+		  .u = MAX_WRITE_REGISTERS },
 		{ .key = "values", .type = AUDIT_WORDS, .bytes = words,
 		  .n = MAX_WRITE_REGISTERS },
 		{ .key = "read_address", .type = AUDIT_UINT, .u = 65535 },
