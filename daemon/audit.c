@@ -40,6 +40,25 @@ static const char *const taken_keys[] = { "seq", "ts", "event", "client",
 	"rule", "limit", "exception", "cause", "reason", "device", "prev",
 	"hash" };
 
+/* The longest key of a points list, so that "<key>_omitted" fits. */
+#define LIST_KEY_MAX 48
+
+static int
+extra_list_valid(const struct audit_extra *x)
+{
+	switch (x->type) {
+	case AUDIT_WORDS:
+	case AUDIT_BITS:
+	case AUDIT_HEX:
+		return x->n == 0 || x->bytes != NULL;
+	case AUDIT_POINTS:
+		return (x->n == 0 || x->point != NULL) &&
+		    strlen(x->key) < LIST_KEY_MAX;
+	default:
+		return 1;
+	}
+}
+
 static int
 event_valid(const struct audit_event *ev)
 {
@@ -51,7 +70,8 @@ event_valid(const struct audit_event *ev)
 		return 0;
 	for (i = 0; i < ev->n_extra; i++) {
 		if (ev->extra[i].key == NULL || (ev->extra[i].type ==
-		    AUDIT_STRING && ev->extra[i].s == NULL))
+		    AUDIT_STRING && ev->extra[i].s == NULL) ||
+		    !extra_list_valid(&ev->extra[i]))
 			return 0;
 		for (k = 0; k < sizeof taken_keys / sizeof taken_keys[0]; k++)
 			if (strcmp(ev->extra[i].key, taken_keys[k]) == 0)
@@ -61,15 +81,77 @@ event_valid(const struct audit_event *ev)
 }
 
 static void
+put_words(struct json *j, const struct audit_extra *x)
+{
+	size_t i;
+
+	json_array_begin(j);
+	for (i = 0; i < x->n; i++)
+		json_uint(j, (uint16_t)(x->bytes[2 * i] << 8 |
+		    x->bytes[2 * i + 1]));
+	json_array_end(j);
+}
+
+static void
+put_point(struct json *j, const struct audit_point *p)
+{
+	json_object_begin(j);
+	json_kv_string(j, "point", p->point);
+	if (p->has_value)
+		json_kv_double(j, "value", p->value);
+	if (p->has_raw)
+		json_kv_int(j, "raw", p->raw);
+	if (p->has_forwarded)
+		json_kv_double(j, "forwarded", p->forwarded);
+	json_object_end(j);
+}
+
+/*
+ * The points one by one, while the record keeps AUDIT_LIST_SPARE bytes
+ * below its limit; past that, the count of them instead (see audit.h).
+ */
+static void
+put_points(struct json *j, const struct audit_extra *x)
+{
+	const size_t budget = AUDIT_LINE_MAX - AUDIT_SUFFIX_LEN -
+	    AUDIT_LIST_SPARE;
+	struct json_mark before = json_mark(j);
+	struct audit_point p;
+	char key[LIST_KEY_MAX + sizeof "_omitted"];
+	size_t i;
+
+	json_key(j, x->key);
+	json_array_begin(j);
+	for (i = 0; i < x->n && j->len <= budget; i++) {
+		memset(&p, 0, sizeof p);
+		x->point(x->ctx, i, &p);
+		if (p.point == NULL)
+			p.point = "";
+		put_point(j, &p);
+	}
+	json_array_end(j);
+	if (j->len <= budget)
+		return;
+	json_rewind(j, before);
+	snprintf(key, sizeof key, "%s_omitted", x->key);
+	json_kv_uint(j, key, x->n);
+}
+
+static void
 put_extra(struct json *j, const struct audit_extra *x)
 {
-	json_key(j, x->key);
+	if (x->type != AUDIT_POINTS)            /* it may name another */
+		json_key(j, x->key);
 	switch (x->type) {
 	case AUDIT_STRING: json_string(j, x->s); break;
 	case AUDIT_INT: json_int(j, x->i); break;
 	case AUDIT_UINT: json_uint(j, x->u); break;
 	case AUDIT_DOUBLE: json_double(j, x->d); break;
 	case AUDIT_BOOL: json_bool(j, x->i != 0); break;
+	case AUDIT_WORDS: put_words(j, x); break;
+	case AUDIT_BITS: json_string_bits(j, x->bytes, x->n); break;
+	case AUDIT_HEX: json_string_hex(j, x->bytes, x->n); break;
+	case AUDIT_POINTS: put_points(j, x); break;
 	}
 }
 

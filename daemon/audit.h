@@ -39,10 +39,40 @@
 #define AUDIT_LINE_MAX 65536    /* longer records are refused: EMSGSIZE */
 
 enum audit_extra_type { AUDIT_STRING, AUDIT_INT, AUDIT_UINT, AUDIT_DOUBLE,
-	AUDIT_BOOL };
+	AUDIT_BOOL, AUDIT_WORDS, AUDIT_BITS, AUDIT_HEX, AUDIT_POINTS };
 
-/* A field beyond the common ones (mode, config, torn_bytes ...). Its key
- * must not be one of the common fields, prev or hash. */
+/* One point of an AUDIT_POINTS list: {"point", "value", "raw",
+ * "forwarded"}, each number only when its has_* is set. */
+struct audit_point {
+	const char *point;              /* required */
+	int has_value;
+	double value;                   /* engineering units, as requested */
+	int has_raw;
+	int64_t raw;
+	int has_forwarded;
+	double forwarded;               /* engineering units, as forwarded */
+};
+
+/* AUDIT_POINTS: fill *p with point i of ctx's list. */
+typedef void (*audit_point_fn)(const void *ctx, size_t i,
+    struct audit_point *p);
+
+/*
+ * A field beyond the common ones (mode, config, torn_bytes ...). Its key
+ * must not be one of the common fields, prev or hash.
+ *
+ * The array types write what a Modbus request carries, whole:
+ *   AUDIT_WORDS   n 16-bit words, big-endian at bytes (as on the wire):
+ *                 [500,65535]
+ *   AUDIT_BITS    n bits packed least significant first at bytes (as
+ *                 coils are on the wire): "0110"
+ *   AUDIT_HEX     n bytes: "0a1b"
+ *   AUDIT_POINTS  n points from point(ctx, i): [{"point":"x",...},...]
+ * A points list that would leave the record less than AUDIT_LIST_SPARE
+ * bytes under AUDIT_LINE_MAX is written as "<key>_omitted": n instead,
+ * so that a request naming a thousand long point names is recorded (with
+ * its values in the other fields) rather than refused.
+ */
 struct audit_extra {
 	const char *key;
 	enum audit_extra_type type;
@@ -50,7 +80,14 @@ struct audit_extra {
 	int64_t i;              /* AUDIT_INT, AUDIT_BOOL */
 	uint64_t u;             /* AUDIT_UINT */
 	double d;               /* AUDIT_DOUBLE */
+	const uint8_t *bytes;   /* AUDIT_WORDS, AUDIT_BITS, AUDIT_HEX */
+	size_t n;               /* their count, or the points' */
+	audit_point_fn point;   /* AUDIT_POINTS */
+	const void *ctx;
 };
+
+/* What a points list leaves for the fields after it and the hash. */
+#define AUDIT_LIST_SPARE 2048
 
 /*
  * One record to write. NULL strings and clear has_* flags leave a field

@@ -4,13 +4,13 @@
  * takes effect; when the audit cannot be written, the write is refused,
  * since nothing may reach the plant that the record does not show.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <modbus.h>
 
 #include "log.h"
+#include "request_record.h"
 #include "warden.h"
 
 void
@@ -21,54 +21,21 @@ gate_audit(struct warden *w, const struct audit_event *ev, int sync)
 		log_warn("audit: cannot record %s", ev->event);
 }
 
-/* One record for a decision on a write; -1 when it could not be written. */
+/* One record for a decision on a request; -1 when it could not be
+ * written. */
 static int
 gate_audit_decision(struct client *c, const struct mbap_request *req,
     const struct policy_decision *d, const char *event, uint8_t exception)
 {
 	struct warden *w = c->w;
-	struct audit_event ev;
+	struct request_record rec;
 
-	memset(&ev, 0, sizeof ev);
-	ev.event = event;
-	ev.client = c->name;
-	ev.has_unit = 1;
-	ev.unit = req->unit;
-	ev.has_fc = 1;
-	ev.fc = req->fc;
-	if (d != NULL && d->has_point) {
-		ev.point = w->cfg->points[d->point.point].name;
-		if (d->point.has_value) {
-			const struct config_point *p =
-			    &w->cfg->points[d->point.point];
-
-			ev.has_value = 1;
-			ev.value = d->point.value;
-			/* A float32's raw value is no integer (and may be NaN):
-			 * its engineering value says it all. */
-			if (p->type != TYPE_FLOAT32 && isfinite(d->point.raw)) {
-				ev.has_raw = 1;
-				ev.raw = (int64_t)d->point.raw;
-			}
-			if (d->verdict == POLICY_CLAMP) {
-				ev.has_forwarded = 1;
-				ev.forwarded = d->point.forwarded_value;
-			}
-		}
-	}
-	if (d != NULL && d->rule != NULL) {
-		ev.rule = d->rule;
-		ev.has_limit = d->has_limit;
-		ev.limit = d->limit;
-	}
-	if (exception != 0) {
-		ev.has_exception = 1;
-		ev.exception = exception;
-	}
-	if (audit_write(w->audit, &ev, 0) == -1) {
+	request_record_fill(&rec, w->cfg, req, d, event, exception);
+	rec.ev.client = c->name;
+	if (audit_write(w->audit, &rec.ev, 0) == -1) {
 		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
 			log_warn("audit: cannot record %s; write refused",
-			    event);
+			    rec.ev.event);
 		return -1;
 	}
 	return 0;
@@ -165,6 +132,14 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 	guard_ai_activity(&w->guard, now);
 	if (judged && w->guard.state == GUARD_STATE_TAKEOVER) {
 		policy_decide(w->cfg, w->memory, device, req, now, d);
+		/* A function that is not allowed is refused 0x01 in every
+		 * state; any other it cannot judge may write: 0x0A. */
+		if (!req->known && d->verdict != POLICY_ALLOW) {
+			w->metrics.requests[METRICS_REJECTED]++;
+			gate_refuse(c, req, d, "request_rejected",
+			    d->exception);
+			return;
+		}
 		d->rule = "takeover";
 		d->has_limit = 0;
 		w->metrics.requests[METRICS_ISOLATED]++;

@@ -3,7 +3,6 @@
  */
 #include "json.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,22 +261,94 @@ json_raw_value(struct json *j, const char *text, size_t n)
 	j->need_comma = 1;
 }
 
+/* "..." of n characters made by put(i) for each i, reserved at once. */
+static void
+json_string_made(struct json *j, size_t n, const uint8_t *src,
+    void (*put)(char *out, const uint8_t *src, size_t i))
+{
+	char *out;
+	size_t i;
+
+	json_separate(j);
+	if (n > SIZE_MAX - 3 || json_reserve(j, n + 2) == -1) {
+		j->failed = 1;
+		return;
+	}
+	out = j->data + j->len;
+	*out++ = '"';
+	for (i = 0; i < n; i++)
+		put(out, src, i);
+	out[n] = '"';
+	j->len += n + 2;
+	j->data[j->len] = '\0';
+	j->need_comma = 1;
+}
+
+static void
+put_bit(char *out, const uint8_t *packed, size_t i)
+{
+	out[i] = (char)('0' + ((packed[i / 8] >> (i % 8)) & 1));
+}
+
+static void
+put_nibble(char *out, const uint8_t *bytes, size_t i)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out[i] = hex[(bytes[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+}
+
+void
+json_string_bits(struct json *j, const uint8_t *packed, size_t n)
+{
+	json_string_made(j, n, packed, put_bit);
+}
+
+void
+json_string_hex(struct json *j, const uint8_t *bytes, size_t n)
+{
+	if (n > SIZE_MAX / 2) {
+		j->failed = 1;
+		return;
+	}
+	json_string_made(j, 2 * n, bytes, put_nibble);
+}
+
+/* The decimal digits of v, minus sign first when negative, ending at
+ * end; returns where they start. Every record has several integers:
+ * this is a tenth of snprintf's cost. */
+static char *
+json_digits(char *end, uint64_t v, int negative)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (negative)
+		*--p = '-';
+	return p;
+}
+
 void
 json_int(struct json *j, int64_t v)
 {
-	char num[32];
-	int n = snprintf(num, sizeof num, "%" PRId64, v);
+	char num[24], *p;
 
-	json_raw_value(j, num, (size_t)n);
+	/* the magnitude of INT64_MIN is no int64_t */
+	p = json_digits(num + sizeof num, v < 0 ? 0 - (uint64_t)v :
+	    (uint64_t)v, v < 0);
+	json_raw_value(j, p, (size_t)(num + sizeof num - p));
 }
 
 void
 json_uint(struct json *j, uint64_t v)
 {
-	char num[32];
-	int n = snprintf(num, sizeof num, "%" PRIu64, v);
+	char num[24], *p;
 
-	json_raw_value(j, num, (size_t)n);
+	p = json_digits(num + sizeof num, v, 0);
+	json_raw_value(j, p, (size_t)(num + sizeof num - p));
 }
 
 void
@@ -344,4 +415,23 @@ json_kv_bool(struct json *j, const char *key, int v)
 {
 	json_key(j, key);
 	json_bool(j, v);
+}
+
+struct json_mark
+json_mark(const struct json *j)
+{
+	struct json_mark m = { j->len, j->need_comma };
+
+	return m;
+}
+
+void
+json_rewind(struct json *j, struct json_mark m)
+{
+	if (m.len > j->len)
+		return;
+	j->len = m.len;
+	j->need_comma = m.need_comma;
+	if (j->data != NULL)
+		j->data[j->len] = '\0';
 }

@@ -51,6 +51,14 @@ void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 /* Text the caller vouches is valid JSON where a value goes. */
 void json_raw_value(struct json *j, const char *text, size_t n);
+/*
+ * Binary data as a JSON string, one character per bit or two per byte:
+ * n bits packed least significant first (bit i is bit i % 8 of byte
+ * i / 8, as Modbus packs coils) as "0110...", and n bytes as lowercase
+ * hex.
+ */
+void json_string_bits(struct json *j, const uint8_t *packed, size_t n);
+void json_string_hex(struct json *j, const uint8_t *bytes, size_t n);
 /* Bytes appended as they are, no comma logic (framing, a newline). */
 void json_append(struct json *j, const char *bytes, size_t n);
 
@@ -59,6 +67,15 @@ void json_kv_int(struct json *j, const char *key, int64_t v);
 void json_kv_uint(struct json *j, const char *key, uint64_t v);
 void json_kv_double(struct json *j, const char *key, double v);
 void json_kv_bool(struct json *j, const char *key, int v);
+
+/* Where the text stands; json_rewind() takes it back there, as if what
+ * was added since had never been (an allocation failure stays). */
+struct json_mark {
+	size_t len;
+	int need_comma;
+};
+struct json_mark json_mark(const struct json *j);
+void json_rewind(struct json *j, struct json_mark m);
 
 /*
  * Escape n bytes of s as the inside of a JSON string (no quotes) into dst,

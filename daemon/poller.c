@@ -338,8 +338,10 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (pd->n_ranges > 0)
-		poller_device_liveness(w, pd->device, 0);
+	/* With nothing to poll, a device answers while any of wardend's
+	 * connections to it is up. */
+	poller_device_liveness(w, pd->device, pd->n_ranges == 0 &&
+	    (dev->ai.n_up > 0 || dev->poll.n_up > 0));
 	for (i = 0; i < pd->pl->n_ranges; i++) {
 		struct poll_range *r = &pd->pl->ranges[i];
 

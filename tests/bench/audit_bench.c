@@ -37,11 +37,21 @@ audit_bench_us_per_record(const char *dir, unsigned n)
 	}
 	start = monotonic_seconds();
 	for (i = 0; i < n && !failed; i++) {
+		/* What wardend records for a FC 6 it lets through. */
+		uint8_t word[2] = { (uint8_t)((125 + i % 50 * 10) >> 8),
+			(uint8_t)(125 + i % 50 * 10) };
+		struct audit_extra extra[] = {
+			{ .key = "address", .type = AUDIT_UINT, .u = 0 },
+			{ .key = "count", .type = AUDIT_UINT, .u = 1 },
+			{ .key = "values", .type = AUDIT_WORDS, .bytes = word,
+			  .n = 1 },
+		};
 		struct audit_event ev = { .event = "write_allowed",
 			.client = "127.0.0.1:49152", .has_unit = 1, .unit = 1,
 			.has_fc = 1, .fc = 6, .point = "inlet_valve",
 			.has_value = 1, .value = 12.5 + i % 50, .has_raw = 1,
-			.raw = 125 + i % 50 * 10 };
+			.raw = 125 + i % 50 * 10, .extra = extra,
+			.n_extra = sizeof extra / sizeof extra[0] };
 
 		failed = audit_write(a, &ev, 0) == -1;
 		/* the daemon's timer, polled cheaply every 64 records; the

@@ -99,6 +99,65 @@ test_json_builder(void **state)
 }
 
 static void
+test_json_integers(void **state)
+{
+	struct json j;
+
+	(void)state;
+	json_init(&j);
+	json_array_begin(&j);
+	json_int(&j, 0);
+	json_int(&j, INT64_MIN);
+	json_int(&j, INT64_MAX);
+	json_int(&j, -1);
+	json_uint(&j, 0);
+	json_uint(&j, 10);
+	json_uint(&j, UINT64_MAX);
+	json_array_end(&j);
+	assert_string_equal(j.data, "[0,-9223372036854775808,"
+	    "9223372036854775807,-1,0,10,18446744073709551615]");
+	json_free(&j);
+}
+
+/* Bits and bytes as strings; a mark taken back leaves the text (and
+ * its commas) as they were. */
+static void
+test_json_binary_and_rewind(void **state)
+{
+	/* coils 0..9: 1 0 1 1 0 0 0 0 | 1 1; bit 10 of byte 1 unused */
+	static const uint8_t packed[] = { 0x0D, 0x07 };
+	static const uint8_t bytes[] = { 0x00, 0x0a, 0xff, 0x12 };
+	struct json j;
+	struct json_mark m;
+	struct json_value v;
+
+	(void)state;
+	json_init(&j);
+	json_array_begin(&j);
+	json_string_bits(&j, packed, 10);
+	json_string_bits(&j, packed, 0);
+	json_string_hex(&j, bytes, sizeof bytes);
+	m = json_mark(&j);
+	json_string_hex(&j, bytes, 0);
+	json_object_begin(&j);
+	json_kv_int(&j, "cut", 1);
+	json_rewind(&j, m);
+	json_int(&j, 7);
+	json_array_end(&j);
+	assert_false(json_failed(&j));
+	assert_string_equal(j.data,
+	    "[\"1011000011\",\"\",\"000aff12\",7]");
+	assert_int_equal(j.len, strlen(j.data));
+	assert_int_equal(json_parse(j.data, j.len, &v, NULL, NULL), 0);
+	/* a mark past the end (from before a clear) is ignored */
+	m = json_mark(&j);
+	json_clear(&j);
+	json_rewind(&j, m);
+	assert_int_equal(j.len, 0);
+	json_free(&j);
+}
+
+static void
 test_json_reader_strict(void **state)
 {
 	static const char *const bad[] = { "", "{", "{\"a\":1,}", "[1,]",
@@ -154,6 +213,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_escape_hostile),
 		cmocka_unit_test(test_json_builder),
+		cmocka_unit_test(test_json_integers),
+		cmocka_unit_test(test_json_binary_and_rewind),
 		cmocka_unit_test(test_json_reader_strict),
 	};
 
