@@ -572,17 +572,16 @@ static void
 control_set_groups(struct control *ctl)
 {
 	const struct control_group *g;
-	int right;
+	enum control_right right;
 
 	control_rights_set(&ctl->rights, &ctl->w->cfg->control,
 	    control_peer_group);
-	for (right = 0; right < CONTROL_RIGHTS; right++) {
+	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++) {
 		g = &ctl->rights.group[right];
 		if (g->name[0] != '\0' && !g->known)
 			log_warnx("control.%s: group %s does not exist; only "
 			    "root has its right (create the group, then "
-			    "reload)", control_right_key((enum control_right)right),
-			    g->name);
+			    "reload)", control_right_key(right), g->name);
 	}
 }
 

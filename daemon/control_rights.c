@@ -123,12 +123,11 @@ unsigned
 control_rights_held(const struct control_rights *r, uid_t uid,
     const gid_t *groups, size_t n)
 {
+	enum control_right right;
 	unsigned mask = 0;
-	int right;
 
-	for (right = 0; right < CONTROL_RIGHTS; right++)
-		if (control_rights_hold(r, (enum control_right)right, uid,
-		    groups, n))
+	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++)
+		if (control_rights_hold(r, right, uid, groups, n))
 			mask |= 1u << right;
 	return mask;
 }

@@ -6,7 +6,8 @@
  * release-only user may look, release and reload, a view-only user may
  * only look, and with view_group set only its members and root may look.
  * A user with no right at all gets a refusal naming the groups (exit 1,
- * not "not reachable"), audited on a budget. Refusals are audited as
+ * not "not reachable"), audited on a budget, one answer per connection
+ * and a few connections at once. Refusals are audited as
  * command_denied with user, uid, command and right. The groups and the
  * socket's mode follow a reload.
  *
@@ -25,7 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +50,9 @@
 #define BUDGET_LIMIT 10
 #define BUDGET_WINDOW 10.0
 #define FLOOD 25
+/* Connections wardend serves at once to users holding no right
+ * (CONTROL_MAX_RIGHTLESS in control.c). */
+#define RIGHTLESS_MAX 4
 
 #define RIGHTS_BODY \
 	"mode: enforce\n" \
@@ -473,6 +481,124 @@ test_user_without_rights(void **state)
 	assert_int_equal(ctl_run(t->rig, &t->res, "status", (char *)NULL), 0);
 }
 
+/* A connection to path with a 5 s read timeout; -1 on failure. */
+static int
+probe_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	struct timeval tv = { 5, 0 };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) < sizeof(sun.sun_path))
+		memcpy(sun.sun_path, path, strlen(path));
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sun,
+	    sizeof(sun)) == -1 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* What the peer sends until it hangs up: 0, or -1 when it does not
+ * within the read timeout. */
+static int
+probe_read_all(int fd, char *buf, size_t cap)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	while (used + 1 < cap && (n = read(fd, buf + used,
+	    cap - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	return n == 0 ? 0 : -1;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+probe_fail(char *why, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * As uid/gid with no other group: RIGHTLESS_MAX + 1 connections, the
+ * last turned away at once; two requests on the first, one answer and
+ * the connection closed. 0, or -1 with why.
+ */
+static int
+probe_rightless(const char *path, uid_t uid, gid_t gid, char *why,
+    size_t cap)
+{
+	static const char two[] = "{\"cmd\":\"status\"}\n{\"cmd\":\"status\"}\n";
+	char got[4096];
+	int fd[RIGHTLESS_MAX + 1], i;
+
+	if (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+	    setuid(uid) == -1)
+		return probe_fail(why, cap, "cannot become uid %u",
+		    (unsigned)uid);
+	for (i = 0; i <= RIGHTLESS_MAX; i++)
+		if ((fd[i] = probe_connect(path)) == -1)
+			return probe_fail(why, cap, "connection %d refused", i);
+	if (probe_read_all(fd[RIGHTLESS_MAX], got, sizeof(got)) == -1 ||
+	    strstr(got, "users who hold no right") == NULL)
+		return probe_fail(why, cap, "connection %d not turned away: "
+		    "%.512s", RIGHTLESS_MAX, got);
+	if (write(fd[0], two, sizeof(two) - 1) != (ssize_t)sizeof(two) - 1 ||
+	    probe_read_all(fd[0], got, sizeof(got)) == -1)
+		return probe_fail(why, cap, "no hang-up after the answer: "
+		    "%.512s", got);
+	if (strchr(got, '\n') != strrchr(got, '\n') ||
+	    strstr(got, "may not view") == NULL)
+		return probe_fail(why, cap, "wanted one refusal: %.512s", got);
+	return 0;
+}
+
+/*
+ * Users without rights hold at most RIGHTLESS_MAX connections, and each
+ * is closed after its first answer: they cannot take the connections
+ * operators need. An operator still gets through afterwards.
+ */
+static void
+test_rightless_connections_bounded(void **state)
+{
+	struct rights *t = rights_of(state);
+	int pipefd[2], status;
+	char why[1024] = "";
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(pipefd), 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		close(pipefd[0]);
+		if (probe_rightless(t->rig->socket, t->id.nobody,
+		    t->id.stranger, why, sizeof(why)) == 0)
+			_exit(0);
+		n = write(pipefd[1], why, strlen(why));
+		_exit(n > 0 ? 1 : 2);
+	}
+	assert_true(pid > 0);
+	close(pipefd[1]);
+	n = read(pipefd[0], why, sizeof(why) - 1);
+	why[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("as a user without rights: %s", why);
+	ctl_run(t->rig, &t->res, "status", (char *)NULL);
+	expect_exit(t, 0, "status as root");
+}
+
 /*
  * The groups follow a reload: swapped (staff may take over, nogroup may
  * release), nobody with staff may take over but not release, the
@@ -528,6 +654,9 @@ main(void)
 		    rights_teardown),
 		cmocka_unit_test_setup_teardown(test_user_without_rights,
 		    rights_setup, rights_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_rightless_connections_bounded, rights_setup,
+		    rights_teardown),
 		cmocka_unit_test_setup_teardown(test_groups_follow_reload,
 		    rights_setup, rights_teardown),
 	};
