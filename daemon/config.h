@@ -127,6 +127,8 @@ struct config_control {
 	char socket[CONFIG_HOST_MAX];
 	char takeover_group[CONFIG_NAME_MAX];   /* "" : root only */
 	char release_group[CONFIG_NAME_MAX];    /* "" : root only */
+	char view_group[CONFIG_NAME_MAX];       /* "" : see control_rights.h */
+	char reload_group[CONFIG_NAME_MAX];     /* "" : see control_rights.h */
 };
 
 struct config {

@@ -209,6 +209,10 @@ static void build_top(struct config_build *b)
 	    cfg->control.takeover_group);
 	build_group(b, "control.release_group", raw->control.release_group,
 	    cfg->control.release_group);
+	build_group(b, "control.view_group", raw->control.view_group,
+	    cfg->control.view_group);
+	build_group(b, "control.reload_group", raw->control.reload_group,
+	    cfg->control.reload_group);
 	if (raw->metrics_listen) {
 		cfg->has_metrics_listen = 1;
 		build_endpoint(b, "metrics_listen", raw->metrics_listen,

@@ -170,6 +170,8 @@ struct raw_control {
 	char *socket;
 	char *takeover_group;
 	char *release_group;
+	char *view_group;
+	char *reload_group;
 };
 
 struct raw_limits {

@@ -200,6 +200,10 @@ static const cyaml_schema_field_t control_fields[] = {
 	    takeover_group, 1, NAME_LEN),
 	CYAML_FIELD_STRING_PTR("release_group", OPT, struct raw_control,
 	    release_group, 1, NAME_LEN),
+	CYAML_FIELD_STRING_PTR("view_group", OPT, struct raw_control,
+	    view_group, 1, NAME_LEN),
+	CYAML_FIELD_STRING_PTR("reload_group", OPT, struct raw_control,
+	    reload_group, 1, NAME_LEN),
 	CYAML_FIELD_END
 };
 

@@ -1,20 +1,21 @@
 /*
  * control.c: the operators' unix socket (see control.h), in the manner of
  * OpenBSD ntpd's control.c: refuse to start over a running daemon, remove
- * a stale socket, bind under a umask so that no moment exists in which
- * the socket is open to all. Each connection has its own line buffer and
- * answer buffer; answers are written when the socket is writable, so a
- * client that does not read never stalls the loop.
+ * a stale socket. Each connection has its own line buffer and answer
+ * buffer; answers are written when the socket is writable, so a client
+ * that does not read never stalls the loop.
  *
- * Every request is answered. Refusals for lack of rights are always
- * audited (by ops_denied). Requests that cannot be understood are audited
- * too, but at most LOG_BUDGET_LIMIT per window: a looping script must not
- * fill the audit log; beyond that they are answered and counted in the
- * log's "suppressed" line only.
+ * Every request is answered. A refusal to a caller who holds some right
+ * (an operator) is always audited (by ops_denied). Since any local user
+ * can connect, a caller who holds no right at all is served one request
+ * and hung up on, at most CONTROL_MAX_RIGHTLESS such callers are
+ * connected at once, and their refusals, like requests that cannot be
+ * understood, are audited at most LOG_BUDGET_LIMIT per window: a looping
+ * script must not fill the audit log. Beyond that they are answered,
+ * counted in the log's "suppressed" line, and the next one audited says
+ * how many were left out ("suppressed").
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,9 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_peer.h"
 #include "control_proto.h"
+#include "control_rights.h"
 #include "json.h"
 #include "log.h"
 #include "ops.h"
@@ -35,13 +38,11 @@
 #define CONTROL_IDLE_TIMEOUT 30.0
 #define CONTROL_OUT_MAX (64 * 1024)
 #define CONTROL_ACCEPT_RETRY 1.0
-/* getpwuid_r and getgrnam_r buffers grow up to this, then give up. */
-#define LOOKUP_BUF_MAX (1024 * 1024)
-
-struct control_group {
-	int known;                      /* 0: empty name, or no such group */
-	gid_t gid;
-};
+/* Connections at once from callers holding no right: the rest of
+ * CONTROL_MAX_CONNS stays for operators. */
+#define CONTROL_MAX_RIGHTLESS 4
+/* Open to all: every command is checked on the caller's credentials. */
+#define CONTROL_SOCKET_MODE 0666
 
 struct control_conn {
 	struct control *ctl;
@@ -49,6 +50,8 @@ struct control_conn {
 	struct ops_caller who;
 	gid_t *groups;                  /* the caller's, from the kernel */
 	int n_groups;
+	int rightless;                  /* held no right when it connected:
+					 * one request, then hung up */
 	ev_io rio, wio;
 	ev_timer idle;
 	struct buf in, out;
@@ -71,157 +74,60 @@ struct control {
 	struct control_conn *conns;
 	unsigned n_conns;
 	struct json answer;
-	struct log_budget bad_requests; /* audits and logs of bad lines */
-	/* control.takeover_group and release_group, looked up at start and
-	 * reload, so that no request waits on the group database. */
-	struct control_group takeover, release;
+	/* Audits and logs of bad lines and of refusals to callers who hold
+	 * no right; suppressed: how many were left out since the last. */
+	struct log_budget bad_requests;
+	unsigned suppressed;
+	unsigned n_rightless;           /* connections with rightless set */
+	/* The control.*_group keys, looked up at start and reload, so that
+	 * no request waits on the group database. */
+	struct control_rights rights;
 };
 
-/* getpwuid_r: 0 and the name, or -1 when unknown. */
-static int
-lookup_user(uid_t uid, char *name, size_t cap)
+/* Every right the caller holds under the groups in force. */
+static unsigned
+conn_rights(const struct control_conn *c)
 {
-	struct passwd pw, *found = NULL;
-	size_t len;
-	char *buf = NULL, *p;
-	int rc = ERANGE;
-
-	for (len = 1024; rc == ERANGE && len <= LOOKUP_BUF_MAX; len *= 2) {
-		if ((p = realloc(buf, len)) == NULL)
-			break;
-		buf = p;
-		rc = getpwuid_r(uid, &pw, buf, len, &found);
-	}
-	if (rc == 0 && found != NULL)
-		snprintf(name, cap, "%s", pw.pw_name);
-	free(buf);
-	return rc == 0 && found != NULL ? 0 : -1;
+	return control_rights_held(&c->ctl->rights, c->who.uid, c->groups,
+	    (size_t)c->n_groups);
 }
 
-/* getgrnam_r: 0 and the gid, or -1 when there is no such group. */
-static int
-lookup_group(const char *group, gid_t *gid)
-{
-	struct group gr, *found = NULL;
-	size_t len;
-	char *buf = NULL, *p;
-	int rc = ERANGE;
-
-	for (len = 1024; rc == ERANGE && len <= LOOKUP_BUF_MAX; len *= 2) {
-		if ((p = realloc(buf, len)) == NULL)
-			break;
-		buf = p;
-		rc = getgrnam_r(group, &gr, buf, len, &found);
-	}
-	if (rc == 0 && found != NULL)
-		*gid = gr.gr_gid;
-	free(buf);
-	return rc == 0 && found != NULL ? 0 : -1;
-}
-
-/*
- * The groups the caller's process runs with, from the kernel
- * (SO_PEERGROUPS), then its gid: the same the kernel used to let it open
- * the socket, and no lookup in the group database. Without them (an old
- * kernel) the caller has only its gid: fewer rights, never more.
- */
-static int
-conn_groups(struct control_conn *c, gid_t gid)
-{
-	socklen_t len = 32 * sizeof *c->groups;
-	int got = 0;
-	gid_t *p;
-
-	for (;;) {
-		if ((p = realloc(c->groups, len + sizeof *p)) == NULL)
-			return -1;
-		c->groups = p;
-		if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, c->groups,
-		    &len) == 0) {
-			got = (int)(len / sizeof *p);
-			break;
-		}
-		if (errno != ERANGE) {
-			log_warn("control: cannot read the caller's groups");
-			break;
-		}
-	}
-	c->groups[got] = gid;
-	c->n_groups = got + 1;
-	return 0;
-}
-
-/* Who is on the other end: uid, gid, pid and groups from the kernel, the
- * name (for the audit trail) from the password database. */
-static int
-conn_identify(struct control_conn *c)
-{
-	struct ucred cred;
-	socklen_t len = sizeof cred;
-
-	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
-		return -1;
-	c->who.uid = cred.uid;
-	c->who.gid = cred.gid;
-	c->who.pid = cred.pid;
-	if (lookup_user(cred.uid, c->who.user, sizeof c->who.user) == -1)
-		snprintf(c->who.user, sizeof c->who.user, "%u",
-		    (unsigned)cred.uid);
-	return conn_groups(c, cred.gid);
-}
-
-static int
-conn_in_group(const struct control_conn *c, const struct control_group *g)
-{
-	int i;
-
-	if (!g->known)
-		return 0;
-	for (i = 0; i < c->n_groups; i++)
-		if (c->groups[i] == g->gid)
-			return 1;
-	return 0;
-}
-
+/* A refusal anyone can provoke: always answered, audited (and logged)
+ * on the budget. right: NULL for a request not understood. */
 static void
-conn_rights(struct control_conn *c)
+conn_refuse(struct control_conn *c, const char *command, const char *right,
+    const char *why)
 {
-	int root = c->who.uid == 0;
+	struct control *ctl = c->ctl;
 
-	c->who.may_takeover = root || conn_in_group(c, &c->ctl->takeover);
-	c->who.may_release = root || conn_in_group(c, &c->ctl->release);
-}
-
-/* Append ", group G (control.KEY)" to the list of who may. */
-static void
-why_add_group(char *why, size_t cap, const char *group,
-    const struct control_group *g, const char *key)
-{
-	size_t len = strlen(why);
-
-	if (group[0] == '\0' || len >= cap)
+	if (!log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop))) {
+		ctl->suppressed++;
+		control_error_write(&ctl->answer, why);
 		return;
-	snprintf(why + len, cap - len, ", group %s (control.%s%s)", group, key,
-	    g->known ? "" : "; no such group on this host when wardend "
-	    "started or last reloaded");
+	}
+	log_warnx("control: refused from %s (uid %u, pid %d): %s",
+	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid, why);
+	ops_denied(ctl->w, &c->who, command, right, why, ctl->suppressed,
+	    &ctl->answer);
+	ctl->suppressed = 0;
 }
 
+/* A command outside the caller's rights: the answer names the groups
+ * that would allow it. An operator's refusal is always audited. */
 static void
 conn_deny(struct control_conn *c, const struct control_request *req,
-    const char *verb)
+    enum control_right right)
 {
-	const struct config_control *cc = &c->ctl->w->cfg->control;
-	char why[CONTROL_ERROR_MAX + 128];
+	struct control *ctl = c->ctl;
+	char why[CONTROL_ERROR_MAX * 2];
 
-	snprintf(why, sizeof why, "user %s (uid %u) may not %s; allowed: root",
-	    c->who.user, (unsigned)c->who.uid, verb);
-	if (req->command != CONTROL_RELEASE)
-		why_add_group(why, sizeof why, cc->takeover_group,
-		    &c->ctl->takeover, "takeover_group");
-	if (req->command != CONTROL_TAKEOVER)
-		why_add_group(why, sizeof why, cc->release_group,
-		    &c->ctl->release, "release_group");
-	ops_denied(c->ctl->w, &c->who, req->name, why, &c->ctl->answer);
+	control_rights_explain(&ctl->rights, right, c->who.user, c->who.uid,
+	    why, sizeof why);
+	if (conn_rights(c) == 0)
+		conn_refuse(c, req->name, control_right_name(right), why);
+	else
+		ops_denied(ctl->w, &c->who, req->name,
+		    control_right_name(right), why, 0, &ctl->answer);
 }
 
 /* OPS_PENDING when the answer waits for the takeover to be durable. */
@@ -230,51 +136,34 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 {
 	struct warden *w = c->ctl->w;
 	struct json *out = &c->ctl->answer;
+	enum control_right right = control_command_right(req->command);
 
 	log_debug("control: %s from %s (uid %u, pid %d)", req->name,
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid);
+	/* Checked on the groups in force now: a reload may have changed
+	 * them since the caller connected. */
+	if (!control_rights_hold(&c->ctl->rights, right, c->who.uid,
+	    c->groups, (size_t)c->n_groups)) {
+		conn_deny(c, req, right);
+		return 0;
+	}
 	switch (req->command) {
 	case CONTROL_STATUS:
 		ops_status(w, &c->who, out);
 		break;
 	case CONTROL_TAKEOVER:
-		if (c->who.may_takeover)
-			return ops_takeover(w, &c->who, req->reason, out);
-		conn_deny(c, req, "take over");
-		break;
+		return ops_takeover(w, &c->who, req->reason, out);
 	case CONTROL_RELEASE:
-		if (c->who.may_release)
-			ops_release(w, &c->who, req->reason, out);
-		else
-			conn_deny(c, req, "release");
+		ops_release(w, &c->who, req->reason, out);
 		break;
 	case CONTROL_RELOAD:
-		if (c->who.may_takeover || c->who.may_release)
-			ops_reload(w, &c->who, out);
-		else
-			conn_deny(c, req, "reload");
+		ops_reload(w, &c->who, out);
 		break;
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
 		break;
 	}
 	return 0;
-}
-
-/* A line that is not a request: answered always, audited on a budget. */
-static void
-conn_refuse(struct control_conn *c, const struct control_request *req)
-{
-	struct control *ctl = c->ctl;
-
-	if (log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop))) {
-		log_warnx("control: bad request from %s (uid %u, pid %d): %s",
-		    c->who.user, (unsigned)c->who.uid, (int)c->who.pid,
-		    req->error);
-		ops_denied(ctl->w, &c->who, req->name, req->error,
-		    &ctl->answer);
-	} else
-		control_error_write(&ctl->answer, req->error);
 }
 
 static void conn_close(struct control_conn *c, const char *reason);
@@ -296,14 +185,20 @@ conn_answer(struct control_conn *c)
 }
 
 static void
+conn_drain(struct control_conn *c)
+{
+	c->draining = 1;
+	ev_io_stop(c->ctl->w->loop, &c->rio);
+}
+
+static void
 conn_handle(struct control_conn *c, const char *line, size_t len)
 {
 	struct control_request req;
 
 	json_clear(&c->ctl->answer);
-	conn_rights(c);
 	if (control_parse(line, len, &req) == -1)
-		conn_refuse(c, &req);
+		conn_refuse(c, req.name, NULL, req.error);
 	else if (conn_dispatch(c, &req) == OPS_PENDING) {
 		/* Answers stay in order: nothing more is read meanwhile. */
 		c->awaiting_durable = 1;
@@ -311,13 +206,9 @@ conn_handle(struct control_conn *c, const char *line, size_t len)
 		return;
 	}
 	conn_answer(c);
-}
-
-static void
-conn_drain(struct control_conn *c)
-{
-	c->draining = 1;
-	ev_io_stop(c->ctl->w->loop, &c->rio);
+	/* One answer is all a caller without rights gets. */
+	if (c->rightless && !c->closing)
+		conn_drain(c);
 }
 
 static int
@@ -347,13 +238,13 @@ conn_process(struct control_conn *c)
 		len = buf_len(&c->in);
 		if ((nl = memchr(head, '\n', len)) == NULL) {
 			if (len > CONTROL_LINE_MAX) {
-				struct control_request req = { .name = "" };
+				char why[CONTROL_ERROR_MAX];
 
-				snprintf(req.error, sizeof req.error,
-				    "request longer than %d bytes; send one "
-				    "JSON object per line", CONTROL_LINE_MAX);
+				snprintf(why, sizeof why, "request longer "
+				    "than %d bytes; send one JSON object per "
+				    "line", CONTROL_LINE_MAX);
 				json_clear(&c->ctl->answer);
-				conn_refuse(c, &req);
+				conn_refuse(c, "", NULL, why);
 				conn_answer(c);
 				conn_drain(c);
 			}
@@ -441,6 +332,8 @@ conn_close(struct control_conn *c, const char *reason)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	ctl->n_conns--;
+	if (c->rightless)
+		ctl->n_rightless--;
 }
 
 static void
@@ -499,6 +392,8 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	conn_free(c);
 }
 
+static void control_turn_away(struct control *ctl, int fd, const char *why);
+
 static void
 conn_open(struct control *ctl, int fd)
 {
@@ -513,9 +408,27 @@ conn_open(struct control *ctl, int fd)
 	}
 	c->ctl = ctl;
 	c->fd = fd;
-	if (conn_identify(c) == -1) {
+	if (control_peer_identify(fd, &c->who, &c->groups, &c->n_groups) ==
+	    -1) {
 		log_warn("control: cannot identify the peer");
 		goto fail;
+	}
+	if (conn_rights(c) == 0) {
+		if (ctl->n_rightless >= CONTROL_MAX_RIGHTLESS) {
+			if (log_budget_allow(&ctl->bad_requests,
+			    ev_now(loop)))
+				log_warnx("control: %s (uid %u) turned away: "
+				    "%d connections without rights already "
+				    "open", c->who.user, (unsigned)c->who.uid,
+				    CONTROL_MAX_RIGHTLESS);
+			control_turn_away(ctl, fd, "too many connections at "
+			    "once from users who hold no right on this "
+			    "wardend; try again");
+			conn_free(c);
+			return;
+		}
+		c->rightless = 1;
+		ctl->n_rightless++;
 	}
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
@@ -541,13 +454,12 @@ fail:
 	close(fd);
 }
 
-/* Over the limit: say so in one line, best effort, and hang up. */
+/* Over a limit: say so in one line, best effort, and hang up. */
 static void
-control_turn_away(struct control *ctl, int fd)
+control_turn_away(struct control *ctl, int fd, const char *why)
 {
 	json_clear(&ctl->answer);
-	control_error_write(&ctl->answer, "too many control connections; "
-	    "close an idle wardenctl watch and try again");
+	control_error_write(&ctl->answer, why);
 	json_append(&ctl->answer, "\n", 1);
 	if (!json_failed(&ctl->answer) &&
 	    send(fd, ctl->answer.data, ctl->answer.len,
@@ -583,7 +495,9 @@ control_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 			if (log_budget_allow(&ctl->bad_requests, ev_now(loop)))
 				log_warnx("control: connection refused: %d "
 				    "already open", CONTROL_MAX_CONNS);
-			control_turn_away(ctl, fd);
+			control_turn_away(ctl, fd, "too many control "
+			    "connections; close an idle wardenctl watch and "
+			    "try again");
 			continue;
 		}
 		conn_open(ctl, fd);
@@ -653,33 +567,39 @@ control_probe(const struct sockaddr_un *sun, char *err)
 	return 0;
 }
 
-static void
-control_group_resolve(struct control_group *g, const char *group,
-    const char *key)
-{
-	g->known = group[0] != '\0' && lookup_group(group, &g->gid) == 0;
-	if (group[0] != '\0' && !g->known)
-		log_warnx("control.%s: group %s does not exist; only root "
-		    "has its rights (create the group, then reload)", key,
-		    group);
-}
-
-/* The groups of the config in force; the socket's group is
- * takeover_group, so that operators can connect. */
+/* The groups of the config in force. */
 static void
 control_set_groups(struct control *ctl)
 {
-	const struct config_control *cc = &ctl->w->cfg->control;
+	const struct control_group *g;
+	enum control_right right;
 
-	control_group_resolve(&ctl->takeover, cc->takeover_group,
-	    "takeover_group");
-	control_group_resolve(&ctl->release, cc->release_group,
-	    "release_group");
-	if (ctl->takeover.known &&
-	    chown(ctl->path, (uid_t)-1, ctl->takeover.gid) == -1)
-		log_warn("control socket %s: cannot give it to group %s, whose "
-		    "members therefore cannot connect", ctl->path,
-		    cc->takeover_group);
+	control_rights_set(&ctl->rights, &ctl->w->cfg->control,
+	    control_peer_group);
+	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++) {
+		g = &ctl->rights.group[right];
+		if (g->name[0] != '\0' && !g->known)
+			log_warnx("control.%s: group %s does not exist; only "
+			    "root has its right (create the group, then "
+			    "reload)", control_right_key(right), g->name);
+	}
+}
+
+/* The socket open to all again, should someone have changed its mode:
+ * who may do what is the daemon's check, not the file's. */
+static void
+control_keep_mode(struct control *ctl)
+{
+	struct stat st;
+
+	if (lstat(ctl->path, &st) == -1 || st.st_dev != ctl->dev ||
+	    st.st_ino != ctl->ino ||
+	    (st.st_mode & 07777) == CONTROL_SOCKET_MODE)
+		return;
+	if (chmod(ctl->path, CONTROL_SOCKET_MODE) == -1)
+		log_warn("control socket %s: mode %04o, and cannot make it "
+		    "%04o: operators may not reach it", ctl->path,
+		    (unsigned)(st.st_mode & 07777), CONTROL_SOCKET_MODE);
 }
 
 void
@@ -711,17 +631,18 @@ control_takeover_durable(struct warden *w, const char *err)
 void
 control_reconfigure(struct warden *w)
 {
-	if (w->control != NULL)
-		control_set_groups(w->control);
+	if (w->control == NULL)
+		return;
+	control_set_groups(w->control);
+	control_keep_mode(w->control);
 }
 
-/* Bound under a umask, so it is never reachable by others, then 0660. */
+/* Bound, then CONTROL_SOCKET_MODE whatever the umask. */
 static int
 control_bind(const struct sockaddr_un *sun, char *err)
 {
 	const char *path = sun->sun_path;
-	mode_t old_umask;
-	int fd, rc;
+	int fd;
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
@@ -729,10 +650,7 @@ control_bind(const struct sockaddr_un *sun, char *err)
 		    strerror(errno));
 		return -1;
 	}
-	old_umask = umask(S_IXUSR | S_IXGRP | S_IRWXO);
-	rc = bind(fd, (const struct sockaddr *)sun, sizeof *sun);
-	umask(old_umask);
-	if (rc == -1) {
+	if (bind(fd, (const struct sockaddr *)sun, sizeof *sun) == -1) {
 		if (errno == EADDRINUSE)
 			snprintf(err, NET_ERR_LEN, "another wardend is running "
 			    "on %s", path);
@@ -743,7 +661,7 @@ control_bind(const struct sockaddr_un *sun, char *err)
 		close(fd);
 		return -1;
 	}
-	if (chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) == -1 ||
+	if (chmod(path, CONTROL_SOCKET_MODE) == -1 ||
 	    listen(fd, CONTROL_BACKLOG) == -1) {
 		snprintf(err, NET_ERR_LEN, "control socket %s: %s", path,
 		    strerror(errno));

@@ -7,21 +7,17 @@
  * mode); never from the message. Only the user's name, for the audit
  * trail, is looked up, once per connection.
  *
- * Who may do what:
- *   connect   whoever the file mode lets in: the socket is 0660, owned by
- *             the daemon's user and by control.takeover_group when that
- *             group exists (else the daemon's group). Members of
- *             release_group need to be in takeover_group too to reach it.
- *   status    anyone who can connect.
- *   takeover  root, or a member of control.takeover_group.
- *   release   root, or a member of control.release_group.
- *   reload    root, or a member of either group: it only re-reads the
- *             file root wrote, and never changes the state.
- * An empty group name means root only. Group names are looked up at start
- * and at each reload (control_reconfigure), not per request: a request
- * never waits on the group database, and a group created later counts
- * from the next reload. A user added to a group has its rights from the
- * next login, as for any file.
+ * Who may do what: the socket is mode 0666, so that every local user
+ * who holds some right can connect (a file has one group, the rights
+ * four); each command is then checked on its own against the caller's
+ * uid and groups (control_rights.h: the table of rights). A caller who
+ * holds no right gets one refusal naming the groups that would allow it,
+ * and is hung up on. Whoever should not even connect is kept out by the
+ * permissions of the socket's directory. Group names are looked up at
+ * start and at each reload (control_reconfigure), not per request: a
+ * request never waits on the group database, and a group created later
+ * counts from the next reload. A user added to a group has its rights
+ * from the next login, as for any file.
  *
  * Limits: a line of at most CONTROL_LINE_MAX bytes (longer: an error, then
  * the connection is closed), 30 s without traffic closes a connection,
@@ -42,8 +38,8 @@ struct control;
 int control_open(struct warden *w, const char *path, char *err);
 /* Close every connection and the socket, unlink it; w->control = NULL. */
 void control_close(struct warden *w);
-/* After a reload: look the groups of the new config up, give the socket
- * to takeover_group. */
+/* After a reload: look the groups of the new config up; the socket's
+ * mode back to 0666 if someone changed it. */
 void control_reconfigure(struct warden *w);
 /* A takeover's record and state are on disk (err NULL), or the wait for
  * them ended: answer the operators whose takeover waited for it. */

@@ -11,26 +11,40 @@
 #define COMMAND_LIST "status, takeover, release, reload"
 #define EXAMPLE "e.g. {\"cmd\":\"status\"}"
 
-static const char *const command_names[] = {
-	[CONTROL_STATUS] = "status",
-	[CONTROL_TAKEOVER] = "takeover",
-	[CONTROL_RELEASE] = "release",
-	[CONTROL_RELOAD] = "reload",
+/* Each command: its name on the wire, the right it needs, and whether it
+ * takes a reason. */
+static const struct control_command_info {
+	const char *name;
+	enum control_right right;
+	int needs_reason;
+} commands[] = {
+	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0 },
+	[CONTROL_TAKEOVER] = { "takeover", CONTROL_RIGHT_TAKEOVER, 1 },
+	[CONTROL_RELEASE] = { "release", CONTROL_RIGHT_RELEASE, 1 },
+	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0 },
 };
-#define N_COMMANDS (sizeof command_names / sizeof command_names[0])
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 const char *
 control_command_name(enum control_command command)
 {
 	if ((size_t)command >= N_COMMANDS)
 		return NULL;
-	return command_names[command];
+	return commands[command].name;
 }
 
 int
 control_command_needs_reason(enum control_command command)
 {
-	return command == CONTROL_TAKEOVER || command == CONTROL_RELEASE;
+	return (size_t)command < N_COMMANDS && commands[command].needs_reason;
+}
+
+enum control_right
+control_command_right(enum control_command command)
+{
+	if ((size_t)command >= N_COMMANDS)
+		return CONTROL_RIGHT_ROOT;
+	return commands[command].right;
 }
 
 static int __attribute__((format(printf, 2, 3)))
@@ -162,8 +176,8 @@ read_command(const struct json_value *cmd, struct control_request *req)
 	name_copy(req->name, text);
 	/* A name with a NUL inside is not the command it starts with. */
 	for (i = 0; i < N_COMMANDS; i++)
-		if (command_names[i] != NULL &&
-		    json_string_is(cmd, command_names[i]))
+		if (commands[i].name != NULL &&
+		    json_string_is(cmd, commands[i].name))
 			req->command = (enum control_command)i;
 	if (req->command == CONTROL_NONE)
 		return refuse(req, "unknown command \"%s\"; commands: "

@@ -39,6 +39,22 @@ enum control_command {
 	CONTROL_RELOAD,
 };
 
+/*
+ * The right each command needs, one per command, named in the command
+ * table of control_proto.c; who holds which right is the daemon's
+ * business (control_rights.h). A command whose row names no right needs
+ * CONTROL_RIGHT_ROOT: root only, so that a command added without
+ * thought of its right is never open to more than root.
+ */
+enum control_right {
+	CONTROL_RIGHT_ROOT,
+	CONTROL_RIGHT_VIEW,     /* look: status (and watch) */
+	CONTROL_RIGHT_TAKEOVER,
+	CONTROL_RIGHT_RELEASE,
+	CONTROL_RIGHT_RELOAD,
+};
+#define CONTROL_RIGHTS (CONTROL_RIGHT_RELOAD + 1)
+
 struct control_request {
 	enum control_command command;
 	/* "cmd" as sent, cut to fit; "" when there was none to read. Set
@@ -59,6 +75,8 @@ int control_parse(const char *line, size_t len, struct control_request *req);
 /* "status", "takeover" ...; NULL for CONTROL_NONE. */
 const char *control_command_name(enum control_command command);
 int control_command_needs_reason(enum control_command command);
+/* CONTROL_RIGHT_ROOT for CONTROL_NONE. */
+enum control_right control_command_right(enum control_command command);
 
 /* 0 when reason is acceptable (non-blank, one printable line, short
  * enough); else -1 and a sentence in err. wardenctl checks before

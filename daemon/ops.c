@@ -244,11 +244,14 @@ ops_reload(struct warden *w, const struct ops_caller *who, struct json *out)
 
 void
 ops_denied(struct warden *w, const struct ops_caller *who,
-    const char *command, const char *why, struct json *out)
+    const char *command, const char *right, const char *why,
+    unsigned suppressed, struct json *out)
 {
-	struct audit_extra extra = { .key = "command", .type = AUDIT_STRING,
-	    .s = command };
+	struct audit_extra extra[3] = {
+		{ .key = "command", .type = AUDIT_STRING, .s = command },
+	};
 	struct audit_event ev;
+	size_t n = 1;
 
 	memset(&ev, 0, sizeof ev);
 	ev.event = "command_denied";
@@ -256,8 +259,14 @@ ops_denied(struct warden *w, const struct ops_caller *who,
 	ev.has_uid = 1;
 	ev.uid = who->uid;
 	ev.reason = why;
-	ev.extra = &extra;
-	ev.n_extra = 1;
+	if (right != NULL)
+		extra[n++] = (struct audit_extra){ .key = "right",
+		    .type = AUDIT_STRING, .s = right };
+	if (suppressed > 0)
+		extra[n++] = (struct audit_extra){ .key = "suppressed",
+		    .type = AUDIT_UINT, .u = suppressed };
+	ev.extra = extra;
+	ev.n_extra = n;
 	gate_audit(w, &ev, 0);
 	ops_answer(out, 0, why);
 }

@@ -19,8 +19,6 @@ struct ops_caller {
 	gid_t gid;
 	pid_t pid;
 	char user[64];          /* getpwuid name, or the uid as text */
-	int may_takeover;       /* root, or in control.takeover_group */
-	int may_release;        /* root, or in control.release_group */
 };
 
 /*
@@ -46,9 +44,14 @@ int ops_release(struct warden *w, const struct ops_caller *who,
     const char *reason, struct json *out);
 int ops_reload(struct warden *w, const struct ops_caller *who,
     struct json *out);
-/* A command outside the caller's rights, or one not understood: audited
- * as command_denied, answered with ok false. */
+/*
+ * A command outside the caller's rights, or one not understood: audited
+ * as command_denied, answered with ok false. right: the right it needed
+ * (NULL when not understood); suppressed: refusals answered but left out
+ * of the audit (a budget, control.c) since the last one recorded.
+ */
 void ops_denied(struct warden *w, const struct ops_caller *who,
-    const char *command, const char *why, struct json *out);
+    const char *command, const char *right, const char *why,
+    unsigned suppressed, struct json *out);
 
 #endif

@@ -334,6 +334,7 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
 	struct warden *w = pd->pl->w;
+	const struct device *dev = &w->devices[pd->device];
 	size_t i;
 
 	(void)loop;

@@ -284,8 +284,9 @@ link_explain(struct link *l, int error)
 		break;
 	case EACCES:
 	case EPERM:
-		hint = "the socket admits root and the group named in "
-		    "control.takeover_group; ask to be added to it";
+		hint = "wardend makes the socket open to all (mode 0666), so "
+		    "its directory keeps you out: the directory must be "
+		    "searchable by you (x), see wardenctl(8), RIGHTS";
 		break;
 	default:
 		hint = "is wardend running?";
@@ -735,7 +736,8 @@ watch_header(const struct ctl_options *o, int tty)
 	printf("wardend at %s, %s; Ctrl-C to stop\n\n", o->socket, clock);
 }
 
-/* One refresh: 0 shown, -1 unreachable (said), -2 signalled. */
+/* One refresh: 0 shown, -1 unreachable (said), -2 signalled, 1 refused
+ * (said): the caller may not view, which no retry changes. */
 static int
 watch_once(const struct ctl_options *o, struct link *l, size_t *line_len,
     int tty)
@@ -756,14 +758,13 @@ watch_once(const struct ctl_options *o, struct link *l, size_t *line_len,
 	}
 	if (o->json)
 		printf("%.*s\n", (int)*line_len, l->buf);
+	else if (!answer_ok(&answer))
+		print_refusal("watch", &answer);
 	else {
 		watch_header(o, tty);
-		if (answer_ok(&answer))
-			print_status(stdout, &answer);
-		else
-			print_refusal("status", &answer);
+		print_status(stdout, &answer);
 	}
-	return 0;
+	return answer_ok(&answer) ? 0 : 1;
 }
 
 static int
@@ -791,12 +792,14 @@ run_watch(const struct ctl_options *o)
 		if (n > 0 && link_wait(&l, -1, 0, now_ms() +
 		    WATCH_INTERVAL_MS) == -2)
 			break;
-		if ((rc = watch_once(o, &l, &line_len, tty)) == -2)
+		if ((rc = watch_once(o, &l, &line_len, tty)) == -2 || rc == 1)
 			break;
 		fflush(stdout);
 	}
 	link_close(&l);
 	close(l.sigfd);
+	if (rc == 1)
+		return EXIT_REFUSED;
 	return rc == -1 ? EXIT_UNREACHABLE : EXIT_DONE;
 }
 

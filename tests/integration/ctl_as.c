@@ -18,16 +18,28 @@
 #define CTL_AS_MAX_ARGS 16
 #define CTL_AS_TIMEOUT 10.0
 
+/* Who the child becomes. */
+struct ctl_as_ids {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;            /* supplementary */
+	size_t n_groups;
+};
+
 /* The output files are opened by root, before the switch, so the user
  * needs no right to the test's dir. */
 static void __attribute__((noreturn))
-ctl_as_child(uid_t uid, gid_t gid, int out_fd, int err_fd, char **argv)
+ctl_as_child(const struct ctl_as_ids *ids, int out_fd, int err_fd,
+    char **argv)
 {
+	uid_t uid = ids->uid;
+	gid_t gid = ids->gid;
+
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(err_fd, STDERR_FILENO);
-	if (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+	if (setgroups(ids->n_groups, ids->groups) == -1 || setgid(gid) == -1 ||
 	    setuid(uid) == -1 || getuid() != uid || getegid() != gid) {
 		fprintf(stderr, "ctl_as: cannot become uid %u gid %u: %s\n",
 		    (unsigned)uid, (unsigned)gid, strerror(errno));
@@ -131,14 +143,13 @@ ctl_as_program(const struct rig *r)
 	return dst;
 }
 
-int
-ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
-    ...)
+static int
+ctl_as_runv(const struct rig *r, const struct ctl_as_ids *ids,
+    struct ctl_result *res, va_list ap)
 {
 	char *argv[CTL_AS_MAX_ARGS + 1];
 	const char *arg;
 	int argc = 0, out_fd, err_fd, i;
-	va_list ap;
 	pid_t pid;
 
 	res->status = -1;
@@ -158,16 +169,14 @@ ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
 	}
 	argv[argc++] = strdup("-s");
 	argv[argc++] = strdup(r->socket);
-	va_start(ap, res);
 	while ((arg = va_arg(ap, const char *)) != NULL &&
 	    argc < CTL_AS_MAX_ARGS)
 		argv[argc++] = strdup(arg);
-	va_end(ap);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0)
-		ctl_as_child(uid, gid, out_fd, err_fd, argv);
+		ctl_as_child(ids, out_fd, err_fd, argv);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
 	if (pid == -1)
@@ -181,4 +190,32 @@ out:
 	if (err_fd != -1)
 		close(err_fd);
 	return res->status;
+}
+
+int
+ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
+    ...)
+{
+	struct ctl_as_ids ids = { uid, gid, NULL, 0 };
+	va_list ap;
+	int rc;
+
+	va_start(ap, res);
+	rc = ctl_as_runv(r, &ids, res, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+ctl_as_run_groups(const struct rig *r, uid_t uid, gid_t gid,
+    const gid_t *groups, size_t n_groups, struct ctl_result *res, ...)
+{
+	struct ctl_as_ids ids = { uid, gid, groups, n_groups };
+	va_list ap;
+	int rc;
+
+	va_start(ap, res);
+	rc = ctl_as_runv(r, &ids, res, ap);
+	va_end(ap);
+	return rc;
 }

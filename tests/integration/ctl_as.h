@@ -1,9 +1,9 @@
 /*
  * ctl_as.h: run wardenctl as another user, the way an operator outside
  * the allowed groups would. wardend takes the caller's rights from
- * SO_PEERCRED, so only a real change of ids tests them: the child drops
- * every supplementary group and switches gid then uid before exec.
- * Needs root.
+ * SO_PEERCRED and SO_PEERGROUPS, so only a real change of ids tests them:
+ * the child sets its supplementary groups (none, or the given ones) and
+ * switches gid then uid before exec. Needs root.
  */
 #ifndef WARDEN_CTL_AS_H
 #define WARDEN_CTL_AS_H
@@ -19,5 +19,9 @@
  */
 int ctl_as_run(const struct rig *r, uid_t uid, gid_t gid,
     struct ctl_result *res, ...) __attribute__((sentinel));
+/* The same with the n_groups supplementary groups in groups. */
+int ctl_as_run_groups(const struct rig *r, uid_t uid, gid_t gid,
+    const gid_t *groups, size_t n_groups, struct ctl_result *res, ...)
+    __attribute__((sentinel));
 
 #endif

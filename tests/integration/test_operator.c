@@ -5,13 +5,11 @@
  * good config applies to the next request while the AI's connection
  * stays open and the state stays put; a bad one, or one that changes
  * what needs a restart, is refused and the running config keeps
- * applying. A user outside the groups is refused and audited. The exit
- * codes of wardenctl, the shape of `status --json`, `watch`, and `audit
- * verify` on a tampered log.
+ * applying. The exit codes of wardenctl, the shape of `status --json`,
+ * `watch`, and `audit verify` on a tampered log. Who may do what:
+ * test_rights.c.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,7 +29,6 @@
 
 #include "audit_query.h"
 #include "ctl.h"
-#include "ctl_as.h"
 #include "json.h"
 #include "launch.h"
 #include "status_shape.h"
@@ -373,161 +370,6 @@ test_reload_restart_keys_refused(void **state)
 	wait_audit(o, 0, "config_loaded", "user", "root");
 }
 
-/* Is user a member of group, by login group or the group's list? */
-static int
-user_in_group(const struct passwd *pw, const struct group *gr)
-{
-	char **m;
-
-	if (pw->pw_gid == gr->gr_gid)
-		return 1;
-	for (m = gr->gr_mem; *m != NULL; m++)
-		if (strcmp(*m, pw->pw_name) == 0)
-			return 1;
-	return 0;
-}
-
-/* The ids the group tests run as: user nobody, groups nogroup and staff. */
-struct nobody {
-	uid_t uid;
-	gid_t nogroup, staff;
-	int in_staff;                   /* by login group or staff's list */
-};
-
-/* Skips the test unless it runs as root and the ids all exist. */
-static void
-nobody_ids(struct nobody *n)
-{
-	const struct passwd *pw = getpwnam("nobody");
-	const struct group *gr;
-
-	memset(n, 0, sizeof(*n));
-	n->in_staff = 1;
-	/* getgrnam's answer lives until the next call: keep the ids. */
-	if (pw != NULL)
-		n->uid = pw->pw_uid;
-	if ((gr = getgrnam("nogroup")) != NULL)
-		n->nogroup = gr->gr_gid;
-	if (pw != NULL && (gr = getgrnam("staff")) != NULL) {
-		n->staff = gr->gr_gid;
-		n->in_staff = user_in_group(pw, gr);
-	}
-	if (geteuid() != 0 || n->uid == 0 || n->nogroup == 0 ||
-	    n->staff == 0) {
-		fprintf(stderr, "skipped: needs root, user nobody, groups "
-		    "nogroup and staff\n");
-		skip();
-	}
-}
-
-/*
- * nobody, whose group nogroup is takeover_group but who is not in
- * release_group (staff): the socket admits it, takeover is allowed,
- * release is refused and audited with its name, and nothing changes.
- */
-static void
-test_user_outside_group_denied(void **state)
-{
-	struct op *o = *state;
-	struct ctl_status st;
-	struct nobody n;
-	char line[4096];
-	uid_t uid;
-	gid_t gid, staff;
-
-	nobody_ids(&n);
-	if (n.in_staff) {
-		fprintf(stderr, "skipped: nobody is in staff here\n");
-		skip();
-	}
-	uid = n.uid;
-	gid = n.nogroup;
-	staff = n.staff;
-	/* nobody must reach the socket in the test's private dir. */
-	assert_int_equal(chmod(o->rig->dir, 0711), 0);
-
-	ctl_as_run(o->rig, uid, gid, &o->res, "status", (char *)NULL);
-	expect_exit(o, 0, "status as nobody");
-	ctl_as_run(o->rig, uid, gid, &o->res, "takeover", "-r",
-	    "nobody takes over", (char *)NULL);
-	expect_exit(o, 0, "takeover as nobody");
-	wait_state(o, "takeover", "operator", 0, &st);
-	wait_audit(o, 0, "takeover", "user", "nobody");
-
-	ctl_as_run(o->rig, uid, gid, &o->res, "release", "-r",
-	    "nobody hands back", (char *)NULL);
-	expect_exit(o, 1, "release as nobody");
-	expect_text(o->res.err, "may not release", "the refusal");
-	expect_text(o->res.err, "staff", "the refusal");
-	assert_true(audit_query_line(o->rig->audit, 0, "command_denied",
-	    "user", "nobody", line, sizeof(line)) > 0);
-	snprintf(o->why, sizeof(o->why), "\"uid\":%u", (unsigned)uid);
-	expect_text(line, o->why, "the command_denied record");
-	expect_text(line, "\"command\":\"release\"",
-	    "the command_denied record");
-	status_now(o, &st);
-	assert_string_equal(st.state, "takeover");
-	assert_int_equal(audit_query_find(o->rig->audit, 0, "release", NULL,
-	    NULL), 0);
-
-	/* Outside takeover_group too: the socket itself is closed to it. */
-	ctl_as_run(o->rig, uid, staff, &o->res, "status", (char *)NULL);
-	expect_exit(o, 3, "status as nobody with group staff");
-	expect_text(o->res.err, "takeover_group", "wardenctl");
-
-	ctl_run(o->rig, &o->res, "release", "-r", "root hands back",
-	    (char *)NULL);
-	expect_exit(o, 0, "wardenctl release as root");
-	wait_state(o, "auto", "operator", 0, &st);
-}
-
-/*
- * The groups follow a reload: with takeover_group and release_group
- * swapped (staff may take over, nogroup may release), the socket is
- * given to staff, nobody running with group staff may take over but not
- * release, and with group nogroup cannot reach the socket any more.
- */
-static void
-test_groups_follow_reload(void **state)
-{
-	struct op *o = *state;
-	struct ctl_status st;
-	struct stat sb;
-	struct nobody n;
-	uid_t uid;
-	gid_t nogroup, staff;
-	int line;
-
-	nobody_ids(&n);
-	uid = n.uid;
-	nogroup = n.nogroup;
-	staff = n.staff;
-	assert_int_equal(chmod(o->rig->dir, 0711), 0);
-	assert_int_equal(textedit_replace(o->rig->config, 0, OP_GROUPS,
-	    "takeover_group: staff, release_group: nogroup"), 0);
-	line = audit_query_find(o->rig->audit, 0, "config_loaded", NULL, NULL);
-	assert_true(line > 0);
-	sighup_reload(o, line);
-
-	assert_int_equal(stat(o->rig->socket, &sb), 0);
-	assert_int_equal(sb.st_gid, staff);
-	ctl_as_run(o->rig, uid, nogroup, &o->res, "status", (char *)NULL);
-	expect_exit(o, 3, "status as nobody with group nogroup");
-	ctl_as_run(o->rig, uid, staff, &o->res, "takeover", "-r",
-	    "staff takes over", (char *)NULL);
-	expect_exit(o, 0, "takeover as nobody with group staff");
-	wait_state(o, "takeover", "operator", 0, &st);
-	ctl_as_run(o->rig, uid, staff, &o->res, "release", "-r",
-	    "staff hands back", (char *)NULL);
-	expect_exit(o, 1, "release as nobody with group staff");
-	expect_text(o->res.err, "nogroup", "the refusal");
-
-	ctl_run(o->rig, &o->res, "release", "-r", "root hands back",
-	    (char *)NULL);
-	expect_exit(o, 0, "wardenctl release as root");
-	wait_state(o, "auto", "operator", 0, &st);
-}
-
 /* A socket file nobody listens on, as a crashed daemon leaves it. */
 static void
 make_stale_socket(const char *path)
@@ -693,10 +535,6 @@ main(void)
 		    op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_restart_keys_refused, op_setup, op_teardown),
-		cmocka_unit_test_setup_teardown(test_user_outside_group_denied,
-		    op_setup, op_teardown),
-		cmocka_unit_test_setup_teardown(test_groups_follow_reload,
-		    op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_exit_codes_and_status_shape, op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(

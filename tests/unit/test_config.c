@@ -174,6 +174,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->limits.device_queue, 64);
 	assert_true(cfg->limits.idle_timeout == 60);
 	assert_string_equal(cfg->control.takeover_group, "");
+	assert_string_equal(cfg->control.view_group, "");
+	assert_string_equal(cfg->control.reload_group, "");
 	dev = &cfg->devices[0];
 	assert_int_equal(dev->endpoint.port, 502);
 	assert_int_equal(dev->device_unit_id, 1);
@@ -588,6 +590,43 @@ static void test_allow_functions(void **state)
 	loaded_free(&l);
 }
 
+#define CONTROL_HEAD \
+	"listen: 127.0.0.1:1502\n" \
+	"state_dir: /tmp/w\n" \
+	"audit_log: /tmp/w/audit.jsonl\n" \
+	"control:\n" \
+	"  socket: /tmp/w/control.sock\n"
+#define CONTROL_TAIL \
+	"devices:\n" \
+	"  - {name: tank1, host: 127.0.0.1, unit_id: 1}\n"
+
+/* The four group keys, each a group name or absent. */
+static void test_control_groups(void **state)
+{
+	struct loaded l;
+	const struct config_control *cc;
+
+	(void)state;
+	load_ok(&l, CONTROL_HEAD
+	    "  takeover_group: operators\n"
+	    "  release_group: supervisors\n"
+	    "  view_group: plant-view\n"
+	    "  reload_group: engineers\n"
+	    CONTROL_TAIL);
+	cc = &l.cfg->control;
+	assert_string_equal(cc->takeover_group, "operators");
+	assert_string_equal(cc->release_group, "supervisors");
+	assert_string_equal(cc->view_group, "plant-view");
+	assert_string_equal(cc->reload_group, "engineers");
+	loaded_free(&l);
+	expect_error(CONTROL_HEAD "  view_group: \"a b\"\n" CONTROL_TAIL, 6,
+	    "view_group: 'a b' may hold only letters");
+	expect_error(CONTROL_HEAD "  reload_group: \"x;y\"\n" CONTROL_TAIL, 6,
+	    "reload_group: 'x;y' may hold only letters");
+	expect_error(CONTROL_HEAD "  view_groups: ops\n" CONTROL_TAIL, 6,
+	    "view_group");
+}
+
 static void test_limits(void **state)
 {
 	struct loaded l;
@@ -767,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_monitor_errors),
 		cmocka_unit_test(test_takeover_errors),
 		cmocka_unit_test(test_allow_functions),
+		cmocka_unit_test(test_control_groups),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_several_errors_together),
 		cmocka_unit_test(test_durations),

@@ -415,6 +415,27 @@ test_names(void **state)
 	assert_true(control_command_needs_reason(CONTROL_RELEASE));
 	assert_false(control_command_needs_reason(CONTROL_STATUS));
 	assert_false(control_command_needs_reason(CONTROL_RELOAD));
+	assert_false(control_command_needs_reason(CONTROL_NONE));
+	assert_false(control_command_needs_reason((enum control_command)99));
+}
+
+/* Each command needs exactly its own right; anything else, root's. */
+static void
+test_rights_of_commands(void **state)
+{
+	(void)state;
+	assert_int_equal(control_command_right(CONTROL_STATUS),
+	    CONTROL_RIGHT_VIEW);
+	assert_int_equal(control_command_right(CONTROL_TAKEOVER),
+	    CONTROL_RIGHT_TAKEOVER);
+	assert_int_equal(control_command_right(CONTROL_RELEASE),
+	    CONTROL_RIGHT_RELEASE);
+	assert_int_equal(control_command_right(CONTROL_RELOAD),
+	    CONTROL_RIGHT_RELOAD);
+	assert_int_equal(control_command_right(CONTROL_NONE),
+	    CONTROL_RIGHT_ROOT);
+	assert_int_equal(control_command_right((enum control_command)99),
+	    CONTROL_RIGHT_ROOT);
 }
 
 int
@@ -441,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_error_write),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_rights_of_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
