@@ -25,7 +25,7 @@ static long takeover_point(struct config_build *b, const char *path,
 	const char *best = NULL;
 	unsigned distance = 3;
 
-	if (index >= 0)
+	if (index >= 0 || config_build_unread(b, "points"))
 		return index;
 	for (size_t i = 0; i < cfg->n_points; i++) {
 		if (config_build_unread(b, "points[%zu].name", i))

@@ -154,6 +154,12 @@ static void test_follow_on_errors_suppressed(void **state)
 	assert_int_equal(error_count(&l), 2);
 	loaded_free(&l);
 
+	load_text(&l, BASE "points: {a: 1}\n"
+	    "takeover: {switch: {point: key}}\n");
+	assert_error(&l, 10, "points: must be a list");
+	assert_int_equal(error_count(&l), 1);
+	loaded_free(&l);
+
 	/* A refused entry keeps its place: later lines stay right. */
 	load_text(&l, BASE "points:\n"
 	    "  - 5\n"                                                /* 11 */
