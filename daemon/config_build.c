@@ -64,6 +64,16 @@ int config_build_unread(const struct config_build *b, const char *fmt, ...)
 	return config_lines_covers(b->unread, path);
 }
 
+void config_build_unknown(struct config_build *b, const char *path,
+    const char *what, const char *name, const char *best)
+{
+	if (best)
+		config_build_error(b, path, "no %s named '%s' (did you mean "
+		    "'%s'?)", what, name, best);
+	else
+		config_build_error(b, path, "no %s named '%s'", what, name);
+}
+
 /* "devices[0].life_bit.interval" -> "interval" */
 static const char *build_key(const char *path)
 {

@@ -280,6 +280,9 @@ void config_build_warning(struct config_build *b, const char *path,
 /* 1 when the value at the path (made like printf) was not read. */
 int config_build_unread(const struct config_build *b, const char *fmt, ...)
     CONFIG_PRINTF(2, 3);
+/* "no <what> named 'name'", and "(did you mean 'best'?)" unless NULL. */
+void config_build_unknown(struct config_build *b, const char *path,
+    const char *what, const char *name, const char *best);
 int config_build_line(const struct config_build *b, const char *path);
 /*
  * A duration key at path: fallback when text is NULL (absent); otherwise

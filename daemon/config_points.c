@@ -102,11 +102,7 @@ static void points_no_device(struct config_build *b, const char *path,
 			return;
 		config_closer(name, cfg->devices[d].name, &best, &distance);
 	}
-	if (best)
-		config_build_error(b, path, "no device named '%s' (did you "
-		    "mean '%s'?)", name, best);
-	else
-		config_build_error(b, path, "no device named '%s'", name);
+	config_build_unknown(b, path, "device", name, best);
 }
 
 /* Table and data type read as written: the point's type is known. */
@@ -274,8 +270,7 @@ static int point_build_place(struct config_build *b, size_t i,
 		return 0;
 	}
 	config_check_modicon(b, path, p->table, raw->address);
-	return typed && device >= 0 && raw->address + p->width <=
-	    ADDRESS_COUNT && (p->type == TYPE_BOOL ||
+	return typed && device >= 0 && (p->type == TYPE_BOOL ||
 	    !table_holds_bits(p->table));
 }
 

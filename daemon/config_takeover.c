@@ -32,11 +32,7 @@ static long takeover_point(struct config_build *b, const char *path,
 			return -1;
 		config_closer(name, cfg->points[i].name, &best, &distance);
 	}
-	if (best)
-		config_build_error(b, path, "no point named '%s' (did you mean "
-		    "'%s'?)", name, best);
-	else
-		config_build_error(b, path, "no point named '%s'", name);
+	config_build_unknown(b, path, "point", name, best);
 	return -1;
 }
 

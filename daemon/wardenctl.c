@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -507,7 +508,8 @@ field(const struct json_value *obj, const char *key, char *buf, size_t cap)
 
 /*
  * A point's "value" with its "precision" decimals, as the engineer set
- * it for displays; as sent when there is none (--json keeps it all).
+ * it for displays; as sent when there is none, or when it is too large
+ * for decimals to matter (--json keeps it all).
  */
 static const char *
 point_value(const struct json_value *obj, char *buf, size_t cap)
@@ -517,7 +519,7 @@ point_value(const struct json_value *obj, char *buf, size_t cap)
 	double d;
 
 	if (json_object_get(obj, "value", &v) == 0 && v.type == JSON_NUMBER &&
-	    json_get_double(&v, &d) == 0 &&
+	    json_get_double(&v, &d) == 0 && fabs(d) < 1e15 &&
 	    json_object_get(obj, "precision", &prec) == 0 &&
 	    json_get_uint64(&prec, &decimals) == 0 && decimals <= 17) {
 		snprintf(buf, cap, "%.*f", (int)decimals, d);
