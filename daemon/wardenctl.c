@@ -507,25 +507,25 @@ field(const struct json_value *obj, const char *key, char *buf, size_t cap)
 }
 
 /*
- * A point's "value" with its "precision" decimals, as the engineer set
- * it for displays; as sent when there is none, or when it is too large
- * for decimals to matter (--json keeps it all).
+ * field(), but a number with the object's "precision" decimals: a point's
+ * value as the engineer set it for displays (--json keeps it all); as
+ * sent when too large for decimals to matter.
  */
 static const char *
-point_value(const struct json_value *obj, char *buf, size_t cap)
+shown(const struct json_value *obj, const char *key, char *buf, size_t cap)
 {
 	struct json_value v, prec;
 	uint64_t decimals;
 	double d;
 
-	if (json_object_get(obj, "value", &v) == 0 && v.type == JSON_NUMBER &&
+	if (json_object_get(obj, key, &v) == 0 && v.type == JSON_NUMBER &&
 	    json_get_double(&v, &d) == 0 && fabs(d) < 1e15 &&
 	    json_object_get(obj, "precision", &prec) == 0 &&
 	    json_get_uint64(&prec, &decimals) == 0 && decimals <= 17) {
 		snprintf(buf, cap, "%.*f", (int)decimals, d);
 		return buf;
 	}
-	return field(obj, "value", buf, cap);
+	return field(obj, key, buf, cap);
 }
 
 static int
@@ -573,7 +573,7 @@ print_conditions(FILE *out, const struct json_value *st, const char *key)
 		}
 		fprintf(out, "  %-24s %-12s %-12s since %s\n", name,
 		    field(&m.value, "kind", kind, sizeof kind),
-		    point_value(&m.value, value, sizeof value),
+		    shown(&m.value, "value", value, sizeof value),
 		    field(&m.value, "since", since, sizeof since));
 	}
 }
@@ -592,25 +592,8 @@ print_rows(FILE *out, const struct json_value *st, const char *key,
 	while (json_iter_next(&it, &m))
 		fprintf(out, "  %-24s %-12s %s\n",
 		    field(&m.value, fields[0], a, sizeof a),
-		    field(&m.value, fields[1], b, sizeof b),
+		    shown(&m.value, fields[1], b, sizeof b),
 		    fields[2] ? field(&m.value, fields[2], c, sizeof c) : "");
-}
-
-/* The last polled values: name, value, unit. */
-static void
-print_values(FILE *out, const struct json_value *st)
-{
-	char name[128], value[64], unit[64];
-	struct json_iter it;
-	struct json_member m;
-
-	if (!section(out, st, "points", "values", &it))
-		return;
-	while (json_iter_next(&it, &m))
-		fprintf(out, "  %-24s %-12s %s\n",
-		    field(&m.value, "name", name, sizeof name),
-		    point_value(&m.value, value, sizeof value),
-		    field(&m.value, "unit", unit, sizeof unit));
 }
 
 static void
@@ -648,6 +631,7 @@ static void
 print_status(FILE *out, const struct json_value *st)
 {
 	static const char *const safe[3] = { "point", "value", "status" };
+	static const char *const points[3] = { "name", "value", "unit" };
 	char buf[CONTROL_REASON_MAX + 64];
 	size_t i;
 
@@ -670,7 +654,7 @@ print_status(FILE *out, const struct json_value *st)
 	print_conditions(out, st, "trips");
 	print_rows(out, st, "safe_state", "safe state", safe);
 	print_devices(out, st);
-	print_values(out, st);
+	print_rows(out, st, "points", "values", points);
 	print_counters(out, st);
 }
 
