@@ -186,21 +186,22 @@ checkconf_print(const struct config *cfg, FILE *out)
 	if (cfg->n_points == 0)
 		return;
 	checkconf_measure(cfg, &w);
-	fprintf(out, "%-*s %-*s %-8s %5s %-7s %-5s %*s %*s %-*s %4s %s\n",
+	/* DESIGN's columns first, where scripts read them; then the rest. */
+	fprintf(out, "%-*s %-*s %-8s %5s %-7s %-*s %-5s %*s %*s %4s %s\n",
 	    w.name, "point", w.device, "device", "table", "addr", "type",
-	    "order", w.scale, "scale", w.offset, "offset", w.unit, "unit",
+	    w.unit, "unit", "order", w.scale, "scale", w.offset, "offset",
 	    "prec", "limits");
 	for (i = 0; i < cfg->n_points; i++) {
 		const struct config_point *p = &cfg->points[i];
 
 		checkconf_row(p, &r);
-		fprintf(out, "%-*s %-*s %-8s %5u %-7s %-5s %*s %*s %-*s %4u "
+		fprintf(out, "%-*s %-*s %-8s %5u %-7s %-*s %-5s %*s %*s %4u "
 		    "%s\n", w.name, p->name, w.device,
 		    cfg->devices[p->device].name, config_table_name(p->table),
-		    p->address, config_type_name(p->type),
+		    p->address, config_type_name(p->type), w.unit,
+		    p->unit[0] ? p->unit : "-",
 		    p->width == 2 ? order_names[p->order] : "-", w.scale,
-		    r.scale, w.offset, r.offset, w.unit,
-		    p->unit[0] ? p->unit : "-", p->precision, r.limits);
+		    r.scale, w.offset, r.offset, p->precision, r.limits);
 	}
 }
 

@@ -722,12 +722,12 @@ test_check_config_ok(void **state)
 		fail_msg("wardend -t exited %d:\n%s%s", res->status, res->out,
 		    res->err);
 	assert_row(res->out, "valve", (const char *const[]){ "tank1",
-	    "holding", "0", "uint16", "0.1", "%", "1", "min=0.0",
+	    "holding", "0", "uint16", "%", "0.1", "1", "min=0.0",
 	    "max=100.0", "step=20.0", "reject", NULL });
 	assert_row(res->out, "pump_speed", (const char *const[]){ "tank1",
 	    "holding", "1", "20", "100", "clamp", NULL });
 	assert_row(res->out, "setpoint", (const char *const[]){ "tank1",
-	    "holding", "10", "float32", "ABCD", "m", "3", "min=-1.000",
+	    "holding", "10", "float32", "m", "ABCD", "3", "min=-1.000",
 	    "max=5.000", "rate=1.000/s", NULL });
 	assert_row(res->out, "flush", (const char *const[]){ "tank1",
 	    "coil", "1", "bool", "1", NULL });

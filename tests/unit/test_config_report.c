@@ -358,17 +358,17 @@ static void test_checkconf_table(void **state)
 	assert_string_equal(out,
 	    "configuration OK\n"
 	    "mode enforce, 1 devices, 4 points\n"
-	    "point    device table     addr type    order scale offset unit "
+	    "point    device table     addr type    unit order scale offset "
 	    "prec limits\n"
-	    "valve    tank1  holding      0 uint16  -       0.1      0 %   "
-	    "    1 write min=0.25 max=100.0 step=20.0 clamp\n"
-	    "setpoint tank1  holding     10 float32 CDAB      1     -5 m   "
-	    "    3 write min=-1.000 max=5.000 rate=1.000/s interval=0.2s "
+	    "valve    tank1  holding      0 uint16  %    -       0.1      0 "
+	    "   1 write min=0.25 max=100.0 step=20.0 clamp\n"
+	    "setpoint tank1  holding     10 float32 m    CDAB      1     -5 "
+	    "   3 write min=-1.000 max=5.000 rate=1.000/s interval=0.2s "
 	    "reject\n"
-	    "level    tank1  input        0 uint16  -      0.01      0 m   "
-	    "    1 read-only  monitor L=0.5 HH=4.8 delay=0.5s\n"
-	    "key      tank1  discrete     0 bool    -         1      0 -   "
-	    "    0 read-only\n");
+	    "level    tank1  input        0 uint16  m    -      0.01      0 "
+	    "   1 read-only  monitor L=0.5 HH=4.8 delay=0.5s\n"
+	    "key      tank1  discrete     0 bool    -    -         1      0 "
+	    "   0 read-only\n");
 	free(out);
 	loaded_free(&l);
 }
