@@ -7,5 +7,7 @@
 #include "config.h"
 
 void checkconf_print(const struct config *cfg, FILE *out);
+/* Each of cfg->warnings as a log line, after prefix (e.g. "reload: "). */
+void checkconf_log_warnings(const struct config *cfg, const char *prefix);
 
 #endif

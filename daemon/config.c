@@ -71,26 +71,37 @@ out:
 	return data;
 }
 
+/*
+ * A document the shape pass refused parts of still goes through the
+ * later checks, as the shape pass understood it, so that one run reports
+ * every problem; the config built from it is never used.
+ */
 static struct config *config_from_text(const char *path,
     const unsigned char *data, size_t len, struct config_errors *errs)
 {
-	struct config_lines lines = { .text = NULL };
-	struct raw_config *raw;
+	struct config_shape shape;
+	struct raw_config *raw = NULL;
 	struct config *cfg = NULL;
 	size_t blocking;
 
-	blocking = config_shape_check(data, len, &config_schema, &lines, errs);
-	config_lines_seal(&lines);
-	if (lines.out_of_memory)
+	memset(&shape, 0, sizeof(shape));
+	blocking = config_shape_check(data, len, &config_schema, &shape, errs);
+	config_lines_seal(&shape.lines);
+	config_lines_seal(&shape.unread);
+	if (shape.lines.out_of_memory || shape.unread.out_of_memory)
 		errs->out_of_memory = 1;
-	if (blocking == 0 && !errs->out_of_memory) {
+	if (!errs->out_of_memory && blocking == 0)
 		raw = config_schema_load(data, len, errs);
-		if (raw) {
-			cfg = config_build(raw, path, &lines, errs);
-			config_schema_free(raw);
-		}
+	else if (!errs->out_of_memory && !shape.clean.failed)
+		raw = config_schema_load(shape.clean.data, shape.clean.len,
+		    errs);
+	if (raw) {
+		cfg = config_build(raw, path, &shape, errs);
+		config_schema_free(raw);
 	}
-	config_lines_free(&lines);
+	config_lines_free(&shape.lines);
+	config_lines_free(&shape.unread);
+	config_clean_free(&shape.clean);
 	return cfg;
 }
 
@@ -111,8 +122,9 @@ struct config *config_load(const char *path, char **errors)
 	}
 	cfg = config_from_text(path, data, len, &errs);
 	free(data);
-	if (errs.n == 0 && !errs.out_of_memory && cfg) {
+	if (errs.n == errs.n_warnings && !errs.out_of_memory && cfg) {
 		*errors = NULL;
+		cfg->warnings = errs.n ? config_errors_join(&errs) : NULL;
 		return cfg;
 	}
 	config_free(cfg);
@@ -134,6 +146,7 @@ void config_free(struct config *cfg)
 	free(cfg->devices);
 	free(cfg->allow_from);
 	free(cfg->path);
+	free(cfg->warnings);
 	free(cfg);
 }
 

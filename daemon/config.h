@@ -94,6 +94,8 @@ struct config_point {
 	double scale;                   /* default 1 */
 	double offset;                  /* default 0 */
 	char unit[16];
+	unsigned precision;             /* decimals shown; default from type
+					 * and scale */
 	int writable;                   /* write: present */
 	struct config_write write;
 	int monitored;                  /* monitor: present */
@@ -133,6 +135,8 @@ struct config_control {
 
 struct config {
 	char *path;
+	/* "file:line: warning: ...\n" each, in file order; NULL: none. */
+	char *warnings;
 	enum config_mode mode;                  /* default enforce */
 	enum config_initial_state initial_state;/* default takeover */
 	struct config_endpoint listen;
@@ -164,8 +168,10 @@ struct config {
 
 /*
  * Read and validate path. On success return the config and set *errors to
- * NULL. On failure return NULL and set *errors to every problem found, one
- * per line, each "file:line: what is wrong" (malloc'd; the caller frees).
+ * NULL; cfg->warnings then holds what looks wrong but loads. On failure
+ * return NULL and set *errors to every problem found, one per line, each
+ * "file:line: what is wrong", the warnings among them as "file:line:
+ * warning: ...", in file order (malloc'd; the caller frees).
  */
 struct config *config_load(const char *path, char **errors);
 void config_free(struct config *cfg);

@@ -29,11 +29,49 @@ void config_build_error(struct config_build *b, const char *path,
 	char text[400];
 	va_list ap;
 
+	if (config_lines_covers(b->unread, path))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	config_errors_add(b->errs, config_build_line(b, path), "%s%s",
 	    b->subject, text);
+}
+
+void config_build_warning(struct config_build *b, const char *path,
+    const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	if (config_lines_covers(b->unread, path))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	config_errors_warn(b->errs, config_build_line(b, path), "%s%s",
+	    b->subject, text);
+}
+
+int config_build_unread(const struct config_build *b, const char *fmt, ...)
+{
+	char path[CONFIG_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return config_lines_covers(b->unread, path);
+}
+
+void config_build_unknown(struct config_build *b, const char *path,
+    const char *what, const char *name, const char *best)
+{
+	if (best)
+		config_build_error(b, path, "no %s named '%s' (did you mean "
+		    "'%s'?)", what, name, best);
+	else
+		config_build_error(b, path, "no %s named '%s'", what, name);
 }
 
 /* "devices[0].life_bit.interval" -> "interval" */
@@ -238,6 +276,7 @@ static void build_life_bit(struct config_build *b, size_t i,
 	snprintf(path, sizeof(path), "devices[%zu].life_bit.address", i);
 	dev->life_bit_address = (uint16_t)build_int(b, path, &raw->address, 0,
 	    0, 65535, " (a holding register address)");
+	config_check_modicon(b, path, TABLE_HOLDING, raw->address);
 	snprintf(path, sizeof(path), "devices[%zu].life_bit.interval", i);
 	dev->life_bit_interval = config_build_duration(b, path, raw->interval,
 	    1, 1);
@@ -347,10 +386,11 @@ static void build_devices(struct config_build *b)
 }
 
 struct config *config_build(const struct raw_config *raw, const char *file,
-    const struct config_lines *lines, struct config_errors *errs)
+    const struct config_shape *shape, struct config_errors *errs)
 {
 	struct config_build b = {
-		.raw = raw, .errs = errs, .lines = lines,
+		.raw = raw, .errs = errs, .lines = &shape->lines,
+		.unread = &shape->unread,
 	};
 
 	b.cfg = calloc(1, sizeof(*b.cfg));

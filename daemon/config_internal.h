@@ -5,7 +5,8 @@
  * Loading runs in three passes over one in-memory copy of the file:
  *   config_shape.c   libyaml events walked against the libcyaml schema:
  *                    the line of every key, unknown keys, wrong shapes,
- *                    malformed scalars;
+ *                    malformed scalars; it writes out what it understood
+ *                    (config_clean.c) for the next passes to go on with;
  *   config_schema.c  libcyaml loads the document into raw structs;
  *   config_build.c,  raw structs converted into struct config with their
  *   config_points.c, defaults, each value checked once, then the checks
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <cyaml/cyaml.h>
+#include <yaml.h>
 
 #include "config.h"
 
@@ -24,10 +26,14 @@
 /* Longest key path, "points[12345].monitor.stale_after" and the like. */
 #define CONFIG_PATH_MAX 128
 
-/* config_errors.c: every problem found, reported together at the end. */
+/*
+ * config_errors.c: every problem found, reported together at the end;
+ * warnings (likely mistakes that do not stop the load) travel with them.
+ */
 struct config_error {
 	int line;
 	size_t found;                   /* order found: ties keep it */
+	int warning;
 	char *text;
 };
 
@@ -35,14 +41,28 @@ struct config_errors {
 	const char *file;
 	struct config_error *items;
 	size_t n, cap;
+	size_t n_warnings;              /* of the n */
 	int out_of_memory;
 };
 
 void config_errors_add(struct config_errors *errs, int line,
     const char *fmt, ...) CONFIG_PRINTF(3, 4);
-/* Every error as "file:line: text\n", sorted by line; empties errs. */
+void config_errors_warn(struct config_errors *errs, int line,
+    const char *fmt, ...) CONFIG_PRINTF(3, 4);
+/*
+ * Every item as "file:line: text\n" ("file:line: warning: text\n"),
+ * sorted by line; empties errs.
+ */
 char *config_errors_join(struct config_errors *errs);
 void config_errors_free(struct config_errors *errs);
+/* Edit distance between a and b, or 3 when it is more than 2. */
+unsigned config_distance(const char *a, const char *b);
+/*
+ * For a "did you mean": keep candidate in *best when it is closer to
+ * name than *best (*distance, start at 3) and not a wholly other word.
+ */
+void config_closer(const char *name, const char *candidate,
+    const char **best, unsigned *distance);
 
 /* config_lines.c: key path ("devices[1].unit_id") -> line in the file. */
 struct config_line_entry {
@@ -68,16 +88,48 @@ void config_lines_seal(struct config_lines *lines);
  * itself is absent (a defaulted key is blamed on its block); 1 if none.
  */
 int config_lines_find(const struct config_lines *lines, const char *path);
+/* 1 when path, or a key or entry holding it, was added. */
+int config_lines_covers(const struct config_lines *lines, const char *path);
 void config_lines_free(struct config_lines *lines);
 
+/* config_clean.c: the document as the shape walk understood it. */
+struct config_clean {
+	yaml_emitter_t emitter;
+	int started;                    /* the emitter needs deleting */
+	int failed;                     /* no usable copy */
+	unsigned char *data;            /* NUL-terminated */
+	size_t len, cap;
+};
+
+void config_clean_begin(struct config_clean *c);
+void config_clean_end(struct config_clean *c);
+void config_clean_free(struct config_clean *c);
+void config_clean_scalar(struct config_clean *c, const char *text,
+    size_t len, yaml_scalar_style_t style);
+/* start 1: the mapping (sequence) begins; 0: it ends. */
+void config_clean_mapping(struct config_clean *c, int start,
+    yaml_mapping_style_t style);
+void config_clean_sequence(struct config_clean *c, int start,
+    yaml_sequence_style_t style);
+/* A value of schema's type for what was refused or missing. */
+void config_clean_standin(struct config_clean *c,
+    const cyaml_schema_value_t *schema);
+
 /* config_shape.c */
+struct config_shape {
+	struct config_lines lines;      /* the line of every key and entry */
+	struct config_lines unread;     /* refused or missing: left out of
+					 * clean, or a stand-in there */
+	struct config_clean clean;      /* unusable when the YAML is broken */
+};
+
 /*
- * Walk the YAML in data against schema, record the line of every key and
- * sequence entry in lines, report problems in errs. Returns how many of
- * them would make libcyaml refuse the document (unknown keys do not).
+ * Walk the YAML in data against schema into shape, report problems in
+ * errs. Returns how many of them would make libcyaml refuse the document
+ * (unknown keys do not); shape->clean is what it would accept.
  */
 size_t config_shape_check(const unsigned char *data, size_t len,
-    const cyaml_schema_value_t *schema, struct config_lines *lines,
+    const cyaml_schema_value_t *schema, struct config_shape *shape,
     struct config_errors *errs);
 
 /*
@@ -136,6 +188,7 @@ struct raw_point {
 	double *scale;
 	double *offset;
 	char *unit;
+	int64_t *precision;
 	struct raw_write *write;
 	struct raw_monitor *monitor;
 };
@@ -216,12 +269,24 @@ struct config_build {
 	const struct raw_config *raw;
 	struct config_errors *errs;
 	const struct config_lines *lines;
+	const struct config_lines *unread;
 	char subject[CONFIG_NAME_MAX + 16];  /* "point 'x': " or "" */
 };
 
-/* Report at the line of path (formatted like printf), prefixed by subject. */
+/*
+ * Report at the line of path (formatted like printf), prefixed by
+ * subject; nothing when path is unread (the shape pass has spoken).
+ */
 void config_build_error(struct config_build *b, const char *path,
     const char *fmt, ...) CONFIG_PRINTF(3, 4);
+void config_build_warning(struct config_build *b, const char *path,
+    const char *fmt, ...) CONFIG_PRINTF(3, 4);
+/* 1 when the value at the path (made like printf) was not read. */
+int config_build_unread(const struct config_build *b, const char *fmt, ...)
+    CONFIG_PRINTF(2, 3);
+/* "no <what> named 'name'", and "(did you mean 'best'?)" unless NULL. */
+void config_build_unknown(struct config_build *b, const char *path,
+    const char *what, const char *name, const char *best);
 int config_build_line(const struct config_build *b, const char *path);
 /*
  * A duration key at path: fallback when text is NULL (absent); otherwise
@@ -230,7 +295,7 @@ int config_build_line(const struct config_build *b, const char *path);
 double config_build_duration(struct config_build *b, const char *path,
     const char *text, double fallback, int must_be_positive);
 struct config *config_build(const struct raw_config *raw, const char *file,
-    const struct config_lines *lines, struct config_errors *errs);
+    const struct config_shape *shape, struct config_errors *errs);
 
 /* config_points.c */
 void config_points_build(struct config_build *b);
@@ -239,6 +304,11 @@ void config_point_range(const struct config_point *p, double *lo,
     double *hi);
 /* Index of the point named name, or -1. */
 long config_point_index(const struct config *cfg, const char *name);
+/* 1 when table, data_type, scale and offset of point i were all read. */
+int config_point_understood(const struct config_build *b, size_t i);
+/* A warning when address in table looks like a Modicon reference. */
+void config_check_modicon(struct config_build *b, const char *path,
+    enum point_table table, int64_t address);
 
 /* config_takeover.c */
 void config_takeover_build(struct config_build *b);

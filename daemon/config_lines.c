@@ -2,6 +2,7 @@
  * config_lines.c: where each key sits in the file, so that a check made
  * long after parsing can still name the line it is about.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,22 @@ int config_lines_find(const struct config_lines *lines, const char *path)
 			return line;
 		if (parent[0] == '\0')
 			return 1;
+		*lines_last_step(parent) = '\0';
+	}
+}
+
+int config_lines_covers(const struct config_lines *lines, const char *path)
+{
+	char parent[CONFIG_PATH_MAX];
+
+	if (lines->n == 0)
+		return 0;
+	snprintf(parent, sizeof(parent), "%s", path);
+	for (;;) {
+		if (lines_lookup(lines, parent) > 0)
+			return 1;
+		if (parent[0] == '\0')
+			return 0;
 		*lines_last_step(parent) = '\0';
 	}
 }

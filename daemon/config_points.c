@@ -3,9 +3,14 @@
  * bounds, monitor thresholds; then the per-device address tables that let
  * the request path find a point without searching, and the checks that
  * need them (overlaps, the life bit).
+ *
+ * A key the shape pass could not read is left at its default; checks that
+ * would judge the point by that default stay silent rather than repeat
+ * the shape pass's error as another.
  */
 #include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +20,10 @@
 #define ADDRESS_COUNT 65536
 /* point.device of a point whose device is unknown */
 #define NO_DEVICE UINT_MAX
+/* Beyond this a double shows noise, not digits. */
+#define PRECISION_MAX 10
+/* Decimals a float32 shows unless its scale needs more. */
+#define FLOAT_PRECISION 3
 
 static int table_holds_bits(enum point_table table)
 {
@@ -80,23 +89,97 @@ static long points_device(const struct config *cfg, const char *name)
 	return -1;
 }
 
+/* Silent when a device's name could not be read: it may be the one. */
+static void points_no_device(struct config_build *b, const char *path,
+    const char *name)
+{
+	const struct config *cfg = b->cfg;
+	const char *best = NULL;
+	unsigned distance = 3;
+
+	for (size_t d = 0; d < cfg->n_devices; d++) {
+		if (config_build_unread(b, "devices[%zu].name", d))
+			return;
+		config_closer(name, cfg->devices[d].name, &best, &distance);
+	}
+	config_build_unknown(b, path, "device", name, best);
+}
+
+/* Table and data type read as written: the point's type is known. */
+static int point_typed(const struct config_build *b, size_t i)
+{
+	return !config_build_unread(b, "points[%zu].table", i) &&
+	    !config_build_unread(b, "points[%zu].data_type", i);
+}
+
+int config_point_understood(const struct config_build *b, size_t i)
+{
+	return point_typed(b, i) &&
+	    !config_build_unread(b, "points[%zu].scale", i) &&
+	    !config_build_unread(b, "points[%zu].offset", i);
+}
+
+static int point_whole(double x)
+{
+	return fabs(x - round(x)) <= 1e-9 * fmax(1, fabs(x));
+}
+
+/* Decimals that show every step of the raw value: scale 0.01 -> 2. */
+static unsigned point_default_precision(const struct config_point *p)
+{
+	unsigned d = 0;
+	double ten = 1;
+
+	if (p->type == TYPE_BOOL)
+		return 0;
+	while (d < 6 && !(point_whole(p->scale * ten) &&
+	    point_whole(p->offset * ten))) {
+		d++;
+		ten *= 10;
+	}
+	if (p->type == TYPE_FLOAT32 && d < FLOAT_PRECISION)
+		d = FLOAT_PRECISION;
+	return d;
+}
+
+static void point_build_precision(struct config_build *b, size_t i,
+    const struct raw_point *raw, struct config_point *p)
+{
+	char path[CONFIG_PATH_MAX];
+
+	p->precision = point_default_precision(p);
+	if (!raw->precision)
+		return;
+	snprintf(path, sizeof(path), "points[%zu].precision", i);
+	if (p->type == TYPE_BOOL && point_typed(b, i))
+		config_build_error(b, path, "precision: a bool point shows 0 "
+		    "or 1 and takes none");
+	else if (*raw->precision < 0 || *raw->precision > PRECISION_MAX)
+		config_build_error(b, path, "precision: %lld is out of range "
+		    "0..%d (decimals shown)", (long long)*raw->precision,
+		    PRECISION_MAX);
+	else
+		p->precision = (unsigned)*raw->precision;
+}
+
 static void point_build_type(struct config_build *b, size_t i,
     const struct raw_point *raw, struct config_point *p)
 {
 	char path[CONFIG_PATH_MAX];
+	int typed = point_typed(b, i);
 
 	p->type = raw->data_type ? *raw->data_type :
 	    table_holds_bits(p->table) ? TYPE_BOOL : TYPE_UINT16;
 	p->width = type_width(p->type);
 	snprintf(path, sizeof(path), "points[%zu].data_type", i);
-	if (table_holds_bits(p->table) && p->type != TYPE_BOOL)
+	if (typed && table_holds_bits(p->table) && p->type != TYPE_BOOL)
 		config_build_error(b, path, "data_type %s does not fit a %s: "
 		    "%s points hold single bits (bool)",
 		    config_type_name(p->type), config_table_name(p->table),
 		    config_table_name(p->table));
 	p->order = raw->byte_order ? *raw->byte_order : ORDER_ABCD;
 	snprintf(path, sizeof(path), "points[%zu].byte_order", i);
-	if (p->width == 1 && p->order != ORDER_ABCD)
+	if (typed && p->width == 1 && p->order != ORDER_ABCD)
 		config_build_error(b, path, "byte_order applies to 32-bit "
 		    "types only (int32, uint32, float32), not %s",
 		    config_type_name(p->type));
@@ -105,9 +188,61 @@ static void point_build_type(struct config_build *b, size_t i,
 	snprintf(path, sizeof(path), "points[%zu].scale", i);
 	if (p->scale == 0)
 		config_build_error(b, path, "scale must not be 0");
-	if (p->type == TYPE_BOOL && (p->scale != 1 || p->offset != 0))
+	if (typed && p->type == TYPE_BOOL && (p->scale != 1 ||
+	    p->offset != 0))
 		config_build_error(b, path, "a bool point takes no scale or "
 		    "offset");
+}
+
+/*
+ * Modicon references count from 1 behind a digit that names the table:
+ * discrete 10001, input 30001, holding 40001 (and 100001, 300001,
+ * 400001 in six digits). Coils (00001) look like plain addresses.
+ */
+static long modicon_base(enum point_table table, int64_t address,
+    int *digits)
+{
+	static const long five[TABLE_COUNT] = { 0, 10000, 30000, 40000 };
+	long base = five[table];
+
+	*digits = 5;
+	if (base && address > base && address < base + 10000)
+		return base;
+	*digits = 6;
+	base *= 10;
+	if (base && address > base && address <= base + ADDRESS_COUNT)
+		return base;
+	return -1;
+}
+
+void config_check_modicon(struct config_build *b, const char *path,
+    enum point_table table, int64_t address)
+{
+	int digits;
+	long base = modicon_base(table, address, &digits);
+
+	if (base < 0 || digits != 5)
+		return;
+	config_build_warning(b, path, "%s address %lld looks like a Modicon "
+	    "reference (%ldxxxx): the protocol address is usually %lld",
+	    config_table_name(table), (long long)address, base / 10000,
+	    (long long)(address - base - 1));
+}
+
+static void point_address_range(struct config_build *b, const char *path,
+    enum point_table table, int64_t address)
+{
+	int digits;
+	long base = modicon_base(table, address, &digits);
+
+	if (base >= 0 && digits == 6)
+		config_build_error(b, path, "address %lld is out of range "
+		    "0..65535; it looks like a Modicon reference (%ldxxxxx): "
+		    "the protocol address is usually %lld", (long long)address,
+		    base / 100000, (long long)(address - base - 1));
+	else
+		config_build_error(b, path, "address %lld is out of range "
+		    "0..65535", (long long)address);
 }
 
 /* Returns 1 when the point can go into the address tables. */
@@ -116,26 +251,26 @@ static int point_build_place(struct config_build *b, size_t i,
 {
 	char path[CONFIG_PATH_MAX];
 	long device = points_device(b->cfg, raw->device);
+	int typed = point_typed(b, i);
 
 	snprintf(path, sizeof(path), "points[%zu].device", i);
 	if (device < 0)
-		config_build_error(b, path, "no device named '%s'",
-		    raw->device);
+		points_no_device(b, path, raw->device);
 	p->device = device < 0 ? NO_DEVICE : (unsigned)device;
 	snprintf(path, sizeof(path), "points[%zu].address", i);
 	if (raw->address < 0 || raw->address > ADDRESS_COUNT - 1) {
-		config_build_error(b, path, "address %lld is out of range "
-		    "0..65535", (long long)raw->address);
+		point_address_range(b, path, p->table, raw->address);
 		return 0;
 	}
 	p->address = (uint16_t)raw->address;
-	if (raw->address + p->width > ADDRESS_COUNT) {
+	if (typed && raw->address + p->width > ADDRESS_COUNT) {
 		config_build_error(b, path, "%s at address %u runs past the "
 		    "last address, 65535", config_type_name(p->type),
 		    p->address);
 		return 0;
 	}
-	return device >= 0 && (p->type == TYPE_BOOL ||
+	config_check_modicon(b, path, p->table, raw->address);
+	return typed && device >= 0 && (p->type == TYPE_BOOL ||
 	    !table_holds_bits(p->table));
 }
 
@@ -145,25 +280,29 @@ static void point_check_write(struct config_build *b, size_t i,
 {
 	const struct config_write *w = &p->write;
 	char path[CONFIG_PATH_MAX];
+	int judged = config_point_understood(b, i);
 	double lo, hi;
 
 	snprintf(path, sizeof(path), "points[%zu].write.min", i);
 	if (w->has_min && w->has_max && w->min > w->max)
 		config_build_error(b, path, "min %g > max %g", w->min, w->max);
+	/* A type left at its default cannot judge the bounds. */
 	config_point_range(p, &lo, &hi);
-	if (w->has_min && p->type == TYPE_BOOL && w->min != 0 && w->min != 1)
+	if (judged && w->has_min && p->type == TYPE_BOOL && w->min != 0 &&
+	    w->min != 1)
 		config_build_error(b, path, "min %g: a bool point's bounds are "
 		    "0 or 1", w->min);
-	else if (w->has_min && (w->min < lo || w->min > hi))
+	else if (judged && w->has_min && (w->min < lo || w->min > hi))
 		config_build_error(b, path, "min %g is outside what %s%s can "
 		    "hold (%g..%g)", w->min, config_type_name(p->type),
 		    p->scale != 1 || p->offset != 0 ? " with its scale and "
 		    "offset" : "", lo, hi);
 	snprintf(path, sizeof(path), "points[%zu].write.max", i);
-	if (w->has_max && p->type == TYPE_BOOL && w->max != 0 && w->max != 1)
+	if (judged && w->has_max && p->type == TYPE_BOOL && w->max != 0 &&
+	    w->max != 1)
 		config_build_error(b, path, "max %g: a bool point's bounds are "
 		    "0 or 1", w->max);
-	else if (w->has_max && (w->max < lo || w->max > hi))
+	else if (judged && w->has_max && (w->max < lo || w->max > hi))
 		config_build_error(b, path, "max %g is outside what %s%s can "
 		    "hold (%g..%g)", w->max, config_type_name(p->type),
 		    p->scale != 1 || p->offset != 0 ? " with its scale and "
@@ -187,7 +326,8 @@ static void point_build_write(struct config_build *b, size_t i,
 	p->writable = 1;
 	snprintf(path, sizeof(path), "points[%zu].write", i);
 	w->line = config_build_line(b, path);
-	if (!table_writable(p->table))
+	if (!table_writable(p->table) &&
+	    !config_build_unread(b, "points[%zu].table", i))
 		config_build_error(b, path, "write: %s points are read-only; "
 		    "only coil and holding points can be written",
 		    config_table_name(p->table));
@@ -292,6 +432,7 @@ static int point_build(struct config_build *b, size_t i)
 	point_build_type(b, i, raw, p);
 	placeable = point_build_place(b, i, raw, p);
 	snprintf(p->unit, sizeof(p->unit), "%s", raw->unit ? raw->unit : "");
+	point_build_precision(b, i, raw, p);
 	point_build_write(b, i, raw->write, p);
 	point_build_monitor(b, i, raw->monitor, p);
 	b->subject[0] = '\0';

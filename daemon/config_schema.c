@@ -138,6 +138,7 @@ static const cyaml_schema_field_t point_fields[] = {
 	CYAML_FIELD_FLOAT_PTR("offset", OPT, struct raw_point, offset),
 	CYAML_FIELD_STRING_PTR("unit", OPT, struct raw_point, unit, 0,
 	    sizeof(((struct config_point *)NULL)->unit) - 1),
+	CYAML_FIELD_INT_PTR("precision", OPT, struct raw_point, precision),
 	CYAML_FIELD_MAPPING_PTR("write", OPT, struct raw_point, write,
 	    write_fields),
 	CYAML_FIELD_MAPPING_PTR("monitor", OPT, struct raw_point, monitor,

@@ -3,7 +3,9 @@
  * libcyaml schema. libcyaml names only the line of the enclosing mapping
  * when it refuses a key; this pass knows the line of every key and
  * sequence entry, records them for the later checks, and reports unknown
- * keys, wrong shapes and malformed scalars where they are.
+ * keys, wrong shapes and malformed scalars where they are. What it could
+ * read it writes out again (config_clean.c), so that the checks of the
+ * later passes run even when something here was refused.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,16 +25,27 @@ struct shape_walk {
 	int broken;             /* a YAML syntax error ended the walk */
 	size_t blocking;        /* errors libcyaml would refuse too */
 	struct config_lines *lines;
+	struct config_lines *unread;
+	struct config_clean *clean;
 	struct config_errors *errs;
 	char path[CONFIG_PATH_MAX];
 };
 
 /*
- * owner_line: the line of the key or entry that holds the value, blamed
- * for what is missing inside it (a block mapping starts a line later).
+ * Where a value sits: the name its messages use; the line of the key or
+ * entry that holds it, blamed for what is missing inside it (a block
+ * mapping starts a line later); its key, written out before it (NULL for
+ * a sequence entry); and whether a refused one needs a stand-in.
  */
+struct shape_slot {
+	const char *name;
+	int owner_line;
+	const char *key;
+	int required;
+};
+
 static void shape_walk_value(struct shape_walk *w,
-    const cyaml_schema_value_t *schema, const char *name, int owner_line);
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot);
 
 static int event_line(const yaml_event_t *event)
 {
@@ -142,7 +155,7 @@ static const char *shape_kind(enum cyaml_type type)
 	}
 }
 
-static void shape_check_enum(struct shape_walk *w,
+static int shape_check_enum(struct shape_walk *w,
     const cyaml_schema_value_t *schema, const char *name, const char *text,
     int line)
 {
@@ -151,16 +164,18 @@ static void shape_check_enum(struct shape_walk *w,
 
 	for (uint32_t i = 0; i < schema->enumeration.count; i++)
 		if (strcmp(text, schema->enumeration.strings[i].str) == 0)
-			return;
+			return 1;
 	for (uint32_t i = 0; i < schema->enumeration.count &&
 	    at < sizeof(legal); i++)
 		at += (size_t)snprintf(legal + at, sizeof(legal) - at, "%s%s",
 		    i ? ", " : "", schema->enumeration.strings[i].str);
 	shape_error(w, line, 1, "%s: '%.40s' is not one of %s", name, text,
 	    legal);
+	return 0;
 }
 
-static void shape_check_scalar(struct shape_walk *w,
+/* 1 when libcyaml will read the scalar as schema says; else reported. */
+static int shape_check_scalar(struct shape_walk *w,
     const cyaml_schema_value_t *schema, const char *name,
     const yaml_event_t *ev)
 {
@@ -172,29 +187,31 @@ static void shape_check_scalar(struct shape_walk *w,
 
 	if (strlen(text) != len) {
 		shape_error(w, line, 1, "%s: contains a NUL character", name);
-		return;
+		return 0;
 	}
 	switch (schema->type) {
 	case CYAML_INT:
 	case CYAML_UINT:
-		if (config_parse_int(text, &whole) < 0)
-			shape_error(w, line, 1, "%s: '%.40s' is not a whole "
-			    "number", name, text);
-		break;
+		if (config_parse_int(text, &whole) == 0)
+			return 1;
+		shape_error(w, line, 1, "%s: '%.40s' is not a whole number",
+		    name, text);
+		return 0;
 	case CYAML_FLOAT:
-		if (config_parse_real(text, &real) < 0)
-			shape_error(w, line, 1, "%s: '%.40s' is not a number",
-			    name, text);
-		break;
+		if (config_parse_real(text, &real) == 0)
+			return 1;
+		shape_error(w, line, 1, "%s: '%.40s' is not a number", name,
+		    text);
+		return 0;
 	case CYAML_ENUM:
-		shape_check_enum(w, schema, name, text, line);
-		break;
+		return shape_check_enum(w, schema, name, text, line);
 	case CYAML_BOOL:
 		/* libcyaml would take any word but a few as true. */
-		if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
-			shape_error(w, line, 1, "%s: '%.40s' is not true or "
-			    "false", name, text);
-		break;
+		if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)
+			return 1;
+		shape_error(w, line, 1, "%s: '%.40s' is not true or false",
+		    name, text);
+		return 0;
 	case CYAML_STRING:
 		if (len < schema->string.min)
 			shape_error(w, line, 1, "%s: must not be empty", name);
@@ -202,37 +219,12 @@ static void shape_check_scalar(struct shape_walk *w,
 			shape_error(w, line, 1, "%s: '%.40s...' is too long "
 			    "(at most %u characters)", name, text,
 			    (unsigned)schema->string.max);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Edit distance up to 2 between short keys: catches the usual typos. */
-static int shape_close(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[SHAPE_MAX_FIELDS + 1], prev;
-
-	if (lb > SHAPE_MAX_FIELDS || la > lb + 2 || lb > la + 2)
+		else
+			return 1;
 		return 0;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned keep = row[j];
-			unsigned best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = keep;
-		}
+	default:
+		return 1;
 	}
-	return row[lb] <= 2;
 }
 
 static void shape_unknown_key(struct shape_walk *w,
@@ -242,7 +234,8 @@ static void shape_unknown_key(struct shape_walk *w,
 	size_t at = 0;
 
 	for (const cyaml_schema_field_t *f = fields; f->key; f++) {
-		if (shape_close(key, f->key)) {
+		/* Edit distance up to 2: catches the usual typos. */
+		if (config_distance(key, f->key) <= 2) {
 			shape_error(w, line, 0, "unknown key '%.40s' (did you "
 			    "mean '%s'?)", key, f->key);
 			return;
@@ -265,9 +258,12 @@ static int shape_field(const cyaml_schema_field_t *fields, const char *key)
 	return -1;
 }
 
+/* Reported, and a stand-in written so that the rest can be checked. */
 static void shape_missing_keys(struct shape_walk *w,
     const cyaml_schema_field_t *fields, const int *seen_line, int line)
 {
+	size_t restore;
+
 	for (int i = 0; fields[i].key && i < SHAPE_MAX_FIELDS; i++) {
 		if (seen_line[i] || (fields[i].value.flags &
 		    CYAML_FLAG_OPTIONAL))
@@ -278,6 +274,13 @@ static void shape_missing_keys(struct shape_walk *w,
 		else
 			shape_error(w, line, 1, "missing required key '%s'",
 			    fields[i].key);
+		restore = shape_path_push(w, w->path[0] ? ".%s" : "%s",
+		    fields[i].key);
+		config_lines_add(w->unread, w->path, line);
+		w->path[restore] = '\0';
+		config_clean_scalar(w->clean, fields[i].key,
+		    strlen(fields[i].key), YAML_PLAIN_SCALAR_STYLE);
+		config_clean_standin(w->clean, &fields[i].value);
 	}
 }
 
@@ -316,7 +319,10 @@ static void shape_walk_pair(struct shape_walk *w,
 	seen_line[field] = line;
 	restore = shape_path_push(w, w->path[0] ? ".%s" : "%s", key);
 	config_lines_add(w->lines, w->path, line);
-	shape_walk_value(w, &fields[field].value, fields[field].key, line);
+	shape_walk_value(w, &fields[field].value, &(struct shape_slot){
+	    .name = fields[field].key, .owner_line = line,
+	    .key = fields[field].key,
+	    .required = !(fields[field].value.flags & CYAML_FLAG_OPTIONAL) });
 	w->path[restore] = '\0';
 }
 
@@ -325,6 +331,7 @@ static void shape_walk_mapping(struct shape_walk *w,
 {
 	int seen_line[SHAPE_MAX_FIELDS] = { 0 };
 
+	config_clean_mapping(w->clean, 1, w->event.data.mapping_start.style);
 	shape_consume(w);
 	for (;;) {
 		const yaml_event_t *ev = shape_peek(w);
@@ -336,6 +343,7 @@ static void shape_walk_mapping(struct shape_walk *w,
 	}
 	shape_consume(w);
 	shape_missing_keys(w, fields, seen_line, owner_line);
+	config_clean_mapping(w->clean, 0, YAML_ANY_MAPPING_STYLE);
 }
 
 static void shape_walk_sequence(struct shape_walk *w,
@@ -343,20 +351,22 @@ static void shape_walk_sequence(struct shape_walk *w,
 {
 	char entry_name[80];
 	uint32_t count = 0;
+	size_t restore;
 
 	snprintf(entry_name, sizeof(entry_name), "%s entry", name);
+	config_clean_sequence(w->clean, 1, w->event.data.sequence_start.style);
 	shape_consume(w);
 	for (;;) {
 		const yaml_event_t *ev = shape_peek(w);
-		size_t restore;
 		if (!ev)
 			return;
 		if (ev->type == YAML_SEQUENCE_END_EVENT)
 			break;
 		restore = shape_path_push(w, "[%u]", (unsigned)count);
 		config_lines_add(w->lines, w->path, event_line(ev));
-		shape_walk_value(w, schema->sequence.entry, entry_name,
-		    event_line(ev));
+		shape_walk_value(w, schema->sequence.entry, &(struct shape_slot){
+		    .name = entry_name, .owner_line = event_line(ev),
+		    .required = 1 });
 		w->path[restore] = '\0';
 		count++;
 	}
@@ -365,13 +375,47 @@ static void shape_walk_sequence(struct shape_walk *w,
 		shape_error(w, owner_line, 1, "%s: needs at least %u entr%s",
 		    name, (unsigned)schema->sequence.min,
 		    schema->sequence.min == 1 ? "y" : "ies");
+	for (; count < schema->sequence.min; count++) {
+		restore = shape_path_push(w, "[%u]", (unsigned)count);
+		config_lines_add(w->unread, w->path, owner_line);
+		w->path[restore] = '\0';
+		config_clean_standin(w->clean, schema->sequence.entry);
+	}
+	config_clean_sequence(w->clean, 0, YAML_ANY_SEQUENCE_STYLE);
+}
+
+/* The value is readable: its key, then the value, go into the copy. */
+static void shape_walk_accepted(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot,
+    const yaml_event_t *ev)
+{
+	if (slot->key)
+		config_clean_scalar(w->clean, slot->key, strlen(slot->key),
+		    YAML_PLAIN_SCALAR_STYLE);
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		config_clean_scalar(w->clean,
+		    (const char *)ev->data.scalar.value,
+		    ev->data.scalar.length, ev->data.scalar.style);
+		shape_consume(w);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		shape_walk_mapping(w, schema->mapping.fields,
+		    slot->owner_line);
+		break;
+	default:
+		shape_walk_sequence(w, schema, slot->name, slot->owner_line);
+		break;
+	}
 }
 
 static void shape_walk_value(struct shape_walk *w,
-    const cyaml_schema_value_t *schema, const char *name, int owner_line)
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot)
 {
 	const yaml_event_t *ev = shape_peek(w);
-	int line;
+	int line, scalar = schema->type != CYAML_MAPPING &&
+	    schema->type != CYAML_SEQUENCE &&
+	    schema->type != CYAML_SEQUENCE_FIXED;
 
 	if (!ev)
 		return;
@@ -379,38 +423,44 @@ static void shape_walk_value(struct shape_walk *w,
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		shape_error(w, line, 1, "%s: aliases (*%.40s) are not "
-		    "supported; write the value out", name,
+		    "supported; write the value out", slot->name,
 		    (const char *)ev->data.alias.anchor);
 		shape_consume(w);
-		return;
+		goto refused;
 	case YAML_SCALAR_EVENT:
-		if (schema->type != CYAML_MAPPING &&
-		    schema->type != CYAML_SEQUENCE &&
-		    schema->type != CYAML_SEQUENCE_FIXED) {
-			shape_check_scalar(w, schema, name, ev);
-			shape_consume(w);
+		if (!scalar)
+			break;
+		if (shape_check_scalar(w, schema, slot->name, ev)) {
+			shape_walk_accepted(w, schema, slot, ev);
 			return;
 		}
-		break;
+		shape_consume(w);
+		goto refused;
 	case YAML_MAPPING_START_EVENT:
-		if (schema->type == CYAML_MAPPING) {
-			shape_walk_mapping(w, schema->mapping.fields,
-			    owner_line);
-			return;
-		}
-		break;
+		if (schema->type != CYAML_MAPPING)
+			break;
+		shape_walk_accepted(w, schema, slot, ev);
+		return;
 	case YAML_SEQUENCE_START_EVENT:
-		if (schema->type == CYAML_SEQUENCE) {
-			shape_walk_sequence(w, schema, name, owner_line);
-			return;
-		}
-		break;
+		if (schema->type != CYAML_SEQUENCE)
+			break;
+		shape_walk_accepted(w, schema, slot, ev);
+		return;
 	default:
 		break;
 	}
-	shape_error(w, line, 1, "%s: must be %s", name,
+	shape_error(w, line, 1, "%s: must be %s", slot->name,
 	    shape_kind(schema->type));
 	shape_skip(w);
+refused:
+	/* Left out, so its default applies; a required one gets a stand-in. */
+	config_lines_add(w->unread, w->path, line);
+	if (slot->required) {
+		if (slot->key)
+			config_clean_scalar(w->clean, slot->key,
+			    strlen(slot->key), YAML_PLAIN_SCALAR_STYLE);
+		config_clean_standin(w->clean, schema);
+	}
 }
 
 /* Stream start, one document, its end; a second document is refused. */
@@ -429,6 +479,7 @@ static void shape_walk_stream(struct shape_walk *w,
 		shape_error(w, event_line(ev), 1, "the file is empty: it needs "
 		    "at least listen, state_dir, audit_log, control.socket "
 		    "and devices");
+		w->clean->failed = 1;
 		return;
 	}
 	shape_consume(w);
@@ -436,7 +487,9 @@ static void shape_walk_stream(struct shape_walk *w,
 	if (!ev)
 		return;
 	config_lines_add(w->lines, "", event_line(ev));
-	shape_walk_value(w, schema, "the configuration", event_line(ev));
+	shape_walk_value(w, schema, &(struct shape_slot){
+	    .name = "the configuration", .owner_line = event_line(ev),
+	    .required = 1 });
 	if (shape_peek(w))
 		shape_consume(w);       /* document end */
 	ev = shape_peek(w);
@@ -446,18 +499,27 @@ static void shape_walk_stream(struct shape_walk *w,
 }
 
 size_t config_shape_check(const unsigned char *data, size_t len,
-    const cyaml_schema_value_t *schema, struct config_lines *lines,
+    const cyaml_schema_value_t *schema, struct config_shape *shape,
     struct config_errors *errs)
 {
-	struct shape_walk w = { .lines = lines, .errs = errs };
+	struct shape_walk w = {
+		.lines = &shape->lines, .unread = &shape->unread,
+		.clean = &shape->clean, .errs = errs,
+	};
 
+	config_clean_begin(&shape->clean);
 	if (!yaml_parser_initialize(&w.parser)) {
 		config_errors_add(errs, 1, "cannot start the YAML parser");
+		shape->clean.failed = 1;
 		return 1;
 	}
 	yaml_parser_set_input_string(&w.parser, data, len);
 	shape_walk_stream(&w, schema);
 	shape_consume(&w);
 	yaml_parser_delete(&w.parser);
+	if (w.broken)
+		shape->clean.failed = 1;
+	else
+		config_clean_end(&shape->clean);
 	return w.blocking;
 }

@@ -12,15 +12,28 @@
 /* Beyond this a window would never fill: a typo. */
 #define VIOLATIONS_COUNT_LIMIT 1000000
 
-/* The index of the point a takeover key names, or -1 (reported). */
+/*
+ * The index of the point a takeover key names, or -1: reported, with the
+ * likeliest meant, unless a point's name could not be read (it may be
+ * that one).
+ */
 static long takeover_point(struct config_build *b, const char *path,
     const char *name)
 {
-	long index = config_point_index(b->cfg, name);
+	const struct config *cfg = b->cfg;
+	long index = config_point_index(cfg, name);
+	const char *best = NULL;
+	unsigned distance = 3;
 
-	if (index < 0)
-		config_build_error(b, path, "no point named '%s'", name);
-	return index;
+	if (index >= 0 || config_build_unread(b, "points"))
+		return index;
+	for (size_t i = 0; i < cfg->n_points; i++) {
+		if (config_build_unread(b, "points[%zu].name", i))
+			return -1;
+		config_closer(name, cfg->points[i].name, &best, &distance);
+	}
+	config_build_unknown(b, path, "point", name, best);
+	return -1;
 }
 
 static void takeover_build_switch(struct config_build *b,
@@ -33,7 +46,8 @@ static void takeover_build_switch(struct config_build *b,
 		return;
 	snprintf(b->subject, sizeof(b->subject), "takeover.switch: ");
 	index = takeover_point(b, "takeover.switch.point", raw->point);
-	if (index >= 0 && b->cfg->points[index].type != TYPE_BOOL)
+	if (index >= 0 && config_point_understood(b, (size_t)index) &&
+	    b->cfg->points[index].type != TYPE_BOOL)
 		config_build_error(b, "takeover.switch.point", "point '%s' is "
 		    "%s; a key switch must be a bool point (a discrete input, "
 		    "a coil or a bool register)", raw->point,
@@ -115,7 +129,9 @@ static void takeover_build_safe_value(struct config_build *b, size_t i,
 		}
 	}
 	snprintf(path, sizeof(path), "takeover.safe_state[%zu].value", i);
-	takeover_check_safe_value(b, path, &b->cfg->points[index], raw->value);
+	if (config_point_understood(b, (size_t)index))
+		takeover_check_safe_value(b, path, &b->cfg->points[index],
+		    raw->value);
 	sv->point = (unsigned)index;
 	sv->value = raw->value;
 	sv->hold = raw->hold ? *raw->hold : 1;

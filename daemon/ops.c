@@ -25,14 +25,17 @@ ops_time(struct json *out, const char *key, double t)
 	json_kv_string(out, key, buf);
 }
 
+/* precision: the point's decimals for displays; -1 for a device. */
 static void
 ops_condition(struct json *out, const char *key, const char *source,
-    const struct monitor_active *a)
+    const struct monitor_active *a, int precision)
 {
 	json_object_begin(out);
 	json_kv_string(out, key, source);
 	json_kv_string(out, "kind", monitor_kind_name(a->kind));
 	json_kv_double(out, "value", a->value);
+	if (precision >= 0)
+		json_kv_uint(out, "precision", (unsigned)precision);
 	ops_time(out, "since", a->since);
 	json_object_end(out);
 }
@@ -52,7 +55,7 @@ ops_conditions(struct warden *w, struct json *out, int trips)
 		for (k = 0; k < n; k++)
 			if (monitor_kind_is_trip(act[k].kind) == trips)
 				ops_condition(out, "point", cfg->points[i].name,
-				    &act[k]);
+				    &act[k], (int)cfg->points[i].precision);
 	}
 	for (i = 0; trips && w->poller.devices != NULL && i < cfg->n_devices;
 	    i++) {
@@ -62,7 +65,8 @@ ops_conditions(struct warden *w, struct json *out, int trips)
 		    lost->since };
 
 		if (lost->active)
-			ops_condition(out, "device", cfg->devices[i].name, &a);
+			ops_condition(out, "device", cfg->devices[i].name, &a,
+			    -1);
 	}
 	json_array_end(out);
 }
@@ -112,6 +116,7 @@ ops_values(struct warden *w, struct json *out)
 		json_kv_string(out, "name", cfg->points[i].name);
 		json_kv_double(out, "value", w->poller.values[i]);
 		json_kv_string(out, "unit", cfg->points[i].unit);
+		json_kv_uint(out, "precision", cfg->points[i].precision);
 		json_object_end(out);
 	}
 	json_array_end(out);

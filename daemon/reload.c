@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkconf.h"
 #include "control.h"
 #include "log.h"
 #include "warden.h"
@@ -194,6 +195,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 	}
 	policy_memory_carry(w->cfg, w->memory, ncfg, nmem);
 	reload_swap(w, ncfg, nmem);
+	checkconf_log_warnings(w->cfg, "reload: ");
 	reload_audit(w, "config_loaded", user, "reload");
 	log_info("reload: %s loaded: %zu devices, %zu points", w->config_path,
 	    w->cfg->n_devices, w->cfg->n_points);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -506,6 +507,28 @@ field(const struct json_value *obj, const char *key, char *buf, size_t cap)
 	return text[0] != '\0' ? text : "-";
 }
 
+/*
+ * field(), but a number with the object's "precision" decimals: a point's
+ * value as the engineer set it for displays (--json keeps it all); as
+ * sent when too large for decimals to matter.
+ */
+static const char *
+shown(const struct json_value *obj, const char *key, char *buf, size_t cap)
+{
+	struct json_value v, prec;
+	uint64_t decimals;
+	double d;
+
+	if (json_object_get(obj, key, &v) == 0 && v.type == JSON_NUMBER &&
+	    json_get_double(&v, &d) == 0 && fabs(d) < 1e15 &&
+	    json_object_get(obj, "precision", &prec) == 0 &&
+	    json_get_uint64(&prec, &decimals) == 0 && decimals <= 17) {
+		snprintf(buf, cap, "%.*f", (int)decimals, d);
+		return buf;
+	}
+	return field(obj, key, buf, cap);
+}
+
 static int
 answer_ok(const struct json_value *answer)
 {
@@ -551,7 +574,7 @@ print_conditions(FILE *out, const struct json_value *st, const char *key)
 		}
 		fprintf(out, "  %-24s %-12s %-12s since %s\n", name,
 		    field(&m.value, "kind", kind, sizeof kind),
-		    field(&m.value, "value", value, sizeof value),
+		    shown(&m.value, "value", value, sizeof value),
 		    field(&m.value, "since", since, sizeof since));
 	}
 }
@@ -570,7 +593,7 @@ print_rows(FILE *out, const struct json_value *st, const char *key,
 	while (json_iter_next(&it, &m))
 		fprintf(out, "  %-24s %-12s %s\n",
 		    field(&m.value, fields[0], a, sizeof a),
-		    field(&m.value, fields[1], b, sizeof b),
+		    shown(&m.value, fields[1], b, sizeof b),
 		    fields[2] ? field(&m.value, fields[2], c, sizeof c) : "");
 }
 

@@ -269,12 +269,15 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (test_only) {
+		if (w.cfg->warnings != NULL)
+			fputs(w.cfg->warnings, stderr);
 		checkconf_print(w.cfg, stdout);
 		config_free(w.cfg);
 		return 0;
 	}
 
 	log_init("wardend", foreground, verbose);
+	checkconf_log_warnings(w.cfg, "");
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 	signal(SIGPIPE, SIG_IGN);

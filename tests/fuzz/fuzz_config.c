@@ -40,7 +40,8 @@ static const char *fuzz_path(void)
 }
 
 /*
- * The shape pass must catch whatever libcyaml would refuse: a
+ * The shape pass must catch whatever libcyaml would refuse, and what it
+ * writes out for the later checks must be what libcyaml accepts: a
  * "file:N: libcyaml: ..." error means the two disagree.
  */
 static int fuzz_reached_libcyaml(const char *errors, const char *file)
@@ -80,6 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (errors && !strstr(errors, path))
 		abort();
 	if (errors && fuzz_reached_libcyaml(errors, path))
+		abort();
+	/* Warnings of a config that loads say where, too. */
+	if (cfg && cfg->warnings && !strstr(cfg->warnings, path))
 		abort();
 	config_free(cfg);
 	free(errors);

@@ -3,11 +3,11 @@
  * the contract (wardenctl(8); warden.yaml(5) CONTRACTS, "Reload"; the
  * audit records) promises in return. Reload by SIGHUP and by wardenctl: a
  * good config applies to the next request while the AI's connection
- * stays open and the state stays put; a bad one, or one that changes
- * what needs a restart, is refused and the running config keeps
- * applying. The exit codes of wardenctl, the shape of `status --json`,
- * `watch`, and `audit verify` on a tampered log. Who may do what:
- * test_rights.c.
+ * stays open and the state stays put, and its warnings are logged; a
+ * bad one, or one that changes what needs a restart, is refused and the
+ * running config keeps applying. The exit codes of wardenctl, the shape
+ * of `status --json`, `watch`, and `audit verify` on a tampered log. Who
+ * may do what: test_rights.c.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -370,6 +370,28 @@ test_reload_restart_keys_refused(void **state)
 	wait_audit(o, 0, "config_loaded", "user", "root");
 }
 
+/* A reload that loads with a warning logs it, file and line first. */
+static void
+test_reload_logs_warnings(void **state)
+{
+	struct op *o = *state;
+	char want[RIG_PATH_MAX + 160];
+	int line;
+
+	assert_int_equal(textedit_replace(o->rig->config, 0,
+	    "  - {name: level,", "  - {name: spare, device: tank1, table: "
+	    "holding, address: 40001}\n  - {name: level,"), 0);
+	line = textedit_line_of(o->rig->config, "name: spare");
+	assert_true(line > 0);
+	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	expect_exit(o, 0, "reload with a warning");
+	snprintf(want, sizeof(want), "reload: %s:%d: warning: point 'spare': "
+	    "holding address 40001 looks like a Modicon reference (4xxxx): "
+	    "the protocol address is usually 0", o->rig->config, line);
+	if (textedit_line_of(o->rig->log, want) <= 0)
+		fail_msg("wardend's log lacks \"%s\"", want);
+}
+
 /* A socket file nobody listens on, as a crashed daemon leaves it. */
 static void
 make_stale_socket(const char *path)
@@ -440,6 +462,28 @@ check_watch_json(struct op *o)
 }
 
 /*
+ * The level (scale 0.01: precision 2) at raw 490: status shows 4.90 in
+ * its values, its alarm and its trip; --json sends the value whole, with
+ * the precision beside it.
+ */
+static void
+check_status_precision(struct op *o)
+{
+	char row[128];
+
+	ctl_run(o->rig, &o->res, "status", (char *)NULL);
+	expect_exit(o, 0, "status");
+	snprintf(row, sizeof(row), "\n  %-24s %-12s %s\n", "level", "4.90",
+	    "m");
+	expect_text(o->res.out, row, "status values");
+	expect_text(o->res.out, "high         4.90", "status alarms");
+	expect_text(o->res.out, "high_high    4.90", "status trips");
+	ctl_run(o->rig, &o->res, "--json", "status", (char *)NULL);
+	expect_text(o->res.out, "\"name\":\"level\",\"value\":4.9,"
+	    "\"unit\":\"m\",\"precision\":2", "status --json points");
+}
+
+/*
  * Exit codes 2 (usage) and 3 (no wardend); then, with an alarm, a trip
  * and the safe state all listed, every field of status --json as the
  * contract shapes it, plain and through watch; --json on a refusal.
@@ -472,6 +516,7 @@ test_exit_codes_and_status_shape(void **state)
 	expect_text(o->res.out, "\"kind\":\"high_high\"",
 	    "status --json trips");
 	check_watch_json(o);
+	check_status_precision(o);
 
 	ctl_run(o->rig, &o->res, "--json", "takeover", "-r", "again",
 	    (char *)NULL);
@@ -535,6 +580,8 @@ main(void)
 		    op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_restart_keys_refused, op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(test_reload_logs_warnings,
+		    op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_exit_codes_and_status_shape, op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(

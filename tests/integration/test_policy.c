@@ -705,7 +705,10 @@ setup_bare(void **state)
 	return -1;
 }
 
-/* wardend -t: "configuration OK", a row per point with its limits. */
+/*
+ * wardend -t: "configuration OK", a row per point: its type, byte order,
+ * scale, unit and precision, and its limits shown with that precision.
+ */
 static void
 test_check_config_ok(void **state)
 {
@@ -720,12 +723,13 @@ test_check_config_ok(void **state)
 		fail_msg("wardend -t exited %d:\n%s%s", res->status, res->out,
 		    res->err);
 	assert_row(res->out, "valve", (const char *const[]){ "tank1",
-	    "holding", "0", "uint16", "%", "0", "100", "20", "reject",
-	    NULL });
+	    "holding", "0", "uint16", "%", "0.1", "1", "min=0.0",
+	    "max=100.0", "step=20.0", "reject", NULL });
 	assert_row(res->out, "pump_speed", (const char *const[]){ "tank1",
 	    "holding", "1", "20", "100", "clamp", NULL });
 	assert_row(res->out, "setpoint", (const char *const[]){ "tank1",
-	    "holding", "10", "float32", "m", "-1", "5", "1", NULL });
+	    "holding", "10", "float32", "m", "ABCD", "3", "min=-1.000",
+	    "max=5.000", "rate=1.000/s", NULL });
 	assert_row(res->out, "flush", (const char *const[]){ "tank1",
 	    "coil", "1", "bool", "1", NULL });
 	assert_row(res->out, "drain", (const char *const[]){ "coil", "2",
@@ -764,6 +768,48 @@ test_check_config_errors(void **state)
 	}
 }
 
+/*
+ * A Modicon-style address loads with a warning on stderr; a file with a
+ * malformed value and semantic errors gets all of them in one run.
+ */
+static void
+test_check_config_warnings_and_every_error(void **state)
+{
+	struct policy_world *pw = *state;
+	struct ctl_result *res = &pw->res;
+	char path[RIG_PATH_MAX], want[4 * RIG_PATH_MAX + 256];
+
+	write_config(pw, "modicon.yaml", "points:\n"
+	    "  - {name: level, device: tank1, table: input, address: 30013}\n",
+	    path, sizeof(path));
+	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
+	if (res->status != 0 || strncmp(res->out, "configuration OK\n",
+	    17) != 0)
+		fail_msg("wardend -t exited %d:\n%s%s", res->status, res->out,
+		    res->err);
+	snprintf(want, sizeof(want), "%s:7: warning: point 'level': input "
+	    "address 30013 looks like a Modicon reference (3xxxx): the "
+	    "protocol address is usually 12\n", path);
+	if (strstr(res->err, want) == NULL)
+		fail_msg("wardend -t: no \"%s\" on stderr:\n%s", want,
+		    res->err);
+	assert_null(strstr(res->out, "warning"));
+
+	write_config(pw, "mixed.yaml", "points:\n"
+	    "  - {name: valve, device: tank1, table: holding, address: x}\n"
+	    "  - {name: pump, device: tank1, table: holding, address: 1,\n"
+	    "     write: {min: 10, max: 5}}\n"
+	    "  - {name: run, device: tnak1, table: coil, address: 0}\n",
+	    path, sizeof(path));
+	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
+	assert_int_equal(res->status, 1);
+	snprintf(want, sizeof(want), "%s:7: address: 'x' is not a whole "
+	    "number\n%s:9: point 'pump': min 10 > max 5\n%s:10: point 'run': "
+	    "no device named 'tnak1' (did you mean 'tank1'?)\n%s: "
+	    "configuration not loaded\n", path, path, path, path);
+	assert_string_equal(res->err, want);
+}
+
 int
 main(void)
 {
@@ -786,6 +832,9 @@ main(void)
 		    setup_bare, teardown_world),
 		cmocka_unit_test_setup_teardown(test_check_config_errors,
 		    setup_bare, teardown_world),
+		cmocka_unit_test_setup_teardown(
+		    test_check_config_warnings_and_every_error, setup_bare,
+		    teardown_world),
 	};
 
 	/* WARDEN_TEST_FILTER=test_clamp runs the matching tests only. */
