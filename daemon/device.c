@@ -505,8 +505,33 @@ devpool_free(struct devpool *pool, struct ev_loop *loop)
 	memset(pool, 0, sizeof *pool);
 }
 
+struct net_addr *
+device_resolve_all(const struct config *cfg, char *err)
+{
+	struct net_addr *addrs = calloc(cfg->n_devices + 1, sizeof *addrs);
+	char why[NET_ERR_LEN];
+	size_t i;
+
+	if (addrs == NULL) {
+		snprintf(err, NET_ERR_LEN, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < cfg->n_devices; i++) {
+		const struct config_device *d = &cfg->devices[i];
+
+		if (net_resolve(d->endpoint.host, d->endpoint.port, &addrs[i],
+		    why) == -1) {
+			snprintf(err, NET_ERR_LEN, "device %s: %.170s", d->name,
+			    why);
+			free(addrs);
+			return NULL;
+		}
+	}
+	return addrs;
+}
+
 int
-device_start_all(struct warden *w, char *err)
+device_start_all(struct warden *w, const struct net_addr *addrs, char *err)
 {
 	const struct config *cfg = w->cfg;
 	unsigned i;
@@ -516,15 +541,19 @@ device_start_all(struct warden *w, char *err)
 		snprintf(err, NET_ERR_LEN, "out of memory");
 		return -1;
 	}
+	/* Every device is whole before any pool opens, so that a failure
+	 * part-way leaves no device without its config. */
 	for (i = 0; i < cfg->n_devices; i++) {
 		struct device *dev = &w->devices[i];
 
 		dev->w = w;
 		dev->cfg = &cfg->devices[i];
 		dev->index = i;
-		if (net_resolve(dev->cfg->endpoint.host, dev->cfg->endpoint.port,
-		    &dev->addr, err) == -1)
-			return -1;
+		dev->addr = addrs[i];
+	}
+	for (i = 0; i < cfg->n_devices; i++) {
+		struct device *dev = &w->devices[i];
+
 		if (devpool_init(&dev->ai, dev, "ai", dev->cfg->connections,
 		    dev->cfg->pipeline, cfg->limits.device_queue) == -1 ||
 		    devpool_init(&dev->poll, dev, "poll", 1, 1,

@@ -98,11 +98,13 @@ reload_clear_orphan_trips(struct warden *w)
 	}
 }
 
+/* addrs: the new devices' addresses, NULL when the devices stay. */
 static void
-reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
+reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
+    const struct net_addr *addrs)
 {
 	struct config *old = w->cfg;
-	int same_devices = reload_same_devices(old, ncfg);
+	int same_devices = addrs == NULL;
 	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
 	    old->listen.port != ncfg->listen.port;
 	struct safestate safe;
@@ -121,7 +123,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	free(w->memory);
 	w->memory = nmem;
 	w->cfg = ncfg;
-	if (!same_devices && device_start_all(w, err) == -1)
+	if (!same_devices && device_start_all(w, addrs, err) == -1)
 		log_warnx("reload: devices: %s", err);
 	/* Points, safe state or life bit may need a poll connection now, or
 	 * no longer. */
@@ -171,7 +173,8 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 {
 	struct config *ncfg;
 	struct policy_memory *nmem;
-	char *errors = NULL;
+	struct net_addr *addrs = NULL;
+	char *errors = NULL, err[NET_ERR_LEN];
 	const char *field;
 
 	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {
@@ -188,13 +191,26 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 		reload_audit(w, "config_rejected", user, why);
 		return 1;
 	}
+	/* Resolved before anything changes: a host that cannot be found
+	 * keeps the running config, devices and all. */
+	if (!reload_same_devices(w->cfg, ncfg) &&
+	    (addrs = device_resolve_all(ncfg, err)) == NULL) {
+		snprintf(why, whylen, "%s; the running configuration stays",
+		    err);
+		config_free(ncfg);
+		log_warnx("reload: %s", why);
+		reload_audit(w, "config_rejected", user, why);
+		return 1;
+	}
 	if ((nmem = calloc(ncfg->n_points + 1, sizeof *nmem)) == NULL) {
 		snprintf(why, whylen, "out of memory");
+		free(addrs);
 		config_free(ncfg);
 		return 1;
 	}
 	policy_memory_carry(w->cfg, w->memory, ncfg, nmem);
-	reload_swap(w, ncfg, nmem);
+	reload_swap(w, ncfg, nmem, addrs);
+	free(addrs);
 	checkconf_log_warnings(w->cfg, "reload: ");
 	reload_audit(w, "config_loaded", user, "reload");
 	log_info("reload: %s loaded: %zu devices, %zu points", w->config_path,

@@ -247,7 +247,11 @@ void client_answer_cb(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception);
 
 /* device.c */
-int device_start_all(struct warden *w, char *err);
+/* Every device's address (malloc'd, cfg->n_devices of them), or NULL
+ * with err naming the device that cannot be resolved. */
+struct net_addr *device_resolve_all(const struct config *cfg, char *err);
+int device_start_all(struct warden *w, const struct net_addr *addrs,
+    char *err);
 void device_stop_all(struct warden *w);
 /* Open or close each device's poll pool as w->cfg now needs it (reload). */
 void device_poll_update(struct warden *w);

@@ -147,6 +147,7 @@ static void
 warden_start(struct warden *w)
 {
 	char err[NET_ERR_LEN];
+	struct net_addr *addrs;
 
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
@@ -165,8 +166,10 @@ warden_start(struct warden *w)
 	w->prepare.data = w;
 	ev_prepare_start(w->loop, &w->prepare);
 
-	if (device_start_all(w, err) == -1)
+	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
+	    device_start_all(w, addrs, err) == -1)
 		fatalx("devices: %s", err);
+	free(addrs);
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
 		fatalx("out of memory");
 	if (control_open(w, w->cfg->control.socket, err) == -1)

@@ -312,6 +312,38 @@ test_reload_invalid_keeps_old_config(void **state)
 	    "user", "SIGHUP"), 0);
 }
 
+/*
+ * A reload adding a device whose host cannot be resolved is refused whole,
+ * naming the device, before anything changes: the running devices keep
+ * serving and polling. (A label over 63 bytes fails in the resolver
+ * itself, so the test does not depend on DNS.)
+ */
+static void
+test_reload_unresolvable_device_keeps_old(void **state)
+{
+	struct op *o = *state;
+	char device[256];
+	struct ctl_status st;
+
+	snprintf(device, sizeof(device), "devices:\n  - {name: far, host: "
+	    "%s.invalid, port: 502, unit_id: 9}\n  - ", "aaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(textedit_replace(o->rig->config, 0, "devices:\n  - ",
+	    device), 0);
+	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	expect_exit(o, 1, "reload with an unresolvable device");
+	expect_text(o->res.err, "device far: cannot resolve", "wardenctl reload");
+	expect_text(o->res.err, "the running configuration stays",
+	    "wardenctl reload");
+	wait_audit(o, 0, "config_rejected", "user", "root");
+
+	assert_int_equal(ai_write_valve(o, 900), 0);
+	assert_int_equal(plc_valve(o), 900);
+	status_now(o, &st);
+	assert_string_equal(st.state, "auto");
+	assert_false(harness_exited(o->rig->warden));
+}
+
 /* state_dir, audit_log and control.socket need a restart: each change is
  * refused, naming the key, and the running paths stay in use. */
 static void
@@ -582,6 +614,9 @@ main(void)
 		    test_reload_restart_keys_refused, op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_logs_warnings,
 		    op_setup, op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_unresolvable_device_keeps_old, op_setup,
+		    op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_exit_codes_and_status_shape, op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(
