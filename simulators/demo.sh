@@ -3,6 +3,8 @@
 # AI controller (aisim) that runs the tank well, then goes rogue. wardend
 # refuses its writes, takes over, drives the safe state and shows the
 # audit trail of it. Exits by itself within a minute; leaves no process.
+# Exits 1 when wardend did not take over and verify the safe state, or
+# its audit log does not verify.
 set -euo pipefail
 
 BIN=${WARDEN_BIN:-build}
@@ -75,7 +77,7 @@ echo "== the audit trail of it ($dir/audit.jsonl)"
 echo
 echo "== wardenctl audit verify"
 "$BIN/wardenctl" audit verify "$dir/audit.jsonl" ||
-	failed="the audit log does not verify"
+	failed="$failed${failed:+; }the audit log does not verify"
 echo
 echo "== last writes that reached the PLC (plcsim's journal; 900 is wardend's life bit)"
 grep -E '"fc":(5|6|15|16)' "$dir/plc.journal" | grep -v '"address":900' | tail -n 4 || true
