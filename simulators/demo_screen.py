@@ -114,25 +114,23 @@ def asked(r, units):
 
 
 def decision(r, units):
-    """One screen line for an audit record, or None."""
+    """One screen line for an audit record."""
     ev = r["event"]
+    unit = units.get(r.get("point"))
     if ev == "write_rejected":
         return "AI asks %-20s %-26s -> refused (0x%02X)" % (
-            asked(r, units), broken_rule(r.get("rule"), r.get("limit"),
-                                         units.get(r.get("point"))),
+            asked(r, units), broken_rule(r.get("rule"), r.get("limit"), unit),
             r.get("exception", 0))
     if ev == "write_clamped":
         return "AI asks %-20s %-26s -> clamped, %s written" % (
-            asked(r, units), broken_rule(r.get("rule"), r.get("limit"),
-                                         units.get(r.get("point"))),
-            quantity(r.get("forwarded"), units.get(r.get("point"))))
+            asked(r, units), broken_rule(r.get("rule"), r.get("limit"), unit),
+            quantity(r.get("forwarded"), unit))
     if ev == "takeover":
         return "TAKEOVER (%s): %s" % (r.get("cause"), r.get("reason"))
     if ev.startswith("safe_state_"):
         what = ev[len("safe_state_"):].replace("_", " ")
         return "safe state %s = %s %s" % (
-            r.get("point"), quantity(r.get("value"), units.get(r.get("point"))),
-            what)
+            r.get("point"), quantity(r.get("value"), unit), what)
     if ev.startswith("device_"):
         return "device %s %s" % (r.get("device"), ev[len("device_"):])
     rest = " ".join("%s=%s" % (k, r[k]) for k in
@@ -142,9 +140,8 @@ def decision(r, units):
 
 def wall_time(ts):
     """An audit ts (RFC 3339, UTC) as seconds since the epoch."""
-    t = datetime.datetime.strptime(ts[:26].rstrip("Z"),
-                                   "%Y-%m-%dT%H:%M:%S.%f")
-    return t.replace(tzinfo=datetime.timezone.utc).timestamp()
+    utc = datetime.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    return utc.timestamp()
 
 
 class Screen:

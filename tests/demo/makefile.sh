@@ -9,9 +9,11 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/interop/common.bash
 
-# make as a user runs it: not V=1, -n or SAN=1 from a make around the test.
+# make as a user runs it in a clean shell: no V=1, -n or SAN=1 from a make
+# around the test (its command-line variables reach us in the environment).
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"
+	env -i PATH="$PATH" HOME="${HOME:-/}" TMPDIR="${TMPDIR:-/tmp}" \
+		make --no-print-directory "$@"
 }
 
 # The Debian packages each target would install: make -n runs the
@@ -49,7 +51,8 @@ deps_covers() {
 }
 
 PEERS="haproxy mbpoll python3-pymodbus libcmocka-dev clang llvm man-db"
-BUILD="gcc make pkg-config libmodbus-dev libev-dev libcyaml-dev libyaml-dev libssl-dev"
+BUILD="gcc make pkg-config libmodbus-dev libev-dev libcyaml-dev libyaml-dev
+	libssl-dev"
 
 # documented LIST: README's table names the packages the Makefile's LIST has.
 documented() {

@@ -15,7 +15,6 @@ DEMO_ROGUE_AT=3 timeout 60 setsid bash -c \
 	'echo $$ >"$1"; exec bash simulators/demo.sh' demo "$WORK/demo.pgid" \
 	>"$OUT" 2>&1
 rc=$?
-cp "$OUT" "$WORK/demo.log"      # shown by die() and kept on failure
 
 # line_of REGEX: the number of the first line of the screen matching it.
 line_of() {
@@ -23,7 +22,8 @@ line_of() {
 }
 
 exits_by_itself() {
-	[ "$rc" -eq 0 ] || { echo "demo exited $rc (124: still running at 60 s)"; return 1; }
+	[ "$rc" -eq 0 ] ||
+		{ echo "demo exited $rc (124: still running at 60 s)"; return 1; }
 }
 
 # No process is left in the demo's process group.
@@ -59,7 +59,8 @@ ai_column_whole() {
 }
 
 takeover_says_why() {
-	grep -E '^ +[0-9]+s  .*TAKEOVER.*write inlet_valve 150\.0% -> refused: takeover \(0x0A\)$' "$OUT"
+	grep -E '^ +[0-9]+s  .*TAKEOVER.*write inlet_valve 150\.0% ->'\
+' refused: takeover \(0x0A\)$' "$OUT"
 }
 
 # The refused writes that led to the takeover ("N violations within"),
@@ -74,9 +75,14 @@ violations_before_takeover() {
 	wanted=$(sed -n "${event}s/.*: \([0-9]*\) violations.*/\1/p" "$OUT")
 	shown=$(head -n "$event" "$OUT" |
 		grep -c -E 'AI asks .* -> refused \(0x03\)$')
-	grep -q -E 'AI asks inlet_valve = 150 % +over max 100 % +-> refused \(0x03\)$' "$OUT" &&
-		[ "$shown" -ge "$wanted" ] ||
+	grep -q -E 'AI asks inlet_valve = 150 % +over max 100 % +->'\
+' refused \(0x03\)$' "$OUT" && [ "$shown" -ge "$wanted" ] ||
 		{ echo "$shown refusals shown before $wanted violations"; return 1; }
+}
+
+# after LINE REGEX: a line after LINE matches.
+after() {
+	sed -n "$1,\$p" "$OUT" | grep -q -E -- "$2"
 }
 
 ends_verified() {
@@ -86,9 +92,9 @@ ends_verified() {
 	verify=$(line_of '^== wardenctl audit verify')
 	[ -n "$rows" ] && [ -n "$trail" ] && [ -n "$verify" ] &&
 		[ "$rows" -lt "$trail" ] && [ "$trail" -lt "$verify" ] &&
-		sed -n "$trail,\$p" "$OUT" | grep -q ' takeover  .*cause=violations' &&
-		sed -n "$trail,\$p" "$OUT" | grep -q ' safe_state_verified .*point=pump_run' &&
-		sed -n "$verify,\$p" "$OUT" | grep -q ': valid: '
+		after "$trail" ' takeover  .*cause=violations' &&
+		after "$trail" ' safe_state_verified .*point=pump_run' &&
+		after "$verify" ': valid: '
 }
 
 # The column's cut, on aisim lines longer than it (probe's, say): the
