@@ -1,11 +1,35 @@
 # Modbus Warden. GNU make; see README.md.
-#   make deps    install the Debian packages the build, tests and demo need
+#   make deps    install every Debian package below (only those missing)
 #   make         build wardend, wardenctl, plcsim, aisim into build/
-#   make check   unit, integration and interop tests, then again under ASan/UBSan
+#   make check   unit, integration, interop and demo tests, then under ASan/UBSan
 #   make demo    simulated plant + wardend + aisim
 #   make bench   gateway benchmarks against a direct connection and haproxy
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 300)
 #   make install PREFIX=/usr/local DESTDIR=
+#   V=1          show every command (by default one short line per file)
+#
+# Debian 12 packages, one list per purpose. Each target installs the lists
+# it needs, and only the packages missing (deps-build, deps-demo,
+# deps-check, deps-bench; `make deps` all of them), without Recommends: a
+# package that needs one of its Recommends names it here.
+#   DEB_BUILD  compiler, pkg-config and the libraries wardend links
+#   DEB_DEMO   what simulators/demo.sh runs besides the build
+#   DEB_TEST   what the tests run: cmocka, the interop peers (mbpoll;
+#              python3-pymodbus 3.0 imports its client and server only with
+#              its Recommends python3-serial-asyncio and python3-serial),
+#              man-db for the man page check in tests/interop/install.sh
+#   DEB_SAN    clang and its sanitizer and libFuzzer runtimes; llvm for
+#              llvm-symbolizer, so a sanitizer report names file and line
+#   DEB_BENCH  the peer the benchmarks compare against
+DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
+	libcyaml-dev libyaml-dev libssl-dev
+DEB_DEMO = python3
+DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
+	python3-serial-asyncio man-db
+DEB_SAN = clang libclang-rt-14-dev llvm
+DEB_BENCH = haproxy
+DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
+	$(DEB_BENCH))
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -17,11 +41,6 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON ?= /usr/bin/python3
-
-# Debian packages: build, tests (peers), benchmarks, fuzzing.
-DEB_PACKAGES = gcc make pkg-config libmodbus-dev libev-dev libcmocka-dev \
-	libcyaml-dev libyaml-dev libssl-dev mbpoll python3 python3-pymodbus \
-	haproxy clang libclang-rt-14-dev
 
 # SAN=1 builds everything with AddressSanitizer and UBSan into build-san/.
 ifeq ($(SAN),1)
@@ -40,6 +59,17 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libev-dev ships no pkg-config file.
 EV_LIBS = -lev
+
+# V=1 shows every command; by default one short line per file, as kbuild.
+ifeq ($(V),1)
+Q =
+SAY = @:
+APT_OUT =
+else
+Q = @
+SAY = @printf '  %-5s %s\n'
+APT_OUT = >"$$log" 2>&1
+endif
 
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2
@@ -77,64 +107,103 @@ SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 
 PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
 
-.PHONY: all deps check test-unit test-integration test-interop check-san \
+.PHONY: all deps deps-build deps-demo deps-check deps-bench check test-unit \
+	test-integration test-interop test-demo check-san \
 	demo bench fuzz fuzz-smoke install uninstall clean
+
+# Keep the test programs' objects: make would delete them as intermediate,
+# an "rm" line each in the log and a recompile on the next run.
+.SECONDARY:
 
 all: $(PROGRAMS)
 
-# Installs only what is missing; a no-op when everything is present.
+# $(call deb_install,PACKAGES): apt-get installs those not installed yet,
+# a no-op when none is missing. apt's output shows with V=1 or on failure.
+define deb_install
+@missing=""; for p in $(sort $(1)); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		grep -q 'ok installed' || missing="$$missing $$p"; \
+done; \
+[ -n "$$missing" ] || exit 0; \
+echo "deps: installing$$missing"; \
+if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+elif command -v sudo >/dev/null; then sudo=sudo; \
+else echo "deps: run as root or with sudo to install$$missing" >&2; \
+	exit 1; fi; \
+log=$$(mktemp); \
+if { $$sudo apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $$missing; } $(APT_OUT); then \
+	rm -f "$$log"; \
+else cat "$$log" >&2; rm -f "$$log"; \
+	echo "deps: apt-get failed to install$$missing" >&2; exit 1; fi
+endef
+
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
-			grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "deps: installing$$missing"; \
-		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
-		$$sudo apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q \
-			--no-install-recommends $$missing; \
-	fi
+	$(call deb_install,$(DEB_PACKAGES))
+
+deps-build:
+	$(call deb_install,$(DEB_BUILD))
+
+deps-demo:
+	$(call deb_install,$(DEB_BUILD) $(DEB_DEMO))
+
+deps-check:
+	$(call deb_install,$(DEB_BUILD) $(DEB_TEST) $(DEB_SAN))
+
+deps-bench:
+	$(call deb_install,$(DEB_BUILD) $(DEB_BENCH))
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(SAY) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBWARDEN): $(DAEMON_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(SAY) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/wardend: $(B)/daemon/wardend.o $(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/wardenctl: $(B)/daemon/wardenctl.o $(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/plcsim: $(B)/simulators/plcsim.o $(SIM_COMMON_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/aisim: $(B)/simulators/aisim.o $(SIM_COMMON_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
 		$(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 $(B)/tests/integration/%: $(B)/tests/integration/%.o $(INTEG_SUPPORT_OBJS) \
 		$(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 $(B)/bench: $(BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
 $(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
 		$(B)/tests/bench/audit_bench.o $(B)/tests/bench/bench_proc.o \
 		$(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
 # The tests find the programs through these variables.
 TEST_ENV = WARDEN_BIN=$(CURDIR)/$(B) WARDEN_SRC=$(CURDIR) PYTHON=$(PYTHON)
@@ -149,25 +218,35 @@ test-interop: $(PROGRAMS)
 	@set -e; for t in tests/interop/*.sh; do echo "== $$t"; \
 		$(TEST_ENV) bash $$t; done
 
+# The demo's story and the Makefile's promises (packages, quiet build).
+test-demo: $(PROGRAMS)
+	@set -e; for t in tests/demo/*.sh; do echo "== $$t"; \
+		$(TEST_ENV) bash $$t; done
+
 check-san:
 	$(MAKE) SAN=1 CC=clang test-unit test-integration test-interop
 
 check:
-	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory deps-check
 	$(MAKE) all
 	$(MAKE) test-unit
 	$(MAKE) test-integration
 	$(MAKE) test-interop
+	$(MAKE) test-demo
 	$(MAKE) check-san
 	$(MAKE) fuzz-smoke
 
+# The demo's screen is its story: the build is silent unless V=1 (or a
+# compiler error), and says one line only when there is something to build.
 demo:
-	@$(MAKE) --no-print-directory deps
-	$(MAKE) all
-	$(TEST_ENV) bash simulators/demo.sh
+	@$(MAKE) --no-print-directory deps-demo
+	@$(MAKE) --no-print-directory -q all || { \
+		echo "== building wardend, wardenctl, plcsim, aisim into $(B)/"; \
+		$(MAKE) --no-print-directory all SAY=@:; }
+	@$(TEST_ENV) bash simulators/demo.sh
 
 bench:
-	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory deps-bench
 	$(MAKE) all $(B)/bench $(B)/bench-safety
 	$(TEST_ENV) $(B)/bench
 	$(TEST_ENV) $(B)/bench-safety
@@ -182,7 +261,8 @@ FUZZ_FLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 \
 
 build-fuzz/%: tests/fuzz/%.c $(DAEMON_SRCS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
+	$(SAY) CCLD $@
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \

@@ -5,7 +5,7 @@
  * says. Every action and answer is one line on stdout, for a demo to show:
  *
  *   t=12.3 write inlet_valve 45.0% -> ok
- *   t=12.5 write inlet_valve 150.0% -> exception 0x03 (illegal data value)
+ *   t=12.5 write inlet_valve 150.0% -> refused: out of range (0x03)
  *
  * Exceptions are reported and survived; a broken connection is reopened
  * every second. SIGTERM/SIGINT or --duration end it with status 0.
@@ -23,6 +23,7 @@
 
 #include <modbus.h>
 
+#include "answer.h"
 #include "scenario.h"
 #include "simargs.h"
 #include "simsys.h"
@@ -68,6 +69,7 @@ struct aisim {
 	struct rogue rogue;
 	int rogue_started;
 	int pump_checked;	/* on this connection */
+	int reads_answered;	/* the last read on this connection was */
 	double valve;		/* % as last read or written */
 	double last_write;	/* monotonic s of the last accepted write */
 	size_t probe_next;
@@ -86,31 +88,6 @@ say(const struct aisim *ai, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
-}
-
-static const char *
-exception_name(int code)
-{
-	static const char *const names[] = {
-		[MODBUS_EXCEPTION_ILLEGAL_FUNCTION] = "illegal function",
-		[MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS] =
-		    "illegal data address",
-		[MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE] = "illegal data value",
-		[MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE] =
-		    "server device failure",
-		[MODBUS_EXCEPTION_ACKNOWLEDGE] = "acknowledge",
-		[MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY] = "server device busy",
-		[MODBUS_EXCEPTION_NEGATIVE_ACKNOWLEDGE] =
-		    "negative acknowledge",
-		[MODBUS_EXCEPTION_MEMORY_PARITY] = "memory parity error",
-		[MODBUS_EXCEPTION_GATEWAY_PATH] = "gateway path unavailable",
-		[MODBUS_EXCEPTION_GATEWAY_TARGET] =
-		    "gateway target device failed to respond",
-	};
-
-	if (code > 0 && code < MODBUS_EXCEPTION_MAX && names[code] != NULL)
-		return names[code];
-	return "unknown exception";
 }
 
 /* The exception code a failed libmodbus call received, or 0 if none. */
@@ -141,6 +118,7 @@ disconnect(struct aisim *ai)
 static int
 outcome(struct aisim *ai, const char *what, int rc, int err)
 {
+	char why[ANSWER_SIZE];
 	int code = exception_code(err);
 
 	if (rc != -1) {
@@ -148,8 +126,8 @@ outcome(struct aisim *ai, const char *what, int rc, int err)
 		return 0;
 	}
 	if (code != 0) {
-		say(ai, "%s -> exception 0x%02X (%s)", what, code,
-		    exception_name(code));
+		answer_exception(why, sizeof(why), code, ai->reads_answered);
+		say(ai, "%s -> %s", what, why);
 		return code;
 	}
 	say(ai, "%s -> error: %s; reconnecting", what, modbus_strerror(err));
@@ -180,6 +158,7 @@ try_connect(struct aisim *ai)
 	}
 	say(ai, "connect %s:%s -> ok", ai->opt.host, ai->opt.port);
 	ai->pump_checked = 0;
+	ai->reads_answered = 0;
 }
 
 /* Writes the valve; what is printed and counted depends on the phase. */
@@ -211,6 +190,14 @@ write_valve(struct aisim *ai, double percent, int quiet)
 	return 0;
 }
 
+/* A read that got no answer; outcome()'s result. */
+static int
+read_failed(struct aisim *ai, const char *what, int err)
+{
+	ai->reads_answered = 0;
+	return outcome(ai, what, -1, err);
+}
+
 /* Level and valve, printed as one line; 0, or what outcome() returned. */
 static int
 read_process(struct aisim *ai, double *level)
@@ -218,11 +205,12 @@ read_process(struct aisim *ai, double *level)
 	uint16_t raw;
 
 	if (modbus_read_input_registers(ai->ctx, LEVEL_INPUT, 1, &raw) == -1)
-		return outcome(ai, "read level", -1, errno);
+		return read_failed(ai, "read level", errno);
 	*level = raw / 100.0;
 	if (modbus_read_registers(ai->ctx, VALVE_HOLDING, 1, &raw) == -1)
-		return outcome(ai, "read inlet_valve", -1, errno);
+		return read_failed(ai, "read inlet_valve", errno);
 	ai->valve = raw / 10.0;
+	ai->reads_answered = 1;
 	say(ai, "read level %.2f m, inlet_valve %.1f%% -> ok", *level,
 	    ai->valve);
 	return 0;
@@ -238,10 +226,11 @@ check_pump(struct aisim *ai)
 	int rc;
 
 	if (modbus_read_bits(ai->ctx, PUMP_COIL, 1, &run) == -1)
-		return outcome(ai, "read pump", -1, errno);
+		return read_failed(ai, "read pump", errno);
 	if (modbus_read_registers(ai->ctx, PUMP_SPEED_HOLDING, 1, &speed) ==
 	    -1)
-		return outcome(ai, "read pump_speed", -1, errno);
+		return read_failed(ai, "read pump_speed", errno);
+	ai->reads_answered = 1;
 	say(ai, "read pump %s at %.1f%% -> ok", run ? "on" : "off",
 	    speed / 10.0);
 	if (speed != wanted) {
@@ -289,7 +278,7 @@ rogue_valve_step(struct aisim *ai)
 static void
 flood_report(struct aisim *ai, double now)
 {
-	char line[512];
+	char line[512], why[ANSWER_SIZE];
 	unsigned total = ai->tally.ok;
 	size_t len;
 	int code;
@@ -302,9 +291,9 @@ flood_report(struct aisim *ai, double now)
 	for (code = 1; code < MODBUS_EXCEPTION_MAX; code++) {
 		if (ai->tally.exceptions[code] == 0 || len >= sizeof(line))
 			continue;
+		answer_exception(why, sizeof(why), code, ai->reads_answered);
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
-		    ", %u exception 0x%02X (%s)", ai->tally.exceptions[code],
-		    code, exception_name(code));
+		    ", %u %s", ai->tally.exceptions[code], why);
 	}
 	say(ai, "%s", line);
 	memset(&ai->tally, 0, sizeof(ai->tally));

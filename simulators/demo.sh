@@ -3,6 +3,8 @@
 # AI controller (aisim) that runs the tank well, then goes rogue. wardend
 # refuses its writes, takes over, drives the safe state and shows the
 # audit trail of it. Exits by itself within a minute; leaves no process.
+# Exits 1 when wardend did not take over and verify the safe state, or
+# its audit log does not verify.
 set -euo pipefail
 
 BIN=${WARDEN_BIN:-build}
@@ -57,69 +59,32 @@ pids+=($!)
 wait_port "${pids[-1]}" "$gw_port"
 
 echo "== aisim: the AI runs the tank through wardend; at ${ROGUE_AT}s it goes rogue"
+ai_start=$(date +%s.%N)
 "$BIN/aisim" --target "127.0.0.1:$gw_port" --scenario out-of-range \
     --at "$ROGUE_AT" --duration "$LIMIT" > "$dir/aisim.log" 2>&1 &
 pids+=($!)
 
-# One line a second: the process as wardend polls it, the gateway's
-# state and safe state, and what the AI last did.
-start=$(date +%s)
-verified_for=0
-while :; do
-	now=$(( $(date +%s) - start ))
-	status=$("$BIN/wardenctl" -s "$sock" --json status 2>/dev/null || echo '{}')
-	ai=$(tail -n 1 "$dir/aisim.log" 2>/dev/null | cut -c1-60)
-	line=$(STATUS="$status" AI="$ai" T="$now" "$PY" - <<'EOF'
-import json, os
-s = json.loads(os.environ["STATUS"] or "{}")
-v = {p["name"]: p["value"] for p in s.get("points", [])}
-safe = s.get("safe_state", [])
-state = s.get("state", "?").upper()
-if state == "TAKEOVER":
-    state += " (%s)" % s.get("cause")
-    state += " safe state " + ("VERIFIED" if safe and all(p["status"] == "verified" for p in safe) else "pending")
-print("t=%3ss level %5.2f m  valve %5.1f %%  pump %-3s | %-40s | AI: %s" % (
-    os.environ["T"], v.get("level", float("nan")), v.get("inlet_valve", float("nan")),
-    "on" if v.get("pump_run") else "off", state, os.environ["AI"]))
-EOF
-)
-	echo "$line"
-	case "$line" in
-	*VERIFIED*) verified_for=$((verified_for + 1)) ;;
-	esac
-	if [ "$verified_for" -ge 3 ] || [ "$now" -ge "$LIMIT" ]; then
-		break
-	fi
-	sleep 1
-done
+# The story: a status line a second and wardend's decisions as they
+# happen, until the safe state holds (simulators/demo_screen.py).
+failed=""
+"$PY" "$SRC/simulators/demo_screen.py" live "$BIN/wardenctl" "$sock" \
+    "$dir/audit.jsonl" "$dir/aisim.log" "$LIMIT" "$ai_start" ||
+	failed="wardend did not take over and hold the safe state"
 
 echo
 echo "== the audit trail of it ($dir/audit.jsonl)"
-"$PY" - "$dir/audit.jsonl" <<'EOF'
-import json, sys
-shown = ("write_rejected", "write_clamped", "takeover", "safe_state_verified",
-         "safe_state_failed", "trip", "alarm", "release")
-isolated = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if r["event"] not in shown:
-        continue
-    # After the takeover every AI write gets 0x0A: show the first few.
-    if r.get("rule") == "takeover":
-        isolated += 1
-        if isolated == 4:
-            print("     ... every further AI write refused the same way")
-        if isolated > 3:
-            continue
-    parts = ["%4d %s %-20s" % (r["seq"], r["ts"][11:23], r["event"])]
-    for k in ("client", "point", "value", "rule", "limit", "exception", "cause", "reason"):
-        if k in r and r[k] is not None:
-            parts.append("%s=%s" % (k, r[k]))
-    print(" ".join(str(p) for p in parts))
-EOF
+"$PY" "$SRC/simulators/demo_screen.py" trail "$dir/audit.jsonl"
 echo
 echo "== wardenctl audit verify"
-"$BIN/wardenctl" audit verify "$dir/audit.jsonl" || true
+"$BIN/wardenctl" audit verify "$dir/audit.jsonl" ||
+	failed="$failed${failed:+; }the audit log does not verify"
 echo
 echo "== last writes that reached the PLC (plcsim's journal; 900 is wardend's life bit)"
 grep -E '"fc":(5|6|15|16)' "$dir/plc.journal" | grep -v '"address":900' | tail -n 4 || true
+
+if [ -n "$failed" ]; then
+	echo
+	echo "demo: $failed; the end of wardend's log:"
+	tail -n 20 "$dir/wardend.log"
+	exit 1
+fi
