@@ -18,8 +18,9 @@
 #              python3-pymodbus 3.0 imports its client and server only with
 #              its Recommends python3-serial-asyncio and python3-serial),
 #              man-db for the man page check in tests/interop/install.sh
-#   DEB_SAN    clang and its sanitizer and libFuzzer runtimes; llvm for
-#              llvm-symbolizer, so a sanitizer report names file and line
+#   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
+#              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
+#              report names file and line
 #   DEB_BENCH  the peer the benchmarks compare against
 DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 	libcyaml-dev libyaml-dev libssl-dev
@@ -107,9 +108,9 @@ SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 
 PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
 
-.PHONY: all deps deps-build deps-demo deps-check deps-bench check test-unit \
+.PHONY: all deps deps-build deps-demo deps-check deps-bench deps-fuzz check test-unit \
 	test-integration test-interop test-demo check-san \
-	demo bench fuzz fuzz-smoke install uninstall clean
+	demo bench fuzz fuzz-run fuzz-smoke install uninstall clean
 
 # Keep the test programs' objects: make would delete them as intermediate,
 # an "rm" line each in the log and a recompile on the next run.
@@ -153,6 +154,9 @@ deps-check:
 
 deps-bench:
 	$(call deb_install,$(DEB_BUILD) $(DEB_BENCH))
+
+deps-fuzz:
+	$(call deb_install,$(DEB_BUILD) $(DEB_SAN))
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -264,7 +268,11 @@ build-fuzz/%: tests/fuzz/%.c $(DAEMON_SRCS)
 	$(SAY) CCLD $@
 	$(Q)clang $(FUZZ_FLAGS) -o $@ $^ $(LIBS)
 
-fuzz: $(FUZZ_BINS)
+fuzz:
+	@$(MAKE) --no-print-directory deps-fuzz
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
 		mkdir -p build-fuzz/corpus-$$n; \
 		echo "== $$n for $(FUZZ_SECONDS) s"; \
@@ -272,7 +280,7 @@ fuzz: $(FUZZ_BINS)
 			build-fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
 
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) fuzz-run FUZZ_SECONDS=20
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
