@@ -47,6 +47,17 @@ devconn_arm(struct devconn *dc, ev_tstamp after)
 	ev_timer_start(loop, &dc->timer);
 }
 
+/* Every request handed to a device ends here, exactly once. */
+static void
+inflight_end(const struct inflight *q, const uint8_t *answer, size_t len,
+    uint8_t exception)
+{
+	if (q->settle != NULL)
+		q->settle(q->settle_ctx, q, answer, len, exception);
+	if (q->done != NULL)
+		q->done(q->ctx, q, answer, len, exception);
+}
+
 static void
 devpool_fail_queue(struct devpool *pool, uint8_t exception)
 {
@@ -55,8 +66,7 @@ devpool_fail_queue(struct devpool *pool, uint8_t exception)
 
 		pool->q_head = (pool->q_head + 1) % pool->q_cap;
 		pool->q_len--;
-		if (q.done != NULL)
-			q.done(q.ctx, &q, NULL, 0, exception);
+		inflight_end(&q, NULL, 0, exception);
 	}
 }
 
@@ -98,9 +108,8 @@ devconn_reset(struct devconn *dc, const char *reason)
 			    reason);
 	}
 	for (i = 0; i < n; i++)
-		if (lost[i].done != NULL)
-			lost[i].done(lost[i].ctx, &lost[i], NULL, 0,
-			    MODBUS_EXCEPTION_GATEWAY_TARGET);
+		inflight_end(&lost[i], NULL, 0,
+		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 	if (pool->n_up == 0)
 		devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
@@ -112,9 +121,8 @@ devconn_send(struct devconn *dc, const struct inflight *req)
 	uint8_t *p;
 
 	if (buf_reserve(&dc->out, req->len) == -1) {
-		if (req->done != NULL)
-			req->done(req->ctx, req, NULL, 0,
-			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
+		inflight_end(req, NULL, 0,
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
 		return;
 	}
 	*slot = *req;
@@ -238,8 +246,7 @@ devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
 	}
 	req = dc->slots[i];
 	dc->slots[i] = dc->slots[--dc->n_slots];
-	if (req.done != NULL)
-		req.done(req.ctx, &req, adu, len, 0);
+	inflight_end(&req, adu, len, 0);
 }
 
 static void
@@ -536,8 +543,7 @@ device_drop_queued_ai_writes(struct device *dev, uint8_t exception)
 			pool->queue[(pool->q_head + kept++) % pool->q_cap] = q;
 			continue;
 		}
-		if (q.done != NULL)
-			q.done(q.ctx, &q, NULL, 0, exception);
+		inflight_end(&q, NULL, 0, exception);
 	}
 	pool->q_len = kept;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <modbus.h>
+
 #include "control.h"
 #include "log.h"
 #include "warden.h"
@@ -113,8 +115,13 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem)
 	if (same_devices)
 		for (i = 0; i < w->n_devices; i++)
 			w->devices[i].cfg = &ncfg->devices[i];
-	else
+	else {
+		/* Requests in flight go with the connections, unanswered:
+		 * what they wrote is not known. */
 		device_stop_all(w);
+		baseline_drop_all(w, MODBUS_EXCEPTION_GATEWAY_PATH);
+		policy_inflight_lost(ncfg, nmem, ev_now(w->loop));
+	}
 	if (guard_set_config(&w->guard, ncfg) == -1)
 		log_warnx("reload: out of memory for the guard");
 	free(w->memory);
@@ -189,7 +196,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 		config_free(ncfg);
 		return 1;
 	}
-	policy_memory_carry(w->cfg, w->memory, ncfg, nmem);
+	policy_memory_carry(w->cfg, w->memory, ncfg, nmem, ++w->policy_gen);
 	reload_swap(w, ncfg, nmem);
 	reload_audit(w, "config_loaded", user, "reload");
 	log_info("reload: %s loaded: %zu devices, %zu points", w->config_path,
