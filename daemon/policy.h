@@ -22,7 +22,8 @@
  * Address problems are found before value problems, as a Modbus device
  * does. A request that writes several points is all-or-nothing: its
  * verdict is the worst of its points' (takeover > reject > read >
- * clamp > allow), and it is reported with the first point that had that verdict.
+ * clamp > allow), and it is reported with the first point that had that
+ * verdict.
  *
  * Per point, in this order (limits are inclusive and exact: each is
  * turned into the span of raw values inside it, see point.h, and the raw
