@@ -228,7 +228,8 @@ write_value(const struct config_point *pt, const struct policy_memory *m,
 	write_span(pt, req, &w->raw_lo, &w->raw_hi);
 	w->has_value = 1;
 	w->raw = w->raw_lo;
-	if (w->raw_lo == w->raw_hi)
+	/* (A NaN is not equal to itself: ask the function code.) */
+	if (req->fc != MODBUS_FC_MASK_WRITE_REGISTER || w->raw_lo == w->raw_hi)
 		return;
 	if (m->known)
 		w->raw = mask_apply(pt, m->known_raw, req->and_mask,
@@ -553,8 +554,8 @@ policy_settle(const struct config *cfg, struct policy_memory *memory,
 		if (generation >= m->since && m->inflight > 0)
 			m->inflight--;
 		write_span(pt, fwd, &lo, &hi);
-		if (outcome == POLICY_UNKNOWN ||
-		    (outcome == POLICY_WRITTEN && lo != hi))
+		if (outcome == POLICY_UNKNOWN || (outcome == POLICY_WRITTEN &&
+		    fwd->fc == MODBUS_FC_MASK_WRITE_REGISTER && lo != hi))
 			memory_forget(m, now);
 		else if (outcome == POLICY_WRITTEN)
 			memory_learn(pt, m, lo, now, 1);
