@@ -228,7 +228,8 @@ write_value(const struct config_point *pt, const struct policy_memory *m,
 	write_span(pt, req, &w->raw_lo, &w->raw_hi);
 	w->has_value = 1;
 	w->raw = w->raw_lo;
-	/* (A NaN is not equal to itself: ask the function code.) */
+	/* Only a mask write can leave more than one value (and a NaN is not
+	 * equal to itself). */
 	if (req->fc != MODBUS_FC_MASK_WRITE_REGISTER || w->raw_lo == w->raw_hi)
 		return;
 	if (m->known)
