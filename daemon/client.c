@@ -88,8 +88,10 @@ client_close(struct client *c, const char *reason)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	w->n_clients--;
-	if (c->inflight > 0)
+	if (c->inflight > 0) {
 		device_forget(w, c);
+		baseline_forget(w, c);
+	}
 	loop_queue_client_free(c);
 }
 
@@ -147,7 +149,6 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 		loop_queue_client_resume(c);
 	if (answer != NULL) {
 		c->w->counters.answered++;
-		gate_answer(c->w, req, answer, len);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,

@@ -54,6 +54,17 @@ devconn_arm(struct devconn *dc, ev_tstamp after)
 	ev_timer_start(loop, &dc->timer);
 }
 
+/* Every request handed to a device ends here, exactly once. */
+static void
+inflight_end(const struct inflight *q, const uint8_t *answer, size_t len,
+    uint8_t exception)
+{
+	if (q->settle != NULL)
+		q->settle(q->settle_ctx, q, answer, len, exception);
+	if (q->done != NULL)
+		q->done(q->ctx, q, answer, len, exception);
+}
+
 static void
 devpool_fail_queue(struct devpool *pool, uint8_t exception)
 {
@@ -62,8 +73,7 @@ devpool_fail_queue(struct devpool *pool, uint8_t exception)
 
 		pool->q_head = (pool->q_head + 1) % pool->q_cap;
 		pool->q_len--;
-		if (q.done != NULL)
-			q.done(q.ctx, &q, NULL, 0, exception);
+		inflight_end(&q, NULL, 0, exception);
 	}
 }
 
@@ -99,8 +109,7 @@ devconn_fail_lost(const struct inflight *lost, unsigned n, uint8_t exception)
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		if (lost[i].done != NULL)
-			lost[i].done(lost[i].ctx, &lost[i], NULL, 0, exception);
+		inflight_end(&lost[i], NULL, 0, exception);
 }
 
 /*
@@ -142,9 +151,8 @@ devconn_send(struct devconn *dc, const struct inflight *req)
 	uint8_t *p;
 
 	if (buf_reserve(&dc->out, req->len) == -1) {
-		if (req->done != NULL)
-			req->done(req->ctx, req, NULL, 0,
-			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
+		inflight_end(req, NULL, 0,
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
 		return;
 	}
 	*slot = *req;
@@ -287,8 +295,7 @@ devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
 	}
 	req = dc->slots[i];
 	dc->slots[i] = dc->slots[--dc->n_slots];
-	if (req.done != NULL)
-		req.done(req.ctx, &req, adu, len, 0);
+	inflight_end(&req, adu, len, 0);
 }
 
 static void
@@ -483,6 +490,21 @@ devpool_close(struct devpool *pool)
 	devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
+/* Every request ends before its pool goes: those sent get 0x0B (the
+ * device may have acted on them), those queued 0x0A. */
+static void
+devpool_abandon(struct devpool *pool)
+{
+	struct inflight lost[CONFIG_PIPELINE_MAX];
+	unsigned i, n;
+
+	for (i = 0; pool->conns != NULL && i < pool->n_conns; i++) {
+		devconn_shut(&pool->conns[i], lost, &n);
+		devconn_fail_lost(lost, n, MODBUS_EXCEPTION_GATEWAY_TARGET);
+	}
+	devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
+}
+
 static void
 devpool_free(struct devpool *pool, struct ev_loop *loop)
 {
@@ -593,6 +615,8 @@ device_stop_all(struct warden *w)
 	unsigned i;
 
 	for (i = 0; w->devices != NULL && i < w->n_devices; i++) {
+		devpool_abandon(&w->devices[i].ai);
+		devpool_abandon(&w->devices[i].poll);
 		devpool_free(&w->devices[i].ai, w->loop);
 		devpool_free(&w->devices[i].poll, w->loop);
 	}
@@ -669,8 +693,7 @@ device_drop_queued_ai_writes(struct device *dev, uint8_t exception)
 			pool->queue[(pool->q_head + kept++) % pool->q_cap] = q;
 			continue;
 		}
-		if (q.done != NULL)
-			q.done(q.ctx, &q, NULL, 0, exception);
+		inflight_end(&q, NULL, 0, exception);
 	}
 	pool->q_len = kept;
 }

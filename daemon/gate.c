@@ -47,6 +47,11 @@ gate_violation(struct warden *w, const struct policy_decision *d)
 	struct guard_result r;
 	char what[CONFIG_NAME_MAX + 32];
 
+	/* A write refused for want of the device's value is not the AI's
+	 * doing. */
+	if (d->verdict == POLICY_READ)
+		return;
+
 	if (d->has_point)
 		snprintf(what, sizeof what, "%s %s",
 		    w->cfg->points[d->point.point].name, d->rule);
@@ -68,29 +73,67 @@ gate_device_ready(const struct device *dev)
 	return 0;
 }
 
+/*
+ * How a forwarded write ended, whether or not its client is still there:
+ * the policy learns what the device holds and what is no longer in
+ * flight.
+ */
 static void
+gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	struct warden *w = ctx;
+	struct mbap_request fwd;
+	enum policy_outcome outcome = POLICY_NOT_WRITTEN;
+
+	(void)len;
+	if (mbap_decode_request(r->adu, r->len, &fwd) != 0)
+		return;
+	if (answer != NULL && (answer[MBAP_HEADER_LEN] & 0x80) == 0)
+		outcome = POLICY_WRITTEN;
+	else if (answer == NULL && exception == MODBUS_EXCEPTION_GATEWAY_TARGET)
+		/* Sent, and the connection went before an answer came. */
+		outcome = POLICY_UNKNOWN;
+	policy_settle(w->cfg, w->memory, r->device, &fwd, r->policy_gen,
+	    outcome, ev_now(w->loop));
+}
+
+/* 0 when handed to the device; otherwise the client got the exception. */
+static int
 gate_forward(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device)
 {
+	struct warden *w = c->w;
 	struct inflight r;
 	int code;
 
+	memset(&r, 0, sizeof r);
 	r.done = client_answer_cb;
 	r.ctx = c;
+	if (req->is_write) {
+		r.settle = gate_settle;
+		r.settle_ctx = w;
+		r.policy_gen = w->policy_gen;
+	}
 	r.origin_tid = req->tid;
 	r.origin_unit = req->unit;
 	r.device = device;
-	r.received_at = ev_now(c->w->loop);
+	r.received_at = ev_now(w->loop);
 	r.len = (uint16_t)len;
 	memcpy(r.adu, adu, len);
 	mbap_expect_of(req, &r.expect);
-	if ((code = devpool_submit(&c->w->devices[device].ai, &r)) != 0) {
+	/* In flight before it is handed over: it may end inside submit. */
+	policy_forward(w->cfg, w->memory, device, req);
+	if ((code = devpool_submit(&w->devices[device].ai, &r)) != 0) {
+		policy_settle(w->cfg, w->memory, device, req, w->policy_gen,
+		    POLICY_NOT_WRITTEN, ev_now(w->loop));
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    (uint8_t)code);
-		return;
+		return -1;
 	}
 	c->inflight++;
-	c->w->counters.forwarded++;
+	w->counters.forwarded++;
+	return 0;
 }
 
 static void
@@ -114,22 +157,21 @@ gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 		return;
 	}
-	gate_forward(c, adu, len, req, device);
-	policy_accept(w->memory, d, ev_now(w->loop));
+	if (gate_forward(c, adu, len, req, device) == 0)
+		policy_accept(w->memory, d, ev_now(w->loop));
 	if (judged && d->verdict != POLICY_ALLOW)
 		gate_violation(w, d);
 }
 
 void
-gate_request(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device)
+gate_judge(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device, uint8_t read)
 {
 	struct warden *w = c->w;
 	struct policy_decision *d = w->decision;
 	ev_tstamp now = ev_now(w->loop);
 	int judged = req->is_write || !req->known, code;
 
-	guard_ai_activity(&w->guard, now);
 	if (judged && w->guard.state == GUARD_STATE_TAKEOVER) {
 		policy_decide(w->cfg, w->memory, device, req, now, d);
 		/* A function that is not allowed is refused 0x01 in every
@@ -158,6 +200,13 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 			    d->exception);
 		return;
 	}
+	if (d->verdict == POLICY_READ) {
+		/* Decided again once the device's value is in. */
+		if (read == GATE_NOT_READ &&
+		    (code = baseline_read(c, adu, len, req, device)) == 0)
+			return;
+		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
+	}
 	metrics_count_decision(&w->metrics, d, w->cfg->mode);
 	if (w->cfg->mode == MODE_MONITOR) {
 		gate_monitor_mode(c, adu, len, req, device, judged);
@@ -182,15 +231,16 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 
 			/* The device echoes what it got: expect the clamp. */
 			if (mbap_decode_request(d->frame, d->frame_len,
-			    &clamped) == 0)
-				gate_forward(c, d->frame, d->frame_len,
-				    &clamped, device);
-		} else
-			gate_forward(c, adu, len, req, device);
+			    &clamped) != 0 || gate_forward(c, d->frame,
+			    d->frame_len, &clamped, device) != 0)
+				return;
+		} else if (gate_forward(c, adu, len, req, device) != 0)
+			return;
 		policy_accept(w->memory, d, now);
 		if (d->verdict == POLICY_CLAMP)
 			gate_violation(w, d);
 		break;
+	case POLICY_READ:       /* no baseline to be had */
 	case POLICY_REJECT:
 	case POLICY_TAKEOVER:
 		gate_refuse(c, req, d, policy_event_name(d, MODE_ENFORCE),
@@ -200,16 +250,10 @@ gate_request(struct client *c, const uint8_t *adu, size_t len,
 	}
 }
 
-/* A device answered a forwarded request: learn what it now holds. */
 void
-gate_answer(struct warden *w, const struct inflight *req,
-    const uint8_t *answer, size_t len)
+gate_request(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device)
 {
-	struct mbap_request fwd;
-
-	if (len <= MBAP_HEADER_LEN || (answer[MBAP_HEADER_LEN] & 0x80) != 0)
-		return;
-	if (mbap_decode_request(req->adu, req->len, &fwd) != 0 || !fwd.is_write)
-		return;
-	policy_confirm(w->cfg, w->memory, req->device, &fwd, ev_now(w->loop));
+	guard_ai_activity(&c->w->guard, ev_now(c->w->loop));
+	gate_judge(c, adu, len, req, device, GATE_NOT_READ);
 }

@@ -192,6 +192,11 @@ request_check_write_multiple(struct mbap_request *req)
 		return MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
 	req->data = pdu + 6;
 	req->data_len = (uint16_t)byte_count;
+	/* The bits after the last coil must be 0 (Modbus spec, fc 15): a
+	 * lax device would apply them to coils the AI may not write. */
+	if (coils && req->write_quantity % 8 != 0 &&
+	    req->data[byte_count - 1] >> (req->write_quantity % 8) != 0)
+		return MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
 	if (!range_fits(req->write_address, req->write_quantity))
 		return MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
 	return 0;

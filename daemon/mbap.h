@@ -69,7 +69,8 @@ struct mbap_request {
  * well-formed, or else the Modbus exception code the client should get:
  * MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE (0x03) for a quantity of 0 or over
  * the protocol maximum, a byte count that disagrees with the quantity or
- * the length, or a coil value other than 0x0000/0xFF00;
+ * the length, a coil value other than 0x0000/0xFF00, or fc 15 data with
+ * a bit set after the last coil (the spec wants them 0);
  * MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS (0x02) when address + quantity
  * runs past 65535. Function codes the codec does not know decode as
  * known = 0 with only the header and pdu fields filled in; the caller

@@ -54,12 +54,14 @@ metrics_count_decision(struct metrics *m, const struct policy_decision *d,
 	static const enum metrics_verdict enforce[] = {
 		[POLICY_ALLOW] = METRICS_ALLOWED,
 		[POLICY_CLAMP] = METRICS_CLAMPED,
+		[POLICY_READ] = METRICS_REJECTED,
 		[POLICY_REJECT] = METRICS_REJECTED,
 		[POLICY_TAKEOVER] = METRICS_REJECTED,
 	};
 	static const enum metrics_verdict monitor[] = {
 		[POLICY_ALLOW] = METRICS_ALLOWED,
 		[POLICY_CLAMP] = METRICS_WOULD_CLAMP,
+		[POLICY_READ] = METRICS_WOULD_REJECT,
 		[POLICY_REJECT] = METRICS_WOULD_REJECT,
 		[POLICY_TAKEOVER] = METRICS_WOULD_TAKEOVER,
 	};

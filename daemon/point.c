@@ -10,8 +10,12 @@
 
 #include "mbap.h"
 
-/* How far past a limit an integer point's value may lie, in raw steps. */
-#define INTEGER_SLACK 1e-6
+/*
+ * How many units in the last place of the operands a quotient worked out
+ * from a limit may be off by: each of limit, offset and scale was rounded
+ * from its decimal once, and the subtraction and the division once each.
+ */
+#define LIMIT_ULPS 4
 
 int
 point_is_bit(const struct config_point *pt)
@@ -245,55 +249,168 @@ point_encode_value(const struct config_point *pt, double value,
 	return 0;
 }
 
-/* The raw value next to raw whose engineering value is larger (up) or
- * smaller. */
-static double
-raw_step(const struct config_point *pt, double raw, int up)
+/* The raw values the point's type can hold. */
+static struct point_span
+type_span(const struct config_point *pt)
 {
-	int raw_up = pt->type == TYPE_BOOL || pt->scale > 0 ? up : !up;
+	struct point_span s = { -FLT_MAX, FLT_MAX };
 
+	switch (pt->type) {
+	case TYPE_BOOL:
+		s.lo = 0;
+		s.hi = point_is_bit(pt) ? 1 : UINT16_MAX;
+		break;
+	case TYPE_INT16:
+		s.lo = INT16_MIN;
+		s.hi = INT16_MAX;
+		break;
+	case TYPE_UINT16:
+		s.lo = 0;
+		s.hi = UINT16_MAX;
+		break;
+	case TYPE_INT32:
+		s.lo = INT32_MIN;
+		s.hi = INT32_MAX;
+		break;
+	case TYPE_UINT32:
+		s.lo = 0;
+		s.hi = UINT32_MAX;
+		break;
+	case TYPE_FLOAT32:
+		break;
+	}
+	return s;
+}
+
+/*
+ * The float nearest q, as rounding to nearest makes it, without
+ * converting a double beyond the float range (undefined in C11 without
+ * Annex F): past FLT_MAX by half a float step or more is infinity.
+ */
+static double
+float_nearest(double q)
+{
+	const double edge = ldexp(1.0, FLT_MAX_EXP) -
+	    ldexp(1.0, FLT_MAX_EXP - FLT_MANT_DIG - 1);
+
+	if (q >= edge)
+		return INFINITY;
+	if (q <= -edge)
+		return -INFINITY;
+	if (fabs(q) > FLT_MAX)
+		return copysign(FLT_MAX, q);
+	return (float)q;
+}
+
+/*
+ * The raw bound a quotient stands for (see point.h): err is the rounding
+ * error the quotient may carry; upper says which side of the bound the
+ * allowed raw values lie.
+ */
+static double
+raw_bound(const struct config_point *pt, double q, double err, int upper)
+{
+	double n;
+
+	if (!isfinite(q))
+		return q;
 	if (pt->type == TYPE_FLOAT32)
-		return nextafterf((float)raw, raw_up ? INFINITY : -INFINITY);
-	return raw_up ? raw + 1 : raw - 1;
+		return float_nearest(q);
+	n = round(q);
+	if (fabs(q - n) <= err)
+		return n;
+	return upper ? floor(q) : ceil(q);
+}
+
+static double
+point_scale(const struct config_point *pt)
+{
+	return pt->type == TYPE_BOOL ? 1.0 : pt->scale;
+}
+
+static struct point_span
+span_clip(const struct config_point *pt, struct point_span s)
+{
+	return point_span_meet(s, type_span(pt));
+}
+
+struct point_span
+point_span_of(const struct config_point *pt, double lo, double hi)
+{
+	double scale = point_scale(pt);
+	double offset = pt->type == TYPE_BOOL ? 0.0 : pt->offset;
+	double q_lo = (lo - offset) / scale, q_hi = (hi - offset) / scale;
+	double e_lo = LIMIT_ULPS * DBL_EPSILON * (fabs(lo) + fabs(offset)) /
+	    fabs(scale);
+	double e_hi = LIMIT_ULPS * DBL_EPSILON * (fabs(hi) + fabs(offset)) /
+	    fabs(scale);
+	struct point_span s;
+
+	if (scale > 0) {
+		s.lo = raw_bound(pt, q_lo, e_lo, 0);
+		s.hi = raw_bound(pt, q_hi, e_hi, 1);
+	} else {
+		/* A negative scale turns the lower limit into the upper raw
+		 * bound. */
+		s.lo = raw_bound(pt, q_hi, e_hi, 0);
+		s.hi = raw_bound(pt, q_lo, e_lo, 1);
+	}
+	return span_clip(pt, s);
+}
+
+struct point_span
+point_span_near(const struct config_point *pt, struct point_span around,
+    double delta)
+{
+	double reach = delta / fabs(point_scale(pt));
+	double err = LIMIT_ULPS * DBL_EPSILON * reach;
+	struct point_span s;
+
+	if (point_span_empty(around))
+		return around;
+	if (pt->type == TYPE_FLOAT32) {
+		s.lo = raw_bound(pt, around.hi - reach, 0, 0);
+		s.hi = raw_bound(pt, around.lo + reach, 0, 1);
+	} else {
+		/* Integer raw values: whole steps, a decimal step counting
+		 * as the whole number it is meant to be. */
+		reach = raw_bound(pt, reach, err, 1);
+		s.lo = around.hi - reach;
+		s.hi = around.lo + reach;
+	}
+	return span_clip(pt, s);
+}
+
+struct point_span
+point_span_meet(struct point_span a, struct point_span b)
+{
+	struct point_span s;
+
+	s.lo = a.lo > b.lo ? a.lo : b.lo;
+	s.hi = a.hi < b.hi ? a.hi : b.hi;
+	return s;
 }
 
 int
-point_raw_within(const struct config_point *pt, double value, double lo,
-    double hi, double *raw)
+point_span_empty(struct point_span s)
 {
-	double candidate, engineering;
+	return !(s.lo <= s.hi);
+}
 
-	if (point_raw(pt, value, &candidate) != 0)
-		return -1;
-	engineering = point_value(pt, candidate);
-	/* Rounding to the nearest raw value may cross a limit by less
-	 * than a step: one step back inside. */
-	if (engineering > hi + point_slack(pt, hi))
-		candidate = raw_step(pt, candidate, 0);
-	else if (engineering < lo - point_slack(pt, lo))
-		candidate = raw_step(pt, candidate, 1);
-	if (!point_raw_valid(pt, candidate))
-		return -1;
-	engineering = point_value(pt, candidate);
-	if (engineering > hi + point_slack(pt, hi) ||
-	    engineering < lo - point_slack(pt, lo))
-		return -1;
-	*raw = candidate;
-	return 0;
+int
+point_span_holds(struct point_span s, double lo, double hi)
+{
+	return lo >= s.lo && hi <= s.hi && lo <= hi;
 }
 
 double
-point_slack(const struct config_point *pt, double limit)
+point_span_clamp(struct point_span s, double raw)
 {
-	double step = pt->type == TYPE_BOOL ? 1.0 : fabs(pt->scale);
-	int exponent;
-
-	if (pt->type != TYPE_FLOAT32 || !isfinite(limit))
-		return step * INTEGER_SLACK;
-	/* Half the distance between adjacent floats around the limit's raw
-	 * value: the nearest float to the limit is always inside it. */
-	frexp((limit - pt->offset) / pt->scale, &exponent);
-	return step * ldexp(1.0, exponent - FLT_MANT_DIG - 1);
+	if (raw < s.lo)
+		return s.lo;
+	if (raw > s.hi)
+		return s.hi;
+	return raw;
 }
 
 const char *

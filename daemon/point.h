@@ -87,21 +87,50 @@ int point_encode_value(const struct config_point *pt, double value,
     uint16_t *words);
 
 /*
- * The raw value nearest to value whose engineering value lies within
- * [lo, hi] (give or take point_slack): what a clamp forwards. Returns 0,
- * or -1 when the type has no such raw value.
+ * Limits in the raw domain. The raw values whose engineering values lie
+ * inside a limit form an interval of raw values (raw -> engineering is
+ * monotone), so every limit is turned into one, once, and the raw value
+ * a request carries is compared with it exactly: no slack in engineering
+ * units decides at the edge, at 0 or at the extremes.
+ *
+ * Where a limit falls between raw values: an integer type takes the raw
+ * values strictly inside, except that a quotient (limit - offset) / scale
+ * within the rounding error of its own computation (a few ulps of
+ * (|limit| + |offset|) / |scale|) of an integer counts as that integer, so
+ * a decimal limit stays decimal (max 0.3 at scale 0.1 admits raw 3,
+ * which is 0.30000000000000004 in doubles). A float32 takes the float
+ * nearest the quotient as the limit, the float the engineer's decimal
+ * becomes (max 0.3 admits 0.3f = 0.30000001192, not the float after it);
+ * -0.0 is 0, so min 0 admits -0.0 and no negative float however small.
+ * A quotient beyond the largest float stands for the largest float or for
+ * nothing, as rounding to nearest would make it.
  */
-int point_raw_within(const struct config_point *pt, double value, double lo,
-    double hi, double *raw);
+struct point_span {
+	double lo, hi;          /* raw values, inclusive; empty when lo > hi */
+};
 
-/*
- * How far past a limit an engineering value near it may lie and still
- * count as on it: far less than one raw step, enough that a limit written
- * in decimal is not broken by binary representation (0.3 written as raw
- * 3 at scale 0.1 is 0.30000000000000004; 0.3 as a float32 is
- * 0.30000001192). For float32 it is half a float step at the limit.
- */
-double point_slack(const struct config_point *pt, double limit);
+/* The raw values the type can hold whose engineering value lies within
+ * [lo, hi] (either may be infinite: no limit on that side). */
+struct point_span point_span_of(const struct config_point *pt, double lo,
+    double hi);
+
+/* The raw values whose engineering value is within delta (>= 0) of the
+ * engineering value of every raw value in around: within max_step of the
+ * last known value and of every value still in flight. */
+struct point_span point_span_near(const struct config_point *pt,
+    struct point_span around, double delta);
+
+/* Both at once. */
+struct point_span point_span_meet(struct point_span a, struct point_span b);
+
+/* 1 when the span holds no raw value. */
+int point_span_empty(struct point_span s);
+
+/* 1 when every raw value in lo..hi lies in s. */
+int point_span_holds(struct point_span s, double lo, double hi);
+
+/* The raw value in s nearest raw (s not empty): what a clamp forwards. */
+double point_span_clamp(struct point_span s, double raw);
 
 const char *point_order_name(enum point_order order);
 

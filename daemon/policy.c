@@ -24,11 +24,6 @@ struct finding {
 	double limit;
 };
 
-/* Where a clamp may move a value to. */
-struct window {
-	double lo, hi;
-};
-
 static void
 decision_reset(struct policy_decision *d)
 {
@@ -186,21 +181,62 @@ mask_apply(const struct config_point *pt, double raw, uint16_t and_mask,
 	return point_decode(pt, &word);
 }
 
-/* The raw value a request writes into a point it covers whole; fc 22
- * needs memory to be known. */
-static double
-write_raw(const struct config_point *pt, const struct policy_memory *m,
-    const struct mbap_request *req)
+/*
+ * The smallest and largest raw values a mask write can leave in a
+ * one-register point (bool, int16, uint16), whatever the register holds:
+ * the bits and_mask keeps all 0, then all 1, in the order of the type's
+ * values (an int16 orders as its word with the sign bit flipped).
+ */
+static void
+mask_span(const struct config_point *pt, uint16_t and_mask, uint16_t or_mask,
+    double *lo, double *hi)
+{
+	uint16_t flip = pt->type == TYPE_INT16 ? 0x8000 : 0;
+	uint16_t low = (uint16_t)(((or_mask & ~and_mask) ^ flip) & ~and_mask);
+	uint16_t word;
+
+	word = (uint16_t)(low ^ flip);
+	*lo = point_decode(pt, &word);
+	word = (uint16_t)((low | and_mask) ^ flip);
+	*hi = point_decode(pt, &word);
+}
+
+/* The raw values a request can leave in a point it covers whole. */
+static void
+write_span(const struct config_point *pt, const struct mbap_request *req,
+    double *lo, double *hi)
 {
 	switch (req->fc) {
 	case MODBUS_FC_WRITE_SINGLE_COIL:
-		return mbap_get_u16(req->data) == COIL_ON;
+		*lo = *hi = mbap_get_u16(req->data) == COIL_ON;
+		return;
 	case MODBUS_FC_MASK_WRITE_REGISTER:
-		return mask_apply(pt, m->known_raw, req->and_mask,
-		    req->or_mask);
+		mask_span(pt, req->and_mask, req->or_mask, lo, hi);
+		return;
 	default:
-		return point_get_raw(pt, req->data, req->write_address);
+		*lo = *hi = point_get_raw(pt, req->data, req->write_address);
+		return;
 	}
+}
+
+/* What w asks of its point; a mask write leaving bits to the device is
+ * shown by its result on the last known value, when there is one. */
+static void
+write_value(const struct config_point *pt, const struct policy_memory *m,
+    const struct mbap_request *req, struct policy_write *w)
+{
+	write_span(pt, req, &w->raw_lo, &w->raw_hi);
+	w->has_value = 1;
+	w->raw = w->raw_lo;
+	/* Only a mask write can leave more than one value (and a NaN is not
+	 * equal to itself). */
+	if (req->fc != MODBUS_FC_MASK_WRITE_REGISTER || w->raw_lo == w->raw_hi)
+		return;
+	if (m->known)
+		w->raw = mask_apply(pt, m->known_raw, req->and_mask,
+		    req->or_mask);
+	else
+		w->has_value = 0;
 }
 
 static void
@@ -214,55 +250,64 @@ finding_set(struct finding *f, enum policy_verdict verdict, const char *rule,
 }
 
 /* The first rule broken names the violation; later ones only narrow the
- * window a clamp may use. */
+ * span a clamp may use. */
 static void
-check_window(const struct config_point *pt, double value, double lo,
-    double hi, const char *rule, double limit, struct window *win,
+check_span(const struct policy_write *w, struct point_span span,
+    const char *rule, double limit, struct point_span *allowed,
     struct finding *f)
 {
-	int below = isfinite(lo) && value < lo - point_slack(pt, lo);
-	int above = isfinite(hi) && value > hi + point_slack(pt, hi);
-
-	if ((below || above) && !f->rule)
+	if (!point_span_holds(span, w->raw_lo, w->raw_hi) && !f->rule)
 		finding_set(f, POLICY_REJECT, rule, 1, limit);
-	win->lo = fmax(win->lo, lo);
-	win->hi = fmin(win->hi, hi);
+	*allowed = point_span_meet(*allowed, span);
 }
 
 static void
-check_bounds(const struct config_point *pt, double value, struct window *win,
-    struct finding *f)
+check_bounds(const struct config_point *pt, const struct policy_write *w,
+    struct point_span *allowed, struct finding *f)
 {
 	const struct config_write *lim = &pt->write;
 	int is_bool = pt->type == TYPE_BOOL;
 	double lo = lim->has_min ? lim->min : is_bool ? 0 : -INFINITY;
 	double hi = lim->has_max ? lim->max : is_bool ? 1 : INFINITY;
 
-	check_window(pt, value, lo, INFINITY, "min", lo, win, f);
-	check_window(pt, value, -INFINITY, hi, "max", hi, win, f);
+	check_span(w, point_span_of(pt, lo, INFINITY), "min", lo, allowed, f);
+	check_span(w, point_span_of(pt, -INFINITY, hi), "max", hi, allowed, f);
 }
 
-/* on_violation turns a broken rule into a verdict. win is NULL when no
- * value could mend it (min_interval, not_finite). */
-static void
-violation_settle(const struct config_point *pt, const struct window *win,
-    struct policy_write *w, struct finding *f)
+/* The last known value and every value in flight: what max_step keeps
+ * the next write near. */
+static struct point_span
+memory_settled(const struct policy_memory *m)
 {
-	double target, raw;
+	struct point_span s = { m->known_raw, m->known_raw };
 
+	if (m->inflight > 0) {
+		s.lo = fmin(s.lo, m->inflight_lo);
+		s.hi = fmax(s.hi, m->inflight_hi);
+	}
+	return s;
+}
+
+/* on_violation turns a broken rule into a verdict. allowed is NULL when
+ * no value could mend it (min_interval, not_finite). */
+static void
+violation_settle(const struct config_point *pt,
+    const struct point_span *allowed, struct policy_write *w,
+    struct finding *f)
+{
 	switch (pt->write.on_violation) {
 	case VIOLATION_TAKEOVER:
 		f->verdict = POLICY_TAKEOVER;
 		return;
 	case VIOLATION_CLAMP:
-		if (!win || win->lo > win->hi)
-			break;
-		target = fmin(fmax(w->value, win->lo), win->hi);
-		if (point_raw_within(pt, target, win->lo, win->hi, &raw) != 0)
+		/* A mask write leaving bits to the device has no one value
+		 * to move. */
+		if (!allowed || point_span_empty(*allowed) ||
+		    w->raw_lo != w->raw_hi)
 			break;
 		f->verdict = POLICY_CLAMP;
-		w->forwarded_raw = raw;
-		w->forwarded_value = point_value(pt, raw);
+		w->forwarded_raw = point_span_clamp(*allowed, w->raw);
+		w->forwarded_value = point_value(pt, w->forwarded_raw);
 		return;
 	case VIOLATION_REJECT:
 		break;
@@ -275,15 +320,15 @@ judge_point(const struct config_point *pt, const struct policy_memory *m,
     double now, struct policy_write *w, struct finding *f)
 {
 	const struct config_write *lim = &pt->write;
-	struct window win = { -INFINITY, INFINITY };
+	struct point_span allowed = { -INFINITY, INFINITY };
+	struct point_span accepted = { m->accepted_lo, m->accepted_hi };
 	double reach;
 
-	w->has_value = 1;
 	w->value = point_value(pt, w->raw);
 	w->forwarded_raw = w->raw;
 	w->forwarded_value = w->value;
 	finding_set(f, POLICY_ALLOW, NULL, 0, 0);
-	if (!isfinite(w->value)) {
+	if (!isfinite(w->raw_lo) || !isfinite(w->raw_hi)) {
 		finding_set(f, POLICY_REJECT, "not_finite", 0, 0);
 		violation_settle(pt, NULL, w, f);
 		return;
@@ -295,24 +340,24 @@ judge_point(const struct config_point *pt, const struct policy_memory *m,
 		violation_settle(pt, NULL, w, f);
 		return;
 	}
-	if (lim->has_max_step && !m->known) {
-		finding_set(f, POLICY_REJECT, "no_baseline", 0, 0);
+	check_bounds(pt, w, &allowed, f);
+	if (lim->has_max_step && !m->known &&
+	    (!f->rule || lim->on_violation == VIOLATION_CLAMP)) {
+		/* What is allowed depends on the device's value. */
+		finding_set(f, POLICY_READ, "no_baseline", 0, 0);
 		return;
 	}
-	check_bounds(pt, w->value, &win, f);
-	if (lim->has_max_step)
-		check_window(pt, w->value, m->known_value - lim->max_step,
-		    m->known_value + lim->max_step, "max_step", lim->max_step,
-		    &win, f);
+	if (lim->has_max_step && m->known)
+		check_span(w, point_span_near(pt, memory_settled(m),
+		    lim->max_step), "max_step", lim->max_step, &allowed, f);
 	if (lim->has_max_rate && m->accepted) {
 		reach = lim->max_rate *
 		    (fmax(0, now - m->accepted_at) + TIME_SLACK);
-		check_window(pt, w->value, m->accepted_value - reach,
-		    m->accepted_value + reach, "max_rate", lim->max_rate,
-		    &win, f);
+		check_span(w, point_span_near(pt, accepted, reach),
+		    "max_rate", lim->max_rate, &allowed, f);
 	}
 	if (f->rule)
-		violation_settle(pt, &win, w, f);
+		violation_settle(pt, &allowed, w, f);
 }
 
 static void
@@ -326,14 +371,8 @@ writes_judge(const struct config *cfg, const struct policy_memory *memory,
 		const struct config_point *pt = &cfg->points[w->point];
 		const struct policy_memory *m = &memory[w->point];
 
-		if (req->fc == MODBUS_FC_MASK_WRITE_REGISTER && !m->known) {
-			memset(w, 0, sizeof *w);
-			w->point = (unsigned)(pt - cfg->points);
-			finding_set(&f, POLICY_REJECT, "no_baseline", 0, 0);
-		} else {
-			w->raw = write_raw(pt, m, req);
-			judge_point(pt, m, now, w, &f);
-		}
+		write_value(pt, m, req, w);
+		judge_point(pt, m, now, w, &f);
 		decision_note(d, w, &f);
 	}
 }
@@ -398,7 +437,7 @@ policy_decide(const struct config *cfg, const struct policy_memory *memory,
 	writes_judge(cfg, memory, req, now, d);
 	if (d->verdict == POLICY_CLAMP)
 		decision_rewrite(cfg, req, d);
-	else if (d->verdict != POLICY_ALLOW)
+	else if (d->verdict == POLICY_REJECT || d->verdict == POLICY_TAKEOVER)
 		d->exception = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
 }
 
@@ -409,10 +448,13 @@ policy_accept(struct policy_memory *memory, const struct policy_decision *d,
 	if (d->verdict != POLICY_ALLOW && d->verdict != POLICY_CLAMP)
 		return;
 	for (unsigned i = 0; i < d->n_writes; i++) {
-		struct policy_memory *m = &memory[d->writes[i].point];
+		const struct policy_write *w = &d->writes[i];
+		struct policy_memory *m = &memory[w->point];
+		int one = w->raw_lo == w->raw_hi;
 
 		m->accepted = 1;
-		m->accepted_value = d->writes[i].forwarded_value;
+		m->accepted_lo = one ? w->forwarded_raw : w->raw_lo;
+		m->accepted_hi = one ? w->forwarded_raw : w->raw_hi;
 		m->accepted_at = now;
 	}
 }
@@ -434,28 +476,102 @@ memory_learn(const struct config_point *pt, struct policy_memory *m,
 	m->known_value = point_value(pt, raw);
 }
 
+/* From at on nothing read before it counts. */
+static void
+memory_forget(struct policy_memory *m, double at)
+{
+	m->known = 0;
+	m->known_from_write = 0;
+	if (m->known_at < at)
+		m->known_at = at;
+}
+
+/*
+ * The next point a forwarded write covers whole, from address *at on
+ * (the write's own address at first); NULL when there is none left.
+ */
+static const struct config_point *
+written_next(const struct config *cfg, const uint32_t *map,
+    const struct mbap_request *fwd, uint32_t *at)
+{
+	uint32_t start = fwd->write_address;
+	uint32_t end = start + fwd->write_quantity;
+	const struct config_point *pt;
+
+	while (*at < end) {
+		if ((pt = point_at(cfg, map, *at)) == NULL) {
+			(*at)++;
+			continue;
+		}
+		*at = (uint32_t)pt->address + pt->width;
+		if (point_wholly_in(pt, start, end))
+			return pt;
+	}
+	return NULL;
+}
+
 void
-policy_confirm(const struct config *cfg, struct policy_memory *memory,
-    unsigned device, const struct mbap_request *forwarded, double now)
+policy_forward(const struct config *cfg, struct policy_memory *memory,
+    unsigned device, const struct mbap_request *fwd)
 {
 	const uint32_t *map;
-	uint32_t start = forwarded->write_address;
-	uint32_t end = start + forwarded->write_quantity;
 	const struct config_point *pt;
-	struct policy_memory *m;
+	uint32_t at = fwd->write_address;
+	double lo, hi;
 
-	if (!forwarded->is_write)
+	if (!fwd->is_write)
 		return;
-	map = table_of(cfg, device, write_table(forwarded->fc));
-	for (uint32_t a = start; a < end; a++) {
-		pt = point_at(cfg, map, a);
-		if (!pt || !point_wholly_in(pt, start, end))
+	map = table_of(cfg, device, write_table(fwd->fc));
+	while ((pt = written_next(cfg, map, fwd, &at)) != NULL) {
+		struct policy_memory *m = &memory[pt - cfg->points];
+
+		write_span(pt, fwd, &lo, &hi);
+		if (m->inflight++ == 0) {
+			m->inflight_lo = lo;
+			m->inflight_hi = hi;
+		} else {
+			m->inflight_lo = fmin(m->inflight_lo, lo);
+			m->inflight_hi = fmax(m->inflight_hi, hi);
+		}
+	}
+}
+
+void
+policy_settle(const struct config *cfg, struct policy_memory *memory,
+    unsigned device, const struct mbap_request *fwd, unsigned generation,
+    enum policy_outcome outcome, double now)
+{
+	const uint32_t *map;
+	const struct config_point *pt;
+	uint32_t at = fwd->write_address;
+	double lo, hi;
+
+	if (!fwd->is_write)
+		return;
+	map = table_of(cfg, device, write_table(fwd->fc));
+	while ((pt = written_next(cfg, map, fwd, &at)) != NULL) {
+		struct policy_memory *m = &memory[pt - cfg->points];
+
+		if (generation >= m->since && m->inflight > 0)
+			m->inflight--;
+		write_span(pt, fwd, &lo, &hi);
+		if (outcome == POLICY_UNKNOWN || (outcome == POLICY_WRITTEN &&
+		    fwd->fc == MODBUS_FC_MASK_WRITE_REGISTER && lo != hi))
+			memory_forget(m, now);
+		else if (outcome == POLICY_WRITTEN)
+			memory_learn(pt, m, lo, now, 1);
+	}
+}
+
+void
+policy_inflight_lost(const struct config *cfg, struct policy_memory *memory,
+    double now)
+{
+	for (size_t i = 0; i < cfg->n_points; i++) {
+		if (memory[i].inflight == 0)
 			continue;
-		m = &memory[pt - cfg->points];
-		if (forwarded->fc != MODBUS_FC_MASK_WRITE_REGISTER || m->known)
-			memory_learn(pt, m, write_raw(pt, m, forwarded), now,
-			    1);
-		a = pt->address + pt->width - 1;
+		memory[i].inflight = 0;
+		memory_forget(&memory[i], now);
 	}
 }
 
@@ -488,7 +604,7 @@ point_same(const struct config_point *a, const struct config_point *b)
 void
 policy_memory_carry(const struct config *old_cfg,
     const struct policy_memory *old_memory, const struct config *new_cfg,
-    struct policy_memory *new_memory)
+    struct policy_memory *new_memory, unsigned generation)
 {
 	for (size_t i = 0; i < new_cfg->n_points; i++) {
 		const struct config_point *np = &new_cfg->points[i];
@@ -499,6 +615,7 @@ policy_memory_carry(const struct config *old_cfg,
 		    np->table), np->address);
 
 		memset(&new_memory[i], 0, sizeof new_memory[i]);
+		new_memory[i].since = generation;
 		if (op && point_same(op, np))
 			new_memory[i] = old_memory[op - old_cfg->points];
 	}
@@ -512,6 +629,8 @@ policy_verdict_name(enum policy_verdict verdict)
 		return "allow";
 	case POLICY_CLAMP:
 		return "clamp";
+	case POLICY_READ:
+		return "read";
 	case POLICY_REJECT:
 		return "reject";
 	case POLICY_TAKEOVER:
@@ -530,6 +649,7 @@ policy_event_name(const struct policy_decision *d, enum config_mode mode)
 		return "write_allowed";
 	case POLICY_CLAMP:
 		return monitor ? "would_clamp" : "write_clamped";
+	case POLICY_READ:
 	case POLICY_REJECT:
 		return monitor ? "would_reject" : "write_rejected";
 	case POLICY_TAKEOVER:

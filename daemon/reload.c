@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <modbus.h>
+
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
@@ -116,8 +118,13 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	if (same_devices)
 		for (i = 0; i < w->n_devices; i++)
 			w->devices[i].cfg = &ncfg->devices[i];
-	else
+	else {
+		/* Requests in flight go with the connections, unanswered:
+		 * what they wrote is not known. */
 		device_stop_all(w);
+		baseline_drop_all(w, MODBUS_EXCEPTION_GATEWAY_PATH);
+		policy_inflight_lost(ncfg, nmem, ev_now(w->loop));
+	}
 	if (guard_set_config(&w->guard, ncfg) == -1)
 		log_warnx("reload: out of memory for the guard");
 	free(w->memory);
@@ -208,7 +215,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 		config_free(ncfg);
 		return 1;
 	}
-	policy_memory_carry(w->cfg, w->memory, ncfg, nmem);
+	policy_memory_carry(w->cfg, w->memory, ncfg, nmem, ++w->policy_gen);
 	reload_swap(w, ncfg, nmem, addrs);
 	free(addrs);
 	checkconf_log_warnings(w->cfg, "reload: ");

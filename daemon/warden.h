@@ -26,6 +26,7 @@
 struct warden;
 struct inflight;
 struct control;
+struct baseline_wait;
 
 /*
  * Called once per request handed to a device: with the device's answer
@@ -38,12 +39,17 @@ typedef void (*device_done_fn)(void *ctx, const struct inflight *req,
 
 /*
  * A request on its way to a device, from whoever asked, queued or in
- * flight. It keeps the request as forwarded so that whoever asked can
- * learn from the answer what the device now holds.
+ * flight. It keeps the request as forwarded so that whoever forwarded it
+ * can learn from the answer what the device now holds.
  */
 struct inflight {
 	device_done_fn done;            /* NULL: requester gone, drop answer */
 	void *ctx;
+	/* Called like done, and just before it, whether or not the
+	 * requester is still there: how a forwarded write ended. */
+	device_done_fn settle;          /* NULL: nothing to settle */
+	void *settle_ctx;
+	unsigned policy_gen;            /* warden.policy_gen when forwarded */
 	uint16_t origin_tid;            /* the requester's transaction id */
 	uint8_t origin_unit;            /* the unit id the requester used */
 	uint16_t device_tid;            /* ours, on the device connection */
@@ -218,7 +224,9 @@ struct warden {
 	struct log_budget abuse_log;    /* what hostile peers can provoke */
 	struct audit *audit;
 	struct policy_memory *memory;   /* cfg->n_points of them */
+	unsigned policy_gen;            /* raised at every reload */
 	struct policy_decision *decision;       /* scratch, one request */
+	struct baseline_wait *baseline_waits;   /* writes waiting for a read */
 	struct guard guard;
 	struct poller poller;
 	struct safestate safestate;
@@ -256,9 +264,10 @@ void device_stop_all(struct warden *w);
 /* Open or close each device's poll pool as w->cfg now needs it (reload). */
 void device_poll_update(struct warden *w);
 /*
- * Hand a request to a device. Returns 0 when it was sent or queued (done
- * will be called exactly once), or the exception to answer at once:
- * 0x0A when no connection is up, 0x06 when the queue is full.
+ * Hand a request to a device. Returns 0 when it was sent or queued (its
+ * settle, then its done, will be called exactly once), or the exception
+ * to answer at once: 0x0A when no connection is up, 0x06 when the queue
+ * is full.
  */
 int devpool_submit(struct devpool *pool, const struct inflight *req);
 /* AI writes sent to the device and not yet answered. */
@@ -272,9 +281,30 @@ void devconn_flush(struct devconn *dc);
 /* gate.c: the judgement on each AI request */
 void gate_request(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device);
-void gate_answer(struct warden *w, const struct inflight *req,
-    const uint8_t *answer, size_t len);
+/*
+ * Judge a request (again): read is GATE_NOT_READ the first time, when a
+ * write that needs a baseline may wait for a read of it; after that read,
+ * the exception a write still lacking one gets (the read's failure, or
+ * 0x03 when the read was answered with no usable value).
+ */
+#define GATE_NOT_READ 0
+void gate_judge(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device, uint8_t read);
 void gate_audit(struct warden *w, const struct audit_event *ev, int sync);
+
+/*
+ * baseline.c: read before judging. A write whose point has no last known
+ * value waits for a read of the addresses it writes on the device's poll
+ * connection; gate_judge() then decides it. 0 when it waits (it counts in
+ * the client's inflight), or the exception to refuse it with now.
+ */
+int baseline_read(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device);
+/* The client is going away: its waiting writes are answered to nobody. */
+void baseline_forget(struct warden *w, const struct client *c);
+/* The reads were lost with their connections: answer each waiting write
+ * with exception (0: answer nobody, wardend is stopping) and free it. */
+void baseline_drop_all(struct warden *w, uint8_t exception);
 
 /* takeover.c: what the guard decides, carried out */
 void takeover_apply(struct warden *w, const struct guard_result *r,

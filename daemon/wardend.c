@@ -207,6 +207,7 @@ warden_stop(struct warden *w)
 	safestate_free(w);
 	poller_stop(w);
 	device_stop_all(w);
+	baseline_drop_all(w, 0);
 	warden_record(w, "stop", 1);
 	/* The chain head outside the file: an edit that rehashes the rest of
 	 * the log still disagrees with what syslog kept. */

@@ -67,7 +67,7 @@ safety_policy_figures(void)
 	if (few < 0.0 || many < 0.0)
 		return -1;
 	printf("  policy decision per write, 10 points: %.0f ns (policy_decide "
-	    "+ policy_accept, %u single-register writes)\n", few,
+	    "+ forward, accept, settle, %u single-register writes)\n", few,
 	    POLICY_ITERATIONS);
 	safety_report_target("policy decision per write, 10,000 points",
 	    many, "<=", POLICY_TARGET_NS, "ns");

@@ -8,8 +8,9 @@
 #define WARDEN_POLICY_BENCH_H
 
 /*
- * Mean nanoseconds per write judged (policy_decide, then policy_accept as
- * the proxy does when it forwards) with n_points holding-register points
+ * Mean nanoseconds per write judged (policy_decide, then policy_forward
+ * and policy_accept as the proxy does when it forwards, and policy_settle
+ * when the device answers) with n_points holding-register points
  * configured, each with min, max, max_step and max_rate, over iterations
  * single-register writes to points picked at random. Returns -1 when the
  * run could not be set up or a decision was not the expected one (said on

@@ -4,7 +4,9 @@
  * are consumed until the stream runs out or turns bad. Each frame is
  * decoded as a request, re-encoded, and checked as a device answer, both
  * against fixed expectations and against the frame before it (a device
- * answering a pipelined request). Every frame is copied to a buffer of
+ * answering a pipelined request). A request decoded as well-formed
+ * re-encodes to exactly its own bytes (for fc 15 too: bits after the last
+ * coil are refused). Every frame is copied to a buffer of
  * exactly its size so that AddressSanitizer sees any read past it.
  */
 #include <assert.h>
@@ -88,15 +90,12 @@ check_reencode(const struct mbap_request *req, const uint8_t *frame,
 		    req->write_address, req->write_quantity, values);
 		break;
 	case MODBUS_FC_WRITE_MULTIPLE_COILS:
+		/* The decoder refuses bits after the last coil and the
+		 * encoder zeroes them: an accepted frame re-encodes as it
+		 * was, bit for bit. */
 		len = mbap_encode_write_coils(out, req->tid, req->unit,
 		    req->write_address, req->write_quantity, req->data);
-		check_encoded(out, len);
-		assert(len == frame_len);
-		/* Unused high bits may differ: the encoder zeroes them. */
-		for (i = 0; i < req->write_quantity; i++)
-			assert(mbap_get_bit(out + MBAP_HEADER_LEN + 6, i) ==
-			    mbap_get_bit(req->data, i));
-		return;
+		break;
 	default:
 		return;
 	}

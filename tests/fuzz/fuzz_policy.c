@@ -2,12 +2,14 @@
  * fuzz_policy.c: libFuzzer target for the policy. The first byte picks
  * one of two fixed configs (reads: any or reads: declared), loaded once;
  * the rest is a byte stream from the AI, framed and decoded as the proxy
- * does, each request judged, and what the proxy would report back (accept,
- * confirm, a poll) fed into the memory. Memory starts empty for every
+ * does, each request judged, and what the proxy would report back
+ * (forward and accept, settle with each outcome or leave in flight, a
+ * poll) fed into the memory. Memory starts empty for every
  * input, so a crash replays from its input alone.
  *
  * Invariants: exceptions are 0x01..0x03 and only on refusals; a refusal
- * names its rule; a clamp's frame has the original's length, header,
+ * names its rule; only a max_step point with nothing known asks for a
+ * read; a clamp's frame has the original's length, header,
  * function and addresses, decodes cleanly and, judged again with the same
  * memory and time, is allowed: a clamp never forwards a value its own
  * rules would refuse.
@@ -156,6 +158,11 @@ check_decision(const struct config *cfg, const struct policy_decision *d,
 	if (!req->is_write)
 		assert(d->verdict == POLICY_ALLOW ||
 		    d->verdict == POLICY_REJECT);
+	/* Only a max_step point with nothing known asks for a read. */
+	if (d->verdict == POLICY_READ)
+		assert(d->has_point && strcmp(d->rule, "no_baseline") == 0 &&
+		    cfg->points[d->point.point].write.has_max_step &&
+		    !world.memory[d->point.point].known);
 	if (d->verdict != POLICY_CLAMP)
 		assert(d->frame_len == 0);
 }
@@ -189,12 +196,18 @@ fuzz_report(const struct config *cfg, unsigned device,
 	uint16_t words[2] = { req->tid, (uint16_t)(req->tid ^ 0x5A5A) };
 	unsigned p = req->tid % cfg->n_points;
 
+	enum policy_outcome outcome = req->tid & 4 ? POLICY_UNKNOWN :
+	    req->tid & 8 ? POLICY_NOT_WRITTEN : POLICY_WRITTEN;
+
 	if (d->verdict == POLICY_CLAMP)
 		assert(mbap_decode_request(d->frame, d->frame_len, &fwd) == 0);
 	if (d->verdict == POLICY_ALLOW || d->verdict == POLICY_CLAMP) {
+		policy_forward(cfg, world.memory, device, &fwd);
 		policy_accept(world.memory, d, now);
+		/* The others stay in flight. */
 		if (req->tid & 1)
-			policy_confirm(cfg, world.memory, device, &fwd, now);
+			policy_settle(cfg, world.memory, device, &fwd, 0,
+			    outcome, now);
 	}
 	if (req->tid & 2)
 		policy_observe(cfg, world.memory, p,

@@ -8,6 +8,7 @@
  * cannot belong to its request, still resets the connection at once.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -424,6 +426,75 @@ test_unfitting_answer_resets(void **state)
 	reset_case(*state);
 }
 
+/*
+ * A port that accepts connections (the kernel completes them from its
+ * backlog) and never answers: a device that hangs. -1 on failure.
+ */
+static int
+mute_listen(uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 8) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/*
+ * A reload that changes the devices closes every device connection: a
+ * request in flight on one is answered then (0x0B: sent, never answered),
+ * not left waiting for ever, and its client goes on.
+ */
+static void
+test_reload_answers_requests_in_flight(void **state)
+{
+	struct links *l = *state;
+	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
+	uint16_t port = 0, tid = 1;
+	int mute, fd, n = -1;
+	double deadline;
+	size_t len;
+
+	assert_true((mute = mute_listen(&port)) != -1);
+	fixture_add_device(l->fx, "mute", port, 2, 0, "30s");
+	reload(l->fx);
+	assert_true((fd = wire_connect(l->fx->warden.port)) != -1);
+	/* 0x0A at once until wardend's connection to it is up; then the
+	 * request stays in flight. */
+	deadline = harness_now() + PATH_TIMEOUT;
+	while (harness_now() < deadline) {
+		len = wire_read_request(req, tid++, 2, 3, 0, 1);
+		assert_int_equal(wire_send(fd, req, len), 0);
+		if ((n = wire_recv_adu(fd, ans, sizeof(ans), 0.3)) == -1)
+			break;
+		assert_true(n > 0);
+		assert_int_equal(ans[8], 0x0A);
+		usleep(50000);
+	}
+	assert_int_equal(n, -1);
+	fixture_add_device(l->fx, "spare", l->fx->plc[0].port, 3, 0,
+	    "300ms");
+	reload(l->fx);
+	n = wire_recv_adu(fd, ans, sizeof(ans), CLIENT_TIMEOUT);
+	if (n <= 0)
+		fail_msg("the request in flight was not answered after the "
+		    "reload");
+	assert_int_equal(wire_tid(ans), tid - 1);
+	assert_int_equal(wire_fc(ans), 0x83);
+	assert_int_equal(ans[8], 0x0B);
+	close(fd);
+	close(mute);
+}
+
 int
 main(void)
 {
@@ -433,6 +504,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_reload_opens_and_closes_poll, setup_two_connections,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_answers_requests_in_flight,
+		    setup_two_connections, teardown),
 		cmocka_unit_test_setup_teardown(test_stray_answers_dropped,
 		    setup_stray, teardown),
 		cmocka_unit_test_setup_teardown(test_unframeable_answer_resets,

@@ -4,9 +4,11 @@
  * the client got, what the device holds, plcsim's journal (exactly the
  * writes that were allowed reached it, clamped ones as clamped, nothing
  * of a refused one) and the audit log (the event and rule of each
- * decision, and an intact hash chain). Then monitor mode, which forwards
- * everything and records what enforcement would have done, and
- * `wardend -t`.
+ * decision, and an intact hash chain). Limits at their exact edges
+ * (float32 at 0), pipelined writes against max_step, mask writes judged
+ * on every result, fc 15 padding, and writes before the first poll read
+ * the device first. Then monitor mode, which forwards everything and
+ * records what enforcement would have done, and `wardend -t`.
  */
 #include <errno.h>
 #include <math.h>
@@ -28,6 +30,7 @@
 #include "journal.h"
 #include "rig.h"
 #include "trail.h"
+#include "wire.h"
 
 #define CLIENT_TIMEOUT 2.0
 #define READY_TIMEOUT 5.0
@@ -40,6 +43,9 @@
 #define OFFSET 20               /* int16 */
 #define TRIM 21                 /* int16 */
 #define READ_ONLY 30            /* declared, no write: */
+#define DOSE 40                 /* float32 ABCD on 40-41, min 0 */
+#define STEP 50                 /* uint16, max_step 5 */
+#define STEP2 60                /* uint16, max_step 5 */
 #define UNDECLARED 500
 #define PUMP_RUN 0              /* coil */
 #define INTERVAL_POINT 1        /* coil with min_interval */
@@ -61,6 +67,12 @@
 	"  - {name: trim, device: tank1, table: holding, address: 21,\n" \
 	"     data_type: int16, write: {min: -100, max: 100}}\n" \
 	"  - {name: limit, device: tank1, table: holding, address: 30}\n" \
+	"  - {name: dose, device: tank1, table: holding, address: 40,\n" \
+	"     data_type: float32, write: {min: 0}}\n" \
+	"  - {name: step, device: tank1, table: holding, address: 50,\n" \
+	"     write: {max_step: 5}}\n" \
+	"  - {name: step2, device: tank1, table: holding, address: 60,\n" \
+	"     write: {max_step: 5}}\n" \
 	"  - {name: pump_run, device: tank1, table: coil, address: 0,\n" \
 	"     write: {min: 0, max: 1}}\n" \
 	"  - {name: flush, device: tank1, table: coil, address: 1,\n" \
@@ -74,6 +86,11 @@
 	POINTS
 #define MONITOR_BODY "mode: monitor\ninitial_state: auto\nreads: declared\n" \
 	POINTS
+/* No poll for 10 s: the first writes find nothing known. A second
+ * violation would take over. */
+#define NO_POLL_DEVICE "timeout: 300ms, poll_interval: 10s, loss_after: 30s"
+#define NO_POLL_BODY ENFORCE_BODY \
+	"takeover: {on_violations: {count: 2, within: 60s}}\n"
 
 /* A write the device must have received, in order. */
 struct expected_write {
@@ -98,27 +115,37 @@ struct policy_world {
 	char *dir;                      /* the config checks' temp dir */
 	char *said;                     /* what audit verify said */
 	struct ctl_result res;
+	int fd;                         /* a raw connection, or -1 */
 };
 
 static int teardown_world(void **state);
 
-/* cmocka skips teardown when setup fails: clean up here then. */
+/*
+ * cmocka skips teardown when setup fails: clean up here then. device:
+ * the rig's device keys, NULL for its default; polled: wait until the
+ * first poll is in.
+ */
 static int
-world_start(void **state, const char *body)
+world_start(void **state, const char *body, const char *device, int polled)
 {
 	struct policy_world *pw = calloc(1, sizeof(*pw));
 	int ok;
 
 	*state = pw;
-	ok = pw != NULL && (pw->rig = rig_new()) != NULL &&
-	    rig_start(pw->rig, body, 1) == 0 &&
+	if (pw != NULL)
+		pw->fd = -1;
+	ok = pw != NULL && (pw->rig = rig_new()) != NULL;
+	if (ok && device != NULL)
+		snprintf(pw->rig->device, sizeof(pw->rig->device), "%s",
+		    device);
+	ok = ok && rig_start(pw->rig, body, 1) == 0 &&
 	    (pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT)) != NULL &&
 	    /* Not the valve: the polls of it are counted below. */
 	    rig_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT) == 0 &&
 	    /* Two polls of the holding block: the first one's answer is
 	     * in, so max_step has its last known value. */
-	    rig_wait_requests(pw->rig, 0, MODBUS_FC_READ_HOLDING_REGISTERS,
-	    VALVE, 2, READY_TIMEOUT) == 0;
+	    (!polled || rig_wait_requests(pw->rig, 0,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 2, READY_TIMEOUT) == 0);
 	if (ok)
 		return 0;
 	if (pw != NULL && pw->rig != NULL)
@@ -131,13 +158,19 @@ world_start(void **state, const char *body)
 static int
 setup_enforce(void **state)
 {
-	return world_start(state, ENFORCE_BODY);
+	return world_start(state, ENFORCE_BODY, NULL, 1);
 }
 
 static int
 setup_monitor(void **state)
 {
-	return world_start(state, MONITOR_BODY);
+	return world_start(state, MONITOR_BODY, NULL, 1);
+}
+
+static int
+setup_no_poll(void **state)
+{
+	return world_start(state, NO_POLL_BODY, NO_POLL_DEVICE, 0);
 }
 
 static int
@@ -152,6 +185,8 @@ teardown_world(void **state)
 		modbus_close(pw->ai);
 		modbus_free(pw->ai);
 	}
+	if (pw->fd != -1)
+		close(pw->fd);
 	rc = rig_free(pw->rig);
 	free(pw->recs);
 	free(pw->writes);
@@ -645,6 +680,218 @@ test_monitor_mode(void **state)
 	assert_int_equal(reg, 7);
 }
 
+/* A float32 with min 0: no negative value reaches the device, however
+ * small; -0.0 is 0 and passes. */
+static void
+test_float_limit_at_zero(void **state)
+{
+	struct policy_world *pw = *state;
+	/* -(smallest denormal), -(smallest normal), -1e-8. */
+	const uint32_t below[3] = { 0x80000001u, 0x80800000u, 0xB22BCC77u };
+	const uint32_t on[2] = { 0x80000000u, 0x00000001u };
+	uint16_t words[2];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		words[0] = (uint16_t)(below[i] >> 16);
+		words[1] = (uint16_t)below[i];
+		write_regs_refused(pw, DOSE, 2, words,
+		    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	}
+	for (i = 0; i < 2; i++) {
+		words[0] = (uint16_t)(on[i] >> 16);
+		words[1] = (uint16_t)on[i];
+		assert_int_equal(modbus_write_registers(pw->ai, DOSE, 2,
+		    words), 2);
+		expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, DOSE,
+		    2, words);
+	}
+	assert_device_got_exactly(pw);
+
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "dose", "min");
+	assert_int_equal(audit_count(pw, "write_rejected", "min"), 3);
+}
+
+/*
+ * The issue's pipeline: the point at 50, max_step 5, and one TCP segment
+ * carrying 55 45 55 45 50. Each is judged against the last known value
+ * and every write still in flight, so the device sees 55 55 50: no step
+ * over 5 whichever of them fails.
+ */
+static void
+test_pipelined_steps(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint16_t fifty = 50, values[5] = { 55, 45, 55, 45, 50 };
+	const int accepted[5] = { 1, 0, 1, 0, 1 };
+	uint8_t burst[5 * WIRE_MAX_ADU], adu[WIRE_MAX_ADU];
+	modbus_t *plc = rig_plc_client(pw->rig);
+	size_t len = 0;
+	int seen[5] = { 0 }, i, k, n, from;
+
+	assert_non_null(plc);
+	assert_int_equal(modbus_write_register(plc, STEP, fifty), 1);
+	modbus_close(plc);
+	modbus_free(plc);
+	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, STEP, 1, &fifty);
+	from = journal_count(pw->rig->plc.journal);
+	assert_int_equal(rig_wait_requests(pw->rig, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 2, READY_TIMEOUT), 0);
+
+	for (i = 0; i < 5; i++)
+		len += wire_write_register_request(burst + len,
+		    (uint16_t)(i + 1), 1, STEP, values[i]);
+	pw->fd = wire_connect(pw->rig->port);
+	assert_true(pw->fd >= 0);
+	assert_int_equal(wire_send(pw->fd, burst, len), 0);
+	for (i = 0; i < 5; i++) {
+		n = wire_recv_adu(pw->fd, adu, sizeof(adu), CLIENT_TIMEOUT);
+		assert_true(n > 0);
+		k = wire_tid(adu) - 1;
+		assert_true(k >= 0 && k < 5 && !seen[k]);
+		seen[k] = 1;
+		if (accepted[k]) {
+			assert_int_equal(wire_fc(adu),
+			    MODBUS_FC_WRITE_SINGLE_REGISTER);
+			assert_int_equal((adu[10] << 8) | adu[11], values[k]);
+		} else {
+			assert_int_equal(wire_fc(adu),
+			    0x80 | MODBUS_FC_WRITE_SINGLE_REGISTER);
+			assert_int_equal(adu[8],
+			    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+		}
+	}
+	for (i = 0; i < 5; i++)
+		if (accepted[i])
+			expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER,
+			    STEP, 1, &values[i]);
+	assert_device_got_exactly(pw);
+	assert_device_register(pw->rig, STEP, 50);
+
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "step", "max_step");
+	assert_int_equal(audit_count(pw, "write_rejected", "max_step"), 2);
+}
+
+/* fc 22 passes only when every value its masks can leave, whatever the
+ * register holds, is inside the limits. */
+static void
+test_mask_write_every_result(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint16_t masks[2] = { 0x0003, 0x0004 };
+
+	/* trim (int16, -100..100) holds 0, but AND 0xFF00 keeps the sign
+	 * and the high byte of whatever it holds by then: -32763..32517. */
+	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0xFF00,
+	    0x0005), -1);
+	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	/* AND 0x0003, OR 0x0004: 4..7 whatever it holds. */
+	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, masks[0],
+	    masks[1]), 1);
+	expect_forwarded(pw, MODBUS_FC_MASK_WRITE_REGISTER, TRIM, 2, masks);
+	assert_device_got_exactly(pw);
+	assert_device_register(pw->rig, TRIM, 4);
+
+	audit_load(pw);
+	assert_audited(pw, "write_rejected", "trim", "min");
+}
+
+/* fc 15 with bits set after the last coil: 0x03 from the decoder, and
+ * nothing reaches the device. */
+static void
+test_coil_padding_refused(void **state)
+{
+	struct policy_world *pw = *state;
+	const uint8_t padded[] = { 1, MODBUS_FC_WRITE_MULTIPLE_COILS, 0,
+	    PUMP_RUN, 0, 2, 1, 0xFF };
+	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH];
+
+	assert_int_equal(raw_exchange(pw->ai, padded, sizeof(padded), pdu), 2);
+	assert_int_equal(pdu[0], 0x80 | MODBUS_FC_WRITE_MULTIPLE_COILS);
+	assert_int_equal(pdu[1], MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_device_got_exactly(pw);
+}
+
+/* Lines of wardend's log holding text. */
+static int
+log_count(const struct rig *r, const char *text)
+{
+	char line[1024];
+	FILE *f = fopen(r->log, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Until the poll connection has come up `times` times. */
+static void
+wait_poll_connection(const struct rig *r, int times)
+{
+	double deadline = harness_now() + READY_TIMEOUT;
+
+	while (log_count(r, "tank1 up (poll)") < times) {
+		if (harness_now() > deadline)
+			fail_msg("wardend's poll connection never came up");
+		nap(0.01);
+	}
+}
+
+/*
+ * The first writes after start, before any poll: each is judged against
+ * the value read from the device for it, within the step or refused by
+ * max_step, never no_baseline. A read that fails refuses the write as a
+ * device that cannot serve it would (0x0B, 0x0A) and is no violation:
+ * with count 2, one more would have taken over.
+ */
+static void
+test_read_before_judging(void **state)
+{
+	struct policy_world *pw = *state;
+	const char *journal = pw->rig->plc.journal;
+	struct journal_entry e;
+	struct ctl_status st;
+	char why[1024];
+	int from = journal_count(journal);
+
+	wait_poll_connection(pw->rig, 1);
+	write_ok(pw, VALVE, 650);               /* 50 -> 65 %: step 15 */
+	write_refused(pw, STEP, 10, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_true(journal_wait(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, -1, VALVE, 0, &e) >= 0);
+	assert_int_equal(e.count, 1);
+	assert_true(journal_wait(journal, from,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, -1, STEP, 0, &e) >= 0);
+	assert_int_equal(e.count, 1);
+	assert_device_got_exactly(pw);
+
+	/* The device refuses to read step2, then is gone. */
+	assert_int_equal(rig_plc_restart(pw->rig, "--hole holding:60"), 0);
+	assert_int_equal(rig_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT), 0);
+	wait_poll_connection(pw->rig, 2);
+	write_refused(pw, STEP2, 1, MODBUS_EXCEPTION_GATEWAY_TARGET);
+	rig_plc_stop(pw->rig);
+	write_refused(pw, STEP2, 1, MODBUS_EXCEPTION_GATEWAY_PATH);
+
+	if (ctl_status(pw->rig, &st, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_string_equal(st.state, "auto");
+	audit_load(pw);
+	assert_audited(pw, "write_allowed", "valve", NULL);
+	assert_audited(pw, "write_rejected", "step", "max_step");
+	assert_int_equal(trail_audit_count(pw->recs, pw->n_recs,
+	    "write_rejected", "step", "no_baseline"), 0);
+	assert_int_equal(trail_audit_count(pw->recs, pw->n_recs,
+	    "write_rejected", "step2", "no_baseline"), 2);
+	assert_int_equal(audit_count(pw, "takeover", NULL), 0);
+}
+
 /* The config of the checks below, with the lines the errors are on. */
 #define BAD_LINE_MINMAX 8
 #define BAD_LINE_DEVICE 10
@@ -698,6 +945,8 @@ setup_bare(void **state)
 	struct policy_world *pw = calloc(1, sizeof(*pw));
 
 	*state = pw;
+	if (pw != NULL)
+		pw->fd = -1;
 	if (pw != NULL && (pw->dir = harness_tmpdir()) != NULL)
 		return 0;
 	free(pw);
@@ -826,6 +1075,16 @@ main(void)
 		    setup_enforce, teardown_world),
 		cmocka_unit_test_setup_teardown(test_min_interval,
 		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_float_limit_at_zero,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_pipelined_steps,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_mask_write_every_result,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_coil_padding_refused,
+		    setup_enforce, teardown_world),
+		cmocka_unit_test_setup_teardown(test_read_before_judging,
+		    setup_no_poll, teardown_world),
 		cmocka_unit_test_setup_teardown(test_monitor_mode,
 		    setup_monitor, teardown_world),
 		cmocka_unit_test_setup_teardown(test_check_config_ok,

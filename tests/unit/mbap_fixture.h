@@ -61,6 +61,10 @@ pdu_write_multiple(uint8_t *pdu, uint8_t fc, uint16_t address,
 	pdu[5] = byte_count;
 	for (i = 0; i < data_len; i++)
 		pdu[6 + i] = (uint8_t)(0xA0 + i);
+	/* fc 15: the bits after the last coil 0, as the spec wants. */
+	if (fc == 15 && quantity % 8 != 0 && data_len >= (quantity + 7u) / 8)
+		pdu[6 + (quantity + 7u) / 8 - 1] &=
+		    (uint8_t)((1u << (quantity % 8)) - 1);
 	return 6 + data_len;
 }
 

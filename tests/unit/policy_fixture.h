@@ -66,6 +66,8 @@
 	  "byte_order: BADC, write: {min: 0, max: 0.3}") \
 	P("name: f_dcba, table: holding, address: 16, data_type: float32, " \
 	  "byte_order: DCBA, write: {min: 0, max: 0.3}") \
+	P("name: f_neg, table: holding, address: 40, data_type: float32, " \
+	  "write: {max: 0}") \
 	P("name: bits, table: holding, address: 20, write: {max: 255}") \
 	P("name: stepclamp, table: holding, address: 21, " \
 	  "write: {min: 0, max: 100, max_step: 10, on_violation: clamp}") \
@@ -262,6 +264,37 @@ static inline void
 observe(struct fx *fx, const char *name, double raw, double at)
 {
 	policy_observe(fx->cfg, fx->mem, point(fx, name), raw, at);
+}
+
+/* A request as it went to the device, kept until it is settled. */
+struct sent {
+	uint8_t frame[MBAP_MAX_ADU_LEN];
+	struct mbap_request req;
+};
+
+/* What the gate does with an allowed or clamped request: forward it (the
+ * clamped frame when clamped) and accept it. */
+static inline void
+forward(struct fx *fx, struct sent *out, double now)
+{
+	const uint8_t *frame = fx->frame;
+	size_t len = fx->len;
+
+	if (fx->d->verdict == POLICY_CLAMP) {
+		frame = fx->d->frame;
+		len = fx->d->frame_len;
+	}
+	memcpy(out->frame, frame, len);
+	assert_int_equal(mbap_decode_request(out->frame, len, &out->req), 0);
+	policy_forward(fx->cfg, fx->mem, 0, &out->req);
+	policy_accept(fx->mem, fx->d, now);
+}
+
+static inline void
+settle(struct fx *fx, const struct sent *s, enum policy_outcome outcome,
+    double now)
+{
+	policy_settle(fx->cfg, fx->mem, 0, &s->req, 0, outcome, now);
 }
 
 static inline void

@@ -258,6 +258,49 @@ test_decode_write_multiple_coils_byte_count(void **state)
 	assert_int_equal(decode_write_multiple(15, 65535, 9, 1, 1), EX_VALUE);
 }
 
+/* The bits after the last coil must be 0; a lax device would apply them
+ * to the coils that follow. */
+static void
+test_decode_write_multiple_coils_padding(void **state)
+{
+	static const struct {
+		uint16_t quantity;
+		uint8_t bytes[2];
+		int rc;
+	} cases[] = {
+		{ 2, { 0xFF }, EX_VALUE },
+		{ 2, { 0x03 }, 0 },
+		{ 2, { 0x04 }, EX_VALUE },
+		{ 1, { 0x02 }, EX_VALUE },
+		{ 1, { 0x01 }, 0 },
+		{ 7, { 0x80 }, EX_VALUE },
+		{ 7, { 0x7F }, 0 },
+		{ 8, { 0xFF }, 0 },
+		{ 10, { 0xFF, 0x03 }, 0 },
+		{ 10, { 0xFF, 0x07 }, EX_VALUE },
+		{ 10, { 0x00, 0x80 }, EX_VALUE },
+	};
+	struct adu adu;
+	struct mbap_request req;
+	uint8_t pdu[8];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = (cases[i].quantity + 7u) / 8;
+		pdu_two_fields(pdu, 15, 100, cases[i].quantity);
+		pdu[5] = (uint8_t)n;
+		memcpy(pdu + 6, cases[i].bytes, n);
+		assert_int_equal(decode_pdu(&adu, pdu, 6 + n, &req),
+		    cases[i].rc);
+	}
+	/* A value fault outranks an address fault, as for byte counts. */
+	pdu_two_fields(pdu, 15, 65535, 2);
+	pdu[5] = 1;
+	pdu[6] = 0xFF;
+	assert_int_equal(decode_pdu(&adu, pdu, 7, &req), EX_VALUE);
+}
+
 static void
 test_decode_write_multiple_registers(void **state)
 {
@@ -452,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_decode_mask_write_register),
 		cmocka_unit_test(test_decode_write_multiple_coils),
 		cmocka_unit_test(test_decode_write_multiple_coils_byte_count),
+		cmocka_unit_test(test_decode_write_multiple_coils_padding),
 		cmocka_unit_test(test_decode_write_multiple_registers),
 		cmocka_unit_test(
 		    test_decode_write_multiple_registers_byte_count),

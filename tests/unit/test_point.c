@@ -1,8 +1,9 @@
 /*
  * test_point.c: raw registers <-> raw value <-> engineering value. Type
  * ranges at their ends first, then every 32-bit byte order pinned to byte
- * patterns, then rounding, clamping inside limits and the slack that
- * keeps decimal limits decimal.
+ * patterns, then rounding, and limits turned into exact spans of raw
+ * values: float32 at 0 and beyond FLT_MAX, decimal limits on integer
+ * types, scale and offset, the max_step window and the clamp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -348,49 +349,241 @@ test_bits_in_request_data(void **state)
 	assert_int_equal(data[0], 0x01);
 }
 
+/* The raw value of a float32 with these bits (ABCD). */
+static double
+float_bits(uint32_t bits)
+{
+	struct config_point pt = holding(TYPE_FLOAT32, ORDER_ABCD);
+	uint16_t words[2] = { (uint16_t)(bits >> 16), (uint16_t)bits };
+
+	return point_decode(&pt, words);
+}
+
+static int
+holds(struct point_span s, double raw)
+{
+	return point_span_holds(s, raw, raw);
+}
+
+/* min 0 and max 0 on a float32: nothing on the wrong side of 0 passes,
+ * however small; -0.0 is 0. */
 static void
-test_slack_keeps_decimal_limits(void **state)
+test_span_float_at_zero(void **state)
+{
+	struct config_point pt = holding(TYPE_FLOAT32, ORDER_ABCD);
+	struct point_span min0 = point_span_of(&pt, 0, INFINITY);
+	struct point_span max0 = point_span_of(&pt, -INFINITY, 0);
+	/* The smallest denormal, the smallest normal, 1e-8; negated. */
+	const uint32_t positive[3] = { 0x00000001, 0x00800000, 0x322BCC77 };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_false(holds(min0, float_bits(positive[i] | 0x80000000u)));
+		assert_true(holds(min0, float_bits(positive[i])));
+		assert_false(holds(max0, float_bits(positive[i])));
+		assert_true(holds(max0, float_bits(positive[i] | 0x80000000u)));
+	}
+	assert_true(holds(min0, float_bits(0x80000000u)));      /* -0.0 */
+	assert_true(holds(max0, float_bits(0x80000000u)));
+	assert_true(holds(min0, 0.0) && holds(max0, 0.0));
+	assert_true(holds(min0, FLT_MAX) && !holds(max0, FLT_MAX));
+	assert_true(holds(max0, -FLT_MAX) && !holds(min0, -FLT_MAX));
+	/* Infinity is no float32 value a limit admits. */
+	assert_false(holds(min0, INFINITY));
+}
+
+/* A decimal limit is the float it becomes, and nothing past it. */
+static void
+test_span_float_decimal_limits(void **state)
+{
+	struct config_point pt = holding(TYPE_FLOAT32, ORDER_ABCD);
+	struct config_point tenth = point_make(TABLE_HOLDING, TYPE_FLOAT32,
+	    ORDER_ABCD, 0.1, 0);
+	struct point_span s = point_span_of(&pt, 0.3, 0.7);
+
+	(void)state;
+	assert_true(s.lo == (double)0.3f && s.hi == (double)0.7f);
+	assert_true(holds(s, 0.3f) && holds(s, 0.7f));
+	assert_false(holds(s, nextafterf(0.3f, 0)));
+	assert_false(holds(s, nextafterf(0.7f, 1)));
+	/* Scale 0.1: max 0.3 is raw 3, however 0.3 / 0.1 comes out. */
+	s = point_span_of(&tenth, -INFINITY, 0.3);
+	assert_true(s.hi == 3.0);
+	assert_false(holds(s, nextafterf(3.0f, 4)));
+}
+
+/* Limits at and beyond the largest float, without undefined behaviour
+ * (UBSan checks the conversions). */
+static void
+test_span_float_extremes(void **state)
+{
+	struct config_point pt = holding(TYPE_FLOAT32, ORDER_ABCD);
+	/* FLT_MAX is 2^128 - 2^104: a quarter step past it rounds back to
+	 * it, half a step (2^128 - 2^103) rounds to infinity. */
+	double quarter = (double)FLT_MAX + ldexp(1, 102);
+	double half = (double)FLT_MAX + ldexp(1, 103);
+	struct point_span s;
+
+	(void)state;
+	s = point_span_of(&pt, -INFINITY, INFINITY);
+	assert_true(s.lo == -FLT_MAX && s.hi == FLT_MAX);
+	s = point_span_of(&pt, -1e39, 1e39);
+	assert_true(s.lo == -FLT_MAX && s.hi == FLT_MAX);
+	s = point_span_of(&pt, FLT_MAX, INFINITY);
+	assert_true(holds(s, FLT_MAX) && !holds(s, nextafterf(FLT_MAX, 0)));
+	s = point_span_of(&pt, quarter, INFINITY);
+	assert_true(holds(s, FLT_MAX));
+	assert_true(point_span_empty(point_span_of(&pt, half, INFINITY)));
+	assert_true(point_span_empty(point_span_of(&pt, 1e39, INFINITY)));
+	assert_true(point_span_empty(point_span_of(&pt, -INFINITY, -half)));
+	s = point_span_of(&pt, -INFINITY, -quarter);
+	assert_true(holds(s, -FLT_MAX) && s.hi == -FLT_MAX);
+}
+
+/* A negative scale turns min into the upper raw bound; offset shifts. */
+static void
+test_span_float_negative_scale(void **state)
+{
+	struct config_point neg = point_make(TABLE_HOLDING, TYPE_FLOAT32,
+	    ORDER_ABCD, -1, 0);
+	struct config_point bf = point_make(TABLE_HOLDING, TYPE_FLOAT32,
+	    ORDER_ABCD, -2, 1);
+	struct point_span s = point_span_of(&neg, -INFINITY, 0);
+
+	(void)state;
+	/* max 0: raw >= 0 (value -raw <= 0); the negative denormal is a
+	 * positive value. */
+	assert_true(holds(s, float_bits(0x00000001)));
+	assert_true(holds(s, float_bits(0x80000000u)));
+	assert_false(holds(s, float_bits(0x80000001u)));
+	s = point_span_of(&bf, -1000, 1000);
+	assert_true(s.lo == -499.5 && s.hi == 500.5);
+}
+
+/* Integer types: raw values strictly inside, a decimal limit counting as
+ * the raw value it names. */
+static void
+test_span_integer_decimal_limits(void **state)
 {
 	struct config_point tenth = point_make(TABLE_HOLDING, TYPE_UINT16,
 	    ORDER_ABCD, 0.1, 0);
-	struct config_point f32 = point_make(TABLE_HOLDING, TYPE_FLOAT32,
-	    ORDER_ABCD, 1, 0);
-	double at = point_value(&tenth, 3);     /* 0.30000000000000004 */
+	struct point_span s;
 
 	(void)state;
-	assert_true(at > 0.3);
-	assert_true(at <= 0.3 + point_slack(&tenth, 0.3));
-	/* One raw step over is far outside. */
-	assert_true(point_value(&tenth, 4) > 0.3 + point_slack(&tenth, 0.3));
-	/* The float nearest 0.3 is on the limit; the next one is past it. */
-	assert_true((double)0.3f <= 0.3 + point_slack(&f32, 0.3));
-	assert_true((double)nextafterf(0.3f, 1) > 0.3 + point_slack(&f32, 0.3));
-	assert_true((double)nextafterf(0.3f, 0) < 0.3 - point_slack(&f32, 0.3));
+	/* 0.3 / 0.1 is 2.9999999999999996, 0.7 / 0.1 6.999999999999999. */
+	s = point_span_of(&tenth, 0.3, 0.7);
+	assert_true(s.lo == 3 && s.hi == 7);
+	/* 50.05 lies between raw 500 and 501, whichever side it bounds. */
+	s = point_span_of(&tenth, 50.05, 50.05);
+	assert_true(point_span_empty(s));
+	assert_true(point_span_of(&tenth, -INFINITY, 50.05).hi == 500);
+	assert_true(point_span_of(&tenth, 50.05, INFINITY).lo == 501);
+	/* 0.01..0.02 holds no raw value at scale 0.1. */
+	assert_true(point_span_empty(point_span_of(&tenth, 0.01, 0.02)));
+	/* A limit 1e-9 off a raw value is not within rounding error. */
+	assert_true(point_span_of(&tenth, -INFINITY, 0.3 - 1e-9).hi == 2);
 }
 
 static void
-test_raw_within_never_crosses_a_limit(void **state)
+test_span_integer_extremes(void **state)
 {
-	struct config_point pt = point_make(TABLE_HOLDING, TYPE_UINT16,
-	    ORDER_ABCD, 0.1, 0);
-	struct config_point neg = point_make(TABLE_HOLDING, TYPE_INT16,
-	    ORDER_ABCD, -0.1, 0);
-	double raw;
+	struct config_point i16 = holding(TYPE_INT16, ORDER_ABCD);
+	struct config_point u16 = holding(TYPE_UINT16, ORDER_ABCD);
+	struct config_point i32 = holding(TYPE_INT32, ORDER_ABCD);
+	struct config_point u32 = holding(TYPE_UINT32, ORDER_ABCD);
+	struct config_point coil = point_make(TABLE_COIL, TYPE_BOOL,
+	    ORDER_ABCD, 1, 0);
+	struct config_point reg = holding(TYPE_BOOL, ORDER_ABCD);
+	struct point_span s;
 
 	(void)state;
-	/* 100.05 rounds to raw 1001 = 100.1, past the limit: 1000. */
-	assert_int_equal(point_raw_within(&pt, 100.05, 0, 100.05, &raw), 0);
-	assert_true(raw == 1000);
-	/* 0.04 rounds to raw 0 = 0, under the limit: 1. */
-	assert_int_equal(point_raw_within(&pt, 0.04, 0.04, 10, &raw), 0);
-	assert_true(raw == 1);
-	/* Negative scale steps the other way. */
-	assert_int_equal(point_raw_within(&neg, 100.05, 0, 100.05, &raw), 0);
-	assert_true(raw == -1000);
-	/* No raw value between 0.01 and 0.02 at scale 0.1. */
-	assert_int_equal(point_raw_within(&pt, 0.015, 0.01, 0.02, &raw), -1);
-	/* Nor outside the type. */
-	assert_int_equal(point_raw_within(&pt, -1, -2, -1, &raw), -1);
+	s = point_span_of(&i16, -INFINITY, INFINITY);
+	assert_true(s.lo == -32768 && s.hi == 32767);
+	s = point_span_of(&i16, -32768, 32767);
+	assert_true(s.lo == -32768 && s.hi == 32767);
+	s = point_span_of(&u16, -INFINITY, INFINITY);
+	assert_true(s.lo == 0 && s.hi == 65535);
+	assert_true(point_span_empty(point_span_of(&u16, -2, -1)));
+	s = point_span_of(&i32, -2147483648.0, 2147483647.0);
+	assert_true(s.lo == -2147483648.0 && s.hi == 2147483647.0);
+	assert_false(holds(s, 2147483648.0));
+	s = point_span_of(&u32, 0, 4294967295.0);
+	assert_true(s.lo == 0 && s.hi == 4294967295.0);
+	s = point_span_of(&u32, -INFINITY, 4294967294.5);
+	assert_true(s.hi == 4294967294.0);
+	s = point_span_of(&coil, 0, 0);
+	assert_true(s.lo == 0 && s.hi == 0);
+	s = point_span_of(&reg, -INFINITY, INFINITY);
+	assert_true(s.lo == 0 && s.hi == 65535);
+}
+
+static void
+test_span_integer_scale_and_offset(void **state)
+{
+	struct config_point inverted = point_make(TABLE_HOLDING, TYPE_INT16,
+	    ORDER_ABCD, -0.5, 10);
+	struct config_point temp = point_make(TABLE_HOLDING, TYPE_UINT16,
+	    ORDER_ABCD, 0.01, -50);
+	struct config_point neg = point_make(TABLE_HOLDING, TYPE_INT16,
+	    ORDER_ABCD, -0.1, 0);
+	struct point_span s;
+
+	(void)state;
+	/* value = -0.5 raw + 10: 0..10 is raw 0..20. */
+	s = point_span_of(&inverted, 0, 10);
+	assert_true(s.lo == 0 && s.hi == 20);
+	s = point_span_of(&temp, 0, 21.38);
+	assert_true(s.lo == 5000 && s.hi == 7138);
+	/* 100.05 at scale -0.1 lies between raw -1000 and -1001. */
+	s = point_span_of(&neg, 0, 100.05);
+	assert_true(s.lo == -1000 && s.hi == 0);
+}
+
+/* max_step and max_rate windows: within delta of every raw in around. */
+static void
+test_span_near(void **state)
+{
+	struct config_point tenth = point_make(TABLE_HOLDING, TYPE_UINT16,
+	    ORDER_ABCD, 0.1, 0);
+	struct config_point f32 = holding(TYPE_FLOAT32, ORDER_ABCD);
+	struct point_span at = { 500, 500 }, both = { 500, 550 }, s;
+
+	(void)state;
+	s = point_span_near(&tenth, at, 2);
+	assert_true(s.lo == 480 && s.hi == 520);
+	/* 0.3 / 0.1 is 3 steps, not 2. */
+	s = point_span_near(&tenth, at, 0.3);
+	assert_true(s.lo == 497 && s.hi == 503);
+	s = point_span_near(&tenth, both, 5);
+	assert_true(s.lo == 500 && s.hi == 550);
+	s = point_span_near(&tenth, both, 4.9);
+	assert_true(s.lo == 501 && s.hi == 549);
+	assert_true(point_span_empty(point_span_near(&tenth, both, 2.4)));
+	/* Clipped to the type. */
+	s = point_span_near(&tenth, (struct point_span){ 10, 10 }, 5);
+	assert_true(s.lo == 0 && s.hi == 60);
+	s = point_span_near(&f32, (struct point_span){ 1, 1 }, 0.1);
+	assert_true(holds(s, 1.1f) && !holds(s, nextafterf(1.1f, 2)));
+	assert_true(holds(s, 0.9f) && !holds(s, nextafterf(0.9f, 0)));
+}
+
+static void
+test_span_clamp_and_meet(void **state)
+{
+	struct config_point tenth = point_make(TABLE_HOLDING, TYPE_UINT16,
+	    ORDER_ABCD, 0.1, 0);
+	struct point_span s = point_span_meet(
+	    point_span_of(&tenth, 0, 100.05),
+	    point_span_near(&tenth, (struct point_span){ 950, 950 }, 10));
+
+	(void)state;
+	assert_true(s.lo == 850 && s.hi == 1000);
+	assert_true(point_span_clamp(s, 1001) == 1000);
+	assert_true(point_span_clamp(s, 0) == 850);
+	assert_true(point_span_clamp(s, 900) == 900);
+	assert_false(point_span_holds(s, 900, 1001));
+	assert_true(point_span_holds(s, 850, 1000));
+	assert_false(point_span_holds(s, NAN, NAN));
 }
 
 static void
@@ -421,8 +614,15 @@ main(void)
 		cmocka_unit_test(test_encode_value_for_a_safe_state),
 		cmocka_unit_test(test_registers_in_request_data),
 		cmocka_unit_test(test_bits_in_request_data),
-		cmocka_unit_test(test_slack_keeps_decimal_limits),
-		cmocka_unit_test(test_raw_within_never_crosses_a_limit),
+		cmocka_unit_test(test_span_float_at_zero),
+		cmocka_unit_test(test_span_float_decimal_limits),
+		cmocka_unit_test(test_span_float_extremes),
+		cmocka_unit_test(test_span_float_negative_scale),
+		cmocka_unit_test(test_span_integer_decimal_limits),
+		cmocka_unit_test(test_span_integer_extremes),
+		cmocka_unit_test(test_span_integer_scale_and_offset),
+		cmocka_unit_test(test_span_near),
+		cmocka_unit_test(test_span_clamp_and_meet),
 		cmocka_unit_test(test_order_names),
 	};
 

@@ -1,9 +1,10 @@
 /*
  * test_policy.c: the policy's rules. Every rule at its limits (exactly on
  * min and max, one raw step over, negative int16, 32-bit points in every
- * byte order, decimal limits against binary fractions), clamping,
- * max_step's baseline, max_rate and min_interval over time, then monitor
- * mode and the memory the caller reports into. Request kinds (function
+ * byte order, decimal limits against binary fractions, float32 at 0),
+ * clamping, max_step's baseline and the writes in flight, how a write
+ * ends, max_rate and min_interval over time, then monitor mode and the
+ * memory the caller reports into. Request kinds (function
  * codes, multi-writes, fc 22 and 23, reads) are in test_policy_requests.c.
  */
 #include <math.h>
@@ -147,6 +148,46 @@ test_float32_every_byte_order(void **state)
 	}
 	assert_refused(write_regs(fx, 10, 2, nan, 0), POLICY_REJECT, EX_VALUE,
 	    "not_finite");
+	/* Known or not (ASan once caught a NaN taken for a mask write). */
+	observe(fx, "f_abcd", 0.25, 0);
+	assert_refused(write_regs(fx, 10, 2, nan, 0), POLICY_REJECT, EX_VALUE,
+	    "not_finite");
+	assert_true(fx->d->point.has_value && isnan(fx->d->point.value));
+}
+
+/* The bits of a float32, as the two registers of an ABCD point. */
+static const struct policy_decision *
+write_float_bits(struct fx *fx, uint16_t address, uint32_t bits)
+{
+	const uint16_t words[2] = { (uint16_t)(bits >> 16), (uint16_t)bits };
+
+	return write_regs(fx, address, 2, words, 0);
+}
+
+static void
+test_float32_limit_at_zero_is_exact(void **state)
+{
+	struct fx *fx = *state;
+	/* The smallest denormal, the smallest normal, 1e-8. */
+	const uint32_t tiny[3] = { 0x00000001, 0x00800000, 0x322BCC77 };
+
+	/* f_abcd: min 0, max 0.3; f_neg: max 0. */
+	for (int i = 0; i < 3; i++) {
+		assert_refused(write_float_bits(fx, 10, tiny[i] | 0x80000000u),
+		    POLICY_REJECT, EX_VALUE, "min");
+		assert_decided_by(fx, "f_abcd", "min", 0);
+		assert_allowed(write_float_bits(fx, 10, tiny[i]));
+		assert_refused(write_float_bits(fx, 40, tiny[i]),
+		    POLICY_REJECT, EX_VALUE, "max");
+		assert_allowed(write_float_bits(fx, 40,
+		    tiny[i] | 0x80000000u));
+	}
+	/* -0.0 is 0. */
+	assert_allowed(write_float_bits(fx, 10, 0x80000000u));
+	assert_allowed(write_float_bits(fx, 40, 0x80000000u));
+	assert_allowed(write_float_bits(fx, 40, 0xFF7FFFFFu));  /* -FLT_MAX */
+	assert_refused(write_float_bits(fx, 40, 0xFF800000u), POLICY_REJECT,
+	    EX_VALUE, "not_finite");
 }
 
 static void
@@ -170,10 +211,14 @@ test_max_step_needs_a_baseline(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_refused(write_reg(fx, 2, 10, 0), POLICY_REJECT, EX_VALUE,
-	    "no_baseline");
+	/* No value known: read it first (no exception, not a refusal). */
+	write_reg(fx, 2, 10, 0);
+	assert_int_equal(fx->d->verdict, POLICY_READ);
+	assert_int_equal(fx->d->exception, 0);
+	assert_string_equal(fx->d->rule, "no_baseline");
 	assert_true(fx->d->has_point);
 	assert_false(fx->d->has_limit);
+	assert_int_equal(fx->d->frame_len, 0);
 	observe(fx, "setpoint", 10, 1);
 	assert_allowed(write_reg(fx, 2, 15, 2));
 	assert_allowed(write_reg(fx, 2, 5, 2));
@@ -184,18 +229,37 @@ test_max_step_needs_a_baseline(void **state)
 	    "max_step");
 }
 
+/* A value out of bounds needs no baseline to be refused; a clamp does,
+ * since where it may go depends on the device's value. */
+static void
+test_bounds_before_baseline(void **state)
+{
+	struct fx *fx = *state;
+
+	/* stepclamp: 0..100, max_step 10, clamp. */
+	write_reg(fx, 21, 150, 0);
+	assert_int_equal(fx->d->verdict, POLICY_READ);
+	observe(fx, "stepclamp", 95, 0);
+	write_reg(fx, 21, 150, 0);
+	assert_int_equal(fx->d->verdict, POLICY_CLAMP);
+	assert_decided_by(fx, "stepclamp", "max", 100);
+	assert_true(fx->d->point.forwarded_raw == 100);
+}
+
 static void
 test_baseline_is_the_newer_of_confirm_and_poll(void **state)
 {
 	struct fx *fx = *state;
 	unsigned sp = point(fx, "setpoint");
+	struct sent w;
 
 	observe(fx, "setpoint", 10, 1);
 	assert_allowed(write_reg(fx, 2, 15, 2));
-	policy_accept(fx->mem, fx->d, 2);
-	policy_confirm(fx->cfg, fx->mem, 0, &fx->req, 2.1);
+	forward(fx, &w, 2);
+	settle(fx, &w, POLICY_WRITTEN, 2.1);
 	assert_true(fx->mem[sp].known_value == 15);
 	assert_true(fx->mem[sp].known_from_write);
+	assert_int_equal(fx->mem[sp].inflight, 0);
 	/* A poll sent before the confirmation may predate the write. */
 	observe(fx, "setpoint", 10, 2.05);
 	assert_true(fx->mem[sp].known_value == 15);
@@ -205,6 +269,101 @@ test_baseline_is_the_newer_of_confirm_and_poll(void **state)
 	assert_false(fx->mem[sp].known_from_write);
 	assert_refused(write_reg(fx, 2, 20, 3), POLICY_REJECT, EX_VALUE,
 	    "max_step");
+}
+
+/* The issue's pipeline: at 50 with max_step 5, 55 45 55 45 50 sent at
+ * once. Each write is judged against the last known value and every
+ * write still in flight: the device sees 50 55 55 50. */
+static void
+test_max_step_judges_writes_in_flight(void **state)
+{
+	struct fx *fx = *state;
+	unsigned sp = point(fx, "setpoint");
+	struct sent w[3];
+
+	observe(fx, "setpoint", 50, 1);
+	assert_allowed(write_reg(fx, 2, 55, 2));
+	forward(fx, &w[0], 2);
+	assert_refused(write_reg(fx, 2, 45, 2), POLICY_REJECT, EX_VALUE,
+	    "max_step");
+	assert_allowed(write_reg(fx, 2, 55, 2));
+	forward(fx, &w[1], 2);
+	assert_refused(write_reg(fx, 2, 45, 2), POLICY_REJECT, EX_VALUE,
+	    "max_step");
+	assert_allowed(write_reg(fx, 2, 50, 2));
+	forward(fx, &w[2], 2);
+	assert_int_equal(fx->mem[sp].inflight, 3);
+	/* 60 is 5 from 55, but 10 from 50 should the 55s fail. */
+	assert_refused(write_reg(fx, 2, 60, 2), POLICY_REJECT, EX_VALUE,
+	    "max_step");
+	/* The span holds until nothing is in flight, then collapses. */
+	settle(fx, &w[0], POLICY_WRITTEN, 2.1);
+	settle(fx, &w[1], POLICY_WRITTEN, 2.2);
+	assert_refused(write_reg(fx, 2, 45, 2.2), POLICY_REJECT, EX_VALUE,
+	    "max_step");
+	settle(fx, &w[2], POLICY_WRITTEN, 2.3);
+	assert_int_equal(fx->mem[sp].inflight, 0);
+	assert_true(fx->mem[sp].known_value == 50);
+	assert_allowed(write_reg(fx, 2, 45, 2.3));
+}
+
+/* How a write ends decides what is known after it. */
+static void
+test_outcomes_of_a_write(void **state)
+{
+	struct fx *fx = *state;
+	unsigned sp = point(fx, "setpoint");
+	struct sent w;
+
+	observe(fx, "setpoint", 50, 1);
+	/* Refused by the device: still 50, no longer in flight. */
+	assert_allowed(write_reg(fx, 2, 55, 2));
+	forward(fx, &w, 2);
+	settle(fx, &w, POLICY_NOT_WRITTEN, 2.1);
+	assert_int_equal(fx->mem[sp].inflight, 0);
+	assert_true(fx->mem[sp].known && fx->mem[sp].known_value == 50);
+	assert_allowed(write_reg(fx, 2, 45, 3));
+	/* Not answered: it may have landed; read again before judging. */
+	forward(fx, &w, 3);
+	settle(fx, &w, POLICY_UNKNOWN, 3.5);
+	assert_false(fx->mem[sp].known);
+	write_reg(fx, 2, 45, 4);
+	assert_int_equal(fx->d->verdict, POLICY_READ);
+	/* A read sent before the loss does not count; one after does. */
+	observe(fx, "setpoint", 50, 3.4);
+	assert_false(fx->mem[sp].known);
+	observe(fx, "setpoint", 45, 3.6);
+	assert_allowed(write_reg(fx, 2, 40, 4));
+}
+
+/* max_rate and min_interval run from the last accepted write, in flight
+ * or not, answered or not. */
+static void
+test_rate_and_interval_with_writes_in_flight(void **state)
+{
+	struct fx *fx = *state;
+	struct sent w;
+
+	/* ramp: 2 units/s, clamp. Two writes in the same instant: the
+	 * second may not move. */
+	assert_allowed(write_reg(fx, 3, 1000, 10));
+	forward(fx, &w, 10);
+	write_reg(fx, 3, 1001, 10);
+	assert_int_equal(fx->d->verdict, POLICY_CLAMP);
+	assert_true(fx->d->point.forwarded_value == 1000);
+	/* The device refusing the first does not let the next jump. */
+	settle(fx, &w, POLICY_NOT_WRITTEN, 10.2);
+	write_reg(fx, 3, 1010, 11);
+	assert_true(fx->d->point.forwarded_value == 1002);
+	/* pulse: 200 ms from the accepted write, even once it failed. */
+	assert_allowed(write_reg(fx, 4, 1, 0.1));
+	forward(fx, &w, 0.1);
+	assert_refused(write_reg(fx, 4, 2, 0.2), POLICY_REJECT, EX_VALUE,
+	    "min_interval");
+	settle(fx, &w, POLICY_UNKNOWN, 0.25);
+	assert_refused(write_reg(fx, 4, 2, 0.25), POLICY_REJECT, EX_VALUE,
+	    "min_interval");
+	assert_allowed(write_reg(fx, 4, 2, 0.3));
 }
 
 static void
@@ -305,7 +464,8 @@ test_monitor_mode_memory_follows_enforcement(void **state)
 	write_reg(fx, 3, 50, 1);
 	assert_int_equal(fx->d->verdict, POLICY_CLAMP);
 	policy_accept(fx->mem, fx->d, 1);
-	assert_true(fx->mem[ramp].accepted_value == 2);
+	assert_true(fx->mem[ramp].accepted_lo == 2);
+	assert_true(fx->mem[ramp].accepted_hi == 2);
 }
 
 /* --- memory ------------------------------------------------------------- */
@@ -315,19 +475,27 @@ test_confirm_takes_what_was_forwarded(void **state)
 {
 	struct fx *fx = *state;
 	unsigned sc = point(fx, "stepclamp");
-	struct mbap_request fwd;
+	struct sent w;
 
 	observe(fx, "stepclamp", 50, 1);
 	write_reg(fx, 21, 90, 2);
 	assert_int_equal(fx->d->verdict, POLICY_CLAMP);
-	assert_int_equal(mbap_decode_request(fx->d->frame, fx->d->frame_len,
-	    &fwd), 0);
-	policy_confirm(fx->cfg, fx->mem, 0, &fwd, 2.1);
+	forward(fx, &w, 2);
+	assert_true(fx->mem[sc].inflight_lo == 60);
+	settle(fx, &w, POLICY_WRITTEN, 2.1);
 	assert_true(fx->mem[sc].known_value == 60);
-	/* A mask write is confirmed against the last known value. */
-	assert_allowed(mask_write(fx, 21, 0xFFF0, 0x0007));
-	policy_confirm(fx->cfg, fx->mem, 0, &fx->req, 3);
-	assert_true(fx->mem[sc].known_value == 0x37);
+	/* A mask write that sets the whole register is a value... */
+	assert_allowed(mask_write(fx, 21, 0x0000, 55));
+	forward(fx, &w, 3);
+	settle(fx, &w, POLICY_WRITTEN, 3);
+	assert_true(fx->mem[sc].known && fx->mem[sc].known_value == 55);
+	/* ...one that leaves bits to the device is not. */
+	assert_allowed(mask_write(fx, 21, 0x0003, 0x0034));
+	forward(fx, &w, 4);
+	assert_true(fx->mem[sc].inflight_lo == 0x34);
+	assert_true(fx->mem[sc].inflight_hi == 0x37);
+	settle(fx, &w, POLICY_WRITTEN, 4);
+	assert_false(fx->mem[sc].known);
 	/* A NaN from the device makes the value unknown. */
 	observe(fx, "f_abcd", NAN, 4);
 	assert_false(fx->mem[point(fx, "f_abcd")].known);
@@ -344,13 +512,31 @@ test_memory_carried_over_a_reload(void **state)
 	      "write: {max: 100}");
 	struct config *next = config_from(moved);
 	struct policy_memory carried[2];
+	struct sent w;
 
 	observe(fx, "setpoint", 42, 1);
 	observe(fx, "valve", 7, 1);
-	policy_memory_carry(fx->cfg, fx->mem, next, carried);
+	assert_allowed(write_reg(fx, 2, 44, 2));
+	forward(fx, &w, 2);
+	assert_allowed(write_reg(fx, 0, 8, 2));
+	forward(fx, &w, 2);
+	policy_memory_carry(fx->cfg, fx->mem, next, carried, 1);
 	assert_true(carried[0].known && carried[0].known_value == 42);
-	/* A new scale means a new point. */
+	assert_int_equal(carried[0].inflight, 1);
+	/* A new scale means a new point, whose writes begin after. */
 	assert_false(carried[1].known);
+	assert_int_equal(carried[1].inflight, 0);
+	assert_int_equal(carried[1].since, 1);
+	policy_forward(next, carried, 0, &w.req);
+	policy_settle(next, carried, 0, &w.req, 0, POLICY_NOT_WRITTEN, 3);
+	assert_int_equal(carried[1].inflight, 1);
+	policy_settle(next, carried, 0, &w.req, 1, POLICY_NOT_WRITTEN, 3);
+	assert_int_equal(carried[1].inflight, 0);
+	/* Connections gone with the devices: what was in flight is not
+	 * known. */
+	policy_inflight_lost(next, carried, 4);
+	assert_false(carried[0].known);
+	assert_int_equal(carried[0].inflight, 0);
 	config_free(next);
 }
 
@@ -365,9 +551,14 @@ main(void)
 		T(test_int32_every_byte_order, setup_enforce),
 		T(test_float32_every_byte_order, setup_enforce),
 		T(test_scale_rounding_in_a_clamp, setup_enforce),
+		T(test_float32_limit_at_zero_is_exact, setup_enforce),
 		T(test_max_step_needs_a_baseline, setup_enforce),
+		T(test_bounds_before_baseline, setup_enforce),
 		T(test_baseline_is_the_newer_of_confirm_and_poll,
 		    setup_enforce),
+		T(test_max_step_judges_writes_in_flight, setup_enforce),
+		T(test_outcomes_of_a_write, setup_enforce),
+		T(test_rate_and_interval_with_writes_in_flight, setup_enforce),
 		T(test_max_rate_between_accepted_writes, setup_enforce),
 		T(test_min_interval_not_restarted_by_refusals, setup_enforce),
 		T(test_takeover_on_violation, setup_enforce),

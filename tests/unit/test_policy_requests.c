@@ -2,8 +2,9 @@
  * test_policy_requests.c: what each kind of request gets. Unwritable and
  * undeclared addresses, all-or-nothing multi-register and multi-coil
  * writes (one bad value of many, half of a 32-bit point at either end, an
- * undeclared address in the middle), coils, fc 22 and 23, reads: any and
- * declared, and every function code 1..127.
+ * undeclared address in the middle), coils, fc 22 (every value its masks
+ * can leave) and 23, reads: any and declared, and every function code
+ * 1..127.
  */
 #include "policy_fixture.h"
 
@@ -42,10 +43,16 @@ test_one_bad_value_of_many(void **state)
 	const uint16_t tail_good[3] = { 20, 0x3E99, 0x999A };
 	const uint16_t tail_bad[3] = { 20, 0x3E99, 0x999B };
 
-	/* setpoint has no baseline yet: the whole request is refused. */
-	assert_refused(write_regs(fx, 0, 6, six, 0), POLICY_REJECT, EX_VALUE,
-	    "no_baseline");
+	/* setpoint has no baseline yet: the whole request waits for it. */
+	write_regs(fx, 0, 6, six, 0);
+	assert_int_equal(fx->d->verdict, POLICY_READ);
+	assert_string_equal(fx->d->rule, "no_baseline");
 	assert_int_equal(fx->d->point.point, point(fx, "setpoint"));
+	/* A value out of bounds refuses it without one. */
+	six[0] = 1001;
+	assert_refused(write_regs(fx, 0, 6, six, 0), POLICY_REJECT, EX_VALUE,
+	    "max");
+	six[0] = 500;
 	observe(fx, "setpoint", 0, 0);
 	assert_allowed(write_regs(fx, 0, 6, six, 0));
 	assert_int_equal(fx->d->n_writes, 6);
@@ -170,17 +177,20 @@ test_mask_write_judged_on_the_result(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_refused(mask_write(fx, 20, 0xFFF0, 0x0003), POLICY_REJECT,
-	    EX_VALUE, "no_baseline");
+	/* The example in the Modbus spec: 0x12, AND 0xF2, OR 0x25: 0x17.
+	 * bits (max 255) takes 0x05..0xFF whatever it holds. */
+	assert_allowed(mask_write(fx, 20, 0x00F2, 0x0025));
 	assert_false(fx->d->point.has_value);
-	/* The example in the Modbus spec: 0x12, AND 0xF2, OR 0x25: 0x17. */
 	observe(fx, "bits", 0x12, 1);
 	assert_allowed(mask_write(fx, 20, 0x00F2, 0x0025));
 	assert_true(fx->d->point.value == 0x17);
+	/* 0x0F now, but 0x1FF were the register to hold 0xFF. */
 	observe(fx, "bits", 0x0F, 1);
 	assert_refused(mask_write(fx, 20, 0x00FF, 0x0100), POLICY_REJECT,
 	    EX_VALUE, "max");
 	assert_true(fx->d->point.value == 0x10F);
+	assert_refused(mask_write(fx, 20, 0x01FF, 0x0000), POLICY_REJECT,
+	    EX_VALUE, "max");
 	assert_refused(mask_write(fx, 6, 0, 0), POLICY_REJECT, EX_ADDRESS,
 	    "not_writable");
 	assert_refused(mask_write(fx, 10, 0, 0), POLICY_REJECT, EX_VALUE,
@@ -192,6 +202,42 @@ test_mask_write_judged_on_the_result(void **state)
 	assert_decided_by(fx, "stepclamp", "max_step", 10);
 	assert_int_equal(mbap_get_u16(fx->d->frame + 10), 0x0000);
 	assert_int_equal(mbap_get_u16(fx->d->frame + 12), 60);
+}
+
+/* Every value the masks can leave must pass: the smallest and largest,
+ * minding the int16 sign bit. */
+static void
+test_mask_write_range(void **state)
+{
+	struct fx *fx = *state;
+
+	/* speed: int16, -100..100, clamp. Sign bit free: 5 or -32763. */
+	assert_refused(mask_write(fx, 1, 0x8000, 0x0005), POLICY_REJECT,
+	    EX_VALUE, "min");
+	assert_allowed(mask_write(fx, 1, 0x0003, 0x0000));      /* 0..3 */
+	/* Sign bit fixed set: -4..-1, or -256..-253. */
+	assert_allowed(mask_write(fx, 1, 0x0003, 0xFFFC));
+	assert_refused(mask_write(fx, 1, 0x0003, 0xFF00), POLICY_REJECT,
+	    EX_VALUE, "min");
+	/* 0..255 cannot be clamped to one value: rejected. */
+	assert_refused(mask_write(fx, 1, 0x00FF, 0x0000), POLICY_REJECT,
+	    EX_VALUE, "max");
+	/* takeover still takes over (trip_sp: max 50). */
+	assert_refused(mask_write(fx, 5, 0x00FF, 0x0000), POLICY_TAKEOVER,
+	    EX_VALUE, "max");
+	/* flag: a bool on a holding register, 0..1. */
+	assert_allowed(mask_write(fx, 25, 0x0001, 0x0000));
+	assert_allowed(mask_write(fx, 25, 0x0000, 0x0001));
+	assert_refused(mask_write(fx, 25, 0x0002, 0x0000), POLICY_REJECT,
+	    EX_VALUE, "max");
+	/* stepclamp: max_step 10 around 50, not known yet: read first;
+	 * then 48..51 passes and 0..63 does not. */
+	mask_write(fx, 21, 0x0003, 0x0030);
+	assert_int_equal(fx->d->verdict, POLICY_READ);
+	observe(fx, "stepclamp", 50, 1);
+	assert_allowed(mask_write(fx, 21, 0x0003, 0x0030));
+	assert_refused(mask_write(fx, 21, 0x003F, 0x0000), POLICY_REJECT,
+	    EX_VALUE, "max_step");
 }
 
 static void
@@ -282,9 +328,11 @@ test_every_function_code(void **state)
 			passes = 1;
 			break;
 		case 22:
+			/* valve, 0..100 at scale 0.1: any register value
+			 * could stay. */
 			d = mask_write(fx, 0, 0xFFFF, 0);
-			assert_refused(d, POLICY_REJECT, EX_VALUE,
-			    "no_baseline");
+			assert_refused(d, POLICY_REJECT, EX_VALUE, "max");
+			assert_allowed(mask_write(fx, 0, 0x0000, 1000));
 			continue;
 		case 23:
 			d = write_read(fx, 0, 1, 0, 0);
@@ -314,6 +362,7 @@ main(void)
 		T(test_coils_single_and_multiple, setup_enforce),
 		T(test_coil_clamped_off, setup_enforce),
 		T(test_mask_write_judged_on_the_result, setup_enforce),
+		T(test_mask_write_range, setup_enforce),
 		T(test_write_read_judged_on_its_write, setup_enforce),
 		T(test_reads_any, setup_enforce),
 		T(test_reads_declared, setup_declared),

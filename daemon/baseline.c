@@ -1,0 +1,189 @@
+/*
+ * baseline.c: read before judging. max_step judges a write against the
+ * point's last known value; when there is none (before the first poll,
+ * after a write whose outcome is unknown), the write waits while the
+ * addresses it writes are read on the device's poll connection, the one
+ * wardend's own polls use, and is then judged against what came back.
+ *
+ * A waiting write counts in its client's inflight, as a forwarded one
+ * does. It does not hold up the client's other requests: those are
+ * judged as they come, and one that needs a baseline too waits behind
+ * it (the poll connection answers in order). A client that goes away
+ * leaves its waiting writes to be dropped unanswered; what the reads
+ * bring is learned all the same.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <modbus.h>
+
+#include "point.h"
+#include "warden.h"
+
+struct baseline_wait {
+	struct warden *w;
+	struct client *c;               /* NULL: gone, answer nobody */
+	unsigned device;
+	uint16_t len;
+	uint8_t adu[MBAP_MAX_ADU_LEN];  /* the AI's request */
+	struct baseline_wait *prev, *next;
+};
+
+static void
+baseline_unlink(struct baseline_wait *bw)
+{
+	struct warden *w = bw->w;
+
+	if (bw->prev != NULL)
+		bw->prev->next = bw->next;
+	else
+		w->baseline_waits = bw->next;
+	if (bw->next != NULL)
+		bw->next->prev = bw->prev;
+}
+
+/* The client no longer waits for bw. */
+static void
+baseline_release(struct baseline_wait *bw)
+{
+	struct client *c = bw->c;
+
+	if (c->inflight-- == c->w->cfg->limits.max_inflight)
+		loop_queue_client_resume(c);
+}
+
+/* Every point the read covers whole takes the value read. */
+static void
+baseline_learn(struct warden *w, unsigned device, enum point_table table,
+    uint16_t address, uint16_t count, const uint8_t *data, double at)
+{
+	const struct config *cfg = w->cfg;
+	uint32_t a, end = (uint32_t)address + count;
+
+	for (a = address; a < end; a++) {
+		const struct config_point *pt =
+		    config_point_at(cfg, device, table, (uint16_t)a);
+
+		if (pt == NULL)
+			continue;
+		if (pt->address >= address && pt->address + pt->width <= end)
+			policy_observe(cfg, w->memory,
+			    (unsigned)(pt - cfg->points),
+			    point_get_raw(pt, data, address), at);
+		a = pt->address + pt->width - 1u;
+	}
+}
+
+/* What the write gets if it still lacks a baseline: the read answered
+ * with values gives 0x03, a read not answered with values 0x0B, and one
+ * the device was never asked the exception it got (0x0A, 0x06). */
+static uint8_t
+baseline_outcome(struct baseline_wait *bw, const struct inflight *req,
+    const uint8_t *answer, size_t len, uint8_t exception)
+{
+	struct mbap_request read;
+	struct mbap_response resp;
+
+	if (answer == NULL)
+		return exception;
+	if (mbap_check_response(&req->expect, answer, len, &resp) != 0 ||
+	    resp.exception != 0 ||
+	    mbap_decode_request(req->adu, req->len, &read) != 0)
+		return MODBUS_EXCEPTION_GATEWAY_TARGET;
+	baseline_learn(bw->w, bw->device,
+	    read.fc == MODBUS_FC_READ_COILS ? TABLE_COIL : TABLE_HOLDING,
+	    read.read_address, read.read_quantity, resp.data, req->sent_at);
+	return MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+}
+
+static void
+baseline_read_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	struct baseline_wait *bw = ctx;
+	struct mbap_request orig;
+	uint8_t code;
+
+	baseline_unlink(bw);
+	code = baseline_outcome(bw, req, answer, len, exception);
+	if (bw->c != NULL) {
+		baseline_release(bw);
+		if (mbap_decode_request(bw->adu, bw->len, &orig) == 0)
+			gate_judge(bw->c, bw->adu, bw->len, &orig, bw->device,
+			    code);
+	}
+	free(bw);
+}
+
+int
+baseline_read(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device)
+{
+	struct warden *w = c->w;
+	struct device *dev = &w->devices[device];
+	int coils = req->fc == MODBUS_FC_WRITE_SINGLE_COIL ||
+	    req->fc == MODBUS_FC_WRITE_MULTIPLE_COILS;
+	struct baseline_wait *bw;
+	struct mbap_request read;
+	struct inflight in;
+	int code;
+
+	memset(&in, 0, sizeof in);
+	in.len = (uint16_t)mbap_encode_read(in.adu, 0,
+	    dev->cfg->device_unit_id, coils ? MODBUS_FC_READ_COILS :
+	    MODBUS_FC_READ_HOLDING_REGISTERS, req->write_address,
+	    req->write_quantity);
+	if (in.len == 0 || mbap_decode_request(in.adu, in.len, &read) != 0 ||
+	    (bw = calloc(1, sizeof *bw)) == NULL)
+		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE;
+	bw->w = w;
+	bw->c = c;
+	bw->device = device;
+	bw->len = (uint16_t)len;
+	memcpy(bw->adu, adu, len);
+	in.done = baseline_read_cb;
+	in.ctx = bw;
+	in.device = device;
+	mbap_expect_of(&read, &in.expect);
+	/* Waiting before it is handed over: the read may end inside
+	 * submit. */
+	bw->next = w->baseline_waits;
+	if (bw->next != NULL)
+		bw->next->prev = bw;
+	w->baseline_waits = bw;
+	c->inflight++;
+	if ((code = devpool_submit(&dev->poll, &in)) != 0) {
+		baseline_unlink(bw);
+		c->inflight--;
+		free(bw);
+		return code;
+	}
+	return 0;
+}
+
+void
+baseline_forget(struct warden *w, const struct client *c)
+{
+	struct baseline_wait *bw;
+
+	for (bw = w->baseline_waits; bw != NULL; bw = bw->next)
+		if (bw->c == c)
+			bw->c = NULL;
+}
+
+void
+baseline_drop_all(struct warden *w, uint8_t exception)
+{
+	struct baseline_wait *bw;
+
+	while ((bw = w->baseline_waits) != NULL) {
+		baseline_unlink(bw);
+		if (bw->c != NULL && exception != 0) {
+			baseline_release(bw);
+			client_send_exception(bw->c, mbap_get_tid(bw->adu),
+			    mbap_get_unit(bw->adu), bw->adu[MBAP_HEADER_LEN],
+			    exception);
+		}
+		free(bw);
+	}
+}
