@@ -99,9 +99,16 @@ struct audit_stats {
 	uint64_t fsync_us_total;
 	uint64_t last_fsync_us;
 	uint64_t resumed;               /* audit_resumed records written */
+	uint64_t checkpoints;           /* signed checkpoints written */
+	uint64_t checkpoint_errors;     /* not signed or not written */
+	uint64_t renewed;               /* new files after a lost one */
+	uint64_t syslog_sent;           /* copies shipped (audit_syslog) */
+	uint64_t syslog_dropped;        /* copies the socket did not take */
 };
 
 struct audit;
+struct audit_key;
+struct audit_syslog;
 
 /*
  * Open (creating, mode 0640) and lock the log, recover the last seq and
@@ -110,6 +117,55 @@ struct audit;
  * with err (AUDIT_ERR_LEN) saying what to do.
  */
 struct audit *audit_open(const char *path, double fsync_interval, char *err);
+
+/* Said to the daemon's log: an "ALARM: " when the file was lost. */
+typedef void audit_notice_fn(void *ctx, const char *msg);
+
+/* What audit_open_with() takes beyond the path. */
+struct audit_options {
+	double fsync_interval;          /* audit_fsync, seconds */
+	/* Signed checkpoints (audit_sign.h): every checkpoint_every records
+	 * and on audit_checkpoint(). NULL: none. Borrowed: it must outlive
+	 * the log. */
+	const struct audit_key *sign_key;
+	unsigned checkpoint_every;
+	/* A copy of each record as it is written (audit_syslog.h); NULL:
+	 * none. Borrowed. */
+	struct audit_syslog *syslog;
+	audit_notice_fn *notice;        /* NULL: nothing said */
+	void *notice_ctx;
+};
+
+/*
+ * audit_open() with options. Besides: before each record the log's name
+ * is looked up again; when the file was deleted, moved or replaced, a
+ * new file is started at path (a file found there is first moved aside
+ * to path.replaced-<time>) whose first record is an audit_resumed that
+ * continues the chain (seq and prev) and says what happened ("log_was":
+ * deleted, moved or replaced; "old_file", "moved_aside" where known),
+ * followed by a checkpoint. When that cannot be done the record is
+ * refused (-1): nothing is written where nobody would find it.
+ */
+struct audit *audit_open_with(const char *path, const struct audit_options *o,
+    char *err);
+/*
+ * A checkpoint now, signing the record before it (start, stop). 0 (also
+ * when there is no key or nothing to sign), or -1 with errno as for
+ * audit_write().
+ */
+int audit_checkpoint(struct audit *a, int sync_now);
+/* The last intact record the file held when opened, before open wrote
+ * anything (0 and 64 zeros for none): what audit.head is compared with. */
+uint64_t audit_found_seq(const struct audit *a);
+const char *audit_found_hash(const struct audit *a);
+/*
+ * 1 when records were written since the last handoff (of either kind)
+ * but were synced already (sync_now), so the flush did not hand them off,
+ * and fsync_interval has passed: the chain head moved and audit.head
+ * should be saved (after a sync, which then costs nothing). The interval
+ * restarts at now.
+ */
+int audit_chain_handoff(struct audit *a, double now);
 /* What open found and repaired, for the log; "" when the file was clean. */
 const char *audit_recovery(const struct audit *a);
 /*
