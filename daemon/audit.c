@@ -41,6 +41,7 @@ struct audit {
 	const struct audit_key *key;    /* NULL: no checkpoints */
 	unsigned checkpoint_every;
 	unsigned since_checkpoint;      /* records since the last one */
+	uint64_t checkpoint_seq;        /* the last one's seq */
 	int in_checkpoint;
 	int renew_pending;              /* a new file waits for its first
 					   record, audit_resumed */
@@ -362,6 +363,7 @@ write_checkpoint(struct audit *a, int sync_now)
 		return -1;
 	}
 	a->since_checkpoint = 0;
+	a->checkpoint_seq = a->seq;
 	a->stats.checkpoints++;
 	return rc;
 }
@@ -497,7 +499,7 @@ audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 int
 audit_checkpoint(struct audit *a, int sync_now)
 {
-	if (a->key == NULL || a->seq == 0)
+	if (a->key == NULL || a->seq == 0 || a->checkpoint_seq == a->seq)
 		return 0;
 	if (watch_file(a) == -1)
 		return -1;

@@ -227,6 +227,10 @@ struct audit_last {
 };
 int audit_last_of(const struct audit *a, const char *const events[],
     struct audit_last *out, char *err);
+/* The hash of the record with this seq among the same last megabyte:
+ * 1 with hash, 0 when it is not there, -1 with err. */
+int audit_hash_of(const struct audit *a, uint64_t seq,
+    char hash[AUDIT_HASH_HEX + 1], char *err);
 
 /*
  * audit_verify.c: check a whole log: every hash recomputed, prev linkage,
@@ -238,5 +242,25 @@ int audit_last_of(const struct audit *a, const char *const events[],
  * the file cannot be read.
  */
 int audit_verify_file(const char *path, FILE *out, int as_json);
+
+struct audit_verify_options {
+	/* A PEM Ed25519 public key: every checkpoint must be signed by it
+	 * (a bad signature, another key's checkpoint, or none at all fail)
+	 * and the records after the last one are reported as unsigned
+	 * (valid). NULL: checkpoints are counted, not checked. */
+	const char *pubkey;
+	/* state_dir/audit.head: the log must hold its seq with its hash
+	 * (a log that ends before it was cut). NULL: not compared. */
+	const char *head;
+};
+/*
+ * The same over n files read as one chain, in order (a log and the new
+ * file wardend started when it was deleted or replaced). A file may
+ * begin with an audit_resumed carrying log_was: it continues an earlier
+ * file's chain, linked when that file comes before it. Returns 0 valid,
+ * 1 broken, 2 when a file, the key or the head cannot be read.
+ */
+int audit_verify_files(const char *const *paths, size_t n,
+    const struct audit_verify_options *o, FILE *out, int as_json);
 
 #endif

@@ -201,6 +201,8 @@ struct warden {
 	struct counters counters;
 	struct log_budget abuse_log;    /* what hostile peers can provoke */
 	struct audit *audit;
+	struct audit_key *sign_key;     /* audit_sign, read before -u */
+	struct audit_syslog *audit_syslog;
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	struct policy_decision *decision;       /* scratch, one request */
 	struct guard guard;
@@ -281,6 +283,16 @@ void safestate_free(struct warden *w);
 void safestate_start(struct warden *w);
 void safestate_stop(struct warden *w);
 void safestate_tick(struct warden *w);
+
+/* audit_daemon.c: the audit log at start and stop */
+/* Open w->audit (fatal when it cannot be), compare it with audit.head
+ * (an audit_cut record when its tail was cut or it was replaced), write
+ * the start checkpoint; 1 when it was cut. */
+int audit_daemon_open(struct warden *w);
+/* state_dir/audit.head := the chain head now (on the loop: start). */
+void audit_daemon_head_save(struct warden *w);
+/* Stop checkpoint, head saved, log closed, key and socket freed. */
+void audit_daemon_close(struct warden *w);
 
 /* loop.c: deferred work run before the loop sleeps */
 void loop_queue_client_flush(struct client *c);
