@@ -386,6 +386,7 @@ write_renewed(struct audit *a)
 	struct audit_event ev = { .event = "audit_resumed", .extra = extra,
 		.n_extra = 1 };
 	char reason[AUDIT_ERR_LEN + 2 * sizeof a->lost.aside];
+	char msg[sizeof reason + 64];
 	uint64_t before = a->seq;
 
 	snprintf(reason, sizeof reason, "audit log %s was %s while wardend "
@@ -405,13 +406,14 @@ write_renewed(struct audit *a)
 	if (record_write(a, &ev, 1) == -1 && a->seq == before)
 		return -1;
 	a->renew_pending = 0;
+	a->lost.active = 0;
 	a->stats.resumed++;
 	a->stats.renewed++;
-	snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-	    " (seq %llu)", (unsigned long long)a->seq);
-	a->lost.active = 0;
-	notice(a, reason);
-	if (a->key != NULL)
+	snprintf(msg, sizeof msg, "ALARM: %s (audit_resumed, seq %llu)",
+	    reason, (unsigned long long)(before + 1));
+	notice(a, msg);
+	/* Sign the link at once (unless the record just did). */
+	if (a->key != NULL && a->checkpoint_seq != a->seq)
 		(void)write_checkpoint(a, 1);
 	return 0;
 }
