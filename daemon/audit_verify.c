@@ -162,10 +162,14 @@ check_checkpoint(struct verify *v, const char *text, size_t len,
 		    "another key (key id %s; the public key given is %s)", id,
 		    audit_key_id(v->key));
 	snprintf(seq_text, sizeof seq_text, "%llu", (unsigned long long)seq);
-	if (seq + 1 != l->seq || strcmp(hash, l->prev) != 0)
+	if (seq + 1 != l->seq)
 		return broken(v, v->line_no, l->seq, "checkpoint signs seq %s "
 		    "but stands after seq %llu: moved or forged", seq_text,
 		    (unsigned long long)(l->seq - 1));
+	if (strcmp(hash, l->prev) != 0)
+		return broken(v, v->line_no, l->seq, "checkpoint signs seq %s "
+		    "with hash %s, but the record there has hash %s: the "
+		    "records before it were changed", seq_text, hash, l->prev);
 	if ((r = audit_key_verify(v->key, seq, hash, sig)) != 1)
 		return broken(v, v->line_no, l->seq, "%s", r == -1 ?
 		    "cannot check the checkpoint's signature (libcrypto "
