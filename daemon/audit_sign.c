@@ -152,9 +152,9 @@ audit_key_load_private(const char *path, char *err)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: %s (audit_sign.key: make one "
-		    "with `openssl genpkey -algorithm ed25519 -out %s`)", path,
-		    strerror(errno), path);
+		snprintf(err, AUDIT_ERR_LEN, "%s: %s (make the key with "
+		    "`openssl genpkey -algorithm ed25519 -out %s`, then chmod "
+		    "600 it)", path, strerror(errno), path);
 		return NULL;
 	}
 	if (private_file_ok(fd, path, err) == -1) {
