@@ -470,7 +470,7 @@ failed:
 	return -1;
 }
 
-/* Is path still the file we write? One stat() per record. */
+/* Is path still the file we write? One statx() per record. */
 static int
 watch_file(struct audit *a)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,12 +33,15 @@ audit_fate_name(enum audit_fate f)
 enum audit_fate
 audit_file_fate(const char *path, int fd, const struct audit_file_id *id)
 {
+	struct statx sx;
 	struct stat st;
 	int looked;
 
-	if (stat(path, &st) == 0)
-		return st.st_dev == id->dev && st.st_ino == id->ino ?
-		    AUDIT_FILE_OURS : AUDIT_FILE_REPLACED;
+	/* statx asks for the inode number alone: this is per record. */
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO, &sx) == 0)
+		return makedev(sx.stx_dev_major, sx.stx_dev_minor) == id->dev &&
+		    sx.stx_ino == id->ino ? AUDIT_FILE_OURS :
+		    AUDIT_FILE_REPLACED;
 	looked = errno == ENOENT || errno == ENOTDIR;
 	if (fstat(fd, &st) == 0 && st.st_nlink == 0)
 		return AUDIT_FILE_DELETED;
