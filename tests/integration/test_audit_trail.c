@@ -7,7 +7,9 @@
  * checkpoints: the key file's permissions, -t, the signatures checked
  * with the right key and refused with another, the key read before -u.
  * A tail cut while wardend was stopped: verify --head says so, and the
- * next start records audit_cut and comes up in TAKEOVER. audit_syslog:
+ * next start records audit_cut and comes up in TAKEOVER; the head kept
+ * current by the periodic syncs, so a crash does not hide a cut either.
+ * audit_syslog:
  * each record to a test-owned socket, and a socket nobody reads costs
  * drops, never the AI's writes.
  */
@@ -467,6 +469,79 @@ test_cut_tail_reported(void **state)
 	expect_exit(t, 0, "audit verify --head once wardend saved it again");
 }
 
+/* The seq in a head file, or -1 while there is none to read. */
+static long
+at_head_seq(const char *path)
+{
+	char line[256];
+	long seq = -1;
+	FILE *f = fopen(path, "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "seq ", 4) == 0)
+			seq = strtol(line + 4, NULL, 10);
+	if (f != NULL)
+		fclose(f);
+	return seq;
+}
+
+/* Records in a log whose lines are its seqs from 1: its last seq. */
+static long
+at_lines(const char *path)
+{
+	char line[AT_LINE_MAX];
+	long n = 0;
+	FILE *f = fopen(path, "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		n++;
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+/*
+ * The head follows the periodic syncs while wardend runs (the worker
+ * saves it), so a crash leaves it current: after a SIGKILL, a log that
+ * lost its last record is caught at the next start.
+ */
+static void
+test_head_saved_after_sync(void **state)
+{
+	struct at *t = *state;
+	char head[RIG_PATH_MAX], want[64];
+	double deadline;
+	long last = 0;
+	int i;
+	FILE *f;
+
+	snprintf(head, sizeof(head), "%s", at_path(t, "audit.head"));
+	at_start(t, "audit_fsync: 100ms\n");
+	for (i = 0; i < 5; i++)
+		assert_int_equal(modbus_write_register(t->ai, AT_VALVE,
+		    (uint16_t)(100 + i)), 1);
+	deadline = harness_now() + AT_TIMEOUT;
+	while (harness_now() < deadline &&
+	    (last = at_lines(t->rig->audit)) != at_head_seq(head))
+		usleep(20000);
+	assert_int_equal(at_head_seq(head), last);
+	assert_true(last >= 7);
+	rig_kill(t->rig);
+
+	assert_non_null(f = fopen(t->rig->audit, "r+"));
+	for (i = 0; i < last - 1; i++)
+		assert_non_null(fgets(t->line, sizeof(t->line), f));
+	assert_int_equal(ftruncate(fileno(f), ftell(f)), 0);
+	fclose(f);
+	assert_int_equal(rig_restart(t->rig, 1), 0);
+	assert_true(audit_query_line(t->rig->audit, 0, "audit_cut", NULL, NULL,
+	    t->line, sizeof(t->line)) == last);
+	snprintf(want, sizeof(want), "\"expected_seq\":%ld,", last);
+	expect_text(t->line, want, "audit_cut");
+	snprintf(want, sizeof(want), "\"found_seq\":%ld,", last - 1);
+	expect_text(t->line, want, "audit_cut");
+}
+
 /* ---- audit_syslog ---- */
 
 static int
@@ -564,6 +639,7 @@ main(void)
 		T(test_signed_checkpoints),
 		T(test_key_read_before_privilege_drop),
 		T(test_cut_tail_reported),
+		T(test_head_saved_after_sync),
 		T(test_syslog_copy),
 #undef T
 	};
