@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +116,9 @@ key_wrap(EVP_PKEY *pkey, int private, const char *path, char *err)
 
 /* Who may read the private key: nobody but its owner, root or us. */
 static int
-private_file_ok(int fd, const char *path, char *err)
+private_file_ok(int fd, const char *path, const char *user, char *err)
 {
+	const struct passwd *pw = user != NULL ? getpwnam(user) : NULL;
 	struct stat st;
 	unsigned mode;
 
@@ -129,9 +131,11 @@ private_file_ok(int fd, const char *path, char *err)
 		snprintf(err, AUDIT_ERR_LEN, "%s: not a regular file", path);
 		return -1;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+	if (st.st_uid != 0 && st.st_uid != geteuid() &&
+	    (pw == NULL || st.st_uid != pw->pw_uid)) {
 		snprintf(err, AUDIT_ERR_LEN, "%s: owned by uid %u, who could "
-		    "read the signing key: chown root %s", path,
+		    "read the signing key: chown root %s (or the user wardend "
+		    "runs as; check it as that user, or with -u)", path,
 		    (unsigned)st.st_uid, path);
 		return -1;
 	}
@@ -145,7 +149,7 @@ private_file_ok(int fd, const char *path, char *err)
 }
 
 struct audit_key *
-audit_key_load_private(const char *path, char *err)
+audit_key_load_private(const char *path, const char *user, char *err)
 {
 	EVP_PKEY *pkey;
 	FILE *f;
@@ -157,7 +161,7 @@ audit_key_load_private(const char *path, char *err)
 		    "600 it)", path, strerror(errno), path);
 		return NULL;
 	}
-	if (private_file_ok(fd, path, err) == -1) {
+	if (private_file_ok(fd, path, user, err) == -1) {
 		close(fd);
 		return NULL;
 	}

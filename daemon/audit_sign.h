@@ -33,12 +33,14 @@
 struct audit_key;
 
 /*
- * The private key file: PEM, Ed25519, unencrypted, a regular file owned
- * by root or by the caller, with no access for group or others (it must
- * be read before wardend gives up root). NULL with err (AUDIT_ERR_LEN)
- * naming the file and the command that fixes it.
+ * The private key file: PEM, Ed25519, unencrypted, a regular file with
+ * no access for group or others, owned by root, by the caller or by
+ * user (the one wardend -u switches to; NULL: none). It is read before
+ * wardend gives up root. NULL with err (AUDIT_ERR_LEN) naming the file
+ * and the command that fixes it.
  */
-struct audit_key *audit_key_load_private(const char *path, char *err);
+struct audit_key *audit_key_load_private(const char *path, const char *user,
+    char *err);
 /* A PEM public key (`openssl pkey -pubout`). NULL with err. */
 struct audit_key *audit_key_load_public(const char *path, char *err);
 void audit_key_free(struct audit_key *k);

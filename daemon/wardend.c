@@ -289,8 +289,9 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	/* Read now, while wardend is still root (-u comes later). */
-	if (w.cfg->audit_sign_key[0] != '\0' && (w.sign_key =
-	    audit_key_load_private(w.cfg->audit_sign_key, kerr)) == NULL) {
+	if (w.cfg->audit_sign_key[0] != '\0' &&
+	    (w.sign_key = audit_key_load_private(w.cfg->audit_sign_key, user,
+	    kerr)) == NULL) {
 		fprintf(stderr, "%s: audit_sign.key: %s\n%s: configuration not "
 		    "loaded\n", path, kerr, path);
 		config_free(w.cfg);

@@ -249,7 +249,7 @@ test_renewed_log_signed(void **state)
 
 	keygen("ED25519", tpath(t, "k", priv, sizeof priv), 0600,
 	    tpath(t, "k.pub", pub, sizeof pub));
-	assert_non_null(key = audit_key_load_private(priv, err));
+	assert_non_null(key = audit_key_load_private(priv, NULL, err));
 	a = open_noticed(t->path, &said, key);
 	write_n(a, 3);
 	assert_int_equal(unlink(t->path), 0);

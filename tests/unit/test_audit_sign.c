@@ -7,6 +7,8 @@
  */
 #include "audit_integrity.h"
 
+#include <pwd.h>
+
 #include "audit_sign.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -29,7 +31,7 @@ keys_make(const struct tmp *t)
 	keygen("ED25519", k->priv, 0600, k->pub);
 	keygen("ED25519", tpath(t, "other.key", other, sizeof other), 0600,
 	    k->other_pub);
-	k->key = audit_key_load_private(k->priv, err);
+	k->key = audit_key_load_private(k->priv, NULL, err);
 	if (k->key == NULL)
 		fail_msg("%s", err);
 	return k;
@@ -61,7 +63,7 @@ expect_key_refused(const char *path, const char *fragment)
 {
 	char err[AUDIT_ERR_LEN] = "";
 
-	assert_null(audit_key_load_private(path, err));
+	assert_null(audit_key_load_private(path, NULL, err));
 	if (strstr(err, fragment) == NULL)
 		fail_msg("the key was refused with \"%s\", expected \"%s\"", err,
 		    fragment);
@@ -73,6 +75,7 @@ test_private_key_file_refused(void **state)
 {
 	struct tmp *t = *state;
 	char path[256], err[AUDIT_ERR_LEN];
+	const struct passwd *pw;
 	struct audit_key *k;
 
 	tpath(t, "audit.key", path, sizeof path);
@@ -85,8 +88,19 @@ test_private_key_file_refused(void **state)
 	assert_int_equal(chmod(path, 0602), 0);
 	expect_key_refused(path, "chmod 600");
 	assert_int_equal(chmod(path, 0400), 0);
-	assert_non_null(k = audit_key_load_private(path, err));
+	assert_non_null(k = audit_key_load_private(path, NULL, err));
 	audit_key_free(k);
+
+	/* owned by another user: only when wardend -u switches to it */
+	if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL) {
+		assert_int_equal(chown(path, pw->pw_uid, 0), 0);
+		expect_key_refused(path, "owned by uid");
+		assert_null(audit_key_load_private(path, "root", err));
+		assert_non_null(k = audit_key_load_private(path, "nobody",
+		    err));
+		audit_key_free(k);
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
 
 	keygen("EC", path, 0600, NULL);
 	expect_key_refused(path, "not Ed25519");
