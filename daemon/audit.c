@@ -393,8 +393,10 @@ write_renewed(struct audit *a)
 	    "ran%s%s%s%s; this new file continues the chain after seq %llu",
 	    a->path, audit_fate_name(a->lost.fate),
 	    a->lost.old_file[0] != '\0' ? "; the old file is now " : "",
-	    a->lost.old_file, a->lost.aside[0] != '\0' ? "; the file found "
-	    "in its place was moved aside to " : "", a->lost.aside,
+	    a->lost.old_file, a->lost.aside[0] == '\0' ? "" :
+	    a->lost.fate == AUDIT_FILE_CUT ? "; what was left of it was moved "
+	    "aside to " : "; the file found in its place was moved aside to ",
+	    a->lost.aside,
 	    (unsigned long long)a->seq);
 	ev.reason = reason;
 	if (a->lost.old_file[0] != '\0')
@@ -430,14 +432,17 @@ renew_file(struct audit *a, enum audit_fate fate)
 		memset(&a->lost, 0, sizeof a->lost);
 		a->lost.active = 1;
 		a->lost.fate = fate;
-		audit_file_where(a->fd, a->lost.old_file,
-		    sizeof a->lost.old_file);
 		/* Its records stay where it went: make them durable there. */
+		if (fate != AUDIT_FILE_CUT)
+			audit_file_where(a->fd, a->lost.old_file,
+			    sizeof a->lost.old_file);
 		if (a->lost.old_file[0] != '\0')
 			(void)fdatasync(a->fd);
 	}
-	if ((fate == AUDIT_FILE_REPLACED && audit_file_move_aside(a->path,
-	    a->lost.aside, sizeof a->lost.aside, err) == -1) ||
+	/* A file not ours, or ours cut short: kept aside, as found. */
+	if (((fate == AUDIT_FILE_REPLACED || fate == AUDIT_FILE_CUT) &&
+	    audit_file_move_aside(a->path, a->lost.aside,
+	    sizeof a->lost.aside, err) == -1) ||
 	    audit_file_create(a->path, &fd, &id, err) == -1)
 		goto failed;
 	/* The same descriptor number: a sync under way on the worker
@@ -474,7 +479,8 @@ failed:
 static int
 watch_file(struct audit *a)
 {
-	enum audit_fate fate = audit_file_fate(a->path, a->fd, &a->id);
+	enum audit_fate fate = audit_file_fate(a->path, a->fd, &a->id,
+	    a->size);
 
 	if (fate != AUDIT_FILE_OURS)
 		return renew_file(a, fate);

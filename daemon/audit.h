@@ -138,12 +138,13 @@ struct audit_options {
 
 /*
  * audit_open() with options. Besides: before each record the log's name
- * is looked up again; when the file was deleted, moved or replaced, a
- * new file is started at path (a file found there is first moved aside
- * to path.replaced-<time>) whose first record is an audit_resumed that
- * continues the chain (seq and prev) and says what happened ("log_was":
- * deleted, moved or replaced; "old_file", "moved_aside" where known),
- * followed by a checkpoint. When that cannot be done the record is
+ * is looked up again; when the file was deleted, moved, replaced or cut
+ * short in place, a new file is started at path (a file found there, or
+ * what is left of ours, is first moved aside to path.replaced-<time>)
+ * whose first record is an audit_resumed that continues the chain (seq
+ * and prev) and says what happened ("log_was": deleted, moved, replaced
+ * or cut; "old_file", "moved_aside" where known), followed by a
+ * checkpoint. When that cannot be done the record is
  * refused (-1): nothing is written where nobody would find it.
  */
 struct audit *audit_open_with(const char *path, const struct audit_options *o,

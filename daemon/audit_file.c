@@ -25,23 +25,29 @@ audit_fate_name(enum audit_fate f)
 	case AUDIT_FILE_DELETED: return "deleted";
 	case AUDIT_FILE_MOVED: return "moved";
 	case AUDIT_FILE_REPLACED: return "replaced";
+	case AUDIT_FILE_CUT: return "cut";
 	case AUDIT_FILE_OURS: break;
 	}
 	return "ours";
 }
 
 enum audit_fate
-audit_file_fate(const char *path, int fd, const struct audit_file_id *id)
+audit_file_fate(const char *path, int fd, const struct audit_file_id *id,
+    uint64_t size)
 {
 	struct statx sx;
 	struct stat st;
 	int looked;
 
-	/* statx asks for the inode number alone: this is per record. */
-	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO, &sx) == 0)
-		return makedev(sx.stx_dev_major, sx.stx_dev_minor) == id->dev &&
-		    sx.stx_ino == id->ino ? AUDIT_FILE_OURS :
-		    AUDIT_FILE_REPLACED;
+	/* statx asks for what it needs alone: this is per record. */
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO | STATX_SIZE,
+	    &sx) == 0) {
+		if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != id->dev ||
+		    sx.stx_ino != id->ino)
+			return AUDIT_FILE_REPLACED;
+		/* Truncated under us (logrotate's copytruncate, an editor). */
+		return sx.stx_size < size ? AUDIT_FILE_CUT : AUDIT_FILE_OURS;
+	}
 	looked = errno == ENOENT || errno == ENOTDIR;
 	if (fstat(fd, &st) == 0 && st.st_nlink == 0)
 		return AUDIT_FILE_DELETED;
@@ -77,8 +83,8 @@ audit_file_move_aside(const char *path, char *aside, size_t cap, char *err)
 	if (renameat2(AT_FDCWD, path, AT_FDCWD, aside, RENAME_NOREPLACE) == 0)
 		return 0;
 	saved = errno;
-	snprintf(err, AUDIT_ERR_LEN, "audit log %s was replaced by another "
-	    "file, which cannot be moved aside to %s: %s", path, aside,
+	snprintf(err, AUDIT_ERR_LEN, "audit log %s was replaced or cut, and "
+	    "what is there cannot be moved aside to %s: %s", path, aside,
 	    strerror(saved));
 	errno = saved;
 	return -1;

@@ -11,6 +11,7 @@
 #define WARDEN_AUDIT_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum audit_fate {
@@ -18,6 +19,7 @@ enum audit_fate {
 	AUDIT_FILE_DELETED,     /* no file there; ours has no name left */
 	AUDIT_FILE_MOVED,       /* no file there; ours lives on elsewhere */
 	AUDIT_FILE_REPLACED,    /* another file stands at audit_log */
+	AUDIT_FILE_CUT,         /* ours, shorter than what we wrote */
 };
 
 struct audit_file_id {
@@ -25,13 +27,14 @@ struct audit_file_id {
 	ino_t ino;
 };
 
-/* The name of a fate for the record: "deleted", "moved", "replaced". */
+/* The name of a fate for the record: "deleted", "moved", "replaced",
+ * "cut". */
 const char *audit_fate_name(enum audit_fate f);
-/* What became of the file (fd, id) that path named. When path cannot be
- * looked up (a directory wardend may no longer search), only a deleted
- * file is seen. */
+/* What became of the file (fd, id) that path named, into which size
+ * bytes were written. When path cannot be looked up (a directory wardend
+ * may no longer search), only a deleted file is seen. */
 enum audit_fate audit_file_fate(const char *path, int fd,
-    const struct audit_file_id *id);
+    const struct audit_file_id *id, uint64_t size);
 /* Where fd's file is now, from /proc/self/fd; "" when unknown. */
 void audit_file_where(int fd, char *out, size_t cap);
 /*

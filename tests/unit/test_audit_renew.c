@@ -194,6 +194,44 @@ test_replaced_log_moved_aside(void **state)
 	    0);
 }
 
+/* Cut short in place (logrotate's copytruncate): what is left is moved
+ * aside as it is, and the chain goes on in a new file. */
+static void
+test_cut_log_moved_aside(void **state)
+{
+	struct tmp *t = *state;
+	struct said said = { 0 };
+	struct audit *a = open_noticed(t->path, &said, NULL);
+	char line[2048], pattern[300], want[1200], *text;
+	const char *one[] = { t->path };
+	glob_t g;
+	size_t len;
+
+	write_n(a, 3);
+	assert_int_equal(truncate(t->path, 0), 0);
+	write_n(a, 1);
+	assert_int_equal(audit_last_seq(a), 5);
+	audit_close(a);
+
+	snprintf(pattern, sizeof pattern, "%s.replaced-*Z", t->path);
+	assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	text = slurp(g.gl_pathv[0], &len);
+	assert_int_equal(len, 0);
+	free(text);
+	read_line(t->path, 1, line, sizeof line);
+	expect_in(line, "{\"seq\":4,");
+	snprintf(want, sizeof want, "\"log_was\":\"cut\",\"moved_aside\":"
+	    "\"%s\"", g.gl_pathv[0]);
+	expect_in(line, want);
+	expect_in(line, "was cut while wardend ran; what was left of it was "
+	    "moved aside to ");
+	assert_null(strstr(line, "old_file"));
+	globfree(&g);
+	assert_int_equal(verify_with(one, 1, NULL, NULL, 0, line, sizeof line),
+	    0);
+}
+
 /* A path where no file can be made (its directory is now a file):
  * refused, said once; once it can be made again, the chain goes on. */
 static void
@@ -273,6 +311,7 @@ main(void)
 		T(test_deleted_log_renewed),
 		T(test_moved_log_renewed),
 		T(test_replaced_log_moved_aside),
+		T(test_cut_log_moved_aside),
 		T(test_no_new_file_refuses),
 		T(test_renewed_log_signed),
 #undef T
