@@ -3,11 +3,13 @@
  * record, fsync on demand or on the caller's timer (see audit.h).
  */
 #include "audit.h"
+#include "audit_file.h"
 #include "audit_record.h"
+#include "audit_sign.h"
+#include "audit_syslog.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -32,7 +34,30 @@ struct audit {
 	struct audit_hasher hasher;
 	char recovery[AUDIT_ERR_LEN];
 	struct audit_stats stats;
+	struct audit_file_id id;        /* the file path named at open */
+	uint64_t found_seq;             /* the file's last record at open */
+	char found_hash[AUDIT_HASH_HEX + 1];
+	uint64_t handed_seq;            /* seq at the last handoff */
+	const struct audit_key *key;    /* NULL: no checkpoints */
+	unsigned checkpoint_every;
+	unsigned since_checkpoint;      /* records since the last one */
+	uint64_t checkpoint_seq;        /* the last one's seq */
+	int in_checkpoint;
+	int renew_pending;              /* a new file waits for its first
+					   record, audit_resumed */
+	struct audit_syslog *syslog;
+	audit_notice_fn *notice;
+	void *notice_ctx;
+	struct {                        /* the file under path is gone */
+		int active;
+		enum audit_fate fate;   /* as first seen */
+		int reported;
+		char old_file[1024];    /* where it went, when it lives on */
+		char aside[1024];       /* a foreign file moved out of the way */
+	} lost;
 };
+
+static int write_checkpoint(struct audit *a, int sync_now);
 
 /* Keys a caller's extra field may not take. */
 static const char *const taken_keys[] = { "seq", "ts", "event", "client",
@@ -323,6 +348,23 @@ sync_file(struct audit *a)
 	return 0;
 }
 
+/* The record just written, to syslog: the object without the newline
+ * before it (a torn line's end) or after it. */
+static void
+record_ship(struct audit *a, const char *event)
+{
+	const char *line = a->line.data;
+	size_t len = a->line.len - 1;
+
+	if (line[0] == '\n') {
+		line++;
+		len--;
+	}
+	audit_syslog_send(a->syslog, line, len, a->seq, event, a->prev);
+	a->stats.syslog_sent = audit_syslog_sent(a->syslog);
+	a->stats.syslog_dropped = audit_syslog_dropped(a->syslog);
+}
+
 static int
 record_write(struct audit *a, const struct audit_event *ev, int sync_now)
 {
@@ -337,6 +379,11 @@ record_write(struct audit *a, const struct audit_event *ev, int sync_now)
 	a->dirty = 1;
 	a->stats.records++;
 	a->stats.bytes += a->line.len;
+	if (a->syslog != NULL)
+		record_ship(a, ev->event);
+	if (a->key != NULL && !a->in_checkpoint &&
+	    ++a->since_checkpoint >= a->checkpoint_every)
+		(void)write_checkpoint(a, 0);   /* retried on the next record */
 	/* audit_fsync: 0s asks for every record on disk before it acts. */
 	return sync_now || a->fsync_interval <= 0 ? sync_file(a) : 0;
 }
@@ -367,6 +414,164 @@ write_resumed(struct audit *a, int sync_now)
 	return 0;
 }
 
+/* The checkpoint: the record before it signed (audit_sign.h). */
+static int
+write_checkpoint(struct audit *a, int sync_now)
+{
+	char sig[AUDIT_SIG_HEX + 1], hash[AUDIT_HASH_HEX + 1];
+	uint64_t seq = a->seq;
+	struct audit_extra extra[4] = {
+		{ .key = "key_id", .type = AUDIT_STRING,
+		  .s = audit_key_id(a->key) },
+		{ .key = "signed_seq", .type = AUDIT_UINT, .u = seq },
+		{ .key = "signed_hash", .type = AUDIT_STRING, .s = hash },
+		{ .key = "sig", .type = AUDIT_STRING, .s = sig },
+	};
+	struct audit_event ev = { .event = "checkpoint", .extra = extra,
+		.n_extra = 4 };
+	int rc;
+
+	memcpy(hash, a->prev, sizeof hash);
+	if (audit_key_sign(a->key, seq, hash, sig) == -1) {
+		a->stats.checkpoint_errors++;
+		errno = EIO;
+		return -1;
+	}
+	a->in_checkpoint = 1;
+	rc = record_write(a, &ev, sync_now);
+	a->in_checkpoint = 0;
+	if (a->seq == seq) {
+		a->stats.checkpoint_errors++;
+		return -1;
+	}
+	a->since_checkpoint = 0;
+	a->checkpoint_seq = a->seq;
+	a->stats.checkpoints++;
+	return rc;
+}
+
+static void
+notice(struct audit *a, const char *msg)
+{
+	if (a->notice != NULL)
+		a->notice(a->notice_ctx, msg);
+}
+
+/* The first record of a new file: the chain goes on, and why here. */
+static int
+write_renewed(struct audit *a)
+{
+	struct audit_extra extra[3] = {
+		{ .key = "log_was", .type = AUDIT_STRING,
+		  .s = audit_fate_name(a->lost.fate) },
+	};
+	struct audit_event ev = { .event = "audit_resumed", .extra = extra,
+		.n_extra = 1 };
+	char reason[AUDIT_ERR_LEN + 2 * sizeof a->lost.aside];
+	char msg[sizeof reason + 64];
+	uint64_t before = a->seq;
+
+	snprintf(reason, sizeof reason, "audit log %s was %s while wardend "
+	    "ran%s%s%s%s; this new file continues the chain after seq %llu",
+	    a->path, audit_fate_name(a->lost.fate),
+	    a->lost.old_file[0] != '\0' ? "; the old file is now " : "",
+	    a->lost.old_file, a->lost.aside[0] == '\0' ? "" :
+	    a->lost.fate == AUDIT_FILE_CUT ? "; what was left of it was moved "
+	    "aside to " : "; the file found in its place was moved aside to ",
+	    a->lost.aside,
+	    (unsigned long long)a->seq);
+	ev.reason = reason;
+	if (a->lost.old_file[0] != '\0')
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "old_file",
+		    .type = AUDIT_STRING, .s = a->lost.old_file };
+	if (a->lost.aside[0] != '\0')
+		extra[ev.n_extra++] = (struct audit_extra){ .key =
+		    "moved_aside", .type = AUDIT_STRING, .s = a->lost.aside };
+	if (record_write(a, &ev, 1) == -1 && a->seq == before)
+		return -1;
+	a->renew_pending = 0;
+	a->lost.active = 0;
+	a->stats.resumed++;
+	a->stats.renewed++;
+	snprintf(msg, sizeof msg, "ALARM: %s (audit_resumed, seq %llu)",
+	    reason, (unsigned long long)(before + 1));
+	notice(a, msg);
+	/* Sign the link at once (unless the record just did). */
+	if (a->key != NULL && a->checkpoint_seq != a->seq)
+		(void)write_checkpoint(a, 1);
+	return 0;
+}
+
+/* A new file at path for the one that went; -1 when there cannot be. */
+static int
+renew_file(struct audit *a, enum audit_fate fate)
+{
+	char err[AUDIT_ERR_LEN], msg[AUDIT_ERR_LEN + 128];
+	struct audit_file_id id;
+	int fd, saved;
+
+	if (!a->lost.active) {
+		memset(&a->lost, 0, sizeof a->lost);
+		a->lost.active = 1;
+		a->lost.fate = fate;
+		/* Its records stay where it went: make them durable there. */
+		if (fate != AUDIT_FILE_CUT)
+			audit_file_where(a->fd, a->lost.old_file,
+			    sizeof a->lost.old_file);
+		if (a->lost.old_file[0] != '\0')
+			(void)fdatasync(a->fd);
+	}
+	/* A file not ours, or ours cut short: kept aside, as found. */
+	if (((fate == AUDIT_FILE_REPLACED || fate == AUDIT_FILE_CUT) &&
+	    audit_file_move_aside(a->path, a->lost.aside,
+	    sizeof a->lost.aside, err) == -1) ||
+	    audit_file_create(a->path, &fd, &id, err) == -1)
+		goto failed;
+	/* The same descriptor number: a sync under way on the worker
+	 * thread finds a file, old or new, never a closed descriptor. */
+	if (dup2(fd, a->fd) == -1) {
+		saved = errno;
+		snprintf(err, sizeof err, "audit log %s: dup2: %s", a->path,
+		    strerror(saved));
+		close(fd);
+		errno = saved;
+		goto failed;
+	}
+	close(fd);
+	a->id = id;
+	a->size = 0;
+	a->needs_newline = 0;
+	a->resume_pending = 0;
+	a->renew_pending = 1;
+	return write_renewed(a);
+failed:
+	saved = errno;
+	a->stats.write_errors++;
+	if (!a->lost.reported) {
+		a->lost.reported = 1;
+		snprintf(msg, sizeof msg, "ALARM: %s; records are refused "
+		    "(and with them AI writes) until one can be written", err);
+		notice(a, msg);
+	}
+	errno = saved;
+	return -1;
+}
+
+/* Is path still the file we write? One statx() per record. */
+static int
+watch_file(struct audit *a)
+{
+	enum audit_fate fate = audit_file_fate(a->path, a->fd, &a->id,
+	    a->size);
+
+	if (fate != AUDIT_FILE_OURS)
+		return renew_file(a, fate);
+	if (a->renew_pending)
+		return write_renewed(a);
+	a->lost.active = 0;             /* it may have come back */
+	return 0;
+}
+
 int
 audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 {
@@ -374,26 +579,23 @@ audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 		errno = EINVAL;
 		return -1;
 	}
+	if (watch_file(a) == -1)
+		return -1;
 	if (a->resume_pending && write_resumed(a, 0) == -1)
 		return -1;
 	return record_write(a, ev, sync_now);
 }
 
-/* A new file's name is only durable once its directory is synced. */
-static void
-sync_parent_dir(const char *path)
+int
+audit_checkpoint(struct audit *a, int sync_now)
 {
-	char *copy = strdup(path);
-	int dfd;
-
-	if (copy == NULL)
-		return;
-	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	free(copy);
+	if (a->key == NULL || a->seq == 0 || a->checkpoint_seq == a->seq)
+		return 0;
+	if (watch_file(a) == -1)
+		return -1;
+	if (a->resume_pending && write_resumed(a, 0) == -1)
+		return -1;
+	return write_checkpoint(a, sync_now);
 }
 
 static int
@@ -415,7 +617,7 @@ open_locked(struct audit *a, const char *path, char *err)
 		return -1;
 	}
 	if (created)
-		sync_parent_dir(path);
+		audit_file_sync_dir(path);
 	if (flock(a->fd, LOCK_EX | LOCK_NB) == -1) {
 		snprintf(err, AUDIT_ERR_LEN, "audit log %s: %s", path,
 		    errno == EWOULDBLOCK ? "in use by another process (is "
@@ -429,6 +631,8 @@ open_locked(struct audit *a, const char *path, char *err)
 		return -1;
 	}
 	a->size = (uint64_t)st.st_size;
+	a->id.dev = st.st_dev;
+	a->id.ino = st.st_ino;
 	return 0;
 }
 
@@ -440,8 +644,9 @@ recover(struct audit *a, char *err)
 
 	if (audit_tail_scan(a->fd, a->size, &tail, err, a->path) == -1)
 		return -1;
-	a->seq = tail.seq;
+	a->seq = a->found_seq = a->handed_seq = tail.seq;
 	memcpy(a->prev, tail.hash, sizeof a->prev);
+	memcpy(a->found_hash, tail.hash, sizeof a->found_hash);
 	a->needs_newline = tail.ends_without_newline;
 	if (tail.torn_bytes == 0)
 		return 0;
@@ -472,6 +677,14 @@ recover(struct audit *a, char *err)
 struct audit *
 audit_open(const char *path, double fsync_interval, char *err)
 {
+	struct audit_options o = { .fsync_interval = fsync_interval };
+
+	return audit_open_with(path, &o, err);
+}
+
+struct audit *
+audit_open_with(const char *path, const struct audit_options *o, char *err)
+{
 	struct audit *a;
 
 	if ((a = calloc(1, sizeof *a)) == NULL ||
@@ -482,7 +695,12 @@ audit_open(const char *path, double fsync_interval, char *err)
 		return NULL;
 	}
 	a->fd = -1;
-	a->fsync_interval = fsync_interval;
+	a->fsync_interval = o->fsync_interval;
+	a->key = o->sign_key;
+	a->checkpoint_every = o->checkpoint_every > 0 ? o->checkpoint_every : 1;
+	a->syslog = o->syslog;
+	a->notice = o->notice;
+	a->notice_ctx = o->notice_ctx;
 	json_init(&a->line);
 	if (audit_hasher_init(&a->hasher) == -1) {
 		snprintf(err, AUDIT_ERR_LEN, "audit log %s: cannot set up "
@@ -510,6 +728,17 @@ audit_flush_handoff(struct audit *a, double now)
 	if (!a->dirty)
 		return 0;
 	a->dirty = 0;
+	a->handed_seq = a->seq;
+	return 1;
+}
+
+int
+audit_chain_handoff(struct audit *a, double now)
+{
+	if (a->seq == a->handed_seq || now - a->flushed_at < a->fsync_interval)
+		return 0;
+	a->flushed_at = now;
+	a->handed_seq = a->seq;
 	return 1;
 }
 
@@ -542,6 +771,18 @@ const char *
 audit_last_hash(const struct audit *a)
 {
 	return a->prev;
+}
+
+uint64_t
+audit_found_seq(const struct audit *a)
+{
+	return a->found_seq;
+}
+
+const char *
+audit_found_hash(const struct audit *a)
+{
+	return a->found_hash;
 }
 
 const char *

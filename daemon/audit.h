@@ -136,9 +136,16 @@ struct audit_stats {
 	uint64_t fsync_us_total;
 	uint64_t last_fsync_us;
 	uint64_t resumed;               /* audit_resumed records written */
+	uint64_t checkpoints;           /* signed checkpoints written */
+	uint64_t checkpoint_errors;     /* not signed or not written */
+	uint64_t renewed;               /* new files after a lost one */
+	uint64_t syslog_sent;           /* copies shipped (audit_syslog) */
+	uint64_t syslog_dropped;        /* copies the socket did not take */
 };
 
 struct audit;
+struct audit_key;
+struct audit_syslog;
 
 /*
  * Open (creating, mode 0640) and lock the log, recover the last seq and
@@ -147,6 +154,56 @@ struct audit;
  * with err (AUDIT_ERR_LEN) saying what to do.
  */
 struct audit *audit_open(const char *path, double fsync_interval, char *err);
+
+/* Said to the daemon's log: an "ALARM: " when the file was lost. */
+typedef void audit_notice_fn(void *ctx, const char *msg);
+
+/* What audit_open_with() takes beyond the path. */
+struct audit_options {
+	double fsync_interval;          /* audit_fsync, seconds */
+	/* Signed checkpoints (audit_sign.h): every checkpoint_every records
+	 * and on audit_checkpoint(). NULL: none. Borrowed: it must outlive
+	 * the log. */
+	const struct audit_key *sign_key;
+	unsigned checkpoint_every;
+	/* A copy of each record as it is written (audit_syslog.h); NULL:
+	 * none. Borrowed. */
+	struct audit_syslog *syslog;
+	audit_notice_fn *notice;        /* NULL: nothing said */
+	void *notice_ctx;
+};
+
+/*
+ * audit_open() with options. Besides: before each record the log's name
+ * is looked up again; when the file was deleted, moved, replaced or cut
+ * short in place, a new file is started at path (a file found there, or
+ * what is left of ours, is first moved aside to path.replaced-<time>)
+ * whose first record is an audit_resumed that continues the chain (seq
+ * and prev) and says what happened ("log_was": deleted, moved, replaced
+ * or cut; "old_file", "moved_aside" where known), followed by a
+ * checkpoint. When that cannot be done the record is
+ * refused (-1): nothing is written where nobody would find it.
+ */
+struct audit *audit_open_with(const char *path, const struct audit_options *o,
+    char *err);
+/*
+ * A checkpoint now, signing the record before it (start, stop). 0 (also
+ * when there is no key or nothing to sign), or -1 with errno as for
+ * audit_write().
+ */
+int audit_checkpoint(struct audit *a, int sync_now);
+/* The last intact record the file held when opened, before open wrote
+ * anything (0 and 64 zeros for none): what audit.head is compared with. */
+uint64_t audit_found_seq(const struct audit *a);
+const char *audit_found_hash(const struct audit *a);
+/*
+ * 1 when records were written since the last handoff (of either kind)
+ * but were synced already (sync_now), so the flush did not hand them off,
+ * and fsync_interval has passed: the chain head moved and audit.head
+ * should be saved (after a sync, which then costs nothing). The interval
+ * restarts at now.
+ */
+int audit_chain_handoff(struct audit *a, double now);
 /* What open found and repaired, for the log; "" when the file was clean. */
 const char *audit_recovery(const struct audit *a);
 /*
@@ -208,6 +265,10 @@ struct audit_last {
 };
 int audit_last_of(const struct audit *a, const char *const events[],
     struct audit_last *out, char *err);
+/* The hash of the record with this seq among the same last megabyte:
+ * 1 with hash, 0 when it is not there, -1 with err. */
+int audit_hash_of(const struct audit *a, uint64_t seq,
+    char hash[AUDIT_HASH_HEX + 1], char *err);
 
 /*
  * audit_verify.c: check a whole log: every hash recomputed, prev linkage,
@@ -219,5 +280,25 @@ int audit_last_of(const struct audit *a, const char *const events[],
  * the file cannot be read.
  */
 int audit_verify_file(const char *path, FILE *out, int as_json);
+
+struct audit_verify_options {
+	/* A PEM Ed25519 public key: every checkpoint must be signed by it
+	 * (a bad signature, another key's checkpoint, or none at all fail)
+	 * and the records after the last one are reported as unsigned
+	 * (valid). NULL: checkpoints are counted, not checked. */
+	const char *pubkey;
+	/* state_dir/audit.head: the log must hold its seq with its hash
+	 * (a log that ends before it was cut). NULL: not compared. */
+	const char *head;
+};
+/*
+ * The same over n files read as one chain, in order (a log and the new
+ * file wardend started when it was deleted or replaced). A file may
+ * begin with an audit_resumed carrying log_was: it continues an earlier
+ * file's chain, linked when that file comes before it. Returns 0 valid,
+ * 1 broken, 2 when a file, the key or the head cannot be read.
+ */
+int audit_verify_files(const char *const *paths, size_t n,
+    const struct audit_verify_options *o, FILE *out, int as_json);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * audit_last.c: the newest record of some kinds in the log's tail, read
- * at start-up (see audit.h, audit_last_of).
+ * at start-up (see audit.h, audit_last_of), and the hash of a record
+ * there (audit_hash_of).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,18 +71,17 @@ scan_back(const char *buf, size_t len, const char *const events[],
 	return 0;
 }
 
-int
-audit_last_of(const struct audit *a, const char *const events[],
-    struct audit_last *out, char *err)
+/* The log's last window into *buf (malloc'd), from the first whole
+ * line: *text and *len. -1 with err when it cannot be read back. */
+static int
+tail_read(const struct audit *a, char **buf, const char **text,
+    size_t *len, char *err)
 {
 	struct stat st;
 	size_t window, skip = 0, got = 0;
 	off_t from;
 	ssize_t n;
-	char *buf;
-	int found;
 
-	memset(out, 0, sizeof *out);
 	if (fstat(audit_fd(a), &st) == -1) {
 		snprintf(err, AUDIT_ERR_LEN, "audit log: %s", strerror(errno));
 		return -1;
@@ -89,12 +89,12 @@ audit_last_of(const struct audit *a, const char *const events[],
 	window = (size_t)st.st_size < AUDIT_LAST_WINDOW ?
 	    (size_t)st.st_size : AUDIT_LAST_WINDOW;
 	from = st.st_size - (off_t)window;
-	if ((buf = malloc(window + 1)) == NULL) {
+	if ((*buf = malloc(window + 1)) == NULL) {
 		snprintf(err, AUDIT_ERR_LEN, "audit log: out of memory");
 		return -1;
 	}
 	while (got < window) {
-		n = pread(audit_fd(a), buf + got, window - got,
+		n = pread(audit_fd(a), *buf + got, window - got,
 		    from + (off_t)got);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -102,16 +102,78 @@ audit_last_of(const struct audit *a, const char *const events[],
 			snprintf(err, AUDIT_ERR_LEN, "audit log: cannot read "
 			    "it back: %s", n == 0 ? "short read" :
 			    strerror(errno));
-			free(buf);
+			free(*buf);
 			return -1;
 		}
 		got += (size_t)n;
 	}
 	/* A window that starts mid-line: that line is not whole. */
 	if (from > 0)
-		while (skip < window && buf[skip] != '\n')
+		while (skip < window && (*buf)[skip] != '\n')
 			skip++;
-	found = scan_back(buf + skip, window - skip, events, out);
+	*text = *buf + skip;
+	*len = window - skip;
+	return 0;
+}
+
+int
+audit_last_of(const struct audit *a, const char *const events[],
+    struct audit_last *out, char *err)
+{
+	const char *text;
+	char *buf;
+	size_t len;
+	int found;
+
+	memset(out, 0, sizeof *out);
+	if (tail_read(a, &buf, &text, &len, err) == -1)
+		return -1;
+	found = scan_back(text, len, events, out);
+	free(buf);
+	return found;
+}
+
+/* From the last line back to the record with this seq. */
+static int
+scan_seq(const char *buf, size_t len, uint64_t seq, char *hash)
+{
+	struct json_value rec, v;
+	size_t end = len, start, error_at;
+	const char *why;
+	uint64_t got;
+
+	while (end > 0) {
+		start = end;
+		while (start > 0 && buf[start - 1] != '\n')
+			start--;
+		if (end - start > 1 && json_parse(buf + start, end - start,
+		    &rec, &error_at, &why) == 0 && rec.type == JSON_OBJECT &&
+		    json_object_get(&rec, "seq", &v) == 0 &&
+		    json_get_uint64(&v, &got) == 0) {
+			if (got < seq)
+				return 0;
+			if (got == seq)
+				return json_object_get(&rec, "hash", &v) == 0 &&
+				    json_get_string(&v, hash,
+				    AUDIT_HASH_HEX + 1) == AUDIT_HASH_HEX;
+		}
+		end = start > 0 ? start - 1 : 0;
+	}
+	return 0;
+}
+
+int
+audit_hash_of(const struct audit *a, uint64_t seq,
+    char hash[AUDIT_HASH_HEX + 1], char *err)
+{
+	const char *text;
+	char *buf;
+	size_t len;
+	int found;
+
+	if (tail_read(a, &buf, &text, &len, err) == -1)
+		return -1;
+	found = scan_seq(text, len, seq, hash);
 	free(buf);
 	return found;
 }

@@ -1,45 +1,16 @@
 /*
- * audit_verify.c: `wardenctl audit verify FILE`: walk a whole log and say
- * that its chain holds, or the first line where it breaks and how.
+ * audit_verify.c: `wardenctl audit verify FILE...`: walk a whole log (or
+ * the files of one chain, in order) and say that its chain holds, or the
+ * first line where it breaks and how; with a public key, that its
+ * checkpoints are signed; with the head file, that nothing was cut.
  */
-#include "audit.h"
-#include "audit_record.h"
+#include "audit_verify.h"
+#include "audit_sign.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define VERIFY_SHOWN_RESUMES 16
-
-/* Torn bytes that an audit_resumed accounted for. */
-struct resume_seen {
-	uint64_t line, offset, bytes, resumed_line;
-};
-
-struct verify {
-	struct audit_hasher hasher;
-	uint64_t line_no;               /* of the line being checked */
-	uint64_t offset;                /* where it begins */
-	uint64_t records;
-	uint64_t first_seq, last_seq;
-	char last_hash[AUDIT_HASH_HEX + 1];
-	uint64_t last_line;             /* of the last intact record */
-	/* torn lines since the last intact record */
-	int in_torn;
-	uint64_t torn_line, torn_offset;
-	int torn_ends_in_text;          /* its last line was more than "\n" */
-	int torn_has_newline;
-	char torn_why[160];
-	struct resume_seen resumes[VERIFY_SHOWN_RESUMES];
-	uint64_t n_resumes;
-	/* the break, when there is one */
-	int seeking;                    /* a seq gap: do the missing come later? */
-	uint64_t missing_from, missing_to;
-	uint64_t fail_line;
-	uint64_t fail_seq;              /* 0: not known */
-	char error[400];
-};
 
 static int
 broken(struct verify *v, uint64_t line, uint64_t seq, const char *fmt, ...)
@@ -50,6 +21,7 @@ broken(struct verify *v, uint64_t line, uint64_t seq, const char *fmt, ...)
 {
 	va_list ap;
 
+	v->fail_path = v->path;
 	v->fail_line = line;
 	v->fail_seq = seq;
 	va_start(ap, fmt);
@@ -99,7 +71,7 @@ check_link(struct verify *v, const struct audit_line *l)
 {
 	unsigned long long line = v->line_no, seq = l->seq;
 
-	if (v->records == 0 && seq != 1)
+	if (v->records == 0 && v->continues_after == 0 && seq != 1)
 		return broken(v, line, seq, "the first record has seq %llu, "
 		    "not 1: records were removed from the start", seq);
 	if (seq > v->last_seq + 1) {
@@ -122,6 +94,91 @@ check_link(struct verify *v, const struct audit_line *l)
 		    "line %llu: a record was removed or replaced",
 		    (unsigned long long)v->last_line);
 	}
+	return 0;
+}
+
+/* A string member of obj into dst; -1 if there is none that fits. */
+static int
+member_string(const struct json_value *obj, const char *key, char *dst,
+    size_t cap)
+{
+	struct json_value v;
+
+	if (json_object_get(obj, key, &v) == -1)
+		return -1;
+	return json_get_string(&v, dst, cap) < 0 ? -1 : 0;
+}
+
+/*
+ * The first record checked may continue the chain of an earlier file:
+ * an audit_resumed with log_was, written when the log was deleted, moved
+ * or replaced while wardend ran. The link to that file is checked when
+ * it is given first.
+ */
+static void
+check_continues(struct verify *v, const char *text, size_t len,
+    const struct audit_line *l)
+{
+	struct json_value obj;
+	size_t at;
+	const char *why;
+
+	if (strcmp(l->event, "audit_resumed") != 0 || l->has_torn ||
+	    json_parse(text, len, &obj, &at, &why) == -1 ||
+	    member_string(&obj, "log_was", v->log_was,
+	    sizeof v->log_was) == -1)
+		return;
+	v->continues_after = l->seq - 1;
+	v->last_seq = l->seq - 1;
+	memcpy(v->last_hash, l->prev, sizeof v->last_hash);
+}
+
+/* A checkpoint: by our key, in its place, and its signature good. */
+static int
+check_checkpoint(struct verify *v, const char *text, size_t len,
+    const struct audit_line *l)
+{
+	char id[AUDIT_KEY_ID_HEX + 2], hash[AUDIT_HASH_HEX + 2];
+	char sig[AUDIT_SIG_HEX + 2], seq_text[32];
+	struct json_value obj, m;
+	uint64_t seq = 0;
+	size_t at;
+	const char *why;
+	int r;
+
+	v->checkpoints++;
+	if (v->key == NULL)
+		return 0;
+	if (json_parse(text, len, &obj, &at, &why) == -1 ||
+	    json_object_get(&obj, "signed_seq", &m) == -1 ||
+	    json_get_uint64(&m, &seq) == -1 ||
+	    member_string(&obj, "key_id", id, sizeof id) == -1 ||
+	    member_string(&obj, "signed_hash", hash, sizeof hash) == -1 ||
+	    member_string(&obj, "sig", sig, sizeof sig) == -1)
+		return broken(v, v->line_no, l->seq, "a checkpoint without "
+		    "key_id, signed_seq, signed_hash and sig");
+	if (strcmp(id, audit_key_id(v->key)) != 0)
+		return broken(v, v->line_no, l->seq, "checkpoint signed by "
+		    "another key (key id %s; the public key given is %s)", id,
+		    audit_key_id(v->key));
+	snprintf(seq_text, sizeof seq_text, "%llu", (unsigned long long)seq);
+	if (seq + 1 != l->seq)
+		return broken(v, v->line_no, l->seq, "checkpoint signs seq %s "
+		    "but stands after seq %llu: moved or forged", seq_text,
+		    (unsigned long long)(l->seq - 1));
+	if (strcmp(hash, l->prev) != 0)
+		return broken(v, v->line_no, l->seq, "checkpoint signs seq %s "
+		    "with hash %s, but the record there has hash %s: the "
+		    "records before it were changed", seq_text, hash, l->prev);
+	if ((r = audit_key_verify(v->key, seq, hash, sig)) != 1)
+		return broken(v, v->line_no, l->seq, "%s", r == -1 ?
+		    "cannot check the checkpoint's signature (libcrypto "
+		    "failed)" : "the checkpoint's signature does not verify: "
+		    "the records before it were changed and the chain rebuilt, "
+		    "or the checkpoint was forged");
+	v->signed_seq = seq;
+	v->cp_line = v->line_no;
+	v->cp_path = v->path;
 	return 0;
 }
 
@@ -153,8 +210,19 @@ check_line(struct verify *v, const char *text, size_t len)
 		    "%llu torn bytes at offset %llu, but none are there: they "
 		    "were removed", (unsigned long long)l.torn_bytes,
 		    (unsigned long long)l.torn_offset);
+	if (v->records == 0 && l.seq != 1)
+		check_continues(v, text, len - (size_t)has_newline, &l);
 	if (check_link(v, &l) == -1)
 		return -1;
+	if (strcmp(l.event, "checkpoint") != 0)
+		v->unsigned_records++;
+	else if (check_checkpoint(v, text, len - (size_t)has_newline,
+	    &l) == -1)
+		return -1;
+	else
+		v->unsigned_records = 0;
+	if (l.seq == v->head_seq)
+		memcpy(v->at_head, l.hash, sizeof v->at_head);
 	if (v->records++ == 0)
 		v->first_seq = l.seq;
 	v->last_seq = l.seq;
@@ -201,147 +269,156 @@ check_end(struct verify *v)
 	    "it next opens the log", (unsigned long long)bytes, v->torn_why);
 }
 
-static void
-report_text(const struct verify *v, const char *path, FILE *out, int ok)
+/* After the last file: a key wants a checkpoint, a head its record. */
+static int
+check_whole(struct verify *v, const struct audit_head *head,
+    const char *head_path)
 {
-	uint64_t i;
+	char why[300];
 
-	if (!ok) {
-		fprintf(out, "%s: line %llu", path,
-		    (unsigned long long)v->fail_line);
-		if (v->fail_seq != 0)
-			fprintf(out, " (seq %llu)",
-			    (unsigned long long)v->fail_seq);
-		fprintf(out, ": %s\n", v->error);
-		return;
+	v->path = NULL;
+	if (head_path != NULL) {
+		v->head_verdict = audit_head_compare(head, v->last_seq,
+		    v->last_hash, v->at_head[0] != '\0' ? v->at_head : NULL,
+		    why, sizeof why);
+		if (v->head_verdict == AUDIT_HEAD_CUT ||
+		    v->head_verdict == AUDIT_HEAD_DIFFERS)
+			return broken(v, 0, 0, "against %s: %s", head_path, why);
 	}
-	if (v->records == 0) {
-		fprintf(out, "%s: valid: no records\n", path);
-		return;
-	}
-	fprintf(out, "%s: valid: %llu records, seq %llu to %llu, last hash "
-	    "%s\n", path, (unsigned long long)v->records,
-	    (unsigned long long)v->first_seq,
-	    (unsigned long long)v->last_seq, v->last_hash);
-	for (i = 0; i < v->n_resumes && i < VERIFY_SHOWN_RESUMES; i++)
-		fprintf(out, "  line %llu: %llu torn bytes at offset %llu, "
-		    "accounted for by audit_resumed on line %llu\n",
-		    (unsigned long long)v->resumes[i].line,
-		    (unsigned long long)v->resumes[i].bytes,
-		    (unsigned long long)v->resumes[i].offset,
-		    (unsigned long long)v->resumes[i].resumed_line);
-	if (v->n_resumes > VERIFY_SHOWN_RESUMES)
-		fprintf(out, "  and %llu more torn stretches, each resumed\n",
-		    (unsigned long long)(v->n_resumes - VERIFY_SHOWN_RESUMES));
+	if (v->key != NULL && v->checkpoints == 0)
+		return broken(v, 0, 0, "no checkpoint: nothing here is signed "
+		    "(was audit_sign set when it was written?)");
+	return 0;
 }
 
-static void
-report_json(const struct verify *v, const char *path, FILE *out, int ok)
+/* One file of the chain, after the ones before it. 0 walked (ok says
+ * whether it holds), 2 unreadable (msg says why). */
+static int
+verify_walk(struct verify *v, const char *path, int *ok, char *msg)
 {
-	struct json j;
-	uint64_t i;
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *in;
 
-	json_init(&j);
-	json_object_begin(&j);
-	json_kv_string(&j, "file", path);
-	json_kv_bool(&j, "valid", ok);
-	json_kv_uint(&j, "records", v->records);
-	if (!ok) {
-		json_kv_uint(&j, "line", v->fail_line);
-		if (v->fail_seq != 0)
-			json_kv_uint(&j, "seq", v->fail_seq);
-		json_kv_string(&j, "error", v->error);
-	} else if (v->records > 0) {
-		json_kv_uint(&j, "first_seq", v->first_seq);
-		json_kv_uint(&j, "last_seq", v->last_seq);
-		json_kv_string(&j, "last_hash", v->last_hash);
+	if ((in = fopen(path, "re")) == NULL) {
+		snprintf(msg, AUDIT_ERR_LEN, "cannot open %s: %s", path,
+		    strerror(errno));
+		return 2;
 	}
-	json_kv_uint(&j, "resumed", v->n_resumes);
-	json_key(&j, "torn");
-	json_array_begin(&j);
-	for (i = 0; i < v->n_resumes && i < VERIFY_SHOWN_RESUMES; i++) {
-		json_object_begin(&j);
-		json_kv_uint(&j, "line", v->resumes[i].line);
-		json_kv_uint(&j, "offset", v->resumes[i].offset);
-		json_kv_uint(&j, "bytes", v->resumes[i].bytes);
-		json_kv_uint(&j, "resumed_line", v->resumes[i].resumed_line);
-		json_object_end(&j);
+	v->path = path;
+	v->line_no = v->offset = 0;
+	v->in_torn = 0;
+	while ((*ok || v->seeking) && (n = getline(&text, &cap, in)) > 0) {
+		v->line_no++;
+		if (*ok)
+			*ok = check_line(v, text, (size_t)n) == 0;
+		else
+			seek_missing(v, text, (size_t)n);
+		v->offset += (size_t)n;
 	}
-	json_array_end(&j);
-	json_object_end(&j);
-	if (!json_failed(&j))
-		fprintf(out, "%s\n", j.data);
-	json_free(&j);
+	free(text);
+	if (ferror(in)) {
+		snprintf(msg, AUDIT_ERR_LEN, "cannot read %s: %s", path,
+		    strerror(errno));
+		fclose(in);
+		return 2;
+	}
+	fclose(in);
+	*ok = *ok && check_end(v) == 0;
+	return 0;
 }
 
-static void
-report_unreadable(const char *path, const char *what, int err, FILE *out,
-    int as_json)
+/* "a + b + c", the files checked as one chain. */
+static char *
+paths_label(const char *const *paths, size_t n)
 {
-	char msg[AUDIT_ERR_LEN];
-	struct json j;
+	size_t i, len = 1;
+	char *label;
 
-	snprintf(msg, sizeof msg, "cannot %s %s: %s", what, path,
-	    strerror(err));
-	if (!as_json) {
-		fprintf(out, "%s\n", msg);
-		return;
+	for (i = 0; i < n; i++)
+		len += strlen(paths[i]) + 3;
+	if ((label = malloc(len)) == NULL)
+		return NULL;
+	label[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(label, " + ");
+		strcat(label, paths[i]);
 	}
-	json_init(&j);
-	json_object_begin(&j);
-	json_kv_string(&j, "file", path);
-	json_kv_bool(&j, "valid", 0);
-	json_kv_string(&j, "error", msg);
-	json_object_end(&j);
-	if (!json_failed(&j))
-		fprintf(out, "%s\n", j.data);
-	json_free(&j);
+	return label;
+}
+
+/* The key and the head file, when given; 2 with msg when unreadable. */
+static int
+verify_inputs(struct verify *v, const struct audit_verify_options *o,
+    struct audit_key **key, struct audit_head *head, char *msg)
+{
+	char err[AUDIT_ERR_LEN];
+
+	if (o->pubkey != NULL) {
+		if ((*key = audit_key_load_public(o->pubkey, msg)) == NULL)
+			return 2;
+		v->key = *key;
+	}
+	if (o->head == NULL)
+		return 0;
+	switch (audit_head_load(o->head, head, err, sizeof err)) {
+	case AUDIT_HEAD_OK:
+		v->head_seq = head->seq;
+		return 0;
+	case AUDIT_HEAD_NONE:
+		snprintf(msg, AUDIT_ERR_LEN, "cannot open %s: %s", o->head,
+		    strerror(ENOENT));
+		return 2;
+	case AUDIT_HEAD_CORRUPT:
+		break;
+	}
+	snprintf(msg, AUDIT_ERR_LEN, "%s", err);
+	return 2;
+}
+
+int
+audit_verify_files(const char *const *paths, size_t n,
+    const struct audit_verify_options *o, FILE *out, int as_json)
+{
+	struct verify v;
+	struct audit_key *key = NULL;
+	struct audit_head head;
+	char msg[AUDIT_ERR_LEN], *label = paths_label(paths, n);
+	size_t i;
+	int ok = 1, rc = 0;
+
+	memset(&v, 0, sizeof v);
+	memset(&head, 0, sizeof head);
+	memcpy(v.last_hash, audit_zero_hash, sizeof v.last_hash);
+	v.head_given = o->head != NULL;
+	if (label == NULL || audit_hasher_init(&v.hasher) == -1) {
+		snprintf(msg, sizeof msg, "cannot check: out of memory");
+		rc = 2;
+	} else
+		rc = verify_inputs(&v, o, &key, &head, msg);
+	for (i = 0; rc == 0 && ok && i < n; i++)
+		rc = verify_walk(&v, paths[i], &ok, msg);
+	if (rc == 0 && ok)
+		ok = check_whole(&v, &head, o->head) == 0;
+	audit_hasher_free(&v.hasher);
+	if (rc != 0)
+		audit_verify_report_unreadable(label != NULL ? label : "",
+		    msg, out, as_json);
+	else if (as_json)
+		audit_verify_report_json(&v, label, out, ok);
+	else
+		audit_verify_report_text(&v, label, out, ok);
+	audit_key_free(key);
+	free(label);
+	return rc != 0 ? rc : ok ? 0 : 1;
 }
 
 int
 audit_verify_file(const char *path, FILE *out, int as_json)
 {
-	struct verify v;
-	FILE *in;
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int ok = 1, saved_errno;
+	struct audit_verify_options o = { NULL, NULL };
 
-	if ((in = fopen(path, "re")) == NULL) {
-		report_unreadable(path, "open", errno, out, as_json);
-		return 2;
-	}
-	memset(&v, 0, sizeof v);
-	memcpy(v.last_hash, audit_zero_hash, sizeof v.last_hash);
-	if (audit_hasher_init(&v.hasher) == -1) {
-		fclose(in);
-		report_unreadable(path, "check", ENOMEM, out, as_json);
-		return 2;
-	}
-	while ((ok || v.seeking) && (n = getline(&text, &cap, in)) > 0) {
-		v.line_no++;
-		if (ok)
-			ok = check_line(&v, text, (size_t)n) == 0;
-		else
-			seek_missing(&v, text, (size_t)n);
-		v.offset += (size_t)n;
-	}
-	saved_errno = errno;
-	if (ferror(in)) {
-		free(text);
-		fclose(in);
-		audit_hasher_free(&v.hasher);
-		report_unreadable(path, "read", saved_errno, out, as_json);
-		return 2;
-	}
-	ok = ok && check_end(&v) == 0;
-	free(text);
-	fclose(in);
-	audit_hasher_free(&v.hasher);
-	if (as_json)
-		report_json(&v, path, out, ok);
-	else
-		report_text(&v, path, out, ok);
-	return ok ? 0 : 1;
+	return audit_verify_files(&path, 1, &o, out, as_json);
 }

@@ -145,6 +145,9 @@ struct config {
 	char state_dir[CONFIG_HOST_MAX];
 	char audit_log[CONFIG_HOST_MAX];
 	double audit_fsync;                     /* default 1 s */
+	char audit_sign_key[CONFIG_HOST_MAX];   /* "": no checkpoints */
+	unsigned audit_sign_every;              /* default 1000 */
+	char audit_syslog[CONFIG_HOST_MAX];     /* "": off, else a socket */
 	struct config_control control;
 	int has_metrics_listen;
 	struct config_endpoint metrics_listen;

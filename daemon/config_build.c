@@ -226,6 +226,32 @@ static void build_limits(struct config_build *b)
 	    raw->idle_timeout, 60, 1);
 }
 
+/* audit_sign and audit_syslog: what makes the log hard to cut or
+ * rebuild unseen. */
+static void build_audit_integrity(struct config_build *b)
+{
+	const struct raw_config *raw = b->raw;
+	struct config *cfg = b->cfg;
+	const char *sys = raw->audit_syslog;
+
+	if (raw->audit_sign) {
+		snprintf(cfg->audit_sign_key, sizeof(cfg->audit_sign_key), "%s",
+		    raw->audit_sign->key);
+		cfg->audit_sign_every = (unsigned)build_int(b,
+		    "audit_sign.every", raw->audit_sign->every, 1000, 1,
+		    1000000, " (records between signed checkpoints)");
+	}
+	if (!sys || strcmp(sys, "false") == 0)
+		return;
+	if (strcmp(sys, "true") == 0)
+		sys = "/dev/log";
+	else if (sys[0] != '/' || strlen(sys) > 107)
+		config_build_error(b, "audit_syslog", "audit_syslog: '%s' is "
+		    "not true, false or the absolute path of a unix socket "
+		    "(at most 107 bytes)", sys);
+	snprintf(cfg->audit_syslog, sizeof(cfg->audit_syslog), "%s", sys);
+}
+
 static void build_top(struct config_build *b)
 {
 	const struct raw_config *raw = b->raw;
@@ -241,6 +267,7 @@ static void build_top(struct config_build *b)
 	/* 0 is allowed: fsync after every record. */
 	cfg->audit_fsync = config_build_duration(b, "audit_fsync",
 	    raw->audit_fsync, 1, 0);
+	build_audit_integrity(b);
 	snprintf(cfg->control.socket, sizeof(cfg->control.socket), "%s",
 	    raw->control.socket);
 	build_group(b, "control.takeover_group", raw->control.takeover_group,

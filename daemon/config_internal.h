@@ -227,6 +227,11 @@ struct raw_control {
 	char *reload_group;
 };
 
+struct raw_audit_sign {
+	char *key;
+	int64_t *every;
+};
+
 struct raw_limits {
 	int64_t *max_clients;
 	int64_t *max_inflight;
@@ -243,6 +248,8 @@ struct raw_config {
 	char *state_dir;
 	char *audit_log;
 	char *audit_fsync;
+	struct raw_audit_sign *audit_sign;
+	char *audit_syslog;
 	struct raw_control control;
 	char *metrics_listen;
 	struct raw_limits *limits;

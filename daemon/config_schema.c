@@ -208,6 +208,13 @@ static const cyaml_schema_field_t control_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t audit_sign_fields[] = {
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_DEFAULT,
+	    struct raw_audit_sign, key, 1, PATH_LEN),
+	CYAML_FIELD_INT_PTR("every", OPT, struct raw_audit_sign, every),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t limits_fields[] = {
 	CYAML_FIELD_INT_PTR("max_clients", OPT, struct raw_limits,
 	    max_clients),
@@ -255,6 +262,10 @@ static const cyaml_schema_field_t config_fields[] = {
 	    struct raw_config, audit_log, 1, PATH_LEN),
 	CYAML_FIELD_STRING_PTR("audit_fsync", OPT, struct raw_config,
 	    audit_fsync, 1, SHORT_LEN),
+	CYAML_FIELD_MAPPING_PTR("audit_sign", OPT, struct raw_config,
+	    audit_sign, audit_sign_fields),
+	CYAML_FIELD_STRING_PTR("audit_syslog", OPT, struct raw_config,
+	    audit_syslog, 1, PATH_LEN),
 	CYAML_FIELD_MAPPING("control", CYAML_FLAG_DEFAULT, struct raw_config,
 	    control, control_fields),
 	CYAML_FIELD_STRING_PTR("metrics_listen", OPT, struct raw_config,

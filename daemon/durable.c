@@ -26,12 +26,16 @@ static void
 durable_run(struct durable *d)
 {
 	struct guard_persisted state = d->state;
+	struct audit_head head = d->head;
 	char dir[sizeof d->state_dir], err[sizeof d->err];
+	char head_dir[sizeof d->head_dir], head_err[sizeof d->head_err];
 	int fd = d->audit_fd, save = d->queued_state, synced = 0, failed = 0;
+	int head_failed = 0;
 	struct timespec t0;
 	uint64_t us = 0;
 
 	memcpy(dir, d->state_dir, sizeof dir);
+	memcpy(head_dir, d->head_dir, sizeof head_dir);
 	d->queued = d->queued_state = 0;
 	d->running_state = save;
 	pthread_mutex_unlock(&d->mu);
@@ -45,11 +49,18 @@ durable_run(struct durable *d)
 			snprintf(err, sizeof err, "audit log fdatasync: %s",
 			    strerror(errno));
 	}
+	if (synced == 1 && head_dir[0] != '\0')
+		head_failed = audit_head_save(head_dir, &head, head_err,
+		    sizeof head_err) == -1;
 	if (save && statefile_save(dir, &state, err + strlen(err),
 	    sizeof err - strlen(err)) == -1)
 		failed = 1;
 
 	pthread_mutex_lock(&d->mu);
+	if (head_failed)
+		memcpy(d->head_err, head_err, sizeof head_err);
+	else if (synced == 1)
+		d->head_err[0] = '\0';
 	if (synced != 0) {
 		d->syncs.n++;
 		d->syncs.us_total += us;
@@ -97,6 +108,7 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	struct audit_syncs syncs;
 	int state_finished, failed;
 	char err[sizeof d->err], sync_err[sizeof d->sync_err];
+	char head_err[sizeof d->head_err];
 
 	(void)loop;
 	(void)revents;
@@ -107,8 +119,12 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	failed = d->state_failed;
 	memcpy(err, d->err, sizeof err);
 	memcpy(sync_err, d->sync_err, sizeof sync_err);
+	memcpy(head_err, d->head_err, sizeof head_err);
 	d->state_finished = 0;
 	pthread_mutex_unlock(&d->mu);
+	if (head_err[0] != '\0' && !d->head_failing)
+		log_warnx("audit head: %s; will try again", head_err);
+	d->head_failing = head_err[0] != '\0';
 	audit_synced_elsewhere(d->w->audit, &syncs);
 	if (syncs.errors > 0)
 		log_warnx("audit: %s; will try again", sync_err);
@@ -149,11 +165,24 @@ durable_stop(struct durable *d)
 	d->started = 0;
 }
 
+/* Under d->mu, on the loop: the head the next sync makes durable. */
+static void
+durable_note_head(struct durable *d)
+{
+	const struct warden *w = d->w;
+
+	snprintf(d->head_dir, sizeof d->head_dir, "%s", w->cfg->state_dir);
+	snprintf(d->head.log, sizeof d->head.log, "%s", w->cfg->audit_log);
+	d->head.seq = audit_last_seq(w->audit);
+	memcpy(d->head.hash, audit_last_hash(w->audit), sizeof d->head.hash);
+}
+
 void
 durable_sync_audit(struct durable *d, int audit_fd)
 {
 	pthread_mutex_lock(&d->mu);
 	d->audit_fd = audit_fd;
+	durable_note_head(d);
 	d->queued = 1;
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
@@ -165,6 +194,7 @@ durable_submit(struct durable *d, int audit_fd, const char *state_dir,
 {
 	pthread_mutex_lock(&d->mu);
 	d->audit_fd = audit_fd;
+	durable_note_head(d);
 	snprintf(d->state_dir, sizeof d->state_dir, "%s", state_dir);
 	d->state = *state;
 	d->queued = 1;

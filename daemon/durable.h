@@ -10,6 +10,10 @@
  * needs nothing durable (refusing is always safe), so it happens at once,
  * and the safe state, which acts on the plant, waits for this job. A
  * takeover submitted while a flush waits joins it.
+ *
+ * Either job, once the log is synced, also saves the chain head as it
+ * was when the job was submitted (state_dir/audit.head): every record up
+ * to it was written before, so the sync has made it durable.
  */
 #ifndef WARDEN_DURABLE_H
 #define WARDEN_DURABLE_H
@@ -18,6 +22,7 @@
 #include <ev.h>
 
 #include "audit.h"
+#include "audit_head.h"
 #include "guard.h"
 
 struct warden;
@@ -35,11 +40,15 @@ struct durable {
 	int audit_fd;
 	char state_dir[256];
 	struct guard_persisted state;
+	char head_dir[256];
+	struct audit_head head;
 	/* The job being done: */
 	int running_state;
 	/* What the loop has not heard of yet: */
 	struct audit_syncs syncs;
 	char sync_err[256];             /* the last failed sync's */
+	char head_err[512];             /* the last failed head save's */
+	int head_failing;               /* said once per failure streak */
 	int state_finished;
 	int state_failed;
 	char err[512];

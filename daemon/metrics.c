@@ -302,6 +302,19 @@ metrics_render_audit(struct metrics_text *t, const struct warden *w)
 	    "Time the last audit fsync took.", (double)s->last_fsync_us / 1e6);
 	metrics_counter(t, "warden_audit_fsync_errors_total",
 	    "Audit fsyncs that failed.", s->fsync_errors);
+	metrics_counter(t, "warden_audit_checkpoints_total",
+	    "Signed audit checkpoints written.", s->checkpoints);
+	metrics_counter(t, "warden_audit_checkpoint_errors_total",
+	    "Audit checkpoints that could not be signed or written.",
+	    s->checkpoint_errors);
+	metrics_counter(t, "warden_audit_renewed_total",
+	    "New audit files started after the log was deleted or replaced.",
+	    s->renewed);
+	metrics_counter(t, "warden_audit_syslog_sent_total",
+	    "Audit records copied to the syslog socket.", s->syslog_sent);
+	metrics_counter(t, "warden_audit_syslog_dropped_total",
+	    "Audit records the syslog socket did not take.",
+	    s->syslog_dropped);
 }
 
 int

@@ -41,6 +41,12 @@ reload_needs_restart(const struct config *old, const struct config *new)
 		return "state_dir";
 	if (strcmp(old->audit_log, new->audit_log) != 0)
 		return "audit_log";
+	/* The key is read before wardend gives up root. */
+	if (strcmp(old->audit_sign_key, new->audit_sign_key) != 0 ||
+	    old->audit_sign_every != new->audit_sign_every)
+		return "audit_sign";
+	if (strcmp(old->audit_syslog, new->audit_syslog) != 0)
+		return "audit_syslog";
 	if (strcmp(old->control.socket, new->control.socket) != 0)
 		return "control.socket";
 	return "";

@@ -392,7 +392,6 @@ int
 statefile_save(const char *state_dir, const struct guard_persisted *st,
     char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
 	char buf[STATEFILE_MAX];
 	size_t len = statefile_format(st, buf, sizeof buf);
 
@@ -400,8 +399,18 @@ statefile_save(const char *state_dir, const struct guard_persisted *st,
 		err_set(err, errlen, "cannot format the state record");
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/" STATEFILE_NAME, state_dir);
-	snprintf(tmp, sizeof tmp, "%s/." STATEFILE_NAME ".XXXXXX", state_dir);
+	return statefile_replace(state_dir, STATEFILE_NAME, buf, len, err,
+	    errlen);
+}
+
+int
+statefile_replace(const char *state_dir, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s", state_dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", state_dir, name);
 	if (temp_write(tmp, buf, len, err, errlen) < 0)
 		return -1;
 	if (rename(tmp, path) < 0) {

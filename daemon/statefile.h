@@ -51,6 +51,13 @@ enum statefile_status statefile_load(const char *state_dir,
 int statefile_save(const char *state_dir, const struct guard_persisted *st,
     char *err, size_t errlen);
 
+/*
+ * The same for any small file of state_dir (audit_head.c): temporary
+ * file, fsync, rename over state_dir/name, fsync of the directory.
+ */
+int statefile_replace(const char *state_dir, const char *name,
+    const char *buf, size_t len, char *err, size_t errlen);
+
 /* The file's bytes for st into buf; returns the length, or 0 when size
  * is too small. */
 size_t statefile_format(const struct guard_persisted *st, char *buf,

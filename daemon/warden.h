@@ -223,6 +223,8 @@ struct warden {
 	struct counters counters;
 	struct log_budget abuse_log;    /* what hostile peers can provoke */
 	struct audit *audit;
+	struct audit_key *sign_key;     /* audit_sign, read before -u */
+	struct audit_syslog *audit_syslog;
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	unsigned policy_gen;            /* raised at every reload */
 	struct policy_decision *decision;       /* scratch, one request */
@@ -341,6 +343,16 @@ const char *safestate_status(const struct warden *w, size_t i);
 void safestate_detach(struct warden *w, struct safestate *out);
 void safestate_resume(struct warden *w, struct safestate *old,
     const struct config *old_cfg);
+
+/* audit_daemon.c: the audit log at start and stop */
+/* Open w->audit (fatal when it cannot be), compare it with audit.head
+ * (an audit_cut record when its tail was cut or it was replaced), write
+ * the start checkpoint; 1 when it was cut. */
+int audit_daemon_open(struct warden *w);
+/* state_dir/audit.head := the chain head now (on the loop: start). */
+void audit_daemon_head_save(struct warden *w);
+/* Stop checkpoint, head saved, log closed, key and socket freed. */
+void audit_daemon_close(struct warden *w);
 
 /* loop.c: deferred work run before the loop sleeps */
 void loop_queue_client_flush(struct client *c);

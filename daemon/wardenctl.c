@@ -33,6 +33,7 @@
 #define CTL_ANSWER_MAX (16 * 1024 * 1024)
 #define CTL_ERR_LEN 512
 #define WATCH_INTERVAL_MS 1000
+#define CTL_WORDS_MAX 66                /* audit verify and 64 files */
 
 enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
@@ -59,7 +60,10 @@ struct ctl_options {
 	const char *reason;
 	long count;                     /* watch -n; 0: until a signal */
 	const struct ctl_word *word;
-	const char *file;               /* audit verify FILE */
+	const char *words[CTL_WORDS_MAX];       /* the command and its files */
+	const char *const *files;       /* audit verify FILE... */
+	size_t n_files;
+	struct audit_verify_options verify;     /* --pubkey, --head */
 };
 
 /* One connection to wardend. */
@@ -84,7 +88,9 @@ usage_text(FILE *out)
 	    "  takeover -r reason     isolate the AI, drive the safe state\n"
 	    "  release -r reason      hand control back to the AI\n"
 	    "  reload                 reload warden.yaml\n"
-	    "  audit verify file      check the audit log's hash chain\n"
+	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
+	    "                         check the audit log's hash chain, its\n"
+	    "                         signed checkpoints, that no tail was cut\n"
 	    "socket: -s, else $WARDEN_SOCKET, else " DEFAULT_SOCKET "\n");
 }
 
@@ -155,7 +161,7 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 		const char *a = argv[i];
 
 		if (options_done || a[0] != '-' || a[1] == '\0') {
-			if (*n_words == 3)
+			if (*n_words == CTL_WORDS_MAX)
 				return usage_error("too many arguments, from "
 				    "\"%s\"", a);
 			words[(*n_words)++] = a;
@@ -166,6 +172,14 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage_text(stdout);
 			exit(EXIT_DONE);
+		} else if (strcmp(a, "--pubkey") == 0 ||
+		    strcmp(a, "--head") == 0) {
+			if ((v = option_value(argc, argv, &i)) == NULL)
+				return usage_error("%s needs a file", a);
+			if (a[2] == 'p')
+				o->verify.pubkey = v;
+			else
+				o->verify.head = v;
 		} else if (strcmp(a, "-s") == 0 || strcmp(a, "-r") == 0 ||
 		    strcmp(a, "--reason") == 0 || strcmp(a, "-n") == 0) {
 			if ((v = option_value(argc, argv, &i)) == NULL)
@@ -188,7 +202,7 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 static int
 parse_args(int argc, char *argv[], struct ctl_options *o)
 {
-	const char *words[3];
+	const char **words = o->words;
 	char why[CONTROL_ERROR_MAX];
 	int n_words = 0, rc;
 
@@ -200,14 +214,18 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 	if ((o->word = word_lookup(words[0])) == NULL)
 		return usage_error("unknown command \"%s\"", words[0]);
 	if (o->word->action == ACT_AUDIT_VERIFY) {
-		if (n_words != 3 || strcmp(words[1], "verify") != 0)
-			return usage_error("audit wants: audit verify FILE");
-		o->file = words[2];
+		if (n_words < 3 || strcmp(words[1], "verify") != 0)
+			return usage_error("audit wants: audit verify FILE...");
+		o->files = words + 2;
+		o->n_files = (size_t)n_words - 2;
 	} else if (n_words > 1)
 		return usage_error("%s takes no arguments, not \"%s\"",
 		    o->word->word, words[1]);
 	if (o->count != 0 && o->word->action != ACT_WATCH)
 		return usage_error("-n is for watch");
+	if ((o->verify.pubkey != NULL || o->verify.head != NULL) &&
+	    o->word->action != ACT_AUDIT_VERIFY)
+		return usage_error("--pubkey and --head are for audit verify");
 	if (!control_command_needs_reason(o->word->command)) {
 		if (o->reason != NULL)
 			return usage_error("-r is for takeover and release");
@@ -837,8 +855,8 @@ main(int argc, char *argv[])
 	switch (o.word->action) {
 	case ACT_AUDIT_VERIFY:
 		/* 1 broken chain, 2 unreadable file: both a failure here. */
-		return audit_verify_file(o.file, stdout, o.json) == 0 ?
-		    EXIT_DONE : EXIT_REFUSED;
+		return audit_verify_files(o.files, o.n_files, &o.verify, stdout,
+		    o.json) == 0 ? EXIT_DONE : EXIT_REFUSED;
 	case ACT_WATCH:
 		return run_watch(&o);
 	default:

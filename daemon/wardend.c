@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit_sign.h"
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
@@ -59,7 +60,10 @@ warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	r = guard_tick(&w->guard, now);
 	takeover_apply(w, &r, NULL);
-	if (audit_due(w->audit, now) && audit_flush_handoff(w->audit, now))
+	/* A chain head moved by synced records only still goes to
+	 * audit.head, after a sync that then costs nothing. */
+	if ((audit_due(w->audit, now) && audit_flush_handoff(w->audit, now)) ||
+	    audit_chain_handoff(w->audit, now))
 		durable_sync_audit(&w->durable, audit_fd(w->audit));
 	safestate_tick(w);
 }
@@ -108,6 +112,28 @@ warden_reconcile(struct warden *w, struct guard_persisted *saved)
 	gate_audit(w, &ev, 1);
 }
 
+/*
+ * A log cut (or replaced) while wardend was stopped: someone with access
+ * to the plant's records tampered with them, and nothing in them can be
+ * trusted to say that the AI may drive. Start in TAKEOVER (unless the
+ * state says so already, with its own cause) until an operator, who
+ * now has the audit_cut record to look at, releases.
+ */
+static void
+warden_cut_takeover(struct warden *w, enum statefile_status *st,
+    struct guard_persisted *saved)
+{
+	if (*st == STATEFILE_OK && saved->state == GUARD_STATE_TAKEOVER)
+		return;
+	ev_now_update(w->loop);
+	*st = STATEFILE_OK;
+	saved->state = GUARD_STATE_TAKEOVER;
+	saved->cause = GUARD_CAUSE_STARTUP;
+	saved->since = ev_now(w->loop);
+	guard_reason_copy(saved->reason, "the audit log was cut or replaced "
+	    "while wardend was stopped (audit_cut)");
+}
+
 /* The audit log and the persisted state, before anything can act. */
 static void
 warden_open_records(struct warden *w)
@@ -116,18 +142,17 @@ warden_open_records(struct warden *w)
 	enum statefile_status st;
 	enum guard_restore how;
 	char err[AUDIT_ERR_LEN];
+	int cut = audit_daemon_open(w);
 
-	w->audit = audit_open(w->cfg->audit_log, w->cfg->audit_fsync, err);
-	if (w->audit == NULL)
-		fatalx("%s", err);
-	if (audit_recovery(w->audit)[0] != '\0')
-		log_warnx("audit: %s", audit_recovery(w->audit));
 	warden_record(w, "start", 1);
 	warden_record(w, "config_loaded", 1);
+	audit_daemon_head_save(w);
 
 	st = statefile_load(w->cfg->state_dir, &saved, err, sizeof err);
 	if (st == STATEFILE_OK)
 		warden_reconcile(w, &saved);
+	if (cut)
+		warden_cut_takeover(w, &st, &saved);
 	/* Opening the log fsynced: time has passed since the loop looked. */
 	ev_now_update(w->loop);
 	how = st == STATEFILE_OK ? GUARD_RESTORE_SAVED :
@@ -209,12 +234,7 @@ warden_stop(struct warden *w)
 	device_stop_all(w);
 	baseline_drop_all(w, 0);
 	warden_record(w, "stop", 1);
-	/* The chain head outside the file: an edit that rehashes the rest of
-	 * the log still disagrees with what syslog kept. */
-	log_info("audit chain head: seq %llu hash %s",
-	    (unsigned long long)audit_last_seq(w->audit),
-	    audit_last_hash(w->audit));
-	audit_close(w->audit);
+	audit_daemon_close(w);
 	guard_free(&w->guard);
 	free(w->memory);
 	free(w->decision);
@@ -231,7 +251,7 @@ main(int argc, char *argv[])
 {
 	struct warden w;
 	const char *path = NULL;
-	char *errors = NULL, perr[PRIVDROP_ERR_LEN];
+	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[AUDIT_ERR_LEN];
 	const char *user = NULL;
 	int ch, foreground = 0, test_only = 0, verbose = 0;
 
@@ -272,10 +292,24 @@ main(int argc, char *argv[])
 		free(errors);
 		return 1;
 	}
+	/* Read now, while wardend is still root (-u comes later). */
+	if (w.cfg->audit_sign_key[0] != '\0' &&
+	    (w.sign_key = audit_key_load_private(w.cfg->audit_sign_key, user,
+	    kerr)) == NULL) {
+		fprintf(stderr, "%s: audit_sign.key: %s\n%s: configuration not "
+		    "loaded\n", path, kerr, path);
+		config_free(w.cfg);
+		return 1;
+	}
 	if (test_only) {
 		if (w.cfg->warnings != NULL)
 			fputs(w.cfg->warnings, stderr);
 		checkconf_print(w.cfg, stdout);
+		if (w.sign_key != NULL)
+			printf("audit_sign: key id %s, a checkpoint every %u "
+			    "records\n", audit_key_id(w.sign_key),
+			    w.cfg->audit_sign_every);
+		audit_key_free(w.sign_key);
 		config_free(w.cfg);
 		return 0;
 	}

@@ -695,6 +695,45 @@ static void test_syntax_and_files(void **state)
 	free(errors);
 }
 
+/* audit_sign and audit_syslog: defaults, the forms taken, the errors. */
+static void test_audit_integrity_keys(void **state)
+{
+	struct loaded l;
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_ok(&l, BASE);
+	assert_string_equal(cfg->audit_sign_key, "");
+	assert_string_equal(cfg->audit_syslog, "");
+	loaded_free(&l);
+	cfg = load_ok(&l, BASE "audit_sign: {key: /etc/warden/audit.key}\n"
+	    "audit_syslog: true\n");
+	assert_string_equal(cfg->audit_sign_key, "/etc/warden/audit.key");
+	assert_int_equal(cfg->audit_sign_every, 1000);
+	assert_string_equal(cfg->audit_syslog, "/dev/log");
+	loaded_free(&l);
+	cfg = load_ok(&l, BASE "audit_sign:\n  key: k\n  every: 1\n"
+	    "audit_syslog: /run/collector.sock\n");
+	assert_int_equal(cfg->audit_sign_every, 1);
+	assert_string_equal(cfg->audit_syslog, "/run/collector.sock");
+	loaded_free(&l);
+	cfg = load_ok(&l, BASE "audit_syslog: false\n");
+	assert_string_equal(cfg->audit_syslog, "");
+	loaded_free(&l);
+
+	expect_error(BASE "audit_sign: {key: k, every: 0}\n", 10,
+	    "every: 0 is out of range 1..1000000");
+	expect_error(BASE "audit_sign: {every: 5}\n", 10, "key");
+	expect_error(BASE "audit_sign: {key: k, evry: 5}\n", 10,
+	    "did you mean 'every'");
+	expect_error(BASE "audit_syslog: yes please\n", 10,
+	    "audit_syslog: 'yes please' is not true, false or the absolute "
+	    "path of a unix socket");
+	expect_error(BASE "audit_syslog: /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaa\n", 10, "at most 107 bytes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_lookup_tables),
 		cmocka_unit_test(test_syntax_and_files),
+		cmocka_unit_test(test_audit_integrity_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
