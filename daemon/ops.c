@@ -142,18 +142,22 @@ ops_status(struct warden *w, const struct ops_caller *who, struct json *out)
 	ops_conditions(w, out, 1);
 	json_key(out, "safe_state");
 	json_array_begin(out);
-	/* Listed while it is being driven or held: in TAKEOVER. */
-	for (i = 0; w->safestate.active && i < w->safestate.n; i++) {
+	/* Listed in TAKEOVER; pending until it is driven, which waits for
+	 * the takeover to be on disk. */
+	for (i = 0; g->state == GUARD_STATE_TAKEOVER && i < w->safestate.n;
+	    i++) {
 		const struct config_safe_value *sv = &cfg->takeover.safe_state[i];
 		const struct safe_entry *e = &w->safestate.entries[i];
+		int driven = w->safestate.active;
 
 		json_object_begin(out);
 		json_kv_string(out, "point", cfg->points[sv->point].name);
 		json_kv_double(out, "value", sv->value);
-		json_kv_string(out, "status", safestate_status(w, i));
+		json_kv_string(out, "status", driven ? safestate_status(w, i) :
+		    "pending");
 		/* What the point held when wardend last read it. */
 		json_key(out, "last_read");
-		if (e->has_read)
+		if (driven && e->has_read)
 			json_double(out, e->last_read);
 		else
 			json_null(out);
