@@ -22,6 +22,9 @@
 
 #include "audit.h"
 
+/* The prev of the first record. */
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
 struct tmp {
 	char dir[64];
 	char path[128];
@@ -115,13 +118,19 @@ verify(const char *path, int as_json, char *msg, size_t cap)
 }
 
 static inline void
+expect_said(const char *msg, const char *fragment)
+{
+	if (strstr(msg, fragment) == NULL)
+		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
+}
+
+static inline void
 expect_broken(const char *path, const char *fragment)
 {
 	char msg[1024];
 
 	assert_int_equal(verify(path, 0, msg, sizeof msg), 1);
-	if (strstr(msg, fragment) == NULL)
-		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
+	expect_said(msg, fragment);
 }
 
 static inline void
@@ -168,6 +177,19 @@ make_log(const char *path, unsigned n)
 
 	write_n(a, n);
 	audit_close(a);
+}
+
+/* How many times needle stands in hay. */
+static inline unsigned
+count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
 }
 
 static inline void
