@@ -1,9 +1,11 @@
 /*
- * audit_fixture.h: what test_audit.c and test_audit_verify.c share: a
- * temporary directory per test (setup/teardown), reading and rewriting the
- * log file, finding its lines, running audit_verify_file() and asserting on
- * its verdict, and writing logs of n records. Header-only (static inline):
- * the Makefile links each tests/unit/test_*.c on its own.
+ * audit_fixture.h: what the audit suites (tests/unit/test_audit*.c)
+ * share: a temporary directory per test (setup/teardown), reading and
+ * rewriting the log file, finding its lines and counting what they hold,
+ * running audit_verify_file() and asserting on its verdict, and writing
+ * logs of n records. audit_integrity.h adds what the integrity suites
+ * need. Header-only (static inline): the Makefile links each
+ * tests/unit/test_*.c on its own.
  */
 #ifndef WARDEN_TEST_AUDIT_FIXTURE_H
 #define WARDEN_TEST_AUDIT_FIXTURE_H
