@@ -1,12 +1,14 @@
 /*
  * audit.c: the audit log writer: open and recover, one write() per
- * record, fsync on demand or on the caller's timer (see audit.h).
+ * record, fsync on demand or on the caller's timer (see audit.h). What
+ * happens when the file at audit_log goes while it is open: audit_renew.c.
  */
 #include "audit.h"
 #include "audit_file.h"
 #include "audit_record.h"
 #include "audit_sign.h"
 #include "audit_syslog.h"
+#include "audit_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,48 +18,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-struct audit {
-	int fd;
-	char *path;
-	double fsync_interval;
-	uint64_t seq;                   /* of the last record in the file */
-	char prev[AUDIT_HASH_HEX + 1];  /* its hash */
-	uint64_t size;                  /* bytes in the file */
-	int needs_newline;              /* the file does not end with one */
-	int resume_pending;             /* torn bytes wait for audit_resumed */
-	uint64_t torn_offset;
-	char torn_cause[256];
-	int dirty;                      /* written since the last fsync */
-	double flushed_at;
-	struct json line;               /* reused: no allocation per record */
-	struct audit_hasher hasher;
-	char recovery[AUDIT_ERR_LEN];
-	struct audit_stats stats;
-	struct audit_file_id id;        /* the file path named at open */
-	uint64_t found_seq;             /* the file's last record at open */
-	char found_hash[AUDIT_HASH_HEX + 1];
-	uint64_t handed_seq;            /* seq at the last handoff */
-	const struct audit_key *key;    /* NULL: no checkpoints */
-	unsigned checkpoint_every;
-	unsigned since_checkpoint;      /* records since the last one */
-	uint64_t checkpoint_seq;        /* the last one's seq */
-	int in_checkpoint;
-	int renew_pending;              /* a new file waits for its first
-					   record, audit_resumed */
-	struct audit_syslog *syslog;
-	audit_notice_fn *notice;
-	void *notice_ctx;
-	struct {                        /* the file under path is gone */
-		int active;
-		enum audit_fate fate;   /* as first seen */
-		int reported;
-		char old_file[1024];    /* where it went, when it lives on */
-		char aside[1024];       /* a foreign file moved out of the way */
-	} lost;
-};
-
-static int write_checkpoint(struct audit *a, int sync_now);
 
 /* Keys a caller's extra field may not take. */
 static const char *const taken_keys[] = { "seq", "ts", "event", "client",
@@ -365,8 +325,8 @@ record_ship(struct audit *a, const char *event)
 	a->stats.syslog_dropped = audit_syslog_dropped(a->syslog);
 }
 
-static int
-record_write(struct audit *a, const struct audit_event *ev, int sync_now)
+int
+audit_append(struct audit *a, const struct audit_event *ev, int sync_now)
 {
 	char hash[AUDIT_HASH_HEX + 1];
 
@@ -383,7 +343,8 @@ record_write(struct audit *a, const struct audit_event *ev, int sync_now)
 		record_ship(a, ev->event);
 	if (a->key != NULL && !a->in_checkpoint &&
 	    ++a->since_checkpoint >= a->checkpoint_every)
-		(void)write_checkpoint(a, 0);   /* retried on the next record */
+		/* On failure, retried on the next record. */
+		(void)audit_append_checkpoint(a, 0);
 	/* audit_fsync: 0s asks for every record on disk before it acts. */
 	return sync_now || a->fsync_interval <= 0 ? sync_file(a) : 0;
 }
@@ -407,7 +368,7 @@ write_resumed(struct audit *a, int sync_now)
 	    (unsigned long long)(a->size - a->torn_offset),
 	    (unsigned long long)a->seq);
 	ev.reason = reason;
-	if (record_write(a, &ev, sync_now) == -1)
+	if (audit_append(a, &ev, sync_now) == -1)
 		return -1;
 	a->resume_pending = 0;
 	a->stats.resumed++;
@@ -415,8 +376,8 @@ write_resumed(struct audit *a, int sync_now)
 }
 
 /* The checkpoint: the record before it signed (audit_sign.h). */
-static int
-write_checkpoint(struct audit *a, int sync_now)
+int
+audit_append_checkpoint(struct audit *a, int sync_now)
 {
 	char sig[AUDIT_SIG_HEX + 1], hash[AUDIT_HASH_HEX + 1];
 	uint64_t seq = a->seq;
@@ -438,7 +399,7 @@ write_checkpoint(struct audit *a, int sync_now)
 		return -1;
 	}
 	a->in_checkpoint = 1;
-	rc = record_write(a, &ev, sync_now);
+	rc = audit_append(a, &ev, sync_now);
 	a->in_checkpoint = 0;
 	if (a->seq == seq) {
 		a->stats.checkpoint_errors++;
@@ -450,127 +411,6 @@ write_checkpoint(struct audit *a, int sync_now)
 	return rc;
 }
 
-static void
-notice(struct audit *a, const char *msg)
-{
-	if (a->notice != NULL)
-		a->notice(a->notice_ctx, msg);
-}
-
-/* The first record of a new file: the chain goes on, and why here. */
-static int
-write_renewed(struct audit *a)
-{
-	struct audit_extra extra[3] = {
-		{ .key = "log_was", .type = AUDIT_STRING,
-		  .s = audit_fate_name(a->lost.fate) },
-	};
-	struct audit_event ev = { .event = "audit_resumed", .extra = extra,
-		.n_extra = 1 };
-	char reason[AUDIT_ERR_LEN + 2 * sizeof a->lost.aside];
-	char msg[sizeof reason + 64];
-	uint64_t before = a->seq;
-
-	snprintf(reason, sizeof reason, "audit log %s was %s while wardend "
-	    "ran%s%s%s%s; this new file continues the chain after seq %llu",
-	    a->path, audit_fate_name(a->lost.fate),
-	    a->lost.old_file[0] != '\0' ? "; the old file is now " : "",
-	    a->lost.old_file, a->lost.aside[0] == '\0' ? "" :
-	    a->lost.fate == AUDIT_FILE_CUT ? "; what was left of it was moved "
-	    "aside to " : "; the file found in its place was moved aside to ",
-	    a->lost.aside,
-	    (unsigned long long)a->seq);
-	ev.reason = reason;
-	if (a->lost.old_file[0] != '\0')
-		extra[ev.n_extra++] = (struct audit_extra){ .key = "old_file",
-		    .type = AUDIT_STRING, .s = a->lost.old_file };
-	if (a->lost.aside[0] != '\0')
-		extra[ev.n_extra++] = (struct audit_extra){ .key =
-		    "moved_aside", .type = AUDIT_STRING, .s = a->lost.aside };
-	if (record_write(a, &ev, 1) == -1 && a->seq == before)
-		return -1;
-	a->renew_pending = 0;
-	a->lost.active = 0;
-	a->stats.resumed++;
-	a->stats.renewed++;
-	snprintf(msg, sizeof msg, "ALARM: %s (audit_resumed, seq %llu)",
-	    reason, (unsigned long long)(before + 1));
-	notice(a, msg);
-	/* Sign the link at once (unless the record just did). */
-	if (a->key != NULL && a->checkpoint_seq != a->seq)
-		(void)write_checkpoint(a, 1);
-	return 0;
-}
-
-/* A new file at path for the one that went; -1 when there cannot be. */
-static int
-renew_file(struct audit *a, enum audit_fate fate)
-{
-	char err[AUDIT_ERR_LEN], msg[AUDIT_ERR_LEN + 128];
-	struct audit_file_id id;
-	int fd, saved;
-
-	if (!a->lost.active) {
-		memset(&a->lost, 0, sizeof a->lost);
-		a->lost.active = 1;
-		a->lost.fate = fate;
-		/* Its records stay where it went: make them durable there. */
-		if (fate != AUDIT_FILE_CUT)
-			audit_file_where(a->fd, a->lost.old_file,
-			    sizeof a->lost.old_file);
-		if (a->lost.old_file[0] != '\0')
-			(void)fdatasync(a->fd);
-	}
-	/* A file not ours, or ours cut short: kept aside, as found. */
-	if (((fate == AUDIT_FILE_REPLACED || fate == AUDIT_FILE_CUT) &&
-	    audit_file_move_aside(a->path, a->lost.aside,
-	    sizeof a->lost.aside, err) == -1) ||
-	    audit_file_create(a->path, &fd, &id, err) == -1)
-		goto failed;
-	/* The same descriptor number: a sync under way on the worker
-	 * thread finds a file, old or new, never a closed descriptor. */
-	if (dup2(fd, a->fd) == -1) {
-		saved = errno;
-		snprintf(err, sizeof err, "audit log %s: dup2: %s", a->path,
-		    strerror(saved));
-		close(fd);
-		errno = saved;
-		goto failed;
-	}
-	close(fd);
-	a->id = id;
-	a->size = 0;
-	a->needs_newline = 0;
-	a->resume_pending = 0;
-	a->renew_pending = 1;
-	return write_renewed(a);
-failed:
-	saved = errno;
-	a->stats.write_errors++;
-	if (!a->lost.reported) {
-		a->lost.reported = 1;
-		snprintf(msg, sizeof msg, "ALARM: %s; records are refused "
-		    "(and with them AI writes) until one can be written", err);
-		notice(a, msg);
-	}
-	errno = saved;
-	return -1;
-}
-
-/* Is path still the file we write? One statx() per record. */
-static int
-watch_file(struct audit *a)
-{
-	enum audit_fate fate = audit_file_fate(a->path, a->fd, &a->id,
-	    a->size);
-
-	if (fate != AUDIT_FILE_OURS)
-		return renew_file(a, fate);
-	if (a->renew_pending)
-		return write_renewed(a);
-	a->lost.active = 0;             /* it may have come back */
-	return 0;
-}
 
 int
 audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
@@ -579,11 +419,11 @@ audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 		errno = EINVAL;
 		return -1;
 	}
-	if (watch_file(a) == -1)
+	if (audit_renew_check(a) == -1)
 		return -1;
 	if (a->resume_pending && write_resumed(a, 0) == -1)
 		return -1;
-	return record_write(a, ev, sync_now);
+	return audit_append(a, ev, sync_now);
 }
 
 int
@@ -591,11 +431,11 @@ audit_checkpoint(struct audit *a, int sync_now)
 {
 	if (a->key == NULL || a->seq == 0 || a->checkpoint_seq == a->seq)
 		return 0;
-	if (watch_file(a) == -1)
+	if (audit_renew_check(a) == -1)
 		return -1;
 	if (a->resume_pending && write_resumed(a, 0) == -1)
 		return -1;
-	return write_checkpoint(a, sync_now);
+	return audit_append_checkpoint(a, sync_now);
 }
 
 static int

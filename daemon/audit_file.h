@@ -1,6 +1,7 @@
 /*
  * audit_file.h: the file under audit_log, and what became of it while
- * wardend had it open. Internal to the audit module (audit.c).
+ * wardend had it open. Internal to the audit module (audit.c,
+ * audit_renew.c).
  *
  * An open descriptor outlives its name: a log deleted or replaced while
  * wardend runs would take every later record into a file nobody can see.

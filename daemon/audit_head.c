@@ -13,41 +13,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "hex.h"
 #include "statefile.h"
 
 #define HEAD_MAGIC "warden-audit-head 1\n"
 #define HEAD_SUM_KEY "sha256 "
 
 static int
-head_sum(const char *buf, size_t len, char hex[AUDIT_HASH_HEX + 1])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned n, i;
-
-	if (!EVP_Digest(buf, len, sum, &n, EVP_sha256(), NULL) ||
-	    n * 2 != AUDIT_HASH_HEX)
-		return -1;
-	for (i = 0; i < n; i++) {
-		hex[2 * i] = digits[sum[i] >> 4];
-		hex[2 * i + 1] = digits[sum[i] & 0xf];
-	}
-	hex[AUDIT_HASH_HEX] = '\0';
-	return 0;
-}
-
-static int
 is_hash(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < AUDIT_HASH_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
-		    s[i] <= 'f')))
-			return 0;
-	return s[AUDIT_HASH_HEX] == '\0';
+	return strnlen(s, AUDIT_HASH_HEX + 1) == AUDIT_HASH_HEX &&
+	    hex_is_lower(s, AUDIT_HASH_HEX);
 }
 
 size_t
@@ -61,7 +37,7 @@ audit_head_format(const struct audit_head *h, char *buf)
 	n = snprintf(buf, AUDIT_HEAD_FILE_MAX, HEAD_MAGIC "log %s\nseq %"
 	    PRIu64 "\nhash %s\n", h->log, h->seq, h->hash);
 	if (n < 0 || (size_t)n + sizeof HEAD_SUM_KEY + AUDIT_HASH_HEX + 1 >
-	    AUDIT_HEAD_FILE_MAX || head_sum(buf, (size_t)n, sum) == -1)
+	    AUDIT_HEAD_FILE_MAX || hex_sha256(buf, (size_t)n, sum) == -1)
 		return 0;
 	return (size_t)n + (size_t)snprintf(buf + n, AUDIT_HEAD_FILE_MAX -
 	    (size_t)n, HEAD_SUM_KEY "%s\n", sum);
@@ -98,7 +74,7 @@ audit_head_parse(const char *buf, size_t len, struct audit_head *h,
 		snprintf(err, errlen, "truncated: no checksum line at the end");
 		return -1;
 	}
-	if (head_sum(buf, len - tail, sum) == -1 ||
+	if (hex_sha256(buf, len - tail, sum) == -1 ||
 	    memcmp(buf + len - AUDIT_HASH_HEX - 1, sum, AUDIT_HASH_HEX) != 0) {
 		snprintf(err, errlen, "checksum does not match the content");
 		return -1;

@@ -40,33 +40,47 @@ copy_field(const struct json_value *rec, const char *key, char *dst,
 		dst[0] = '\0';
 }
 
-/* Walk the lines of buf from the last; 1 and *out at the first match. */
+/*
+ * The lines of buf walked from the last: 1 and *rec for the next one
+ * back from *end that is a JSON object (*end moves before it), 0 at the
+ * start of buf.
+ */
+static int
+record_before(const char *buf, size_t *end, struct json_value *rec)
+{
+	size_t start, len, error_at;
+	const char *why;
+
+	while (*end > 0) {
+		start = *end;
+		while (start > 0 && buf[start - 1] != '\n')
+			start--;
+		len = *end - start;
+		*end = start > 0 ? start - 1 : 0;
+		if (len > 1 && json_parse(buf + start, len, rec, &error_at,
+		    &why) == 0 && rec->type == JSON_OBJECT)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 and *out at the last record of buf whose event is one of events. */
 static int
 scan_back(const char *buf, size_t len, const char *const events[],
     struct audit_last *out)
 {
 	struct json_value rec, event;
-	size_t end = len, start, error_at;
-	const char *why;
+	size_t end = len;
 
-	while (end > 0) {
-		start = end;
-		while (start > 0 && buf[start - 1] != '\n')
-			start--;
-		if (end - start > 1 && json_parse(buf + start, end - start,
-		    &rec, &error_at, &why) == 0 && rec.type == JSON_OBJECT &&
-		    json_object_get(&rec, "event", &event) == 0 &&
-		    event_wanted(&event, events)) {
-			copy_field(&rec, "event", out->event,
-			    sizeof out->event);
-			copy_field(&rec, "ts", out->ts, sizeof out->ts);
-			copy_field(&rec, "cause", out->cause,
-			    sizeof out->cause);
-			copy_field(&rec, "reason", out->reason,
-			    sizeof out->reason);
-			return 1;
-		}
-		end = start > 0 ? start - 1 : 0;
+	while (record_before(buf, &end, &rec)) {
+		if (json_object_get(&rec, "event", &event) != 0 ||
+		    !event_wanted(&event, events))
+			continue;
+		copy_field(&rec, "event", out->event, sizeof out->event);
+		copy_field(&rec, "ts", out->ts, sizeof out->ts);
+		copy_field(&rec, "cause", out->cause, sizeof out->cause);
+		copy_field(&rec, "reason", out->reason, sizeof out->reason);
+		return 1;
 	}
 	return 0;
 }
@@ -138,26 +152,19 @@ static int
 scan_seq(const char *buf, size_t len, uint64_t seq, char *hash)
 {
 	struct json_value rec, v;
-	size_t end = len, start, error_at;
-	const char *why;
+	size_t end = len;
 	uint64_t got;
 
-	while (end > 0) {
-		start = end;
-		while (start > 0 && buf[start - 1] != '\n')
-			start--;
-		if (end - start > 1 && json_parse(buf + start, end - start,
-		    &rec, &error_at, &why) == 0 && rec.type == JSON_OBJECT &&
-		    json_object_get(&rec, "seq", &v) == 0 &&
-		    json_get_uint64(&v, &got) == 0) {
-			if (got < seq)
-				return 0;
-			if (got == seq)
-				return json_object_get(&rec, "hash", &v) == 0 &&
-				    json_get_string(&v, hash,
-				    AUDIT_HASH_HEX + 1) == AUDIT_HASH_HEX;
-		}
-		end = start > 0 ? start - 1 : 0;
+	while (record_before(buf, &end, &rec)) {
+		if (json_object_get(&rec, "seq", &v) != 0 ||
+		    json_get_uint64(&v, &got) != 0)
+			continue;
+		if (got < seq)
+			return 0;
+		if (got == seq)
+			return json_object_get(&rec, "hash", &v) == 0 &&
+			    json_get_string(&v, hash, AUDIT_HASH_HEX + 1) ==
+			    AUDIT_HASH_HEX;
 	}
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
+
 const char audit_zero_hash[AUDIT_HASH_HEX + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -42,34 +44,22 @@ int
 audit_digest(struct audit_hasher *h, const void *a, size_t an,
     const void *b, size_t bn, char hex[AUDIT_HASH_HEX + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int n, i;
+	unsigned int n;
 
 	if (!EVP_DigestInit_ex(h->ctx, h->sha256, NULL) ||
 	    !EVP_DigestUpdate(h->ctx, a, an) ||
 	    (bn > 0 && !EVP_DigestUpdate(h->ctx, b, bn)) ||
 	    !EVP_DigestFinal_ex(h->ctx, sum, &n) || n * 2 != AUDIT_HASH_HEX)
 		return -1;
-	for (i = 0; i < n; i++) {
-		hex[2 * i] = digits[sum[i] >> 4];
-		hex[2 * i + 1] = digits[sum[i] & 0xf];
-	}
-	hex[AUDIT_HASH_HEX] = '\0';
+	hex_encode(sum, n, hex);
 	return 0;
 }
 
 static int
 is_hash_hex(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n != AUDIT_HASH_HEX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+	return n == AUDIT_HASH_HEX && hex_is_lower(s, n);
 }
 
 /* A string member holding a SHA-256 in lowercase hex, copied to hex. */

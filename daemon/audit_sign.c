@@ -19,6 +19,7 @@
 #include <openssl/pem.h>
 
 #include "audit.h"
+#include "hex.h"
 
 #define ED25519_RAW 32
 #define ED25519_SIG 64
@@ -28,47 +29,6 @@ struct audit_key {
 	int private;
 	char id[AUDIT_KEY_ID_HEX + 1];
 };
-
-static void
-hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Exactly 2 * n lowercase hex digits into n bytes; -1 when not so. */
-static int
-hex_decode(const char *in, unsigned char *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (strlen(in) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((hi = hex_value((unsigned char)in[2 * i])) < 0 ||
-		    (lo = hex_value((unsigned char)in[2 * i + 1])) < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
 
 /* Never ask for a passphrase: wardend has no terminal to ask on. */
 static int

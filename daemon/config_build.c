@@ -23,34 +23,44 @@ int config_build_line(const struct config_build *b, const char *path)
 	return config_lines_find(b->lines, path);
 }
 
-void config_build_error(struct config_build *b, const char *path,
-    const char *fmt, ...)
+/* An error or a warning at path's line, but none about a stand-in. */
+static void build_report(struct config_build *b, const char *path,
+    int warning, const char *fmt, va_list ap) CONFIG_PRINTF(4, 0);
+
+static void build_report(struct config_build *b, const char *path,
+    int warning, const char *fmt, va_list ap)
 {
 	char text[400];
-	va_list ap;
+	int line;
 
 	if (config_lines_covers(b->unread, path))
 		return;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
+	line = config_build_line(b, path);
+	if (warning)
+		config_errors_warn(b->errs, line, "%s%s", b->subject, text);
+	else
+		config_errors_add(b->errs, line, "%s%s", b->subject, text);
+}
+
+void config_build_error(struct config_build *b, const char *path,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	build_report(b, path, 0, fmt, ap);
 	va_end(ap);
-	config_errors_add(b->errs, config_build_line(b, path), "%s%s",
-	    b->subject, text);
 }
 
 void config_build_warning(struct config_build *b, const char *path,
     const char *fmt, ...)
 {
-	char text[400];
 	va_list ap;
 
-	if (config_lines_covers(b->unread, path))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	build_report(b, path, 1, fmt, ap);
 	va_end(ap);
-	config_errors_warn(b->errs, config_build_line(b, path), "%s%s",
-	    b->subject, text);
 }
 
 int config_build_unread(const struct config_build *b, const char *fmt, ...)

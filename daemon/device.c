@@ -10,9 +10,9 @@
  * framed, mean the stream can no longer be trusted: the connection is
  * reset rather than risk delivering an answer to the wrong client.
  *
- * wardend's own pool (polls, safe state, life bit) is opened only for a
- * device that needs it (config_device_needs_poll), so a PLC that takes
- * one connection is not sent a second for nothing.
+ * wardend's own pool (polls, reads before judging, safe state, life bit)
+ * is opened only for a device that needs it (config_device_needs_poll),
+ * so a PLC that takes one connection is not sent a second for nothing.
  */
 #include <errno.h>
 #include <stdio.h>

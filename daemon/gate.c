@@ -163,55 +163,37 @@ gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
 		gate_violation(w, d);
 }
 
-void
-gate_judge(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device, uint8_t read)
+/* In TAKEOVER: every write, and every request the policy cannot judge. */
+static void
+gate_isolated(struct client *c, const struct mbap_request *req,
+    unsigned device, ev_tstamp now)
 {
 	struct warden *w = c->w;
 	struct policy_decision *d = w->decision;
-	ev_tstamp now = ev_now(w->loop);
-	int judged = req->is_write || !req->known, code;
 
-	if (judged && w->guard.state == GUARD_STATE_TAKEOVER) {
-		policy_decide(w->cfg, w->memory, device, req, now, d);
-		/* A function that is not allowed is refused 0x01 in every
-		 * state; any other it cannot judge may write: 0x0A. */
-		if (!req->known && d->verdict != POLICY_ALLOW) {
-			w->metrics.requests[METRICS_REJECTED]++;
-			gate_refuse(c, req, d, "request_rejected",
-			    d->exception);
-			return;
-		}
-		d->rule = "takeover";
-		d->has_limit = 0;
-		w->metrics.requests[METRICS_ISOLATED]++;
-		gate_refuse(c, req, d, "write_rejected",
-		    MODBUS_EXCEPTION_GATEWAY_PATH);
-		return;
-	}
 	policy_decide(w->cfg, w->memory, device, req, now, d);
-	if (!judged) {
-		metrics_count_read(&w->metrics, d, w->cfg->mode);
-		/* Reads are not audited; monitor mode forwards them all. */
-		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
-			gate_forward(c, adu, len, req, device);
-		else
-			client_send_exception(c, req->tid, req->unit, req->fc,
-			    d->exception);
+	/* A function that is not allowed is refused 0x01 in every state;
+	 * any other it cannot judge may write: 0x0A. */
+	if (!req->known && d->verdict != POLICY_ALLOW) {
+		w->metrics.requests[METRICS_REJECTED]++;
+		gate_refuse(c, req, d, "request_rejected", d->exception);
 		return;
 	}
-	if (d->verdict == POLICY_READ) {
-		/* Decided again once the device's value is in. */
-		if (read == GATE_NOT_READ &&
-		    (code = baseline_read(c, adu, len, req, device)) == 0)
-			return;
-		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
-	}
-	metrics_count_decision(&w->metrics, d, w->cfg->mode);
-	if (w->cfg->mode == MODE_MONITOR) {
-		gate_monitor_mode(c, adu, len, req, device, judged);
-		return;
-	}
+	d->rule = "takeover";
+	d->has_limit = 0;
+	w->metrics.requests[METRICS_ISOLATED]++;
+	gate_refuse(c, req, d, "write_rejected", MODBUS_EXCEPTION_GATEWAY_PATH);
+}
+
+/* enforce: the decision in w->decision carried out. */
+static void
+gate_enforce(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device, ev_tstamp now)
+{
+	struct warden *w = c->w;
+	const struct policy_decision *d = w->decision;
+	int code;
+
 	switch (d->verdict) {
 	case POLICY_ALLOW:
 	case POLICY_CLAMP:
@@ -248,6 +230,44 @@ gate_judge(struct client *c, const uint8_t *adu, size_t len,
 		gate_violation(w, d);
 		break;
 	}
+}
+
+void
+gate_judge(struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device, uint8_t read)
+{
+	struct warden *w = c->w;
+	struct policy_decision *d = w->decision;
+	ev_tstamp now = ev_now(w->loop);
+	int judged = req->is_write || !req->known, code;
+
+	if (judged && w->guard.state == GUARD_STATE_TAKEOVER) {
+		gate_isolated(c, req, device, now);
+		return;
+	}
+	policy_decide(w->cfg, w->memory, device, req, now, d);
+	if (!judged) {
+		metrics_count_read(&w->metrics, d, w->cfg->mode);
+		/* Reads are not audited; monitor mode forwards them all. */
+		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
+			gate_forward(c, adu, len, req, device);
+		else
+			client_send_exception(c, req->tid, req->unit, req->fc,
+			    d->exception);
+		return;
+	}
+	if (d->verdict == POLICY_READ) {
+		/* Decided again once the device's value is in. */
+		if (read == GATE_NOT_READ &&
+		    (code = baseline_read(c, adu, len, req, device)) == 0)
+			return;
+		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
+	}
+	metrics_count_decision(&w->metrics, d, w->cfg->mode);
+	if (w->cfg->mode == MODE_MONITOR)
+		gate_monitor_mode(c, adu, len, req, device, judged);
+	else
+		gate_enforce(c, adu, len, req, device, now);
 }
 
 void

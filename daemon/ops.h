@@ -25,8 +25,8 @@ struct ops_caller {
  * Each returns 0 when done, 1 when refused (the answer says why and the
  * refusal is audited). The answer object has "ok" (bool) and, when
  * refused, "error" (a sentence for the operator); status adds state,
- * cause, reason, since, mode, alarms, trips, safe_state, devices and
- * counters (tests/integration/status_shape.c pins down their shapes).
+ * cause, reason, since, mode, alarms, trips, safe_state, devices, points
+ * and counters (tests/integration/status_shape.c pins down their shapes).
  *
  * ops_takeover returns OPS_PENDING instead of 0: AI writes are refused
  * already, and nothing is in out yet. The operator is told "done" only

@@ -169,25 +169,49 @@ integral_in(double raw, double lo, double hi)
 	return raw >= lo && raw <= hi && raw == trunc(raw);
 }
 
+/* The raw values the point's type can hold. */
+static struct point_span
+type_span(const struct config_point *pt)
+{
+	struct point_span s = { -FLT_MAX, FLT_MAX };
+
+	switch (pt->type) {
+	case TYPE_BOOL:
+		s.lo = 0;
+		s.hi = point_is_bit(pt) ? 1 : UINT16_MAX;
+		break;
+	case TYPE_INT16:
+		s.lo = INT16_MIN;
+		s.hi = INT16_MAX;
+		break;
+	case TYPE_UINT16:
+		s.lo = 0;
+		s.hi = UINT16_MAX;
+		break;
+	case TYPE_INT32:
+		s.lo = INT32_MIN;
+		s.hi = INT32_MAX;
+		break;
+	case TYPE_UINT32:
+		s.lo = 0;
+		s.hi = UINT32_MAX;
+		break;
+	case TYPE_FLOAT32:
+		break;
+	}
+	return s;
+}
+
 int
 point_raw_valid(const struct config_point *pt, double raw)
 {
-	switch (pt->type) {
-	case TYPE_BOOL:
-		return integral_in(raw, 0, point_is_bit(pt) ? 1 : UINT16_MAX);
-	case TYPE_INT16:
-		return integral_in(raw, INT16_MIN, INT16_MAX);
-	case TYPE_UINT16:
-		return integral_in(raw, 0, UINT16_MAX);
-	case TYPE_INT32:
-		return integral_in(raw, INT32_MIN, INT32_MAX);
-	case TYPE_UINT32:
-		return integral_in(raw, 0, UINT32_MAX);
-	case TYPE_FLOAT32:
+	struct point_span s;
+
+	if (pt->type == TYPE_FLOAT32)
 		return isfinite(raw) && fabs(raw) <= FLT_MAX &&
 		    (double)(float)raw == raw;
-	}
-	return 0;
+	s = type_span(pt);
+	return integral_in(raw, s.lo, s.hi);
 }
 
 double
@@ -247,39 +271,6 @@ point_encode_value(const struct config_point *pt, double value,
 		return -1;
 	point_encode(pt, raw, words);
 	return 0;
-}
-
-/* The raw values the point's type can hold. */
-static struct point_span
-type_span(const struct config_point *pt)
-{
-	struct point_span s = { -FLT_MAX, FLT_MAX };
-
-	switch (pt->type) {
-	case TYPE_BOOL:
-		s.lo = 0;
-		s.hi = point_is_bit(pt) ? 1 : UINT16_MAX;
-		break;
-	case TYPE_INT16:
-		s.lo = INT16_MIN;
-		s.hi = INT16_MAX;
-		break;
-	case TYPE_UINT16:
-		s.lo = 0;
-		s.hi = UINT16_MAX;
-		break;
-	case TYPE_INT32:
-		s.lo = INT32_MIN;
-		s.hi = INT32_MAX;
-		break;
-	case TYPE_UINT32:
-		s.lo = 0;
-		s.hi = UINT32_MAX;
-		break;
-	case TYPE_FLOAT32:
-		break;
-	}
-	return s;
 }
 
 /*

@@ -125,8 +125,10 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 		for (i = 0; i < w->n_devices; i++)
 			w->devices[i].cfg = &ncfg->devices[i];
 	else {
-		/* Requests in flight go with the connections, unanswered:
-		 * what they wrote is not known. */
+		/* Requests in flight end with the connections (0x0B, or
+		 * 0x0A when still queued), and a write waiting for its read
+		 * before judging is answered too. What they wrote is not
+		 * known, in the new memory either. */
 		device_stop_all(w);
 		baseline_drop_all(w, MODBUS_EXCEPTION_GATEWAY_PATH);
 		policy_inflight_lost(ncfg, nmem, ev_now(w->loop));

@@ -14,13 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "hex.h"
 #include "statefile.h"
 
 #define MAGIC_LINE "warden-state 1\n"
 #define SUM_KEY "sha256 "
-#define SUM_HEX 64
+#define SUM_HEX HEX_SHA256_LEN
 /* "2024-05-01T12:00:00.250000Z" */
 #define SINCE_LEN 27
 
@@ -34,20 +33,6 @@ err_set(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-static int
-sum_hex(const char *buf, size_t len, char hex[SUM_HEX + 1])
-{
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned n, i;
-
-	if (!EVP_Digest(buf, len, sum, &n, EVP_sha256(), NULL) ||
-	    n * 2 != SUM_HEX)
-		return -1;
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-	return 0;
 }
 
 static size_t
@@ -109,16 +94,6 @@ reason_escape(const char *text, char *buf, size_t len, size_t size)
 }
 
 static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int
 reason_unescape(const char *text, char out[GUARD_REASON_MAX])
 {
 	size_t n = 0;
@@ -166,7 +141,7 @@ statefile_format(const struct guard_persisted *st, char *buf, size_t size)
 	if (len == 0 || len + 1 + sizeof SUM_KEY + SUM_HEX + 1 > size)
 		return 0;
 	buf[len++] = '\n';
-	if (sum_hex(buf, len, hex) < 0)
+	if (hex_sha256(buf, len, hex) < 0)
 		return 0;
 	n = snprintf(buf + len, size - len, SUM_KEY "%s\n", hex);
 	return len + (size_t)n;
@@ -259,7 +234,7 @@ statefile_parse(const char *buf, size_t len, struct guard_persisted *out,
 		return -1;
 	}
 	sum = buf + len - SUM_HEX - 1;
-	if (sum_hex(buf, len - tail, hex) < 0 ||
+	if (hex_sha256(buf, len - tail, hex) < 0 ||
 	    memcmp(sum, hex, SUM_HEX) != 0) {
 		err_set(err, errlen, "checksum does not match the content");
 		return -1;

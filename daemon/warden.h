@@ -109,8 +109,9 @@ struct device {
 	unsigned index;
 	struct net_addr addr;
 	struct devpool ai;              /* the AI's requests */
-	struct devpool poll;            /* wardend's own: polls, safe state,
-					 * life bit; open only when
+	struct devpool poll;            /* wardend's own: polls, reads
+					 * before judging, safe state, life
+					 * bit; open only when
 					 * config_device_needs_poll() */
 	uint64_t stray_answers;         /* answers that matched nothing */
 	struct log_budget stray_log;

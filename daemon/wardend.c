@@ -246,12 +246,59 @@ warden_stop(struct warden *w)
 	ev_signal_stop(w->loop, &w->sig_hup);
 }
 
+/*
+ * The config file checked and loaded into w, and the signing key read
+ * now, while wardend is still root (-u comes later). 0, or -1 once
+ * stderr says why.
+ */
+static int
+warden_load(struct warden *w, const char *path, const char *user)
+{
+	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[AUDIT_ERR_LEN];
+
+	if (privdrop_check_config_file(path, perr) == -1) {
+		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr,
+		    path);
+		return -1;
+	}
+	if ((w->cfg = config_load(path, &errors)) == NULL) {
+		fprintf(stderr, "%s", errors);
+		fprintf(stderr, "%s: configuration not loaded\n", path);
+		free(errors);
+		return -1;
+	}
+	if (w->cfg->audit_sign_key[0] != '\0' &&
+	    (w->sign_key = audit_key_load_private(w->cfg->audit_sign_key, user,
+	    kerr)) == NULL) {
+		fprintf(stderr, "%s: audit_sign.key: %s\n%s: configuration not "
+		    "loaded\n", path, kerr, path);
+		config_free(w->cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* wardend -t: the warnings, the table of points, the signing key. */
+static int
+warden_check_only(struct warden *w)
+{
+	if (w->cfg->warnings != NULL)
+		fputs(w->cfg->warnings, stderr);
+	checkconf_print(w->cfg, stdout);
+	if (w->sign_key != NULL)
+		printf("audit_sign: key id %s, a checkpoint every %u records\n",
+		    audit_key_id(w->sign_key), w->cfg->audit_sign_every);
+	audit_key_free(w->sign_key);
+	config_free(w->cfg);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct warden w;
 	const char *path = NULL;
-	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[AUDIT_ERR_LEN];
+	char perr[PRIVDROP_ERR_LEN];
 	const char *user = NULL;
 	int ch, foreground = 0, test_only = 0, verbose = 0;
 
@@ -282,37 +329,10 @@ main(int argc, char *argv[])
 	memset(&w, 0, sizeof w);
 	w.listen_fd = -1;
 	w.config_path = path;
-	if (privdrop_check_config_file(path, perr) == -1) {
-		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr, path);
+	if (warden_load(&w, path, user) == -1)
 		return 1;
-	}
-	if ((w.cfg = config_load(path, &errors)) == NULL) {
-		fprintf(stderr, "%s", errors);
-		fprintf(stderr, "%s: configuration not loaded\n", path);
-		free(errors);
-		return 1;
-	}
-	/* Read now, while wardend is still root (-u comes later). */
-	if (w.cfg->audit_sign_key[0] != '\0' &&
-	    (w.sign_key = audit_key_load_private(w.cfg->audit_sign_key, user,
-	    kerr)) == NULL) {
-		fprintf(stderr, "%s: audit_sign.key: %s\n%s: configuration not "
-		    "loaded\n", path, kerr, path);
-		config_free(w.cfg);
-		return 1;
-	}
-	if (test_only) {
-		if (w.cfg->warnings != NULL)
-			fputs(w.cfg->warnings, stderr);
-		checkconf_print(w.cfg, stdout);
-		if (w.sign_key != NULL)
-			printf("audit_sign: key id %s, a checkpoint every %u "
-			    "records\n", audit_key_id(w.sign_key),
-			    w.cfg->audit_sign_every);
-		audit_key_free(w.sign_key);
-		config_free(w.cfg);
-		return 0;
-	}
+	if (test_only)
+		return warden_check_only(&w);
 
 	log_init("wardend", foreground, verbose);
 	checkconf_log_warnings(w.cfg, "");

@@ -1,9 +1,11 @@
 /*
- * audit_fixture.h: what test_audit.c and test_audit_verify.c share: a
- * temporary directory per test (setup/teardown), reading and rewriting the
- * log file, finding its lines, running audit_verify_file() and asserting on
- * its verdict, and writing logs of n records. Header-only (static inline):
- * the Makefile links each tests/unit/test_*.c on its own.
+ * audit_fixture.h: what the audit suites (tests/unit/test_audit*.c)
+ * share: a temporary directory per test (setup/teardown), reading and
+ * rewriting the log file, finding its lines and counting what they hold,
+ * running audit_verify_file() and asserting on its verdict, and writing
+ * logs of n records. audit_integrity.h adds what the integrity suites
+ * need. Header-only (static inline): the Makefile links each
+ * tests/unit/test_*.c on its own.
  */
 #ifndef WARDEN_TEST_AUDIT_FIXTURE_H
 #define WARDEN_TEST_AUDIT_FIXTURE_H
@@ -21,6 +23,9 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+
+/* The prev of the first record. */
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
 struct tmp {
 	char dir[64];
@@ -115,13 +120,19 @@ verify(const char *path, int as_json, char *msg, size_t cap)
 }
 
 static inline void
+expect_said(const char *msg, const char *fragment)
+{
+	if (strstr(msg, fragment) == NULL)
+		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
+}
+
+static inline void
 expect_broken(const char *path, const char *fragment)
 {
 	char msg[1024];
 
 	assert_int_equal(verify(path, 0, msg, sizeof msg), 1);
-	if (strstr(msg, fragment) == NULL)
-		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
+	expect_said(msg, fragment);
 }
 
 static inline void
@@ -168,6 +179,19 @@ make_log(const char *path, unsigned n)
 
 	write_n(a, n);
 	audit_close(a);
+}
+
+/* How many times needle stands in hay. */
+static inline unsigned
+count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
 }
 
 static inline void

@@ -1,7 +1,8 @@
 /*
  * audit_integrity.h: what the tests of the log's integrity share (signed
  * checkpoints, the head file, a renewed file, the syslog copy): Ed25519
- * keys made in-process, a temporary directory removed whole, a chain
+ * keys made in-process, a log opened with options and what it said
+ * through its notice, a temporary directory removed whole, a chain
  * rebuilt after an edit (as an attacker who can write the file would),
  * and audit_verify_files() with its options. Header-only, on top of
  * audit_fixture.h.
@@ -37,6 +38,34 @@ keygen(const char *type, const char *priv, mode_t mode, const char *pub)
 		fclose(f);
 	}
 	EVP_PKEY_free(k);
+}
+
+/* audit_open_with(), or the test fails with its error. */
+static inline struct audit *
+open_with(const char *path, const struct audit_options *o)
+{
+	char err[AUDIT_ERR_LEN] = "";
+	struct audit *a = audit_open_with(path, o, err);
+
+	if (a == NULL)
+		fail_msg("audit_open_with: %s", err);
+	return a;
+}
+
+/* What the log said through audit_options.notice: how often, and the
+ * last message. */
+struct said {
+	int n;
+	char last[2048];
+};
+
+static inline void
+note(void *ctx, const char *msg)
+{
+	struct said *s = ctx;
+
+	s->n++;
+	snprintf(s->last, sizeof s->last, "%s", msg);
 }
 
 /* t->dir/name */
@@ -79,7 +108,7 @@ rehash_chain(const char *path)
 	size_t len, n, body, at = 0;
 
 	buf = slurp(path, &len);
-	memcpy(prev, "0000000000000000000000000000000000000000000000000000000000000000", 65);
+	memcpy(prev, ZEROS, 65);
 	while (at < len) {
 		l = buf + at;
 		n = (size_t)(strchr(l, '\n') - l);     /* without it */
@@ -114,13 +143,6 @@ verify_with(const char *const *paths, size_t n, const char *pubkey,
 	snprintf(msg, cap, "%s", text);
 	free(text);
 	return rc;
-}
-
-static inline void
-expect_said(const char *msg, const char *fragment)
-{
-	if (strstr(msg, fragment) == NULL)
-		fail_msg("verify said \"%s\", expected \"%s\"", msg, fragment);
 }
 
 #endif

@@ -12,20 +12,6 @@
 
 #include "json.h"
 
-#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
-
-static unsigned
-count_of(const char *hay, const char *needle)
-{
-	unsigned n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
-
 /* ---- records and the chain ---- */
 
 static void

@@ -12,22 +12,9 @@
 
 #include "json.h"
 
-#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 #define NAME_MAX_BYTES 63               /* config.h: CONFIG_NAME_MAX - 1 */
 #define MAX_WRITE_REGISTERS 123         /* fc 16 */
 #define MAX_WRITE_COILS 1968            /* fc 15 */
-
-static unsigned
-count_of(const char *hay, const char *needle)
-{
-	unsigned n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 static void
 points_from_array(const void *ctx, size_t i, struct audit_point *p)

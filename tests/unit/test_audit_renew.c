@@ -14,32 +14,14 @@
 
 #include "audit_sign.h"
 
-struct said {
-	int n;
-	char last[2048];
-};
-
-static void
-note(void *ctx, const char *msg)
-{
-	struct said *s = ctx;
-
-	s->n++;
-	snprintf(s->last, sizeof s->last, "%s", msg);
-}
-
 static struct audit *
 open_noticed(const char *path, struct said *said,
     const struct audit_key *key)
 {
 	struct audit_options o = { .fsync_interval = 1.0, .sign_key = key,
 		.checkpoint_every = 1000, .notice = note, .notice_ctx = said };
-	char err[AUDIT_ERR_LEN] = "";
-	struct audit *a = audit_open_with(path, &o, err);
 
-	if (a == NULL)
-		fail_msg("audit_open_with: %s", err);
-	return a;
+	return open_with(path, &o);
 }
 
 /* Line n of path, whole, into line. */

@@ -11,8 +11,6 @@
 
 #include "audit_sign.h"
 
-#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
-
 struct keys {
 	char priv[256], pub[256], other_pub[256];
 	struct audit_key *key;
@@ -50,12 +48,8 @@ open_signed(const char *path, const struct keys *k, unsigned every)
 {
 	struct audit_options o = { .fsync_interval = 1.0,
 		.sign_key = k->key, .checkpoint_every = every };
-	char err[AUDIT_ERR_LEN] = "";
-	struct audit *a = audit_open_with(path, &o, err);
 
-	if (a == NULL)
-		fail_msg("audit_open_with: %s", err);
-	return a;
+	return open_with(path, &o);
 }
 
 static void

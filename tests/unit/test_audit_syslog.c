@@ -14,20 +14,6 @@
 
 #include "audit_syslog.h"
 
-struct said {
-	int n;
-	char last[1024];
-};
-
-static void
-note(void *ctx, const char *msg)
-{
-	struct said *s = ctx;
-
-	s->n++;
-	snprintf(s->last, sizeof s->last, "%s", msg);
-}
-
 /* A unix datagram socket bound at path, as a syslog daemon has. */
 static int
 receiver(const char *path)
@@ -45,12 +31,8 @@ static struct audit *
 open_shipping(const char *path, struct audit_syslog *s)
 {
 	struct audit_options o = { .fsync_interval = 1.0, .syslog = s };
-	char err[AUDIT_ERR_LEN] = "";
-	struct audit *a = audit_open_with(path, &o, err);
 
-	if (a == NULL)
-		fail_msg("audit_open_with: %s", err);
-	return a;
+	return open_with(path, &o);
 }
 
 /* One datagram per record: header, structured data, the line itself. */

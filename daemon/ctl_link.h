@@ -1,0 +1,46 @@
+/*
+ * ctl_link.h: wardenctl's connection to wardend's control socket. One
+ * request line out, one answer line back (control_proto.h), each within
+ * CTL_TIMEOUT_MS; a signal descriptor, when given, ends any wait. Only
+ * wardenctl links it.
+ */
+#ifndef WARDEN_CTL_LINK_H
+#define WARDEN_CTL_LINK_H
+
+#include <stddef.h>
+
+#include "control_proto.h"
+#include "json.h"
+
+#define CTL_TIMEOUT_MS 5000
+#define CTL_ERR_LEN 512
+
+/* One connection to wardend. */
+struct ctl_link {
+	const char *path;
+	int fd;
+	int sigfd;                      /* -1, or the signals that end watch */
+	char *buf;                      /* bytes read, not yet a whole line */
+	size_t len, cap;
+	char err[CTL_ERR_LEN];          /* why it is unreachable */
+};
+
+enum ctl_link_status { CTL_LINK_OK, CTL_LINK_UNREACHABLE, CTL_LINK_SIGNALLED };
+
+/* Connect to l->path; why not into l->err. */
+enum ctl_link_status ctl_link_connect(struct ctl_link *l);
+/*
+ * Send one request and read its answer into *answer (pointing into
+ * l->buf, valid until the next exchange). A connection is made when
+ * there is none. *line_len: the previous answer's length (0: none), to
+ * drop; then this one's.
+ */
+enum ctl_link_status ctl_link_exchange(struct ctl_link *l,
+    enum control_command command, const char *reason,
+    struct json_value *answer, size_t *line_len);
+/* Wait ms milliseconds: 0, or -2 when a signal on l->sigfd came first. */
+int ctl_link_pause(struct ctl_link *l, int ms);
+/* Close the connection and free the buffer; l->sigfd stays open. */
+void ctl_link_close(struct ctl_link *l);
+
+#endif
