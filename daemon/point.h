@@ -89,8 +89,9 @@ int point_encode_value(const struct config_point *pt, double value,
 /*
  * Limits in the raw domain. The raw values whose engineering values lie
  * inside a limit form an interval of raw values (raw -> engineering is
- * monotone), so every limit is turned into one, once, and the raw value
- * a request carries is compared with it exactly: no slack in engineering
+ * monotone), so a limit is turned into one (a few divisions, per
+ * decision) and the raw value a request carries is compared with it
+ * exactly: no slack in engineering
  * units decides at the edge, at 0 or at the extremes.
  *
  * Where a limit falls between raw values: an integer type takes the raw
