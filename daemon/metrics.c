@@ -40,13 +40,6 @@ static const uint8_t metrics_gateway_codes[] = {
 	MODBUS_EXCEPTION_GATEWAY_TARGET,
 };
 
-const char *
-metrics_verdict_name(enum metrics_verdict v)
-{
-	return (unsigned)v < METRICS_VERDICT_COUNT ?
-	    metrics_verdict_names[v] : "?";
-}
-
 void
 metrics_count_decision(struct metrics *m, const struct policy_decision *d,
     enum config_mode mode)

@@ -82,8 +82,6 @@ void metrics_count_decision(struct metrics *m,
  * (and forwarded all the same). */
 void metrics_count_read(struct metrics *m, const struct policy_decision *d,
     enum config_mode mode);
-/* "allowed", "would_reject" ... */
-const char *metrics_verdict_name(enum metrics_verdict v);
 
 /* The whole exposition. Returns 0, or -1 when out of memory. */
 int metrics_render(const struct metrics *m, const struct warden *w,
