@@ -667,6 +667,18 @@ device_fc_writes(uint8_t fc)
 	    fc == MODBUS_FC_WRITE_AND_READ_REGISTERS;
 }
 
+int
+device_up(const struct device *dev)
+{
+	return dev->ai.n_up > 0 || dev->poll.n_up > 0;
+}
+
+uint64_t
+device_stray_answers(const struct device *dev)
+{
+	return dev->stray_answers;
+}
+
 unsigned
 device_ai_writes_in_flight(const struct device *dev)
 {

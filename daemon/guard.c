@@ -212,6 +212,12 @@ guard_persisted_get(const struct guard *g, struct guard_persisted *out)
 	persisted_set(out, g->state, g->cause, g->reason, g->since);
 }
 
+const struct guard_counters *
+guard_counters(const struct guard *g)
+{
+	return &g->counters;
+}
+
 struct guard_result
 guard_takeover(struct guard *g, const char *reason, double now)
 {

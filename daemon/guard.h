@@ -155,6 +155,8 @@ int guard_set_config(struct guard *g, const struct config *cfg);
 
 /* The current state, e.g. to persist it at start-up. */
 void guard_persisted_get(const struct guard *g, struct guard_persisted *out);
+/* What the guard has counted since start-up. */
+const struct guard_counters *guard_counters(const struct guard *g);
 
 /* wardenctl takeover. Acts in every mode; an empty reason is recorded as
  * "operator takeover". GUARD_NONE when already in TAKEOVER (the first

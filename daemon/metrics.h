@@ -1,35 +1,41 @@
 /*
- * metrics.h: Prometheus text exposition at metrics_listen, GET /metrics.
+ * metrics.h: what the gateway counts, and the Prometheus text made of it.
  *
- * What the gateway counts elsewhere (struct counters, the guard's
- * counters, audit_stats, the poller's conditions, the device pools) is
- * read when a scrape arrives; what nobody else counts lives here: the
- * requests by verdict and the request latency histogram.
+ * Counting (metrics.c) is pure: struct counters is raised where things
+ * happen (listener, client, gate, device), struct metrics holds what
+ * nobody else counts, the requests by verdict and the request latency
+ * histogram.
  *
- * The HTTP side is HTTP/1.0 in the daemon's loop, never blocking it: one
- * request per connection, answered and closed; a request larger than
- * METRICS_REQUEST_MAX or slower than METRICS_TIMEOUT is dropped; at most
- * METRICS_MAX_CONNS scrapes at once, more are accepted and closed. Only
- * GET /metrics is served: another path gets 404, another method 405,
- * anything unreadable 400.
+ * Rendering (metrics_render.c) is pure too: the exposition is written
+ * from one status snapshot (status.h), the same `wardenctl status` is
+ * written from, and the counts of struct metrics; nothing is cached, so
+ * a scrape always agrees with the status at the same instant. Serving it
+ * over HTTP is metrics_http.h's.
  */
 #ifndef WARDEN_METRICS_H
 #define WARDEN_METRICS_H
 
 #include <stdint.h>
-#include <ev.h>
 
 #include "buf.h"
 #include "config.h"
 #include "histogram.h"
 #include "policy.h"
 
-#define METRICS_REQUEST_MAX 4096
-#define METRICS_TIMEOUT 5.0
-#define METRICS_MAX_CONNS 8
+struct status;
 
-struct warden;
-struct metrics_conn;
+/* The gateway's own counts, shown by status and the metrics. */
+struct counters {
+	uint64_t clients_accepted;
+	uint64_t clients_refused;       /* allow_from or max_clients */
+	uint64_t requests;
+	uint64_t forwarded;
+	uint64_t answered;              /* device answers delivered */
+	uint64_t malformed;             /* clients closed for bad framing */
+	uint64_t device_resets;
+	uint64_t device_timeouts;
+	uint64_t exceptions[256];       /* sent by the gateway, by code */
+};
 
 /*
  * What became of each AI request, the label of warden_requests_total.
@@ -50,31 +56,15 @@ enum metrics_verdict {
 };
 #define METRICS_VERDICT_COUNT 11
 
-/* All zeros: nothing counted, not listening. */
+/* All zeros: nothing counted. */
 struct metrics {
 	uint64_t requests[METRICS_VERDICT_COUNT];
 	/* Requests handed to a device: from the AI's request to its answer
 	 * (the device's, or 0x0A/0x0B/0x06 in its place). */
 	struct histogram latency;
-
-	struct warden *w;
-	int listening;
-	int fd;
-	ev_io accept_io;
-	ev_timer accept_retry;          /* re-arm after EMFILE */
-	struct metrics_conn *conns;
-	unsigned n_conns;
 };
 
-/*
- * Listen on cfg->metrics_listen, if the config has one (else nothing
- * happens). Call before dropping privileges. Returns 0, or -1 with err
- * (NET_ERR_LEN).
- */
-int metrics_start(struct metrics *m, struct warden *w, char *err);
-/* Close the listener and every scrape in progress. */
-void metrics_stop(struct metrics *m);
-
+/* metrics.c */
 /* Count a judged write (or unknown function) by the policy's verdict. */
 void metrics_count_decision(struct metrics *m,
     const struct policy_decision *d, enum config_mode mode);
@@ -83,8 +73,10 @@ void metrics_count_decision(struct metrics *m,
 void metrics_count_read(struct metrics *m, const struct policy_decision *d,
     enum config_mode mode);
 
-/* The whole exposition. Returns 0, or -1 when out of memory. */
-int metrics_render(const struct metrics *m, const struct warden *w,
+/* metrics_render.c */
+/* The whole exposition, appended to out. Returns 0, or -1 when out of
+ * memory. */
+int metrics_render(const struct metrics *m, const struct status *s,
     struct buf *out);
 
 #endif

@@ -480,3 +480,37 @@ poller_stop(struct warden *w)
 	free(pl->order);
 	memset(pl, 0, sizeof *pl);
 }
+
+size_t
+poller_point_active(const struct warden *w, size_t i,
+    struct monitor_active *out)
+{
+	if (w->poller.points == NULL)
+		return 0;
+	return monitor_point_active(&w->poller.points[i], out);
+}
+
+int
+poller_device_loss(const struct warden *w, size_t i,
+    struct monitor_active *out)
+{
+	const struct monitor_condition *lost;
+
+	if (w->poller.devices == NULL)
+		return 0;
+	lost = &w->poller.devices[i].mon.lost;
+	if (!lost->active)
+		return 0;
+	*out = (struct monitor_active){ MONITOR_DEVICE_LOSS, lost->value,
+	    lost->since };
+	return 1;
+}
+
+int
+poller_value(const struct warden *w, size_t i, double *value)
+{
+	if (w->poller.values == NULL || !w->poller.polled[i])
+		return 0;
+	*value = w->poller.values[i];
+	return 1;
+}

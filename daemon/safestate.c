@@ -348,6 +348,29 @@ safestate_status(const struct warden *w, size_t i)
 }
 
 int
+safestate_active(const struct warden *w)
+{
+	return w->safestate.active;
+}
+
+size_t
+safestate_count(const struct warden *w)
+{
+	return w->safestate.n;
+}
+
+int
+safestate_last_read(const struct warden *w, size_t i, double *value)
+{
+	const struct safe_entry *e = &w->safestate.entries[i];
+
+	if (!e->has_read)
+		return 0;
+	*value = e->last_read;
+	return 1;
+}
+
+int
 safestate_init(struct warden *w)
 {
 	struct safestate *ss = &w->safestate;

@@ -27,6 +27,7 @@ struct warden;
 struct inflight;
 struct control;
 struct baseline_wait;
+struct metrics_http;
 
 /*
  * Called once per request handed to a device: with the device's answer
@@ -194,18 +195,6 @@ struct safestate {
 	size_t n;
 };
 
-struct counters {
-	uint64_t clients_accepted;
-	uint64_t clients_refused;       /* allow_from or max_clients */
-	uint64_t requests;
-	uint64_t forwarded;
-	uint64_t answered;              /* device answers delivered */
-	uint64_t malformed;             /* clients closed for bad framing */
-	uint64_t device_resets;
-	uint64_t device_timeouts;
-	uint64_t exceptions[256];       /* sent by the gateway, by code */
-};
-
 struct warden {
 	struct ev_loop *loop;
 	struct config *cfg;
@@ -239,6 +228,7 @@ struct warden {
 					 * loop */
 	ev_timer durable_wait;          /* a takeover's, at most this long */
 	struct metrics metrics;
+	struct metrics_http *metrics_http;      /* NULL: no metrics_listen */
 	struct sdnotify notify;
 };
 
@@ -273,6 +263,10 @@ void device_poll_update(struct warden *w);
  * is full.
  */
 int devpool_submit(struct devpool *pool, const struct inflight *req);
+/* For status: a connection to the device is up (the AI's or the poll's);
+ * the answers that matched nothing in flight. */
+int device_up(const struct device *dev);
+uint64_t device_stray_answers(const struct device *dev);
 /* AI writes sent to the device and not yet answered. */
 unsigned device_ai_writes_in_flight(const struct device *dev);
 /* Answer every AI write still queued for the device with exception. */
@@ -329,6 +323,15 @@ int poller_start(struct warden *w);
 void poller_stop(struct warden *w);
 void poller_event(struct warden *w, const char *source, int is_device,
     const struct monitor_event *e);
+/* For status: the active alarms and trips of point i into out (room for
+ * MONITOR_POINT_KINDS), how many; 1 with out filled when device i is
+ * lost; 1 with *value when point i holds a polled value. While the
+ * poller is not running, nothing is active and nothing polled. */
+size_t poller_point_active(const struct warden *w, size_t i,
+    struct monitor_active *out);
+int poller_device_loss(const struct warden *w, size_t i,
+    struct monitor_active *out);
+int poller_value(const struct warden *w, size_t i, double *value);
 
 /* safestate.c: on entry into TAKEOVER, write, read back, verify, retry;
  * then hold: read again every poll_interval, write again on a drift */
@@ -339,6 +342,11 @@ void safestate_stop(struct warden *w);
 void safestate_tick(struct warden *w);
 /* The word status shows for entry i (safehold_status). */
 const char *safestate_status(const struct warden *w, size_t i);
+/* For status: driving or holding (in TAKEOVER, once it is on disk); how
+ * many entries; 1 with *value once entry i has been read. */
+int safestate_active(const struct warden *w);
+size_t safestate_count(const struct warden *w);
+int safestate_last_read(const struct warden *w, size_t i, double *value);
 /* Across a reload: take the running entries out before the new config
  * is swapped in, and carry them over after, by point (safestate.c). */
 void safestate_detach(struct warden *w, struct safestate *out);

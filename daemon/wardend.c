@@ -13,9 +13,11 @@
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "privdrop.h"
 #include "restore.h"
 #include "statefile.h"
+#include "status.h"
 #include "warden.h"
 
 #define TICK_SECONDS 0.05       /* guard timers, audit fsync, safe state */
@@ -214,7 +216,9 @@ warden_start(struct warden *w)
 	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
 	    listener_open(w, err) == -1)
 		fatalx("%s", err);
-	if (metrics_start(&w->metrics, w, err) == -1)
+	if (w->cfg->has_metrics_listen && (w->metrics_http =
+	    metrics_http_start(w->loop, &w->cfg->metrics_listen,
+	    status_metrics_page, w, err)) == NULL)
 		fatalx("metrics_listen: %s", err);
 }
 
@@ -222,7 +226,7 @@ static void
 warden_stop(struct warden *w)
 {
 	listener_close(w);
-	metrics_stop(&w->metrics);
+	metrics_http_stop(w->metrics_http);
 	control_close(w);
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");

@@ -1,0 +1,97 @@
+/*
+ * status.h: one snapshot of the running gateway, what `wardenctl status`
+ * and the Prometheus page both show. status_fill() asks each module that
+ * owns a part of it (the guard, the poller, the safe state, the devices,
+ * the audit log, the counts) through its own functions; the renderers,
+ * status_json() and metrics_render() (metrics.h), only read the snapshot,
+ * so the two views always agree and neither knows the daemon's structs.
+ *
+ * Names and units point into the config the snapshot was filled from:
+ * fill, render and free it in one go, before a reload can swap it.
+ */
+#ifndef WARDEN_STATUS_H
+#define WARDEN_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "config.h"
+#include "guard.h"
+#include "json.h"
+#include "metrics.h"
+#include "monitor.h"
+
+struct warden;
+
+/* An active alarm or trip of a point, or a lost device. */
+struct status_condition {
+	const char *source;             /* point or device name */
+	int is_device;
+	int precision;                  /* the point's decimals; -1: device */
+	struct monitor_active active;   /* kind, value, since */
+};
+
+/* A safe_state entry, as the operator sees it. */
+struct status_safe {
+	const char *point;
+	double value;                   /* the safe value */
+	/* safestate_status(): "pending" until it is driven, which waits
+	 * for the takeover to be on disk. */
+	const char *status;
+	int has_read;                   /* driven, and read since */
+	double last_read;
+};
+
+struct status_device {
+	const char *name;
+	int up;                         /* a connection to it is up */
+	uint64_t stray_answers;
+};
+
+/* The last value wardend itself polled of a point. */
+struct status_point {
+	const char *name;
+	const char *unit;
+	unsigned precision;
+	double value;
+};
+
+struct status {
+	struct guard_persisted guard;   /* state, cause, reason, since */
+	enum config_mode mode;
+	/* In config order: points', then (trips) devices' losses. */
+	struct status_condition *alarms, *trips;
+	size_t n_alarms, n_trips;
+	int safe_driving;               /* driving or holding the safe state */
+	struct status_safe *safe;       /* every safe_state entry */
+	size_t n_safe;
+	struct status_device *devices;
+	size_t n_devices;
+	struct status_point *points;    /* the polled ones that hold a value */
+	size_t n_points;
+	unsigned clients;               /* AI connections open */
+	struct counters counters;
+	struct guard_counters guard_counters;
+	int has_audit;                  /* audit is meaningful */
+	struct audit_stats audit;
+};
+
+/* status.c */
+/* Fill s from the running gateway. 0, or -1 when out of memory (s then
+ * needs no status_free). */
+int status_fill(const struct warden *w, struct status *s);
+void status_free(struct status *s);
+/* The metrics page of w (struct warden *) now, appended to out: the
+ * exposition's source for metrics_http_start(). 0, or -1 when out of
+ * memory. */
+int status_metrics_page(void *w, struct buf *out);
+
+/* status_json.c */
+/* The members of the status answer (state, cause, reason, since, mode,
+ * alarms, trips, safe_state, devices, points, counters) into the object
+ * out has open. */
+void status_json(const struct status *s, struct json *out);
+
+#endif

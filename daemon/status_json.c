@@ -1,0 +1,158 @@
+/*
+ * status_json.c: the status snapshot as the answer to `wardenctl status`
+ * (status.h). Pure. The order of the members is part of what scripts
+ * see: keep it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+
+static void
+status_json_time(struct json *out, const char *key, double t)
+{
+	char buf[40], frac[16];
+	struct tm tm;
+	time_t secs = (time_t)t;
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(frac, sizeof frac, ".%06ldZ", (long)((t - (double)secs) * 1e6));
+	strncat(buf, frac, sizeof buf - strlen(buf) - 1);
+	json_kv_string(out, key, buf);
+}
+
+/* A point's carries its decimals for displays; a device's none. */
+static void
+status_json_conditions(struct json *out, const char *key,
+    const struct status_condition *list, size_t n)
+{
+	size_t i;
+
+	json_key(out, key);
+	json_array_begin(out);
+	for (i = 0; i < n; i++) {
+		const struct status_condition *c = &list[i];
+
+		json_object_begin(out);
+		json_kv_string(out, c->is_device ? "device" : "point",
+		    c->source);
+		json_kv_string(out, "kind", monitor_kind_name(c->active.kind));
+		json_kv_double(out, "value", c->active.value);
+		if (c->precision >= 0)
+			json_kv_uint(out, "precision", (unsigned)c->precision);
+		status_json_time(out, "since", c->active.since);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+/* Listed in TAKEOVER only. */
+static void
+status_json_safe(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "safe_state");
+	json_array_begin(out);
+	for (i = 0; s->guard.state == GUARD_STATE_TAKEOVER && i < s->n_safe;
+	    i++) {
+		const struct status_safe *e = &s->safe[i];
+
+		json_object_begin(out);
+		json_kv_string(out, "point", e->point);
+		json_kv_double(out, "value", e->value);
+		json_kv_string(out, "status", e->status);
+		/* What the point held when wardend last read it. */
+		json_key(out, "last_read");
+		if (e->has_read)
+			json_double(out, e->last_read);
+		else
+			json_null(out);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+static void
+status_json_devices(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "devices");
+	json_array_begin(out);
+	for (i = 0; i < s->n_devices; i++) {
+		json_object_begin(out);
+		json_kv_string(out, "name", s->devices[i].name);
+		json_kv_bool(out, "up", s->devices[i].up);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+static void
+status_json_points(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "points");
+	json_array_begin(out);
+	for (i = 0; i < s->n_points; i++) {
+		const struct status_point *p = &s->points[i];
+
+		json_object_begin(out);
+		json_kv_string(out, "name", p->name);
+		json_kv_double(out, "value", p->value);
+		json_kv_string(out, "unit", p->unit);
+		json_kv_uint(out, "precision", p->precision);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+static void
+status_json_counters(const struct status *s, struct json *out)
+{
+	const struct counters *c = &s->counters;
+	const struct guard_counters *g = &s->guard_counters;
+	uint64_t takeovers = 0;
+	unsigned i;
+
+	for (i = 0; i < GUARD_CAUSE_COUNT; i++)
+		takeovers += g->takeovers[i];
+	json_key(out, "counters");
+	json_object_begin(out);
+	json_kv_uint(out, "clients", s->clients);
+	json_kv_uint(out, "clients_accepted", c->clients_accepted);
+	json_kv_uint(out, "clients_refused", c->clients_refused);
+	json_kv_uint(out, "requests", c->requests);
+	json_kv_uint(out, "forwarded", c->forwarded);
+	json_kv_uint(out, "answered", c->answered);
+	json_kv_uint(out, "malformed", c->malformed);
+	json_kv_uint(out, "device_timeouts", c->device_timeouts);
+	json_kv_uint(out, "device_resets", c->device_resets);
+	json_kv_uint(out, "violations", g->violations);
+	json_kv_uint(out, "takeovers", takeovers);
+	json_kv_uint(out, "releases", g->releases);
+	json_kv_uint(out, "releases_refused", g->releases_refused);
+	json_kv_uint(out, "audit_records", s->audit.records);
+	json_object_end(out);
+}
+
+void
+status_json(const struct status *s, struct json *out)
+{
+	json_kv_string(out, "state", guard_state_name(s->guard.state));
+	json_kv_string(out, "cause", guard_cause_name(s->guard.cause));
+	json_kv_string(out, "reason", s->guard.reason);
+	status_json_time(out, "since", s->guard.since);
+	json_kv_string(out, "mode",
+	    s->mode == MODE_MONITOR ? "monitor" : "enforce");
+	status_json_conditions(out, "alarms", s->alarms, s->n_alarms);
+	status_json_conditions(out, "trips", s->trips, s->n_trips);
+	status_json_safe(s, out);
+	status_json_devices(s, out);
+	status_json_points(s, out);
+	status_json_counters(s, out);
+}
