@@ -26,7 +26,9 @@ struct ops_caller {
  * refusal is audited). The answer object has "ok" (bool) and, when
  * refused, "error" (a sentence for the operator); status adds state,
  * cause, reason, since, mode, alarms, trips, safe_state, devices, points
- * and counters (tests/integration/status_shape.c pins down their shapes).
+ * and counters, the snapshot of status.h (tests/integration/status_shape.c
+ * pins down their shapes, tests/unit/test_status.c their bytes), and
+ * answers ok false only when out of memory.
  *
  * ops_takeover returns OPS_PENDING instead of 0: AI writes are refused
  * already, and nothing is in out yet. The operator is told "done" only
