@@ -108,7 +108,8 @@ struct guard_trip {
 	enum monitor_kind kind;
 };
 
-/* Fields are read-only outside guard.c (status reads them). */
+/* Fields are read-only outside guard.c; status asks through
+ * guard_persisted_get() and guard_counters(). */
 struct guard {
 	const struct config *cfg;
 	enum guard_state state;

@@ -83,10 +83,10 @@ struct status {
  * needs no status_free). */
 int status_fill(const struct warden *w, struct status *s);
 void status_free(struct status *s);
-/* The metrics page of w (struct warden *) now, appended to out: the
+/* The metrics page of ctx (the struct warden) now, appended to out: the
  * exposition's source for metrics_http_start(). 0, or -1 when out of
  * memory. */
-int status_metrics_page(void *w, struct buf *out);
+int status_metrics_page(void *ctx, struct buf *out);
 
 /* status_json.c */
 /* The members of the status answer (state, cause, reason, since, mode,
