@@ -366,6 +366,28 @@ test_unknown_values_with_valid_checksum_are_corrupt(void **state)
 	assert_true(f->back.since == 1700000000.0);
 }
 
+/* What parses, the format writes back: a leap second that carries the
+ * time into year 10000 would load, and then no save of it could be
+ * made. The last second the format can write loads and saves. */
+static void
+test_since_the_format_cannot_write_is_corrupt(void **state)
+{
+	struct fixture *f = *state;
+	char buf[STATEFILE_MAX];
+	size_t len;
+
+	len = signed_body("warden-state 1\nstate takeover\ncause trip\n"
+	    "since 9999-12-31T23:59:60.000000Z\nreason x\n", buf, sizeof buf);
+	file_put(f, buf, len);
+	assert_corrupt(f, "\"since\"");
+	len = signed_body("warden-state 1\nstate takeover\ncause trip\n"
+	    "since 9999-12-31T23:59:59.000000Z\nreason x\n", buf, sizeof buf);
+	file_put(f, buf, len);
+	assert_int_equal(load(f), STATEFILE_OK);
+	assert_int_equal(statefile_save(f->dir, &f->back, f->err), 0);
+	assert_int_equal(load(f), STATEFILE_OK);
+}
+
 static void
 test_too_large_is_corrupt(void **state)
 {
@@ -419,6 +441,7 @@ main(void)
 		T(test_every_flipped_byte_is_corrupt),
 		T(test_garbage_and_trailing_bytes_are_corrupt),
 		T(test_unknown_values_with_valid_checksum_are_corrupt),
+		T(test_since_the_format_cannot_write_is_corrupt),
 		T(test_too_large_is_corrupt),
 		T(test_directory_instead_of_file_is_corrupt),
 		T(test_unreadable_file_is_corrupt),
