@@ -26,7 +26,7 @@ static size_t
 sealed_line(const char *body, char *out, size_t size)
 {
 	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned n, i;
+	unsigned n = 0, i;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	size_t len = strlen(body);
 
