@@ -11,11 +11,11 @@
  *   function's last parameter is char err[ERR_LEN], which the caller
  *   reads only after a failure: one line, no newline, naming what failed
  *   (a path, file:line, an address) and, where something can be done,
- *   what to do ("cannot
- *   create /var/lib/warden/.state.x: Permission denied (check that
- *   state_dir exists and is writable by wardend)"). The caller adds its
- *   context ("state file: ") and logs it or answers it. Pure functions
- *   that have something to explain (a parser) do the same.
+ *   what to do ("cannot create /var/lib/warden/.state.x: Permission
+ *   denied (check that state_dir exists and is writable by wardend)").
+ *   The caller adds its context ("state file: ") and logs it or answers
+ *   it. Pure functions that have something to explain (a parser) do the
+ *   same.
  * - errno is left as the failing call set it, so that a caller may
  *   log_warn() without err; errmsg_set() does not touch it.
  * - One exception: a configuration file is reported whole, every
