@@ -482,7 +482,7 @@ recover(struct audit *a, char *err)
 {
 	struct audit_tail tail;
 
-	if (audit_tail_scan(a->fd, a->size, &tail, err, a->path) == -1)
+	if (audit_tail_scan(a->fd, a->size, a->path, &tail, err) == -1)
 		return -1;
 	a->seq = a->found_seq = a->handed_seq = tail.seq;
 	memcpy(a->prev, tail.hash, sizeof a->prev);

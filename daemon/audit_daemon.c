@@ -49,14 +49,14 @@ static int
 audit_daemon_compare(struct warden *w)
 {
 	char path[sizeof w->cfg->state_dir + 16], err[AUDIT_ERR_LEN];
-	char why[512], at[AUDIT_HASH_HEX + 1];
+	char why[ERR_LEN], at[AUDIT_HASH_HEX + 1];
 	struct audit_head head;
 	uint64_t found = audit_found_seq(w->audit);
 	enum audit_head_verdict verdict;
 	int have = 0;
 
 	snprintf(path, sizeof path, "%s/" AUDIT_HEAD_NAME, w->cfg->state_dir);
-	switch (audit_head_load(path, &head, err, sizeof err)) {
+	switch (audit_head_load(path, &head, err)) {
 	case AUDIT_HEAD_NONE:
 		return 0;
 	case AUDIT_HEAD_CORRUPT:
@@ -75,7 +75,7 @@ audit_daemon_compare(struct warden *w)
 	    err)) == -1)
 		log_warnx("audit head: %s", err);
 	verdict = audit_head_compare(&head, found, audit_found_hash(w->audit),
-	    have == 1 ? at : NULL, why, sizeof why);
+	    have == 1 ? at : NULL, why);
 	if (verdict == AUDIT_HEAD_SAME || verdict == AUDIT_HEAD_UNCHECKED)
 		return 0;
 	audit_daemon_cut(w, path, &head, why);
@@ -111,13 +111,13 @@ void
 audit_daemon_head_save(struct warden *w)
 {
 	struct audit_head head;
-	char err[512];
+	char err[ERR_LEN];
 
 	memset(&head, 0, sizeof head);
 	snprintf(head.log, sizeof head.log, "%s", w->cfg->audit_log);
 	head.seq = audit_last_seq(w->audit);
 	memcpy(head.hash, audit_last_hash(w->audit), sizeof head.hash);
-	if (audit_head_save(w->cfg->state_dir, &head, err, sizeof err) == -1)
+	if (audit_head_save(w->cfg->state_dir, &head, err) == -1)
 		log_warnx("audit head: %s", err);
 }
 

@@ -1,23 +1,17 @@
 /*
  * audit_record.c: what an audit line is (hash, fields, torn or intact),
- * and reading a log back from its end on open to find its last intact
- * record.
+ * and which line of a log's tail is its last intact record. Pure but for
+ * libcrypto: audit_tail.c reads the tail for it.
  */
 #include "audit_record.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hex.h"
 
 const char audit_zero_hash[AUDIT_HASH_HEX + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
-
-/* First window read from the end: many records, and a whole long one. */
-#define TAIL_FIRST_WINDOW (128u << 10)
 
 int
 audit_hasher_init(struct audit_hasher *h)
@@ -164,36 +158,31 @@ audit_line_check(struct audit_hasher *h, const char *line, size_t len,
 	out->kind = AUDIT_LINE_INTACT;
 }
 
-enum scan_result { SCAN_FOUND, SCAN_MORE, SCAN_FOREIGN, SCAN_ERROR };
-
-/*
- * Check the lines of buf (the last n bytes of the file, which starts
- * at base) from the last one back until one is intact. whole: buf starts
- * at the beginning of the file, so its first line is complete.
- */
-static enum scan_result
-scan_window(struct audit_hasher *h, const char *buf, size_t n, uint64_t base,
-    int whole, struct audit_tail *t)
+/* The lines from the last one back until one is intact. */
+enum audit_tail_found
+audit_tail_find(struct audit_hasher *h, const char *buf, size_t n,
+    uint64_t base, int whole, struct audit_tail *t)
 {
 	struct audit_line line;
 	size_t start, end;
 	const char *nl;
 
-	t->bad_why[0] = '\0';
+	memset(t, 0, sizeof *t);
+	memcpy(t->hash, audit_zero_hash, sizeof t->hash);
 	t->ends_without_newline = buf[n - 1] != '\n';
 	end = t->ends_without_newline ? n : n - 1;
 	for (;;) {
 		nl = end > 0 ? memrchr(buf, '\n', end) : NULL;
 		start = nl != NULL ? (size_t)(nl - buf) + 1 : 0;
 		if (start == 0 && !whole)
-			return SCAN_MORE;
+			return AUDIT_TAIL_MORE;
 		audit_line_check(h, buf + start, end - start, &line);
 		if (line.kind == AUDIT_LINE_INTACT) {
 			t->seq = line.seq;
 			memcpy(t->hash, line.hash, sizeof t->hash);
 			t->torn_offset = base + (end < n ? end + 1 : n);
 			t->torn_bytes = base + n - t->torn_offset;
-			return SCAN_FOUND;
+			return AUDIT_TAIL_FOUND;
 		}
 		if (line.kind == AUDIT_LINE_BAD)
 			memcpy(t->bad_why, line.why, sizeof t->bad_why);
@@ -203,81 +192,8 @@ scan_window(struct audit_hasher *h, const char *buf, size_t n, uint64_t base,
 	}
 	/* No record at all: a crash leaves a record's start or zeros. */
 	if (buf[0] != '\0' && buf[0] != '{')
-		return SCAN_FOREIGN;
+		return AUDIT_TAIL_FOREIGN;
 	t->torn_offset = 0;
 	t->torn_bytes = n;
-	return SCAN_FOUND;
-}
-
-static int
-read_at(int fd, char *buf, size_t n, uint64_t offset)
-{
-	ssize_t r;
-	size_t done = 0;
-
-	while (done < n) {
-		r = pread(fd, buf + done, n - done, (off_t)(offset + done));
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;    /* shrank under us */
-			return -1;
-		}
-		done += (size_t)r;
-	}
-	return 0;
-}
-
-int
-audit_tail_scan(int fd, uint64_t size, struct audit_tail *tail, char *err,
-    const char *path)
-{
-	struct audit_hasher h;
-	enum scan_result r = SCAN_MORE;
-	uint64_t window;
-	char *buf;
-
-	memset(tail, 0, sizeof *tail);
-	memcpy(tail->hash, audit_zero_hash, sizeof tail->hash);
-	if (size == 0)
-		return 0;
-	if (audit_hasher_init(&h) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: cannot set up SHA-256 "
-		    "(libcrypto)", path);
-		return -1;
-	}
-	window = size < TAIL_FIRST_WINDOW ? size : TAIL_FIRST_WINDOW;
-	for (;;) {
-		if ((buf = malloc(window)) == NULL) {
-			snprintf(err, AUDIT_ERR_LEN, "%s: out of memory", path);
-			r = SCAN_ERROR;
-			break;
-		}
-		if (read_at(fd, buf, window, size - window) == -1) {
-			snprintf(err, AUDIT_ERR_LEN, "%s: cannot read: %s",
-			    path, strerror(errno));
-			free(buf);
-			r = SCAN_ERROR;
-			break;
-		}
-		r = scan_window(&h, buf, window, size - window, window == size,
-		    tail);
-		free(buf);
-		if (r != SCAN_MORE || window >= AUDIT_TAIL_MAX)
-			break;
-		window = window * 4 < size ? window * 4 : size;
-		if (window > AUDIT_TAIL_MAX)
-			window = AUDIT_TAIL_MAX;
-	}
-	audit_hasher_free(&h);
-	if (r == SCAN_FOUND)
-		return 0;
-	if (r != SCAN_ERROR)
-		snprintf(err, AUDIT_ERR_LEN, "%s: the last %llu bytes hold no "
-		    "audit record. If this is not an audit log, set audit_log "
-		    "to another file; if it is, check it with `wardenctl audit "
-		    "verify` and move it aside", path,
-		    (unsigned long long)window);
-	return -1;
+	return AUDIT_TAIL_FOUND;
 }

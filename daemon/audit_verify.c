@@ -274,13 +274,13 @@ static int
 check_whole(struct verify *v, const struct audit_head *head,
     const char *head_path)
 {
-	char why[300];
+	char why[ERR_LEN];
 
 	v->path = NULL;
 	if (head_path != NULL) {
 		v->head_verdict = audit_head_compare(head, v->last_seq,
 		    v->last_hash, v->at_head[0] != '\0' ? v->at_head : NULL,
-		    why, sizeof why);
+		    why);
 		if (v->head_verdict == AUDIT_HEAD_CUT ||
 		    v->head_verdict == AUDIT_HEAD_DIFFERS)
 			return broken(v, 0, 0, "against %s: %s", head_path, why);
@@ -363,7 +363,7 @@ verify_inputs(struct verify *v, const struct audit_verify_options *o,
 	}
 	if (o->head == NULL)
 		return 0;
-	switch (audit_head_load(o->head, head, err, sizeof err)) {
+	switch (audit_head_load(o->head, head, err)) {
 	case AUDIT_HEAD_OK:
 		v->head_seq = head->seq;
 		return 0;

@@ -29,6 +29,7 @@ durable_run(struct durable *d)
 	struct audit_head head = d->head;
 	char dir[sizeof d->state_dir], err[sizeof d->err];
 	char head_dir[sizeof d->head_dir], head_err[sizeof d->head_err];
+	char save_err[ERR_LEN];
 	int fd = d->audit_fd, save = d->queued_state, synced = 0, failed = 0;
 	int head_failed = 0;
 	struct timespec t0;
@@ -50,11 +51,12 @@ durable_run(struct durable *d)
 			    strerror(errno));
 	}
 	if (synced == 1 && head_dir[0] != '\0')
-		head_failed = audit_head_save(head_dir, &head, head_err,
-		    sizeof head_err) == -1;
-	if (save && statefile_save(dir, &state, err + strlen(err),
-	    sizeof err - strlen(err)) == -1)
+		head_failed = audit_head_save(head_dir, &head, head_err) == -1;
+	if (save && statefile_save(dir, &state, save_err) == -1) {
 		failed = 1;
+		snprintf(err + strlen(err), sizeof err - strlen(err), "%s",
+		    save_err);
+	}
 
 	pthread_mutex_lock(&d->mu);
 	if (head_failed)

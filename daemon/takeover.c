@@ -116,7 +116,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	struct guard_result r;
 	struct audit_event ev;
 	ev_tstamp now = ev_now(w->loop);
-	char err[512];
+	char err[ERR_LEN];
 
 	memset(&ev, 0, sizeof ev);
 	ev.user = user;
@@ -135,8 +135,8 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 			snprintf(r.why, sizeof r.why, "the audit log cannot be "
 			    "written; control stays with the operators");
 			r.action = GUARD_REFUSED;
-		} else if (statefile_save(w->cfg->state_dir, &r.next, err,
-		    sizeof err) == -1) {
+		} else if (statefile_save(w->cfg->state_dir, &r.next,
+		    err) == -1) {
 			guard_reason_copy(r.why, err);
 			r.action = GUARD_REFUSED;
 		} else

@@ -150,7 +150,7 @@ warden_open_records(struct warden *w)
 	warden_record(w, "config_loaded", 1);
 	audit_daemon_head_save(w);
 
-	st = statefile_load(w->cfg->state_dir, &saved, err, sizeof err);
+	st = statefile_load(w->cfg->state_dir, &saved, err);
 	if (st == STATEFILE_OK)
 		warden_reconcile(w, &saved);
 	if (cut)
@@ -164,7 +164,7 @@ warden_open_records(struct warden *w)
 	if (guard_init(&w->guard, w->cfg, how, &saved, ev_now(w->loop)) == -1)
 		fatalx("out of memory");
 	guard_persisted_get(&w->guard, &now_state);
-	if (statefile_save(w->cfg->state_dir, &now_state, err, sizeof err) == -1)
+	if (statefile_save(w->cfg->state_dir, &now_state, err) == -1)
 		log_warnx("state file: %s", err);
 	log_info("state %s (%s)", guard_state_name(w->guard.state),
 	    guard_cause_name(w->guard.cause));

@@ -304,7 +304,7 @@ test_restore_after_lost_save(void **state)
 	struct ctl_result *res = &t->res;
 	struct guard_persisted auto_state;
 	struct ctl_status st;
-	char why[WHY_MAX], err[512];
+	char why[WHY_MAX], err[ERR_LEN];
 	double since;
 
 	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "lost save",
@@ -315,7 +315,7 @@ test_restore_after_lost_save(void **state)
 	auto_state.state = GUARD_STATE_AUTO;
 	auto_state.cause = GUARD_CAUSE_STARTUP;
 	auto_state.since = since - 60;
-	if (statefile_save(t->rig->dir, &auto_state, err, sizeof(err)) != 0)
+	if (statefile_save(t->rig->dir, &auto_state, err) != 0)
 		fail_msg("%s", err);
 
 	assert_int_equal(rig_restart(t->rig, 1), 0);

@@ -28,7 +28,7 @@ test_head_file_round_trip(void **state)
 {
 	struct tmp *t = *state;
 	struct audit_head h, back;
-	char buf[AUDIT_HEAD_FILE_MAX], path[256], err[256], *text;
+	char buf[AUDIT_HEAD_FILE_MAX], path[256], err[ERR_LEN], *text;
 	size_t len = 0;
 	struct dirent *e;
 	DIR *d;
@@ -40,9 +40,9 @@ test_head_file_round_trip(void **state)
 	    "/var/lib/warden/audit.jsonl\nseq 1234\nhash " HASH_A "\nsha256 ",
 	    strlen("warden-audit-head 1\nlog /var/lib/warden/audit.jsonl\n"
 	    "seq 1234\nhash " HASH_A "\nsha256 ")), 0);
-	assert_int_equal(audit_head_save(t->dir, &h, err, sizeof err), 0);
+	assert_int_equal(audit_head_save(t->dir, &h, err), 0);
 	tpath(t, AUDIT_HEAD_NAME, path, sizeof path);
-	assert_int_equal(audit_head_load(path, &back, err, sizeof err),
+	assert_int_equal(audit_head_load(path, &back, err),
 	    AUDIT_HEAD_OK);
 	assert_string_equal(back.log, h.log);
 	assert_int_equal(back.seq, 1234);
@@ -65,10 +65,10 @@ expect_corrupt(const char *path, const char *text, size_t len,
     const char *fragment)
 {
 	struct audit_head h;
-	char err[256] = "";
+	char err[ERR_LEN] = "";
 
 	spit(path, text, len);
-	assert_int_equal(audit_head_load(path, &h, err, sizeof err),
+	assert_int_equal(audit_head_load(path, &h, err),
 	    AUDIT_HEAD_CORRUPT);
 	if (strstr(err, fragment) == NULL)
 		fail_msg("\"%s\" does not say \"%s\"", err, fragment);
@@ -92,11 +92,11 @@ test_head_file_damage(void **state)
 {
 	struct tmp *t = *state;
 	struct audit_head h;
-	char path[256], err[256], buf[AUDIT_HEAD_FILE_MAX];
+	char path[256], err[ERR_LEN], buf[AUDIT_HEAD_FILE_MAX];
 	size_t len;
 
 	tpath(t, AUDIT_HEAD_NAME, path, sizeof path);
-	assert_int_equal(audit_head_load(path, &h, err, sizeof err),
+	assert_int_equal(audit_head_load(path, &h, err),
 	    AUDIT_HEAD_NONE);
 	head_set(&h, 77, HASH_B);
 	len = audit_head_format(&h, buf);
@@ -115,7 +115,7 @@ test_head_file_damage(void **state)
 	expect_summed(path, "warden-audit-head 1\nlog /x\nseq 1\nhash " HASH_A
 	    "\nmore 1\n", "unexpected line");
 	assert_int_equal(mkdir(tpath(t, "dir", buf, sizeof buf), 0700), 0);
-	assert_int_equal(audit_head_load(buf, &h, err, sizeof err),
+	assert_int_equal(audit_head_load(buf, &h, err),
 	    AUDIT_HEAD_CORRUPT);
 }
 
@@ -124,29 +124,29 @@ static void
 test_head_compare(void **state)
 {
 	struct audit_head h;
-	char why[512] = "";
+	char why[ERR_LEN] = "";
 
 	(void)state;
 	head_set(&h, 10, HASH_A);
-	assert_int_equal(audit_head_compare(&h, 10, HASH_A, NULL, why,
-	    sizeof why), AUDIT_HEAD_SAME);
-	assert_int_equal(audit_head_compare(&h, 12, HASH_B, HASH_A, why,
-	    sizeof why), AUDIT_HEAD_SAME);
-	assert_int_equal(audit_head_compare(&h, 12, HASH_B, NULL, why,
-	    sizeof why), AUDIT_HEAD_UNCHECKED);
-	assert_int_equal(audit_head_compare(&h, 3, HASH_A, NULL, why,
-	    sizeof why), AUDIT_HEAD_CUT);
+	assert_int_equal(audit_head_compare(&h, 10, HASH_A, NULL, why),
+	    AUDIT_HEAD_SAME);
+	assert_int_equal(audit_head_compare(&h, 12, HASH_B, HASH_A, why),
+	    AUDIT_HEAD_SAME);
+	assert_int_equal(audit_head_compare(&h, 12, HASH_B, NULL, why),
+	    AUDIT_HEAD_UNCHECKED);
+	assert_int_equal(audit_head_compare(&h, 3, HASH_A, NULL, why),
+	    AUDIT_HEAD_CUT);
 	assert_string_equal(why, "the log ends at seq 3, but seq 10 was "
 	    "written and synced: 7 record(s) missing from its end (cut, or "
 	    "another file)");
-	assert_int_equal(audit_head_compare(&h, 10, HASH_B, NULL, why,
-	    sizeof why), AUDIT_HEAD_DIFFERS);
+	assert_int_equal(audit_head_compare(&h, 10, HASH_B, NULL, why),
+	    AUDIT_HEAD_DIFFERS);
 	assert_non_null(strstr(why, "the record at seq 10 has hash " HASH_B
 	    ", but wardend wrote " HASH_A " there"));
-	assert_int_equal(audit_head_compare(&h, 12, HASH_B, HASH_B, why,
-	    sizeof why), AUDIT_HEAD_DIFFERS);
-	assert_int_equal(audit_head_compare(&h, 0, HASH_A, NULL, why,
-	    sizeof why), AUDIT_HEAD_CUT);
+	assert_int_equal(audit_head_compare(&h, 12, HASH_B, HASH_B, why),
+	    AUDIT_HEAD_DIFFERS);
+	assert_int_equal(audit_head_compare(&h, 0, HASH_A, NULL, why),
+	    AUDIT_HEAD_CUT);
 }
 
 /* The head of a log as wardend would save it. */
@@ -155,11 +155,11 @@ save_head_of(const struct tmp *t, const char *log)
 {
 	struct audit *a = open_ok(log);
 	struct audit_head h;
-	char err[256];
+	char err[ERR_LEN];
 
 	head_set(&h, audit_last_seq(a), audit_last_hash(a));
 	snprintf(h.log, sizeof h.log, "%s", log);
-	assert_int_equal(audit_head_save(t->dir, &h, err, sizeof err), 0);
+	assert_int_equal(audit_head_save(t->dir, &h, err), 0);
 	audit_close(a);
 }
 

@@ -26,7 +26,7 @@
 struct fixture {
 	char dir[64];
 	char path[128];
-	char err[512];
+	char err[ERR_LEN];
 	struct guard_persisted st, back;
 };
 
@@ -90,7 +90,7 @@ static enum statefile_status
 load(struct fixture *f)
 {
 	f->err[0] = '\0';
-	return statefile_load(f->dir, &f->back, f->err, sizeof f->err);
+	return statefile_load(f->dir, &f->back, f->err);
 }
 
 static void
@@ -153,8 +153,8 @@ test_round_trip_through_parse(void **state)
 		f->st.since = T0 + (double)i * 1.000001;
 		len = statefile_format(&f->st, buf, sizeof buf);
 		assert_true(len > 0);
-		assert_int_equal(statefile_parse(buf, len, &f->back, f->err,
-		    sizeof f->err), 0);
+		assert_int_equal(statefile_parse(buf, len, &f->back,
+		    f->err), 0);
 		assert_int_equal(f->back.state, f->st.state);
 		assert_int_equal(f->back.cause, f->st.cause);
 		assert_string_equal(f->back.reason, f->st.reason);
@@ -175,8 +175,7 @@ test_longest_reason_fits(void **state)
 	f->st.reason[GUARD_REASON_MAX - 1] = '\0';
 	len = statefile_format(&f->st, buf, sizeof buf);
 	assert_true(len > 0);
-	assert_int_equal(statefile_parse(buf, len, &f->back, f->err,
-	    sizeof f->err), 0);
+	assert_int_equal(statefile_parse(buf, len, &f->back, f->err), 0);
 	assert_string_equal(f->back.reason, f->st.reason);
 }
 
@@ -186,8 +185,7 @@ test_save_then_load(void **state)
 	struct fixture *f = *state;
 	struct stat sb;
 
-	assert_int_equal(statefile_save(f->dir, &f->st, f->err,
-	    sizeof f->err), 0);
+	assert_int_equal(statefile_save(f->dir, &f->st, f->err), 0);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0640);
 	assert_int_equal(load(f), STATEFILE_OK);
@@ -205,13 +203,11 @@ test_replace_is_atomic_and_leaves_no_temp_file(void **state)
 	DIR *d;
 	int files = 0;
 
-	assert_int_equal(statefile_save(f->dir, &f->st, f->err,
-	    sizeof f->err), 0);
+	assert_int_equal(statefile_save(f->dir, &f->st, f->err), 0);
 	f->st.state = GUARD_STATE_AUTO;
 	f->st.cause = GUARD_CAUSE_OPERATOR;
 	strcpy(f->st.reason, "level back to normal");
-	assert_int_equal(statefile_save(f->dir, &f->st, f->err,
-	    sizeof f->err), 0);
+	assert_int_equal(statefile_save(f->dir, &f->st, f->err), 0);
 	assert_int_equal(load(f), STATEFILE_OK);
 	assert_int_equal(f->back.state, GUARD_STATE_AUTO);
 	assert_string_equal(f->back.reason, "level back to normal");
@@ -235,8 +231,7 @@ test_save_into_missing_dir_says_what_to_check(void **state)
 	char dir[128];
 
 	snprintf(dir, sizeof dir, "%s/missing", f->dir);
-	assert_int_equal(statefile_save(dir, &f->st, f->err, sizeof f->err),
-	    -1);
+	assert_int_equal(statefile_save(dir, &f->st, f->err), -1);
 	assert_non_null(strstr(f->err, dir));
 	assert_non_null(strstr(f->err, "state_dir"));
 }
@@ -249,7 +244,7 @@ test_missing_file_is_none(void **state)
 
 	assert_int_equal(load(f), STATEFILE_NONE);
 	snprintf(dir, sizeof dir, "%s/missing", f->dir);
-	assert_int_equal(statefile_load(dir, &f->back, f->err, sizeof f->err),
+	assert_int_equal(statefile_load(dir, &f->back, f->err),
 	    STATEFILE_NONE);
 }
 
@@ -271,8 +266,8 @@ test_every_truncation_is_corrupt(void **state)
 	size_t cut;
 
 	for (cut = 0; cut < len; cut++) {
-		assert_int_equal(statefile_parse(buf, cut, &f->back, f->err,
-		    sizeof f->err), -1);
+		assert_int_equal(statefile_parse(buf, cut, &f->back,
+		    f->err), -1);
 	}
 	file_put(f, buf, len - 1);
 	assert_corrupt(f, "truncated");
@@ -290,8 +285,8 @@ test_every_flipped_byte_is_corrupt(void **state)
 
 	for (i = 0; i < len; i++) {
 		buf[i] ^= 0x01;
-		assert_int_equal(statefile_parse(buf, len, &f->back, f->err,
-		    sizeof f->err), -1);
+		assert_int_equal(statefile_parse(buf, len, &f->back,
+		    f->err), -1);
 		buf[i] ^= 0x01;
 	}
 	buf[20] ^= 0x20;
@@ -371,6 +366,28 @@ test_unknown_values_with_valid_checksum_are_corrupt(void **state)
 	assert_true(f->back.since == 1700000000.0);
 }
 
+/* What parses, the format writes back: a leap second that carries the
+ * time into year 10000 would load, and then no save of it could be
+ * made. The last second the format can write loads and saves. */
+static void
+test_since_the_format_cannot_write_is_corrupt(void **state)
+{
+	struct fixture *f = *state;
+	char buf[STATEFILE_MAX];
+	size_t len;
+
+	len = signed_body("warden-state 1\nstate takeover\ncause trip\n"
+	    "since 9999-12-31T23:59:60.000000Z\nreason x\n", buf, sizeof buf);
+	file_put(f, buf, len);
+	assert_corrupt(f, "\"since\"");
+	len = signed_body("warden-state 1\nstate takeover\ncause trip\n"
+	    "since 9999-12-31T23:59:59.000000Z\nreason x\n", buf, sizeof buf);
+	file_put(f, buf, len);
+	assert_int_equal(load(f), STATEFILE_OK);
+	assert_int_equal(statefile_save(f->dir, &f->back, f->err), 0);
+	assert_int_equal(load(f), STATEFILE_OK);
+}
+
 static void
 test_too_large_is_corrupt(void **state)
 {
@@ -400,8 +417,7 @@ test_unreadable_file_is_corrupt(void **state)
 
 	if (geteuid() == 0)
 		skip();
-	assert_int_equal(statefile_save(f->dir, &f->st, f->err,
-	    sizeof f->err), 0);
+	assert_int_equal(statefile_save(f->dir, &f->st, f->err), 0);
 	assert_int_equal(chmod(f->path, 0), 0);
 	assert_corrupt(f, "Permission denied");
 }
@@ -425,6 +441,7 @@ main(void)
 		T(test_every_flipped_byte_is_corrupt),
 		T(test_garbage_and_trailing_bytes_are_corrupt),
 		T(test_unknown_values_with_valid_checksum_are_corrupt),
+		T(test_since_the_format_cannot_write_is_corrupt),
 		T(test_too_large_is_corrupt),
 		T(test_directory_instead_of_file_is_corrupt),
 		T(test_unreadable_file_is_corrupt),

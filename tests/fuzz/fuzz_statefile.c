@@ -1,0 +1,106 @@
+/*
+ * fuzz_statefile.c: libFuzzer target for the parsers of state_dir's
+ * files: the state file (statefile.c) and the audit head (audit_head.c),
+ * both sealed text (sealed.c). The input is tried twice: as the bytes of
+ * a file, so that the seal's own checks are fuzzed, and sealed by the
+ * target, so that a checksum the fuzzer cannot forge does not stop every
+ * input at the door. Whatever the bytes, a parser answers a one-line
+ * error, or a struct that its format writes back and parses again to the
+ * same values. Each input is copied to a buffer of exactly its size so
+ * that AddressSanitizer sees any read past it.
+ */
+#include <assert.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_head.h"
+#include "sealed.h"
+#include "statefile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_err(const char err[ERR_LEN])
+{
+	const char *nul = memchr(err, '\0', ERR_LEN);
+
+	assert(nul != NULL && nul > err);
+	assert(memchr(err, '\n', (size_t)(nul - err)) == NULL);
+}
+
+static void
+check_state(const char *buf, size_t len)
+{
+	struct guard_persisted st, back;
+	char err[ERR_LEN], out[STATEFILE_MAX];
+	size_t n;
+
+	if (statefile_parse(buf, len, &st, err) == -1) {
+		check_err(err);
+		return;
+	}
+	assert(guard_state_name(st.state) != NULL);
+	assert(guard_cause_name(st.cause) != NULL);
+	assert(memchr(st.reason, '\0', sizeof st.reason) != NULL);
+	n = statefile_format(&st, out, sizeof out);
+	assert(n > 0);
+	assert(statefile_parse(out, n, &back, err) == 0);
+	assert(back.state == st.state && back.cause == st.cause);
+	assert(strcmp(back.reason, st.reason) == 0);
+	/* Written to the microsecond; far from 1970 a double holds less. */
+	assert(fabs(back.since - st.since) <=
+	    1e-6 + fabs(st.since) * 4 * DBL_EPSILON);
+}
+
+static void
+check_head(const char *buf, size_t len)
+{
+	struct audit_head h, back;
+	char err[ERR_LEN], out[AUDIT_HEAD_FILE_MAX], again[AUDIT_HEAD_FILE_MAX];
+	size_t n;
+
+	if (audit_head_parse(buf, len, &h, err) == -1) {
+		check_err(err);
+		return;
+	}
+	assert(memchr(h.log, '\0', sizeof h.log) != NULL);
+	n = audit_head_format(&h, out);
+	assert(n > 0);
+	assert(audit_head_parse(out, n, &back, err) == 0);
+	assert(strcmp(back.log, h.log) == 0 && back.seq == h.seq);
+	assert(strcmp(back.hash, h.hash) == 0);
+	assert(audit_head_format(&back, again) == n);
+	assert(memcmp(again, out, n) == 0);
+}
+
+static void
+check_both(const char *bytes, size_t len)
+{
+	char *buf = malloc(len ? len : 1);
+
+	assert(buf != NULL);
+	memcpy(buf, bytes, len);
+	check_state(buf, len);
+	check_head(buf, len);
+	free(buf);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t cap = size + SEALED_LEN + 1, len;
+	char *sealed;
+
+	check_both((const char *)data, size);
+	if ((sealed = malloc(cap)) == NULL)
+		return 0;
+	memcpy(sealed, data, size);
+	len = sealed_close(sealed, size, cap);
+	assert(len == size + SEALED_LEN);
+	check_both(sealed, len);
+	free(sealed);
+	return 0;
+}
