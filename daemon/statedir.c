@@ -43,7 +43,9 @@ statedir_read(const char *path, char *buf, size_t size, char err[ERR_LEN])
 	ssize_t len;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO in its place must not hold up the start until
+	 * some writer comes; it is then refused as not a regular file. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		errmsg_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}

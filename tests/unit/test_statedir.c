@@ -155,6 +155,20 @@ test_not_a_regular_file(void **state)
 	expect_failed(f, f->path, 16, "not a regular file");
 }
 
+/* A FIFO where the state file should be is refused at once: opening it
+ * for reading must not wait for a writer (wardend would hang at start).
+ * The alarm turns a hang into a failure. */
+static void
+test_fifo_refused_without_waiting(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	alarm(5);
+	expect_failed(f, f->path, 16, "not a regular file");
+	alarm(0);
+}
+
 static void
 test_unreadable_file(void **state)
 {
@@ -225,6 +239,7 @@ main(void)
 		T(test_missing_file_is_enoent),
 		T(test_read_whole_up_to_size),
 		T(test_not_a_regular_file),
+		T(test_fifo_refused_without_waiting),
 		T(test_unreadable_file),
 		T(test_replace_writes_whole_file_0640),
 		T(test_replace_into_missing_dir_says_what_to_check),
