@@ -9,6 +9,7 @@
 
 #include <modbus.h>
 
+#include "gate_plan.h"
 #include "record.h"
 #include "warden.h"
 
@@ -155,51 +156,33 @@ gate_isolated(struct client *c, const struct mbap_request *req,
 	gate_refuse(c, req, d, "write_rejected", MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
-/* enforce: the decision in w->decision carried out. */
+/* enforce: the decision in w->decision carried out (gate_plan.h). */
 static void
 gate_enforce(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, ev_tstamp now)
 {
 	struct warden *w = c->w;
 	const struct policy_decision *d = w->decision;
-	uint8_t code;
+	struct gate_plan p;
 
-	switch (d->verdict) {
-	case POLICY_ALLOW:
-	case POLICY_CLAMP:
-		if ((code = gate_device_ready(&w->devices[device])) != 0) {
-			client_send_exception(c, req->tid, req->unit, req->fc,
-			    code);
-			return;
-		}
-		if (record_decision(w, c->name, req, d,
-		    policy_event_name(d, MODE_ENFORCE), 0) == -1) {
-			client_send_exception(c, req->tid, req->unit, req->fc,
-			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
-			return;
-		}
-		if (d->verdict == POLICY_CLAMP) {
-			struct mbap_request clamped;
-
-			/* The device echoes what it got: expect the clamp. */
-			if (mbap_decode_request(d->frame, d->frame_len,
-			    &clamped) != 0 || gate_forward(c, d->frame,
-			    d->frame_len, &clamped, device) != 0)
-				return;
-		} else if (gate_forward(c, adu, len, req, device) != 0)
-			return;
-		policy_accept(w->memory, d, now);
-		if (d->verdict == POLICY_CLAMP)
-			gate_violation(w, d);
-		break;
-	case POLICY_READ:       /* no baseline to be had */
-	case POLICY_REJECT:
-	case POLICY_TAKEOVER:
-		gate_refuse(c, req, d, policy_event_name(d, MODE_ENFORCE),
-		    d->exception);
-		gate_violation(w, d);
-		break;
+	gate_plan_enforce(d, adu, len, req,
+	    gate_device_ready(&w->devices[device]), &p);
+	if (p.event != NULL && record_decision(w, c->name, req, d, p.event,
+	    p.exception) == -1 && p.exception == 0) {
+		/* Not on the record, so not forwarded either. */
+		client_send_exception(c, req->tid, req->unit, req->fc,
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+		return;
 	}
+	if (p.exception != 0)
+		client_send_exception(c, req->tid, req->unit, req->fc,
+		    p.exception);
+	else if (gate_forward(c, p.frame, p.len, &p.fwd, device) != 0)
+		return;         /* not sent: the client has its answer */
+	else
+		policy_accept(w->memory, d, now);
+	if (p.violation)
+		gate_violation(w, d);
 }
 
 void
