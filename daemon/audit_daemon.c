@@ -10,6 +10,7 @@
 #include "audit_head.h"
 #include "audit_sign.h"
 #include "audit_syslog.h"
+#include "record.h"
 #include "warden.h"
 
 static void
@@ -25,23 +26,11 @@ audit_daemon_cut(struct warden *w, const char *path,
     const struct audit_head *head, const char *why)
 {
 	char reason[1024];
-	struct audit_extra extra[5] = {
-		{ .key = "head_file", .type = AUDIT_STRING, .s = path },
-		{ .key = "expected_seq", .type = AUDIT_UINT, .u = head->seq },
-		{ .key = "expected_hash", .type = AUDIT_STRING,
-		  .s = head->hash },
-		{ .key = "found_seq", .type = AUDIT_UINT,
-		  .u = audit_found_seq(w->audit) },
-		{ .key = "found_hash", .type = AUDIT_STRING,
-		  .s = audit_found_hash(w->audit) },
-	};
-	struct audit_event ev = { .event = "audit_cut", .reason = reason,
-		.extra = extra, .n_extra = 5 };
 
 	snprintf(reason, sizeof reason, "%s; wardend goes on from what the "
 	    "file holds, in TAKEOVER", why);
 	log_warnx("ALARM: audit log %s: %s", w->cfg->audit_log, reason);
-	gate_audit(w, &ev, 1);
+	record_audit_cut(w, path, head, reason);
 }
 
 /* The head file against what the log holds; 1 when it was cut. */

@@ -9,42 +9,14 @@
 
 #include <modbus.h>
 
-#include "log.h"
-#include "request_record.h"
+#include "gate_plan.h"
+#include "record.h"
 #include "warden.h"
 
-void
-gate_audit(struct warden *w, const struct audit_event *ev, int sync)
-{
-	if (audit_write(w->audit, ev, sync) == -1 &&
-	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
-		log_warn("audit: cannot record %s", ev->event);
-}
-
-/* One record for a decision on a request; -1 when it could not be
- * written. */
-static int
-gate_audit_decision(struct client *c, const struct mbap_request *req,
-    const struct policy_decision *d, const char *event, uint8_t exception)
-{
-	struct warden *w = c->w;
-	struct request_record rec;
-
-	request_record_fill(&rec, w->cfg, req, d, event, exception);
-	rec.ev.client = c->name;
-	if (audit_write(w->audit, &rec.ev, 0) == -1) {
-		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
-			log_warn("audit: cannot record %s; write refused",
-			    rec.ev.event);
-		return -1;
-	}
-	return 0;
-}
-
+/* The layer above hears of it (flow.h): the guard may take over. */
 static void
 gate_violation(struct warden *w, const struct policy_decision *d)
 {
-	struct guard_result r;
 	char what[CONFIG_NAME_MAX + 32];
 
 	/* A write refused for want of the device's value is not the AI's
@@ -57,13 +29,12 @@ gate_violation(struct warden *w, const struct policy_decision *d)
 		    w->cfg->points[d->point.point].name, d->rule);
 	else
 		snprintf(what, sizeof what, "%s", d->rule);
-	r = guard_violation(&w->guard, what, d->verdict == POLICY_TAKEOVER,
-	    ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	w->events.violation(w->events.ctx, what,
+	    d->verdict == POLICY_TAKEOVER);
 }
 
 /* 0 when the device can take a request now (up, queue not full). */
-static int
+static uint8_t
 gate_device_ready(const struct device *dev)
 {
 	if (dev->ai.n_up == 0)
@@ -140,7 +111,7 @@ static void
 gate_refuse(struct client *c, const struct mbap_request *req,
     const struct policy_decision *d, const char *event, uint8_t exception)
 {
-	gate_audit_decision(c, req, d, event, exception);
+	record_decision(c->w, c->name, req, d, event, exception);
 	client_send_exception(c, req->tid, req->unit, req->fc, exception);
 }
 
@@ -151,7 +122,7 @@ gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
 	struct warden *w = c->w;
 	const struct policy_decision *d = w->decision;
 
-	if (judged && gate_audit_decision(c, req, d,
+	if (judged && record_decision(w, c->name, req, d,
 	    policy_event_name(d, MODE_MONITOR), 0) == -1) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -185,51 +156,33 @@ gate_isolated(struct client *c, const struct mbap_request *req,
 	gate_refuse(c, req, d, "write_rejected", MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
-/* enforce: the decision in w->decision carried out. */
+/* enforce: the decision in w->decision carried out (gate_plan.h). */
 static void
 gate_enforce(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, ev_tstamp now)
 {
 	struct warden *w = c->w;
 	const struct policy_decision *d = w->decision;
-	int code;
+	struct gate_plan p;
 
-	switch (d->verdict) {
-	case POLICY_ALLOW:
-	case POLICY_CLAMP:
-		if ((code = gate_device_ready(&w->devices[device])) != 0) {
-			client_send_exception(c, req->tid, req->unit, req->fc,
-			    (uint8_t)code);
-			return;
-		}
-		if (gate_audit_decision(c, req, d,
-		    policy_event_name(d, MODE_ENFORCE), 0) == -1) {
-			client_send_exception(c, req->tid, req->unit, req->fc,
-			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
-			return;
-		}
-		if (d->verdict == POLICY_CLAMP) {
-			struct mbap_request clamped;
-
-			/* The device echoes what it got: expect the clamp. */
-			if (mbap_decode_request(d->frame, d->frame_len,
-			    &clamped) != 0 || gate_forward(c, d->frame,
-			    d->frame_len, &clamped, device) != 0)
-				return;
-		} else if (gate_forward(c, adu, len, req, device) != 0)
-			return;
-		policy_accept(w->memory, d, now);
-		if (d->verdict == POLICY_CLAMP)
-			gate_violation(w, d);
-		break;
-	case POLICY_READ:       /* no baseline to be had */
-	case POLICY_REJECT:
-	case POLICY_TAKEOVER:
-		gate_refuse(c, req, d, policy_event_name(d, MODE_ENFORCE),
-		    d->exception);
-		gate_violation(w, d);
-		break;
+	gate_plan_enforce(d, adu, len, req,
+	    gate_device_ready(&w->devices[device]), &p);
+	if (p.event != NULL && record_decision(w, c->name, req, d, p.event,
+	    p.exception) == -1 && p.exception == 0) {
+		/* Not on the record, so not forwarded either. */
+		client_send_exception(c, req->tid, req->unit, req->fc,
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+		return;
 	}
+	if (p.exception != 0)
+		client_send_exception(c, req->tid, req->unit, req->fc,
+		    p.exception);
+	else if (gate_forward(c, p.frame, p.len, &p.fwd, device) != 0)
+		return;         /* not sent: the client has its answer */
+	else
+		policy_accept(w->memory, d, now);
+	if (p.violation)
+		gate_violation(w, d);
 }
 
 void

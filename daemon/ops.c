@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "record.h"
 #include "status.h"
 #include "warden.h"
 
@@ -44,15 +45,14 @@ int
 ops_takeover(struct warden *w, const struct ops_caller *who,
     const char *reason, struct json *out)
 {
-	struct guard_result r;
+	char why[GUARD_REASON_MAX];
 
-	r = guard_takeover(&w->guard, reason, ev_now(w->loop));
-	if (r.action != GUARD_TAKEOVER) {
-		ops_answer(out, 0, r.why[0] ? r.why : "already in takeover");
+	if (takeover_by_operator(w, who->user, reason, why,
+	    sizeof why) != 0) {
+		ops_answer(out, 0, why);
 		return 1;
 	}
 	/* Answered by ops_takeover_answer() once durable.c is done. */
-	takeover_apply(w, &r, who->user);
 	return OPS_PENDING;
 }
 
@@ -106,26 +106,7 @@ ops_denied(struct warden *w, const struct ops_caller *who,
     const char *command, const char *right, const char *why,
     unsigned suppressed, struct json *out)
 {
-	struct audit_extra extra[3] = {
-		{ .key = "command", .type = AUDIT_STRING, .s = command },
-	};
-	struct audit_event ev;
-	size_t n = 1;
-
-	memset(&ev, 0, sizeof ev);
-	ev.event = "command_denied";
-	ev.user = who->user;
-	ev.has_uid = 1;
-	ev.uid = who->uid;
-	ev.reason = why;
-	if (right != NULL)
-		extra[n++] = (struct audit_extra){ .key = "right",
-		    .type = AUDIT_STRING, .s = right };
-	if (suppressed > 0)
-		extra[n++] = (struct audit_extra){ .key = "suppressed",
-		    .type = AUDIT_UINT, .u = suppressed };
-	ev.extra = extra;
-	ev.n_extra = n;
-	gate_audit(w, &ev, 0);
+	record_denied(w, who->user, who->uid, command, right, why,
+	    suppressed);
 	ops_answer(out, 0, why);
 }

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "point.h"
+#include "record.h"
 #include "warden.h"
 
 #define POLL_GAP_MAX 16         /* unpolled addresses bridged in one read */
@@ -94,30 +95,12 @@ void
 poller_event(struct warden *w, const char *source, int is_device,
     const struct monitor_event *e)
 {
-	struct audit_event ev;
-	struct guard_result r;
-	int trip = monitor_kind_is_trip(e->kind);
+	const char *event = record_condition(w, source, is_device, e);
 
-	memset(&ev, 0, sizeof ev);
-	if (e->kind == MONITOR_DEVICE_LOSS)
-		ev.event = e->raised ? "device_down" : "device_up";
-	else if (trip)
-		ev.event = e->raised ? "trip" : "trip_cleared";
-	else
-		ev.event = e->raised ? "alarm" : "alarm_cleared";
-	if (is_device)
-		ev.device = source;
-	else
-		ev.point = source;
-	ev.rule = monitor_kind_name(e->kind);
-	ev.has_value = 1;
-	ev.value = e->value;
-	gate_audit(w, &ev, 0);
-	log_warnx("%s %s %s (%g)", ev.event, source, ev.rule, e->value);
-	if (!trip)
-		return;
-	r = guard_trip(&w->guard, source, e->kind, e->raised, ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	log_warnx("%s %s %s (%g)", event, source, monitor_kind_name(e->kind),
+	    e->value);
+	if (monitor_kind_is_trip(e->kind))
+		w->events.trip(w->events.ctx, source, e->kind, e->raised);
 }
 
 /*
@@ -129,18 +112,14 @@ static void
 poller_device_lost(struct warden *w, unsigned device)
 {
 	const struct config *cfg = w->cfg;
-	struct guard_result r;
 	size_t i;
 
 	for (i = 0; i < cfg->n_points; i++)
 		if (cfg->points[i].device == device)
 			monitor_point_resync(&w->poller.points[i]);
 	if (cfg->takeover.has_switch &&
-	    cfg->points[cfg->takeover.switch_point].device == device) {
-		r = guard_switch(&w->guard, GUARD_SWITCH_UNKNOWN,
-		    ev_now(w->loop));
-		takeover_apply(w, &r, NULL);
-	}
+	    cfg->points[cfg->takeover.switch_point].device == device)
+		w->events.key_switch(w->events.ctx, GUARD_SWITCH_UNKNOWN);
 }
 
 static void
@@ -174,13 +153,10 @@ poller_point_polled(struct warden *w, unsigned i, double raw, double at)
 		for (k = 0; k < n; k++)
 			poller_event(w, p->name, 0, &events[k]);
 	}
-	if (cfg->takeover.has_switch && cfg->takeover.switch_point == i) {
-		struct guard_result r = guard_switch(&w->guard,
+	if (cfg->takeover.has_switch && cfg->takeover.switch_point == i)
+		w->events.key_switch(w->events.ctx,
 		    value == cfg->takeover.switch_active ?
-		    GUARD_SWITCH_ON : GUARD_SWITCH_OFF, ev_now(w->loop));
-
-		takeover_apply(w, &r, NULL);
-	}
+		    GUARD_SWITCH_ON : GUARD_SWITCH_OFF);
 }
 
 /* Set r's failing flag, keeping its device's count. */

@@ -14,24 +14,8 @@
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
+#include "record.h"
 #include "warden.h"
-
-static void
-reload_audit(struct warden *w, const char *event, const char *user,
-    const char *reason)
-{
-	struct audit_extra extra = { .key = "config", .type = AUDIT_STRING,
-	    .s = w->config_path };
-	struct audit_event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.event = event;
-	ev.user = user;
-	ev.reason = reason;
-	ev.extra = &extra;
-	ev.n_extra = 1;
-	gate_audit(w, &ev, 1);
-}
 
 /* The keys only a restart can change; "" when none of them differs. */
 static const char *
@@ -195,7 +179,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {
 		reload_errors(errors, why, whylen);
 		free(errors);
-		reload_audit(w, "config_rejected", user, why);
+		record_reload(w, "config_rejected", user, why);
 		return 1;
 	}
 	if ((field = reload_needs_restart(w->cfg, ncfg))[0] != '\0') {
@@ -203,7 +187,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 		    "running configuration stays", field);
 		config_free(ncfg);
 		log_warnx("reload: %s", why);
-		reload_audit(w, "config_rejected", user, why);
+		record_reload(w, "config_rejected", user, why);
 		return 1;
 	}
 	/* Resolved before anything changes: a host that cannot be found
@@ -214,7 +198,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 		    err);
 		config_free(ncfg);
 		log_warnx("reload: %s", why);
-		reload_audit(w, "config_rejected", user, why);
+		record_reload(w, "config_rejected", user, why);
 		return 1;
 	}
 	if ((nmem = calloc(ncfg->n_points + 1, sizeof *nmem)) == NULL) {
@@ -227,7 +211,7 @@ reload_config(struct warden *w, const char *user, char *why, size_t whylen)
 	reload_swap(w, ncfg, nmem, addrs);
 	free(addrs);
 	checkconf_log_warnings(w->cfg, "reload: ");
-	reload_audit(w, "config_loaded", user, "reload");
+	record_reload(w, "config_loaded", user, "reload");
 	log_info("reload: %s loaded: %zu devices, %zu points", w->config_path,
 	    w->cfg->n_devices, w->cfg->n_points);
 	return 0;

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "point.h"
+#include "record.h"
 #include "warden.h"
 
 static const struct config_safe_value *
@@ -39,30 +40,11 @@ safestate_poll_interval(const struct safe_entry *e)
 	return e->ss->w->cfg->devices[safestate_point(e)->device].poll_interval;
 }
 
-/* A record of the point: value is the safe value or the value found. */
-static void
-safestate_record(struct safe_entry *e, const char *event, double value,
-    const char *why, const struct audit_extra *extra, size_t n_extra)
-{
-	const struct config *cfg = e->ss->w->cfg;
-	struct audit_event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.event = event;
-	ev.point = safestate_point(e)->name;
-	ev.has_value = 1;
-	ev.value = value;
-	ev.reason = why;
-	ev.device = cfg->devices[safestate_point(e)->device].name;
-	ev.extra = extra;
-	ev.n_extra = n_extra;
-	gate_audit(e->ss->w, &ev, 0);
-}
-
 static void
 safestate_audit(struct safe_entry *e, const char *event, const char *why)
 {
-	safestate_record(e, event, safestate_value(e)->value, why, NULL, 0);
+	record_safe_state(e->ss->w, event, safestate_value(e)->point,
+	    safestate_value(e)->value, why);
 }
 
 /* An episode opened: the value found, and what wardend does about it. */
@@ -70,12 +52,9 @@ static void
 safestate_audit_drift(struct safe_entry *e)
 {
 	const struct config_safe_value *sv = safestate_value(e);
-	struct audit_extra extra[2] = {
-		{ .key = "safe_value", .type = AUDIT_DOUBLE, .d = sv->value },
-		{ .key = "hold", .type = AUDIT_BOOL, .i = sv->hold },
-	};
 
-	safestate_record(e, "safe_state_drift", e->last_read, NULL, extra, 2);
+	record_safe_drift(e->ss->w, sv->point, e->last_read, sv->value,
+	    sv->hold);
 	log_warnx("ALARM: safe state %s drifted to %g (safe %g); %s",
 	    safestate_point(e)->name, e->last_read, sv->value, sv->hold ?
 	    "writing it again" : "hold: false, only watching");
@@ -86,12 +65,9 @@ static void
 safestate_audit_settled(struct safe_entry *e)
 {
 	const struct config_safe_value *sv = safestate_value(e);
-	struct audit_extra extra[2] = {
-		{ .key = "drifts", .type = AUDIT_UINT, .u = e->hold.drifts },
-		{ .key = "redrives", .type = AUDIT_UINT, .u = e->hold.redrives },
-	};
 
-	safestate_record(e, "safe_state_verified", sv->value, NULL, extra, 2);
+	record_safe_settled(e->ss->w, sv->point, sv->value, e->hold.drifts,
+	    e->hold.redrives);
 	log_info("safe state %s = %g holds again (drifted %u times, "
 	    "written again %u times)", safestate_point(e)->name, sv->value,
 	    e->hold.drifts, e->hold.redrives);

@@ -1,17 +1,22 @@
 /*
- * takeover.c: what the guard decides, carried out in the order wardend(8)
- * gives: the audit record fsynced, the state persisted, then the
- * effect (AI isolated, safe state driven). Entering TAKEOVER holds even
- * when the record or the file cannot be written (fail safe, loudly);
- * leaving it does not happen unless both were written.
+ * takeover.c: the orchestration layer, and the only file that both asks
+ * the guard (guard.h) and carries out its answer. What happened comes in
+ * from above as calls (an operator's takeover or release, the tick) and
+ * from the flows below through the flow_events registered here (a
+ * violation, a trip, the key switch); the guard decides, and a takeover
+ * is carried out in the order wardend(8) gives: the audit record
+ * fsynced, the state persisted, then the effect (AI isolated, safe state
+ * driven). Entering TAKEOVER holds even when the record or the file
+ * cannot be written (fail safe, loudly); leaving it does not happen
+ * unless both were written.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include <modbus.h>
 
 #include "control.h"
 #include "log.h"
+#include "record.h"
 #include "statefile.h"
 #include "warden.h"
 
@@ -72,36 +77,26 @@ takeover_wait_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	takeover_proceed(w, why);
 }
 
-void
-takeover_init(struct warden *w)
-{
-	ev_timer_init(&w->durable_wait, takeover_wait_cb, 0., 0.);
-	w->durable_wait.data = w;
-}
-
-void
+/* What the guard decided, carried out: nothing, or a takeover. */
+static void
 takeover_apply(struct warden *w, const struct guard_result *r,
     const char *user)
 {
-	struct audit_event ev;
+	const struct guard_persisted *next = &r->next;
 
 	if (r->action != GUARD_TAKEOVER && r->action != GUARD_WOULD_TAKEOVER)
 		return;
-	memset(&ev, 0, sizeof ev);
-	ev.event = r->action == GUARD_TAKEOVER ? "takeover" : "would_takeover";
-	ev.cause = guard_cause_name(r->next.cause);
-	ev.reason = r->next.reason;
-	ev.user = user;
 	if (r->action == GUARD_WOULD_TAKEOVER) {
-		gate_audit(w, &ev, 0);
-		log_warnx("monitor mode: would take over (%s): %s", ev.cause,
-		    ev.reason);
+		record_takeover(w, 1, next->cause, next->reason, user);
+		log_warnx("monitor mode: would take over (%s): %s",
+		    guard_cause_name(next->cause), next->reason);
 		return;
 	}
-	log_warnx("TAKEOVER (%s): %s", ev.cause, ev.reason);
+	log_warnx("TAKEOVER (%s): %s", guard_cause_name(next->cause),
+	    next->reason);
 	/* The record is written now; the worker makes it and the state
 	 * durable, and only then does the safe state act on the plant. */
-	gate_audit(w, &ev, 0);
+	record_takeover(w, 0, next->cause, next->reason, user);
 	takeover_isolate(w);
 	durable_submit(&w->durable, audit_fd(w->audit), w->cfg->state_dir,
 	    &r->next);
@@ -109,20 +104,81 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	ev_timer_start(w->loop, &w->durable_wait);
 }
 
+/* flow_events: what the flows saw, for the guard to judge. */
+static void
+takeover_on_violation(void *ctx, const char *what, int takeover)
+{
+	struct warden *w = ctx;
+	struct guard_result r;
+
+	r = guard_violation(&w->guard, what, takeover, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
+static void
+takeover_on_trip(void *ctx, const char *source, enum monitor_kind kind,
+    int raised)
+{
+	struct warden *w = ctx;
+	struct guard_result r;
+
+	r = guard_trip(&w->guard, source, kind, raised, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
+static void
+takeover_on_switch(void *ctx, enum guard_switch position)
+{
+	struct warden *w = ctx;
+	struct guard_result r;
+
+	r = guard_switch(&w->guard, position, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
+void
+takeover_init(struct warden *w)
+{
+	ev_timer_init(&w->durable_wait, takeover_wait_cb, 0., 0.);
+	w->durable_wait.data = w;
+	w->events = (struct flow_events){ .violation = takeover_on_violation,
+	    .trip = takeover_on_trip, .key_switch = takeover_on_switch,
+	    .ctx = w };
+}
+
+int
+takeover_by_operator(struct warden *w, const char *user, const char *reason,
+    char *why, size_t whylen)
+{
+	struct guard_result r;
+
+	r = guard_takeover(&w->guard, reason, ev_now(w->loop));
+	if (r.action != GUARD_TAKEOVER) {
+		snprintf(why, whylen, "%s", r.why[0] ? r.why :
+		    "already in takeover");
+		return 1;
+	}
+	takeover_apply(w, &r, user);
+	return 0;
+}
+
+void
+takeover_tick(struct warden *w)
+{
+	struct guard_result r;
+
+	r = guard_tick(&w->guard, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
 int
 takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char *why, size_t whylen)
 {
 	struct guard_result r;
-	struct audit_event ev;
 	ev_tstamp now = ev_now(w->loop);
 	char err[ERR_LEN];
 
-	memset(&ev, 0, sizeof ev);
-	ev.user = user;
-	ev.has_uid = 1;
-	ev.uid = uid;
-	ev.reason = reason;
 	r = guard_release_check(&w->guard, reason, now);
 	if (r.action == GUARD_RELEASE && durable_busy(&w->durable)) {
 		snprintf(r.why, sizeof r.why, "the takeover is still being "
@@ -130,8 +186,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 		r.action = GUARD_REFUSED;
 	}
 	if (r.action == GUARD_RELEASE) {
-		ev.event = "release";
-		if (audit_write(w->audit, &ev, 1) == -1) {
+		if (record_release(w, user, uid, reason) == -1) {
 			snprintf(r.why, sizeof r.why, "the audit log cannot be "
 			    "written; control stays with the operators");
 			r.action = GUARD_REFUSED;
@@ -144,9 +199,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	}
 	if (r.action != GUARD_RELEASE) {
 		snprintf(why, whylen, "%s", r.why);
-		ev.event = "release_refused";
-		ev.rule = why;
-		gate_audit(w, &ev, 0);
+		record_release_refused(w, user, uid, reason, why);
 		log_warnx("release by %s refused: %s", user, why);
 		return 1;
 	}

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "durable.h"
+#include "flow.h"
 #include "guard.h"
 #include "log.h"
 #include "mbap.h"
@@ -220,6 +221,8 @@ struct warden {
 	struct policy_decision *decision;       /* scratch, one request */
 	struct baseline_wait *baseline_waits;   /* writes waiting for a read */
 	struct guard guard;
+	struct flow_events events;      /* gate's and poller's news, to
+					 * takeover.c */
 	struct poller poller;
 	struct safestate safestate;
 	ev_timer tick;                  /* guard, audit fsync, safe state */
@@ -287,7 +290,6 @@ void gate_request(struct client *c, const uint8_t *adu, size_t len,
 #define GATE_NOT_READ 0
 void gate_judge(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, uint8_t read);
-void gate_audit(struct warden *w, const struct audit_event *ev, int sync);
 
 /*
  * baseline.c: read before judging. A write whose point has no last known
@@ -303,16 +305,23 @@ void baseline_forget(struct warden *w, const struct client *c);
  * with exception (0: answer nobody, wardend is stopping) and free it. */
 void baseline_drop_all(struct warden *w, uint8_t exception);
 
-/* takeover.c: what the guard decides, carried out */
-void takeover_apply(struct warden *w, const struct guard_result *r,
-    const char *user);
-/* The worker made the takeover durable (err NULL) or could not. */
-void takeover_durable(struct warden *w, const char *err);
-/* Set up the bound on waiting for the worker (before the loop runs). */
+/*
+ * takeover.c: the only file that asks the guard and carries out what it
+ * decides. The flows' news comes in through w->events, registered by
+ * takeover_init() (before the loop runs).
+ */
 void takeover_init(struct warden *w);
+/* An operator's takeover: 0 under way (the operator is answered once it
+ * is durable, control_takeover_durable()), 1 refused with why. */
+int takeover_by_operator(struct warden *w, const char *user,
+    const char *reason, char *why, size_t whylen);
 /* 0 released, 1 refused with why. */
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char *why, size_t whylen);
+/* The guard's clock (ai_silence), every tick. */
+void takeover_tick(struct warden *w);
+/* The worker made the takeover durable (err NULL) or could not. */
+void takeover_durable(struct warden *w, const char *err);
 
 /* reload.c: 0 swapped in, 1 kept the running config (why says why) */
 int reload_config(struct warden *w, const char *user, char *why,

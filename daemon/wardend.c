@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "privdrop.h"
+#include "record.h"
 #include "restore.h"
 #include "statefile.h"
 #include "status.h"
@@ -56,35 +57,16 @@ static void
 warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct warden *w = t->data;
-	struct guard_result r;
 	ev_tstamp now = ev_now(loop);
 
 	(void)revents;
-	r = guard_tick(&w->guard, now);
-	takeover_apply(w, &r, NULL);
+	takeover_tick(w);
 	/* A chain head moved by synced records only still goes to
 	 * audit.head, after a sync that then costs nothing. */
 	if ((audit_due(w->audit, now) && audit_flush_handoff(w->audit, now)) ||
 	    audit_chain_handoff(w->audit, now))
 		durable_sync_audit(&w->durable, audit_fd(w->audit));
 	safestate_tick(w);
-}
-
-static void
-warden_record(struct warden *w, const char *event, int sync)
-{
-	struct audit_extra extra[2] = {
-		{ .key = "config", .type = AUDIT_STRING, .s = w->config_path },
-		{ .key = "mode", .type = AUDIT_STRING,
-		  .s = w->cfg->mode == MODE_MONITOR ? "monitor" : "enforce" },
-	};
-	struct audit_event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.event = event;
-	ev.extra = extra;
-	ev.n_extra = 2;
-	gate_audit(w, &ev, sync);
 }
 
 /* A takeover the state file missed (restore.h) is restored, on the
@@ -95,7 +77,6 @@ warden_reconcile(struct warden *w, struct guard_persisted *saved)
 	static const char *const state_events[] = { "takeover", "release",
 		NULL };
 	struct audit_last last;
-	struct audit_event ev;
 	char err[AUDIT_ERR_LEN];
 	int found;
 
@@ -107,11 +88,7 @@ warden_reconcile(struct warden *w, struct guard_persisted *saved)
 	    "takeover (%s, cause %s) was never released: wardend stopped "
 	    "before it was saved; starting in TAKEOVER", last.ts,
 	    guard_cause_name(saved->cause));
-	memset(&ev, 0, sizeof ev);
-	ev.event = "state_restored";
-	ev.cause = guard_cause_name(saved->cause);
-	ev.reason = saved->reason;
-	gate_audit(w, &ev, 1);
+	record_state_restored(w, saved->cause, saved->reason);
 }
 
 /*
@@ -146,8 +123,8 @@ warden_open_records(struct warden *w)
 	char err[AUDIT_ERR_LEN];
 	int cut = audit_daemon_open(w);
 
-	warden_record(w, "start", 1);
-	warden_record(w, "config_loaded", 1);
+	record_daemon(w, "start");
+	record_daemon(w, "config_loaded");
 	audit_daemon_head_save(w);
 
 	st = statefile_load(w->cfg->state_dir, &saved, err);
@@ -193,6 +170,8 @@ warden_start(struct warden *w)
 	w->prepare.data = w;
 	ev_prepare_start(w->loop, &w->prepare);
 
+	/* The flows' news has somewhere to go before any flow runs. */
+	takeover_init(w);
 	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
 	    device_start_all(w, addrs, err) == -1)
 		fatalx("devices: %s", err);
@@ -203,7 +182,6 @@ warden_start(struct warden *w)
 		fatalx("control socket: %s", err);
 	if (durable_start(w, &w->durable) == -1)
 		fatalx("cannot start the durability thread");
-	takeover_init(w);
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
@@ -237,7 +215,7 @@ warden_stop(struct warden *w)
 	poller_stop(w);
 	device_stop_all(w);
 	baseline_drop_all(w, 0);
-	warden_record(w, "stop", 1);
+	record_daemon(w, "stop");
 	audit_daemon_close(w);
 	guard_free(&w->guard);
 	free(w->memory);

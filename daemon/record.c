@@ -1,0 +1,212 @@
+/*
+ * record.c: every audit record wardend writes of what happened (see
+ * record.h).
+ */
+#include "audit_head.h"
+#include "record.h"
+#include "request_record.h"
+#include "warden.h"
+
+static void
+record_write(struct warden *w, const struct audit_event *ev, int sync)
+{
+	if (audit_write(w->audit, ev, sync) == -1 &&
+	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_warn("audit: cannot record %s", ev->event);
+}
+
+int
+record_decision(struct warden *w, const char *client,
+    const struct mbap_request *req, const struct policy_decision *d,
+    const char *event, uint8_t exception)
+{
+	struct request_record rec;
+
+	request_record_fill(&rec, w->cfg, req, d, event, exception);
+	rec.ev.client = client;
+	if (audit_write(w->audit, &rec.ev, 0) == -1) {
+		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+			log_warn("audit: cannot record %s; write refused",
+			    rec.ev.event);
+		return -1;
+	}
+	return 0;
+}
+
+void
+record_takeover(struct warden *w, int would, enum guard_cause cause,
+    const char *reason, const char *user)
+{
+	struct audit_event ev = {
+		.event = would ? "would_takeover" : "takeover",
+		.user = user, .cause = guard_cause_name(cause),
+		.reason = reason };
+
+	record_write(w, &ev, 0);
+}
+
+int
+record_release(struct warden *w, const char *user, uint32_t uid,
+    const char *reason)
+{
+	struct audit_event ev = { .event = "release", .user = user,
+		.has_uid = 1, .uid = uid, .reason = reason };
+
+	return audit_write(w->audit, &ev, 1);
+}
+
+void
+record_release_refused(struct warden *w, const char *user, uint32_t uid,
+    const char *reason, const char *why)
+{
+	struct audit_event ev = { .event = "release_refused", .user = user,
+		.has_uid = 1, .uid = uid, .rule = why, .reason = reason };
+
+	record_write(w, &ev, 0);
+}
+
+void
+record_denied(struct warden *w, const char *user, uint32_t uid,
+    const char *command, const char *right, const char *why,
+    unsigned suppressed)
+{
+	struct audit_extra extra[3] = {
+		{ .key = "command", .type = AUDIT_STRING, .s = command },
+	};
+	struct audit_event ev = { .event = "command_denied", .user = user,
+		.has_uid = 1, .uid = uid, .reason = why, .extra = extra };
+	size_t n = 1;
+
+	if (right != NULL)
+		extra[n++] = (struct audit_extra){ .key = "right",
+		    .type = AUDIT_STRING, .s = right };
+	if (suppressed > 0)
+		extra[n++] = (struct audit_extra){ .key = "suppressed",
+		    .type = AUDIT_UINT, .u = suppressed };
+	ev.n_extra = n;
+	record_write(w, &ev, 0);
+}
+
+const char *
+record_condition(struct warden *w, const char *source, int is_device,
+    const struct monitor_event *e)
+{
+	struct audit_event ev = { .rule = monitor_kind_name(e->kind),
+		.has_value = 1, .value = e->value };
+
+	if (e->kind == MONITOR_DEVICE_LOSS)
+		ev.event = e->raised ? "device_down" : "device_up";
+	else if (monitor_kind_is_trip(e->kind))
+		ev.event = e->raised ? "trip" : "trip_cleared";
+	else
+		ev.event = e->raised ? "alarm" : "alarm_cleared";
+	if (is_device)
+		ev.device = source;
+	else
+		ev.point = source;
+	record_write(w, &ev, 0);
+	return ev.event;
+}
+
+/* A record of a safe-state point, with its device. */
+static void
+record_safe_point(struct warden *w, const char *event, unsigned point,
+    double value, const char *why, const struct audit_extra *extra,
+    size_t n_extra)
+{
+	const struct config_point *p = &w->cfg->points[point];
+	struct audit_event ev = { .event = event, .point = p->name,
+		.has_value = 1, .value = value, .reason = why,
+		.device = w->cfg->devices[p->device].name, .extra = extra,
+		.n_extra = n_extra };
+
+	record_write(w, &ev, 0);
+}
+
+void
+record_safe_state(struct warden *w, const char *event, unsigned point,
+    double value, const char *why)
+{
+	record_safe_point(w, event, point, value, why, NULL, 0);
+}
+
+void
+record_safe_drift(struct warden *w, unsigned point, double found,
+    double safe_value, int hold)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "safe_value", .type = AUDIT_DOUBLE, .d = safe_value },
+		{ .key = "hold", .type = AUDIT_BOOL, .i = hold },
+	};
+
+	record_safe_point(w, "safe_state_drift", point, found, NULL, extra, 2);
+}
+
+void
+record_safe_settled(struct warden *w, unsigned point, double safe_value,
+    unsigned drifts, unsigned redrives)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "drifts", .type = AUDIT_UINT, .u = drifts },
+		{ .key = "redrives", .type = AUDIT_UINT, .u = redrives },
+	};
+
+	record_safe_point(w, "safe_state_verified", point, safe_value, NULL,
+	    extra, 2);
+}
+
+void
+record_reload(struct warden *w, const char *event, const char *user,
+    const char *reason)
+{
+	struct audit_extra extra = { .key = "config", .type = AUDIT_STRING,
+	    .s = w->config_path };
+	struct audit_event ev = { .event = event, .user = user,
+		.reason = reason, .extra = &extra, .n_extra = 1 };
+
+	record_write(w, &ev, 1);
+}
+
+void
+record_daemon(struct warden *w, const char *event)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "config", .type = AUDIT_STRING, .s = w->config_path },
+		{ .key = "mode", .type = AUDIT_STRING,
+		  .s = w->cfg->mode == MODE_MONITOR ? "monitor" : "enforce" },
+	};
+	struct audit_event ev = { .event = event, .extra = extra,
+		.n_extra = 2 };
+
+	record_write(w, &ev, 1);
+}
+
+void
+record_state_restored(struct warden *w, enum guard_cause cause,
+    const char *reason)
+{
+	struct audit_event ev = { .event = "state_restored",
+		.cause = guard_cause_name(cause), .reason = reason };
+
+	record_write(w, &ev, 1);
+}
+
+void
+record_audit_cut(struct warden *w, const char *head_file,
+    const struct audit_head *head, const char *reason)
+{
+	struct audit_extra extra[5] = {
+		{ .key = "head_file", .type = AUDIT_STRING, .s = head_file },
+		{ .key = "expected_seq", .type = AUDIT_UINT, .u = head->seq },
+		{ .key = "expected_hash", .type = AUDIT_STRING,
+		  .s = head->hash },
+		{ .key = "found_seq", .type = AUDIT_UINT,
+		  .u = audit_found_seq(w->audit) },
+		{ .key = "found_hash", .type = AUDIT_STRING,
+		  .s = audit_found_hash(w->audit) },
+	};
+	struct audit_event ev = { .event = "audit_cut", .reason = reason,
+		.extra = extra, .n_extra = 5 };
+
+	record_write(w, &ev, 1);
+}

@@ -1,0 +1,81 @@
+/*
+ * record.h: every audit record wardend writes of what happened, built
+ * and written in one place, so that a caller says what happened and
+ * never how a record is laid out. The fields of each event are the ones
+ * wardend(8) lists under AUDIT LOG; a request's record is
+ * request_record.h's. (The log's own records, audit_resumed and
+ * checkpoint, are the writer's: audit.c.)
+ *
+ * A record that cannot be written is logged, within the abuse budget,
+ * and wardend goes on. The callers that must not go on without theirs
+ * get -1: a write is refused, a release keeps TAKEOVER.
+ *
+ * Below the flows: it calls only the audit writer and the log.
+ */
+#ifndef WARDEN_RECORD_H
+#define WARDEN_RECORD_H
+
+#include <stdint.h>
+
+#include "guard.h"
+#include "mbap.h"
+#include "monitor.h"
+#include "policy.h"
+
+struct warden;
+struct audit_head;
+
+/* gate.c: a decision on client's request (request_record.h), written
+ * before it takes effect; -1 when it could not be (nothing is sent). */
+int record_decision(struct warden *w, const char *client,
+    const struct mbap_request *req, const struct policy_decision *d,
+    const char *event, uint8_t exception);
+
+/* takeover.c: takeover, or in monitor mode would_takeover; user is the
+ * operator's, NULL for an automatic one. */
+void record_takeover(struct warden *w, int would, enum guard_cause cause,
+    const char *reason, const char *user);
+/* A release, synced; -1 when it is not on disk (it must not happen). */
+int record_release(struct warden *w, const char *user, uint32_t uid,
+    const char *reason);
+void record_release_refused(struct warden *w, const char *user,
+    uint32_t uid, const char *reason, const char *why);
+
+/* ops.c: command_denied; right NULL when none names it, suppressed the
+ * refusals not recorded since the last one. */
+void record_denied(struct warden *w, const char *user, uint32_t uid,
+    const char *command, const char *right, const char *why,
+    unsigned suppressed);
+
+/* poller.c: alarm, trip, device_down, or their clears, on source (a
+ * device when is_device, else a point). Returns the event's name. */
+const char *record_condition(struct warden *w, const char *source,
+    int is_device, const struct monitor_event *e);
+
+/* safestate.c, of point (an index into cfg->points): safe_state_verified
+ * or safe_state_failed (why), with value; */
+void record_safe_state(struct warden *w, const char *event, unsigned point,
+    double value, const char *why);
+/* safe_state_drift: found where the safe value should be; */
+void record_safe_drift(struct warden *w, unsigned point, double found,
+    double safe_value, int hold);
+/* safe_state_verified at the end of a drift episode. */
+void record_safe_settled(struct warden *w, unsigned point, double safe_value,
+    unsigned drifts, unsigned redrives);
+
+/* reload.c: config_loaded or config_rejected (synced); user asked. */
+void record_reload(struct warden *w, const char *event, const char *user,
+    const char *reason);
+
+/* wardend.c: start, config_loaded, stop, with the config and mode
+ * (synced). */
+void record_daemon(struct warden *w, const char *event);
+/* A takeover the state file missed, restored (synced). */
+void record_state_restored(struct warden *w, enum guard_cause cause,
+    const char *reason);
+/* audit_daemon.c: the log was cut: what head_file expected, what the log
+ * holds (synced). */
+void record_audit_cut(struct warden *w, const char *head_file,
+    const struct audit_head *head, const char *reason);
+
+#endif
