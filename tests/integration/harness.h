@@ -1,8 +1,8 @@
 /*
- * harness.h: start and stop the programs under test (plcsim, wardend) on
- * free loopback ports in private temp dirs. Shared by the integration
- * tests and the benchmark. Every process is started in its own process
- * group and stopped by PID, never by name.
+ * harness.h: processes, ports and temp dirs, the layer under the world
+ * (world.h), which is what the tests and the safety benchmark start
+ * plants with. Every process is started in its own process group and
+ * stopped by PID, never by name.
  */
 #ifndef WARDEN_HARNESS_H
 #define WARDEN_HARNESS_H
@@ -50,6 +50,12 @@ int harness_exited(pid_t pid);
 
 /* Seconds on the monotonic clock. */
 double harness_now(void);
+/* Sleep that long, through signals. */
+void harness_nap(double seconds);
+
+/* A "Field: N kB" line of /proc/PID/status (VmRSS, VmHWM, RssAnon...)
+ * in KiB, or -1. */
+long harness_proc_kib(pid_t pid, const char *field);
 
 /* plcsim on free ports, with a backdoor and a journal in dir. */
 struct harness_plc {
