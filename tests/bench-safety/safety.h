@@ -17,8 +17,7 @@
 
 #include <modbus.h>
 
-#define SAFETY_PATH_MAX 512
-#define SAFETY_MAX_PLCS 10
+#include "../integration/world.h"
 
 /* safety_main.c: what the command line asked for. */
 enum safety_section {
@@ -77,67 +76,22 @@ int safety_samples_add(struct safety_samples *s, double value);
 double safety_samples_quantile(struct safety_samples *s, double q);
 void safety_samples_free(struct safety_samples *s);
 
-/* safety_world.c: plcsims and one wardend in a private temp dir, on free
- * loopback ports, stopped by PID. plcsim runs without a journal (a file
- * write per request would be measured too), with its backdoor. */
-struct safety_plc {
-	pid_t pid;
-	uint16_t port;
-	uint16_t backdoor;
-};
-
-struct safety_world {
-	char *dir;
-	struct safety_plc plc[SAFETY_MAX_PLCS];
-	unsigned n_plcs;
-	pid_t warden;                   /* -1 when not running */
-	uint16_t port;                  /* the AI's listen port */
-	char config[SAFETY_PATH_MAX];
-	char log[SAFETY_PATH_MAX];      /* wardend's stderr */
-	char audit[SAFETY_PATH_MAX];    /* audit_log (the caller may change it) */
-	char socket[SAFETY_PATH_MAX];
-	int failed;                     /* keep the dir and show the log */
-};
-
-/* A temp dir and n_plcs plcsims (tank model). 0, or -1 (said on stderr;
- * safety_world_free still has to be called). */
-int safety_world_new(struct safety_world *w, unsigned n_plcs);
-/*
- * Write warden.yaml (listen, state_dir, audit_log, control with the
- * caller's group for takeover and release, then body) and start wardend
- * -f; wait until its control socket answers and its AI port accepts.
- * 0, or -1 with wardend stopped (its log left in w->log).
- */
-int safety_world_start(struct safety_world *w, const char *body);
-/* SIGTERM wardend and wait for it. */
-void safety_world_stop_warden(struct safety_world *w);
-/* Stop everything by PID; remove the dir unless w->failed (then the log
- * is printed and the dir kept). */
-void safety_world_free(struct safety_world *w);
-/* The first line of wardend's log holding needle, into line; 0 or -1. */
-int safety_world_log_line(const struct safety_world *w, const char *needle,
-    char *line, size_t cap);
-/* Print wardend's log to stderr. */
-void safety_world_show_log(const struct safety_world *w);
-
-/* A libmodbus client of 127.0.0.1:port for unit; NULL when it cannot
- * connect. No error recovery: every error is seen as it is. */
-modbus_t *safety_client(uint16_t port, int unit, double timeout);
-void safety_client_free(modbus_t *ctx);
-/* Read holding register `address` of unit through wardend until it is
- * answered (the path to the device is up). 0, or -1 after timeout. */
-int safety_world_wait_path(const struct safety_world *w, int unit,
-    int address, double timeout);
-
+/* safety_plant.c: the world (tests/integration/world.h) every section
+ * runs its plant in. n_plcs plcsims (tank model) with a backdoor and no
+ * journal; NULL when one did not start (said on stderr). */
+struct world *safety_plant(int n_plcs);
+/* Start wardend with body in w, its control socket's takeover_group and
+ * release_group the caller's own group, root or not. 0, or -1. */
+int safety_start(struct world *w, const char *body);
 /* The control socket: one JSON object per line each way. */
-int safety_control_open(const struct safety_world *w);
+int safety_control_open(const struct world *w);
 /* Send request (without newline) and read the answer line into answer.
  * 1 when it says "ok":true, 0 when it refuses, -1 on a socket error or
  * no answer within timeout. */
 int safety_control_ask(int fd, const char *request, char *answer, size_t cap,
     double timeout);
 /* Open, ask, close. */
-int safety_control(const struct safety_world *w, const char *request,
+int safety_control(const struct world *w, const char *request,
     char *answer, size_t cap);
 
 /* safety_tail.c: follow wardend's audit log as it grows. */
@@ -238,14 +192,14 @@ int safety_takeover_section(const struct safety_options *opt);
  * point `point`, input register 0, tripping above 4.8 m), polled every
  * poll seconds: trials trips, each cleared and released. Samples in ms
  * from the backdoor write to the trip and takeover records. 0, or -1. */
-int safety_trip_trials(const struct safety_world *w, unsigned device,
+int safety_trip_trials(const struct world *w, unsigned device,
     const char *point, double poll, unsigned trials,
     struct safety_samples *trip_ms, struct safety_samples *takeover_ms);
 /* safety_flood.c: issue 5. */
 int safety_flood_section(const struct safety_options *opt);
 /* safety_conns.c: wardend's memory with many connections open and
  * active (w already started, unit 1 readable at address). 0, or -1. */
-int safety_conns_memory(const struct safety_world *w, unsigned connections,
+int safety_conns_memory(const struct world *w, unsigned connections,
     uint16_t address, double seconds);
 
 #endif

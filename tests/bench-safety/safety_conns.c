@@ -72,9 +72,9 @@ struct conns_mem {
 static void
 conns_mem_read(pid_t pid, struct conns_mem *m)
 {
-	m->rss = abuse_proc_kib(pid, "VmRSS");
-	m->anon = abuse_proc_kib(pid, "RssAnon");
-	m->hwm = abuse_proc_kib(pid, "VmHWM");
+	m->rss = harness_proc_kib(pid, "VmRSS");
+	m->anon = harness_proc_kib(pid, "RssAnon");
+	m->hwm = harness_proc_kib(pid, "VmHWM");
 	if (m->rss > m->max_rss)
 		m->max_rss = m->rss;
 }
@@ -100,7 +100,7 @@ conns_report(const struct conns_mem *idle, const struct conns_mem *busy,
 }
 
 static int
-conns_measure(const struct safety_world *w, struct conns_pump *p,
+conns_measure(const struct world *w, struct conns_pump *p,
     double seconds, const struct conns_mem *idle)
 {
 	struct conns_mem busy = { 0, 0, 0, 0 };
@@ -124,7 +124,7 @@ conns_measure(const struct safety_world *w, struct conns_pump *p,
 }
 
 int
-safety_conns_memory(const struct safety_world *w, unsigned connections,
+safety_conns_memory(const struct world *w, unsigned connections,
     uint16_t address, double seconds)
 {
 	struct conns_pump *p = calloc(1, sizeof(*p));

@@ -8,6 +8,7 @@
  */
 #include "safety.h"
 #include "../integration/abuse_support.h"
+#include "../integration/hammer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static const uint8_t flood_zero_length[] = { 0x00, 0x02, 0x00, 0x00, 0x00,
 
 struct flood {
 	uint8_t garbage[FLOOD_GARBAGE_LEN];
-	struct abuse_hammer hammer[FLOOD_HAMMERS];
+	struct hammer hammer[FLOOD_HAMMERS];
 	struct safety_run *writers;
 	struct safety_result written;   /* the out-of-range writes */
 	unsigned connections;           /* malformed connections made */
@@ -69,11 +70,11 @@ flood_start(struct flood *f, uint16_t port, double rate)
 
 	memset(f, 0, sizeof(*f));
 	abuse_garbage(f->garbage, sizeof(f->garbage), &seed);
-	rc |= abuse_hammer_start(&f->hammer[0], port, f->garbage,
+	rc |= hammer_start(&f->hammer[0], port, f->garbage,
 	    sizeof(f->garbage));
-	rc |= abuse_hammer_start(&f->hammer[1], port, flood_bad_protocol,
+	rc |= hammer_start(&f->hammer[1], port, flood_bad_protocol,
 	    sizeof(flood_bad_protocol));
-	rc |= abuse_hammer_start(&f->hammer[2], port, flood_zero_length,
+	rc |= hammer_start(&f->hammer[2], port, flood_zero_length,
 	    sizeof(flood_zero_length));
 	f->writers = safety_load_start(&bad);
 	return rc != 0 || f->writers == NULL ? -1 : 0;
@@ -89,13 +90,13 @@ flood_stop(struct flood *f)
 	f->writers = NULL;
 	for (i = 0; i < FLOOD_HAMMERS; i++) {
 		f->connections += atomic_load(&f->hammer[i].rounds);
-		abuse_hammer_stop(&f->hammer[i]);
+		hammer_stop(&f->hammer[i]);
 	}
 }
 
 /* One run of the good clients, with a flood at rate (< 0: none). */
 static int
-flood_run(const struct safety_world *w, const struct safety_options *opt,
+flood_run(const struct world *w, const struct safety_options *opt,
     double rate, struct safety_result *into, struct flood_totals *t)
 {
 	struct safety_load good = { .port = w->port, .unit = 1,
@@ -144,7 +145,7 @@ out:
 
 /* wardend's own count of closed malformed clients. */
 static void
-flood_report_counted(const struct safety_world *w, const struct flood_totals *t)
+flood_report_counted(const struct world *w, const struct flood_totals *t)
 {
 	char answer[16384];
 	struct json_value obj, counters, v;
@@ -194,7 +195,7 @@ flood_report(const struct safety_options *opt, struct flood_totals *t)
 }
 
 static int
-flood_rounds(const struct safety_world *w, const struct safety_options *opt)
+flood_rounds(const struct world *w, const struct safety_options *opt)
 {
 	struct flood_totals *t = calloc(1, sizeof(*t));
 	unsigned round;
@@ -228,37 +229,36 @@ flood_rounds(const struct safety_world *w, const struct safety_options *opt)
 int
 safety_flood_section(const struct safety_options *opt)
 {
-	struct safety_world w;
+	struct world *w = NULL;
 	char body[2048];
 	int rc = -1;
 
-	memset(&w, 0, sizeof(w));
 	safety_report_section("Issue 5: well-behaved clients under a flood; "
 	    "memory with many connections");
-	if (safety_world_new(&w, 1) != 0)
+	if ((w = safety_plant(1)) == NULL)
 		goto out;
-	snprintf(body, sizeof(body), FLOOD_BODY, w.plc[0].port,
+	snprintf(body, sizeof(body), FLOOD_BODY, w->plc[0].port,
 	    FLOOD_SETPOINT, FLOOD_SCRATCH);
-	if (safety_world_start(&w, body) != 0 ||
-	    safety_world_wait_path(&w, 1, FLOOD_SCRATCH, 5.0) != 0) {
+	if (safety_start(w, body) != 0 ||
+	    world_wait_unit(w, 1, FLOOD_SCRATCH, 5.0) != 0) {
 		fprintf(stderr, "bench-safety: wardend did not start (issue "
 		    "5 plant)\n");
-		w.failed = 1;
+		w->failed = 1;
 		goto out;
 	}
 	printf("  plant: wardend (pid %ld) mode enforce, max_clients 300, "
-	    "device connections 4 x pipeline 8\n", (long)w.warden);
-	rc = flood_rounds(&w, opt);
+	    "device connections 4 x pipeline 8\n", (long)w->warden);
+	rc = flood_rounds(w, opt);
 	if (rc == 0 && !safety_interrupted())
-		rc = safety_conns_memory(&w, opt->connections, FLOOD_SCRATCH,
+		rc = safety_conns_memory(w, opt->connections, FLOOD_SCRATCH,
 		    opt->seconds);
-	if (rc != 0 || harness_exited(w.warden)) {
+	if (rc != 0 || harness_exited(w->warden)) {
 		fprintf(stderr, "bench-safety: wardend %s\n", rc != 0 ?
 		    "run failed" : "exited during the flood");
-		w.failed = 1;
+		w->failed = 1;
 		rc = -1;
 	}
 out:
-	safety_world_free(&w);
+	world_free(w);
 	return rc;
 }

@@ -93,8 +93,8 @@ safety_client_loop(struct safety_client *c)
 		/* A late answer may still come: go on with a fresh connection
 		 * so it cannot be taken for the next one. */
 		c->errors++;
-		safety_client_free(c->ctx);
-		c->ctx = safety_client(load->port, load->unit, LOAD_TIMEOUT);
+		world_client_free(c->ctx);
+		c->ctx = world_connect(load->port, load->unit, LOAD_TIMEOUT);
 	}
 }
 
@@ -104,7 +104,7 @@ safety_client_main(void *arg)
 	struct safety_client *c = arg;
 	struct safety_run *run = c->run;
 
-	c->ctx = safety_client(run->load.port, run->load.unit, LOAD_TIMEOUT);
+	c->ctx = world_connect(run->load.port, run->load.unit, LOAD_TIMEOUT);
 	pthread_barrier_wait(&run->connected);
 	pthread_barrier_wait(&run->go);
 	safety_client_loop(c);
@@ -117,7 +117,7 @@ safety_run_free(struct safety_run *run)
 	unsigned i;
 
 	for (i = 0; i < run->load.clients; i++)
-		safety_client_free(run->clients[i].ctx);
+		world_client_free(run->clients[i].ctx);
 	pthread_barrier_destroy(&run->connected);
 	pthread_barrier_destroy(&run->go);
 	free(run->clients);

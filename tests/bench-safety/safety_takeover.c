@@ -72,7 +72,7 @@ static void *
 ai_writer_main(void *arg)
 {
 	struct ai_writer *ai = arg;
-	modbus_t *ctx = safety_client(ai->port, 1, 2.0);
+	modbus_t *ctx = world_connect(ai->port, 1, 2.0);
 	uint64_t n;
 	int expected = 1;
 
@@ -96,10 +96,10 @@ ai_writer_main(void *arg)
 			continue;
 		}
 		atomic_fetch_add(&ai->errors, 1);
-		safety_client_free(ctx);
-		ctx = safety_client(ai->port, 1, 2.0);
+		world_client_free(ctx);
+		ctx = world_connect(ai->port, 1, 2.0);
 	}
-	safety_client_free(ctx);
+	world_client_free(ctx);
 	return NULL;
 }
 
@@ -148,7 +148,7 @@ ai_writer_wait_accepted(struct ai_writer *ai, double timeout)
 }
 
 static void
-plant_body(const struct safety_world *w, char *body, size_t cap)
+plant_body(const struct world *w, char *body, size_t cap)
 {
 	size_t used;
 	unsigned i;
@@ -157,7 +157,7 @@ plant_body(const struct safety_world *w, char *body, size_t cap)
 	    "initial_state: auto\n"
 	    "limits: {max_clients: 16, max_inflight: 16}\n"
 	    "devices:\n");
-	for (i = 0; i < w->n_plcs && used < cap; i++)
+	for (i = 0; i < (unsigned)w->n_plcs && used < cap; i++)
 		used += (size_t)snprintf(body + used, cap - used,
 		    "  - {name: plc%u, host: 127.0.0.1, port: %u, unit_id: %u, "
 		    "timeout: 500ms, poll_interval: %s, loss_after: 1s}\n", i,
@@ -165,7 +165,7 @@ plant_body(const struct safety_world *w, char *body, size_t cap)
 		    plant_trips[i].poll_text : "100ms");
 	used += (size_t)snprintf(body + used, used < cap ? cap - used : 0,
 	    "points:\n");
-	for (i = 0; i < w->n_plcs && used < cap; i++)
+	for (i = 0; i < (unsigned)w->n_plcs && used < cap; i++)
 		used += (size_t)snprintf(body + used, cap - used,
 		    "  - {name: valve%u, device: plc%u, table: holding, address: "
 		    "0, scale: 0.1, write: {min: 0, max: 100}}\n"
@@ -179,7 +179,7 @@ plant_body(const struct safety_world *w, char *body, size_t cap)
 		    plant_trips[i].point, plant_trips[i].device);
 	used += (size_t)snprintf(body + used, used < cap ? cap - used : 0,
 	    "takeover:\n  isolate: writes\n  safe_state:\n");
-	for (i = 0; i < w->n_plcs && used < cap; i++)
+	for (i = 0; i < (unsigned)w->n_plcs && used < cap; i++)
 		used += (size_t)snprintf(body + used, cap - used,
 		    "    - {point: valve%u, value: 0}\n", i);
 }
@@ -232,7 +232,7 @@ takeover_wait_refused(struct ai_writer *ai, double timeout)
 /* From the command to the safe state; the trial's samples. 0, or -1
  * with why. */
 static int
-takeover_measure(const struct safety_world *w, struct ai_writer *ai,
+takeover_measure(const struct world *w, struct ai_writer *ai,
     struct safety_tail *tail, int fd, struct takeover_samples *s,
     char *why, size_t cap)
 {
@@ -269,7 +269,7 @@ takeover_measure(const struct safety_world *w, struct ai_writer *ai,
 
 /* One takeover and release. 0, or -1 with why. */
 static int
-takeover_trial(const struct safety_world *w, struct ai_writer *ai,
+takeover_trial(const struct world *w, struct ai_writer *ai,
     struct safety_tail *tail, struct takeover_samples *s, uint32_t *seed,
     char *why, size_t cap)
 {
@@ -322,7 +322,7 @@ takeover_report(struct takeover_samples *s, const struct ai_writer *ai,
 }
 
 static int
-takeover_trials(const struct safety_world *w, const struct safety_options *opt)
+takeover_trials(const struct world *w, const struct safety_options *opt)
 {
 	struct takeover_samples s;
 	struct safety_tail tail;
@@ -364,7 +364,7 @@ takeover_trials(const struct safety_world *w, const struct safety_options *opt)
 }
 
 static int
-trip_figures(const struct safety_world *w, const struct safety_options *opt)
+trip_figures(const struct world *w, const struct safety_options *opt)
 {
 	struct safety_samples trip_ms, takeover_ms;
 	const struct plant_trip *t;
@@ -410,40 +410,39 @@ trip_figures(const struct safety_world *w, const struct safety_options *opt)
 int
 safety_takeover_section(const struct safety_options *opt)
 {
-	struct safety_world w;
+	struct world *w = NULL;
 	char body[8192];
 	unsigned i;
 	int rc = -1;
 
-	memset(&w, 0, sizeof(w));
 	safety_report_section("Issue 4: takeover latency and trip detection");
-	if (safety_world_new(&w, PLANT_DEVICES) != 0)
+	if ((w = safety_plant(PLANT_DEVICES)) == NULL)
 		goto out;
-	plant_body(&w, body, sizeof(body));
-	if (safety_world_start(&w, body) != 0) {
+	plant_body(w, body, sizeof(body));
+	if (safety_start(w, body) != 0) {
 		fprintf(stderr, "bench-safety: wardend did not start (issue "
 		    "4 plant)\n");
-		w.failed = 1;
+		w->failed = 1;
 		goto out;
 	}
-	for (i = 0; i < w.n_plcs; i++)
-		if (safety_world_wait_path(&w, (int)i + 1, 0, 5.0) != 0) {
+	for (i = 0; i < (unsigned)w->n_plcs; i++)
+		if (world_wait_unit(w, (int)i + 1, 0, 5.0) != 0) {
 			fprintf(stderr, "bench-safety: no path to plc%u\n", i);
-			w.failed = 1;
+			w->failed = 1;
 			goto out;
 		}
 	printf("  plant: %u plcsims, wardend (pid %ld) mode enforce, isolate: "
 	    "writes, safe state valve = 0 on each device, state and audit "
 	    "in %s; the AI writes speed (holding %d) to units 1..%u in turn "
 	    "on one connection, back to back; takeover and release sent on "
-	    "the control socket\n", w.n_plcs, (long)w.warden, w.dir,
-	    PLANT_SPEED, w.n_plcs);
-	rc = takeover_trials(&w, opt);
+	    "the control socket\n", w->n_plcs, (long)w->warden, w->dir,
+	    PLANT_SPEED, w->n_plcs);
+	rc = takeover_trials(w, opt);
 	if (rc == 0)
-		rc = trip_figures(&w, opt);
+		rc = trip_figures(w, opt);
 	if (rc != 0)
-		w.failed = 1;
+		w->failed = 1;
 out:
-	safety_world_free(&w);
+	world_free(w);
 	return rc;
 }

@@ -26,7 +26,7 @@ trip_force(modbus_t *backdoor, uint16_t raw)
 }
 
 static int
-trip_release(const struct safety_world *w, char *answer, size_t cap)
+trip_release(const struct world *w, char *answer, size_t cap)
 {
 	int tries;
 
@@ -42,7 +42,7 @@ trip_release(const struct safety_world *w, char *answer, size_t cap)
 
 /* One trip, cleared and released. 0, or -1 (said on stderr). */
 static int
-trip_once(const struct safety_world *w, modbus_t *backdoor,
+trip_once(const struct world *w, modbus_t *backdoor,
     struct safety_tail *tail, const char *point,
     struct safety_samples *trip_ms, struct safety_samples *takeover_ms)
 {
@@ -82,11 +82,11 @@ trip_once(const struct safety_world *w, modbus_t *backdoor,
 }
 
 int
-safety_trip_trials(const struct safety_world *w, unsigned device,
+safety_trip_trials(const struct world *w, unsigned device,
     const char *point, double poll, unsigned trials,
     struct safety_samples *trip_ms, struct safety_samples *takeover_ms)
 {
-	modbus_t *backdoor = safety_client(w->plc[device].backdoor, 1, 2.0);
+	modbus_t *backdoor = world_connect(w->plc[device].backdoor, 1, 2.0);
 	struct safety_tail tail;
 	uint32_t seed = 0x2545F491u + device;
 	unsigned i;
@@ -95,7 +95,7 @@ safety_trip_trials(const struct safety_world *w, unsigned device,
 	if (backdoor == NULL || safety_tail_open(&tail, w->audit) != 0) {
 		fprintf(stderr, "bench-safety: cannot reach the backdoor of "
 		    "plc%u or follow %s\n", device, w->audit);
-		safety_client_free(backdoor);
+		world_client_free(backdoor);
 		return -1;
 	}
 	for (i = 0; i < trials && rc == 0 && !safety_interrupted(); i++) {
@@ -104,6 +104,6 @@ safety_trip_trials(const struct safety_world *w, unsigned device,
 		rc = trip_once(w, backdoor, &tail, point, trip_ms, takeover_ms);
 	}
 	safety_tail_close(&tail);
-	safety_client_free(backdoor);
+	world_client_free(backdoor);
 	return rc;
 }

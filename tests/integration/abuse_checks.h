@@ -27,11 +27,11 @@ must(int rc, const char *why)
 }
 
 static inline void
-good_open(struct abuse_good *g, const struct abuse_world *w, uint16_t expect)
+good_open(struct abuse_good *g, const struct abuse *a, uint16_t expect)
 {
 	char why[256];
 
-	must(abuse_good_open(g, w, expect, why, sizeof(why)), why);
+	must(abuse_good_open(g, a, expect, why, sizeof(why)), why);
 }
 
 static inline void
@@ -42,71 +42,71 @@ good_probe(struct abuse_good *g)
 	must(abuse_good_probe(g, why, sizeof(why)), why);
 }
 
-static inline struct abuse_world *
-world(void **state, const char *limits)
+static inline struct abuse *
+abuse_setup(void **state, const char *limits)
 {
-	struct abuse_world *w = abuse_world_new(limits);
+	struct abuse *a = abuse_new(limits);
 
-	*state = w;
-	assert_non_null(w);
-	return w;
+	*state = a;
+	assert_non_null(a);
+	return a;
 }
 
 static inline void
-world_start(struct abuse_world *w)
+abuse_begin(struct abuse *a)
 {
 	char why[1024];
 
-	must(abuse_world_start(w, why, sizeof(why)), why);
+	must(abuse_start(a, why, sizeof(why)), why);
 }
 
 static inline int
 teardown(void **state)
 {
-	return abuse_world_free(*state);
+	return abuse_free(*state);
 }
 
 static inline void
-takeover(const struct abuse_world *w)
+takeover(const struct abuse *a)
 {
 	char why[4096];
 
-	must(abuse_takeover(w, why, sizeof(why)), why);
+	must(abuse_takeover(a, why, sizeof(why)), why);
 }
 
 static inline void
-memory(const struct abuse_world *w, const char *what)
+memory(const struct abuse *a, const char *what)
 {
 	char why[1024];
 
-	must(abuse_check_memory(w, what, why, sizeof(why)), why);
+	must(abuse_check_memory(a, what, why, sizeof(why)), why);
 }
 
 static inline uint64_t
-counter(const struct abuse_world *w, const char *name)
+counter(const struct abuse *a, const char *name)
 {
 	char why[4096];
 	uint64_t value = 0;
 
-	must(abuse_counter(w, name, &value, why, sizeof(why)), why);
+	must(abuse_counter(a, name, &value, why, sizeof(why)), why);
 	return value;
 }
 
 static inline void
-assert_only_intended(const struct abuse_world *w, int from)
+assert_only_intended(const struct abuse *a, int from)
 {
 	char why[256];
 
-	must(abuse_check_only_intended(w, from, why, sizeof(why)), why);
+	must(abuse_check_only_intended(a, from, why, sizeof(why)), why);
 }
 
 static inline void
-assert_log_quiet(const struct abuse_world *w, int log_from, unsigned count,
+assert_log_quiet(const struct abuse *a, int log_from, unsigned count,
     const char *what)
 {
 	char why[256];
 
-	must(abuse_check_log_quiet(w, log_from, count, what, why, sizeof(why)),
+	must(abuse_check_log_quiet(a, log_from, count, what, why, sizeof(why)),
 	    why);
 }
 

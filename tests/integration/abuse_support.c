@@ -1,19 +1,16 @@
 /*
- * abuse_support.c: checks, probes, a hammering thread and a fake device
- * for the abuse tests. See abuse_support.h.
+ * abuse_support.c: the abuse tests' world, checks and probes. See
+ * abuse_support.h.
  */
 #include "abuse_support.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -23,11 +20,12 @@
 #define ABUSE_TAKEOVER_AT_ONCE 1.0      /* wardenctl takeover, seconds */
 #define ABUSE_VERIFY_TIMEOUT 5.0
 #define ABUSE_PROBE_TIMEOUT 2.0
-#define ABUSE_HAMMER_PAUSE 0.001
 /* VmSize beyond this (KiB) means ASan's shadow memory is mapped. */
 #define ABUSE_SANITIZER_VMSIZE_KIB (1L << 30)
 
-#define ABUSE_YAML_SAFE_STATE \
+#define ABUSE_YAML \
+	WORLD_MONITOR \
+	"limits: %s\n" \
 	"points:\n" \
 	"  - {name: valve, device: tank1, table: holding, address: %d,\n" \
 	"     write: {min: 0, max: 1000}}\n" \
@@ -35,39 +33,25 @@
 	"  safe_state:\n" \
 	"    - {point: valve, value: 0}\n"
 
-static void
-abuse_nap(double seconds)
+struct abuse *
+abuse_new(const char *limits)
 {
-	struct timespec ts;
+	struct abuse *a = calloc(1, sizeof(*a));
 
-	ts.tv_sec = (time_t)seconds;
-	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-struct abuse_world *
-abuse_world_new(const char *limits)
-{
-	struct abuse_world *w = calloc(1, sizeof(*w));
-
-	if (w == NULL)
+	if (a == NULL)
 		return NULL;
-	w->fx = fixture_new();
-	if (w->fx == NULL || fixture_add_plc(w->fx, NULL) != 0) {
-		abuse_world_free(w);
+	snprintf(a->limits, sizeof(a->limits), "%s",
+	    limits != NULL ? limits : WORLD_LIMITS);
+	if ((a->w = world_new_tank(NULL, "timeout: 300ms")) == NULL) {
+		free(a);
 		return NULL;
 	}
-	if (limits != NULL)
-		snprintf(w->fx->limits, sizeof(w->fx->limits), "%s", limits);
-	fixture_add_device(w->fx, "tank1", w->fx->plc[0].port, ABUSE_UNIT, 0,
-	    "300ms");
-	return w;
+	return a;
 }
 
 /* The control socket answers and unit 1 reaches its device. */
 static int
-abuse_wait_ready(struct abuse_world *w, char *why, size_t whylen)
+abuse_wait_ready(struct abuse *a, char *why, size_t whylen)
 {
 	double deadline = harness_now() + ABUSE_READY_TIMEOUT;
 	struct ctl_status *st = malloc(sizeof(*st));
@@ -77,14 +61,14 @@ abuse_wait_ready(struct abuse_world *w, char *why, size_t whylen)
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	while (ctl_status(&w->ctl, st, why, whylen) != 0)
+	while (ctl_status(a->w, st, why, whylen) != 0)
 		if (harness_now() > deadline)
 			goto out;
 		else
-			abuse_nap(0.02);
+			harness_nap(0.02);
 	while (harness_now() < deadline) {
 		if (fd == -1)
-			fd = wire_connect(w->fx->warden.port);
+			fd = wire_connect(a->w->port);
 		if (fd != -1 && abuse_probe(fd, 1, 0) >= 0) {
 			rc = 0;
 			goto out;
@@ -92,7 +76,7 @@ abuse_wait_ready(struct abuse_world *w, char *why, size_t whylen)
 		/* 0x0A until the device connection is up: ask again. */
 		close(fd);
 		fd = -1;
-		abuse_nap(0.02);
+		harness_nap(0.02);
 	}
 	snprintf(why, whylen, "unit %d never answered through wardend",
 	    ABUSE_UNIT);
@@ -104,26 +88,23 @@ out:
 }
 
 int
-abuse_world_start(struct abuse_world *w, char *why, size_t whylen)
+abuse_start(struct abuse *a, char *why, size_t whylen)
 {
-	struct fixture *fx = w->fx;
+	char body[1024];
 
-	snprintf(fx->extra, sizeof(fx->extra), ABUSE_YAML_SAFE_STATE,
-	    ABUSE_VALVE);
-	snprintf(w->ctl.socket, sizeof(w->ctl.socket), "%s/control.sock",
-	    fx->dir);
-	if (fixture_start_warden(fx) != 0) {
-		snprintf(why, whylen, "wardend did not start (log above)");
+	snprintf(body, sizeof(body), ABUSE_YAML, a->limits, ABUSE_VALVE);
+	if (world_start(a->w, body) != 0) {
+		snprintf(why, whylen, "wardend did not start (log below)");
 		return -1;
 	}
-	if (abuse_set_scratch(w, 0) != 0) {
+	if (abuse_set_scratch(a, 0) != 0) {
 		snprintf(why, whylen, "cannot write plcsim's scratch register");
 		return -1;
 	}
-	if (abuse_wait_ready(w, why, whylen) != 0)
+	if (abuse_wait_ready(a, why, whylen) != 0)
 		return -1;
-	w->rss_start_kib = abuse_proc_kib(fx->warden.pid, "VmRSS");
-	if (w->rss_start_kib < 0) {
+	a->rss_start_kib = harness_proc_kib(a->w->warden, "VmRSS");
+	if (a->rss_start_kib < 0) {
 		snprintf(why, whylen, "cannot read wardend's VmRSS");
 		return -1;
 	}
@@ -131,54 +112,33 @@ abuse_world_start(struct abuse_world *w, char *why, size_t whylen)
 }
 
 int
-abuse_world_free(struct abuse_world *w)
+abuse_free(struct abuse *a)
 {
 	int rc, i;
 
-	if (w == NULL)
+	if (a == NULL)
 		return 0;
 	for (i = 0; i < ABUSE_HAMMERS; i++)
-		abuse_hammer_stop(&w->hammer[i]);
-	abuse_fake_stop(&w->fake);
-	rc = fixture_free(w->fx);
-	free(w);
+		hammer_stop(&a->hammer[i]);
+	rc = world_free(a->w);
+	free(a);
 	return rc;
 }
 
-long
-abuse_proc_kib(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	size_t flen = strlen(field);
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			kib = strtol(line + flen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return kib;
-}
-
 int
-abuse_check_memory(const struct abuse_world *w, const char *what, char *why,
+abuse_check_memory(const struct abuse *a, const char *what, char *why,
     size_t whylen)
 {
-	pid_t pid = w->fx->warden.pid;
-	long rss = abuse_proc_kib(pid, "VmRSS");
-	long vmsize = abuse_proc_kib(pid, "VmSize");
+	pid_t pid = a->w->warden;
+	long rss = harness_proc_kib(pid, "VmRSS");
+	long vmsize = harness_proc_kib(pid, "VmSize");
 	long limit = vmsize > ABUSE_SANITIZER_VMSIZE_KIB ?
 	    ABUSE_RSS_MAX_SAN_KIB : ABUSE_RSS_MAX_KIB;
-	long growth = rss - w->rss_start_kib;
+	long growth = rss - a->rss_start_kib;
 
 	printf("abuse: %s: wardend VmRSS %ld KiB (start %ld KiB, growth "
 	    "%+ld KiB; limits %ld KiB, growth %d KiB)\n", what, rss,
-	    w->rss_start_kib, growth, limit, ABUSE_RSS_GROWTH_KIB);
+	    a->rss_start_kib, growth, limit, ABUSE_RSS_GROWTH_KIB);
 	if (rss < 0) {
 		snprintf(why, whylen, "%s: cannot read wardend's VmRSS "
 		    "(exited?)", what);
@@ -187,7 +147,7 @@ abuse_check_memory(const struct abuse_world *w, const char *what, char *why,
 	if (rss > limit || growth > ABUSE_RSS_GROWTH_KIB) {
 		snprintf(why, whylen, "%s: wardend's VmRSS is %ld KiB, grown "
 		    "by %ld KiB from %ld KiB (limits %ld KiB, growth %d KiB)",
-		    what, rss, growth, w->rss_start_kib, limit,
+		    what, rss, growth, a->rss_start_kib, limit,
 		    ABUSE_RSS_GROWTH_KIB);
 		return -1;
 	}
@@ -195,7 +155,7 @@ abuse_check_memory(const struct abuse_world *w, const char *what, char *why,
 }
 
 int
-abuse_takeover(const struct abuse_world *w, char *why, size_t whylen)
+abuse_takeover(const struct abuse *a, char *why, size_t whylen)
 {
 	struct ctl_result *res = malloc(sizeof(*res));
 	struct ctl_status *st = malloc(sizeof(*st));
@@ -207,7 +167,7 @@ abuse_takeover(const struct abuse_world *w, char *why, size_t whylen)
 		goto out;
 	}
 	t0 = harness_now();
-	ctl_run(&w->ctl, res, "takeover", "-r", "test", (char *)NULL);
+	ctl_run(a->w, res, "takeover", "-r", "test", (char *)NULL);
 	took = harness_now() - t0;
 	if (res->status != 0 || took > ABUSE_TAKEOVER_AT_ONCE) {
 		snprintf(why, whylen, "wardenctl takeover exited %d after "
@@ -216,7 +176,7 @@ abuse_takeover(const struct abuse_world *w, char *why, size_t whylen)
 		    res->err);
 		goto out;
 	}
-	if (ctl_wait(&w->ctl, "takeover", "operator", 1, ABUSE_VERIFY_TIMEOUT,
+	if (ctl_wait(a->w, "takeover", "operator", 1, ABUSE_VERIFY_TIMEOUT,
 	    st, why, whylen) != 0)
 		goto out;
 	printf("abuse: takeover answered in %.0f ms, safe state verified "
@@ -230,7 +190,7 @@ out:
 }
 
 int
-abuse_counter(const struct abuse_world *w, const char *name, uint64_t *value,
+abuse_counter(const struct abuse *a, const char *name, uint64_t *value,
     char *why, size_t whylen)
 {
 	struct ctl_status *st = malloc(sizeof(*st));
@@ -243,7 +203,7 @@ abuse_counter(const struct abuse_world *w, const char *name, uint64_t *value,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if (ctl_status(&w->ctl, st, why, whylen) != 0)
+	if (ctl_status(a->w, st, why, whylen) != 0)
 		goto out;
 	if (json_parse(st->text, strlen(st->text), &obj, &at, &bad) != 0 ||
 	    json_object_get(&obj, "counters", &counters) != 0 ||
@@ -375,17 +335,17 @@ abuse_probe(int fd, uint16_t tid, uint16_t expect)
 }
 
 int
-abuse_good_open(struct abuse_good *g, const struct abuse_world *w,
+abuse_good_open(struct abuse_good *g, const struct abuse *a,
     uint16_t expect, char *why, size_t whylen)
 {
 	memset(g, 0, sizeof(*g));
 	g->expect = expect;
 	g->fd = -1;
-	if (abuse_set_scratch(w, expect) != 0) {
+	if (abuse_set_scratch(a, expect) != 0) {
 		snprintf(why, whylen, "cannot write plcsim's scratch register");
 		return -1;
 	}
-	if ((g->fd = wire_connect(w->fx->warden.port)) == -1) {
+	if ((g->fd = wire_connect(a->w->port)) == -1) {
 		snprintf(why, whylen, "the well-behaved client cannot connect");
 		return -1;
 	}
@@ -424,10 +384,10 @@ abuse_good_close(struct abuse_good *g, const char *what)
 }
 
 int
-abuse_check_only_intended(const struct abuse_world *w, int from, char *why,
+abuse_check_only_intended(const struct abuse *a, int from, char *why,
     size_t whylen)
 {
-	const char *journal = w->fx->plc[0].journal;
+	const char *journal = a->w->plc[0].journal;
 	int all = abuse_journal_count(journal, from, -1, -1, 0x10000);
 	int scratch = abuse_journal_count(journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, ABUSE_SCRATCH, ABUSE_SCRATCH + 1);
@@ -446,15 +406,15 @@ abuse_check_only_intended(const struct abuse_world *w, int from, char *why,
 }
 
 int
-abuse_check_log_quiet(const struct abuse_world *w, int log_from,
+abuse_check_log_quiet(const struct abuse *a, int log_from,
     unsigned count, const char *what, char *why, size_t whylen)
 {
-	int lines = abuse_count_lines(w->fx->warden.log) - log_from;
+	int lines = abuse_count_lines(a->w->log) - log_from;
 
 	printf("abuse: %u %s: %d log lines\n", count, what, lines);
 	if (lines < ABUSE_LOG_MAX)
 		return 0;
-	abuse_show_lines(w->fx->warden.log, log_from, 20);
+	abuse_show_lines(a->w->log, log_from, 20);
 	snprintf(why, whylen, "%u %s wrote %d log lines (want < %d: "
 	    "rate-limited)", count, what, lines, ABUSE_LOG_MAX);
 	return -1;
@@ -501,63 +461,14 @@ abuse_connect_small_window(uint16_t port)
 }
 
 int
-abuse_set_scratch(const struct abuse_world *w, uint16_t value)
+abuse_set_scratch(const struct abuse *a, uint16_t value)
 {
-	modbus_t *ctx = fixture_plc_client(w->fx, 0, ABUSE_UNIT);
+	modbus_t *ctx = world_plc_client(a->w, 0, ABUSE_UNIT);
 	int rc;
 
 	if (ctx == NULL)
 		return -1;
 	rc = modbus_write_register(ctx, ABUSE_SCRATCH, value) == 1 ? 0 : -1;
-	modbus_close(ctx);
-	modbus_free(ctx);
+	world_client_free(ctx);
 	return rc;
-}
-
-static void *
-abuse_hammer_main(void *arg)
-{
-	struct abuse_hammer *h = arg;
-	int fd;
-
-	while (!atomic_load(&h->stop)) {
-		fd = wire_connect(h->port);
-		if (fd == -1) {
-			abuse_nap(0.01);
-			continue;
-		}
-		if (h->len > 0)
-			wire_send(fd, h->frame, h->len);
-		if (wire_wait_closed(fd, 1.0))
-			atomic_fetch_add(&h->closed_by_peer, 1);
-		close(fd);
-		atomic_fetch_add(&h->rounds, 1);
-		abuse_nap(ABUSE_HAMMER_PAUSE);
-	}
-	return NULL;
-}
-
-int
-abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
-    const uint8_t *frame, size_t len)
-{
-	h->port = port;
-	h->frame = frame;
-	h->len = len;
-	atomic_init(&h->stop, 0);
-	atomic_init(&h->rounds, 0);
-	atomic_init(&h->closed_by_peer, 0);
-	h->running = pthread_create(&h->thread, NULL, abuse_hammer_main,
-	    h) == 0;
-	return h->running ? 0 : -1;
-}
-
-void
-abuse_hammer_stop(struct abuse_hammer *h)
-{
-	if (!h->running)
-		return;
-	atomic_store(&h->stop, 1);
-	pthread_join(h->thread, NULL);
-	h->running = 0;
 }

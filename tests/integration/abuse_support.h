@@ -1,10 +1,9 @@
 /*
- * abuse_support.h: what the abuse tests need beside the fixture: the
+ * abuse_support.h: what the abuse tests need beside the world: the
  * checks every abuse case ends with (memory measured, takeover still
  * works, counters, log size, what reached the device), a well-behaved
- * client's timed requests, and a thread that keeps repeating an abusive
- * connection. The world owns the threads (and the fake device of
- * abuse_fake.h), so a failing test leaves none behind.
+ * client's timed requests, and the hammering threads (hammer.h) the
+ * state owns.
  *
  * No cmocka here: checks return -1 and say why, and the test turns that
  * into a failure.
@@ -12,15 +11,12 @@
 #ifndef WARDEN_ABUSE_SUPPORT_H
 #define WARDEN_ABUSE_SUPPORT_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-#include "abuse_fake.h"
 #include "ctl.h"
-#include "fixture.h"
+#include "hammer.h"
+#include "world.h"
 
 /* The healthy device (plcsim, unit 1) and its registers. */
 #define ABUSE_UNIT 1
@@ -39,59 +35,32 @@
 #define ABUSE_FAST 0.1                  /* a well-behaved answer, seconds */
 #define ABUSE_LOG_MAX 50                /* log lines for a whole flood */
 
-/*
- * A thread that repeats one abusive connection until stopped: connect,
- * send frame (when len > 0), wait up to a second for the gateway to
- * close, close, pause a millisecond (a storm, not a port exhaustion).
- * rounds counts connections made, closed_by_peer those the gateway
- * closed.
- */
-struct abuse_hammer {
-	uint16_t port;
-	const uint8_t *frame;
-	size_t len;
-	atomic_int stop;
-	atomic_uint rounds;
-	atomic_uint closed_by_peer;
-	pthread_t thread;
-	int running;
-};
-
-/* Start / stop one of w->hammer. A running one is stopped by
- * abuse_world_free, so a failing test leaves no thread behind. */
-int abuse_hammer_start(struct abuse_hammer *h, uint16_t port,
-    const uint8_t *frame, size_t len);
-void abuse_hammer_stop(struct abuse_hammer *h);
-
 #define ABUSE_HAMMERS 2
 
-struct abuse_world {
-	struct fixture *fx;
-	struct rig ctl;                 /* only .socket: what ctl.c reads */
+/* One abuse test's state: its world (the healthy plcsim as device tank1,
+ * unit 1; the test may add devices before abuse_start), wardend's memory
+ * after start-up, and the hammering threads, stopped by abuse_free so a
+ * failing test leaves none behind. */
+struct abuse {
+	struct world *w;
+	char limits[256];               /* the limits: flow map */
 	long rss_start_kib;             /* after start-up, before any abuse */
-	struct abuse_hammer hammer[ABUSE_HAMMERS];
-	struct abuse_fake fake;
+	struct hammer hammer[ABUSE_HAMMERS];
 };
 
-/*
- * A fixture with the healthy plcsim as device tank1 (unit 1), limits as
- * given (NULL: the fixture's). The test may add devices to w->fx before
- * abuse_world_start. NULL on failure.
- */
-struct abuse_world *abuse_world_new(const char *limits);
+/* A world with the healthy plcsim (tank1) and these limits (NULL:
+ * WORLD_LIMITS); NULL on failure. */
+struct abuse *abuse_new(const char *limits);
 
 /*
- * Start wardend with a safe state (valve, holding 0, value 0) and wait
- * until the healthy device answers through it; then note its memory.
- * 0, or -1 with why.
+ * Start wardend (monitor mode, the limits, a safe state: valve, holding
+ * 0, value 0) and wait until the healthy device answers through it;
+ * then note its memory. 0, or -1 with why.
  */
-int abuse_world_start(struct abuse_world *w, char *why, size_t whylen);
+int abuse_start(struct abuse *a, char *why, size_t whylen);
 
-/* Stop everything (threads first); fixture_free's result. */
-int abuse_world_free(struct abuse_world *w);
-
-/* wardend's VmRSS and VmSize in KiB from /proc, or -1. */
-long abuse_proc_kib(pid_t pid, const char *field);
+/* Stop the threads, then the world; world_free's result. */
+int abuse_free(struct abuse *a);
 
 /*
  * Print wardend's memory now against the start, and check it: under the
@@ -99,7 +68,7 @@ long abuse_proc_kib(pid_t pid, const char *field);
  * terabytes of reserved shadow memory) and grown by less than
  * ABUSE_RSS_GROWTH_KIB. 0, or -1 with why.
  */
-int abuse_check_memory(const struct abuse_world *w, const char *what,
+int abuse_check_memory(const struct abuse *a, const char *what,
     char *why, size_t whylen);
 
 /*
@@ -108,10 +77,10 @@ int abuse_check_memory(const struct abuse_world *w, const char *what,
  * verified within a few seconds. Prints how long each took. 0, or -1
  * with why.
  */
-int abuse_takeover(const struct abuse_world *w, char *why, size_t whylen);
+int abuse_takeover(const struct abuse *a, char *why, size_t whylen);
 
 /* A counter of `wardenctl --json status`. 0, or -1 with why. */
-int abuse_counter(const struct abuse_world *w, const char *name,
+int abuse_counter(const struct abuse *a, const char *name,
     uint64_t *value, char *why, size_t whylen);
 
 /* Complete lines in a file (0 when it does not exist). */
@@ -150,7 +119,7 @@ struct abuse_good {
 };
 
 /* Put expect into the scratch register and connect. 0, or -1 with why. */
-int abuse_good_open(struct abuse_good *g, const struct abuse_world *w,
+int abuse_good_open(struct abuse_good *g, const struct abuse *a,
     uint16_t expect, char *why, size_t whylen);
 /* One read, answered right within ABUSE_FAST. 0, or -1 with why. */
 int abuse_good_probe(struct abuse_good *g, char *why, size_t whylen);
@@ -163,12 +132,12 @@ void abuse_good_close(struct abuse_good *g, const char *what);
  * scratch register and the valve, writes of the valve. 0, or -1 with why
  * (the journal is printed).
  */
-int abuse_check_only_intended(const struct abuse_world *w, int from,
+int abuse_check_only_intended(const struct abuse *a, int from,
     char *why, size_t whylen);
 
 /* The abuse of `count` connections added fewer than ABUSE_LOG_MAX lines
  * to wardend's log since line log_from (printed). 0, or -1 with why. */
-int abuse_check_log_quiet(const struct abuse_world *w, int log_from,
+int abuse_check_log_quiet(const struct abuse *a, int log_from,
     unsigned count, const char *what, char *why, size_t whylen);
 
 /* len bytes of a fixed-seed xorshift, never with a protocol id of 0:
@@ -180,6 +149,6 @@ void abuse_garbage(uint8_t *buf, size_t len, uint32_t *seed);
 int abuse_connect_small_window(uint16_t port);
 
 /* The scratch register holds value (written straight to plcsim). */
-int abuse_set_scratch(const struct abuse_world *w, uint16_t value);
+int abuse_set_scratch(const struct abuse *a, uint16_t value);
 
 #endif

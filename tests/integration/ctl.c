@@ -162,14 +162,14 @@ ctl_exec(struct ctl_result *res, const char *program, const char *const *prefix,
 }
 
 int
-ctl_run(const struct rig *r, struct ctl_result *res, ...)
+ctl_run(const struct world *w, struct ctl_result *res, ...)
 {
-	const char *prefix[3] = { "-s", r != NULL ? r->socket : NULL, NULL };
+	const char *prefix[3] = { "-s", w != NULL ? w->socket : NULL, NULL };
 	va_list ap;
 	int rc;
 
 	va_start(ap, res);
-	rc = ctl_exec(res, "wardenctl", r != NULL ? prefix : NULL, ap);
+	rc = ctl_exec(res, "wardenctl", w != NULL ? prefix : NULL, ap);
 	va_end(ap);
 	return rc;
 }
@@ -283,7 +283,7 @@ ctl_parse_status(struct ctl_status *st, char *why, size_t whylen)
 }
 
 int
-ctl_status(const struct rig *r, struct ctl_status *st, char *why,
+ctl_status(const struct world *w, struct ctl_status *st, char *why,
     size_t whylen)
 {
 	struct ctl_result *res = malloc(sizeof(*res));
@@ -294,7 +294,7 @@ ctl_status(const struct rig *r, struct ctl_status *st, char *why,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if (ctl_run(r, res, "--json", "status", (char *)NULL) != 0)
+	if (ctl_run(w, res, "--json", "status", (char *)NULL) != 0)
 		snprintf(why, whylen, "wardenctl status exited %d: %s%s",
 		    res->status, res->out, res->err);
 	else {
@@ -328,7 +328,7 @@ ctl_matches(const struct ctl_status *st, const char *state, const char *cause,
 }
 
 int
-ctl_wait(const struct rig *r, const char *state, const char *cause,
+ctl_wait(const struct world *w, const char *state, const char *cause,
     int want_verified, double timeout, struct ctl_status *st, char *why,
     size_t whylen)
 {
@@ -336,7 +336,7 @@ ctl_wait(const struct rig *r, const char *state, const char *cause,
 	struct timespec gap = { 0, (long)(CTL_POLL_GAP * 1e9) };
 
 	for (;;) {
-		if (ctl_status(r, st, why, whylen) == 0) {
+		if (ctl_status(w, st, why, whylen) == 0) {
 			if (ctl_matches(st, state, cause, want_verified))
 				return 0;
 			snprintf(why, whylen, "wanted state %s cause %s%s "
@@ -352,14 +352,14 @@ ctl_wait(const struct rig *r, const char *state, const char *cause,
 }
 
 int
-ctl_wait_trips(const struct rig *r, int n_trips, double timeout,
+ctl_wait_trips(const struct world *w, int n_trips, double timeout,
     struct ctl_status *st, char *why, size_t whylen)
 {
 	double deadline = harness_now() + timeout;
 	struct timespec gap = { 0, (long)(CTL_POLL_GAP * 1e9) };
 
 	for (;;) {
-		if (ctl_status(r, st, why, whylen) == 0) {
+		if (ctl_status(w, st, why, whylen) == 0) {
 			if (st->n_trips == n_trips)
 				return 0;
 			snprintf(why, whylen, "wanted %d trips within %.1fs; "

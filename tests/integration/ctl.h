@@ -1,6 +1,6 @@
 /*
  * ctl.h: the operators' tool as a test drives it: run build/wardenctl
- * against a rig's control socket, read `status --json`, and wait (with a
+ * against a world's control socket, read `status --json`, and wait (with a
  * deadline, polling) until the status says what the test expects.
  */
 #ifndef WARDEN_CTL_H
@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "rig.h"
+#include "world.h"
 
 #define CTL_OUT_MAX 65536
 #define CTL_LIST_MAX 16
@@ -23,10 +23,10 @@ struct ctl_result {
 
 /*
  * Run wardenctl with the given arguments (a NULL-terminated list); when
- * r is not NULL, "-s SOCKET" goes first. Gives up after 10 seconds.
+ * w is not NULL, "-s w->socket" goes first. Gives up after 10 seconds.
  * Returns res->status.
  */
-int ctl_run(const struct rig *r, struct ctl_result *res, ...)
+int ctl_run(const struct world *w, struct ctl_result *res, ...)
     __attribute__((sentinel));
 /* The same for another program in WARDEN_BIN (wardend -t). */
 int ctl_run_program(struct ctl_result *res, const char *program, ...)
@@ -62,7 +62,7 @@ struct ctl_status {
 };
 
 /* Run status --json and parse it. 0, or -1 (why says what went wrong). */
-int ctl_status(const struct rig *r, struct ctl_status *st, char *why,
+int ctl_status(const struct world *w, struct ctl_status *st, char *why,
     size_t whylen);
 
 /* 1 when every safe_state entry is listed verified (and there is one). */
@@ -74,12 +74,12 @@ int ctl_safe_verified(const struct ctl_status *st);
  * seconds. 0 when it got there; -1 otherwise, with the last status (or
  * what failed) in *st and why.
  */
-int ctl_wait(const struct rig *r, const char *state, const char *cause,
+int ctl_wait(const struct world *w, const char *state, const char *cause,
     int want_verified, double timeout, struct ctl_status *st, char *why,
     size_t whylen);
 
 /* Poll status until it lists n_trips trips; as ctl_wait. */
-int ctl_wait_trips(const struct rig *r, int n_trips, double timeout,
+int ctl_wait_trips(const struct world *w, int n_trips, double timeout,
     struct ctl_status *st, char *why, size_t whylen);
 
 #endif

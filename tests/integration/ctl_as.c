@@ -108,13 +108,13 @@ ctl_as_tmpfile(const char *dir)
  * the other user must be able to exec it. NULL when it cannot be.
  */
 static char *
-ctl_as_program(const struct rig *r)
+ctl_as_program(const struct world *w)
 {
 	char *src = harness_bin_path("wardenctl"), *dst = NULL, buf[65536];
 	int in = -1, out = -1, ok = 0;
 	ssize_t n;
 
-	if (src == NULL || asprintf(&dst, "%s/wardenctl-as", r->dir) == -1) {
+	if (src == NULL || asprintf(&dst, "%s/wardenctl-as", w->dir) == -1) {
 		free(src);
 		return NULL;
 	}
@@ -144,7 +144,7 @@ ctl_as_program(const struct rig *r)
 }
 
 static int
-ctl_as_runv(const struct rig *r, const struct ctl_as_ids *ids,
+ctl_as_runv(const struct world *w, const struct ctl_as_ids *ids,
     struct ctl_result *res, va_list ap)
 {
 	char *argv[CTL_AS_MAX_ARGS + 1];
@@ -154,21 +154,21 @@ ctl_as_runv(const struct rig *r, const struct ctl_as_ids *ids,
 
 	res->status = -1;
 	res->out[0] = res->err[0] = '\0';
-	out_fd = ctl_as_tmpfile(r->dir);
-	err_fd = ctl_as_tmpfile(r->dir);
+	out_fd = ctl_as_tmpfile(w->dir);
+	err_fd = ctl_as_tmpfile(w->dir);
 	if (out_fd == -1 || err_fd == -1) {
 		snprintf(res->err, sizeof(res->err), "ctl_as: temp file in "
-		    "%s: %s", r->dir, strerror(errno));
+		    "%s: %s", w->dir, strerror(errno));
 		goto out;
 	}
 	memset(argv, 0, sizeof(argv));
-	if ((argv[argc++] = ctl_as_program(r)) == NULL) {
+	if ((argv[argc++] = ctl_as_program(w)) == NULL) {
 		snprintf(res->err, sizeof(res->err), "ctl_as: cannot copy "
-		    "wardenctl into %s: %s", r->dir, strerror(errno));
+		    "wardenctl into %s: %s", w->dir, strerror(errno));
 		goto out;
 	}
 	argv[argc++] = strdup("-s");
-	argv[argc++] = strdup(r->socket);
+	argv[argc++] = strdup(w->socket);
 	while ((arg = va_arg(ap, const char *)) != NULL &&
 	    argc < CTL_AS_MAX_ARGS)
 		argv[argc++] = strdup(arg);
@@ -193,7 +193,7 @@ out:
 }
 
 int
-ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
+ctl_as_run(const struct world *w, uid_t uid, gid_t gid, struct ctl_result *res,
     ...)
 {
 	struct ctl_as_ids ids = { uid, gid, NULL, 0 };
@@ -201,13 +201,13 @@ ctl_as_run(const struct rig *r, uid_t uid, gid_t gid, struct ctl_result *res,
 	int rc;
 
 	va_start(ap, res);
-	rc = ctl_as_runv(r, &ids, res, ap);
+	rc = ctl_as_runv(w, &ids, res, ap);
 	va_end(ap);
 	return rc;
 }
 
 int
-ctl_as_run_groups(const struct rig *r, uid_t uid, gid_t gid,
+ctl_as_run_groups(const struct world *w, uid_t uid, gid_t gid,
     const gid_t *groups, size_t n_groups, struct ctl_result *res, ...)
 {
 	struct ctl_as_ids ids = { uid, gid, groups, n_groups };
@@ -215,7 +215,7 @@ ctl_as_run_groups(const struct rig *r, uid_t uid, gid_t gid,
 	int rc;
 
 	va_start(ap, res);
-	rc = ctl_as_runv(r, &ids, res, ap);
+	rc = ctl_as_runv(w, &ids, res, ap);
 	va_end(ap);
 	return rc;
 }

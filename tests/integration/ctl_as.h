@@ -13,14 +13,14 @@
 #include "ctl.h"
 
 /*
- * Run wardenctl -s r->socket ARGS... (NULL-terminated) as uid/gid with
+ * Run wardenctl -s w->socket ARGS... (NULL-terminated) as uid/gid with
  * no supplementary groups; stdout and stderr into res. Gives up after
  * 10 seconds. Returns res->status (-1: died, or could not switch).
  */
-int ctl_as_run(const struct rig *r, uid_t uid, gid_t gid,
+int ctl_as_run(const struct world *w, uid_t uid, gid_t gid,
     struct ctl_result *res, ...) __attribute__((sentinel));
 /* The same with the n_groups supplementary groups in groups. */
-int ctl_as_run_groups(const struct rig *r, uid_t uid, gid_t gid,
+int ctl_as_run_groups(const struct world *w, uid_t uid, gid_t gid,
     const gid_t *groups, size_t n_groups, struct ctl_result *res, ...)
     __attribute__((sentinel));
 

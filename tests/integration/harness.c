@@ -23,9 +23,7 @@
 #include <unistd.h>
 
 #define HARNESS_TMP_PREFIX "warden-test-"
-#define HARNESS_MAX_ARGS 48
 #define HARNESS_START_TIMEOUT 10.0 /* sanitizer builds start slowly */
-#define HARNESS_PORT_TRIES 3
 
 double
 harness_now(void)
@@ -36,7 +34,7 @@ harness_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
+void
 harness_nap(double seconds)
 {
 	struct timespec ts;
@@ -255,90 +253,6 @@ harness_stop(pid_t pid, double timeout)
 	return status == -2 ? -1 : status;
 }
 
-/* Split a space-separated string into argv; returns the count added. */
-static int
-harness_split_args(char *copy, char **argv, int room)
-{
-	char *save = NULL, *tok;
-	int n = 0;
-
-	for (tok = strtok_r(copy, " ", &save); tok != NULL && n < room;
-	    tok = strtok_r(NULL, " ", &save))
-		argv[n++] = tok;
-	return n;
-}
-
-static int
-harness_plc_try(struct harness_plc *plc, const char *dir, const char *model,
-    const char *extra_args)
-{
-	char listen[64], backdoor[64], model_arg[32];
-	char *argv[HARNESS_MAX_ARGS];
-	char *bin, *extra = NULL;
-	int argc = 0;
-
-	plc->backdoor = harness_free_port();
-	if (plc->port == 0 || plc->backdoor == 0)
-		return -1;
-	snprintf(model_arg, sizeof(model_arg), "%s", model);
-	snprintf(listen, sizeof(listen), "127.0.0.1:%u", plc->port);
-	snprintf(backdoor, sizeof(backdoor), "127.0.0.1:%u", plc->backdoor);
-	snprintf(plc->journal, sizeof(plc->journal), "%s/plcsim-%u.jsonl",
-	    dir, plc->port);
-	snprintf(plc->log, sizeof(plc->log), "%s/plcsim-%u.log", dir,
-	    plc->port);
-	bin = harness_bin_path("plcsim");
-	argv[argc++] = bin;
-	argv[argc++] = (char *)"--model";
-	argv[argc++] = model_arg;
-	argv[argc++] = (char *)"--listen";
-	argv[argc++] = listen;
-	argv[argc++] = (char *)"--backdoor";
-	argv[argc++] = backdoor;
-	argv[argc++] = (char *)"--journal";
-	argv[argc++] = plc->journal;
-	if (extra_args != NULL) {
-		extra = strdup(extra_args);
-		if (extra != NULL)
-			argc += harness_split_args(extra, argv + argc,
-			    HARNESS_MAX_ARGS - argc - 1);
-	}
-	argv[argc] = NULL;
-	plc->pid = harness_spawn(argv, plc->log);
-	free(bin);
-	free(extra);
-	if (plc->pid == -1)
-		return -1;
-	if (harness_wait_port(plc->pid, plc->port, HARNESS_START_TIMEOUT) ==
-	    0 && harness_wait_port(plc->pid, plc->backdoor,
-	    HARNESS_START_TIMEOUT) == 0)
-		return 0;
-	harness_stop(plc->pid, 2.0);
-	plc->pid = -1;
-	return -1;
-}
-
-int
-harness_plc_start(struct harness_plc *plc, const char *dir, const char *model,
-    const char *extra_args)
-{
-	int fixed_port = plc->port != 0;
-	int tries;
-
-	/* A port found free can be taken by someone else before plcsim binds
-	 * it: retry with fresh ports unless the caller needs this one. */
-	for (tries = 0; tries < HARNESS_PORT_TRIES; tries++) {
-		if (!fixed_port)
-			plc->port = harness_free_port();
-		if (harness_plc_try(plc, dir, model, extra_args) == 0)
-			return 0;
-		if (fixed_port)
-			break;
-	}
-	harness_dump_file(plc->log);
-	return -1;
-}
-
 int
 harness_warden_start(struct harness_warden *w, const char *dir, uint16_t port,
     const char *yaml_body)
@@ -403,4 +317,24 @@ harness_unix_answers(const char *path)
 	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
 	close(fd);
 	return rc == 0;
+}
+
+long
+harness_proc_kib(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	size_t flen = strlen(field);
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			kib = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kib;
 }

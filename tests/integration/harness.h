@@ -1,8 +1,8 @@
 /*
- * harness.h: start and stop the programs under test (plcsim, wardend) on
- * free loopback ports in private temp dirs. Shared by the integration
- * tests and the benchmark. Every process is started in its own process
- * group and stopped by PID, never by name.
+ * harness.h: processes, ports and temp dirs, the layer under the world
+ * (world.h), which is what the tests and the safety benchmark start
+ * plants with. Every process is started in its own process group and
+ * stopped by PID, never by name.
  */
 #ifndef WARDEN_HARNESS_H
 #define WARDEN_HARNESS_H
@@ -50,25 +50,16 @@ int harness_exited(pid_t pid);
 
 /* Seconds on the monotonic clock. */
 double harness_now(void);
+/* Sleep that long, through signals. */
+void harness_nap(double seconds);
 
-/* plcsim on free ports, with a backdoor and a journal in dir. */
-struct harness_plc {
-	pid_t pid;
-	uint16_t port;
-	uint16_t backdoor;
-	char journal[512];
-	char log[512];
-};
-
-/* Start plcsim (model "tank" or "boiler"; extra_args is split on spaces,
- * e.g. "--fault drop --unit 7", or NULL). When plc->port is non-zero on
- * entry that port is used (to restart a device on the same port).
- * Returns 0 once both ports accept, -1 otherwise (the log says why). */
-int harness_plc_start(struct harness_plc *plc, const char *dir,
-    const char *model, const char *extra_args);
+/* A "Field: N kB" line of /proc/PID/status (VmRSS, VmHWM, RssAnon...)
+ * in KiB, or -1. */
+long harness_proc_kib(pid_t pid, const char *field);
 
 /* wardend -f -c DIR/warden.yaml, where the YAML is yaml_body (the caller
- * writes listen etc., on the given port). Waits for the port. */
+ * writes listen etc., on the given port). Waits for the port. The
+ * gateway benchmark's (tests/bench/bench_rig.c); the tests use world.h. */
 struct harness_warden {
 	pid_t pid;
 	uint16_t port;

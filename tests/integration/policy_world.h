@@ -1,7 +1,7 @@
 /*
  * policy_world.h: what the policy suites share (test_policy.c,
  * test_policy_limits.c, test_check_config.c): the points they write to,
- * a rig started with them, a ledger of the writes the device must have
+ * a world started with them, a ledger of the writes the device must have
  * got in order, and assertions on the device, plcsim's journal and the
  * audit log. Header-only (static inline), as it uses cmocka: the
  * benchmarks link every other file in tests/integration/ without it.
@@ -25,8 +25,8 @@
 
 #include "audit.h"
 #include "ctl.h"
-#include "rig.h"
 #include "trail.h"
+#include "world.h"
 
 #define CLIENT_TIMEOUT 2.0
 #define READY_TIMEOUT 5.0
@@ -101,7 +101,7 @@ struct expected_write {
 /* Everything a test holds lives here, so that a failed assertion
  * (which leaves the test at once) leaks nothing: teardown frees it. */
 struct policy_world {
-	struct rig *rig;
+	struct world *w;
 	modbus_t *ai;
 	struct expected_write expected[LEDGER_MAX];
 	int n_expected;
@@ -118,11 +118,11 @@ static inline int teardown_world(void **state);
 
 /*
  * cmocka skips teardown when setup fails: clean up here then. device:
- * the rig's device keys, NULL for its default; polled: wait until the
+ * tank1's keys, NULL for the world's default; polled: wait until the
  * first poll is in.
  */
 static inline int
-world_start(void **state, const char *body, const char *device, int polled)
+policy_start(void **state, const char *body, const char *device, int polled)
 {
 	struct policy_world *pw = calloc(1, sizeof(*pw));
 	int ok;
@@ -130,22 +130,19 @@ world_start(void **state, const char *body, const char *device, int polled)
 	*state = pw;
 	if (pw != NULL)
 		pw->fd = -1;
-	ok = pw != NULL && (pw->rig = rig_new()) != NULL;
-	if (ok && device != NULL)
-		snprintf(pw->rig->device, sizeof(pw->rig->device), "%s",
-		    device);
-	ok = ok && rig_start(pw->rig, body, 1) == 0 &&
-	    (pw->ai = rig_client(pw->rig, CLIENT_TIMEOUT)) != NULL &&
+	ok = pw != NULL && (pw->w = world_new_tank(NULL, device)) != NULL &&
+	    world_start(pw->w, body) == 0 &&
+	    (pw->ai = world_client(pw->w, 1, CLIENT_TIMEOUT)) != NULL &&
 	    /* Not the valve: the polls of it are counted below. */
-	    rig_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT) == 0 &&
+	    world_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT) == 0 &&
 	    /* Two polls of the holding block: the first one's answer is
 	     * in, so max_step has its last known value. */
-	    (!polled || rig_wait_requests(pw->rig, 0,
+	    (!polled || world_wait_requests(pw->w, 0, 0,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 2, READY_TIMEOUT) == 0);
 	if (ok)
 		return 0;
-	if (pw != NULL && pw->rig != NULL)
-		pw->rig->failed = 1;
+	if (pw != NULL && pw->w != NULL)
+		pw->w->failed = 1;
 	teardown_world(state);
 	*state = NULL;
 	return -1;
@@ -154,19 +151,19 @@ world_start(void **state, const char *body, const char *device, int polled)
 static inline int
 setup_enforce(void **state)
 {
-	return world_start(state, ENFORCE_BODY, NULL, 1);
+	return policy_start(state, ENFORCE_BODY, NULL, 1);
 }
 
 static inline int
 setup_monitor(void **state)
 {
-	return world_start(state, MONITOR_BODY, NULL, 1);
+	return policy_start(state, MONITOR_BODY, NULL, 1);
 }
 
 static inline int
 setup_no_poll(void **state)
 {
-	return world_start(state, NO_POLL_BODY, NO_POLL_DEVICE, 0);
+	return policy_start(state, NO_POLL_BODY, NO_POLL_DEVICE, 0);
 }
 
 static inline int
@@ -183,7 +180,7 @@ teardown_world(void **state)
 	}
 	if (pw->fd != -1)
 		close(pw->fd);
-	rc = rig_free(pw->rig);
+	rc = world_free(pw->w);
 	free(pw->recs);
 	free(pw->writes);
 	free(pw->said);
@@ -224,7 +221,7 @@ write_refused(struct policy_world *pw, int address, uint16_t value,
 	if (modbus_write_register(pw->ai, address, value) != -1)
 		fail_msg("fc 6 @%d = %u passed; wanted exception 0x%02X",
 		    address, value, exception);
-	assert_int_equal(rig_exception(), exception);
+	assert_int_equal(world_exception(), exception);
 }
 
 static inline void
@@ -233,7 +230,7 @@ write_regs_refused(struct policy_world *pw, int address, int n,
 {
 	assert_int_equal(modbus_write_registers(pw->ai, address, n, values),
 	    -1);
-	assert_int_equal(rig_exception(), exception);
+	assert_int_equal(world_exception(), exception);
 }
 
 static inline void
@@ -269,7 +266,7 @@ assert_device_got_exactly(struct policy_world *pw)
 	int n, i, k;
 
 	free(pw->writes);
-	n = trail_device_writes(pw->rig->plc.journal, &pw->writes);
+	n = trail_device_writes(pw->w->plc[0].journal, &pw->writes);
 	got = pw->writes;
 	assert_true(n >= 0);
 	for (i = 0; i < n && i < pw->n_expected; i++) {
@@ -296,23 +293,22 @@ assert_device_got_exactly(struct policy_world *pw)
 
 /* The device holds value at holding register address (read directly). */
 static inline void
-assert_device_register(const struct rig *r, int address, uint16_t value)
+assert_device_register(const struct world *w, int address, uint16_t value)
 {
-	modbus_t *plc = rig_plc_client(r);
+	modbus_t *plc = world_plc_client(w, 0, 1);
 	uint16_t got;
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_read_registers(plc, address, 1, &got), 1);
 	assert_int_equal(got, value);
-	modbus_close(plc);
-	modbus_free(plc);
+	world_client_free(plc);
 }
 
 static inline void
 audit_load(struct policy_world *pw)
 {
 	free(pw->recs);
-	pw->n_recs = trail_audit_records(pw->rig->audit, &pw->recs);
+	pw->n_recs = trail_audit_records(pw->w->audit, &pw->recs);
 	assert_true(pw->n_recs > 0);
 }
 
@@ -343,7 +339,7 @@ assert_audited(const struct policy_world *pw, const char *event,
 static inline void
 assert_chain_verifies(struct policy_world *pw)
 {
-	const char *path = pw->rig->audit;
+	const char *path = pw->w->audit;
 	size_t said_len = 0;
 	FILE *out = open_memstream(&pw->said, &said_len);
 	int rc;

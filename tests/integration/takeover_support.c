@@ -45,12 +45,12 @@ static const struct trail_expect tk_safe[] = {
 static int
 tk_connect_ai(struct tk *t, char *why, size_t whylen)
 {
-	t->ai = rig_client(t->rig, TK_CLIENT_TIMEOUT);
+	t->ai = world_client(t->w, 1, TK_CLIENT_TIMEOUT);
 	if (t->ai == NULL) {
 		snprintf(why, whylen, "the AI cannot connect to wardend");
 		return -1;
 	}
-	if (rig_wait_path(t->ai, TK_VALVE, TK_TIMEOUT) != 0) {
+	if (world_wait_path(t->ai, TK_VALVE, TK_TIMEOUT) != 0) {
 		snprintf(why, whylen, "wardend has no path to the device");
 		return -1;
 	}
@@ -60,7 +60,7 @@ tk_connect_ai(struct tk *t, char *why, size_t whylen)
 		return -1;
 	}
 	/* Answered, so journalled: the device-side connection of the AI. */
-	if (trail_client_of(t->rig->plc.journal, TK_VALVE, TK_AI_MARK,
+	if (trail_client_of(t->w->plc[0].journal, TK_VALVE, TK_AI_MARK,
 	    t->ai_client, sizeof(t->ai_client)) != 0) {
 		snprintf(why, whylen, "the AI's first write is not in the "
 		    "journal");
@@ -72,24 +72,24 @@ tk_connect_ai(struct tk *t, char *why, size_t whylen)
 int
 tk_start(struct tk *t, const struct tk_options *opt, char *why, size_t whylen)
 {
-	char body[RIG_YAML_MAX];
+	char body[WORLD_YAML_MAX], keys[256];
 
 	t->ai = NULL;
 	t->ai_client[0] = '\0';
-	if ((t->rig = rig_new()) == NULL) {
+	snprintf(keys, sizeof(keys), "%s, life_bit: {address: %d, interval: "
+	    "200ms}", WORLD_TANK_KEYS, TK_LIFE_BIT);
+	if ((t->w = world_new_tank(NULL, keys)) == NULL) {
 		snprintf(why, whylen, "cannot start plcsim");
 		return -1;
 	}
-	snprintf(t->rig->device, sizeof(t->rig->device), "%s, life_bit: "
-	    "{address: %d, interval: 200ms}", RIG_DEVICE_DEFAULT, TK_LIFE_BIT);
 	snprintf(body, sizeof(body), TK_BODY, opt->isolate,
 	    opt->takeover_extra);
-	if (rig_start(t->rig, body, 1) != 0) {
+	if (world_start(t->w, body) != 0) {
 		snprintf(why, whylen, "wardend did not start (log above)");
 		return -1;
 	}
 	/* Release is refused until the key switch has been read once. */
-	if (rig_wait_requests(t->rig, 0, MODBUS_FC_READ_DISCRETE_INPUTS,
+	if (world_wait_requests(t->w, 0, 0, MODBUS_FC_READ_DISCRETE_INPUTS,
 	    TK_KEY, 2, TK_TIMEOUT) != 0) {
 		snprintf(why, whylen, "wardend does not poll the key switch");
 		return -1;
@@ -107,7 +107,7 @@ tk_free(struct tk *t)
 		modbus_free(t->ai);
 		t->ai = NULL;
 	}
-	return rig_free(t->rig);
+	return world_free(t->w);
 }
 
 struct tk *
@@ -121,8 +121,8 @@ tk_new(const struct tk_options *opt, char *why, size_t whylen)
 	}
 	if (tk_start(t, opt, why, whylen) == 0)
 		return t;
-	if (t->rig != NULL)
-		t->rig->failed = 1;
+	if (t->w != NULL)
+		t->w->failed = 1;
 	tk_delete(t);
 	return NULL;
 }
@@ -134,18 +134,18 @@ tk_delete(struct tk *t)
 
 	if (t == NULL)
 		return 0;
-	rc = t->rig != NULL ? tk_free(t) : 0;
+	rc = t->w != NULL ? tk_free(t) : 0;
 	free(t);
 	return rc;
 }
 
 /* The ts of the last takeover record with this cause; 0 when none. */
 static double
-tk_takeover_record(const struct rig *r, const char *cause)
+tk_takeover_record(const struct world *w, const char *cause)
 {
 	struct trail_record *recs = NULL;
 	double ts = 0;
-	int n = trail_audit_records(r->audit, &recs), i;
+	int n = trail_audit_records(w->audit, &recs), i;
 
 	for (i = n - 1; i >= 0 && ts == 0; i--)
 		if (strcmp(recs[i].event, "takeover") == 0 &&
@@ -166,12 +166,12 @@ tk_wait_takeover(struct tk *t, const char *cause, int want_verified,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	rc = ctl_wait(t->rig, "takeover", cause, want_verified, TK_TIMEOUT,
+	rc = ctl_wait(t->w, "takeover", cause, want_verified, TK_TIMEOUT,
 	    st, why, whylen);
 	free(st);
 	if (rc != 0)
 		return -1;
-	*since = tk_takeover_record(t->rig, cause);
+	*since = tk_takeover_record(t->w, cause);
 	if (*since == 0) {
 		snprintf(why, whylen, "status says takeover (%s) but the audit "
 		    "log has no takeover record with that cause", cause);
@@ -183,7 +183,7 @@ tk_wait_takeover(struct tk *t, const char *cause, int want_verified,
 int
 tk_check_journal(const struct tk *t, double since, char *why, size_t whylen)
 {
-	return trail_check_safe_state(t->rig->plc.journal, since, tk_safe,
+	return trail_check_safe_state(t->w->plc[0].journal, since, tk_safe,
 	    (int)(sizeof(tk_safe) / sizeof(tk_safe[0])), TK_LIFE_BIT,
 	    t->ai_client[0] ? t->ai_client : NULL, why, whylen);
 }
@@ -199,7 +199,7 @@ tk_release(const struct tk *t, const char *reason, int *status, char *why,
 		*status = -1;
 		return -1;
 	}
-	*status = ctl_run(t->rig, res, "release", "-r", reason, (char *)NULL);
+	*status = ctl_run(t->w, res, "release", "-r", reason, (char *)NULL);
 	snprintf(why, whylen, "wardenctl release exited %d: %s%s", *status,
 	    res->out, res->err);
 	free(res);

@@ -18,7 +18,7 @@
 #include <modbus.h>
 
 #include "ctl.h"
-#include "rig.h"
+#include "world.h"
 
 /* The registers and points of the plant (plcsim's tank model). */
 #define TK_VALVE 0              /* holding, % x10: valve, reject */
@@ -39,7 +39,7 @@
 #define TK_CLIENT_TIMEOUT 2.0
 
 struct tk {
-	struct rig *rig;
+	struct world *w;
 	modbus_t *ai;                   /* NULL when not connected */
 	char ai_client[64];             /* its connection, as plcsim saw it */
 	struct ctl_result res;          /* the last wardenctl run of a test */
@@ -58,7 +58,7 @@ struct tk_options {
 int tk_start(struct tk *t, const struct tk_options *opt, char *why,
     size_t whylen);
 
-/* Close the AI and free the rig; rig_free's result. */
+/* Close the AI and free the world; world_free's result. */
 int tk_free(struct tk *t);
 
 /*
@@ -68,7 +68,7 @@ int tk_free(struct tk *t);
  */
 struct tk *tk_new(const struct tk_options *opt, char *why, size_t whylen);
 
-/* tk_free() and free what tk_new() gave (NULL is fine); rig_free's
+/* tk_free() and free what tk_new() gave (NULL is fine); world_free's
  * result. */
 int tk_delete(struct tk *t);
 

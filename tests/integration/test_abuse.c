@@ -70,7 +70,7 @@ static const struct bad_frame bad_frames[] = {
 /* Probe the well-behaved client until the hammer has made `rounds`
  * connections: the abuse is going on around what the test does next. */
 static void
-hammer_wait(const struct abuse_hammer *h, unsigned rounds,
+hammer_wait(const struct hammer *h, unsigned rounds,
     struct abuse_good *g)
 {
 	double t0 = harness_now();
@@ -87,10 +87,10 @@ hammer_wait(const struct abuse_hammer *h, unsigned rounds,
 /* Send one malformed frame on a fresh connection; the gateway must close
  * it at once (or, when the client closes, simply survive). */
 static void
-send_bad(const struct abuse_world *w, const uint8_t *bytes, size_t len,
+send_bad(const struct abuse *a, const uint8_t *bytes, size_t len,
     int truncated, const char *what)
 {
-	int fd = wire_connect(w->fx->warden.port);
+	int fd = wire_connect(a->w->port);
 
 	assert_true(fd >= 0);
 	if (wire_send(fd, bytes, len) == 0 && !truncated &&
@@ -104,8 +104,8 @@ send_bad(const struct abuse_world *w, const uint8_t *bytes, size_t len,
 static void
 test_malformed_mbap(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
-	struct abuse_hammer *hammer = &w->hammer[0];
+	struct abuse *a = abuse_setup(state, LIMITS);
+	struct hammer *hammer = &a->hammer[0];
 	uint8_t junk[300];
 	uint32_t seed = 0x5eed;
 	uint64_t malformed, expect = 0, truncated = 0, got;
@@ -113,12 +113,12 @@ test_malformed_mbap(void **state)
 	size_t i;
 	int from;
 
-	world_start(w);
-	good_open(&g, w, 5150);
-	from = journal_count(w->fx->plc[0].journal);
-	malformed = counter(w, "malformed");
+	abuse_begin(a);
+	good_open(&g, a, 5150);
+	from = journal_count(a->w->plc[0].journal);
+	malformed = counter(a, "malformed");
 	for (i = 0; i < N_BAD; i++) {
-		send_bad(w, bad_frames[i].bytes, bad_frames[i].len,
+		send_bad(a, bad_frames[i].bytes, bad_frames[i].len,
 		    bad_frames[i].truncated, bad_frames[i].what);
 		expect += !bad_frames[i].truncated;
 		truncated += bad_frames[i].truncated;
@@ -126,24 +126,24 @@ test_malformed_mbap(void **state)
 	}
 	for (i = 0; i < N_GARBAGE; i++) {
 		abuse_garbage(junk, 8 + i * 14, &seed);
-		send_bad(w, junk, 8 + i * 14, 0, "random garbage");
+		send_bad(a, junk, 8 + i * 14, 0, "random garbage");
 		good_probe(&g);
 	}
 	expect += N_GARBAGE;
 
-	must(abuse_hammer_start(hammer, w->fx->warden.port,
+	must(hammer_start(hammer, a->w->port,
 	    bad_frames[0].bytes, bad_frames[0].len), "no hammer thread");
 	hammer_wait(hammer, 50, &g);
-	takeover(w);
+	takeover(a);
 	hammer_wait(hammer, hammer->rounds + 50, &g);
-	abuse_hammer_stop(hammer);
+	hammer_stop(hammer);
 	printf("abuse: malformed stream: %u connections, %u closed by "
 	    "wardend\n", hammer->rounds, hammer->closed_by_peer);
 	assert_int_equal(hammer->closed_by_peer, hammer->rounds);
 	expect += hammer->rounds;
 
 	/* A client that hangs up mid-frame may or may not count. */
-	got = counter(w, "malformed") - malformed;
+	got = counter(a, "malformed") - malformed;
 	printf("abuse: malformed counted %llu; %llu closed by wardend, %llu "
 	    "hung up mid-frame\n", (unsigned long long)got,
 	    (unsigned long long)expect, (unsigned long long)truncated);
@@ -152,8 +152,8 @@ test_malformed_mbap(void **state)
 		    (unsigned long long)got, (unsigned long long)expect);
 	good_probe(&g);
 	abuse_good_close(&g, "malformed MBAP");
-	assert_only_intended(w, from);
-	memory(w, "malformed MBAP");
+	assert_only_intended(a, from);
+	memory(a, "malformed MBAP");
 }
 
 /* 1000 malformed connections and more: counted one by one, and the log
@@ -161,35 +161,35 @@ test_malformed_mbap(void **state)
 static void
 test_malformed_flood(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
-	struct abuse_hammer *hammer = w->hammer;
+	struct abuse *a = abuse_setup(state, LIMITS);
+	struct hammer *hammer = a->hammer;
 	unsigned rounds = 0;
 	uint64_t malformed;
 	struct abuse_good g;
 	int log_from, from, i, took_over = 0;
 	double t0;
 
-	world_start(w);
-	good_open(&g, w, 1000);
-	from = journal_count(w->fx->plc[0].journal);
-	malformed = counter(w, "malformed");
-	log_from = abuse_count_lines(w->fx->warden.log);
+	abuse_begin(a);
+	good_open(&g, a, 1000);
+	from = journal_count(a->w->plc[0].journal);
+	malformed = counter(a, "malformed");
+	log_from = abuse_count_lines(a->w->log);
 	t0 = harness_now();
 	for (i = 0; i < 2; i++)
-		must(abuse_hammer_start(&hammer[i], w->fx->warden.port,
+		must(hammer_start(&hammer[i], a->w->port,
 		    bad_frames[i].bytes, bad_frames[i].len),
 		    "no hammer thread");
 	while (rounds < 1000 && harness_now() - t0 < 20.0) {
 		good_probe(&g);
 		rounds = hammer[0].rounds + hammer[1].rounds;
 		if (!took_over && rounds >= 300) {
-			takeover(w);
+			takeover(a);
 			took_over = 1;
 		}
 		usleep(10000);
 	}
 	for (i = 0; i < 2; i++)
-		abuse_hammer_stop(&hammer[i]);
+		hammer_stop(&hammer[i]);
 	rounds = hammer[0].rounds + hammer[1].rounds;
 	printf("abuse: %u malformed connections in %.1f s\n", rounds,
 	    harness_now() - t0);
@@ -197,11 +197,11 @@ test_malformed_flood(void **state)
 	assert_true(rounds >= 1000);
 	assert_int_equal(hammer[0].closed_by_peer + hammer[1].closed_by_peer,
 	    rounds);
-	assert_int_equal(counter(w, "malformed") - malformed, rounds);
+	assert_int_equal(counter(a, "malformed") - malformed, rounds);
 	abuse_good_close(&g, "malformed flood");
-	assert_only_intended(w, from);
-	memory(w, "malformed flood");
-	assert_log_quiet(w, log_from, rounds, "malformed connections");
+	assert_only_intended(a, from);
+	memory(a, "malformed flood");
+	assert_log_quiet(a, log_from, rounds, "malformed connections");
 }
 
 #define N_SLOW 4
@@ -212,7 +212,7 @@ test_malformed_flood(void **state)
 static void
 test_slowloris(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
+	struct abuse *a = abuse_setup(state, LIMITS);
 	uint8_t frame[SLOW_FRAME] = { 0, 9, 0, 0, 0, 254, ABUSE_UNIT, 16,
 	    MARK_HI, MARK_LO, 0, 123, 246 };
 	int fd[N_SLOW], from, i, open_left = N_SLOW, took_over = 0;
@@ -223,12 +223,12 @@ test_slowloris(void **state)
 	char buf[16];
 	ssize_t n;
 
-	world_start(w);
-	good_open(&g, w, 77);
-	from = journal_count(w->fx->plc[0].journal);
-	malformed = counter(w, "malformed");
+	abuse_begin(a);
+	good_open(&g, a, 77);
+	from = journal_count(a->w->plc[0].journal);
+	malformed = counter(a, "malformed");
 	for (i = 0; i < N_SLOW; i++) {
-		fd[i] = wire_connect(w->fx->warden.port);
+		fd[i] = wire_connect(a->w->port);
 		assert_true(fd[i] >= 0);
 		closed_at[i] = 0;
 	}
@@ -246,7 +246,7 @@ test_slowloris(void **state)
 		}
 		sent++;
 		if (!took_over && harness_now() - t0 > 2.0) {
-			takeover(w);
+			takeover(a);
 			took_over = 1;
 		}
 		for (tick = harness_now() + 0.1; harness_now() < tick;) {
@@ -264,10 +264,10 @@ test_slowloris(void **state)
 			    "%.0f s", i, closed_at[i], FRAME_LIMIT);
 	}
 	assert_true(took_over);
-	assert_int_equal(counter(w, "malformed") - malformed, N_SLOW);
+	assert_int_equal(counter(a, "malformed") - malformed, N_SLOW);
 	abuse_good_close(&g, "slowloris");
-	assert_only_intended(w, from);
-	memory(w, "slowloris");
+	assert_only_intended(a, from);
+	memory(a, "slowloris");
 }
 
 #define MAX_CLIENTS 6
@@ -275,13 +275,13 @@ test_slowloris(void **state)
 /* A connection the gateway admitted and serves; slots held by
  * connections still closing (readiness probes) free up soon. */
 static int
-admitted(const struct abuse_world *w, uint16_t tid)
+admitted(const struct abuse *a, uint16_t tid)
 {
 	double t0 = harness_now();
 	int fd;
 
 	for (;;) {
-		fd = wire_connect(w->fx->warden.port);
+		fd = wire_connect(a->w->port);
 		assert_true(fd >= 0);
 		if (abuse_probe(fd, tid, 0) >= 0)
 			return fd;
@@ -297,44 +297,44 @@ admitted(const struct abuse_world *w, uint16_t tid)
 static void
 test_max_clients(void **state)
 {
-	struct abuse_world *w = world(state,
+	struct abuse *a = abuse_setup(state,
 	    "{max_clients: 6, max_inflight: 4, idle_timeout: 30s}");
-	struct abuse_hammer *hammer = &w->hammer[0];
+	struct hammer *hammer = &a->hammer[0];
 	int holders[MAX_CLIENTS - 1], log_from, from, i;
 	unsigned rounds, closed;
 	uint64_t refused;
 	struct abuse_good g;
 	double t0;
 
-	world_start(w);
+	abuse_begin(a);
 	for (i = 0; i < MAX_CLIENTS - 1; i++)
-		holders[i] = admitted(w, (uint16_t)(100 + i));
-	/* The scratch register holds 0 since abuse_world_start. */
-	g = (struct abuse_good){ .fd = admitted(w, 1) };
-	from = journal_count(w->fx->plc[0].journal);
-	refused = counter(w, "clients_refused");
-	log_from = abuse_count_lines(w->fx->warden.log);
-	must(abuse_hammer_start(hammer, w->fx->warden.port, NULL, 0),
+		holders[i] = admitted(a, (uint16_t)(100 + i));
+	/* The scratch register holds 0 since abuse_start. */
+	g = (struct abuse_good){ .fd = admitted(a, 1) };
+	from = journal_count(a->w->plc[0].journal);
+	refused = counter(a, "clients_refused");
+	log_from = abuse_count_lines(a->w->log);
+	must(hammer_start(hammer, a->w->port, NULL, 0),
 	    "no hammer thread");
 	t0 = harness_now();
 	hammer_wait(hammer, 300, &g);
-	takeover(w);
+	takeover(a);
 	hammer_wait(hammer, hammer->rounds + 300, &g);
-	abuse_hammer_stop(hammer);
+	hammer_stop(hammer);
 	rounds = hammer->rounds;
 	closed = hammer->closed_by_peer;
 	printf("abuse: %u connections beyond max_clients in %.1f s, %u "
 	    "closed by wardend\n", rounds, harness_now() - t0, closed);
 	assert_int_equal(closed, rounds);
-	assert_int_equal(counter(w, "clients_refused") - refused, rounds);
+	assert_int_equal(counter(a, "clients_refused") - refused, rounds);
 	for (i = 0; i < MAX_CLIENTS - 1; i++) {
 		assert_true(abuse_probe(holders[i], 200, 0) >= 0);
 		close(holders[i]);
 	}
 	abuse_good_close(&g, "max_clients");
-	assert_only_intended(w, from);
-	memory(w, "max_clients");
-	assert_log_quiet(w, log_from, rounds, "refused connections");
+	assert_only_intended(a, from);
+	memory(a, "max_clients");
+	assert_log_quiet(a, log_from, rounds, "refused connections");
 }
 
 #define N_PIPE_CLIENTS 3
@@ -379,7 +379,7 @@ pipe_collect(int fd, uint16_t base, unsigned n)
 static void
 test_pipelined(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
+	struct abuse *a = abuse_setup(state, LIMITS);
 	static uint8_t burst[N_PIPELINED * 12];
 	uint16_t values[PIPE_SPAN];
 	int fd[N_PIPE_CLIENTS], c, from, reached;
@@ -387,8 +387,8 @@ test_pipelined(void **state)
 	modbus_t *plc;
 	struct abuse_good g;
 
-	world_start(w);
-	plc = fixture_plc_client(w->fx, 0, ABUSE_UNIT);
+	abuse_begin(a);
+	plc = world_plc_client(a->w, 0, ABUSE_UNIT);
 	assert_non_null(plc);
 	for (i = 0; i < PIPE_SPAN; i++)
 		values[i] = pipe_value(i);
@@ -396,10 +396,10 @@ test_pipelined(void **state)
 	    values), PIPE_SPAN);
 	modbus_close(plc);
 	modbus_free(plc);
-	good_open(&g, w, 31);
-	from = journal_count(w->fx->plc[0].journal);
+	good_open(&g, a, 31);
+	from = journal_count(a->w->plc[0].journal);
 	for (c = 0; c < N_PIPE_CLIENTS; c++) {
-		fd[c] = wire_connect(w->fx->warden.port);
+		fd[c] = wire_connect(a->w->port);
 		assert_true(fd[c] >= 0);
 		for (i = 0; i < N_PIPELINED; i++)
 			wire_read_request(burst + 12 * i,
@@ -409,18 +409,18 @@ test_pipelined(void **state)
 		assert_int_equal(wire_send(fd[c], burst, sizeof(burst)), 0);
 	}
 	good_probe(&g);
-	takeover(w);
+	takeover(a);
 	good_probe(&g);
 	for (c = 0; c < N_PIPE_CLIENTS; c++) {
 		pipe_collect(fd[c], (uint16_t)(1000 * (c + 1)), N_PIPELINED);
 		close(fd[c]);
 	}
-	reached = abuse_journal_count(w->fx->plc[0].journal, from,
+	reached = abuse_journal_count(a->w->plc[0].journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, PIPE_BASE, PIPE_BASE + PIPE_SPAN);
 	printf("abuse: %d pipelined requests reached the device\n", reached);
 	assert_int_equal(reached, N_PIPE_CLIENTS * N_PIPELINED);
 	abuse_good_close(&g, "pipelined");
-	memory(w, "pipelined");
+	memory(a, "pipelined");
 }
 
 #define FLOOD_ADDR 1000
@@ -433,9 +433,9 @@ test_pipelined(void **state)
 static void
 test_never_reads(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
+	struct abuse *a = abuse_setup(state, LIMITS);
 	static uint8_t stream[64 * 12];
-	const char *journal = w->fx->plc[0].journal;
+	const char *journal = a->w->plc[0].journal;
 	double t0, now, blocked_since = 0, closed = 0, next_probe = 0;
 	unsigned long bytes = 0;
 	int fd, i, from, reached, later, took_over = 0;
@@ -444,14 +444,14 @@ test_never_reads(void **state)
 	char name[64];
 	ssize_t n;
 
-	world_start(w);
-	good_open(&g, w, 4242);
+	abuse_begin(a);
+	good_open(&g, a, 4242);
 	from = journal_count(journal);
 	for (i = 0; i < 64; i++)
 		wire_read_request(stream + 12 * i, 0x7777, ABUSE_UNIT,
 		    MODBUS_FC_READ_HOLDING_REGISTERS, FLOOD_ADDR,
 		    MODBUS_MAX_READ_REGISTERS);
-	fd = abuse_connect_small_window(w->fx->warden.port);
+	fd = abuse_connect_small_window(a->w->port);
 	assert_true(fd >= 0);
 	abuse_local_name(fd, name, sizeof(name));
 	t0 = harness_now();
@@ -475,7 +475,7 @@ test_never_reads(void **state)
 			good_probe(&g);
 			next_probe = harness_now() + 0.02;
 			if (!took_over) {
-				takeover(w);
+				takeover(a);
 				took_over = 1;
 			}
 		}
@@ -483,7 +483,7 @@ test_never_reads(void **state)
 	printf("abuse: never-reading client sent %lu requests; %s after "
 	    "%.2f s\n", bytes / 12, closed != 0 ? "closed" : "throttled",
 	    closed != 0 ? closed : harness_now() - t0);
-	abuse_show_matching(w->fx->warden.log, name);
+	abuse_show_matching(a->w->log, name);
 	if (closed == 0 && (blocked_since == 0 ||
 	    harness_now() - blocked_since < THROTTLED_AFTER))
 		fail_msg("a client that never reads was neither closed nor "
@@ -501,7 +501,7 @@ test_never_reads(void **state)
 	for (i = 0; i < 10; i++)
 		good_probe(&g);
 	abuse_good_close(&g, "never reads");
-	memory(w, "never reads");
+	memory(a, "never reads");
 }
 
 int

@@ -103,7 +103,7 @@ broken_alone(int fd, uint16_t tid, uint16_t address, int want,
  * on; an operator takes over in the middle.
  */
 static void
-broken_device_case(struct abuse_world *w, int answers_even,
+broken_device_case(struct abuse *ab, int answers_even,
     struct broken_tally *t)
 {
 	int a, b, r, from, ea;
@@ -111,10 +111,10 @@ broken_device_case(struct abuse_world *w, int answers_even,
 	struct abuse_good g;
 
 	memset(t, 0, sizeof(*t));
-	good_open(&g, w, 909);
-	from = journal_count(w->fx->plc[0].journal);
-	a = wire_connect(w->fx->warden.port);
-	b = wire_connect(w->fx->warden.port);
+	good_open(&g, ab, 909);
+	from = journal_count(ab->w->plc[0].journal);
+	a = wire_connect(ab->w->port);
+	b = wire_connect(ab->w->port);
 	assert_true(a >= 0 && b >= 0);
 	for (r = 0; r < BROKEN_ROUNDS; r++) {
 		odd = (uint16_t)(ODD_BASE + 2 * r);
@@ -136,7 +136,7 @@ broken_device_case(struct abuse_world *w, int answers_even,
 		    answers_even) == 1;
 		good_probe(&g);
 		if (r == BROKEN_ROUNDS / 2)
-			takeover(w);
+			takeover(ab);
 	}
 	printf("abuse: broken device: %d requests alone answered as they "
 	    "should; together, client a got 0x0B %d of %d times, client b "
@@ -147,7 +147,7 @@ broken_device_case(struct abuse_world *w, int answers_even,
 	good_probe(&g);
 	abuse_good_close(&g, "broken device");
 	/* Nothing meant for the broken device went to the healthy one. */
-	assert_int_equal(abuse_journal_count(w->fx->plc[0].journal, from, -1,
+	assert_int_equal(abuse_journal_count(ab->w->plc[0].journal, from, -1,
 	    ODD_BASE, EVEN_BASE + 2 * BROKEN_ROUNDS), 0);
 }
 
@@ -155,36 +155,37 @@ broken_device_case(struct abuse_world *w, int answers_even,
 static void
 test_garbage_device(void **state)
 {
-	struct abuse_world *w = world(state, LIMITS);
+	struct abuse *a = abuse_setup(state, LIMITS);
 	struct broken_tally t;
 	int reached;
 
-	assert_int_equal(fixture_add_plc(w->fx, "--fault garbage"), 1);
-	fixture_add_device(w->fx, "junk", w->fx->plc[1].port, UNIT_BAD, 0,
-	    "300ms");
-	world_start(w);
-	broken_device_case(w, 0, &t);
-	reached = journal_count(w->fx->plc[1].journal);
+	assert_int_equal(world_add_plc(a->w, &(struct world_plc_options){
+	    .args = "--fault garbage" }), 1);
+	world_device(a->w, "junk", a->w->plc[1].port, UNIT_BAD,
+	    "timeout: 300ms");
+	abuse_begin(a);
+	broken_device_case(a, 0, &t);
+	reached = journal_count(a->w->plc[1].journal);
 	printf("abuse: garbage device got %d of %d requests\n", reached,
 	    t.sent);
 	assert_true(reached >= 1 && reached <= t.sent);
-	memory(w, "garbage device");
+	memory(a, "garbage device");
 }
 
 static void
-fake_device_case(void **state, enum abuse_fault fault, const char *what)
+fake_device_case(void **state, enum fake_fault fault, const char *what)
 {
-	struct abuse_world *w = world(state, LIMITS);
+	struct abuse *a = abuse_setup(state, LIMITS);
+	struct fake_device *fake = world_fake(a->w, fault);
 	struct broken_tally t;
 	unsigned requests, corrupted;
 
-	must(abuse_fake_start(&w->fake, fault),
-	    "cannot start the fake device");
-	fixture_add_device(w->fx, "fake", w->fake.port, UNIT_BAD, 0, "300ms");
-	world_start(w);
-	broken_device_case(w, 1, &t);
-	requests = w->fake.requests;
-	corrupted = w->fake.corrupted;
+	must(fake == NULL ? -1 : 0, "cannot start the fake device");
+	world_device(a->w, "fake", fake->port, UNIT_BAD, "timeout: 300ms");
+	abuse_begin(a);
+	broken_device_case(a, 1, &t);
+	requests = fake->requests;
+	corrupted = fake->corrupted;
 	printf("abuse: %s: the device got %u of %d requests, answered %u "
 	    "wrongly\n", what, requests, t.sent, corrupted);
 	/* Together, a's request was always really sent (first, or after
@@ -193,21 +194,21 @@ fake_device_case(void **state, enum abuse_fault fault, const char *what)
 	assert_int_equal(t.a_target, BROKEN_ROUNDS);
 	assert_true(corrupted >= 2 * BROKEN_ROUNDS);
 	assert_true(requests <= (unsigned)t.sent);
-	memory(w, what);
+	memory(a, what);
 }
 
 /* Answers to odd addresses carry transaction id + 1. */
 static void
 test_wrong_tid_device(void **state)
 {
-	fake_device_case(state, ABUSE_WRONG_TID, "wrong transaction id");
+	fake_device_case(state, FAKE_WRONG_TID, "wrong transaction id");
 }
 
 /* Answers to odd addresses carry another unit id. */
 static void
 test_wrong_unit_device(void **state)
 {
-	fake_device_case(state, ABUSE_WRONG_UNIT, "wrong unit id");
+	fake_device_case(state, FAKE_WRONG_UNIT, "wrong unit id");
 }
 
 int

@@ -36,7 +36,7 @@
 
 #include "audit_query.h"
 #include "ctl.h"
-#include "launch.h"
+#include "world.h"
 #include "scrape.h"
 #include "trail.h"
 
@@ -57,11 +57,11 @@
 	"%s"
 
 struct at {
-	struct rig *rig;
+	struct world *w;
 	modbus_t *ai;
 	struct ctl_result res;
 	char line[AT_LINE_MAX];
-	char path[RIG_PATH_MAX];
+	char path[WORLD_PATH_MAX];
 	char why[AT_LINE_MAX];
 };
 
@@ -71,7 +71,7 @@ at_setup(void **state)
 	struct at *t = calloc(1, sizeof(*t));
 
 	*state = t;
-	if (t != NULL && (t->rig = rig_new()) != NULL)
+	if (t != NULL && (t->w = world_new_tank(NULL, NULL)) != NULL)
 		return 0;
 	free(t);
 	*state = NULL;
@@ -90,16 +90,16 @@ at_teardown(void **state)
 		modbus_close(t->ai);
 		modbus_free(t->ai);
 	}
-	rc = rig_free(t->rig);
+	rc = world_free(t->w);
 	free(t);
 	return rc;
 }
 
-/* r->dir/name into t->path. */
+/* The world's dir/name into t->path. */
 static const char *
 at_path(struct at *t, const char *name)
 {
-	snprintf(t->path, sizeof(t->path), "%s/%s", t->rig->dir, name);
+	snprintf(t->path, sizeof(t->path), "%s/%s", t->w->dir, name);
 	return t->path;
 }
 
@@ -107,14 +107,14 @@ at_path(struct at *t, const char *name)
 static void
 at_start(struct at *t, const char *more)
 {
-	char body[RIG_YAML_MAX];
+	char body[WORLD_YAML_MAX];
 
 	snprintf(body, sizeof(body), AT_BODY, more);
-	if (rig_start(t->rig, body, 1) != 0)
-		fail_msg("wardend did not start (log above)");
-	t->ai = rig_client(t->rig, 2.0);
+	if (world_start(t->w, body) != 0)
+		fail_msg("wardend did not start (log below)");
+	t->ai = world_client(t->w, 1, 2.0);
 	assert_non_null(t->ai);
-	assert_int_equal(rig_wait_path(t->ai, AT_VALVE, AT_TIMEOUT), 0);
+	assert_int_equal(world_wait_path(t->ai, AT_VALVE, AT_TIMEOUT), 0);
 }
 
 static void
@@ -167,7 +167,7 @@ static int
 at_device_got(const struct at *t, int address, uint16_t value)
 {
 	struct trail_write *w = NULL;
-	int n = trail_device_writes(t->rig->plc.journal, &w), i, got = 0;
+	int n = trail_device_writes(t->w->plc[0].journal, &w), i, got = 0;
 
 	for (i = 0; i < n; i++)
 		got |= trail_write_holds(&w[i], address, value);
@@ -187,16 +187,16 @@ static void
 test_deleted_log_resumes(void **state)
 {
 	struct at *t = *state;
-	char old[RIG_PATH_MAX], want[128], buf[65536], last[65];
+	char old[WORLD_PATH_MAX], want[128], buf[65536], last[65];
 	const char *first;
 	ssize_t n, got = 0;
 	int fd;
 
 	at_start(t, "");
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 400), 1);
-	fd = open(t->rig->audit, O_RDONLY);
+	fd = open(t->w->audit, O_RDONLY);
 	assert_true(fd >= 0);
-	assert_int_equal(unlink(t->rig->audit), 0);
+	assert_int_equal(unlink(t->w->audit), 0);
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 410), 1);
 
 	while ((n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
@@ -208,28 +208,28 @@ test_deleted_log_resumes(void **state)
 	snprintf(old, sizeof(old), "%s", at_path(t, "old.jsonl"));
 	assert_int_equal(harness_write_file(old, "%.*s", (int)got, buf), 0);
 
-	first = at_line(t, t->rig->audit, 1);
+	first = at_line(t, t->w->audit, 1);
 	expect_text(first, "\"event\":\"audit_resumed\"", "the new file");
 	expect_text(first, "\"log_was\":\"deleted\"", "the new file");
 	expect_text(first, "was deleted while wardend ran", "the new file");
 	snprintf(want, sizeof(want), "\"prev\":\"%s\"", last);
 	expect_text(first, want, "the new file's first record");
-	assert_true(audit_query_find(t->rig->audit, 0, "write_allowed",
+	assert_true(audit_query_find(t->w->audit, 0, "write_allowed",
 	    "value", "41") > 1);
 	assert_int_equal(audit_query_find(old, 0, "write_allowed", "value",
 	    "41"), 0);
-	expect_text(at_read(t, t->rig->log), "ALARM: audit log ", "the log");
+	expect_text(at_read(t, t->w->log), "ALARM: audit log ", "the log");
 
-	assert_int_equal(rig_stop(t->rig), 0);
-	ctl_run(NULL, &t->res, "audit", "verify", t->rig->audit, (char *)NULL);
+	assert_int_equal(world_stop(t->w), 0);
+	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify of the new file");
 	expect_text(t->res.out, "continues the chain of an earlier file",
 	    "audit verify");
-	ctl_run(NULL, &t->res, "audit", "verify", old, t->rig->audit,
+	ctl_run(NULL, &t->res, "audit", "verify", old, t->w->audit,
 	    (char *)NULL);
 	expect_exit(t, 0, "audit verify old + new");
 	expect_text(t->res.out, "valid: ", "audit verify old + new");
-	ctl_run(NULL, &t->res, "audit", "verify", t->rig->audit, old,
+	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, old,
 	    (char *)NULL);
 	expect_exit(t, 1, "audit verify new + old");
 }
@@ -244,38 +244,38 @@ static void
 test_no_new_file_refuses_writes(void **state)
 {
 	struct at *t = *state;
-	char dir[RIG_PATH_MAX / 2];
+	char dir[WORLD_PATH_MAX / 2];
 
-	snprintf(dir, sizeof(dir), "%s/audit", t->rig->dir);
+	snprintf(dir, sizeof(dir), "%s/audit", t->w->dir);
 	assert_int_equal(mkdir(dir, 0750), 0);
-	snprintf(t->rig->audit, sizeof(t->rig->audit), "%s/audit.jsonl", dir);
+	snprintf(t->w->audit, sizeof(t->w->audit), "%s/audit.jsonl", dir);
 	at_start(t, "");
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 400), 1);
 
-	assert_int_equal(unlink(t->rig->audit), 0);
+	assert_int_equal(unlink(t->w->audit), 0);
 	assert_int_equal(rmdir(dir), 0);
 	assert_int_equal(harness_write_file(dir, "in the way\n"), 0);
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 420), -1);
-	assert_int_equal(rig_exception(),
+	assert_int_equal(world_exception(),
 	    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 420), -1);
-	assert_int_equal(rig_exception(),
+	assert_int_equal(world_exception(),
 	    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
-	expect_text(at_read(t, t->rig->log), "ALARM: cannot create a new "
+	expect_text(at_read(t, t->w->log), "ALARM: cannot create a new "
 	    "audit log", "the log");
 
 	assert_int_equal(unlink(dir), 0);
 	assert_int_equal(mkdir(dir, 0750), 0);
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 430), 1);
-	assert_int_equal(rig_stop(t->rig), 0);
+	assert_int_equal(world_stop(t->w), 0);
 	assert_true(at_device_got(t, AT_VALVE, 400));
 	assert_true(at_device_got(t, AT_VALVE, 430));
 	assert_false(at_device_got(t, AT_VALVE, 420));
-	expect_text(at_line(t, t->rig->audit, 1), "\"log_was\":\"deleted\"",
+	expect_text(at_line(t, t->w->audit, 1), "\"log_was\":\"deleted\"",
 	    "the new file");
-	assert_true(audit_query_find(t->rig->audit, 0, "write_allowed",
+	assert_true(audit_query_find(t->w->audit, 0, "write_allowed",
 	    "value", "43") > 0);
-	ctl_run(NULL, &t->res, "audit", "verify", t->rig->audit, (char *)NULL);
+	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify of the new file");
 }
 
@@ -310,8 +310,8 @@ static void
 test_signed_checkpoints(void **state)
 {
 	struct at *t = *state;
-	char key[RIG_PATH_MAX], pub[RIG_PATH_MAX], other[RIG_PATH_MAX];
-	char more[RIG_PATH_MAX + 64], body[RIG_YAML_MAX];
+	char key[WORLD_PATH_MAX], pub[WORLD_PATH_MAX], other[WORLD_PATH_MAX];
+	char more[WORLD_PATH_MAX + 64], body[WORLD_YAML_MAX];
 	int i;
 
 	snprintf(key, sizeof(key), "%s", at_path(t, "audit.key"));
@@ -321,14 +321,14 @@ test_signed_checkpoints(void **state)
 	at_keygen(at_path(t, "other.key"), 0600, other);
 	snprintf(more, sizeof(more), "audit_sign: {key: %s, every: 5}\n", key);
 	snprintf(body, sizeof(body), AT_BODY, more);
-	assert_int_equal(launch_config(t->rig, NULL, NULL, body), 0);
-	ctl_run_program(&t->res, "wardend", "-t", "-c", t->rig->config,
+	assert_int_equal(world_config(t->w, body), 0);
+	ctl_run_program(&t->res, "wardend", "-t", "-c", t->w->config,
 	    (char *)NULL);
 	expect_exit(t, 1, "wardend -t with a readable key");
 	expect_text(t->res.err, "chmod 600", "wardend -t");
 	expect_text(t->res.err, "audit_sign.key", "wardend -t");
 	assert_int_equal(chmod(key, 0600), 0);
-	ctl_run_program(&t->res, "wardend", "-t", "-c", t->rig->config,
+	ctl_run_program(&t->res, "wardend", "-t", "-c", t->w->config,
 	    (char *)NULL);
 	expect_exit(t, 0, "wardend -t");
 	expect_text(t->res.out, "audit_sign: key id ", "wardend -t");
@@ -337,19 +337,19 @@ test_signed_checkpoints(void **state)
 	for (i = 0; i < 7; i++)
 		assert_int_equal(modbus_write_register(t->ai, AT_VALVE,
 		    (uint16_t)(100 + i)), 1);
-	assert_true(audit_query_find(t->rig->audit, 0, "checkpoint", NULL,
+	assert_true(audit_query_find(t->w->audit, 0, "checkpoint", NULL,
 	    NULL) > 0);
-	assert_int_equal(rig_stop(t->rig), 0);
+	assert_int_equal(world_stop(t->w), 0);
 	ctl_run(NULL, &t->res, "audit", "verify", "--pubkey", pub,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify --pubkey");
 	expect_text(t->res.out, "signed: ", "audit verify --pubkey");
 	ctl_run(NULL, &t->res, "--json", "audit", "verify", "--pubkey", pub,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify --pubkey --json");
 	expect_text(t->res.out, "\"unsigned\":0", "audit verify --json");
 	ctl_run(NULL, &t->res, "audit", "verify", "--pubkey", other,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 1, "audit verify with another key");
 	expect_text(t->res.out, "checkpoint signed by another key",
 	    "audit verify with another key");
@@ -364,8 +364,8 @@ test_key_read_before_privilege_drop(void **state)
 {
 	struct at *t = *state;
 	const struct passwd *pw = getpwnam("nobody");
-	char run[RIG_PATH_MAX / 2], key[RIG_PATH_MAX], pub[RIG_PATH_MAX];
-	char body[RIG_YAML_MAX], more[RIG_PATH_MAX + 64];
+	char run[WORLD_PATH_MAX / 2], key[WORLD_PATH_MAX], pub[WORLD_PATH_MAX];
+	char body[WORLD_YAML_MAX], more[WORLD_PATH_MAX + 64];
 	int n;
 
 	if (geteuid() != 0 || pw == NULL) {
@@ -375,25 +375,26 @@ test_key_read_before_privilege_drop(void **state)
 	snprintf(key, sizeof(key), "%s", at_path(t, "audit.key"));
 	snprintf(pub, sizeof(pub), "%s", at_path(t, "audit.pub"));
 	at_keygen(key, 0600, pub);
-	assert_int_equal(chmod(t->rig->dir, 0711), 0);
-	snprintf(run, sizeof(run), "%s/run", t->rig->dir);
+	assert_int_equal(chmod(t->w->dir, 0711), 0);
+	snprintf(run, sizeof(run), "%s/run", t->w->dir);
 	assert_int_equal(mkdir(run, 0750), 0);
 	assert_int_equal(chown(run, pw->pw_uid, pw->pw_gid), 0);
-	snprintf(t->rig->audit, sizeof(t->rig->audit), "%s/audit.jsonl", run);
-	snprintf(t->rig->socket, sizeof(t->rig->socket), "%s/control.sock",
+	snprintf(t->w->audit, sizeof(t->w->audit), "%s/audit.jsonl", run);
+	snprintf(t->w->socket, sizeof(t->w->socket), "%s/control.sock",
 	    run);
 	snprintf(more, sizeof(more), "audit_sign: {key: %s}\n", key);
 	snprintf(body, sizeof(body), AT_BODY, more);
-	assert_int_equal(launch_config(t->rig, run, NULL, body), 0);
-	assert_int_equal(launch_wardend(t->rig, "nobody"), 0);
-	assert_int_equal(launch_wait(t->rig, AT_START_TIMEOUT), 0);
-	assert_int_equal(rig_stop(t->rig), 0);
-	n = audit_query_find(t->rig->audit, 0, "stop", NULL, NULL);
+	snprintf(t->w->state_dir, sizeof(t->w->state_dir), "%s", run);
+	assert_int_equal(world_config(t->w, body), 0);
+	assert_int_equal(world_launch(t->w, "nobody"), 0);
+	assert_int_equal(world_wait(t->w, 1, AT_START_TIMEOUT), 0);
+	assert_int_equal(world_stop(t->w), 0);
+	n = audit_query_find(t->w->audit, 0, "stop", NULL, NULL);
 	assert_true(n > 0);
-	assert_true(audit_query_find(t->rig->audit, n, "checkpoint", NULL,
+	assert_true(audit_query_find(t->w->audit, n, "checkpoint", NULL,
 	    NULL) == n + 1);
 	ctl_run(NULL, &t->res, "audit", "verify", "--pubkey", pub,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify --pubkey");
 }
 
@@ -409,7 +410,7 @@ static void
 test_cut_tail_reported(void **state)
 {
 	struct at *t = *state;
-	char head[RIG_PATH_MAX], want[128], hash4[65];
+	char head[WORLD_PATH_MAX], want[128], hash4[65];
 	struct ctl_status st;
 	int i, rec, last_seq;
 	FILE *f;
@@ -419,35 +420,35 @@ test_cut_tail_reported(void **state)
 	for (i = 0; i < 5; i++)
 		assert_int_equal(modbus_write_register(t->ai, AT_VALVE,
 		    (uint16_t)(100 + i)), 1);
-	assert_int_equal(rig_stop(t->rig), 0);
+	assert_int_equal(world_stop(t->w), 0);
 	modbus_close(t->ai);
 	modbus_free(t->ai);
 	t->ai = NULL;
-	last_seq = audit_query_find(t->rig->audit, 0, "stop", NULL, NULL);
+	last_seq = audit_query_find(t->w->audit, 0, "stop", NULL, NULL);
 	assert_true(last_seq > 6);
 	ctl_run(NULL, &t->res, "audit", "verify", "--head", head,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify --head of the whole log");
 
-	at_line(t, t->rig->audit, 4);
+	at_line(t, t->w->audit, 4);
 	memcpy(hash4, strstr(t->line, "\"hash\":\"") + 8, 64);
 	hash4[64] = '\0';
-	assert_non_null(f = fopen(t->rig->audit, "r+"));
+	assert_non_null(f = fopen(t->w->audit, "r+"));
 	for (i = 0; i < 4; i++)
 		assert_non_null(fgets(t->line, sizeof(t->line), f));
 	assert_int_equal(ftruncate(fileno(f), ftell(f)), 0);
 	fclose(f);
-	ctl_run(NULL, &t->res, "audit", "verify", t->rig->audit, (char *)NULL);
+	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify of the cut log, without --head");
 	ctl_run(NULL, &t->res, "audit", "verify", "--head", head,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 1, "audit verify --head of the cut log");
 	snprintf(want, sizeof(want), "the log ends at seq 4, but seq %d was "
 	    "written", last_seq);
 	expect_text(t->res.out, want, "audit verify --head");
 
-	assert_int_equal(rig_restart(t->rig, 1), 0);
-	rec = audit_query_line(t->rig->audit, 0, "audit_cut", NULL, NULL,
+	assert_int_equal(world_restart(t->w, 1), 0);
+	rec = audit_query_line(t->w->audit, 0, "audit_cut", NULL, NULL,
 	    t->line, sizeof(t->line));
 	assert_int_equal(rec, 5);
 	snprintf(want, sizeof(want), "\"expected_seq\":%d,", last_seq);
@@ -455,17 +456,17 @@ test_cut_tail_reported(void **state)
 	snprintf(want, sizeof(want), "\"found_seq\":4,\"found_hash\":\"%s\"",
 	    hash4);
 	expect_text(t->line, want, "audit_cut");
-	expect_text(at_read(t, t->rig->log), "ALARM: audit log ", "the log");
-	if (ctl_wait(t->rig, "takeover", "startup", 0, AT_TIMEOUT, &st,
+	expect_text(at_read(t, t->w->log), "ALARM: audit log ", "the log");
+	if (ctl_wait(t->w, "takeover", "startup", 0, AT_TIMEOUT, &st,
 	    t->why, sizeof(t->why)) != 0)
 		fail_msg("%s", t->why);
 	expect_text(st.reason, "audit log was cut", "status reason");
-	t->ai = rig_client(t->rig, 2.0);
+	t->ai = world_client(t->w, 1, 2.0);
 	assert_non_null(t->ai);
 	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 200), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	ctl_run(NULL, &t->res, "audit", "verify", "--head", head,
-	    t->rig->audit, (char *)NULL);
+	    t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify --head once wardend saved it again");
 }
 
@@ -509,7 +510,7 @@ static void
 test_head_saved_after_sync(void **state)
 {
 	struct at *t = *state;
-	char head[RIG_PATH_MAX], want[64];
+	char head[WORLD_PATH_MAX], want[64];
 	double deadline;
 	long last = 0;
 	int i;
@@ -522,19 +523,19 @@ test_head_saved_after_sync(void **state)
 		    (uint16_t)(100 + i)), 1);
 	deadline = harness_now() + AT_TIMEOUT;
 	while (harness_now() < deadline &&
-	    (last = at_lines(t->rig->audit)) != at_head_seq(head))
+	    (last = at_lines(t->w->audit)) != at_head_seq(head))
 		usleep(20000);
 	assert_int_equal(at_head_seq(head), last);
 	assert_true(last >= 7);
-	rig_kill(t->rig);
+	world_kill(t->w);
 
-	assert_non_null(f = fopen(t->rig->audit, "r+"));
+	assert_non_null(f = fopen(t->w->audit, "r+"));
 	for (i = 0; i < last - 1; i++)
 		assert_non_null(fgets(t->line, sizeof(t->line), f));
 	assert_int_equal(ftruncate(fileno(f), ftell(f)), 0);
 	fclose(f);
-	assert_int_equal(rig_restart(t->rig, 1), 0);
-	assert_true(audit_query_line(t->rig->audit, 0, "audit_cut", NULL, NULL,
+	assert_int_equal(world_restart(t->w, 1), 0);
+	assert_true(audit_query_line(t->w->audit, 0, "audit_cut", NULL, NULL,
 	    t->line, sizeof(t->line)) == last);
 	snprintf(want, sizeof(want), "\"expected_seq\":%ld,", last);
 	expect_text(t->line, want, "audit_cut");
@@ -589,7 +590,8 @@ static void
 test_syslog_copy(void **state)
 {
 	struct at *t = *state;
-	char sock[RIG_PATH_MAX], more[RIG_PATH_MAX + 128], dgram[AT_LINE_MAX];
+	char sock[WORLD_PATH_MAX], more[WORLD_PATH_MAX + 128];
+	char dgram[AT_LINE_MAX];
 	struct scrape_answer *a = malloc(sizeof(*a));
 	double dropped = 0, sent = 0, records = 0;
 	uint16_t metrics = harness_free_port();
@@ -605,7 +607,7 @@ test_syslog_copy(void **state)
 	assert_int_equal(at_receive(fd, "write_allowed", dgram, sizeof(dgram)),
 	    0);
 	assert_int_equal(strncmp(dgram, "<86>1 ", 6), 0);
-	assert_true(audit_query_line(t->rig->audit, 0, "write_allowed", NULL,
+	assert_true(audit_query_line(t->w->audit, 0, "write_allowed", NULL,
 	    NULL, t->line, sizeof(t->line)) > 0);
 	t->line[strcspn(t->line, "\n")] = '\0';
 	assert_string_equal(strchr(dgram, '{'), t->line);
@@ -622,9 +624,9 @@ test_syslog_copy(void **state)
 	    &records), 0);
 	assert_true(dropped > 0);
 	assert_true(sent + dropped == records);
-	expect_text(at_read(t, t->rig->log), "audit_syslog: a record could "
+	expect_text(at_read(t, t->w->log), "audit_syslog: a record could "
 	    "not be sent to ", "the log");
-	assert_int_equal(rig_stop(t->rig), 0);
+	assert_int_equal(world_stop(t->w), 0);
 	close(fd);
 	free(a);
 }

@@ -11,7 +11,7 @@
 #define BAD_LINE_DEVICE 10
 #define BAD_LINE_KEY 13
 
-/* DIR/name holds the rig-less part of a config, then body. */
+/* DIR/name holds the world-less part of a config, then body. */
 static void
 write_config(const struct policy_world *pw, const char *name,
     const char *body, char *path, size_t cap)
@@ -77,7 +77,7 @@ test_check_config_ok(void **state)
 {
 	struct policy_world *pw = *state;
 	struct ctl_result *res = &pw->res;
-	char path[RIG_PATH_MAX];
+	char path[WORLD_PATH_MAX];
 
 	write_config(pw, "warden.yaml", ENFORCE_BODY, path, sizeof(path));
 	ctl_run_program(res, "wardend", "-t", "-c", path, (char *)NULL);
@@ -108,7 +108,7 @@ test_check_config_errors(void **state)
 	struct policy_world *pw = *state;
 	struct ctl_result *res = &pw->res;
 	const int lines[] = { BAD_LINE_MINMAX, BAD_LINE_DEVICE, BAD_LINE_KEY };
-	char path[RIG_PATH_MAX], want[RIG_PATH_MAX + 32];
+	char path[WORLD_PATH_MAX], want[WORLD_PATH_MAX + 32];
 	size_t i;
 
 	write_config(pw, "bad.yaml",
@@ -140,7 +140,7 @@ test_check_config_warnings_and_every_error(void **state)
 {
 	struct policy_world *pw = *state;
 	struct ctl_result *res = &pw->res;
-	char path[RIG_PATH_MAX], want[4 * RIG_PATH_MAX + 256];
+	char path[WORLD_PATH_MAX], want[4 * WORLD_PATH_MAX + 256];
 
 	write_config(pw, "modicon.yaml", "points:\n"
 	    "  - {name: level, device: tank1, table: input, address: 30013}\n",

@@ -22,12 +22,11 @@
 #include <cmocka.h>
 #include <modbus.h>
 
-#include "abuse_fake.h"
 #include "ctl.h"
-#include "fixture.h"
 #include "journal.h"
 #include "scrape.h"
 #include "wire.h"
+#include "world.h"
 
 #define UNIT 1
 #define SCRATCH 200
@@ -43,25 +42,40 @@
 #define ODD_BASE 501
 #define EVEN_BASE 600
 
-/* A fixture, and the fake device and metrics port of the stray tests. */
+/* A world, and the fake device and metrics port of the stray tests. */
 struct links {
-	struct fixture *fx;
-	struct abuse_fake fake;
+	struct world *w;
+	struct fake_device *fake;
 	uint16_t metrics;
 };
+
+static int teardown(void **state);
+
+/* cmocka runs no teardown after a failed setup: clean up here then. */
+static int
+links_setup(void **state, struct links *l, int rc)
+{
+	*state = l;
+	if (rc == 0)
+		return 0;
+	if (l != NULL && l->w != NULL)
+		l->w->failed = 1;
+	teardown(state);
+	*state = NULL;
+	return -1;
+}
 
 static int
 plc_world(void **state, const char *plc_args)
 {
+	const struct world_options opt = { .n_plcs = 1,
+	    .plc = { { .args = plc_args } } };
 	struct links *l = calloc(1, sizeof(*l));
 
-	*state = l;
-	if (l == NULL || (l->fx = fixture_new()) == NULL ||
-	    fixture_add_plc(l->fx, plc_args) != 0)
-		return -1;
-	fixture_add_device(l->fx, "plc", l->fx->plc[0].port, UNIT, 0,
-	    "300ms");
-	return fixture_start_warden(l->fx);
+	if (l == NULL || (l->w = world_new(&opt)) == NULL)
+		return links_setup(state, l, -1);
+	world_device(l->w, "plc", l->w->plc[0].port, UNIT, "timeout: 300ms");
+	return links_setup(state, l, world_start(l->w, WORLD_GATEWAY));
 }
 
 static int
@@ -77,38 +91,38 @@ setup_two_connections(void **state)
 }
 
 static int
-fake_world(void **state, enum abuse_fault fault)
+fake_world(void **state, enum fake_fault fault)
 {
 	struct links *l = calloc(1, sizeof(*l));
+	char body[256];
 
-	*state = l;
-	if (l == NULL || (l->fx = fixture_new()) == NULL ||
-	    abuse_fake_start(&l->fake, fault) != 0 ||
+	if (l == NULL || (l->w = world_new(NULL)) == NULL ||
+	    (l->fake = world_fake(l->w, fault)) == NULL ||
 	    (l->metrics = harness_free_port()) == 0)
-		return -1;
-	snprintf(l->fx->extra, sizeof(l->fx->extra),
+		return links_setup(state, l, -1);
+	snprintf(body, sizeof(body), WORLD_GATEWAY
 	    "metrics_listen: 127.0.0.1:%u\n", l->metrics);
-	fixture_add_device(l->fx, "fake", l->fake.port, UNIT, 0,
-	    FAKE_TIMEOUT);
-	return fixture_start_warden(l->fx);
+	world_device(l->w, "fake", l->fake->port, UNIT,
+	    "timeout: " FAKE_TIMEOUT);
+	return links_setup(state, l, world_start(l->w, body));
 }
 
 static int
 setup_stray(void **state)
 {
-	return fake_world(state, ABUSE_STRAY);
+	return fake_world(state, FAKE_STRAY);
 }
 
 static int
 setup_bad_protocol(void **state)
 {
-	return fake_world(state, ABUSE_BAD_PROTOCOL);
+	return fake_world(state, FAKE_BAD_PROTOCOL);
 }
 
 static int
 setup_wrong_unit(void **state)
 {
-	return fake_world(state, ABUSE_WRONG_UNIT);
+	return fake_world(state, FAKE_WRONG_UNIT);
 }
 
 static int
@@ -119,8 +133,7 @@ teardown(void **state)
 
 	if (l == NULL)
 		return 0;
-	rc = fixture_free(l->fx);
-	abuse_fake_stop(&l->fake);
+	rc = world_free(l->w);
 	free(l);
 	return rc;
 }
@@ -162,9 +175,9 @@ write_read(modbus_t *ctx, uint16_t value, double wait)
 
 /* A client straight to the plcsim that reads; 0 when it was served. */
 static int
-direct_read(const struct fixture *fx)
+direct_read(const struct world *w)
 {
-	modbus_t *ctx = fixture_plc_client(fx, 0, UNIT);
+	modbus_t *ctx = world_plc_client(w, 0, UNIT);
 	uint16_t value;
 	int rc;
 
@@ -187,8 +200,8 @@ static void
 test_single_connection_plc(void **state)
 {
 	struct links *l = *state;
-	struct fixture *fx = l->fx;
-	modbus_t *ai = fixture_client(fx, UNIT, CLIENT_TIMEOUT);
+	struct world *w = l->w;
+	modbus_t *ai = world_client(w, UNIT, CLIENT_TIMEOUT);
 	double t0;
 	int i;
 
@@ -199,36 +212,33 @@ test_single_connection_plc(void **state)
 		write_read(ai, (uint16_t)(1000 + i), 0);
 		usleep(25000);
 	}
-	if (count_matching(fx->plc[0].log, REFUSED) != 0) {
-		harness_dump_file(fx->plc[0].log);
+	if (count_matching(w->plc[0].log, REFUSED) != 0) {
+		harness_dump_file(w->plc[0].log);
 		fail_msg("the PLC had to refuse a connection from wardend");
 	}
 
-	assert_int_equal(direct_read(fx), -1);
+	assert_int_equal(direct_read(w), -1);
 	t0 = harness_now();
-	while (count_matching(fx->plc[0].log, REFUSED) == 0 &&
+	while (count_matching(w->plc[0].log, REFUSED) == 0 &&
 	    harness_now() - t0 < CLIENT_TIMEOUT)
 		usleep(10000);
-	assert_int_equal(count_matching(fx->plc[0].log, REFUSED), 1);
+	assert_int_equal(count_matching(w->plc[0].log, REFUSED), 1);
 	write_read(ai, 4321, 0);
 	modbus_close(ai);
 	modbus_free(ai);
 }
 
 static void
-reload(const struct fixture *fx)
+reload(const struct world *w)
 {
-	struct rig *r = calloc(1, sizeof(*r));
 	struct ctl_result *res = malloc(sizeof(*res));
 
-	assert_true(r != NULL && res != NULL);
-	snprintf(r->socket, sizeof(r->socket), "%s/control.sock", fx->dir);
-	assert_int_equal(fixture_rewrite_config(fx), 0);
-	if (ctl_run(r, res, "reload", (char *)NULL) != 0)
+	assert_non_null(res);
+	assert_int_equal(world_rewrite_config(w), 0);
+	if (ctl_run(w, res, "reload", (char *)NULL) != 0)
 		fail_msg("wardenctl reload exited %d: %s%s", res->status,
 		    res->out, res->err);
 	free(res);
-	free(r);
 }
 
 /*
@@ -241,29 +251,29 @@ static void
 test_reload_opens_and_closes_poll(void **state)
 {
 	struct links *l = *state;
-	struct fixture *fx = l->fx;
-	modbus_t *ai = fixture_client(fx, UNIT, CLIENT_TIMEOUT);
+	struct world *w = l->w;
+	modbus_t *ai = world_client(w, UNIT, CLIENT_TIMEOUT);
 	double t0;
 	int from;
 
 	assert_non_null(ai);
 	write_read(ai, 11, PATH_TIMEOUT);
-	assert_int_equal(direct_read(fx), 0);
+	assert_int_equal(direct_read(w), 0);
 
-	from = journal_count(fx->plc[0].journal);
-	snprintf(fx->extra, sizeof(fx->extra), "points:\n"
+	from = journal_count(w->plc[0].journal);
+	snprintf(w->body, sizeof(w->body), WORLD_GATEWAY "points:\n"
 	    "  - {name: level, device: plc, table: input, address: %d,\n"
 	    "     monitor: {high: 60000}}\n", LEVEL);
-	reload(fx);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	reload(w);
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_INPUT_REGISTERS, UNIT, LEVEL, PATH_TIMEOUT,
 	    NULL) >= 0);
 	write_read(ai, 12, 0);
 
-	fx->extra[0] = '\0';
-	reload(fx);
+	snprintf(w->body, sizeof(w->body), "%s", WORLD_GATEWAY);
+	reload(w);
 	t0 = harness_now();
-	while (direct_read(fx) != 0) {
+	while (direct_read(w) != 0) {
 		if (harness_now() - t0 > PATH_TIMEOUT)
 			fail_msg("wardend's own connection still open %.1f s "
 			    "after a reload left nothing to poll", PATH_TIMEOUT);
@@ -347,8 +357,8 @@ test_stray_answers_dropped(void **state)
 {
 	struct links *l = *state;
 	char series[128];
-	int a = wire_connect(l->fx->warden.port);
-	int b = wire_connect(l->fx->warden.port);
+	int a = wire_connect(l->w->port);
+	int b = wire_connect(l->w->port);
 	double t0, took;
 	uint16_t odd, even;
 	int r;
@@ -369,13 +379,13 @@ test_stray_answers_dropped(void **state)
 	}
 	close(a);
 	close(b);
-	printf("links: the device sent %u strays\n", l->fake.corrupted);
-	assert_int_equal(l->fake.corrupted, ROUNDS);
+	printf("links: the device sent %u strays\n", l->fake->corrupted);
+	assert_int_equal(l->fake->corrupted, ROUNDS);
 	snprintf(series, sizeof(series),
 	    "warden_device_stray_answers_total{device=\"fake\"}");
 	assert_true(metric(l, series) == ROUNDS);
 	assert_true(metric(l, "warden_device_resets_total") == 0);
-	assert_true(count_matching(l->fx->warden.log,
+	assert_true(count_matching(l->w->log,
 	    "matches no request in flight") >= 1);
 }
 
@@ -388,7 +398,7 @@ test_stray_answers_dropped(void **state)
 static void
 reset_case(struct links *l)
 {
-	int fd = wire_connect(l->fx->warden.port);
+	int fd = wire_connect(l->w->port);
 	double t0, took;
 	int r, got;
 
@@ -465,9 +475,9 @@ test_reload_answers_requests_in_flight(void **state)
 	size_t len;
 
 	assert_true((mute = mute_listen(&port)) != -1);
-	fixture_add_device(l->fx, "mute", port, 2, 0, "30s");
-	reload(l->fx);
-	assert_true((fd = wire_connect(l->fx->warden.port)) != -1);
+	world_device(l->w, "mute", port, 2, "timeout: 30s");
+	reload(l->w);
+	assert_true((fd = wire_connect(l->w->port)) != -1);
 	/* 0x0A at once until wardend's connection to it is up; then the
 	 * request stays in flight. */
 	deadline = harness_now() + PATH_TIMEOUT;
@@ -481,9 +491,8 @@ test_reload_answers_requests_in_flight(void **state)
 		usleep(50000);
 	}
 	assert_int_equal(n, -1);
-	fixture_add_device(l->fx, "spare", l->fx->plc[0].port, 3, 0,
-	    "300ms");
-	reload(l->fx);
+	world_device(l->w, "spare", l->w->plc[0].port, 3, "timeout: 300ms");
+	reload(l->w);
 	n = wire_recv_adu(fd, ans, sizeof(ans), CLIENT_TIMEOUT);
 	if (n <= 0)
 		fail_msg("the request in flight was not answered after the "

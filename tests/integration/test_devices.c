@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <modbus.h>
 
-#include "fixture.h"
+#include "world.h"
 #include "journal.h"
 #include "wire.h"
 
@@ -34,17 +34,18 @@
 static int
 pair_start(void **state, const char *bad_args, const char *limits)
 {
-	struct fixture *fx = fixture_new();
+	const struct world_options opt = { .n_plcs = 2,
+	    .plc = { { .args = NULL }, { .args = bad_args } } };
+	struct world *w = world_new(&opt);
+	char body[512];
 
-	*state = fx;
-	if (fx == NULL || fixture_add_plc(fx, NULL) != 0 ||
-	    fixture_add_plc(fx, bad_args) != 1)
+	if (w == NULL)
 		return -1;
-	if (limits != NULL)
-		snprintf(fx->limits, sizeof(fx->limits), "%s", limits);
-	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
-	fixture_add_device(fx, "bad", fx->plc[1].port, UNIT_BAD, 0, "300ms");
-	return fixture_start_warden(fx);
+	snprintf(body, sizeof(body), WORLD_MONITOR "limits: %s\n",
+	    limits != NULL ? limits : WORLD_LIMITS);
+	world_device(w, "good", w->plc[0].port, UNIT_GOOD, "timeout: 300ms");
+	world_device(w, "bad", w->plc[1].port, UNIT_BAD, "timeout: 300ms");
+	return world_setup(state, w, world_start(w, body));
 }
 
 static int
@@ -83,32 +84,32 @@ setup_small_queue(void **state)
 static int
 setup_down(void **state)
 {
-	struct fixture *fx = fixture_new();
+	const struct world_options opt = { .n_plcs = 1 };
+	struct world *w = world_new(&opt);
 
-	*state = fx;
-	if (fx == NULL || fixture_add_plc(fx, NULL) != 0)
+	if (w == NULL)
 		return -1;
-	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
-	fixture_add_device(fx, "gone", 0, UNIT_BAD, 0, "300ms");
-	return fixture_start_warden(fx);
+	world_device(w, "good", w->plc[0].port, UNIT_GOOD, "timeout: 300ms");
+	world_device(w, "gone", 0, UNIT_BAD, "timeout: 300ms");
+	return world_setup(state, w, world_start(w, WORLD_GATEWAY));
 }
 
 static int
 setup_single(void **state)
 {
-	struct fixture *fx = fixture_new();
+	const struct world_options opt = { .n_plcs = 1 };
+	struct world *w = world_new(&opt);
 
-	*state = fx;
-	if (fx == NULL || fixture_add_plc(fx, NULL) != 0)
+	if (w == NULL)
 		return -1;
-	fixture_add_device(fx, "good", fx->plc[0].port, UNIT_GOOD, 0, "300ms");
-	return fixture_start_warden(fx);
+	world_device(w, "good", w->plc[0].port, UNIT_GOOD, "timeout: 300ms");
+	return world_setup(state, w, world_start(w, WORLD_GATEWAY));
 }
 
 static modbus_t *
-client(const struct fixture *fx, int unit)
+client(const struct world *w, int unit)
 {
-	modbus_t *ctx = fixture_client(fx, unit, CLIENT_TIMEOUT);
+	modbus_t *ctx = world_client(w, unit, CLIENT_TIMEOUT);
 
 	assert_non_null(ctx);
 	return ctx;
@@ -123,10 +124,10 @@ close_client(modbus_t *ctx)
 
 /* A raw connection with one read request to unit sent on it. */
 static int
-send_read(const struct fixture *fx, uint16_t tid, uint8_t unit)
+send_read(const struct world *w, uint16_t tid, uint8_t unit)
 {
 	uint8_t req[WIRE_MAX_ADU];
-	int fd = wire_connect(fx->warden.port);
+	int fd = wire_connect(w->port);
 
 	assert_true(fd >= 0);
 	wire_read_request(req, tid, unit, MODBUS_FC_READ_HOLDING_REGISTERS,
@@ -170,15 +171,15 @@ assert_fast_read(modbus_t *good, uint16_t expect)
 static void
 test_hung_beside_healthy(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t ans[WIRE_MAX_ADU];
-	modbus_t *good = client(fx, UNIT_GOOD);
+	modbus_t *good = client(w, UNIT_GOOD);
 	double t0, answered = 0;
 	int fd, reads = 0;
 
 	assert_int_equal(modbus_write_register(good, SCRATCH, 4711), 1);
 	t0 = harness_now();
-	fd = send_read(fx, 0x0B0B, UNIT_BAD);
+	fd = send_read(w, 0x0B0B, UNIT_BAD);
 	while (harness_now() - t0 < 3 * DEVICE_TIMEOUT) {
 		assert_fast_read_since(good, 4711, t0);
 		reads++;
@@ -192,13 +193,13 @@ test_hung_beside_healthy(void **state)
 	assert_int_equal(wire_tid(ans), 0x0B0B);
 	assert_int_equal(wire_fc(ans), 0x80 | MODBUS_FC_READ_HOLDING_REGISTERS);
 	assert_int_equal(ans[8], MODBUS_EXCEPTION_GATEWAY_TARGET);
-	assert_true(journal_wait(fx->plc[1].journal, 0,
+	assert_true(journal_wait(w->plc[1].journal, 0,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, UNIT_BAD, SCRATCH, 0.5,
 	    NULL) >= 0);
 	close(fd);
 
 	/* Again, once the hung connection has been reset and reopened. */
-	fd = send_read(fx, 0x0B0C, UNIT_BAD);
+	fd = send_read(w, 0x0B0C, UNIT_BAD);
 	assert_fast_read(good, 4711);
 	assert_int_equal(wire_recv_adu(fd, ans, sizeof(ans), CLIENT_TIMEOUT),
 	    9);
@@ -214,11 +215,11 @@ test_hung_beside_healthy(void **state)
 static void
 test_hung_device_queue(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t burst[3 * 12], ans[WIRE_MAX_ADU];
 	int fd, i;
 
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	for (i = 0; i < 3; i++)
 		wire_read_request(burst + 12 * i, (uint16_t)(0x100 + i),
@@ -239,12 +240,12 @@ test_hung_device_queue(void **state)
 static void
 test_device_queue_full(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t burst[6 * 12], ans[WIRE_MAX_ADU];
 	int fd, i, busy = 0, answered = 0;
 	double t0;
 
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	for (i = 0; i < 6; i++)
 		wire_read_request(burst + 12 * i, (uint16_t)i, UNIT_BAD,
@@ -272,9 +273,9 @@ test_device_queue_full(void **state)
 static void
 test_device_down(void **state)
 {
-	struct fixture *fx = *state;
-	modbus_t *bad = client(fx, UNIT_BAD);
-	modbus_t *good = client(fx, UNIT_GOOD);
+	struct world *w = *state;
+	modbus_t *bad = client(w, UNIT_BAD);
+	modbus_t *good = client(w, UNIT_GOOD);
 	uint16_t value;
 	double t0;
 	int i;
@@ -302,15 +303,14 @@ test_device_down(void **state)
 static void
 test_device_restart(void **state)
 {
-	struct fixture *fx = *state;
-	modbus_t *ctx = client(fx, UNIT_GOOD);
+	struct world *w = *state;
+	modbus_t *ctx = client(w, UNIT_GOOD);
 	uint16_t value;
 	double t0;
 	int i, rc;
 
 	assert_int_equal(modbus_write_register(ctx, SCRATCH, 1234), 1);
-	assert_int_equal(harness_stop(fx->plc[0].pid, 5.0), 0);
-	fx->plc[0].pid = -1;
+	assert_int_equal(world_plc_stop(w, 0), 0);
 	for (i = 0; i < 5; i++) {
 		t0 = harness_now();
 		assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1,
@@ -324,8 +324,7 @@ test_device_restart(void **state)
 		usleep(100000);
 	}
 
-	assert_int_equal(harness_plc_start(&fx->plc[0], fx->dir, "tank", NULL),
-	    0);
+	assert_int_equal(world_plc_restart(w, 0, NULL), 0);
 	t0 = harness_now();
 	do {
 		rc = modbus_write_register(ctx, SCRATCH, 4321);
@@ -346,9 +345,9 @@ test_device_restart(void **state)
 static void
 test_garbage_device(void **state)
 {
-	struct fixture *fx = *state;
-	modbus_t *bad = client(fx, UNIT_BAD);
-	modbus_t *good = client(fx, UNIT_GOOD);
+	struct world *w = *state;
+	modbus_t *bad = client(w, UNIT_BAD);
+	modbus_t *good = client(w, UNIT_GOOD);
 	uint16_t value;
 	int i;
 
@@ -361,7 +360,7 @@ test_garbage_device(void **state)
 		assert_int_equal(value, 0xDEAD);
 		assert_fast_read(good, 77);
 	}
-	assert_true(journal_wait(fx->plc[1].journal, 0, -1, UNIT_BAD, -1, 0.5,
+	assert_true(journal_wait(w->plc[1].journal, 0, -1, UNIT_BAD, -1, 0.5,
 	    NULL) >= 0);
 	close_client(bad);
 	close_client(good);
@@ -371,9 +370,9 @@ test_garbage_device(void **state)
 static void
 test_closing_device(void **state)
 {
-	struct fixture *fx = *state;
-	modbus_t *bad = client(fx, UNIT_BAD);
-	modbus_t *good = client(fx, UNIT_GOOD);
+	struct world *w = *state;
+	modbus_t *bad = client(w, UNIT_BAD);
+	modbus_t *good = client(w, UNIT_GOOD);
 	uint16_t value;
 	double t0;
 	int i;
@@ -395,9 +394,9 @@ test_closing_device(void **state)
 static void
 test_slow_device(void **state)
 {
-	struct fixture *fx = *state;
-	modbus_t *slow = client(fx, UNIT_BAD);
-	modbus_t *good = client(fx, UNIT_GOOD);
+	struct world *w = *state;
+	modbus_t *slow = client(w, UNIT_BAD);
+	modbus_t *good = client(w, UNIT_GOOD);
 	uint16_t value;
 	double t0;
 	int fd;
@@ -410,7 +409,7 @@ test_slow_device(void **state)
 
 	/* The healthy device does not wait behind the slow one. */
 	assert_int_equal(modbus_write_register(good, SCRATCH, 8), 1);
-	fd = send_read(fx, 1, UNIT_BAD);
+	fd = send_read(w, 1, UNIT_BAD);
 	assert_fast_read(good, 8);
 	close(fd);
 	close_client(slow);
@@ -422,21 +421,21 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hung_beside_healthy,
-		    setup_drop, fixture_teardown),
+		    setup_drop, world_teardown),
 		cmocka_unit_test_setup_teardown(test_hung_device_queue,
-		    setup_drop, fixture_teardown),
+		    setup_drop, world_teardown),
 		cmocka_unit_test_setup_teardown(test_device_queue_full,
-		    setup_small_queue, fixture_teardown),
+		    setup_small_queue, world_teardown),
 		cmocka_unit_test_setup_teardown(test_device_down,
-		    setup_down, fixture_teardown),
+		    setup_down, world_teardown),
 		cmocka_unit_test_setup_teardown(test_device_restart,
-		    setup_single, fixture_teardown),
+		    setup_single, world_teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_device,
-		    setup_garbage, fixture_teardown),
+		    setup_garbage, world_teardown),
 		cmocka_unit_test_setup_teardown(test_closing_device,
-		    setup_close, fixture_teardown),
+		    setup_close, world_teardown),
 		cmocka_unit_test_setup_teardown(test_slow_device,
-		    setup_slow, fixture_teardown),
+		    setup_slow, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

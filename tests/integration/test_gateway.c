@@ -11,13 +11,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <modbus.h>
 
-#include "fixture.h"
+#include "world.h"
 #include "journal.h"
 #include "wire.h"
 
@@ -34,23 +35,24 @@
 static int
 gateway_setup(void **state)
 {
-	struct fixture *fx = fixture_new();
+	const struct world_options opt = { .n_plcs = 2,
+	    .plc = { { .args = NULL }, { .args = "--unit 9" } } };
+	struct world *w = world_new(&opt);
+	char keys[64];
 
-	*state = fx;
-	if (fx == NULL || fixture_add_plc(fx, NULL) != 0 ||
-	    fixture_add_plc(fx, "--unit 9") != 1)
+	if (w == NULL)
 		return -1;
-	fixture_add_device(fx, "tank1", fx->plc[0].port, UNIT_TANK, 0,
-	    "300ms");
-	fixture_add_device(fx, "tank2", fx->plc[1].port, UNIT_REWRITTEN,
-	    DEVICE_UNIT_REWRITTEN, "300ms");
-	return fixture_start_warden(fx);
+	world_device(w, "tank1", w->plc[0].port, UNIT_TANK, "timeout: 300ms");
+	snprintf(keys, sizeof(keys), "device_unit_id: %d, timeout: 300ms",
+	    DEVICE_UNIT_REWRITTEN);
+	world_device(w, "tank2", w->plc[1].port, UNIT_REWRITTEN, keys);
+	return world_setup(state, w, world_start(w, WORLD_GATEWAY));
 }
 
 static modbus_t *
-gateway_client(const struct fixture *fx, int unit)
+gateway_client(const struct world *w, int unit)
 {
-	modbus_t *ctx = fixture_client(fx, unit, CLIENT_TIMEOUT);
+	modbus_t *ctx = world_client(w, unit, CLIENT_TIMEOUT);
 
 	assert_non_null(ctx);
 	return ctx;
@@ -72,22 +74,22 @@ assert_journal_values(const struct journal_entry *e, const uint16_t *values,
 static void
 test_holding_registers(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	const uint16_t many[4] = { 1, 0x8000, 0xFFFF, 0x1234 };
 	uint16_t got[4], direct[5];
 	struct journal_entry e;
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
+	int from = journal_count(w->plc[0].journal);
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_register(ctx, SCRATCH, 0xBEEF), 1);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_SINGLE_REGISTER, UNIT_TANK, SCRATCH, 1.0, &e) >= 0);
 	assert_journal_values(&e, (const uint16_t[]){ 0xBEEF }, 1);
 
 	assert_int_equal(modbus_write_registers(ctx, SCRATCH + 1, 4, many), 4);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_MULTIPLE_REGISTERS, UNIT_TANK, SCRATCH + 1, 1.0,
 	    &e) >= 0);
 	assert_int_equal(e.count, 4);
@@ -97,10 +99,10 @@ test_holding_registers(void **state)
 	assert_int_equal(direct[0], 0xBEEF);
 	assert_memory_equal(direct + 1, many, sizeof(many));
 
-	from = journal_count(fx->plc[0].journal);
+	from = journal_count(w->plc[0].journal);
 	assert_int_equal(modbus_read_registers(ctx, SCRATCH + 1, 4, got), 4);
 	assert_memory_equal(got, many, sizeof(many));
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, UNIT_TANK, SCRATCH + 1, 1.0,
 	    &e) >= 0);
 	assert_int_equal(e.count, 4);
@@ -114,10 +116,10 @@ test_holding_registers(void **state)
 static void
 test_maximum_quantities(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint16_t regs[MODBUS_MAX_WRITE_REGISTERS], got[MODBUS_MAX_READ_REGISTERS];
 	uint8_t bits[MODBUS_MAX_READ_BITS];
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
 	int i;
 
 	for (i = 0; i < MODBUS_MAX_WRITE_REGISTERS; i++)
@@ -144,22 +146,22 @@ test_maximum_quantities(void **state)
 static void
 test_coils(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	const uint8_t pattern[11] = { 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1 };
 	uint8_t got[12], direct[12];
 	struct journal_entry e;
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
+	int from = journal_count(w->plc[0].journal);
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_bit(ctx, SCRATCH, 1), 1);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_SINGLE_COIL, UNIT_TANK, SCRATCH, 1.0, &e) >= 0);
 	assert_journal_values(&e, (const uint16_t[]){ 1 }, 1);
 
 	assert_int_equal(modbus_write_bits(ctx, SCRATCH + 1, 11, pattern), 11);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_MULTIPLE_COILS, UNIT_TANK, SCRATCH + 1, 1.0,
 	    &e) >= 0);
 	assert_int_equal(e.count, 11);
@@ -184,16 +186,16 @@ test_coils(void **state)
 static void
 test_inputs(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint16_t regs[3];
 	uint8_t bits[3];
 	struct journal_entry e;
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
+	int from = journal_count(w->plc[0].journal);
 
-	assert_int_equal(fixture_force_input(fx, 0, SCRATCH, 4242), 0);
-	assert_int_equal(fixture_force_input(fx, 0, SCRATCH + 2, 0xFFFE), 0);
-	assert_int_equal(fixture_force_discrete(fx, 0, SCRATCH + 1, 1), 0);
+	assert_int_equal(world_backdoor_register(w, 0, SCRATCH, 4242), 0);
+	assert_int_equal(world_backdoor_register(w, 0, SCRATCH + 2, 0xFFFE), 0);
+	assert_int_equal(world_backdoor_coil(w, 0, SCRATCH + 1, 1), 0);
 	assert_int_equal(modbus_read_input_registers(ctx, SCRATCH, 3, regs), 3);
 	assert_int_equal(regs[0], 4242);
 	assert_int_equal(regs[2], 0xFFFE);
@@ -201,10 +203,10 @@ test_inputs(void **state)
 	assert_int_equal(bits[0], 0);
 	assert_int_equal(bits[1], 1);
 	assert_int_equal(bits[2], 0);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_INPUT_REGISTERS, UNIT_TANK, SCRATCH, 1.0, &e) >= 0);
 	assert_int_equal(e.count, 3);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_DISCRETE_INPUTS, UNIT_TANK, SCRATCH, 1.0, &e) >= 0);
 	assert_int_equal(e.count, 3);
 	modbus_close(ctx);
@@ -215,11 +217,11 @@ test_inputs(void **state)
 static void
 test_mask_write(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint16_t direct;
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
+	int from = journal_count(w->plc[0].journal);
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_register(plc, SCRATCH + 20, 0x12F4), 1);
@@ -229,7 +231,7 @@ test_mask_write(void **state)
 	    1);
 	/* (current & and) | (or & ~and) = 0x00F0 | 0x0005 */
 	assert_int_equal(direct, 0x00F5);
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_MASK_WRITE_REGISTER, UNIT_TANK, SCRATCH + 20, 1.0,
 	    NULL) >= 0);
 	modbus_close(plc);
@@ -242,13 +244,13 @@ test_mask_write(void **state)
 static void
 test_write_and_read(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	const uint16_t src[2] = { 0xAAAA, 0x5555 };
 	uint16_t dest[3], direct[2];
 	struct journal_entry e;
-	modbus_t *ctx = gateway_client(fx, UNIT_TANK);
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
+	int from = journal_count(w->plc[0].journal);
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_register(plc, SCRATCH + 30, 7), 1);
@@ -260,7 +262,7 @@ test_write_and_read(void **state)
 	assert_int_equal(modbus_read_registers(plc, SCRATCH + 31, 2, direct),
 	    2);
 	assert_memory_equal(direct, src, sizeof(src));
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_AND_READ_REGISTERS, UNIT_TANK, SCRATCH + 30, 1.0,
 	    &e) >= 0);
 	assert_int_equal(e.count, 3);
@@ -276,29 +278,29 @@ test_write_and_read(void **state)
 static void
 test_unit_rewrite(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
 	struct journal_entry e;
 	uint16_t value;
-	modbus_t *ctx = gateway_client(fx, UNIT_REWRITTEN);
-	modbus_t *plc = fixture_plc_client(fx, 1, DEVICE_UNIT_REWRITTEN);
-	int from = journal_count(fx->plc[1].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_REWRITTEN);
+	modbus_t *plc = world_plc_client(w, 1, DEVICE_UNIT_REWRITTEN);
+	int from = journal_count(w->plc[1].journal);
 	int fd, len;
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_register(ctx, SCRATCH, 909), 1);
-	assert_true(journal_wait(fx->plc[1].journal, from,
+	assert_true(journal_wait(w->plc[1].journal, from,
 	    MODBUS_FC_WRITE_SINGLE_REGISTER, DEVICE_UNIT_REWRITTEN, SCRATCH,
 	    1.0, &e) >= 0);
-	assert_int_equal(journal_wait(fx->plc[1].journal, from, -1,
+	assert_int_equal(journal_wait(w->plc[1].journal, from, -1,
 	    UNIT_REWRITTEN, -1, 0.0, NULL), -1);
 	assert_int_equal(modbus_read_registers(plc, SCRATCH, 1, &value), 1);
 	assert_int_equal(value, 909);
 	/* Nothing for unit 5 reached the other device either. */
-	assert_int_equal(journal_wait(fx->plc[0].journal, 0, -1,
+	assert_int_equal(journal_wait(w->plc[0].journal, 0, -1,
 	    UNIT_REWRITTEN, -1, 0.0, NULL), -1);
 
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	len = (int)wire_read_request(req, 0x4321, UNIT_REWRITTEN,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, SCRATCH, 1);
@@ -321,12 +323,12 @@ test_unit_rewrite(void **state)
 static void
 test_unknown_unit(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
 	uint16_t value;
-	modbus_t *ctx = gateway_client(fx, UNIT_NOBODY);
-	int from0 = journal_count(fx->plc[0].journal);
-	int from1 = journal_count(fx->plc[1].journal);
+	modbus_t *ctx = gateway_client(w, UNIT_NOBODY);
+	int from0 = journal_count(w->plc[0].journal);
+	int from1 = journal_count(w->plc[1].journal);
 	int fd;
 
 	assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1, &value), -1);
@@ -334,7 +336,7 @@ test_unknown_unit(void **state)
 	assert_int_equal(modbus_write_register(ctx, SCRATCH, 1), -1);
 	assert_int_equal(errno, EMBXGTAR);
 
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	wire_read_request(req, 0xA5A5, UNIT_NOBODY,
 	    MODBUS_FC_READ_INPUT_REGISTERS, 0, 1);
@@ -350,12 +352,12 @@ test_unknown_unit(void **state)
 	/* Nothing reached a device, and known units still work after. */
 	modbus_set_slave(ctx, UNIT_TANK);
 	assert_int_equal(modbus_read_registers(ctx, SCRATCH, 1, &value), 1);
-	assert_true(journal_wait(fx->plc[0].journal, from0,
+	assert_true(journal_wait(w->plc[0].journal, from0,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, UNIT_TANK, SCRATCH, 1.0,
 	    NULL) >= 0);
-	assert_int_equal(journal_wait(fx->plc[0].journal, from0, -1,
+	assert_int_equal(journal_wait(w->plc[0].journal, from0, -1,
 	    UNIT_NOBODY, -1, 0.0, NULL), -1);
-	assert_int_equal(journal_wait(fx->plc[1].journal, from1, -1,
+	assert_int_equal(journal_wait(w->plc[1].journal, from1, -1,
 	    UNIT_NOBODY, -1, 0.0, NULL), -1);
 	modbus_close(ctx);
 	modbus_free(ctx);
@@ -366,10 +368,10 @@ test_unknown_unit(void **state)
 static void
 test_pipelined(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t burst[5 * 12], ans[WIRE_MAX_ADU];
 	int seen[5] = { 0 };
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
 	int fd, i, k;
 	uint16_t tid;
 
@@ -381,7 +383,7 @@ test_pipelined(void **state)
 		wire_read_request(burst + 12 * i, (uint16_t)(0x7000 + i * 0x111),
 		    UNIT_TANK, MODBUS_FC_READ_HOLDING_REGISTERS,
 		    (uint16_t)(SCRATCH + 40 + i), 1);
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	assert_int_equal(wire_send(fd, burst, sizeof(burst)), 0);
 	for (k = 0; k < 5; k++) {
@@ -407,7 +409,7 @@ test_pipelined(void **state)
 static void
 test_partial_frames(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t reqs[3 * 12], ans[WIRE_MAX_ADU];
 	int fd, i;
 
@@ -415,7 +417,7 @@ test_partial_frames(void **state)
 		wire_write_register_request(reqs + 12 * i, (uint16_t)(10 + i),
 		    UNIT_TANK, (uint16_t)(SCRATCH + 50 + i),
 		    (uint16_t)(500 + i));
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	for (i = 0; i < 12; i++) {
 		assert_int_equal(wire_send(fd, reqs + i, 1), 0);
@@ -442,16 +444,16 @@ test_partial_frames(void **state)
 static void
 test_two_clients_interleaved(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
-	modbus_t *plc = fixture_plc_client(fx, 0, UNIT_TANK);
+	modbus_t *plc = world_plc_client(w, 0, UNIT_TANK);
 	int fd[2], round, c;
 
 	assert_non_null(plc);
 	assert_int_equal(modbus_write_register(plc, SCRATCH + 60, 111), 1);
 	assert_int_equal(modbus_write_register(plc, SCRATCH + 61, 222), 1);
-	fd[0] = wire_connect(fx->warden.port);
-	fd[1] = wire_connect(fx->warden.port);
+	fd[0] = wire_connect(w->port);
+	fd[1] = wire_connect(w->port);
 	assert_true(fd[0] >= 0 && fd[1] >= 0);
 	for (round = 0; round < 20; round++) {
 		/* Both requests are in flight before either answer is read. */
@@ -475,7 +477,7 @@ test_two_clients_interleaved(void **state)
 }
 
 struct hammer {
-	const struct fixture *fx;
+	const struct world *w;
 	uint16_t address;
 	int ok;                 /* rounds whose read returned our write */
 };
@@ -484,7 +486,7 @@ static void *
 hammer_run(void *arg)
 {
 	struct hammer *h = arg;
-	modbus_t *ctx = fixture_client(h->fx, UNIT_TANK, CLIENT_TIMEOUT);
+	modbus_t *ctx = world_client(h->w, UNIT_TANK, CLIENT_TIMEOUT);
 	uint16_t value, got;
 	int i;
 
@@ -508,8 +510,8 @@ hammer_run(void *arg)
 static void
 test_two_clients_concurrent(void **state)
 {
-	struct fixture *fx = *state;
-	struct hammer h[2] = { { fx, SCRATCH + 70, 0 }, { fx, SCRATCH + 71, 0 } };
+	struct world *w = *state;
+	struct hammer h[2] = { { w, SCRATCH + 70, 0 }, { w, SCRATCH + 71, 0 } };
 	pthread_t thread[2];
 	int i;
 
@@ -527,29 +529,29 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_holding_registers,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_maximum_quantities,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_coils,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_inputs,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_mask_write,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_write_and_read,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_unit_rewrite,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_unit,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_partial_frames,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_two_clients_interleaved,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_two_clients_concurrent,
-		    gateway_setup, fixture_teardown),
+		    gateway_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <modbus.h>
 
-#include "fixture.h"
+#include "world.h"
 #include "journal.h"
 #include "wire.h"
 
@@ -32,53 +32,52 @@
 #define CLOSE_WAIT 1.0  /* how long "closed at once" may take, generously */
 
 static int
-world_start(void **state, const char *limits, const char *extra)
+hostile_start(void **state, const char *limits, const char *extra)
 {
-	struct fixture *fx = fixture_new();
+	const struct world_options opt = { .n_plcs = 2,
+	    .plc = { { .args = NULL }, { .args = "--fault slow:200" } } };
+	struct world *w = world_new(&opt);
+	char body[1024];
 
-	*state = fx;
-	if (fx == NULL || fixture_add_plc(fx, NULL) != 0 ||
-	    fixture_add_plc(fx, "--fault slow:200") != 1)
+	if (w == NULL)
 		return -1;
-	if (limits != NULL)
-		snprintf(fx->limits, sizeof(fx->limits), "%s", limits);
-	if (extra != NULL)
-		snprintf(fx->extra, sizeof(fx->extra), "%s", extra);
-	fixture_add_device(fx, "tank1", fx->plc[0].port, UNIT, 0, "300ms");
-	fixture_add_device(fx, "slow", fx->plc[1].port, UNIT_SLOW, 0, "1s");
-	return fixture_start_warden(fx);
+	snprintf(body, sizeof(body), WORLD_MONITOR "limits: %s\n%s",
+	    limits != NULL ? limits : WORLD_LIMITS, extra != NULL ? extra : "");
+	world_device(w, "tank1", w->plc[0].port, UNIT, "timeout: 300ms");
+	world_device(w, "slow", w->plc[1].port, UNIT_SLOW, "timeout: 1s");
+	return world_setup(state, w, world_start(w, body));
 }
 
 static int
 setup_default(void **state)
 {
-	return world_start(state, NULL, NULL);
+	return hostile_start(state, NULL, NULL);
 }
 
 static int
 setup_two_clients(void **state)
 {
-	return world_start(state,
+	return hostile_start(state,
 	    "{max_clients: 2, max_inflight: 4, idle_timeout: 5s}", NULL);
 }
 
 static int
 setup_idle(void **state)
 {
-	return world_start(state,
+	return hostile_start(state,
 	    "{max_clients: 8, max_inflight: 4, idle_timeout: 1s}", NULL);
 }
 
 static int
 setup_foreign_only(void **state)
 {
-	return world_start(state, NULL, "allow_from: [10.0.0.0/8]\n");
+	return hostile_start(state, NULL, "allow_from: [10.0.0.0/8]\n");
 }
 
 static int
 setup_loopback_only(void **state)
 {
-	return world_start(state, NULL, "allow_from: [127.0.0.1/32]\n");
+	return hostile_start(state, NULL, "allow_from: [127.0.0.1/32]\n");
 }
 
 /* A request on a raw connection answered with the value it should. */
@@ -116,7 +115,7 @@ struct bad_frame {
 static void
 test_malformed_mbap(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	static const struct bad_frame bad[] = {
 		{ "protocol id 1",
 		    { 0, 1, 0, 1, 0, 6, UNIT, 3, 0, 200, 0, 1 }, 12 },
@@ -127,15 +126,15 @@ test_malformed_mbap(void **state)
 		{ "length 255", { 0, 4, 0, 0, 0, 255, UNIT, 16, 0, 200 }, 261 },
 		{ "length 65535", { 0, 5, 0, 0, 0xFF, 0xFF, UNIT, 3 }, 300 },
 	};
-	modbus_t *good = fixture_client(fx, UNIT, CLIENT_TIMEOUT);
-	int from = journal_count(fx->plc[0].journal);
+	modbus_t *good = world_client(w, UNIT, CLIENT_TIMEOUT);
+	int from = journal_count(w->plc[0].journal);
 	size_t i;
 	int fd;
 
 	assert_non_null(good);
 	assert_int_equal(modbus_write_register(good, SCRATCH, 5150), 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		fd = wire_connect(fx->warden.port);
+		fd = wire_connect(w->port);
 		assert_true(fd >= 0);
 		assert_serves(fd, 0x55);
 		if (wire_send(fd, bad[i].bytes, bad[i].len) == 0 &&
@@ -145,7 +144,7 @@ test_malformed_mbap(void **state)
 		assert_client_serves(good, 5150);
 	}
 	/* None of them reached the device ("length 255" was an fc 16). */
-	assert_int_equal(journal_wait(fx->plc[0].journal, from,
+	assert_int_equal(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_MULTIPLE_REGISTERS, -1, -1, 0.0, NULL), -1);
 	modbus_close(good);
 	modbus_free(good);
@@ -164,7 +163,7 @@ struct bad_pdu {
 static void
 test_malformed_pdu(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	static const struct bad_pdu bad[] = {
 		{ "fc 3 quantity 0",
 		    { 0, 1, 0, 0, 0, 6, UNIT, 3, 0, 200, 0, 0 }, 12, 3 },
@@ -188,11 +187,11 @@ test_malformed_pdu(void **state)
 	};
 	uint8_t ans[WIRE_MAX_ADU];
 	struct journal_entry e;
-	int from = journal_count(fx->plc[0].journal);
+	int from = journal_count(w->plc[0].journal);
 	size_t i;
 	int fd;
 
-	fd = wire_connect(fx->warden.port);
+	fd = wire_connect(w->port);
 	assert_true(fd >= 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(wire_send(fd, bad[i].bytes, bad[i].len), 0);
@@ -207,21 +206,21 @@ test_malformed_pdu(void **state)
 	assert_serves(fd, 0x99);
 	close(fd);
 	/* Only the last, good read reached the device. */
-	assert_true(journal_wait(fx->plc[0].journal, from,
+	assert_true(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, UNIT, SCRATCH, 1.0, &e) >= 0);
 	assert_int_equal(e.count, 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (bad[i].bytes[7] != MODBUS_FC_READ_HOLDING_REGISTERS)
-			assert_int_equal(journal_wait(fx->plc[0].journal,
+			assert_int_equal(journal_wait(w->plc[0].journal,
 			    from, bad[i].bytes[7], -1, -1, 0.0, NULL), -1);
-	assert_int_equal(journal_wait(fx->plc[0].journal, from,
+	assert_int_equal(journal_wait(w->plc[0].journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, -1, 0xFFFF, 0.0, NULL), -1);
 }
 
 /* A client the gateway admitted and serves. Slots held by connections
  * that are closing (the harness' readiness probe) free up soon after. */
 static int
-admitted_client(const struct fixture *fx, uint16_t tid)
+admitted_client(const struct world *w, uint16_t tid)
 {
 	uint8_t req[WIRE_MAX_ADU], ans[WIRE_MAX_ADU];
 	double t0 = harness_now();
@@ -230,7 +229,7 @@ admitted_client(const struct fixture *fx, uint16_t tid)
 	wire_read_request(req, tid, UNIT, MODBUS_FC_READ_HOLDING_REGISTERS,
 	    SCRATCH, 1);
 	for (;;) {
-		fd = wire_connect(fx->warden.port);
+		fd = wire_connect(w->port);
 		assert_true(fd >= 0);
 		if (wire_send(fd, req, 12) == 0 &&
 		    wire_recv_adu(fd, ans, sizeof(ans), CLIENT_TIMEOUT) == 11)
@@ -246,13 +245,13 @@ admitted_client(const struct fixture *fx, uint16_t tid)
 static void
 test_max_clients(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	int a, b, c;
 	double t0;
 
-	a = admitted_client(fx, 1);
-	b = admitted_client(fx, 2);
-	c = wire_connect(fx->warden.port);
+	a = admitted_client(w, 1);
+	b = admitted_client(w, 2);
+	c = wire_connect(w->port);
 	assert_true(c >= 0);
 	t0 = harness_now();
 	assert_true(wire_wait_closed(c, CLOSE_WAIT));
@@ -262,7 +261,7 @@ test_max_clients(void **state)
 	assert_serves(b, 4);
 
 	close(a);
-	c = admitted_client(fx, 5);
+	c = admitted_client(w, 5);
 	assert_serves(b, 6);
 	close(b);
 	close(c);
@@ -273,12 +272,12 @@ test_max_clients(void **state)
 static void
 test_idle_timeout(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	int idle, busy, i;
 	double t0;
 
-	idle = wire_connect(fx->warden.port);
-	busy = wire_connect(fx->warden.port);
+	idle = wire_connect(w->port);
+	busy = wire_connect(w->port);
 	assert_true(idle >= 0 && busy >= 0);
 	assert_serves(idle, 1);
 	t0 = harness_now();
@@ -303,8 +302,8 @@ test_idle_timeout(void **state)
 static void
 test_allow_from_refuses(void **state)
 {
-	struct fixture *fx = *state;
-	int fd = wire_connect(fx->warden.port);
+	struct world *w = *state;
+	int fd = wire_connect(w->port);
 
 	assert_true(fd >= 0);
 	assert_true(wire_wait_closed(fd, CLOSE_WAIT));
@@ -314,8 +313,8 @@ test_allow_from_refuses(void **state)
 static void
 test_allow_from_admits(void **state)
 {
-	struct fixture *fx = *state;
-	int fd = wire_connect(fx->warden.port);
+	struct world *w = *state;
+	int fd = wire_connect(w->port);
 
 	assert_true(fd >= 0);
 	assert_serves(fd, 7);
@@ -328,10 +327,10 @@ test_allow_from_admits(void **state)
 static void
 test_client_vanishes(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	struct linger abort_close = { 1, 0 };
 	uint8_t burst[3 * 12];
-	modbus_t *good = fixture_client(fx, UNIT, CLIENT_TIMEOUT);
+	modbus_t *good = world_client(w, UNIT, CLIENT_TIMEOUT);
 	int fd, i, round;
 
 	assert_non_null(good);
@@ -340,7 +339,7 @@ test_client_vanishes(void **state)
 		wire_read_request(burst + 12 * i, (uint16_t)i, UNIT_SLOW,
 		    MODBUS_FC_READ_HOLDING_REGISTERS, SCRATCH, 1);
 	for (round = 0; round < 3; round++) {
-		fd = wire_connect(fx->warden.port);
+		fd = wire_connect(w->port);
 		assert_true(fd >= 0);
 		assert_int_equal(wire_send(fd, burst, sizeof(burst)), 0);
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close,
@@ -349,7 +348,7 @@ test_client_vanishes(void **state)
 	}
 	/* The slow device answers 200 ms per request, 9 queued. */
 	for (i = 0; i < 20; i++) {
-		assert_false(harness_exited(fx->warden.pid));
+		assert_false(harness_exited(w->warden));
 		assert_client_serves(good, 6);
 		usleep(100000);
 	}
@@ -362,13 +361,13 @@ test_client_vanishes(void **state)
 static void
 test_sigterm(void **state)
 {
-	struct fixture *fx = *state;
+	struct world *w = *state;
 	uint8_t req[WIRE_MAX_ADU];
 	int idle, waiting, status;
 	double t0;
 
-	idle = wire_connect(fx->warden.port);
-	waiting = wire_connect(fx->warden.port);
+	idle = wire_connect(w->port);
+	waiting = wire_connect(w->port);
 	assert_true(idle >= 0 && waiting >= 0);
 	assert_serves(idle, 1);
 	wire_read_request(req, 2, UNIT_SLOW, MODBUS_FC_READ_HOLDING_REGISTERS,
@@ -376,8 +375,8 @@ test_sigterm(void **state)
 	assert_int_equal(wire_send(waiting, req, 12), 0);
 	usleep(20000);
 	t0 = harness_now();
-	status = harness_stop(fx->warden.pid, 3.0);
-	fx->warden.pid = -1;
+	status = harness_stop(w->warden, 3.0);
+	w->warden = -1;
 	assert_true(harness_now() - t0 < 2.0);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
@@ -392,21 +391,21 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_malformed_mbap,
-		    setup_default, fixture_teardown),
+		    setup_default, world_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_pdu,
-		    setup_default, fixture_teardown),
+		    setup_default, world_teardown),
 		cmocka_unit_test_setup_teardown(test_max_clients,
-		    setup_two_clients, fixture_teardown),
+		    setup_two_clients, world_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_timeout,
-		    setup_idle, fixture_teardown),
+		    setup_idle, world_teardown),
 		cmocka_unit_test_setup_teardown(test_allow_from_refuses,
-		    setup_foreign_only, fixture_teardown),
+		    setup_foreign_only, world_teardown),
 		cmocka_unit_test_setup_teardown(test_allow_from_admits,
-		    setup_loopback_only, fixture_teardown),
+		    setup_loopback_only, world_teardown),
 		cmocka_unit_test_setup_teardown(test_client_vanishes,
-		    setup_default, fixture_teardown),
+		    setup_default, world_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm,
-		    setup_default, fixture_teardown),
+		    setup_default, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

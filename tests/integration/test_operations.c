@@ -28,7 +28,7 @@
 
 #include "audit_query.h"
 #include "ctl.h"
-#include "launch.h"
+#include "world.h"
 #include "notify_sink.h"
 #include "scrape.h"
 #include "wire.h"
@@ -59,7 +59,7 @@
 	"    - {point: pump_run, value: 0}\n"
 
 struct ops {
-	struct rig *rig;
+	struct world *w;
 	modbus_t *ai;
 	struct ctl_result res;
 	struct scrape_answer scrape;
@@ -79,7 +79,7 @@ ops_teardown(void **state)
 		modbus_close(o->ai);
 		modbus_free(o->ai);
 	}
-	rc = o->rig != NULL ? rig_free(o->rig) : 0;
+	rc = o->w != NULL ? world_free(o->w) : 0;
 	free(o);
 	return rc;
 }
@@ -91,7 +91,7 @@ ops_setup(void **state)
 	struct ops *o = calloc(1, sizeof(*o));
 
 	*state = o;
-	if (o != NULL && (o->rig = rig_new()) != NULL)
+	if (o != NULL && (o->w = world_new_tank(NULL, NULL)) != NULL)
 		return 0;
 	free(o);
 	*state = NULL;
@@ -101,16 +101,16 @@ ops_setup(void **state)
 static void
 ops_start(struct ops *o, const char *body)
 {
-	if (launch_start(o->rig, NULL, body) != 0)
-		fail_msg("wardend did not start (log above)");
+	if (world_start(o->w, body) != 0)
+		fail_msg("wardend did not start (log below)");
 }
 
 static void
 ops_connect_ai(struct ops *o)
 {
-	o->ai = rig_client(o->rig, OPS_CLIENT_TIMEOUT);
+	o->ai = world_client(o->w, 1, OPS_CLIENT_TIMEOUT);
 	assert_non_null(o->ai);
-	assert_int_equal(rig_wait_path(o->ai, OPS_VALVE, OPS_TIMEOUT), 0);
+	assert_int_equal(world_wait_path(o->ai, OPS_VALVE, OPS_TIMEOUT), 0);
 }
 
 static void
@@ -232,7 +232,7 @@ send_traffic(struct ops *o, int rejected, int allowed, int reads)
 	for (i = 0; i < rejected; i++) {
 		assert_int_equal(modbus_write_register(o->ai, OPS_VALVE, 1500),
 		    -1);
-		assert_int_equal(rig_exception(),
+		assert_int_equal(world_exception(),
 		    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	}
 	for (i = 0; i < allowed; i++)
@@ -273,14 +273,14 @@ test_metrics_agree_with_traffic(void **state)
 	struct ops *o = *state;
 	double before[S_COUNT], after[S_COUNT];
 	uint16_t mport = harness_free_port();
-	char body[RIG_YAML_MAX];
+	char body[WORLD_YAML_MAX];
 	struct ctl_status st;
 	double fsyncs;
 
 	snprintf(body, sizeof(body), "metrics_listen: 127.0.0.1:%u\n%s", mport,
 	    OPS_BODY);
 	ops_start(o, body);
-	assert_int_equal(harness_wait_port(o->rig->warden, mport, OPS_TIMEOUT),
+	assert_int_equal(harness_wait_port(o->w->warden, mport, OPS_TIMEOUT),
 	    0);
 	ops_connect_ai(o);
 
@@ -305,16 +305,16 @@ test_metrics_agree_with_traffic(void **state)
 	expect_delta(before, after, S_AUDIT, 5 + 3);
 	assert_true(sample(o, "warden_request_duration_seconds_bucket"
 	    "{le=\"+Inf\"}") == after[S_LATENCY_COUNT]);
-	assert_true(after[S_AUDIT] <= count_lines(o->rig->audit));
+	assert_true(after[S_AUDIT] <= count_lines(o->w->audit));
 	expect_flushed(o, mport, fsyncs);
 
-	ctl_run(o->rig, &o->res, "takeover", "-r", "metrics", (char *)NULL);
+	ctl_run(o->w, &o->res, "takeover", "-r", "metrics", (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
-	if (ctl_wait(o->rig, "takeover", "operator", 1, OPS_TIMEOUT, &st,
+	if (ctl_wait(o->w, "takeover", "operator", 1, OPS_TIMEOUT, &st,
 	    o->why, sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
 	assert_int_equal(modbus_write_register(o->ai, OPS_VALVE, 100), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	memcpy(before, after, sizeof(before));
 	samples_take(o, mport, after);
 	expect_delta(before, after, S_ISOLATED, 1);
@@ -341,20 +341,20 @@ test_metrics_agree_with_traffic(void **state)
 static int
 start_notified(struct ops *o, const char *watchdog_pid)
 {
-	char sink[RIG_PATH_MAX + 16];
+	char sink[WORLD_PATH_MAX + 16];
 	int fd, rc;
 
-	snprintf(sink, sizeof(sink), "%s/notify.sock", o->rig->dir);
+	snprintf(sink, sizeof(sink), "%s/notify.sock", o->w->dir);
 	fd = notify_sink_open(sink);
 	assert_true(fd >= 0);
-	assert_int_equal(launch_config(o->rig, NULL, NULL, OPS_BODY), 0);
+	assert_int_equal(world_config(o->w, OPS_BODY), 0);
 	setenv("NOTIFY_SOCKET", sink, 1);
 	setenv("WATCHDOG_USEC", OPS_WATCHDOG_USEC, 1);
 	if (watchdog_pid != NULL)
 		setenv("WATCHDOG_PID", watchdog_pid, 1);
 	else
 		unsetenv("WATCHDOG_PID");
-	rc = launch_wardend(o->rig, NULL);
+	rc = world_launch(o->w, NULL);
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
@@ -372,13 +372,13 @@ expect_ready(struct ops *o, int fd, char *msg, size_t cap)
 	for (;;) {
 		n = notify_sink_recv(fd, msg, cap, deadline - harness_now());
 		if (n <= 0) {
-			o->rig->failed = 1;
+			o->w->failed = 1;
 			fail_msg("no READY=1 within %.0f s", OPS_START_TIMEOUT);
 		}
 		if (notify_sink_has(msg, "READY=1"))
 			break;
 	}
-	ai = wire_connect(o->rig->port);
+	ai = wire_connect(o->w->port);
 	if (ai < 0)
 		fail_msg("READY=1 came before the AI port accepted");
 	close(ai);
@@ -393,16 +393,16 @@ expect_stopping(struct ops *o, int fd)
 	char msg[512];
 	int status = -1, n;
 
-	assert_int_equal(kill(o->rig->warden, SIGTERM), 0);
+	assert_int_equal(kill(o->w->warden, SIGTERM), 0);
 	do {
 		n = notify_sink_recv(fd, msg, sizeof(msg),
 		    deadline - harness_now());
 		if (n <= 0)
 			fail_msg("no STOPPING=1 after SIGTERM");
 	} while (!notify_sink_has(msg, "STOPPING=1"));
-	while (waitpid(o->rig->warden, &status, 0) == -1 && errno == EINTR)
+	while (waitpid(o->w->warden, &status, 0) == -1 && errno == EINTR)
 		;
-	o->rig->warden = -1;
+	o->w->warden = -1;
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
@@ -533,7 +533,7 @@ test_drops_to_user(void **state)
 {
 	struct ops *o = *state;
 	const struct passwd *pw = getpwnam("nobody");
-	char run[RIG_PATH_MAX / 2], statefile[RIG_PATH_MAX];
+	char run[WORLD_PATH_MAX / 2], statefile[WORLD_PATH_MAX];
 	struct ctl_status st;
 	struct stat sb;
 	uid_t uid;
@@ -546,44 +546,45 @@ test_drops_to_user(void **state)
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
 	/* Files go in a dir nobody owns, reached through the private dir. */
-	assert_int_equal(chmod(o->rig->dir, 0711), 0);
-	snprintf(run, sizeof(run), "%s/run", o->rig->dir);
+	assert_int_equal(chmod(o->w->dir, 0711), 0);
+	snprintf(run, sizeof(run), "%s/run", o->w->dir);
 	assert_int_equal(mkdir(run, 0750), 0);
 	assert_int_equal(chown(run, uid, gid), 0);
 	snprintf(statefile, sizeof(statefile), "%s/state", run);
-	snprintf(o->rig->audit, sizeof(o->rig->audit), "%s/audit.jsonl", run);
-	snprintf(o->rig->socket, sizeof(o->rig->socket), "%s/control.sock",
+	snprintf(o->w->audit, sizeof(o->w->audit), "%s/audit.jsonl", run);
+	snprintf(o->w->socket, sizeof(o->w->socket), "%s/control.sock",
 	    run);
-	assert_int_equal(launch_config(o->rig, run, NULL, OPS_BODY), 0);
-	assert_int_equal(launch_wardend(o->rig, "nobody"), 0);
-	assert_int_equal(launch_wait(o->rig, OPS_START_TIMEOUT), 0);
+	snprintf(o->w->state_dir, sizeof(o->w->state_dir), "%s", run);
+	assert_int_equal(world_config(o->w, OPS_BODY), 0);
+	assert_int_equal(world_launch(o->w, "nobody"), 0);
+	assert_int_equal(world_wait(o->w, 1, OPS_START_TIMEOUT), 0);
 	/* The kernel accepts on the sockets from the moment they listen;
 	 * an answer comes from the loop, which runs after the switch. */
-	if (ctl_status(o->rig, &st, o->why, sizeof(o->why)) != 0)
+	if (ctl_status(o->w, &st, o->why, sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
 
-	expect_ids(o->rig->warden, uid, gid);
-	expect_mode(o->rig->audit, 0640, 0);    /* opened before the switch */
+	expect_ids(o->w->warden, uid, gid);
+	expect_mode(o->w->audit, 0640, 0);    /* opened before the switch */
 	expect_mode(statefile, 0640, 0);
 
-	ctl_run(o->rig, &o->res, "takeover", "-r", "as nobody", (char *)NULL);
+	ctl_run(o->w, &o->res, "takeover", "-r", "as nobody", (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
-	if (ctl_wait(o->rig, "takeover", "operator", 1, OPS_TIMEOUT, &st,
+	if (ctl_wait(o->w, "takeover", "operator", 1, OPS_TIMEOUT, &st,
 	    o->why, sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
-	assert_true(audit_query_find(o->rig->audit, 0, "takeover", "reason",
+	assert_true(audit_query_find(o->w->audit, 0, "takeover", "reason",
 	    "as nobody") > 0);
 	expect_mode(statefile, 0640, uid);      /* rewritten after it */
-	assert_int_equal(rig_stop(o->rig), 0);
-	assert_int_equal(stat(o->rig->socket, &sb), -1);
-	assert_true(audit_query_find(o->rig->audit, 0, "stop", NULL, NULL) > 0);
+	assert_int_equal(world_stop(o->w), 0);
+	assert_int_equal(stat(o->w->socket, &sb), -1);
+	assert_true(audit_query_find(o->w->audit, 0, "stop", NULL, NULL) > 0);
 }
 
 /* wardend -t on the config as it is; the exit status and what it said. */
 static void
 check_config(struct ops *o, int want, const char *says)
 {
-	ctl_run_program(&o->res, "wardend", "-t", "-c", o->rig->config,
+	ctl_run_program(&o->res, "wardend", "-t", "-c", o->w->config,
 	    (char *)NULL);
 	expect_exit(o, want, "wardend -t");
 	if (says != NULL)
@@ -599,11 +600,11 @@ static void
 test_config_permissions(void **state)
 {
 	struct ops *o = *state;
-	const char *cfg = o->rig->config;
+	const char *cfg = o->w->config;
 	const struct group *staff;
 	const struct passwd *pw;
 
-	assert_int_equal(launch_config(o->rig, NULL, NULL, OPS_BODY), 0);
+	assert_int_equal(world_config(o->w, OPS_BODY), 0);
 	assert_int_equal(chmod(cfg, 0644), 0);
 	check_config(o, 0, NULL);
 	expect_text(o->res.out, "configuration OK", "wardend -t");
@@ -693,19 +694,19 @@ test_foreground_log_lines(void **state)
 
 	ops_start(o, OPS_BODY);
 	ops_connect_ai(o);
-	ctl_run(o->rig, &o->res, "takeover", "-r", "log check", (char *)NULL);
+	ctl_run(o->w, &o->res, "takeover", "-r", "log check", (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
-	ctl_run(o->rig, &o->res, "release", "-r", "log check done",
+	ctl_run(o->w, &o->res, "release", "-r", "log check done",
 	    (char *)NULL);
 	expect_exit(o, 0, "wardenctl release");
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 0, "wardenctl reload");
-	assert_int_equal(harness_write_file(o->rig->config, "listen: [\n"), 0);
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	assert_int_equal(harness_write_file(o->w->config, "listen: [\n"), 0);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 1, "wardenctl reload of a broken file");
-	assert_int_equal(rig_stop(o->rig), 0);
+	assert_int_equal(world_stop(o->w), 0);
 
-	if (check_log_lines(o->rig->log, o->log, sizeof(o->log), o->why,
+	if (check_log_lines(o->w->log, o->log, sizeof(o->log), o->why,
 	    sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
 	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)

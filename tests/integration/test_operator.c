@@ -30,7 +30,7 @@
 #include "audit_query.h"
 #include "ctl.h"
 #include "json.h"
-#include "launch.h"
+#include "world.h"
 #include "status_shape.h"
 #include "textedit.h"
 
@@ -62,7 +62,7 @@
 	"    - {point: pump_run, value: 0}\n"
 
 struct op {
-	struct rig *rig;
+	struct world *w;
 	modbus_t *ai;                   /* connected before every test */
 	struct ctl_result res;          /* the last wardenctl run */
 	char why[WHY_MAX];
@@ -80,7 +80,7 @@ op_teardown(void **state)
 		modbus_close(o->ai);
 		modbus_free(o->ai);
 	}
-	rc = o->rig != NULL ? rig_free(o->rig) : 0;
+	rc = o->w != NULL ? world_free(o->w) : 0;
 	free(o);
 	return rc;
 }
@@ -92,18 +92,19 @@ op_setup(void **state)
 	struct op *o = calloc(1, sizeof(*o));
 
 	*state = o;
-	if (o == NULL || (o->rig = rig_new()) == NULL)
+	if (o == NULL || (o->w = world_new_tank(NULL, NULL)) == NULL)
 		goto failed;
-	if (launch_start(o->rig, OP_GROUPS, OP_BODY) != 0)
+	snprintf(o->w->control, sizeof(o->w->control), "%s", OP_GROUPS);
+	if (world_start(o->w, OP_BODY) != 0)
 		goto failed;
-	o->ai = rig_client(o->rig, OP_CLIENT_TIMEOUT);
-	if (o->ai != NULL && rig_wait_path(o->ai, OP_VALVE, OP_TIMEOUT) == 0)
+	o->ai = world_client(o->w, 1, OP_CLIENT_TIMEOUT);
+	if (o->ai != NULL && world_wait_path(o->ai, OP_VALVE, OP_TIMEOUT) == 0)
 		return 0;
 	fprintf(stderr, "setup: the AI has no path through wardend\n");
 failed:
 	/* cmocka skips the teardown when the setup fails. */
-	if (o != NULL && o->rig != NULL)
-		o->rig->failed = 1;
+	if (o != NULL && o->w != NULL)
+		o->w->failed = 1;
 	op_teardown(state);
 	*state = NULL;
 	return -1;
@@ -116,13 +117,13 @@ ai_write_valve(struct op *o, uint16_t raw)
 {
 	if (modbus_write_register(o->ai, OP_VALVE, raw) == 1)
 		return 0;
-	return rig_exception();
+	return world_exception();
 }
 
 static uint16_t
 plc_valve(const struct op *o)
 {
-	modbus_t *plc = rig_plc_client(o->rig);
+	modbus_t *plc = world_plc_client(o->w, 0, 1);
 	uint16_t raw = 0xffff;
 
 	assert_non_null(plc);
@@ -135,7 +136,7 @@ plc_valve(const struct op *o)
 static void
 status_now(struct op *o, struct ctl_status *st)
 {
-	if (ctl_status(o->rig, st, o->why, sizeof(o->why)) != 0)
+	if (ctl_status(o->w, st, o->why, sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
 }
 
@@ -143,7 +144,7 @@ static void
 wait_state(struct op *o, const char *state, const char *cause,
     int want_verified, struct ctl_status *st)
 {
-	if (ctl_wait(o->rig, state, cause, want_verified, OP_TIMEOUT, st,
+	if (ctl_wait(o->w, state, cause, want_verified, OP_TIMEOUT, st,
 	    o->why, sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
 }
@@ -190,12 +191,12 @@ wait_audit(struct op *o, int after, const char *event, const char *key,
 	struct timespec gap = { 0, 10000000 };
 	int line;
 
-	while ((line = audit_query_find(o->rig->audit, after, event, key,
+	while ((line = audit_query_find(o->w->audit, after, event, key,
 	    want)) <= 0) {
 		if (harness_now() > deadline)
 			fail_msg("no %s record with %s = %s after line %d in "
 			    "%s", event, key ? key : "-", want ? want : "-",
-			    after, o->rig->audit);
+			    after, o->w->audit);
 		nanosleep(&gap, NULL);
 	}
 	return line;
@@ -219,7 +220,7 @@ expect_exit(struct op *o, int want, const char *what)
 static void
 sighup_reload(struct op *o, int after)
 {
-	assert_int_equal(kill(o->rig->warden, SIGHUP), 0);
+	assert_int_equal(kill(o->w->warden, SIGHUP), 0);
 	wait_audit(o, after, "config_loaded", "user", "SIGHUP");
 }
 
@@ -240,9 +241,9 @@ test_sighup_reload_keeps_connection_and_state(void **state)
 	status_now(o, &st);
 	accepted = status_counter(&st, "clients_accepted");
 
-	assert_int_equal(textedit_replace(o->rig->config, 0, OP_VALVE_LIMIT,
+	assert_int_equal(textedit_replace(o->w->config, 0, OP_VALVE_LIMIT,
 	    "max: 50, on_violation: reject"), 0);
-	line = audit_query_find(o->rig->audit, 0, "config_loaded", NULL, NULL);
+	line = audit_query_find(o->w->audit, 0, "config_loaded", NULL, NULL);
 	assert_true(line > 0);          /* the one written at start */
 	sighup_reload(o, line);
 
@@ -257,14 +258,14 @@ test_sighup_reload_keeps_connection_and_state(void **state)
 	assert_string_equal(st.state, "auto");
 	assert_string_equal(st.cause, "startup");
 
-	ctl_run(o->rig, &o->res, "takeover", "-r", "reload under takeover",
+	ctl_run(o->w, &o->res, "takeover", "-r", "reload under takeover",
 	    (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
 	wait_state(o, "takeover", "operator", 1, &st);
 	status_string(&st, "since", since, sizeof(since));
-	assert_int_equal(textedit_replace(o->rig->config, 0, "max: 50",
+	assert_int_equal(textedit_replace(o->w->config, 0, "max: 50",
 	    "max: 60"), 0);
-	line = audit_query_find(o->rig->audit, 0, "config_loaded", "user",
+	line = audit_query_find(o->w->audit, 0, "config_loaded", "user",
 	    "SIGHUP");
 	sighup_reload(o, line);
 	wait_state(o, "takeover", "operator", 1, &st);
@@ -286,13 +287,13 @@ test_reload_invalid_keeps_old_config(void **state)
 	char where[600];
 	int line;
 
-	line = textedit_line_of(o->rig->config, "on_violation: reject");
+	line = textedit_line_of(o->w->config, "on_violation: reject");
 	assert_true(line > 0);
-	assert_int_equal(textedit_replace(o->rig->config, 0,
+	assert_int_equal(textedit_replace(o->w->config, 0,
 	    "on_violation: reject", "on_violation: bogus"), 0);
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 1, "wardenctl reload of a broken file");
-	snprintf(where, sizeof(where), "%s:%d:", o->rig->config, line);
+	snprintf(where, sizeof(where), "%s:%d:", o->w->config, line);
 	expect_text(o->res.err, where, "wardenctl reload");
 	expect_text(o->res.err, "bogus", "wardenctl reload");
 	wait_audit(o, 0, "config_rejected", "user", "root");
@@ -302,13 +303,13 @@ test_reload_invalid_keeps_old_config(void **state)
 	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_int_equal(plc_valve(o), 900);
 
-	assert_int_equal(kill(o->rig->warden, SIGHUP), 0);
+	assert_int_equal(kill(o->w->warden, SIGHUP), 0);
 	wait_audit(o, 0, "config_rejected", "user", "SIGHUP");
-	assert_false(harness_exited(o->rig->warden));
+	assert_false(harness_exited(o->w->warden));
 	assert_int_equal(ai_write_valve(o, 950), 0);
 	status_now(o, &st);
 	assert_string_equal(st.state, "auto");
-	assert_int_equal(audit_query_find(o->rig->audit, 0, "config_loaded",
+	assert_int_equal(audit_query_find(o->w->audit, 0, "config_loaded",
 	    "user", "SIGHUP"), 0);
 }
 
@@ -328,9 +329,9 @@ test_reload_unresolvable_device_keeps_old(void **state)
 	snprintf(device, sizeof(device), "devices:\n  - {name: far, host: "
 	    "%s.invalid, port: 502, unit_id: 9}\n  - ", "aaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	assert_int_equal(textedit_replace(o->rig->config, 0, "devices:\n  - ",
+	assert_int_equal(textedit_replace(o->w->config, 0, "devices:\n  - ",
 	    device), 0);
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 1, "reload with an unresolvable device");
 	expect_text(o->res.err, "device far: cannot resolve", "wardenctl reload");
 	expect_text(o->res.err, "the running configuration stays",
@@ -341,7 +342,7 @@ test_reload_unresolvable_device_keeps_old(void **state)
 	assert_int_equal(plc_valve(o), 900);
 	status_now(o, &st);
 	assert_string_equal(st.state, "auto");
-	assert_false(harness_exited(o->rig->warden));
+	assert_false(harness_exited(o->w->warden));
 }
 
 /* state_dir, audit_log and control.socket need a restart: each change is
@@ -350,44 +351,44 @@ static void
 test_reload_restart_keys_refused(void **state)
 {
 	struct op *o = *state;
-	char backup[RIG_PATH_MAX + 16], other[RIG_PATH_MAX + 16];
-	char from[RIG_PATH_MAX + 32], to[RIG_PATH_MAX + 64];
+	char backup[WORLD_PATH_MAX + 16], other[WORLD_PATH_MAX + 16];
+	char from[WORLD_PATH_MAX + 32], to[WORLD_PATH_MAX + 64];
 	const struct {
 		const char *key;        /* as the refusal names it */
 		const char *yaml_key;
 		const char *path;
 		const char *moved;      /* its new name in other/ */
 	} changes[] = {
-		{ "state_dir", "state_dir", o->rig->dir, "" },
-		{ "audit_log", "audit_log", o->rig->audit, "/audit.jsonl" },
-		{ "control.socket", "socket", o->rig->socket, "/control.sock" },
+		{ "state_dir", "state_dir", o->w->dir, "" },
+		{ "audit_log", "audit_log", o->w->audit, "/audit.jsonl" },
+		{ "control.socket", "socket", o->w->socket, "/control.sock" },
 	};
 	struct ctl_status st;
 	struct stat sb;
 	size_t i;
 	int line = 0;
 
-	snprintf(backup, sizeof(backup), "%s.orig", o->rig->config);
-	snprintf(other, sizeof(other), "%s/other", o->rig->dir);
+	snprintf(backup, sizeof(backup), "%s.orig", o->w->config);
+	snprintf(other, sizeof(other), "%s/other", o->w->dir);
 	assert_int_equal(mkdir(other, 0700), 0);
-	assert_int_equal(textedit_copy_lines(o->rig->config, backup), 0);
+	assert_int_equal(textedit_copy_lines(o->w->config, backup), 0);
 	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
 		snprintf(from, sizeof(from), "%s: %s", changes[i].yaml_key,
 		    changes[i].path);
 		snprintf(to, sizeof(to), "%s: %s%s", changes[i].yaml_key,
 		    other, changes[i].moved);
-		assert_int_equal(textedit_replace(o->rig->config, 0, from, to),
+		assert_int_equal(textedit_replace(o->w->config, 0, from, to),
 		    0);
-		ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+		ctl_run(o->w, &o->res, "reload", (char *)NULL);
 		expect_exit(o, 1, changes[i].key);
 		expect_text(o->res.err, changes[i].key, "wardenctl reload");
 		expect_text(o->res.err, "needs a restart", "wardenctl reload");
 		line = wait_audit(o, line, "config_rejected", "user", "root");
-		assert_int_equal(textedit_copy_lines(backup, o->rig->config),
+		assert_int_equal(textedit_copy_lines(backup, o->w->config),
 		    0);
 	}
 
-	ctl_run(o->rig, &o->res, "takeover", "-r", "paths check",
+	ctl_run(o->w, &o->res, "takeover", "-r", "paths check",
 	    (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
 	wait_state(o, "takeover", "operator", 1, &st);
@@ -397,7 +398,7 @@ test_reload_restart_keys_refused(void **state)
 	snprintf(to, sizeof(to), "%s/audit.jsonl", other);
 	assert_int_equal(stat(to, &sb), -1);
 	/* A reload that needs no restart still works afterwards. */
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 0, "reload of the unchanged file");
 	wait_audit(o, 0, "config_loaded", "user", "root");
 }
@@ -407,20 +408,20 @@ static void
 test_reload_logs_warnings(void **state)
 {
 	struct op *o = *state;
-	char want[RIG_PATH_MAX + 160];
+	char want[WORLD_PATH_MAX + 160];
 	int line;
 
-	assert_int_equal(textedit_replace(o->rig->config, 0,
+	assert_int_equal(textedit_replace(o->w->config, 0,
 	    "  - {name: level,", "  - {name: spare, device: tank1, table: "
 	    "holding, address: 40001}\n  - {name: level,"), 0);
-	line = textedit_line_of(o->rig->config, "name: spare");
+	line = textedit_line_of(o->w->config, "name: spare");
 	assert_true(line > 0);
-	ctl_run(o->rig, &o->res, "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
 	expect_exit(o, 0, "reload with a warning");
 	snprintf(want, sizeof(want), "reload: %s:%d: warning: point 'spare': "
 	    "holding address 40001 looks like a Modicon reference (4xxxx): "
-	    "the protocol address is usually 0", o->rig->config, line);
-	if (textedit_line_of(o->rig->log, want) <= 0)
+	    "the protocol address is usually 0", o->w->config, line);
+	if (textedit_line_of(o->w->log, want) <= 0)
 		fail_msg("wardend's log lacks \"%s\"", want);
 }
 
@@ -443,25 +444,25 @@ make_stale_socket(const char *path)
 static void
 check_usage_and_unreachable(struct op *o)
 {
-	char missing[RIG_PATH_MAX + 32], stale[RIG_PATH_MAX + 32];
+	char missing[WORLD_PATH_MAX + 32], stale[WORLD_PATH_MAX + 32];
 
 	ctl_run(NULL, &o->res, (char *)NULL);
 	expect_exit(o, 2, "no command");
-	ctl_run(o->rig, &o->res, "bogus", (char *)NULL);
+	ctl_run(o->w, &o->res, "bogus", (char *)NULL);
 	expect_exit(o, 2, "unknown command");
-	ctl_run(o->rig, &o->res, "takeover", (char *)NULL);
+	ctl_run(o->w, &o->res, "takeover", (char *)NULL);
 	expect_exit(o, 2, "takeover without -r");
 	expect_text(o->res.err, "-r", "the usage error");
-	ctl_run(o->rig, &o->res, "status", "now", (char *)NULL);
+	ctl_run(o->w, &o->res, "status", "now", (char *)NULL);
 	expect_exit(o, 2, "status with an argument");
-	ctl_run(o->rig, &o->res, "watch", "-n", "0", (char *)NULL);
+	ctl_run(o->w, &o->res, "watch", "-n", "0", (char *)NULL);
 	expect_exit(o, 2, "watch -n 0");
-	ctl_run(o->rig, &o->res, "--bogus", "status", (char *)NULL);
+	ctl_run(o->w, &o->res, "--bogus", "status", (char *)NULL);
 	expect_exit(o, 2, "unknown option");
 
 	snprintf(missing, sizeof(missing), "%s/missing/control.sock",
-	    o->rig->dir);
-	snprintf(stale, sizeof(stale), "%s/stale.sock", o->rig->dir);
+	    o->w->dir);
+	snprintf(stale, sizeof(stale), "%s/stale.sock", o->w->dir);
 	make_stale_socket(stale);
 	ctl_run(NULL, &o->res, "-s", missing, "status", (char *)NULL);
 	expect_exit(o, 3, "status, no socket");
@@ -483,7 +484,7 @@ check_watch_json(struct op *o)
 	char *line, *save = NULL;
 	int lines = 0;
 
-	ctl_run(o->rig, &o->res, "--json", "watch", "-n", "2", (char *)NULL);
+	ctl_run(o->w, &o->res, "--json", "watch", "-n", "2", (char *)NULL);
 	expect_exit(o, 0, "watch -n 2 --json");
 	for (line = strtok_r(o->res.out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save), lines++)
@@ -503,14 +504,14 @@ check_status_precision(struct op *o)
 {
 	char row[128];
 
-	ctl_run(o->rig, &o->res, "status", (char *)NULL);
+	ctl_run(o->w, &o->res, "status", (char *)NULL);
 	expect_exit(o, 0, "status");
 	snprintf(row, sizeof(row), "\n  %-24s %-12s %s\n", "level", "4.90",
 	    "m");
 	expect_text(o->res.out, row, "status values");
 	expect_text(o->res.out, "high         4.90", "status alarms");
 	expect_text(o->res.out, "high_high    4.90", "status trips");
-	ctl_run(o->rig, &o->res, "--json", "status", (char *)NULL);
+	ctl_run(o->w, &o->res, "--json", "status", (char *)NULL);
 	expect_text(o->res.out, "\"name\":\"level\",\"value\":4.9,"
 	    "\"unit\":\"m\",\"precision\":2", "status --json points");
 }
@@ -528,13 +529,13 @@ test_exit_codes_and_status_shape(void **state)
 	struct ctl_status st;
 
 	check_usage_and_unreachable(o);
-	ctl_run(o->rig, &o->res, "status", (char *)NULL);
+	ctl_run(o->w, &o->res, "status", (char *)NULL);
 	expect_exit(o, 0, "status");
 	expect_text(o->res.out, "AUTO", "status");
 
-	assert_int_equal(rig_backdoor_register(o->rig, OP_LEVEL, 490), 0);
+	assert_int_equal(world_backdoor_register(o->w, 0, OP_LEVEL, 490), 0);
 	wait_state(o, "takeover", "trip", 1, &st);
-	ctl_run(o->rig, &o->res, "--json", "status", (char *)NULL);
+	ctl_run(o->w, &o->res, "--json", "status", (char *)NULL);
 	expect_exit(o, 0, "status --json");
 	if (status_shape_check(o->res.out, &shape, o->why,
 	    sizeof(o->why)) != 0)
@@ -550,14 +551,14 @@ test_exit_codes_and_status_shape(void **state)
 	check_watch_json(o);
 	check_status_precision(o);
 
-	ctl_run(o->rig, &o->res, "--json", "takeover", "-r", "again",
+	ctl_run(o->w, &o->res, "--json", "takeover", "-r", "again",
 	    (char *)NULL);
 	expect_exit(o, 1, "takeover --json while in takeover");
 	expect_text(o->res.out, "\"ok\":false", "takeover --json");
-	ctl_run(o->rig, &o->res, "--json", "reload", (char *)NULL);
+	ctl_run(o->w, &o->res, "--json", "reload", (char *)NULL);
 	expect_exit(o, 0, "reload --json");
 	expect_text(o->res.out, "\"ok\":true", "reload --json");
-	assert_int_equal(rig_backdoor_register(o->rig, OP_UNFORCE + OP_LEVEL,
+	assert_int_equal(world_backdoor_register(o->w, 0, OP_UNFORCE + OP_LEVEL,
 	    0), 0);
 }
 
@@ -567,17 +568,17 @@ static void
 test_audit_verify_names_edited_line(void **state)
 {
 	struct op *o = *state;
-	char copy[RIG_PATH_MAX + 16];
+	char copy[WORLD_PATH_MAX + 16];
 	struct ctl_status st;
 	int line;
 
-	ctl_run(o->rig, &o->res, "takeover", "-r",
+	ctl_run(o->w, &o->res, "takeover", "-r",
 	    "records for the audit", (char *)NULL);
 	expect_exit(o, 0, "wardenctl takeover");
 	wait_state(o, "takeover", "operator", 1, &st);
 	line = wait_audit(o, 0, "takeover", NULL, NULL);
-	snprintf(copy, sizeof(copy), "%s/copy.jsonl", o->rig->dir);
-	assert_int_equal(textedit_copy_lines(o->rig->audit, copy), 0);
+	snprintf(copy, sizeof(copy), "%s/copy.jsonl", o->w->dir);
+	assert_int_equal(textedit_copy_lines(o->w->audit, copy), 0);
 
 	ctl_run(NULL, &o->res, "audit", "verify", copy, (char *)NULL);
 	expect_exit(o, 0, "audit verify of the log as written");
@@ -595,7 +596,7 @@ test_audit_verify_names_edited_line(void **state)
 	expect_text(o->res.out, o->why, "audit verify --json");
 	expect_text(o->res.out, "\"valid\":false", "audit verify --json");
 
-	snprintf(copy, sizeof(copy), "%s/none.jsonl", o->rig->dir);
+	snprintf(copy, sizeof(copy), "%s/none.jsonl", o->w->dir);
 	ctl_run(NULL, &o->res, "audit", "verify", copy, (char *)NULL);
 	expect_exit(o, 1, "audit verify of a missing file");
 }

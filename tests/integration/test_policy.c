@@ -35,8 +35,8 @@ test_bounds(void **state)
 	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	write_refused(pw, OFFSET, 0x8000, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 
-	assert_device_register(pw->rig, VALVE, 1000);
-	assert_device_register(pw->rig, OFFSET, (uint16_t)-100);
+	assert_device_register(pw->w, VALVE, 1000);
+	assert_device_register(pw->w, OFFSET, (uint16_t)-100);
 	assert_device_got_exactly(pw);
 
 	audit_load(pw);
@@ -51,7 +51,7 @@ test_bounds(void **state)
 	assert_audited(pw, "write_rejected", "offset", "max");
 	assert_int_equal(audit_count(pw, "write_allowed", NULL), 5);
 	assert_int_equal(audit_count(pw, "write_rejected", NULL), 6);
-	assert_int_equal(rig_stop(pw->rig), 0);
+	assert_int_equal(world_stop(pw->w), 0);
 	assert_chain_verifies(pw);
 }
 
@@ -72,14 +72,14 @@ test_clamp(void **state)
 	assert_int_equal((pdu[3] << 8) | pdu[4], clamped_low);
 	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, PUMP_SPEED, 1,
 	    &clamped_low);
-	assert_device_register(pw->rig, PUMP_SPEED, clamped_low);
+	assert_device_register(pw->w, PUMP_SPEED, clamped_low);
 
 	assert_int_equal(modbus_write_register(pw->ai, PUMP_SPEED, 1500), 1);
 	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, PUMP_SPEED, 1,
 	    &clamped_high);
-	assert_device_register(pw->rig, PUMP_SPEED, clamped_high);
+	assert_device_register(pw->w, PUMP_SPEED, clamped_high);
 	write_ok(pw, PUMP_SPEED, inside);
-	assert_device_register(pw->rig, PUMP_SPEED, inside);
+	assert_device_register(pw->w, PUMP_SPEED, inside);
 	assert_device_got_exactly(pw);
 
 	audit_load(pw);
@@ -159,10 +159,12 @@ test_multi_writes(void **state)
 	expect_forwarded(pw, MODBUS_FC_WRITE_MULTIPLE_REGISTERS, VALVE, 2,
 	    clamped);
 	assert_int_equal(modbus_write_bits(pw->ai, PUMP_RUN, 4, coils), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 	/* trim is 0 (polled): 0 & 0 | 200 = 200 is over max; | 5 is not. */
 	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0, 200), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0, 5), 1);
 	expect_forwarded(pw, MODBUS_FC_MASK_WRITE_REGISTER, TRIM, 2, mask_ok);
 	assert_int_equal(modbus_write_and_read_registers(pw->ai, OFFSET, 1,
@@ -171,7 +173,7 @@ test_multi_writes(void **state)
 	    &seven);
 	assert_int_equal(read[1], 200);
 	assert_device_got_exactly(pw);
-	assert_device_register(pw->rig, TRIM, 5);
+	assert_device_register(pw->w, TRIM, 5);
 
 	audit_load(pw);
 	assert_audited(pw, "write_rejected", "trim", "min");
@@ -191,7 +193,7 @@ test_addresses_and_functions(void **state)
 	uint8_t pdu[MODBUS_TCP_MAX_ADU_LENGTH], bit;
 	uint16_t regs[3];
 	const struct trail_record *rec;
-	int from = journal_count(pw->rig->plc.journal);
+	int from = journal_count(pw->w->plc[0].journal);
 
 	write_refused(pw, UNDECLARED, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 	write_refused(pw, READ_ONLY, 1, MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
@@ -208,22 +210,25 @@ test_addresses_and_functions(void **state)
 	assert_int_equal(modbus_read_bits(pw->ai, PUMP_RUN, 1, &bit), 1);
 	assert_int_equal(modbus_read_registers(pw->ai, UNDECLARED, 1, regs),
 	    -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 	assert_int_equal(modbus_read_registers(pw->ai, READ_ONLY - 1, 2, regs),
 	    -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 	assert_int_equal(modbus_read_input_registers(pw->ai, 0, 2, regs), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
 
 	/* Nothing refused reached the device, not even a read. */
 	assert_device_got_exactly(pw);
-	assert_int_equal(journal_wait(pw->rig->plc.journal, from, 0x08, -1, -1,
+	assert_int_equal(journal_wait(pw->w->plc[0].journal, from, 0x08, -1, -1,
 	    0, NULL), -1);
-	assert_int_equal(journal_wait(pw->rig->plc.journal, from, 0x2B, -1, -1,
+	assert_int_equal(journal_wait(pw->w->plc[0].journal, from, 0x2B, -1, -1,
 	    0, NULL), -1);
-	assert_int_equal(journal_wait(pw->rig->plc.journal, from,
+	assert_int_equal(journal_wait(pw->w->plc[0].journal, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, -1, UNDECLARED, 0, NULL), -1);
-	assert_true(journal_wait(pw->rig->plc.journal, from,
+	assert_true(journal_wait(pw->w->plc[0].journal, from,
 	    MODBUS_FC_READ_INPUT_REGISTERS, -1, 0, 1.0, NULL) >= 0);
 
 	audit_load(pw);
@@ -254,7 +259,8 @@ test_min_interval(void **state)
 	    &on);
 	nap(0.3);
 	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 0), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	nap(t0 + MIN_INTERVAL + 0.1 - harness_now());
 	assert_int_equal(modbus_write_bit(pw->ai, INTERVAL_POINT, 1), 1);
 	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_COIL, INTERVAL_POINT, 1,
@@ -278,22 +284,22 @@ test_monitor_mode(void **state)
 	const struct trail_record *rec;
 	uint16_t reg;
 	char why[1024];
-	int at, from = journal_count(pw->rig->plc.journal);
+	int at, from = journal_count(pw->w->plc[0].journal);
 
 	write_ok(pw, VALVE, 1500);
 	write_ok(pw, PUMP_SPEED, 100);
-	assert_device_register(pw->rig, PUMP_SPEED, 100);
+	assert_device_register(pw->w, PUMP_SPEED, 100);
 	write_ok(pw, UNDECLARED, 7);
 	assert_int_equal(modbus_write_bit(pw->ai, 2, 1), 1);   /* drain */
 	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_COIL, 2, 1, &on);
 	/* The device's own answer to a function it lacks. */
 	assert_int_equal(raw_exchange(pw->ai, diag, sizeof(diag), pdu), 2);
 	assert_int_equal(pdu[0], 0x88);
-	assert_true(journal_wait(pw->rig->plc.journal, from, 0x08, -1, -1,
+	assert_true(journal_wait(pw->w->plc[0].journal, from, 0x08, -1, -1,
 	    1.0, NULL) >= 0);
 	assert_device_got_exactly(pw);
 
-	if (ctl_status(pw->rig, &st, why, sizeof(why)) != 0)
+	if (ctl_status(pw->w, &st, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	assert_string_equal(st.state, "auto");
 	assert_string_equal(st.mode, "monitor");

@@ -56,7 +56,7 @@ test_pipelined_steps(void **state)
 	const uint16_t fifty = 50, values[5] = { 55, 45, 55, 45, 50 };
 	const int accepted[5] = { 1, 0, 1, 0, 1 };
 	uint8_t burst[5 * WIRE_MAX_ADU], adu[WIRE_MAX_ADU];
-	modbus_t *plc = rig_plc_client(pw->rig);
+	modbus_t *plc = world_plc_client(pw->w, 0, 1);
 	size_t len = 0;
 	int seen[5] = { 0 }, i, k, n, from;
 
@@ -65,14 +65,14 @@ test_pipelined_steps(void **state)
 	modbus_close(plc);
 	modbus_free(plc);
 	expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER, STEP, 1, &fifty);
-	from = journal_count(pw->rig->plc.journal);
-	assert_int_equal(rig_wait_requests(pw->rig, from,
+	from = journal_count(pw->w->plc[0].journal);
+	assert_int_equal(world_wait_requests(pw->w, 0, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 2, READY_TIMEOUT), 0);
 
 	for (i = 0; i < 5; i++)
 		len += wire_write_register_request(burst + len,
 		    (uint16_t)(i + 1), 1, STEP, values[i]);
-	pw->fd = wire_connect(pw->rig->port);
+	pw->fd = wire_connect(pw->w->port);
 	assert_true(pw->fd >= 0);
 	assert_int_equal(wire_send(pw->fd, burst, len), 0);
 	for (i = 0; i < 5; i++) {
@@ -97,7 +97,7 @@ test_pipelined_steps(void **state)
 			expect_forwarded(pw, MODBUS_FC_WRITE_SINGLE_REGISTER,
 			    STEP, 1, &values[i]);
 	assert_device_got_exactly(pw);
-	assert_device_register(pw->rig, STEP, 50);
+	assert_device_register(pw->w, STEP, 50);
 
 	audit_load(pw);
 	assert_audited(pw, "write_rejected", "step", "max_step");
@@ -116,13 +116,14 @@ test_mask_write_every_result(void **state)
 	 * and the high byte of whatever it holds by then: -32763..32517. */
 	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, 0xFF00,
 	    0x0005), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	/* AND 0x0003, OR 0x0004: 4..7 whatever it holds. */
 	assert_int_equal(modbus_mask_write_register(pw->ai, TRIM, masks[0],
 	    masks[1]), 1);
 	expect_forwarded(pw, MODBUS_FC_MASK_WRITE_REGISTER, TRIM, 2, masks);
 	assert_device_got_exactly(pw);
-	assert_device_register(pw->rig, TRIM, 4);
+	assert_device_register(pw->w, TRIM, 4);
 
 	audit_load(pw);
 	assert_audited(pw, "write_rejected", "trim", "min");
@@ -146,10 +147,10 @@ test_coil_padding_refused(void **state)
 
 /* Lines of wardend's log holding text. */
 static int
-log_count(const struct rig *r, const char *text)
+log_count(const struct world *w, const char *text)
 {
 	char line[1024];
-	FILE *f = fopen(r->log, "r");
+	FILE *f = fopen(w->log, "r");
 	int n = 0;
 
 	if (f == NULL)
@@ -162,11 +163,11 @@ log_count(const struct rig *r, const char *text)
 
 /* Until the poll connection has come up `times` times. */
 static void
-wait_poll_connection(const struct rig *r, int times)
+wait_poll_connection(const struct world *w, int times)
 {
 	double deadline = harness_now() + READY_TIMEOUT;
 
-	while (log_count(r, "tank1 up (poll)") < times) {
+	while (log_count(w, "tank1 up (poll)") < times) {
 		if (harness_now() > deadline)
 			fail_msg("wardend's poll connection never came up");
 		nap(0.01);
@@ -184,13 +185,13 @@ static void
 test_read_before_judging(void **state)
 {
 	struct policy_world *pw = *state;
-	const char *journal = pw->rig->plc.journal;
+	const char *journal = pw->w->plc[0].journal;
 	struct journal_entry e;
 	struct ctl_status st;
 	char why[1024];
 	int from = journal_count(journal);
 
-	wait_poll_connection(pw->rig, 1);
+	wait_poll_connection(pw->w, 1);
 	write_ok(pw, VALVE, 650);               /* 50 -> 65 %: step 15 */
 	write_refused(pw, STEP, 10, MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_true(journal_wait(journal, from,
@@ -202,14 +203,14 @@ test_read_before_judging(void **state)
 	assert_device_got_exactly(pw);
 
 	/* The device refuses to read step2, then is gone. */
-	assert_int_equal(rig_plc_restart(pw->rig, "--hole holding:60"), 0);
-	assert_int_equal(rig_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT), 0);
-	wait_poll_connection(pw->rig, 2);
+	assert_int_equal(world_plc_restart(pw->w, 0, "--hole holding:60"), 0);
+	assert_int_equal(world_wait_path(pw->ai, PUMP_SPEED, READY_TIMEOUT), 0);
+	wait_poll_connection(pw->w, 2);
 	write_refused(pw, STEP2, 1, MODBUS_EXCEPTION_GATEWAY_TARGET);
-	rig_plc_stop(pw->rig);
+	world_plc_stop(pw->w, 0);
 	write_refused(pw, STEP2, 1, MODBUS_EXCEPTION_GATEWAY_PATH);
 
-	if (ctl_status(pw->rig, &st, why, sizeof(why)) != 0)
+	if (ctl_status(pw->w, &st, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	assert_string_equal(st.state, "auto");
 	audit_load(pw);

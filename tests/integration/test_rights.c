@@ -39,7 +39,7 @@
 #include "audit_query.h"
 #include "ctl.h"
 #include "ctl_as.h"
-#include "launch.h"
+#include "world.h"
 #include "textedit.h"
 
 #define RIGHTS_TIMEOUT 5.0
@@ -74,7 +74,7 @@ struct ids {
 };
 
 struct rights {
-	struct rig *rig;
+	struct world *w;
 	struct ids id;
 	struct ctl_result res;
 	char why[8192];
@@ -88,7 +88,7 @@ rights_teardown(void **state)
 
 	if (t == NULL)
 		return 0;
-	rc = t->rig != NULL ? rig_free(t->rig) : 0;
+	rc = t->w != NULL ? world_free(t->w) : 0;
 	free(t);
 	return rc;
 }
@@ -138,16 +138,16 @@ rights_start(void **state, const char *control_keys)
 		return -1;
 	if (ids_find(&t->id, t->why, sizeof(t->why)) == -1)
 		return 0;               /* each test skips */
-	if ((t->rig = rig_new()) == NULL ||
-	    chmod(t->rig->dir, 0711) == -1 ||
-	    launch_start(t->rig, control_keys, RIGHTS_BODY) != 0) {
-		if (t->rig != NULL)
-			t->rig->failed = 1;
-		rights_teardown(state);
-		*state = NULL;
-		return -1;
-	}
-	return 0;
+	if ((t->w = world_new_tank(NULL, NULL)) == NULL)
+		goto failed;
+	snprintf(t->w->control, sizeof(t->w->control), "%s", control_keys);
+	if (chmod(t->w->dir, 0711) == 0 && world_start(t->w, RIGHTS_BODY) == 0)
+		return 0;
+	t->w->failed = 1;
+failed:
+	rights_teardown(state);
+	*state = NULL;
+	return -1;
 }
 
 static int
@@ -167,7 +167,7 @@ rights_of(void **state)
 {
 	struct rights *t = *state;
 
-	if (t->rig == NULL) {
+	if (t->w == NULL) {
 		fprintf(stderr, "skipped: %s\n", t->why);
 		skip();
 	}
@@ -194,7 +194,7 @@ wait_state(struct rights *t, const char *state)
 {
 	struct ctl_status st;
 
-	if (ctl_wait(t->rig, state, NULL, 0, RIGHTS_TIMEOUT, &st, t->why,
+	if (ctl_wait(t->w, state, NULL, 0, RIGHTS_TIMEOUT, &st, t->why,
 	    sizeof(t->why)) != 0)
 		fail_msg("%s", t->why);
 }
@@ -204,7 +204,7 @@ expect_socket_mode(struct rights *t, const char *when)
 {
 	struct stat sb;
 
-	assert_int_equal(stat(t->rig->socket, &sb), 0);
+	assert_int_equal(stat(t->w->socket, &sb), 0);
 	if ((sb.st_mode & 07777) != 0666)
 		fail_msg("control socket %s: mode %04o, wanted 0666",
 		    when, (unsigned)(sb.st_mode & 07777));
@@ -219,7 +219,7 @@ expect_denied(struct rights *t, int after, const char *command,
 	char line[4096], want[64];
 	int at;
 
-	at = audit_query_line(t->rig->audit, after, "command_denied",
+	at = audit_query_line(t->w->audit, after, "command_denied",
 	    "command", command, line, sizeof(line));
 	if (at <= 0)
 		fail_msg("no command_denied of %s after line %d", command,
@@ -240,7 +240,7 @@ count_denied(struct rights *t, int after)
 	int n = 0, at = after;
 
 	snprintf(uid, sizeof(uid), "%u", (unsigned)t->id.nobody);
-	while ((at = audit_query_find(t->rig->audit, at, "command_denied",
+	while ((at = audit_query_find(t->w->audit, at, "command_denied",
 	    "uid", uid)) > 0)
 		n++;
 	return n;
@@ -255,7 +255,7 @@ find_suppressed(struct rights *t, char *record, size_t cap)
 	int at = 0;
 
 	snprintf(uid, sizeof(uid), "%u", (unsigned)t->id.nobody);
-	while ((at = audit_query_line(t->rig->audit, at, "command_denied",
+	while ((at = audit_query_line(t->w->audit, at, "command_denied",
 	    "uid", uid, record, cap)) > 0)
 		if (strstr(record, "\"suppressed\":") != NULL)
 			return at;
@@ -265,7 +265,7 @@ find_suppressed(struct rights *t, char *record, size_t cap)
 static void
 root_run(struct rights *t, const char *cmd, const char *state)
 {
-	ctl_run(t->rig, &t->res, cmd, "-r", "root acts", (char *)NULL);
+	ctl_run(t->w, &t->res, cmd, "-r", "root acts", (char *)NULL);
 	expect_exit(t, 0, cmd);
 	wait_state(t, state);
 }
@@ -283,23 +283,23 @@ test_takeover_only_user(void **state)
 	gid_t gid = t->id.nogroup;
 	int line = 0;
 
-	ctl_as_run(t->rig, uid, gid, &t->res, "status", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "status", (char *)NULL);
 	expect_exit(t, 0, "status as a takeover-only user");
-	ctl_as_run(t->rig, uid, gid, &t->res, "takeover", "-r",
+	ctl_as_run(t->w, uid, gid, &t->res, "takeover", "-r",
 	    "nobody takes over", (char *)NULL);
 	expect_exit(t, 0, "takeover as a takeover-only user");
 	wait_state(t, "takeover");
-	assert_true(audit_query_find(t->rig->audit, line, "takeover", "user",
+	assert_true(audit_query_find(t->w->audit, line, "takeover", "user",
 	    "nobody") > 0);
 
-	ctl_as_run(t->rig, uid, gid, &t->res, "release", "-r",
+	ctl_as_run(t->w, uid, gid, &t->res, "release", "-r",
 	    "nobody hands back", (char *)NULL);
 	expect_exit(t, 1, "release as a takeover-only user");
 	expect_text(t->res.err, "may not release", "the refusal");
 	expect_text(t->res.err, "group staff (control.release_group)",
 	    "the refusal");
 	line = expect_denied(t, line, "release", "release");
-	ctl_as_run(t->rig, uid, gid, &t->res, "reload", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "reload", (char *)NULL);
 	expect_exit(t, 1, "reload as a takeover-only user");
 	expect_text(t->res.err, "may not reload", "the refusal");
 	expect_text(t->res.err, "control.reload_group is not set",
@@ -323,33 +323,33 @@ test_release_only_user(void **state)
 	int line = 0;
 
 	expect_socket_mode(t, "at start");
-	ctl_as_run(t->rig, uid, gid, &t->res, "status", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "status", (char *)NULL);
 	expect_exit(t, 0, "status as a release-only user");
 	expect_text(t->res.out, "AUTO", "status");
-	ctl_as_run(t->rig, uid, gid, &t->res, "watch", "-n", "1",
+	ctl_as_run(t->w, uid, gid, &t->res, "watch", "-n", "1",
 	    (char *)NULL);
 	expect_exit(t, 0, "watch as a release-only user");
-	ctl_as_run(t->rig, uid, gid, &t->res, "takeover", "-r",
+	ctl_as_run(t->w, uid, gid, &t->res, "takeover", "-r",
 	    "nobody takes over", (char *)NULL);
 	expect_exit(t, 1, "takeover as a release-only user");
 	expect_text(t->res.err, "may not take over", "the refusal");
 	expect_text(t->res.err, "group nogroup (control.takeover_group)",
 	    "the refusal");
 	expect_denied(t, line, "takeover", "takeover");
-	assert_int_equal(audit_query_find(t->rig->audit, line, "takeover",
+	assert_int_equal(audit_query_find(t->w->audit, line, "takeover",
 	    NULL, NULL), 0);
 	wait_state(t, "auto");
 
 	root_run(t, "takeover", "takeover");
-	ctl_as_run(t->rig, uid, gid, &t->res, "release", "-r",
+	ctl_as_run(t->w, uid, gid, &t->res, "release", "-r",
 	    "nobody hands back", (char *)NULL);
 	expect_exit(t, 0, "release as a release-only user");
 	wait_state(t, "auto");
-	assert_true(audit_query_find(t->rig->audit, line, "release", "user",
+	assert_true(audit_query_find(t->w->audit, line, "release", "user",
 	    "nobody") > 0);
-	ctl_as_run(t->rig, uid, gid, &t->res, "reload", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "reload", (char *)NULL);
 	expect_exit(t, 0, "reload as a release-only user");
-	assert_true(audit_query_find(t->rig->audit, line, "config_loaded",
+	assert_true(audit_query_find(t->w->audit, line, "config_loaded",
 	    "user", "nobody") > 0);
 }
 
@@ -368,45 +368,45 @@ test_view_group_alone_may_look(void **state)
 	gid_t view = t->id.users;
 	int line = 0;
 
-	ctl_as_run(t->rig, uid, t->id.staff, &t->res, "status", (char *)NULL);
+	ctl_as_run(t->w, uid, t->id.staff, &t->res, "status", (char *)NULL);
 	expect_exit(t, 1, "status as a release-only user");
 	expect_text(t->res.err, "may not view the status", "the refusal");
 	expect_text(t->res.err, "group users (control.view_group)",
 	    "the refusal");
 	line = expect_denied(t, line, "status", "view");
-	ctl_as_run(t->rig, uid, t->id.staff, &t->res, "watch", "-n", "3",
+	ctl_as_run(t->w, uid, t->id.staff, &t->res, "watch", "-n", "3",
 	    (char *)NULL);
 	expect_exit(t, 1, "watch as a release-only user");
 	expect_text(t->res.err, "may not view", "watch");
-	ctl_as_run_groups(t->rig, uid, t->id.staff, &view, 1, &t->res,
+	ctl_as_run_groups(t->w, uid, t->id.staff, &view, 1, &t->res,
 	    "status", (char *)NULL);
 	expect_exit(t, 0, "status as a release-only user in view_group");
-	ctl_as_run(t->rig, uid, t->id.nogroup, &t->res, "status",
+	ctl_as_run(t->w, uid, t->id.nogroup, &t->res, "status",
 	    (char *)NULL);
 	expect_exit(t, 1, "status as a takeover-only user");
-	ctl_as_run(t->rig, uid, t->id.nogroup, &t->res, "takeover", "-r",
+	ctl_as_run(t->w, uid, t->id.nogroup, &t->res, "takeover", "-r",
 	    "no need to look", (char *)NULL);
 	expect_exit(t, 0, "takeover as a takeover-only user");
 	wait_state(t, "takeover");
 
-	ctl_as_run(t->rig, uid, view, &t->res, "status", (char *)NULL);
+	ctl_as_run(t->w, uid, view, &t->res, "status", (char *)NULL);
 	expect_exit(t, 0, "status as a view-only user");
 	expect_text(t->res.out, "TAKEOVER", "status");
-	ctl_as_run(t->rig, uid, view, &t->res, "watch", "-n", "2",
+	ctl_as_run(t->w, uid, view, &t->res, "watch", "-n", "2",
 	    (char *)NULL);
 	expect_exit(t, 0, "watch as a view-only user");
-	ctl_as_run(t->rig, uid, view, &t->res, "release", "-r", "look only",
+	ctl_as_run(t->w, uid, view, &t->res, "release", "-r", "look only",
 	    (char *)NULL);
 	expect_exit(t, 1, "release as a view-only user");
 	expect_text(t->res.err, "group staff (control.release_group)",
 	    "the refusal");
 	line = expect_denied(t, line, "release", "release");
-	ctl_as_run(t->rig, uid, view, &t->res, "reload", (char *)NULL);
+	ctl_as_run(t->w, uid, view, &t->res, "reload", (char *)NULL);
 	expect_exit(t, 1, "reload as a view-only user");
 	line = expect_denied(t, line, "reload", "reload");
 	wait_state(t, "takeover");
 	root_run(t, "release", "auto");
-	ctl_as_run(t->rig, uid, view, &t->res, "takeover", "-r", "look only",
+	ctl_as_run(t->w, uid, view, &t->res, "takeover", "-r", "look only",
 	    (char *)NULL);
 	expect_exit(t, 1, "takeover as a view-only user");
 	expect_denied(t, line, "takeover", "takeover");
@@ -431,15 +431,15 @@ test_user_without_rights(void **state)
 	struct timespec gap = { 0, 200000000 };
 	char want[32], record[4096];
 
-	ctl_as_run(t->rig, uid, gid, &t->res, "status", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "status", (char *)NULL);
 	expect_exit(t, 1, "status without rights");
 	expect_text(t->res.err, "status refused: user nobody", "the refusal");
 	expect_text(t->res.err, "may not view the status; allowed: root, "
 	    "group nogroup (control.takeover_group), group staff "
 	    "(control.release_group)", "the refusal");
-	ctl_as_run(t->rig, uid, gid, &t->res, "watch", (char *)NULL);
+	ctl_as_run(t->w, uid, gid, &t->res, "watch", (char *)NULL);
 	expect_exit(t, 1, "watch without rights");
-	ctl_as_run(t->rig, uid, gid, &t->res, "takeover", "-r", "let me",
+	ctl_as_run(t->w, uid, gid, &t->res, "takeover", "-r", "let me",
 	    (char *)NULL);
 	expect_exit(t, 1, "takeover without rights");
 	expect_text(t->res.err, "group nogroup (control.takeover_group)",
@@ -448,7 +448,7 @@ test_user_without_rights(void **state)
 	wait_state(t, "auto");
 
 	for (i = 0; i < FLOOD; i++, attempts++) {
-		ctl_as_run(t->rig, uid, gid, &t->res, "takeover", "-r",
+		ctl_as_run(t->w, uid, gid, &t->res, "takeover", "-r",
 		    "flood", (char *)NULL);
 		expect_exit(t, 1, "a takeover in the flood");
 	}
@@ -466,7 +466,7 @@ test_user_without_rights(void **state)
 		if (harness_now() - start > 3 * BUDGET_WINDOW)
 			fail_msg("no command_denied says \"suppressed\"");
 		recorded = count_denied(t, line);
-		ctl_as_run(t->rig, uid, gid, &t->res, "status", (char *)NULL);
+		ctl_as_run(t->w, uid, gid, &t->res, "status", (char *)NULL);
 		expect_exit(t, 1, "status without rights");
 		attempts++;
 		looped = 1;
@@ -478,7 +478,7 @@ test_user_without_rights(void **state)
 	else
 		snprintf(want, sizeof(want), "\"suppressed\":");
 	expect_text(record, want, "the first record after the window");
-	assert_int_equal(ctl_run(t->rig, &t->res, "status", (char *)NULL), 0);
+	assert_int_equal(ctl_run(t->w, &t->res, "status", (char *)NULL), 0);
 }
 
 /* A connection to path with a 5 s read timeout; -1 on failure. */
@@ -581,7 +581,7 @@ test_rightless_connections_bounded(void **state)
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
 		close(pipefd[0]);
-		if (probe_rightless(t->rig->socket, t->id.nobody,
+		if (probe_rightless(t->w->socket, t->id.nobody,
 		    t->id.stranger, why, sizeof(why)) == 0)
 			_exit(0);
 		n = write(pipefd[1], why, strlen(why));
@@ -595,7 +595,7 @@ test_rightless_connections_bounded(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fail_msg("as a user without rights: %s", why);
-	ctl_run(t->rig, &t->res, "status", (char *)NULL);
+	ctl_run(t->w, &t->res, "status", (char *)NULL);
 	expect_exit(t, 0, "status as root");
 }
 
@@ -612,30 +612,30 @@ test_groups_follow_reload(void **state)
 	uid_t uid = t->id.nobody;
 	int line = 0;
 
-	assert_int_equal(textedit_replace(t->rig->config, 0, RIGHTS_GROUPS,
+	assert_int_equal(textedit_replace(t->w->config, 0, RIGHTS_GROUPS,
 	    "takeover_group: staff, release_group: nogroup"), 0);
-	assert_int_equal(chmod(t->rig->socket, 0600), 0);
-	assert_int_equal(kill(t->rig->warden, SIGHUP), 0);
-	while (audit_query_find(t->rig->audit, line, "config_loaded", "user",
+	assert_int_equal(chmod(t->w->socket, 0600), 0);
+	assert_int_equal(kill(t->w->warden, SIGHUP), 0);
+	while (audit_query_find(t->w->audit, line, "config_loaded", "user",
 	    "SIGHUP") <= 0) {
 		struct timespec gap = { 0, 10000000 };
 
-		if (harness_exited(t->rig->warden))
+		if (harness_exited(t->w->warden))
 			fail_msg("wardend exited on SIGHUP");
 		nanosleep(&gap, NULL);
 	}
 	expect_socket_mode(t, "after a reload");
 
-	ctl_as_run(t->rig, uid, t->id.staff, &t->res, "takeover", "-r",
+	ctl_as_run(t->w, uid, t->id.staff, &t->res, "takeover", "-r",
 	    "staff takes over", (char *)NULL);
 	expect_exit(t, 0, "takeover as nobody with group staff");
 	wait_state(t, "takeover");
-	ctl_as_run(t->rig, uid, t->id.staff, &t->res, "release", "-r",
+	ctl_as_run(t->w, uid, t->id.staff, &t->res, "release", "-r",
 	    "staff hands back", (char *)NULL);
 	expect_exit(t, 1, "release as nobody with group staff");
 	expect_text(t->res.err, "group nogroup (control.release_group)",
 	    "the refusal");
-	ctl_as_run(t->rig, uid, t->id.nogroup, &t->res, "release", "-r",
+	ctl_as_run(t->w, uid, t->id.nogroup, &t->res, "release", "-r",
 	    "nogroup hands back", (char *)NULL);
 	expect_exit(t, 0, "release as nobody with group nogroup");
 	wait_state(t, "auto");

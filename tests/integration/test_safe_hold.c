@@ -27,7 +27,7 @@
 #include "ctl.h"
 #include "journal.h"
 #include "json.h"
-#include "rig.h"
+#include "world.h"
 #include "status_shape.h"
 #include "textedit.h"
 #include "trail.h"
@@ -55,7 +55,7 @@
 	"    - {point: pump_run, value: 0}\n"
 
 struct hold_world {
-	struct rig *rig;
+	struct world *w;
 	struct ctl_result res;
 	struct ctl_status st;
 	char why[WHY_MAX];
@@ -71,19 +71,18 @@ nap(double seconds)
 }
 
 static int
-world_start(void **state, const char *valve_keys)
+hold_start(void **state, const char *valve_keys)
 {
 	struct hold_world *h = calloc(1, sizeof(*h));
-	char body[RIG_YAML_MAX];
+	char body[WORLD_YAML_MAX];
 
-	if (h == NULL || (h->rig = rig_new()) == NULL) {
+	if (h == NULL || (h->w = world_new_tank(NULL, NULL)) == NULL) {
 		free(h);
 		return -1;
 	}
 	snprintf(body, sizeof(body), BODY, valve_keys);
-	if (rig_start(h->rig, body, 1) != 0) {
-		h->rig->failed = 1;
-		rig_free(h->rig);
+	if (world_start(h->w, body) != 0) {
+		world_free(h->w);
 		free(h);
 		return -1;
 	}
@@ -94,20 +93,20 @@ world_start(void **state, const char *valve_keys)
 static int
 setup_hold(void **state)
 {
-	return world_start(state, "");
+	return hold_start(state, "");
 }
 
 static int
 setup_no_hold(void **state)
 {
-	return world_start(state, ", hold: false");
+	return hold_start(state, ", hold: false");
 }
 
 static int
 teardown_world(void **state)
 {
 	struct hold_world *h = *state;
-	int rc = rig_free(h->rig);
+	int rc = world_free(h->w);
 
 	free(h);
 	return rc;
@@ -117,9 +116,9 @@ teardown_world(void **state)
 static void
 take_over(struct hold_world *h)
 {
-	assert_int_equal(ctl_run(h->rig, &h->res, "takeover", "-r",
+	assert_int_equal(ctl_run(h->w, &h->res, "takeover", "-r",
 	    "hold test", (char *)NULL), 0);
-	if (ctl_wait(h->rig, "takeover", "operator", 1, TIMEOUT, &h->st,
+	if (ctl_wait(h->w, "takeover", "operator", 1, TIMEOUT, &h->st,
 	    h->why, sizeof(h->why)) != 0)
 		fail_msg("%s", h->why);
 }
@@ -147,7 +146,7 @@ wait_valve(struct hold_world *h, const char *status, double read)
 	struct status_shape shape;
 
 	for (;;) {
-		if (ctl_status(h->rig, &h->st, h->why, sizeof(h->why)) != 0)
+		if (ctl_status(h->w, &h->st, h->why, sizeof(h->why)) != 0)
 			fail_msg("%s", h->why);
 		if (status_shape_check(h->st.text, &shape, h->why,
 		    sizeof(h->why)) != 0)
@@ -173,7 +172,7 @@ wait_record(const struct hold_world *h, int after, const char *event,
 	double deadline = harness_now() + TIMEOUT;
 	int at;
 
-	while ((at = audit_query_line(h->rig->audit, after, event, "point",
+	while ((at = audit_query_line(h->w->audit, after, event, "point",
 	    "valve", line, cap)) <= 0) {
 		if (harness_now() > deadline)
 			fail_msg("no %s record for valve after line %d within "
@@ -217,7 +216,7 @@ static int
 records_of(const struct hold_world *h, const char *event)
 {
 	struct trail_record *recs = NULL;
-	int n = trail_audit_records(h->rig->audit, &recs), count;
+	int n = trail_audit_records(h->w->audit, &recs), count;
 
 	assert_true(n >= 0);
 	count = trail_audit_count(recs, n, event, "valve", NULL);
@@ -234,7 +233,7 @@ wait_valve_write(const struct hold_world *h, int from, uint16_t value)
 	int at;
 
 	for (;;) {
-		at = journal_wait(h->rig->plc.journal, from,
+		at = journal_wait(h->w->plc[0].journal, from,
 		    MODBUS_FC_WRITE_SINGLE_REGISTER, -1, VALVE,
 		    deadline - harness_now(), &e);
 		if (at < 0)
@@ -253,7 +252,7 @@ valve_writes_since(const struct hold_world *h, int from)
 	struct journal_entry e;
 	int n = 0, at;
 
-	while ((at = journal_wait(h->rig->plc.journal, from,
+	while ((at = journal_wait(h->w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_SINGLE_REGISTER, -1, VALVE, 0, &e)) >= 0) {
 		n++;
 		from = at + 1;
@@ -265,7 +264,7 @@ valve_writes_since(const struct hold_world *h, int from)
 static uint16_t
 valve_on_device(const struct hold_world *h)
 {
-	modbus_t *plc = rig_plc_client(h->rig);
+	modbus_t *plc = world_plc_client(h->w, 0, 1);
 	uint16_t v = 0xFFFF;
 
 	assert_non_null(plc);
@@ -279,7 +278,7 @@ valve_on_device(const struct hold_world *h)
 static void
 plc_sets_valve(const struct hold_world *h, uint16_t raw)
 {
-	assert_int_equal(rig_backdoor_register(h->rig, SET_HOLDING + VALVE,
+	assert_int_equal(world_backdoor_register(h->w, 0, SET_HOLDING + VALVE,
 	    raw), 0);
 }
 
@@ -287,7 +286,7 @@ plc_sets_valve(const struct hold_world *h, uint16_t raw)
 static void
 let_it_read(const struct hold_world *h, int from)
 {
-	assert_int_equal(rig_wait_requests(h->rig, from,
+	assert_int_equal(world_wait_requests(h->w, 0, from,
 	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 6, TIMEOUT), 0);
 }
 
@@ -309,7 +308,7 @@ test_drift_is_driven_back(void **state)
 	assert_true(s->has_read);
 	assert_int_equal(records_of(h, "safe_state_drift"), 0);
 
-	from = journal_count(h->rig->plc.journal);
+	from = journal_count(h->w->plc[0].journal);
 	plc_sets_valve(h, 800);
 	drift_at = wait_record(h, 0, "safe_state_drift", line, sizeof(line));
 	assert_true(record_number(line, "value") == 80);
@@ -330,9 +329,9 @@ test_drift_is_driven_back(void **state)
 	assert_int_equal(records_of(h, "safe_state_failed"), 0);
 
 	/* Released: the PLC may move it, and it stays moved. */
-	assert_int_equal(ctl_run(h->rig, &h->res, "release", "-r", "done",
+	assert_int_equal(ctl_run(h->w, &h->res, "release", "-r", "done",
 	    (char *)NULL), 0);
-	from = journal_count(h->rig->plc.journal);
+	from = journal_count(h->w->plc[0].journal);
 	plc_sets_valve(h, 650);
 	let_it_read(h, from);
 	assert_int_equal(valve_writes_since(h, from), 0);
@@ -355,12 +354,12 @@ test_fight_is_one_episode(void **state)
 	take_over(h);
 	wait_valve(h, "verified", 0);
 	for (i = 0; i < FIGHTS; i++) {
-		from = journal_count(h->rig->plc.journal);
+		from = journal_count(h->w->plc[0].journal);
 		plc_sets_valve(h, (uint16_t)(700 + i));
 		at = wait_valve_write(h, from, 0);
 		/* Its read-back is one of the next two reads (a poll may be
 		 * queued before it): done before the next fight. */
-		assert_int_equal(rig_wait_requests(h->rig, at + 1,
+		assert_int_equal(world_wait_requests(h->w, 0, at + 1,
 		    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 2, TIMEOUT), 0);
 	}
 	/* Less than the settle time since the last write back. */
@@ -392,7 +391,7 @@ test_no_hold_only_reports(void **state)
 
 	take_over(h);
 	wait_valve(h, "verified", 0);
-	from = journal_count(h->rig->plc.journal);
+	from = journal_count(h->w->plc[0].journal);
 	plc_sets_valve(h, 800);
 	wait_valve(h, "drifted", 80);
 	drift_at = wait_record(h, 0, "safe_state_drift", line, sizeof(line));
@@ -428,15 +427,15 @@ test_reload_keeps_holding(void **state)
 
 	take_over(h);
 	wait_valve(h, "verified", 0);
-	from = journal_count(h->rig->plc.journal);
-	assert_int_equal(textedit_replace(h->rig->config, 0,
+	from = journal_count(h->w->plc[0].journal);
+	assert_int_equal(textedit_replace(h->w->config, 0,
 	    "{point: pump_run, value: 0}", "{point: pump_run, value: 1}"), 0);
-	assert_int_equal(ctl_run(h->rig, &h->res, "reload", (char *)NULL), 0);
-	if (journal_wait(h->rig->plc.journal, from,
+	assert_int_equal(ctl_run(h->w, &h->res, "reload", (char *)NULL), 0);
+	if (journal_wait(h->w->plc[0].journal, from,
 	    MODBUS_FC_WRITE_SINGLE_COIL, -1, PUMP_RUN, TIMEOUT, &e) < 0)
 		fail_msg("the changed safe value of pump_run was not written");
 	assert_int_equal(e.values[0], 1);
-	if (ctl_wait(h->rig, "takeover", "operator", 1, TIMEOUT, &h->st,
+	if (ctl_wait(h->w, "takeover", "operator", 1, TIMEOUT, &h->st,
 	    h->why, sizeof(h->why)) != 0)
 		fail_msg("after the reload: %s", h->why);
 	assert_string_equal(valve_entry(h)->status, "verified");

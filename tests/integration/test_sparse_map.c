@@ -23,12 +23,12 @@
 #include "audit_query.h"
 #include "ctl.h"
 #include "harness.h"
-#include "rig.h"
+#include "world.h"
 #include "textedit.h"
 
 #define WHY_MAX 8192
 #define SPARSE_TIMEOUT 5.0
-/* loss_after is 500 ms (RIG_DEVICE_DEFAULT): three of them. */
+/* loss_after is 500 ms (WORLD_TANK_KEYS): three of them. */
 #define SPARSE_WATCH 1.5
 
 /* level (input 0) and level_f (inputs 10-11, float32): one read of
@@ -51,38 +51,33 @@
 static int
 sparse_teardown(void **state)
 {
-	return rig_free(*state);
+	return world_free(*state);
 }
 
-/* A rig whose plcsim has these holes, and wardend with SPARSE_BODY. */
-static struct rig *
+/* A world whose plcsim has these holes, and wardend with SPARSE_BODY. */
+static struct world *
 sparse_start(const char *holes)
 {
-	struct rig *r = rig_new();
+	struct world *w = world_new_tank(holes, NULL);
 
-	if (r == NULL)
-		fail_msg("cannot start plcsim");
-	if (rig_plc_restart(r, holes) != 0) {
-		rig_free(r);
+	if (w == NULL)
 		fail_msg("cannot start plcsim %s", holes);
-	}
-	if (rig_start(r, SPARSE_BODY, 1) != 0) {
-		r->failed = 1;
-		rig_free(r);
+	if (world_start(w, SPARSE_BODY) != 0) {
+		world_free(w);
 		fail_msg("wardend did not start");
 	}
-	return r;
+	return w;
 }
 
 /* Has wardend's log said `text` yet? Waits up to SPARSE_TIMEOUT. */
 static int
-log_says(const struct rig *r, const char *text)
+log_says(const struct world *w, const char *text)
 {
 	double deadline = harness_now() + SPARSE_TIMEOUT;
 	struct timespec gap = { 0, 20000000 };
 	int found;
 
-	while (!(found = textedit_line_of(r->log, text) > 0) &&
+	while (!(found = textedit_line_of(w->log, text) > 0) &&
 	    harness_now() < deadline)
 		nanosleep(&gap, NULL);
 	return found;
@@ -93,16 +88,16 @@ log_says(const struct rig *r, const char *text)
 static void
 test_hole_between_points(void **state)
 {
-	struct rig *r = sparse_start("--hole input:3-9");
+	struct world *w = sparse_start("--hole input:3-9");
 	double until = harness_now() + SPARSE_WATCH;
 	struct timespec gap = { 0, 50000000 };
 	struct ctl_status st;
 	char why[WHY_MAX];
 
-	*state = r;
-	assert_true(log_says(r, "reading its 2 points one by one"));
+	*state = w;
+	assert_true(log_says(w, "reading its 2 points one by one"));
 	do {
-		if (ctl_status(r, &st, why, sizeof(why)) != 0)
+		if (ctl_status(w, &st, why, sizeof(why)) != 0)
 			fail_msg("%s", why);
 		assert_string_equal(st.state, "auto");
 		assert_int_equal(st.devices_up, 1);
@@ -112,9 +107,9 @@ test_hole_between_points(void **state)
 	    strstr(st.text, "\"name\":\"level_f\"") == NULL)
 		fail_msg("status lacks the values of level and level_f: %s",
 		    st.text);
-	assert_int_equal(audit_query_find(r->audit, 0, "device_down", NULL,
+	assert_int_equal(audit_query_find(w->audit, 0, "device_down", NULL,
 	    NULL), 0);
-	assert_int_equal(audit_query_find(r->audit, 0, "takeover", NULL,
+	assert_int_equal(audit_query_find(w->audit, 0, "takeover", NULL,
 	    NULL), 0);
 }
 
@@ -123,16 +118,16 @@ test_hole_between_points(void **state)
 static void
 test_hole_on_a_point(void **state)
 {
-	struct rig *r = sparse_start("--hole input:10");
+	struct world *w = sparse_start("--hole input:10");
 	struct ctl_status st;
 	char why[WHY_MAX];
 
-	*state = r;
-	assert_true(log_says(r, "(point level_f) was refused (exception 02)"));
-	if (ctl_wait(r, "takeover", "device_loss", 0, SPARSE_TIMEOUT, &st, why,
+	*state = w;
+	assert_true(log_says(w, "(point level_f) was refused (exception 02)"));
+	if (ctl_wait(w, "takeover", "device_loss", 0, SPARSE_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
-	assert_true(audit_query_find(r->audit, 0, "device_down", "device",
+	assert_true(audit_query_find(w->audit, 0, "device_down", "device",
 	    "tank1") > 0);
 }
 

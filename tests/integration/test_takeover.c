@@ -34,7 +34,7 @@
 #define WHY_MAX 8192
 
 static int
-world_start(void **state, const char *isolate)
+tk_setup(void **state, const char *isolate)
 {
 	const struct tk_options opt = { isolate, "", 1 };
 	char why[WHY_MAX];
@@ -49,13 +49,13 @@ world_start(void **state, const char *isolate)
 static int
 setup_writes(void **state)
 {
-	return world_start(state, "writes");
+	return tk_setup(state, "writes");
 }
 
 static int
 setup_all(void **state)
 {
-	return world_start(state, "all");
+	return tk_setup(state, "all");
 }
 
 static int
@@ -90,9 +90,9 @@ assert_ai_writes_refused(struct tk *t)
 	uint8_t run;
 
 	assert_int_equal(modbus_write_register(t->ai, TK_VALVE, 720), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	assert_int_equal(modbus_write_bit(t->ai, TK_PUMP_RUN, 1), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	assert_int_equal(modbus_read_registers(t->ai, TK_VALVE, 1, &valve), 1);
 	assert_int_equal(valve, 0);             /* the safe state */
 	assert_int_equal(modbus_read_bits(t->ai, TK_PUMP_RUN, 1, &run), 1);
@@ -102,7 +102,7 @@ assert_ai_writes_refused(struct tk *t)
 static void
 assert_ai_writes_pass(struct tk *t, uint16_t valve)
 {
-	modbus_t *plc = rig_plc_client(t->rig);
+	modbus_t *plc = world_plc_client(t->w, 0, 1);
 	uint16_t got;
 
 	if (modbus_write_register(t->ai, TK_VALVE, valve) != 1)
@@ -125,7 +125,7 @@ release_ok(struct tk *t)
 	if (tk_release(t, "cleared by the test", &status, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
-	if (ctl_wait(t->rig, "auto", "operator", 0, TK_TIMEOUT, &st, why,
+	if (ctl_wait(t->w, "auto", "operator", 0, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
 	assert_int_equal(st.n_safe, 0);
@@ -157,17 +157,17 @@ test_operator(void **state)
 	char why[WHY_MAX];
 	double since;
 
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r",
 	    "pump inspection", (char *)NULL), 0);
 	wait_takeover(t, "operator", &since);
-	assert_int_equal(ctl_status(t->rig, &st, why, sizeof(why)), 0);
+	assert_int_equal(ctl_status(t->w, &st, why, sizeof(why)), 0);
 	assert_string_equal(st.reason, "pump inspection");
 	assert_int_equal(st.n_safe, 2);
 	assert_string_equal(st.safe[0].point, "valve");
 	assert_string_equal(st.safe[1].point, "pump_run");
 	assert_ai_writes_refused(t);
 	check_journal(t, since);
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "again",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "again",
 	    (char *)NULL), 1);
 
 	release_ok(t);
@@ -183,18 +183,19 @@ test_key_switch(void **state)
 	double since;
 	int from;
 
-	assert_int_equal(rig_backdoor_coil(t->rig, TK_KEY, 1), 0);
+	assert_int_equal(world_backdoor_coil(t->w, 0, TK_KEY, 1), 0);
 	wait_takeover(t, "switch", &since);
 	assert_ai_writes_refused(t);
 	check_journal(t, since);
 	release_refused(t, "key switch");
 
-	assert_int_equal(rig_backdoor_coil(t->rig, TK_UNFORCE + TK_KEY, 1), 0);
+	assert_int_equal(world_backdoor_coil(t->w, 0, TK_UNFORCE + TK_KEY, 1),
+	    0);
 	/* Counted once the key is off, so that a poll that read it on does
 	 * not count. Two polls of the key after that: the first one's
 	 * answer is in (the poll connection carries one at a time). */
-	from = journal_count(t->rig->plc.journal);
-	assert_int_equal(rig_wait_requests(t->rig, from,
+	from = journal_count(t->w->plc[0].journal);
+	assert_int_equal(world_wait_requests(t->w, 0, from,
 	    MODBUS_FC_READ_DISCRETE_INPUTS, TK_KEY, 2, TK_TIMEOUT), 0);
 	release_ok(t);
 	assert_ai_writes_pass(t, 300);
@@ -210,9 +211,9 @@ test_trip(void **state)
 	char why[WHY_MAX];
 	double since;
 
-	assert_int_equal(rig_backdoor_register(t->rig, TK_LEVEL, 490), 0);
+	assert_int_equal(world_backdoor_register(t->w, 0, TK_LEVEL, 490), 0);
 	wait_takeover(t, "trip", &since);
-	assert_int_equal(ctl_status(t->rig, &st, why, sizeof(why)), 0);
+	assert_int_equal(ctl_status(t->w, &st, why, sizeof(why)), 0);
 	assert_int_equal(st.n_trips, 1);
 	assert_string_equal(st.trips[0].source, "level");
 	assert_string_equal(st.trips[0].kind, "high_high");
@@ -220,9 +221,9 @@ test_trip(void **state)
 	check_journal(t, since);
 	release_refused(t, "trip active: level high_high");
 
-	assert_int_equal(rig_backdoor_register(t->rig,
+	assert_int_equal(world_backdoor_register(t->w, 0,
 	    TK_UNFORCE + TK_LEVEL, 0), 0);
-	if (ctl_wait_trips(t->rig, 0, TK_TIMEOUT, &st, why, sizeof(why)) != 0)
+	if (ctl_wait_trips(t->w, 0, TK_TIMEOUT, &st, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	assert_string_equal(st.state, "takeover");      /* never automatic */
 	release_ok(t);
@@ -240,20 +241,20 @@ test_restart_in_takeover(void **state)
 	char why[WHY_MAX];
 	double since, restarted;
 
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "before crash",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "before crash",
 	    (char *)NULL), 0);
 	wait_takeover(t, "operator", &since);
 
-	rig_kill(t->rig);
+	world_kill(t->w);
 	/* Someone moves the plant while the gateway is dead. */
-	assert_int_equal(rig_backdoor_register(t->rig,
+	assert_int_equal(world_backdoor_register(t->w, 0,
 	    TK_SET_HOLDING + TK_VALVE, 800), 0);
-	assert_int_equal(rig_backdoor_coil(t->rig, TK_SET_COIL + TK_PUMP_RUN,
+	assert_int_equal(world_backdoor_coil(t->w, 0, TK_SET_COIL + TK_PUMP_RUN,
 	    1), 0);
-	restarted = rig_wall_time();
-	assert_int_equal(rig_restart(t->rig, 1), 0);
+	restarted = world_wall_time();
+	assert_int_equal(world_restart(t->w, 1), 0);
 
-	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	if (ctl_wait(t->w, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("after the restart: %s", why);
 	assert_string_equal(st.reason, "before crash");
@@ -265,8 +266,8 @@ test_restart_in_takeover(void **state)
 	assert_ai_writes_pass(t, 300);
 
 	/* One chain across the crash. */
-	assert_int_equal(rig_stop(t->rig), 0);
-	assert_int_equal(ctl_run(NULL, res, "audit", "verify", t->rig->audit,
+	assert_int_equal(world_stop(t->w), 0);
+	assert_int_equal(ctl_run(NULL, res, "audit", "verify", t->w->audit,
 	    (char *)NULL), 0);
 }
 
@@ -280,11 +281,11 @@ test_done_means_durable(void **state)
 	struct ctl_status st;
 	char why[WHY_MAX];
 
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "then crash",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "then crash",
 	    (char *)NULL), 0);
-	rig_kill(t->rig);
-	assert_int_equal(rig_restart(t->rig, 1), 0);
-	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	world_kill(t->w);
+	assert_int_equal(world_restart(t->w, 1), 0);
+	if (ctl_wait(t->w, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("after the restart: %s", why);
 	assert_string_equal(st.reason, "then crash");
@@ -307,23 +308,23 @@ test_restore_after_lost_save(void **state)
 	char why[WHY_MAX], err[ERR_LEN];
 	double since;
 
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "lost save",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "lost save",
 	    (char *)NULL), 0);
 	wait_takeover(t, "operator", &since);
-	rig_kill(t->rig);
+	world_kill(t->w);
 	memset(&auto_state, 0, sizeof(auto_state));
 	auto_state.state = GUARD_STATE_AUTO;
 	auto_state.cause = GUARD_CAUSE_STARTUP;
 	auto_state.since = since - 60;
-	if (statefile_save(t->rig->dir, &auto_state, err) != 0)
+	if (statefile_save(t->w->dir, &auto_state, err) != 0)
 		fail_msg("%s", err);
 
-	assert_int_equal(rig_restart(t->rig, 1), 0);
-	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	assert_int_equal(world_restart(t->w, 1), 0);
+	if (ctl_wait(t->w, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("after the restart: %s", why);
 	assert_string_equal(st.reason, "lost save");
-	assert_true(audit_query_find(t->rig->audit, 0, "state_restored",
+	assert_true(audit_query_find(t->w->audit, 0, "state_restored",
 	    "cause", "operator") > 0);
 	modbus_close(t->ai);
 	assert_int_equal(modbus_connect(t->ai), 0);
@@ -342,17 +343,17 @@ test_takeover_not_durable_warns(void **state)
 {
 	struct tk *t = *state;
 	struct ctl_result *res = &t->res;
-	char path[RIG_PATH_MAX + 16], why[WHY_MAX];
+	char path[WORLD_PATH_MAX + 16], why[WHY_MAX];
 	double since;
 	int status;
 
-	snprintf(path, sizeof(path), "%s/state", t->rig->dir);
+	snprintf(path, sizeof(path), "%s/state", t->w->dir);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/state/keep", t->rig->dir);
+	snprintf(path, sizeof(path), "%s/state/keep", t->w->dir);
 	assert_int_equal(harness_write_file(path, "x\n"), 0);
 
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "disk full",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "disk full",
 	    (char *)NULL), 0);
 	if (strstr(res->err, "warning") == NULL ||
 	    strstr(res->err, "check the disk") == NULL)
@@ -377,24 +378,24 @@ test_isolate_all(void **state)
 	double since;
 	int fd;
 
-	fd = wire_connect(t->rig->port);
+	fd = wire_connect(t->w->port);
 	assert_true(fd >= 0);
-	assert_int_equal(ctl_run(t->rig, res, "takeover", "-r", "isolate",
+	assert_int_equal(ctl_run(t->w, res, "takeover", "-r", "isolate",
 	    (char *)NULL), 0);
 	wait_takeover(t, "operator", &since);
 	assert_int_equal(wire_wait_closed(fd, TK_TIMEOUT), 1);
 	close(fd);
-	assert_int_equal(wire_connect(t->rig->port), -1);
+	assert_int_equal(wire_connect(t->w->port), -1);
 	check_journal(t, since);
 
-	assert_int_equal(rig_restart(t->rig, 0), 0);
-	if (ctl_wait(t->rig, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
+	assert_int_equal(world_restart(t->w, 0), 0);
+	if (ctl_wait(t->w, "takeover", "operator", 1, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("after the restart: %s", why);
-	assert_int_equal(wire_connect(t->rig->port), -1);
+	assert_int_equal(wire_connect(t->w->port), -1);
 
 	release_ok(t);
-	assert_int_equal(harness_wait_port(t->rig->warden, t->rig->port,
+	assert_int_equal(harness_wait_port(t->w->warden, t->w->port,
 	    TK_TIMEOUT), 0);
 	modbus_close(t->ai);
 	assert_int_equal(modbus_connect(t->ai), 0);
@@ -415,42 +416,37 @@ test_isolate_all(void **state)
  * far from the first tick. */
 #define KS_RELEASE_WITHIN (2 * KS_DEVICE_TIMEOUT + 1.4)
 
+#define KS_BODY \
+	"initial_state: takeover\n" \
+	"points:\n" \
+	"  - {name: level, device: tank1, table: input, address: 0,\n" \
+	"     scale: 0.01, monitor: {high_high: 4.8}}\n" \
+	"  - {name: takeover_key, device: tank1, table: discrete, " \
+	"address: 0}\n" \
+	"takeover:\n" \
+	"  switch: {point: takeover_key, active: 1}\n"
+
 static int
 setup_slow_polls(void **state)
 {
-	struct rig *r = rig_new();
-
-	*state = r;
-	if (r == NULL)
-		return -1;
-	snprintf(r->device, sizeof(r->device), "timeout: 300ms, "
+	struct world *w = world_new_tank(NULL, "timeout: 300ms, "
 	    "poll_interval: 5s, loss_after: 15s");
-	return rig_start(r, "initial_state: takeover\n"
-	    "points:\n"
-	    "  - {name: level, device: tank1, table: input, address: 0,\n"
-	    "     scale: 0.01, monitor: {high_high: 4.8}}\n"
-	    "  - {name: takeover_key, device: tank1, table: discrete, "
-	    "address: 0}\n"
-	    "takeover:\n"
-	    "  switch: {point: takeover_key, active: 1}\n", 1);
-}
 
-static int
-teardown_rig(void **state)
-{
-	return rig_free(*state);
+	if (w == NULL)
+		return -1;
+	return world_setup(state, w, world_start(w, KS_BODY));
 }
 
 static void
 test_release_right_after_start(void **state)
 {
-	struct rig *r = *state;
+	struct world *w = *state;
 	struct ctl_result *res = malloc(sizeof(*res));
 	double t0 = harness_now(), took;
 	int status, refused = 0;
 
 	assert_non_null(res);
-	while ((status = ctl_run(r, res, "release", "-r", "at start",
+	while ((status = ctl_run(w, res, "release", "-r", "at start",
 	    (char *)NULL)) != 0 && harness_now() - t0 < KS_POLL_INTERVAL) {
 		assert_int_equal(status, 1);
 		if (strstr(res->err, "key switch state unknown") == NULL)
@@ -493,7 +489,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_isolate_all, setup_all,
 		    teardown_world),
 		cmocka_unit_test_setup_teardown(test_release_right_after_start,
-		    setup_slow_polls, teardown_rig),
+		    setup_slow_polls, world_teardown),
 	};
 
 	/* WARDEN_TEST_FILTER=test_trip runs the matching tests only. */

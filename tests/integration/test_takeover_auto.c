@@ -31,7 +31,7 @@
 #define UNDECLARED 500
 
 static int
-world_start(void **state, const char *takeover_extra, int connect_ai)
+tk_setup(void **state, const char *takeover_extra, int connect_ai)
 {
 	const struct tk_options opt = { "writes", takeover_extra, connect_ai };
 	char why[WHY_MAX];
@@ -46,32 +46,32 @@ world_start(void **state, const char *takeover_extra, int connect_ai)
 static int
 setup_plain(void **state)
 {
-	return world_start(state, "", 1);
+	return tk_setup(state, "", 1);
 }
 
 static int
 setup_violations(void **state)
 {
-	return world_start(state, "  on_violations: {count: 3, within: 10s}\n",
+	return tk_setup(state, "  on_violations: {count: 3, within: 10s}\n",
 	    1);
 }
 
 static int
 setup_silence(void **state)
 {
-	return world_start(state, "  ai_silence: 1s\n", 1);
+	return tk_setup(state, "  ai_silence: 1s\n", 1);
 }
 
 static int
 setup_silence_no_ai(void **state)
 {
-	return world_start(state, "  ai_silence: 1s\n", 0);
+	return tk_setup(state, "  ai_silence: 1s\n", 0);
 }
 
 static int
 setup_device_loss(void **state)
 {
-	return world_start(state, "  on_device_loss: takeover\n", 1);
+	return tk_setup(state, "  on_device_loss: takeover\n", 1);
 }
 
 static int
@@ -103,7 +103,7 @@ static void
 assert_never_written(const struct tk *t, int address, uint16_t value)
 {
 	struct trail_write *ws = NULL;
-	int n = trail_device_writes(t->rig->plc.journal, &ws), i, found = 0;
+	int n = trail_device_writes(t->w->plc[0].journal, &ws), i, found = 0;
 
 	for (i = 0; i < n; i++)
 		found |= ws[i].fc != 5 && ws[i].fc != 15 &&
@@ -121,7 +121,7 @@ assert_ai_writes_refused(struct tk *t)
 	uint16_t valve;
 
 	assert_int_equal(modbus_write_register(t->ai, TK_VALVE, 720), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	assert_int_equal(modbus_read_registers(t->ai, TK_VALVE, 1, &valve), 1);
 	assert_int_equal(valve, 0);
 }
@@ -136,7 +136,7 @@ release_ok(struct tk *t)
 	if (tk_release(t, "cleared by the test", &status, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
-	if (ctl_wait(t->rig, "auto", "operator", 0, TK_TIMEOUT, &st, why,
+	if (ctl_wait(t->w, "auto", "operator", 0, TK_TIMEOUT, &st, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
 }
@@ -151,10 +151,10 @@ assert_ai_write_passes(struct tk *t, uint16_t valve)
 
 /* ts of the first audit record with this event; 0 when none. */
 static double
-audit_time(const struct rig *r, const char *event, const char *point)
+audit_time(const struct world *w, const char *event, const char *point)
 {
 	struct trail_record *recs = NULL;
-	int n = trail_audit_records(r->audit, &recs), at;
+	int n = trail_audit_records(w->audit, &recs), at;
 	double ts;
 
 	at = trail_audit_find(recs, n, 0, event, point, NULL);
@@ -171,9 +171,10 @@ test_violation(void **state)
 	double since;
 
 	assert_int_equal(modbus_write_register(t->ai, TK_PUMP_SPEED, 100), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	wait_takeover(t, "violation", &since);
-	assert_true(audit_time(t->rig, "write_rejected", "pump_speed") > 0);
+	assert_true(audit_time(t->w, "write_rejected", "pump_speed") > 0);
 	assert_ai_writes_refused(t);
 	check_journal(t, since);
 	assert_never_written(t, TK_PUMP_SPEED, 100);
@@ -194,10 +195,12 @@ test_repeated_violations(void **state)
 	double since;
 
 	assert_int_equal(modbus_write_register(t->ai, TK_VALVE, 1500), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_int_equal(modbus_write_register(t->ai, UNDECLARED, 1), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
-	if (ctl_status(t->rig, &st, why, sizeof(why)) != 0)
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS);
+	if (ctl_status(t->w, &st, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	assert_string_equal(st.state, "auto");
 	assert_true(modbus_send_raw_request(t->ai, diag, sizeof(diag)) > 0);
@@ -209,7 +212,7 @@ test_repeated_violations(void **state)
 	check_journal(t, since);
 	assert_never_written(t, TK_VALVE, 1500);
 	assert_never_written(t, UNDECLARED, 1);
-	assert_int_equal(journal_wait(t->rig->plc.journal, 0, 0x08, -1, -1, 0,
+	assert_int_equal(journal_wait(t->w->plc[0].journal, 0, 0x08, -1, -1, 0,
 	    NULL), -1);
 	release_ok(t);
 	assert_ai_write_passes(t, 300);
@@ -222,10 +225,10 @@ test_ai_silence(void **state)
 {
 	struct tk *t = *state;
 	double since, last_request;
-	int idle = wire_connect(t->rig->port);
+	int idle = wire_connect(t->w->port);
 
 	assert_true(idle >= 0);
-	last_request = audit_time(t->rig, "write_allowed", "valve");
+	last_request = audit_time(t->w, "write_allowed", "valve");
 	assert_true(last_request > 0);
 	wait_takeover(t, "ai_silence", &since);
 	if (since - last_request < SILENCE - CLOCK_SLACK)
@@ -245,7 +248,7 @@ test_ai_never_connects(void **state)
 	struct tk *t = *state;
 	double since, started;
 
-	started = audit_time(t->rig, "start", NULL);
+	started = audit_time(t->w, "start", NULL);
 	assert_true(started > 0);
 	wait_takeover(t, "ai_silence", &since);
 	if (since - started < SILENCE - CLOCK_SLACK)
@@ -280,11 +283,11 @@ test_device_loss(void **state)
 	double since;
 	int status, from;
 
-	rig_plc_stop(t->rig);
+	world_plc_stop(t->w, 0);
 	if (tk_wait_takeover(t, "device_loss", 0, &since, why,
 	    sizeof(why)) != 0)
 		fail_msg("%s", why);
-	assert_int_equal(ctl_status(t->rig, &st, why, sizeof(why)), 0);
+	assert_int_equal(ctl_status(t->w, &st, why, sizeof(why)), 0);
 	assert_int_equal(st.n_devices, 1);
 	assert_int_equal(st.devices_up, 0);
 	assert_int_equal(st.n_trips, 1);
@@ -293,7 +296,7 @@ test_device_loss(void **state)
 	assert_int_equal(st.n_safe, 2);
 	assert_false(ctl_safe_verified(&st));
 	assert_int_equal(modbus_write_register(t->ai, TK_VALVE, 720), -1);
-	assert_int_equal(rig_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
 	assert_int_equal(tk_release(t, "too early", &status, why, sizeof(why)),
 	    -1);
 	assert_int_equal(status, 1);
@@ -301,16 +304,16 @@ test_device_loss(void **state)
 		fail_msg("the refusal names neither the lost device nor the "
 		    "key switch it hides: %s", why);
 
-	assert_int_equal(rig_plc_restart(t->rig, NULL), 0);
-	if (ctl_wait(t->rig, "takeover", "device_loss", 1, TK_TIMEOUT, &st,
+	assert_int_equal(world_plc_restart(t->w, 0, NULL), 0);
+	if (ctl_wait(t->w, "takeover", "device_loss", 1, TK_TIMEOUT, &st,
 	    why, sizeof(why)) != 0)
 		fail_msg("device back: %s", why);
-	if (ctl_wait_trips(t->rig, 0, TK_TIMEOUT, &st, why, sizeof(why)) != 0)
+	if (ctl_wait_trips(t->w, 0, TK_TIMEOUT, &st, why, sizeof(why)) != 0)
 		fail_msg("%s", why);
 	check_journal(t, since);
 	/* The key switch is unknown until its first poll since the loss. */
-	from = journal_count(t->rig->plc.journal);
-	assert_int_equal(rig_wait_requests(t->rig, from,
+	from = journal_count(t->w->plc[0].journal);
+	assert_int_equal(world_wait_requests(t->w, 0, from,
 	    MODBUS_FC_READ_DISCRETE_INPUTS, TK_KEY, 2, TK_TIMEOUT), 0);
 	release_ok(t);
 	wait_ai_path(t);

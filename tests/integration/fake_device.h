@@ -1,9 +1,10 @@
 /*
- * abuse_fake.h: a device for the abuse and device-link tests that answers
- * reads rightly or with a fault, on a thread of the test.
+ * fake_device.h: a device for the abuse and device-link tests that answers
+ * reads rightly or with a fault, on a thread of the test. A world runs
+ * it (world_fake) and stops it with the rest.
  */
-#ifndef WARDEN_ABUSE_FAKE_H
-#define WARDEN_ABUSE_FAKE_H
+#ifndef WARDEN_FAKE_DEVICE_H
+#define WARDEN_FAKE_DEVICE_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -18,13 +19,13 @@
  * nobody asked for (the same answer with transaction id - 1, as from a
  * device that repeats itself).
  */
-enum abuse_fault { ABUSE_WRONG_TID, ABUSE_WRONG_UNIT, ABUSE_BAD_PROTOCOL,
-	ABUSE_STRAY };
+enum fake_fault { FAKE_WRONG_TID, FAKE_WRONG_UNIT, FAKE_BAD_PROTOCOL,
+	FAKE_STRAY };
 
-#define ABUSE_FAKE_CONNS 8
+#define FAKE_DEVICE_CONNS 8
 
-struct abuse_fake {
-	enum abuse_fault fault;
+struct fake_device {
+	enum fake_fault fault;
 	uint16_t port;
 	int listen_fd;
 	int wake[2];                    /* a byte here stops the thread */
@@ -33,12 +34,12 @@ struct abuse_fake {
 	int running;
 	atomic_uint requests;           /* requests received */
 	atomic_uint corrupted;          /* answered with the fault (for
-					 * ABUSE_STRAY: strays sent) */
+					 * FAKE_STRAY: strays sent) */
 };
 
 /* Start on a free loopback port (f->port). Stop is idempotent, and a
  * no-op on a zeroed struct. */
-int abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault);
-void abuse_fake_stop(struct abuse_fake *f);
+int fake_device_start(struct fake_device *f, enum fake_fault fault);
+void fake_device_stop(struct fake_device *f);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * abuse_fake.c: a Modbus TCP device that answers some reads with a wrong
- * transaction or unit id. See abuse_fake.h.
+ * fake_device.c: a Modbus TCP device that answers some reads with a wrong
+ * transaction or unit id. See fake_device.h.
  */
-#include "abuse_fake.h"
+#include "fake_device.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,80 +18,80 @@
 #include "wire.h"
 
 /* The fake device: one connection's unframed bytes. */
-struct abuse_fake_conn {
+struct fake_conn {
 	int fd;
 	size_t len;
 	uint8_t buf[2 * WIRE_MAX_ADU];
 };
 
 static void
-abuse_put16(uint8_t *p, unsigned v)
+fake_put16(uint8_t *p, unsigned v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
 static unsigned
-abuse_get16(const uint8_t *p)
+fake_get16(const uint8_t *p)
 {
 	return (unsigned)(p[0] << 8 | p[1]);
 }
 
 /* Answer one request frame; -1 when the connection must go. */
 static int
-abuse_fake_answer(struct abuse_fake *f, int fd, const uint8_t *req,
+fake_device_answer(struct fake_device *f, int fd, const uint8_t *req,
     size_t len)
 {
 	uint8_t ans[WIRE_MAX_ADU];
-	unsigned tid = abuse_get16(req), unit = req[6], fc = req[7];
+	unsigned tid = fake_get16(req), unit = req[6], fc = req[7];
 	unsigned address, quantity, i, pdu_len, protocol = 0;
 
 	atomic_fetch_add(&f->requests, 1);
-	address = len >= 12 ? abuse_get16(req + 8) : 0;
-	quantity = len >= 12 ? abuse_get16(req + 10) : 0;
+	address = len >= 12 ? fake_get16(req + 8) : 0;
+	quantity = len >= 12 ? fake_get16(req + 10) : 0;
 	if (fc == MODBUS_FC_READ_HOLDING_REGISTERS && len == 12 &&
 	    quantity >= 1 && quantity <= MODBUS_MAX_READ_REGISTERS) {
 		ans[7] = (uint8_t)fc;
 		ans[8] = (uint8_t)(2 * quantity);
 		for (i = 0; i < quantity; i++)
-			abuse_put16(ans + 9 + 2 * i, address + i);
+			fake_put16(ans + 9 + 2 * i, address + i);
 		pdu_len = 2 + 2 * quantity;
 	} else {
 		ans[7] = (uint8_t)(fc | 0x80);
 		ans[8] = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
 		pdu_len = 2;
 	}
-	abuse_put16(ans + 4, pdu_len + 1);
+	fake_put16(ans + 4, pdu_len + 1);
 	if (address % 2 == 1) {
 		atomic_fetch_add(&f->corrupted, 1);
 		switch (f->fault) {
-		case ABUSE_WRONG_TID:
+		case FAKE_WRONG_TID:
 			tid = (tid + 1) & 0xFFFF;
 			break;
-		case ABUSE_WRONG_UNIT:
+		case FAKE_WRONG_UNIT:
 			unit ^= 0x55;
 			break;
-		case ABUSE_BAD_PROTOCOL:
+		case FAKE_BAD_PROTOCOL:
 			protocol = 1;
 			break;
-		case ABUSE_STRAY:
-			abuse_put16(ans, (tid - 1) & 0xFFFF);
-			abuse_put16(ans + 2, 0);
+		case FAKE_STRAY:
+			fake_put16(ans, (tid - 1) & 0xFFFF);
+			fake_put16(ans + 2, 0);
 			ans[6] = (uint8_t)unit;
 			if (wire_send(fd, ans, 7 + pdu_len) != 0)
 				return -1;
 			break;
 		}
 	}
-	abuse_put16(ans, tid);
-	abuse_put16(ans + 2, protocol);
+	fake_put16(ans, tid);
+	fake_put16(ans + 2, protocol);
 	ans[6] = (uint8_t)unit;
 	return wire_send(fd, ans, 7 + pdu_len);
 }
 
 /* Read what the peer sent and answer every whole frame in it. */
 static int
-abuse_fake_read(struct abuse_fake *f, struct abuse_fake_conn *c)
+fake_device_read(struct fake_device *f, struct fake_conn *c)
 {
 	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
 	size_t frame;
@@ -100,12 +100,12 @@ abuse_fake_read(struct abuse_fake *f, struct abuse_fake_conn *c)
 		return n == -1 && errno == EINTR ? 0 : -1;
 	c->len += (size_t)n;
 	while (c->len >= 7) {
-		frame = 6 + abuse_get16(c->buf + 4);
+		frame = 6 + fake_get16(c->buf + 4);
 		if (frame < 8 || frame > WIRE_MAX_ADU)
 			return -1;
 		if (c->len < frame)
 			break;
-		if (abuse_fake_answer(f, c->fd, c->buf, frame) != 0)
+		if (fake_device_answer(f, c->fd, c->buf, frame) != 0)
 			return -1;
 		memmove(c->buf, c->buf + frame, c->len - frame);
 		c->len -= frame;
@@ -114,13 +114,13 @@ abuse_fake_read(struct abuse_fake *f, struct abuse_fake_conn *c)
 }
 
 static void
-abuse_fake_accept(struct abuse_fake *f, struct abuse_fake_conn *conns)
+fake_device_accept(struct fake_device *f, struct fake_conn *conns)
 {
 	int fd = accept(f->listen_fd, NULL, NULL), i;
 
 	if (fd == -1)
 		return;
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
+	for (i = 0; i < FAKE_DEVICE_CONNS; i++)
 		if (conns[i].fd == -1) {
 			conns[i].fd = fd;
 			conns[i].len = 0;
@@ -130,43 +130,44 @@ abuse_fake_accept(struct abuse_fake *f, struct abuse_fake_conn *conns)
 }
 
 static void *
-abuse_fake_main(void *arg)
+fake_device_main(void *arg)
 {
-	struct abuse_fake *f = arg;
-	struct abuse_fake_conn conns[ABUSE_FAKE_CONNS];
-	struct pollfd pfd[2 + ABUSE_FAKE_CONNS];
+	struct fake_device *f = arg;
+	struct fake_conn conns[FAKE_DEVICE_CONNS];
+	struct pollfd pfd[2 + FAKE_DEVICE_CONNS];
 	int i;
 
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
+	for (i = 0; i < FAKE_DEVICE_CONNS; i++)
 		conns[i].fd = -1;
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = f->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = f->listen_fd,
 		    .events = POLLIN };
-		for (i = 0; i < ABUSE_FAKE_CONNS; i++)
+		for (i = 0; i < FAKE_DEVICE_CONNS; i++)
 			pfd[2 + i] = (struct pollfd){ .fd = conns[i].fd,
 			    .events = POLLIN };
-		if (poll(pfd, 2 + ABUSE_FAKE_CONNS, -1) == -1 && errno != EINTR)
+		if (poll(pfd, 2 + FAKE_DEVICE_CONNS, -1) == -1 &&
+		    errno != EINTR)
 			break;
 		if (pfd[0].revents != 0)
 			break;
 		if (pfd[1].revents & POLLIN)
-			abuse_fake_accept(f, conns);
-		for (i = 0; i < ABUSE_FAKE_CONNS; i++)
+			fake_device_accept(f, conns);
+		for (i = 0; i < FAKE_DEVICE_CONNS; i++)
 			if (conns[i].fd != -1 && pfd[2 + i].revents != 0 &&
-			    abuse_fake_read(f, &conns[i]) != 0) {
+			    fake_device_read(f, &conns[i]) != 0) {
 				close(conns[i].fd);
 				conns[i].fd = -1;
 			}
 	}
-	for (i = 0; i < ABUSE_FAKE_CONNS; i++)
+	for (i = 0; i < FAKE_DEVICE_CONNS; i++)
 		if (conns[i].fd != -1)
 			close(conns[i].fd);
 	return NULL;
 }
 
 static int
-abuse_fake_listen(struct abuse_fake *f)
+fake_device_listen(struct fake_device *f)
 {
 	struct sockaddr_in sin;
 	socklen_t sinlen = sizeof(sin);
@@ -188,7 +189,7 @@ abuse_fake_listen(struct abuse_fake *f)
 }
 
 int
-abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault)
+fake_device_start(struct fake_device *f, enum fake_fault fault)
 {
 	memset(f, 0, sizeof(*f));
 	f->fault = fault;
@@ -196,9 +197,9 @@ abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault)
 	f->opened = 1;
 	atomic_init(&f->requests, 0);
 	atomic_init(&f->corrupted, 0);
-	if (abuse_fake_listen(f) != 0 || pipe(f->wake) == -1 ||
-	    pthread_create(&f->thread, NULL, abuse_fake_main, f) != 0) {
-		abuse_fake_stop(f);
+	if (fake_device_listen(f) != 0 || pipe(f->wake) == -1 ||
+	    pthread_create(&f->thread, NULL, fake_device_main, f) != 0) {
+		fake_device_stop(f);
 		return -1;
 	}
 	f->running = 1;
@@ -206,13 +207,13 @@ abuse_fake_start(struct abuse_fake *f, enum abuse_fault fault)
 }
 
 void
-abuse_fake_stop(struct abuse_fake *f)
+fake_device_stop(struct fake_device *f)
 {
 	if (!f->opened)
 		return;
 	if (f->running) {
 		if (write(f->wake[1], "x", 1) != 1)
-			perror("abuse: waking the fake device");
+			perror("fake_device: waking the fake device");
 		pthread_join(f->thread, NULL);
 		f->running = 0;
 	}
