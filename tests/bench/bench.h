@@ -1,7 +1,8 @@
 /*
  * bench.h: the gateway benchmark (make bench). A libmodbus client load is
  * run directly against plcsim, through haproxy (one extra hop with no
- * inspection) and through wardend, interleaved over rounds, and the
+ * inspection) and through wardend (enforcing limits on the points written,
+ * and as a plain monitor-mode relay), interleaved over rounds, and the
  * latency, throughput and CPU per transaction of each are compared.
  *
  * One header for the whole program, grouped by the file that owns each

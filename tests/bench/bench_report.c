@@ -67,7 +67,7 @@ bench_report_processes(const struct bench_rig *rig,
 		mode = bench_process_mode((enum bench_process)p);
 		printf("%s: %s; mode %s, ", bench_process_name(
 		    (enum bench_process)p), rig->bin[p], mode);
-		if (mode[0] == 'e')
+		if (strcmp(mode, "enforce") == 0)
 			printf("%u points with write limits (%u with "
 			    "max_step), every write audited; ",
 			    BENCH_WRITE_POINTS, BENCH_WRITE_STEPPED);
