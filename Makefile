@@ -4,6 +4,7 @@
 #   make check   unit, integration, interop and demo tests, then under ASan/UBSan
 #   make demo    simulated plant + wardend + aisim
 #   make bench   gateway benchmarks against a direct connection and haproxy
+#                (BENCH_ARGS="--before-bin OLD/wardend" adds an A/B run)
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 300)
 #   make install PREFIX=/usr/local DESTDIR=
 #   V=1          show every command (by default one short line per file)
@@ -252,7 +253,7 @@ demo:
 bench:
 	@$(MAKE) --no-print-directory deps-bench
 	$(MAKE) all $(B)/bench $(B)/bench-safety
-	$(TEST_ENV) $(B)/bench
+	$(TEST_ENV) $(B)/bench $(BENCH_ARGS)
 	$(TEST_ENV) $(B)/bench-safety
 
 # libFuzzer targets: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME/.

@@ -1,7 +1,8 @@
 /*
  * bench.h: the gateway benchmark (make bench). A libmodbus client load is
  * run directly against plcsim, through haproxy (one extra hop with no
- * inspection) and through wardend, interleaved over rounds, and the
+ * inspection) and through wardend (enforcing limits on the points written,
+ * and as a plain monitor-mode relay), interleaved over rounds, and the
  * latency, throughput and CPU per transaction of each are compared.
  *
  * One header for the whole program, grouped by the file that owns each
@@ -40,10 +41,74 @@ struct bench_mem {
 int bench_proc_cpu(pid_t pid, double *seconds);    /* utime + stime */
 int bench_proc_mem(pid_t pid, struct bench_mem *mem);
 
+/* bench_target.c: what is measured. A target is one process under one
+ * load; direct and haproxy are measured under both loads, each wardend
+ * under the load its history and its use call for. */
+enum bench_load_kind {
+	LOAD_MIXED,             /* reads and writes to declared points */
+	LOAD_READS,             /* reads only: the load before issue 10 */
+	LOAD_COUNT
+};
+
+enum bench_process {
+	PROCESS_PLCSIM,         /* the device, and the target "direct" */
+	PROCESS_HAPROXY,
+	PROCESS_WARDEND,        /* mode enforce, points with limits */
+	PROCESS_WARDEND_BEFORE, /* the same, another binary (--before-bin) */
+	PROCESS_MONITOR,        /* mode monitor, no points */
+	PROCESS_MONITOR_BEFORE,
+	PROCESS_COUNT
+};
+
+enum bench_target {
+	TARGET_DIRECT, TARGET_HAPROXY, TARGET_WARDEND, TARGET_WARDEND_BEFORE,
+	TARGET_DIRECT_READS, TARGET_HAPROXY_READS, TARGET_MONITOR,
+	TARGET_MONITOR_BEFORE, TARGET_COUNT, TARGET_NONE = -1
+};
+
+enum bench_role { ROLE_DIRECT, ROLE_HAPROXY, ROLE_WARDEND };
+
+struct bench_target_info {
+	const char *name;
+	enum bench_process process;
+	enum bench_load_kind load;
+	enum bench_role role;
+	/* The same configuration run by the --before-bin binary, or
+	 * TARGET_NONE (also for the before targets themselves). */
+	enum bench_target before;
+};
+
+const struct bench_target_info *bench_target(enum bench_target target);
+const char *bench_target_name(enum bench_target target);
+/* The target of that load and role (ROLE_DIRECT or ROLE_HAPROXY). */
+enum bench_target bench_target_base(enum bench_load_kind load,
+    enum bench_role role);
+/* "plcsim", "haproxy", "wardend", "wardend-before", ... */
+const char *bench_process_name(enum bench_process process);
+/* "enforce" or "monitor" for a wardend, NULL otherwise. */
+const char *bench_process_mode(enum bench_process process);
+int bench_process_is_before(enum bench_process process);
+const char *bench_load_name(enum bench_load_kind load);
+
 /* bench_load.c: N client threads, each with its own libmodbus connection,
- * reading holding registers back to back for a while. */
+ * issuing requests back to back for a while: reads of holding registers,
+ * and in the mixed load every so often a write (FC 6) to one of the
+ * declared points, with a value the limits pass. */
 #define BENCH_WATCH 2   /* processes whose CPU a load run measures */
 #define BENCH_UNIT 1    /* unit id the clients address */
+
+/* The written points: holding registers BENCH_WRITE_FIRST and on, 0.1 %
+ * per count (0..100 %). The first BENCH_WRITE_STEPPED of them have a
+ * max_step of BENCH_WRITE_STEP_RAW counts; every value written lies in
+ * BENCH_WRITE_LOW..BENCH_WRITE_HIGH, which is narrower than the step and
+ * holds the tank's start value (500) of holding 0 and 1, so every write
+ * passes, however the clients' writes interleave. */
+#define BENCH_WRITE_FIRST 0
+#define BENCH_WRITE_POINTS 4
+#define BENCH_WRITE_STEPPED 2
+#define BENCH_WRITE_STEP_RAW 50         /* max_step: 5 (%) */
+#define BENCH_WRITE_LOW 480
+#define BENCH_WRITE_HIGH 520
 
 struct bench_load {
 	uint16_t port;
@@ -51,6 +116,7 @@ struct bench_load {
 	double seconds;
 	uint16_t address;
 	uint16_t registers;
+	unsigned write_percent;         /* share of writes, 0..100 */
 	pid_t watch[BENCH_WATCH];       /* <= 0: not measured */
 	/* Called about every 50 ms while the clients run (may be NULL). */
 	void (*tick)(void *arg);
@@ -60,8 +126,9 @@ struct bench_load {
 };
 
 struct bench_result {
-	uint64_t transactions;
-	uint64_t errors;
+	uint64_t transactions;          /* reads and writes */
+	uint64_t writes;                /* of them, writes */
+	uint64_t errors;                /* failed or refused, not counted */
 	unsigned dead_clients;          /* could not connect, or lost */
 	double seconds;                 /* the measured window */
 	double cpu[BENCH_WATCH];        /* seconds used by each watched pid */
@@ -72,7 +139,8 @@ struct bench_result {
 	/* Over the runs added up with bench_result_add: */
 	unsigned runs;
 	double tps_min, tps_max;        /* transactions/s of one run */
-	struct bench_hist hist;
+	struct bench_hist hist;         /* every transaction */
+	struct bench_hist write_hist;   /* the writes alone */
 };
 
 /* Fills *result (zeroed first). -1 when the run could not be set up. */
@@ -80,10 +148,13 @@ int bench_load_run(const struct bench_load *load, struct bench_result *result);
 void bench_result_add(struct bench_result *into,
     const struct bench_result *from);
 
-/* bench_rig.c: plcsim, haproxy and wardend on free loopback ports. */
-enum bench_target { TARGET_DIRECT, TARGET_HAPROXY, TARGET_WARDEND,
-	TARGET_COUNT };
+/* bench_yaml.c: the configurations wardend is measured with. */
+/* malloc'd YAML for a wardend of that process, or NULL. */
+char *bench_yaml_wardend(enum bench_process process, uint16_t port,
+    const char *dir, uint16_t plc_port, unsigned device_connections,
+    unsigned pipeline);
 
+/* bench_rig.c: plcsim, haproxy and the wardends on free loopback ports. */
 struct bench_options {
 	unsigned rounds;
 	double seconds;                 /* per round, per target */
@@ -91,8 +162,10 @@ struct bench_options {
 	unsigned conns[8];
 	size_t n_conns;
 	int enabled[TARGET_COUNT];
+	const char *before_bin;         /* --before-bin, or NULL */
 	unsigned device_connections;    /* wardend `connections` */
 	unsigned pipeline;              /* wardend `pipeline` */
+	unsigned write_percent;         /* of the mixed load */
 	unsigned rss_clients;
 	double rss_seconds;
 	uint16_t address;
@@ -101,14 +174,19 @@ struct bench_options {
 
 struct bench_rig {
 	char *dir;
-	pid_t pid[TARGET_COUNT];        /* TARGET_DIRECT is plcsim itself */
-	uint16_t port[TARGET_COUNT];
-	char log[TARGET_COUNT][512];
+	pid_t pid[PROCESS_COUNT];
+	uint16_t port[PROCESS_COUNT];
+	char log[PROCESS_COUNT][512];
+	char audit[PROCESS_COUNT][512]; /* a wardend's audit log */
+	char bin[PROCESS_COUNT][512];   /* a wardend's binary */
 	char haproxy_version[128];      /* first line of haproxy -v */
 };
 
-const char *bench_target_name(enum bench_target target);
-/* Starts plcsim and every enabled gateway; says on stderr what failed. */
+/* Is some enabled target run on this process? */
+int bench_process_used(const struct bench_options *opt,
+    enum bench_process process);
+/* Starts plcsim and every gateway an enabled target needs; says on
+ * stderr what failed. */
 int bench_rig_start(struct bench_rig *rig, const struct bench_options *opt);
 /* The first process of the rig that has exited, or -1. */
 int bench_rig_check(const struct bench_rig *rig);
@@ -119,7 +197,8 @@ void bench_rig_stop(struct bench_rig *rig, int keep_logs);
 /* 0: run; 1: help printed; -1: usage error printed. */
 int bench_options_parse(struct bench_options *opt, int argc, char **argv);
 
-/* bench_report.c */
+/* bench_ratio.c: each round's ratios between targets, the issue's
+ * targets, and before against after. */
 /* One run boiled down; kept per round for the ratios. */
 struct bench_point {
 	double p50_us, p99_us, tps, cpu_us;     /* cpu_us: per transaction */
@@ -134,6 +213,10 @@ struct bench_points {
 void bench_point_set(struct bench_points *points, size_t conns_index,
     enum bench_target target, unsigned round,
     const struct bench_result *result);
+void bench_ratio_report(const struct bench_options *opt,
+    const struct bench_points *points);
+
+/* bench_report.c */
 void bench_report_header(int argc, char **argv, const struct bench_rig *rig,
     const struct bench_options *opt);
 /* The load average, so a reader sees whether the machine was quiet. */
@@ -148,5 +231,8 @@ void bench_report_summary(const struct bench_options *opt,
 void bench_report_rss(const char *name, const struct bench_mem *idle,
     const struct bench_mem *last, long max_rss_kib, unsigned clients,
     const struct bench_result *result);
+/* What a wardend's audit log holds against the writes sent to it. */
+void bench_report_audit(const struct bench_rig *rig,
+    enum bench_process process, uint64_t writes_sent);
 
 #endif

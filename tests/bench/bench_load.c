@@ -1,8 +1,10 @@
 /*
  * bench_load.c: the client load of one run. Every client thread has its
- * own libmodbus TCP connection and issues read-holding-registers back to
- * back, timing each transaction on the monotonic clock into its own
- * histogram (no sharing, no locks on the hot path).
+ * own libmodbus TCP connection and issues requests back to back, timing
+ * each transaction on the monotonic clock into its own histograms (no
+ * sharing, no locks on the hot path). Most are reads of holding
+ * registers; with a write share, every so often one is a write (FC 6) to
+ * one of the declared points, with a value their limits pass (bench.h).
  *
  * The measured window is bracketed by barriers: the clients connect
  * first, the CPU counters are read, then they all start; when time is up
@@ -33,11 +35,15 @@ struct bench_run {
 struct bench_client {
 	struct bench_run *run;
 	pthread_t thread;
+	unsigned index;                 /* 0.. */
 	modbus_t *ctx;                  /* NULL: could not connect, or lost */
+	unsigned share;                 /* write share accumulator, 0..99 */
 	uint64_t transactions;
+	uint64_t writes;
 	uint64_t errors;
 	int lost;                       /* no connection at the end */
 	struct bench_hist hist;
+	struct bench_hist write_hist;
 };
 
 static uint64_t
@@ -76,27 +82,62 @@ bench_client_close(struct bench_client *client)
 	client->ctx = NULL;
 }
 
+/* Is the next transaction a write? write_percent of them are, spread
+ * evenly (at 20: every fifth), each client starting at another phase. */
+static int
+bench_client_writes(struct bench_client *client, unsigned write_percent)
+{
+	client->share += write_percent;
+	if (client->share < 100)
+		return 0;
+	client->share -= 100;
+	return 1;
+}
+
+/* One write to the points in turn, with a value that moves within
+ * BENCH_WRITE_LOW..HIGH; 0 when the device's normal answer came back. */
+static int
+bench_client_write(struct bench_client *client)
+{
+	unsigned n = (unsigned)client->writes + client->index;
+	int value = BENCH_WRITE_LOW + (int)((n * 7) %
+	    (BENCH_WRITE_HIGH - BENCH_WRITE_LOW + 1));
+
+	return modbus_write_register(client->ctx, BENCH_WRITE_FIRST +
+	    (int)(n % BENCH_WRITE_POINTS), value) == 1 ? 0 : -1;
+}
+
 static void
 bench_client_loop(struct bench_client *client)
 {
 	const struct bench_load *load = client->run->load;
 	uint16_t regs[MODBUS_MAX_READ_REGISTERS];
-	uint64_t start;
-	int rc;
+	uint64_t start, took;
+	int write, rc;
 
 	while (client->ctx != NULL &&
 	    !atomic_load_explicit(&client->run->stop, memory_order_relaxed)) {
+		write = bench_client_writes(client, load->write_percent);
 		start = bench_now_ns();
-		rc = modbus_read_registers(client->ctx, load->address,
-		    load->registers, regs);
-		if (rc == (int)load->registers) {
-			bench_hist_record(&client->hist,
-			    bench_now_ns() - start);
+		if (write)
+			rc = bench_client_write(client);
+		else
+			rc = modbus_read_registers(client->ctx, load->address,
+			    load->registers, regs) == (int)load->registers ?
+			    0 : -1;
+		if (rc == 0) {
+			took = bench_now_ns() - start;
+			bench_hist_record(&client->hist, took);
 			client->transactions++;
+			if (write) {
+				bench_hist_record(&client->write_hist, took);
+				client->writes++;
+			}
 			continue;
 		}
 		/* A late answer may still be on its way: go on with a fresh
-		 * connection so it cannot be taken for the next one. */
+		 * connection so it cannot be taken for the next one. A write
+		 * refused by the limits counts here too: none should be. */
 		client->errors++;
 		bench_client_close(client);
 		client->ctx = bench_client_connect(load);
@@ -220,10 +261,12 @@ bench_run_collect(struct bench_client *clients, unsigned n,
 		if (clients[i].transactions > most)
 			most = clients[i].transactions;
 		result->transactions += clients[i].transactions;
+		result->writes += clients[i].writes;
 		result->errors += clients[i].errors;
 		if (clients[i].lost)
 			result->dead_clients++;
 		bench_hist_merge(&result->hist, &clients[i].hist);
+		bench_hist_merge(&result->write_hist, &clients[i].write_hist);
 	}
 	result->fairness = most > 0 ? (double)fewest / (double)most : 0.0;
 }
@@ -248,6 +291,8 @@ bench_load_run(const struct bench_load *load, struct bench_result *result)
 	}
 	for (i = 0; i < load->clients; i++) {
 		clients[i].run = run;
+		clients[i].index = i;
+		clients[i].share = (i * 37) % 100;
 		err = pthread_create(&clients[i].thread, NULL,
 		    bench_client_main, &clients[i]);
 		if (err != 0) {
@@ -284,6 +329,7 @@ bench_result_add(struct bench_result *into, const struct bench_result *from)
 		into->fairness = from->fairness;
 	into->runs++;
 	into->transactions += from->transactions;
+	into->writes += from->writes;
 	into->errors += from->errors;
 	into->dead_clients += from->dead_clients;
 	into->seconds += from->seconds;
@@ -291,4 +337,5 @@ bench_result_add(struct bench_result *into, const struct bench_result *from)
 		into->cpu[i] += from->cpu[i];
 	into->interrupted |= from->interrupted;
 	bench_hist_merge(&into->hist, &from->hist);
+	bench_hist_merge(&into->write_hist, &from->write_hist);
 }

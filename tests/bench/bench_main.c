@@ -2,7 +2,8 @@
  * bench_main.c: build/bench. Starts the rig, runs every connection count
  * against every target, the targets taking turns in an order that rotates
  * each round so that machine noise hits all alike, prints the figures,
- * then the memory of the gateways with many clients. Asserts nothing: exit 0 unless something
+ * then the memory of the gateways with many clients and what the
+ * wardends' audit logs hold. Asserts nothing: exit 0 unless something
  * failed to start or died.
  */
 #include "bench.h"
@@ -33,46 +34,62 @@ bench_mem_sample(void *arg)
 		probe->max_rss_kib = mem.rss_kib;
 }
 
+/* One invocation: what every run needs, and what the runs add up. */
+struct bench_session {
+	const struct bench_rig *rig;
+	const struct bench_options *opt;
+	const sigset_t *stop;
+	struct bench_result *results;   /* [i * TARGET_COUNT + t] */
+	struct bench_points points;
+	struct bench_result *scratch;   /* the run in hand */
+	uint64_t writes[PROCESS_COUNT]; /* answered, over every run */
+};
+
 static void
-bench_load_for(struct bench_load *load, const struct bench_rig *rig,
-    const struct bench_options *opt, enum bench_target target,
-    unsigned clients, double seconds, const sigset_t *stop)
+bench_load_for(struct bench_load *load, const struct bench_session *s,
+    enum bench_target target, unsigned clients, double seconds)
 {
+	const struct bench_target_info *info = bench_target(target);
+
 	memset(load, 0, sizeof(*load));
-	load->port = rig->port[target];
+	load->port = s->rig->port[info->process];
 	load->clients = clients;
 	load->seconds = seconds;
-	load->address = opt->address;
-	load->registers = opt->registers;
+	load->address = s->opt->address;
+	load->registers = s->opt->registers;
+	load->write_percent = info->load == LOAD_MIXED ?
+	    s->opt->write_percent : 0;
 	/* The gateway's CPU, then plcsim's behind it; direct: plcsim's. */
-	load->watch[0] = rig->pid[target];
-	load->watch[1] = target == TARGET_DIRECT ? -1 : rig->pid[TARGET_DIRECT];
-	load->stop_signals = stop;
+	load->watch[0] = s->rig->pid[info->process];
+	load->watch[1] = info->role == ROLE_DIRECT ? -1 :
+	    s->rig->pid[PROCESS_PLCSIM];
+	load->stop_signals = s->stop;
 }
 
-/* 0 when the run went through and every process is still up; -2 when a
- * stop signal cut it short; -1 on any other failure. */
+/* Runs the load into s->scratch. 0 when the run went through and every
+ * process is still up; -2 when a stop signal cut it short; -1 on any
+ * other failure. */
 static int
-bench_run_checked(const struct bench_rig *rig, const struct bench_load *load,
-    struct bench_result *result)
+bench_run_checked(struct bench_session *s, const struct bench_load *load,
+    enum bench_target target)
 {
 	int died;
 
-	if (bench_load_run(load, result) != 0) {
+	if (bench_load_run(load, s->scratch) != 0) {
 		fprintf(stderr, "bench: could not set up %u client threads\n",
 		    load->clients);
 		return -1;
 	}
-	if (result->interrupted) {
+	s->writes[bench_target(target)->process] += s->scratch->writes;
+	if (s->scratch->interrupted) {
 		fprintf(stderr, "bench: interrupted\n");
 		return -2;
 	}
-	died = bench_rig_check(rig);
+	died = bench_rig_check(s->rig);
 	if (died >= 0) {
 		fprintf(stderr, "bench: %s exited during the run\n",
-		    died == TARGET_DIRECT ? "plcsim" :
-		    bench_target_name((enum bench_target)died));
-		harness_dump_file(rig->log[died]);
+		    bench_process_name((enum bench_process)died));
+		harness_dump_file(s->rig->log[died]);
 		return -1;
 	}
 	return 0;
@@ -80,21 +97,20 @@ bench_run_checked(const struct bench_rig *rig, const struct bench_load *load,
 
 /* Not recorded: lets caches, allocators and connections settle. */
 static int
-bench_warm_up(const struct bench_rig *rig, const struct bench_options *opt,
-    const sigset_t *stop, struct bench_result *scratch)
+bench_warm_up(struct bench_session *s)
 {
 	struct bench_load load;
-	unsigned clients = opt->conns[opt->n_conns - 1];
+	unsigned clients = s->opt->conns[s->opt->n_conns - 1];
 	int t, rc;
 
-	if (opt->warmup <= 0.0)
+	if (s->opt->warmup <= 0.0)
 		return 0;
 	for (t = 0; t < TARGET_COUNT; t++) {
-		if (!opt->enabled[t])
+		if (!s->opt->enabled[t])
 			continue;
-		bench_load_for(&load, rig, opt, (enum bench_target)t, clients,
-		    opt->warmup, stop);
-		rc = bench_run_checked(rig, &load, scratch);
+		bench_load_for(&load, s, (enum bench_target)t, clients,
+		    s->opt->warmup);
+		rc = bench_run_checked(s, &load, (enum bench_target)t);
 		if (rc != 0)
 			return rc;
 	}
@@ -103,23 +119,22 @@ bench_warm_up(const struct bench_rig *rig, const struct bench_options *opt,
 
 /* One run of one target at one connection count, recorded. */
 static int
-bench_round_run(const struct bench_rig *rig, const struct bench_options *opt,
-    const sigset_t *stop, unsigned round, size_t conns_index,
-    enum bench_target target, struct bench_result *results,
-    struct bench_points *points, struct bench_result *scratch)
+bench_round_run(struct bench_session *s, unsigned round, size_t conns_index,
+    enum bench_target target)
 {
 	struct bench_load load;
 	int rc;
 
-	bench_load_for(&load, rig, opt, target, opt->conns[conns_index],
-	    opt->seconds, stop);
-	rc = bench_run_checked(rig, &load, scratch);
+	bench_load_for(&load, s, target, s->opt->conns[conns_index],
+	    s->opt->seconds);
+	rc = bench_run_checked(s, &load, target);
 	if (rc != 0)
 		return rc;
-	bench_report_run(round, opt->conns[conns_index], target, scratch);
-	bench_result_add(&results[conns_index * TARGET_COUNT +
-	    (size_t)target], scratch);
-	bench_point_set(points, conns_index, target, round, scratch);
+	bench_report_run(round, s->opt->conns[conns_index], target,
+	    s->scratch);
+	bench_result_add(&s->results[conns_index * TARGET_COUNT +
+	    (size_t)target], s->scratch);
+	bench_point_set(&s->points, conns_index, target, round, s->scratch);
 	return 0;
 }
 
@@ -127,9 +142,7 @@ bench_round_run(const struct bench_rig *rig, const struct bench_options *opt,
  * round, so that whatever the previous run leaves behind (sockets
  * closing, caches) falls on every target alike. */
 static int
-bench_rounds(const struct bench_rig *rig, const struct bench_options *opt,
-    const sigset_t *stop, struct bench_result *results,
-    struct bench_points *points, struct bench_result *scratch)
+bench_rounds(struct bench_session *s)
 {
 	enum bench_target order[TARGET_COUNT];
 	unsigned round, n = 0, k;
@@ -137,79 +150,117 @@ bench_rounds(const struct bench_rig *rig, const struct bench_options *opt,
 	int t, rc;
 
 	for (t = 0; t < TARGET_COUNT; t++)
-		if (opt->enabled[t])
+		if (s->opt->enabled[t])
 			order[n++] = (enum bench_target)t;
-	for (round = 1; round <= opt->rounds; round++)
-		for (i = 0; i < opt->n_conns; i++)
+	for (round = 1; round <= s->opt->rounds; round++)
+		for (i = 0; i < s->opt->n_conns; i++)
 			for (k = 0; k < n; k++) {
-				rc = bench_round_run(rig, opt, stop, round, i,
-				    order[(k + round - 1) % n], results,
-				    points, scratch);
+				rc = bench_round_run(s, round, i,
+				    order[(k + round - 1) % n]);
 				if (rc != 0)
 					return rc;
 			}
 	return 0;
 }
 
-/* Resident memory of a gateway, idle and then with many active clients. */
+/* Resident memory of a gateway, idle and then with many active clients
+ * under the load of its first enabled target. */
 static int
-bench_rss(const struct bench_rig *rig, const struct bench_options *opt,
-    enum bench_target target, const sigset_t *stop,
-    struct bench_result *scratch)
+bench_rss(struct bench_session *s, enum bench_process process)
 {
 	struct bench_mem_probe probe;
 	struct bench_load load;
 	struct bench_mem idle;
-	int rc;
+	int t, rc;
 
+	for (t = 0; t < TARGET_COUNT; t++)
+		if (s->opt->enabled[t] &&
+		    bench_target((enum bench_target)t)->process == process)
+			break;
+	if (t == TARGET_COUNT)
+		return 0;
 	memset(&probe, 0, sizeof(probe));
-	probe.pid = rig->pid[target];
+	probe.pid = s->rig->pid[process];
 	if (bench_proc_mem(probe.pid, &idle) != 0)
 		return -1;
-	bench_load_for(&load, rig, opt, target, opt->rss_clients,
-	    opt->rss_seconds, stop);
+	bench_load_for(&load, s, (enum bench_target)t, s->opt->rss_clients,
+	    s->opt->rss_seconds);
 	load.tick = bench_mem_sample;
 	load.tick_arg = &probe;
-	rc = bench_run_checked(rig, &load, scratch);
+	rc = bench_run_checked(s, &load, (enum bench_target)t);
 	if (rc != 0)
 		return rc;
-	bench_report_rss(bench_target_name(target), &idle, &probe.last,
-	    probe.max_rss_kib, opt->rss_clients, scratch);
+	bench_report_rss(bench_process_name(process), &idle, &probe.last,
+	    probe.max_rss_kib, s->opt->rss_clients, s->scratch);
 	return 0;
+}
+
+static int
+bench_memory(struct bench_session *s)
+{
+	static const enum bench_process order[] = { PROCESS_WARDEND,
+		PROCESS_MONITOR, PROCESS_WARDEND_BEFORE, PROCESS_MONITOR_BEFORE,
+		PROCESS_HAPROXY };
+	size_t i;
+	int rc = 0;
+
+	if (s->opt->rss_clients == 0)
+		return 0;
+	printf("\nMemory (/proc/PID/status, sampled every 50 ms; anon = "
+	    "RssAnon, the rest of VmRSS is shared\nlibrary pages; the clients "
+	    "run the load of the process's first target):\n");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]) && rc == 0; i++)
+		rc = bench_rss(s, order[i]);
+	return rc;
+}
+
+static void
+bench_audit(const struct bench_session *s)
+{
+	int p, any = 0;
+
+	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++) {
+		if (s->rig->pid[p] <= 0 || s->writes[p] == 0)
+			continue;
+		if (!any)
+			printf("\nAudit logs after every run (the writes each "
+			    "wardend answered, against its decisions\n"
+			    "recorded; the rest are start-up records):\n");
+		any = 1;
+		bench_report_audit(s->rig, (enum bench_process)p,
+		    s->writes[p]);
+	}
 }
 
 static int
 bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
     const sigset_t *stop)
 {
-	struct bench_result *results, *scratch;
-	struct bench_points points;
+	struct bench_session s;
 	int rc = -1;
 
-	results = calloc(opt->n_conns * TARGET_COUNT, sizeof(*results));
-	points.rounds = opt->rounds;
-	points.at = calloc(opt->n_conns * TARGET_COUNT * opt->rounds,
-	    sizeof(*points.at));
-	scratch = malloc(sizeof(*scratch));
-	if (results != NULL && points.at != NULL && scratch != NULL)
-		rc = bench_warm_up(rig, opt, stop, scratch);
+	memset(&s, 0, sizeof(s));
+	s.rig = rig;
+	s.opt = opt;
+	s.stop = stop;
+	s.results = calloc(opt->n_conns * TARGET_COUNT, sizeof(*s.results));
+	s.points.rounds = opt->rounds;
+	s.points.at = calloc(opt->n_conns * TARGET_COUNT * opt->rounds,
+	    sizeof(*s.points.at));
+	s.scratch = malloc(sizeof(*s.scratch));
+	if (s.results != NULL && s.points.at != NULL && s.scratch != NULL)
+		rc = bench_warm_up(&s);
 	if (rc == 0)
-		rc = bench_rounds(rig, opt, stop, results, &points, scratch);
+		rc = bench_rounds(&s);
 	if (rc == 0) {
-		bench_report_summary(opt, results, &points);
-		if (opt->rss_clients > 0)
-			printf("\nMemory (/proc/PID/status, sampled every 50 ms; "
-			    "anon = RssAnon, the rest of VmRSS is shared\n"
-			    "library pages):\n");
-		if (opt->rss_clients > 0 && opt->enabled[TARGET_WARDEND])
-			rc = bench_rss(rig, opt, TARGET_WARDEND, stop, scratch);
-		if (rc == 0 && opt->rss_clients > 0 &&
-		    opt->enabled[TARGET_HAPROXY])
-			rc = bench_rss(rig, opt, TARGET_HAPROXY, stop, scratch);
+		bench_report_summary(opt, s.results, &s.points);
+		rc = bench_memory(&s);
 	}
-	free(results);
-	free(points.at);
-	free(scratch);
+	if (rc == 0)
+		bench_audit(&s);
+	free(s.results);
+	free(s.points.at);
+	free(s.scratch);
 	return rc;
 }
 

@@ -11,8 +11,9 @@
 
 enum {
 	OPT_ROUNDS = 256, OPT_SECONDS, OPT_WARMUP, OPT_CONNECTIONS,
-	OPT_TARGETS, OPT_DEVICE_CONNECTIONS, OPT_PIPELINE, OPT_RSS_CLIENTS,
-	OPT_RSS_SECONDS, OPT_ADDRESS, OPT_REGISTERS, OPT_HELP,
+	OPT_TARGETS, OPT_BEFORE_BIN, OPT_DEVICE_CONNECTIONS, OPT_PIPELINE,
+	OPT_WRITES, OPT_RSS_CLIENTS, OPT_RSS_SECONDS, OPT_ADDRESS,
+	OPT_REGISTERS, OPT_HELP,
 };
 
 static const struct option bench_long_options[] = {
@@ -21,9 +22,11 @@ static const struct option bench_long_options[] = {
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 	{ "targets", required_argument, NULL, OPT_TARGETS },
+	{ "before-bin", required_argument, NULL, OPT_BEFORE_BIN },
 	{ "device-connections", required_argument, NULL,
 		OPT_DEVICE_CONNECTIONS },
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
+	{ "writes", required_argument, NULL, OPT_WRITES },
 	{ "rss-clients", required_argument, NULL, OPT_RSS_CLIENTS },
 	{ "rss-seconds", required_argument, NULL, OPT_RSS_SECONDS },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
@@ -39,14 +42,23 @@ bench_usage(FILE *out)
 "usage: bench [options]   (make bench runs it with WARDEN_BIN=build)\n"
 "Compares a libmodbus client load directly against plcsim, through haproxy\n"
 "(TCP mode, one thread) and through wardend, interleaved over rounds.\n"
+"Targets, under the mixed load (reads and writes to declared points):\n"
+"  direct, haproxy, wardend (mode enforce, the points with write limits)\n"
+"and under the reads load (reads only, the load before issue 10):\n"
+"  direct-reads, haproxy-reads, wardend-monitor (mode monitor, no points)\n"
 "  --rounds N                rounds over every target (default 6; a multiple\n"
-"                            of 3 puts each target first equally often)\n"
+"                            of the number of targets puts each first\n"
+"                            equally often)\n"
 "  --seconds-per-round S     length of each run (default 3)\n"
 "  --warmup S                unrecorded run per target first (default 1)\n"
 "  --connections LIST        client connections, e.g. 1,8,32 (default)\n"
-"  --targets LIST            of direct,haproxy,wardend (default all)\n"
+"  --targets LIST            of the six above (default all)\n"
+"  --before-bin PATH         also run each wardend target with the wardend\n"
+"                            at PATH, as wardend-before and\n"
+"                            wardend-monitor-before, in the same rotation\n"
 "  --device-connections N    wardend `connections` to plcsim (default 4)\n"
 "  --pipeline N              wardend `pipeline` per connection (default 8)\n"
+"  --writes P                percent of writes in the mixed load (default 20)\n"
 "  --rss-clients N           active clients for the RSS figure (default 64;\n"
 "                            0 skips it)\n"
 "  --rss-seconds S           how long they run (default 3)\n"
@@ -131,9 +143,15 @@ bench_parse_targets(struct bench_options *opt, const char *text)
 			if (strcmp(tok, bench_target_name(
 			    (enum bench_target)t)) == 0)
 				break;
-		if (t == TARGET_COUNT) {
+		if (t < TARGET_COUNT && bench_process_is_before(
+		    bench_target((enum bench_target)t)->process)) {
+			fprintf(stderr, "bench: %s is run by --before-bin, "
+			    "beside its twin in --targets\n", tok);
+			rc = -1;
+		} else if (t == TARGET_COUNT) {
 			fprintf(stderr, "bench: unknown target '%s'; use "
-			    "direct, haproxy, wardend\n", tok);
+			    "direct, haproxy, wardend, direct-reads, "
+			    "haproxy-reads, wardend-monitor\n", tok);
 			rc = -1;
 		} else {
 			opt->enabled[t] = 1;
@@ -157,9 +175,11 @@ bench_options_default(struct bench_options *opt)
 	opt->conns[2] = 32;
 	opt->n_conns = 3;
 	for (t = 0; t < TARGET_COUNT; t++)
-		opt->enabled[t] = 1;
+		opt->enabled[t] = !bench_process_is_before(
+		    bench_target((enum bench_target)t)->process);
 	opt->device_connections = 4;
 	opt->pipeline = 8;
+	opt->write_percent = 20;
 	opt->rss_clients = 64;
 	opt->rss_seconds = 3.0;
 	opt->address = 0;
@@ -186,6 +206,9 @@ bench_options_one(struct bench_options *opt, int c, const char *arg)
 		return bench_parse_conns(opt, arg);
 	case OPT_TARGETS:
 		return bench_parse_targets(opt, arg);
+	case OPT_BEFORE_BIN:
+		opt->before_bin = arg;
+		break;
 	case OPT_DEVICE_CONNECTIONS:
 		rc = bench_parse_uint("device-connections", arg, 1, 64, &n);
 		opt->device_connections = (unsigned)n;
@@ -193,6 +216,10 @@ bench_options_one(struct bench_options *opt, int c, const char *arg)
 	case OPT_PIPELINE:
 		rc = bench_parse_uint("pipeline", arg, 1, 64, &n);
 		opt->pipeline = (unsigned)n;
+		break;
+	case OPT_WRITES:
+		rc = bench_parse_uint("writes", arg, 0, 100, &n);
+		opt->write_percent = (unsigned)n;
 		break;
 	case OPT_RSS_CLIENTS:
 		rc = bench_parse_uint("rss-clients", arg, 0, 250, &n);
@@ -214,6 +241,27 @@ bench_options_one(struct bench_options *opt, int c, const char *arg)
 		return -1;
 	}
 	return rc;
+}
+
+/* The before twins of the wardend targets chosen; at least one target. */
+static int
+bench_options_finish(struct bench_options *opt)
+{
+	enum bench_target before;
+	int t, any = 0;
+
+	for (t = 0; t < TARGET_COUNT; t++) {
+		before = bench_target((enum bench_target)t)->before;
+		if (opt->before_bin != NULL && opt->enabled[t] &&
+		    before != TARGET_NONE)
+			opt->enabled[before] = 1;
+		any |= opt->enabled[t];
+	}
+	if (!any) {
+		fprintf(stderr, "bench: --targets names no target\n");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -239,10 +287,5 @@ bench_options_parse(struct bench_options *opt, int argc, char **argv)
 		bench_usage(stderr);
 		return -1;
 	}
-	if (!opt->enabled[TARGET_DIRECT] && !opt->enabled[TARGET_HAPROXY] &&
-	    !opt->enabled[TARGET_WARDEND]) {
-		fprintf(stderr, "bench: --targets names no target\n");
-		return -1;
-	}
-	return 0;
+	return bench_options_finish(opt);
 }

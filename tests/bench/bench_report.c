@@ -47,6 +47,79 @@ bench_report_host(void)
 		    sysconf(_SC_NPROCESSORS_ONLN), model);
 }
 
+static void
+bench_report_processes(const struct bench_rig *rig,
+    const struct bench_options *opt)
+{
+	const char *mode;
+	int p;
+
+	printf("device:   plcsim --model tank, 127.0.0.1:%u (pid %ld)\n",
+	    rig->port[PROCESS_PLCSIM], (long)rig->pid[PROCESS_PLCSIM]);
+	if (rig->pid[PROCESS_HAPROXY] > 0)
+		printf("haproxy:  %s; mode tcp, nbthread 1, 127.0.0.1:%u "
+		    "(pid %ld)\n", rig->haproxy_version,
+		    rig->port[PROCESS_HAPROXY],
+		    (long)rig->pid[PROCESS_HAPROXY]);
+	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++) {
+		if (rig->pid[p] <= 0)
+			continue;
+		mode = bench_process_mode((enum bench_process)p);
+		printf("%s: %s; mode %s, ", bench_process_name(
+		    (enum bench_process)p), rig->bin[p], mode);
+		if (strcmp(mode, "enforce") == 0)
+			printf("%u points with write limits (%u with "
+			    "max_step), every write audited; ",
+			    BENCH_WRITE_POINTS, BENCH_WRITE_STEPPED);
+		else
+			printf("no points; ");
+		printf("device connections %u, pipeline %u; 127.0.0.1:%u "
+		    "(pid %ld)\n", opt->device_connections, opt->pipeline,
+		    rig->port[p], (long)rig->pid[p]);
+	}
+}
+
+/* The targets under that load, "a, b, c", into buf. */
+static void
+bench_report_targets_of(const struct bench_options *opt,
+    enum bench_load_kind load, char *buf, size_t size)
+{
+	size_t used = 0;
+	int t;
+
+	buf[0] = '\0';
+	for (t = 0; t < TARGET_COUNT && used < size; t++)
+		if (opt->enabled[t] &&
+		    bench_target((enum bench_target)t)->load == load)
+			used += (size_t)snprintf(buf + used, size - used,
+			    "%s%s", used ? ", " : "",
+			    bench_target_name((enum bench_target)t));
+}
+
+static void
+bench_report_loads(const struct bench_options *opt)
+{
+	char targets[256];
+
+	bench_report_targets_of(opt, LOAD_MIXED, targets, sizeof(targets));
+	if (targets[0] != '\0')
+		printf("load:     mixed (%s): %u %% read holding registers "
+		    "%u..%u (FC 3, %u registers),\n          %u %% write "
+		    "single register (FC 6) to holding %u..%u in turn, values "
+		    "%u..%u\n", targets, 100 - opt->write_percent,
+		    opt->address, opt->address + opt->registers - 1,
+		    opt->registers, opt->write_percent, BENCH_WRITE_FIRST,
+		    BENCH_WRITE_FIRST + BENCH_WRITE_POINTS - 1,
+		    BENCH_WRITE_LOW, BENCH_WRITE_HIGH);
+	bench_report_targets_of(opt, LOAD_READS, targets, sizeof(targets));
+	if (targets[0] != '\0')
+		printf("load:     reads (%s): read holding registers %u..%u "
+		    "(FC 3, %u registers) only\n", targets, opt->address,
+		    opt->address + opt->registers - 1, opt->registers);
+	printf("          unit %u, one libmodbus connection per client "
+	    "thread, back to back\n", BENCH_UNIT);
+}
+
 void
 bench_report_header(int argc, char **argv, const struct bench_rig *rig,
     const struct bench_options *opt)
@@ -59,21 +132,8 @@ bench_report_header(int argc, char **argv, const struct bench_rig *rig,
 		printf(" %s", argv[a]);
 	printf("\n");
 	bench_report_host();
-	printf("device:   plcsim --model tank, 127.0.0.1:%u (pid %ld)\n",
-	    rig->port[TARGET_DIRECT], (long)rig->pid[TARGET_DIRECT]);
-	if (rig->pid[TARGET_HAPROXY] > 0)
-		printf("haproxy:  %s; mode tcp, nbthread 1, 127.0.0.1:%u "
-		    "(pid %ld)\n", rig->haproxy_version,
-		    rig->port[TARGET_HAPROXY], (long)rig->pid[TARGET_HAPROXY]);
-	if (rig->pid[TARGET_WARDEND] > 0)
-		printf("wardend:  mode monitor, no points; device connections "
-		    "%u, pipeline %u; 127.0.0.1:%u (pid %ld)\n",
-		    opt->device_connections, opt->pipeline,
-		    rig->port[TARGET_WARDEND], (long)rig->pid[TARGET_WARDEND]);
-	printf("load:     read holding registers %u..%u (FC 3, %u registers)"
-	    ", unit %u, one libmodbus connection per client thread, back to "
-	    "back\n", opt->address, opt->address + opt->registers - 1,
-	    opt->registers, BENCH_UNIT);
+	bench_report_processes(rig, opt);
+	bench_report_loads(opt);
 	printf("rounds:   %u x %g s per target and connection count (",
 	    opt->rounds, opt->seconds);
 	for (i = 0; i < opt->n_conns; i++)
@@ -115,14 +175,15 @@ bench_tx_per_s(const struct bench_result *r)
 static double
 bench_plcsim_cpu(enum bench_target target, const struct bench_result *r)
 {
-	return target == TARGET_DIRECT ? r->cpu[0] : r->cpu[1];
+	return bench_target(target)->role == ROLE_DIRECT ? r->cpu[0] :
+	    r->cpu[1];
 }
 
 void
 bench_report_run(unsigned round, unsigned conns, enum bench_target target,
     const struct bench_result *r)
 {
-	printf("round %-3u %3u conns  %-8s %9.0f tx/s  p50 %8.1f us  "
+	printf("round %-3u %3u conns  %-22s %9.0f tx/s  p50 %8.1f us  "
 	    "p99 %8.1f us  cpu %6.1f us/tx  fair %.2f", round, conns,
 	    bench_target_name(target), bench_tx_per_s(r),
 	    bench_hist_quantile(&r->hist, 0.50) / 1e3,
@@ -137,175 +198,78 @@ bench_report_run(unsigned round, unsigned conns, enum bench_target target,
 
 static void
 bench_report_table(const struct bench_options *opt,
-    const struct bench_result *results)
+    const struct bench_result *results, enum bench_load_kind load)
 {
 	const struct bench_result *r;
 	char range[32];
 	size_t i;
 	int t;
 
-	printf("\nconns  target     p50 us    p99 us       tx/s  runs min-max  "
-	    "CPU us/tx of       plcsim us/tx  fair  errors\n");
+	printf("\nconns  target                    p50 us    p99 us       tx/s  "
+	    "runs min-max  CPU us/tx  plcsim us/tx  fair  errors\n");
 	for (i = 0; i < opt->n_conns; i++)
 		for (t = 0; t < TARGET_COUNT; t++) {
-			if (!opt->enabled[t])
+			if (!opt->enabled[t] ||
+			    bench_target((enum bench_target)t)->load != load)
 				continue;
 			r = &results[i * TARGET_COUNT + (size_t)t];
 			snprintf(range, sizeof(range), "%.0f-%.0f",
 			    r->tps_min, r->tps_max);
-			printf("%5u  %-8s %8.1f  %8.1f  %9.0f  %-13s  %9.2f "
-			    "%-8s %12.2f  %4.2f  %6llu\n", opt->conns[i],
+			printf("%5u  %-22s %9.1f %9.1f  %9.0f  %-13s  %9.2f  "
+			    "%12.2f  %4.2f  %6llu\n", opt->conns[i],
 			    bench_target_name((enum bench_target)t),
 			    bench_hist_quantile(&r->hist, 0.50) / 1e3,
 			    bench_hist_quantile(&r->hist, 0.99) / 1e3,
 			    bench_tx_per_s(r), range,
 			    bench_per_tx_us(r->cpu[0], r->transactions),
-			    t == TARGET_DIRECT ? "plcsim" :
-			    bench_target_name((enum bench_target)t),
 			    bench_per_tx_us(bench_plcsim_cpu(
 			    (enum bench_target)t, r), r->transactions),
 			    r->fairness, (unsigned long long)r->errors);
 		}
 }
 
-void
-bench_point_set(struct bench_points *points, size_t conns_index,
-    enum bench_target target, unsigned round,
-    const struct bench_result *r)
-{
-	struct bench_point *p = &points->at[(conns_index * TARGET_COUNT +
-	    (size_t)target) * points->rounds + round - 1];
-
-	p->p50_us = bench_hist_quantile(&r->hist, 0.50) / 1e3;
-	p->p99_us = bench_hist_quantile(&r->hist, 0.99) / 1e3;
-	p->tps = bench_tx_per_s(r);
-	p->cpu_us = bench_per_tx_us(r->cpu[0], r->transactions);
-}
-
-static const struct bench_point *
-bench_points_of(const struct bench_points *points, size_t conns_index,
-    enum bench_target target)
-{
-	return &points->at[(conns_index * TARGET_COUNT + (size_t)target) *
-	    points->rounds];
-}
-
-/* a / b, or 0 when b is 0. */
-static double
-bench_ratio(double a, double b)
-{
-	return b > 0.0 ? a / b : 0.0;
-}
-
-static int
-bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts v in place. */
-static double
-bench_median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-struct bench_ratios {
-	double p50, p99, tps, cpu;
-};
-
-/* The median over the rounds of each round's a/b: both ran back to back
- * in a round, so a burst of other work on the machine skews one round's
- * ratio, not the median. */
-static int
-bench_ratios_of(const struct bench_point *a, const struct bench_point *b,
-    unsigned rounds, struct bench_ratios *q)
-{
-	double *v = calloc(4 * (size_t)rounds, sizeof(*v));
-	unsigned r;
-
-	if (v == NULL)
-		return -1;
-	for (r = 0; r < rounds; r++) {
-		v[r] = bench_ratio(a[r].p50_us, b[r].p50_us);
-		v[rounds + r] = bench_ratio(a[r].p99_us, b[r].p99_us);
-		v[2 * rounds + r] = bench_ratio(a[r].tps, b[r].tps);
-		v[3 * rounds + r] = bench_ratio(a[r].cpu_us, b[r].cpu_us);
-	}
-	q->p50 = bench_median(v, rounds);
-	q->p99 = bench_median(v + rounds, rounds);
-	q->tps = bench_median(v + 2 * rounds, rounds);
-	q->cpu = bench_median(v + 3 * rounds, rounds);
-	free(v);
-	return 0;
-}
-
+/* The writes of the mixed load alone: what judging and auditing a write
+ * adds shows here first. */
 static void
-bench_report_ratios(const struct bench_options *opt,
-    const struct bench_points *points)
+bench_report_writes(const struct bench_options *opt,
+    const struct bench_result *results)
 {
-	struct bench_ratios q;
+	const struct bench_result *r;
 	size_t i;
-	int base;
+	int t;
 
-	if (!opt->enabled[TARGET_WARDEND] || (!opt->enabled[TARGET_DIRECT] &&
-	    !opt->enabled[TARGET_HAPROXY]))
-		return;
-	printf("\nRatios, the median over the rounds of each round's ratio "
-	    "(latency and CPU: lower\nis better; tx/s: higher is better; the "
-	    "CPU of direct is plcsim's)\n"
-	    "conns  ratio               p50     p99    tx/s  CPU/tx\n");
+	printf("\nThe writes alone (from the same runs):\n"
+	    "conns  target                    p50 us    p99 us   writes/s  "
+	    "share\n");
 	for (i = 0; i < opt->n_conns; i++)
-		for (base = TARGET_DIRECT; base < TARGET_WARDEND; base++) {
-			if (!opt->enabled[base] || bench_ratios_of(
-			    bench_points_of(points, i, TARGET_WARDEND),
-			    bench_points_of(points, i, (enum bench_target)base),
-			    points->rounds, &q) != 0)
+		for (t = 0; t < TARGET_COUNT; t++) {
+			if (!opt->enabled[t] ||
+			    bench_target((enum bench_target)t)->load !=
+			    LOAD_MIXED)
 				continue;
-			printf("%5u  wardend/%-8s %6.2f  %6.2f  %6.2f  %6.2f\n",
-			    opt->conns[i], bench_target_name(
-			    (enum bench_target)base), q.p50, q.p99, q.tps,
-			    q.cpu);
+			r = &results[i * TARGET_COUNT + (size_t)t];
+			printf("%5u  %-22s %9.1f %9.1f  %9.0f  %4.1f %%\n",
+			    opt->conns[i],
+			    bench_target_name((enum bench_target)t),
+			    bench_hist_quantile(&r->write_hist, 0.50) / 1e3,
+			    bench_hist_quantile(&r->write_hist, 0.99) / 1e3,
+			    r->seconds > 0.0 ? (double)r->writes / r->seconds :
+			    0.0, r->transactions ? 100.0 * (double)r->writes /
+			    (double)r->transactions : 0.0);
 		}
 }
 
-static const char *
-bench_verdict(int met)
+static int
+bench_report_has_load(const struct bench_options *opt,
+    enum bench_load_kind load)
 {
-	return met ? "met" : "MISSED";
-}
+	int t;
 
-/* The targets of the issue, reported (never asserted: this is not a
- * timed test). */
-static void
-bench_report_targets(const struct bench_options *opt,
-    const struct bench_points *points)
-{
-	struct bench_ratios q;
-	size_t i;
-
-	if (!opt->enabled[TARGET_WARDEND] || !opt->enabled[TARGET_HAPROXY])
-		return;
-	printf("\nTargets, wardend against haproxy (the ratios above):\n");
-	for (i = 0; i < opt->n_conns; i++) {
-		if (bench_ratios_of(bench_points_of(points, i, TARGET_WARDEND),
-		    bench_points_of(points, i, TARGET_HAPROXY), points->rounds,
-		    &q) != 0)
-			continue;
-		if (opt->conns[i] == 1)
-			printf("  1 connection:   p50 %.2f (<= 1.10: %s), "
-			    "p99 %.2f (<= 1.10: %s)\n", q.p50,
-			    bench_verdict(q.p50 <= 1.10), q.p99,
-			    bench_verdict(q.p99 <= 1.10));
-		else if (opt->conns[i] == 8 || opt->conns[i] == 32)
-			printf("%3u connections: tx/s %.2f (>= 1.00: %s), "
-			    "CPU/tx %.2f (<= 1.00: %s)\n", opt->conns[i],
-			    q.tps, bench_verdict(q.tps >= 1.0), q.cpu,
-			    bench_verdict(q.cpu > 0.0 && q.cpu <= 1.0));
-	}
+	for (t = 0; t < TARGET_COUNT; t++)
+		if (opt->enabled[t] &&
+		    bench_target((enum bench_target)t)->load == load)
+			return 1;
+	return 0;
 }
 
 void
@@ -314,12 +278,22 @@ bench_report_summary(const struct bench_options *opt,
 {
 	printf("\nSummary over %u rounds (latency from the merged histograms; "
 	    "tx/s = transactions / measured seconds;\nCPU us/tx = utime+stime "
-	    "of the process named under \"of\" / transactions; fair = the "
+	    "of the gateway, for direct of plcsim, / transactions; fair = the "
 	    "fewest\ntransactions of one client over the most, lowest of the "
 	    "runs)\n", opt->rounds);
-	bench_report_table(opt, results);
-	bench_report_ratios(opt, points);
-	bench_report_targets(opt, points);
+	if (bench_report_has_load(opt, LOAD_MIXED)) {
+		printf("\nThe mixed load: %u %% reads, %u %% writes to declared "
+		    "points\n", 100 - opt->write_percent, opt->write_percent);
+		bench_report_table(opt, results, LOAD_MIXED);
+		if (opt->write_percent > 0)
+			bench_report_writes(opt, results);
+	}
+	if (bench_report_has_load(opt, LOAD_READS)) {
+		printf("\nThe reads load: reads only (the load before issue "
+		    "10)\n");
+		bench_report_table(opt, results, LOAD_READS);
+	}
+	bench_ratio_report(opt, points);
 	fflush(stdout);
 }
 
@@ -328,10 +302,43 @@ bench_report_rss(const char *name, const struct bench_mem *idle,
     const struct bench_mem *last, long max_rss_kib, unsigned clients,
     const struct bench_result *result)
 {
-	printf("%-8s idle:        VmRSS %6ld KiB (anon %5ld KiB)\n", name,
+	printf("%-22s idle:        VmRSS %6ld KiB (anon %5ld KiB)\n", name,
 	    idle->rss_kib, idle->anon_kib);
-	printf("%-8s %3u clients: VmRSS %6ld KiB (anon %5ld KiB); max seen "
+	printf("%-22s %3u clients: VmRSS %6ld KiB (anon %5ld KiB); max seen "
 	    "%ld KiB, VmHWM %ld KiB; %.0f tx/s, %llu errors\n", "", clients,
 	    last->rss_kib, last->anon_kib, max_rss_kib, last->hwm_kib,
 	    bench_tx_per_s(result), (unsigned long long)result->errors);
+}
+
+/* Every write the clients saw answered must have been judged and
+ * recorded first: counts the decisions in the audit log (it also holds
+ * start-up records). */
+void
+bench_report_audit(const struct bench_rig *rig, enum bench_process process,
+    uint64_t writes_sent)
+{
+	unsigned long long records = 0, allowed = 0, other = 0;
+	char *line = NULL;
+	size_t size = 0;
+	FILE *f = fopen(rig->audit[process], "r");
+
+	if (f == NULL) {
+		printf("%-22s audit log %s cannot be read\n",
+		    bench_process_name(process), rig->audit[process]);
+		return;
+	}
+	while (getline(&line, &size, f) != -1) {
+		records++;
+		if (strstr(line, "\"event\":\"write_allowed\"") != NULL)
+			allowed++;
+		else if (strstr(line, "\"event\":\"write_") != NULL ||
+		    strstr(line, "\"event\":\"would_") != NULL)
+			other++;
+	}
+	free(line);
+	fclose(f);
+	printf("%-22s %llu records: %llu write_allowed, %llu other write "
+	    "decisions; the clients had %llu writes answered\n",
+	    bench_process_name(process), records, allowed, other,
+	    (unsigned long long)writes_sent);
 }

@@ -2,8 +2,9 @@
  * bench_rig.c: the processes under test, each on a free loopback port in
  * one private temp dir: plcsim (the device, without a journal, which
  * would cost a file write per request), haproxy in TCP mode on one thread
- * (one extra hop, no inspection), and wardend in monitor mode with no
- * points, so that it inspects every frame and refuses none.
+ * (one extra hop, no inspection), and the wardends (bench_yaml.c says how
+ * each is configured), each in its own subdirectory. Only the processes
+ * an enabled target needs are started.
  */
 #include "bench.h"
 #include "../integration/harness.h"
@@ -18,14 +19,19 @@
 #define BENCH_START_TIMEOUT 10.0
 #define BENCH_STOP_TIMEOUT 5.0
 
-static const char *const bench_target_names[TARGET_COUNT] = {
-	"direct", "haproxy", "wardend",
-};
-
-const char *
-bench_target_name(enum bench_target target)
+int
+bench_process_used(const struct bench_options *opt,
+    enum bench_process process)
 {
-	return bench_target_names[target];
+	int t;
+
+	if (process == PROCESS_PLCSIM)
+		return 1;
+	for (t = 0; t < TARGET_COUNT; t++)
+		if (opt->enabled[t] &&
+		    bench_target((enum bench_target)t)->process == process)
+			return 1;
+	return 0;
 }
 
 /* The full path of a program on PATH or in the sbin dirs root's PATH
@@ -55,23 +61,23 @@ bench_rig_which(const char *name)
 /* Spawn argv on a fresh port until it listens: listen, one of argv's
  * strings, is rewritten to 127.0.0.1:PORT for each try. */
 static int
-bench_rig_spawn(struct bench_rig *rig, enum bench_target target,
+bench_rig_spawn(struct bench_rig *rig, enum bench_process process,
     char **argv, char *listen, size_t listen_size)
 {
 	int tries;
 
 	for (tries = 0; tries < BENCH_START_TRIES; tries++) {
-		rig->port[target] = harness_free_port();
+		rig->port[process] = harness_free_port();
 		snprintf(listen, listen_size, "127.0.0.1:%u",
-		    rig->port[target]);
-		rig->pid[target] = harness_spawn(argv, rig->log[target]);
-		if (rig->pid[target] == -1)
+		    rig->port[process]);
+		rig->pid[process] = harness_spawn(argv, rig->log[process]);
+		if (rig->pid[process] == -1)
 			return -1;
-		if (harness_wait_port(rig->pid[target], rig->port[target],
+		if (harness_wait_port(rig->pid[process], rig->port[process],
 		    BENCH_START_TIMEOUT) == 0)
 			return 0;
-		harness_stop(rig->pid[target], BENCH_STOP_TIMEOUT);
-		rig->pid[target] = -1;
+		harness_stop(rig->pid[process], BENCH_STOP_TIMEOUT);
+		rig->pid[process] = -1;
 	}
 	return -1;
 }
@@ -86,11 +92,12 @@ bench_rig_plcsim(struct bench_rig *rig)
 
 	if (argv[0] == NULL)
 		return -1;
-	rc = bench_rig_spawn(rig, TARGET_DIRECT, argv, listen, sizeof(listen));
+	rc = bench_rig_spawn(rig, PROCESS_PLCSIM, argv, listen,
+	    sizeof(listen));
 	if (rc != 0)
 		fprintf(stderr, "bench: plcsim (%s) did not start; is it built "
 		    "(make build/plcsim)? Log: %s\n", argv[0],
-		    rig->log[TARGET_DIRECT]);
+		    rig->log[PROCESS_PLCSIM]);
 	free(argv[0]);
 	return rc;
 }
@@ -128,75 +135,84 @@ bench_rig_haproxy(struct bench_rig *rig)
 	bench_rig_haproxy_version(rig, bin);
 	snprintf(config, sizeof(config), "%s/haproxy.cfg", rig->dir);
 	for (tries = 0; tries < BENCH_START_TRIES && rc != 0; tries++) {
-		rig->port[TARGET_HAPROXY] = harness_free_port();
+		rig->port[PROCESS_HAPROXY] = harness_free_port();
 		/* One thread, like wardend's one loop. */
 		if (harness_write_file(config, "global\n\tnbthread 1\n"
 		    "\ndefaults\n\tmode tcp\n"
 		    "\ttimeout connect 5s\n\ttimeout client 60s\n"
 		    "\ttimeout server 60s\n\nlisten modbus\n"
 		    "\tbind 127.0.0.1:%u\n\tserver plc 127.0.0.1:%u\n",
-		    rig->port[TARGET_HAPROXY], rig->port[TARGET_DIRECT]) != 0)
+		    rig->port[PROCESS_HAPROXY], rig->port[PROCESS_PLCSIM]) != 0)
 			break;
-		rig->pid[TARGET_HAPROXY] = harness_spawn(argv,
-		    rig->log[TARGET_HAPROXY]);
-		if (rig->pid[TARGET_HAPROXY] == -1)
+		rig->pid[PROCESS_HAPROXY] = harness_spawn(argv,
+		    rig->log[PROCESS_HAPROXY]);
+		if (rig->pid[PROCESS_HAPROXY] == -1)
 			break;
-		rc = harness_wait_port(rig->pid[TARGET_HAPROXY],
-		    rig->port[TARGET_HAPROXY], BENCH_START_TIMEOUT);
+		rc = harness_wait_port(rig->pid[PROCESS_HAPROXY],
+		    rig->port[PROCESS_HAPROXY], BENCH_START_TIMEOUT);
 		if (rc != 0) {
-			harness_stop(rig->pid[TARGET_HAPROXY],
+			harness_stop(rig->pid[PROCESS_HAPROXY],
 			    BENCH_STOP_TIMEOUT);
-			rig->pid[TARGET_HAPROXY] = -1;
+			rig->pid[PROCESS_HAPROXY] = -1;
 		}
 	}
 	if (rc != 0)
 		fprintf(stderr, "bench: haproxy did not start; log: %s\n",
-		    rig->log[TARGET_HAPROXY]);
+		    rig->log[PROCESS_HAPROXY]);
 	free(bin);
 	return rc;
 }
 
+/* wardend -f -c DIR/PROCESS/warden.yaml with the binary rig->bin names. */
 static int
-bench_rig_wardend(struct bench_rig *rig, const struct bench_options *opt)
+bench_rig_wardend(struct bench_rig *rig, const struct bench_options *opt,
+    enum bench_process process)
 {
-	struct harness_warden warden;
-	char state[512], *yaml;
+	char dir[400], state[512], config[512], *yaml;
+	char *argv[] = { rig->bin[process], (char *)"-f", (char *)"-c", config,
+		NULL };
 	int tries, rc = -1;
 
-	memset(&warden, 0, sizeof(warden));
-	snprintf(state, sizeof(state), "%s/state", rig->dir);
-	if (mkdir(state, 0700) != 0)
+	snprintf(dir, sizeof(dir), "%s/%s", rig->dir,
+	    bench_process_name(process));
+	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(config, sizeof(config), "%s/warden.yaml", dir);
+	snprintf(rig->audit[process], sizeof(rig->audit[process]),
+	    "%s/audit.jsonl", dir);
+	if (mkdir(dir, 0700) != 0 || mkdir(state, 0700) != 0)
 		return -1;
 	for (tries = 0; tries < BENCH_START_TRIES && rc != 0; tries++) {
-		rig->port[TARGET_WARDEND] = harness_free_port();
-		if (asprintf(&yaml, "# Written by the benchmark: forward "
-		    "everything, refuse nothing.\n"
-		    "mode: monitor\ninitial_state: auto\n"
-		    "listen: 127.0.0.1:%u\nstate_dir: %s\n"
-		    "audit_log: %s/audit.jsonl\n"
-		    "control:\n  socket: %s/control.sock\n"
-		    "limits: {max_clients: 300, max_inflight: 16, "
-		    "device_queue: 256}\n"
-		    "devices:\n  - name: plc\n    host: 127.0.0.1\n"
-		    "    port: %u\n    unit_id: %u\n    connections: %u\n"
-		    "    pipeline: %u\n", rig->port[TARGET_WARDEND], state,
-		    rig->dir, rig->dir, rig->port[TARGET_DIRECT], BENCH_UNIT,
-		    opt->device_connections, opt->pipeline) == -1)
-			return -1;
-		rc = harness_warden_start(&warden, rig->dir,
-		    rig->port[TARGET_WARDEND], yaml);
+		rig->port[process] = harness_free_port();
+		yaml = bench_yaml_wardend(process, rig->port[process], dir,
+		    rig->port[PROCESS_PLCSIM], opt->device_connections,
+		    opt->pipeline);
+		if (yaml == NULL || harness_write_file(config, "%s",
+		    yaml) != 0) {
+			free(yaml);
+			break;
+		}
 		free(yaml);
+		rig->pid[process] = harness_spawn(argv, rig->log[process]);
+		if (rig->pid[process] == -1)
+			break;
+		rc = harness_wait_port(rig->pid[process], rig->port[process],
+		    BENCH_START_TIMEOUT);
+		if (rc != 0) {
+			harness_stop(rig->pid[process], BENCH_STOP_TIMEOUT);
+			rig->pid[process] = -1;
+		}
 	}
-	rig->pid[TARGET_WARDEND] = rc == 0 ? warden.pid : -1;
 	if (rc != 0)
-		fprintf(stderr, "bench: wardend did not start; is it built "
-		    "(make build/wardend)? Log: %s\n", rig->log[TARGET_WARDEND]);
+		fprintf(stderr, "bench: %s (%s) did not start; log: %s\n",
+		    bench_process_name(process), rig->bin[process],
+		    rig->log[process]);
 	return rc;
 }
 
-/* Saves a round of start-up timeouts when a program was never built. */
+/* Saves a round of start-up timeouts when a program was never built.
+ * Copies its path into bin (when not NULL). */
 static int
-bench_rig_built(const char *name)
+bench_rig_built(const char *name, char *bin, size_t bin_size)
 {
 	char *path = harness_bin_path(name);
 	int ok = path != NULL && access(path, X_OK) == 0;
@@ -204,61 +220,91 @@ bench_rig_built(const char *name)
 	if (!ok)
 		fprintf(stderr, "bench: %s is not built; run make (WARDEN_BIN "
 		    "names the build dir)\n", path ? path : name);
+	else if (bin != NULL)
+		snprintf(bin, bin_size, "%s", path);
 	free(path);
 	return ok;
+}
+
+/* Which binary each wardend runs; 0 when every one is there. */
+static int
+bench_rig_bins(struct bench_rig *rig, const struct bench_options *opt)
+{
+	int p;
+
+	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++) {
+		if (!bench_process_used(opt, (enum bench_process)p))
+			continue;
+		if (!bench_process_is_before((enum bench_process)p)) {
+			if (!bench_rig_built("wardend", rig->bin[p],
+			    sizeof(rig->bin[p])))
+				return -1;
+			continue;
+		}
+		snprintf(rig->bin[p], sizeof(rig->bin[p]), "%s",
+		    opt->before_bin);
+		if (access(rig->bin[p], X_OK) != 0) {
+			fprintf(stderr, "bench: --before-bin %s is not an "
+			    "executable\n", opt->before_bin);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
 bench_rig_start(struct bench_rig *rig, const struct bench_options *opt)
 {
-	size_t t;
+	int p;
 
 	memset(rig, 0, sizeof(*rig));
-	for (t = 0; t < TARGET_COUNT; t++)
-		rig->pid[t] = -1;
-	if (!bench_rig_built("plcsim") || (opt->enabled[TARGET_WARDEND] &&
-	    !bench_rig_built("wardend")))
+	for (p = 0; p < PROCESS_COUNT; p++)
+		rig->pid[p] = -1;
+	if (!bench_rig_built("plcsim", NULL, 0) || bench_rig_bins(rig,
+	    opt) != 0)
 		return -1;
 	rig->dir = harness_tmpdir();
 	if (rig->dir == NULL) {
 		fprintf(stderr, "bench: cannot make a temp dir; check TMPDIR\n");
 		return -1;
 	}
-	for (t = 0; t < TARGET_COUNT; t++)
-		snprintf(rig->log[t], sizeof(rig->log[t]), "%s/%s.log",
-		    rig->dir, t == TARGET_DIRECT ? "plcsim" :
-		    bench_target_name((enum bench_target)t));
+	for (p = 0; p < PROCESS_COUNT; p++)
+		snprintf(rig->log[p], sizeof(rig->log[p]), "%s/%s.log",
+		    rig->dir, bench_process_name((enum bench_process)p));
 	/* plcsim is the device behind every target. */
 	if (bench_rig_plcsim(rig) != 0)
 		return -1;
-	if (opt->enabled[TARGET_HAPROXY] && bench_rig_haproxy(rig) != 0)
+	if (bench_process_used(opt, PROCESS_HAPROXY) &&
+	    bench_rig_haproxy(rig) != 0)
 		return -1;
-	if (opt->enabled[TARGET_WARDEND] && bench_rig_wardend(rig, opt) != 0)
-		return -1;
+	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++)
+		if (bench_process_used(opt, (enum bench_process)p) &&
+		    bench_rig_wardend(rig, opt, (enum bench_process)p) != 0)
+			return -1;
 	return 0;
 }
 
 int
 bench_rig_check(const struct bench_rig *rig)
 {
-	int t;
+	int p;
 
-	for (t = 0; t < TARGET_COUNT; t++)
-		if (rig->pid[t] > 0 && harness_exited(rig->pid[t]))
-			return t;
+	for (p = 0; p < PROCESS_COUNT; p++)
+		if (rig->pid[p] > 0 && harness_exited(rig->pid[p]))
+			return p;
 	return -1;
 }
 
 void
 bench_rig_stop(struct bench_rig *rig, int keep_logs)
 {
-	int t;
+	int p;
 
 	/* Gateways first, so that they never see their device vanish. */
-	for (t = TARGET_COUNT - 1; t >= 0; t--)
-		if (rig->pid[t] > 0) {
-			harness_stop(rig->pid[t], BENCH_STOP_TIMEOUT);
-			rig->pid[t] = -1;
+	for (p = PROCESS_COUNT - 1; p >= 0; p--)
+		if (rig->pid[p] > 0) {
+			harness_stop(rig->pid[p], BENCH_STOP_TIMEOUT);
+			rig->pid[p] = -1;
 		}
 	if (rig->dir == NULL)
 		return;
