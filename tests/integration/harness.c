@@ -253,37 +253,6 @@ harness_stop(pid_t pid, double timeout)
 	return status == -2 ? -1 : status;
 }
 
-int
-harness_warden_start(struct harness_warden *w, const char *dir, uint16_t port,
-    const char *yaml_body)
-{
-	char *argv[5];
-	char *bin;
-
-	w->port = port;
-	w->pid = -1;
-	snprintf(w->config, sizeof(w->config), "%s/warden.yaml", dir);
-	snprintf(w->log, sizeof(w->log), "%s/wardend.log", dir);
-	if (harness_write_file(w->config, "%s", yaml_body) != 0)
-		return -1;
-	bin = harness_bin_path("wardend");
-	argv[0] = bin;
-	argv[1] = (char *)"-f";
-	argv[2] = (char *)"-c";
-	argv[3] = w->config;
-	argv[4] = NULL;
-	w->pid = harness_spawn(argv, w->log);
-	free(bin);
-	if (w->pid == -1)
-		return -1;
-	if (harness_wait_port(w->pid, port, HARNESS_START_TIMEOUT) == 0)
-		return 0;
-	harness_dump_file(w->log);
-	harness_stop(w->pid, 2.0);
-	w->pid = -1;
-	return -1;
-}
-
 void
 harness_dump_file(const char *path)
 {

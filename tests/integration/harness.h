@@ -57,19 +57,6 @@ void harness_nap(double seconds);
  * in KiB, or -1. */
 long harness_proc_kib(pid_t pid, const char *field);
 
-/* wardend -f -c DIR/warden.yaml, where the YAML is yaml_body (the caller
- * writes listen etc., on the given port). Waits for the port. The
- * gateway benchmark's (tests/bench/bench_rig.c); the tests use world.h. */
-struct harness_warden {
-	pid_t pid;
-	uint16_t port;
-	char config[512];
-	char log[512];
-};
-
-int harness_warden_start(struct harness_warden *w, const char *dir,
-    uint16_t port, const char *yaml_body);
-
 /* Print a file to stderr, prefixed, so a failing test shows the logs. */
 void harness_dump_file(const char *path);
 
