@@ -90,7 +90,7 @@ client_close(struct client *c, const char *reason)
 	w->n_clients--;
 	if (c->inflight > 0) {
 		device_forget(w, c);
-		baseline_forget(w, c);
+		w->ai.gone(w->ai.ctx, c);
 	}
 	loop_queue_client_free(c);
 }
@@ -153,9 +153,6 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
 		    req->expect.fc, exception);
-	/* The safe state waits for AI writes in flight: one just ended. */
-	if (c->w->safestate.active)
-		safestate_tick(c->w);
 }
 
 static void
@@ -179,7 +176,7 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 		return;
 	}
-	gate_request(c, adu, len, &req, dev - 1);
+	w->ai.request(w->ai.ctx, c, adu, len, &req, dev - 1);
 }
 
 static void

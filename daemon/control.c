@@ -107,8 +107,8 @@ conn_refuse(struct control_conn *c, const char *command, const char *right,
 	}
 	log_warnx("control: refused from %s (uid %u, pid %d): %s",
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid, why);
-	ops_denied(ctl->w, &c->who, command, right, why, ctl->suppressed,
-	    &ctl->answer);
+	ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, command, right, why,
+	    ctl->suppressed, &ctl->answer);
 	ctl->suppressed = 0;
 }
 
@@ -126,7 +126,7 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 	if (conn_rights(c) == 0)
 		conn_refuse(c, req->name, control_right_name(right), why);
 	else
-		ops_denied(ctl->w, &c->who, req->name,
+		ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, req->name,
 		    control_right_name(right), why, 0, &ctl->answer);
 }
 
@@ -149,15 +149,15 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	}
 	switch (req->command) {
 	case CONTROL_STATUS:
-		ops_status(w, &c->who, out);
+		w->ops.status(w->ops.ctx, &c->who, out);
 		break;
 	case CONTROL_TAKEOVER:
-		return ops_takeover(w, &c->who, req->reason, out);
+		return w->ops.takeover(w->ops.ctx, &c->who, req->reason, out);
 	case CONTROL_RELEASE:
-		ops_release(w, &c->who, req->reason, out);
+		w->ops.release(w->ops.ctx, &c->who, req->reason, out);
 		break;
 	case CONTROL_RELOAD:
-		ops_reload(w, &c->who, out);
+		w->ops.reload(w->ops.ctx, &c->who, out);
 		break;
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
@@ -615,7 +615,7 @@ control_takeover_durable(struct warden *w, const char *err)
 			continue;
 		c->awaiting_durable = 0;
 		json_clear(&c->ctl->answer);
-		ops_takeover_answer(&c->ctl->answer, err);
+		w->ops.takeover_answer(w->ops.ctx, &c->ctl->answer, err);
 		conn_answer(c);
 		conn_process(c);
 		if (c->eof)
