@@ -83,7 +83,7 @@ warden_reconcile(struct warden *w, struct guard_persisted *saved)
 	static const char *const state_events[] = { "takeover", "release",
 		NULL };
 	struct audit_last last;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int found;
 
 	if ((found = audit_last_of(w->audit, state_events, &last, err)) == -1)
@@ -126,7 +126,7 @@ warden_open_records(struct warden *w)
 	struct guard_persisted saved, now_state;
 	enum statefile_status st;
 	enum guard_restore how;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int cut = audit_daemon_open(w);
 
 	record_daemon(w, "start");
@@ -250,7 +250,7 @@ warden_stop(struct warden *w)
 static int
 warden_load(struct warden *w, const char *path, const char *user)
 {
-	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[AUDIT_ERR_LEN];
+	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[ERR_LEN];
 
 	if (privdrop_check_config_file(path, perr) == -1) {
 		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr,
