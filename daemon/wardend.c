@@ -250,7 +250,7 @@ warden_stop(struct warden *w)
 static int
 warden_load(struct warden *w, const char *path, const char *user)
 {
-	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[ERR_LEN];
+	char *errors = NULL, perr[ERR_LEN], kerr[ERR_LEN];
 
 	if (privdrop_check_config_file(path, perr) == -1) {
 		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr,
@@ -296,7 +296,7 @@ main(int argc, char *argv[])
 	struct sdnotify notify;
 	struct guard_persisted state;
 	const char *path = NULL;
-	char perr[PRIVDROP_ERR_LEN];
+	char perr[ERR_LEN];
 	const char *user = NULL;
 	int ch, foreground = 0, test_only = 0, verbose = 0;
 
