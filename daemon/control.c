@@ -119,7 +119,7 @@ conn_deny(struct control_conn *c, const struct control_request *req,
     enum control_right right)
 {
 	struct control *ctl = c->ctl;
-	char why[CONTROL_ERROR_MAX * 2];
+	char why[ERR_LEN];
 
 	control_rights_explain(&ctl->rights, right, c->who.user, c->who.uid,
 	    why, sizeof why);
@@ -195,10 +195,11 @@ static void
 conn_handle(struct control_conn *c, const char *line, size_t len)
 {
 	struct control_request req;
+	char err[ERR_LEN];
 
 	json_clear(&c->ctl->answer);
-	if (control_parse(line, len, &req) == -1)
-		conn_refuse(c, req.name, NULL, req.error);
+	if (control_parse(line, len, &req, err) == -1)
+		conn_refuse(c, req.name, NULL, err);
 	else if (conn_dispatch(c, &req) == OPS_PENDING) {
 		/* Answers stay in order: nothing more is read meanwhile. */
 		c->awaiting_durable = 1;
@@ -238,7 +239,7 @@ conn_process(struct control_conn *c)
 		len = buf_len(&c->in);
 		if ((nl = memchr(head, '\n', len)) == NULL) {
 			if (len > CONTROL_LINE_MAX) {
-				char why[CONTROL_ERROR_MAX];
+				char why[ERR_LEN];
 
 				snprintf(why, sizeof why, "request longer "
 				    "than %d bytes; send one JSON object per "
