@@ -276,35 +276,46 @@ takeover_reconfigure(struct warden *w)
 	}
 }
 
+/* The release carried out as the guard allows it: its record, then the
+ * state file, then AUTO. 0, or -1 with err when anything refused it. */
+static int
+takeover_release_try(struct warden *w, const char *user, uint32_t uid,
+    const char *reason, char err[ERR_LEN])
+{
+	struct guard *g = &w->takeover->guard;
+	ev_tstamp now = ev_now(w->loop);
+	struct guard_result r;
+
+	r = guard_release_check(g, reason, now);
+	if (r.action != GUARD_RELEASE) {
+		errmsg_set(err, "%s", r.why);
+		return -1;
+	}
+	if (durable_busy(w->durable)) {
+		errmsg_set(err, "the takeover is still being recorded; try "
+		    "again in a moment");
+		return -1;
+	}
+	if (record_release(w, user, uid, reason) == -1) {
+		errmsg_set(err, "the audit log cannot be written; control "
+		    "stays with the operators");
+		return -1;
+	}
+	if (statefile_save(w->cfg->state_dir, &r.next, err) == -1)
+		return -1;
+	r = guard_release_commit(g, reason, now);
+	if (r.action != GUARD_RELEASE) {
+		errmsg_set(err, "%s", r.why);
+		return -1;
+	}
+	return 0;
+}
+
 int
 takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char err[ERR_LEN])
 {
-	struct guard *g = &w->takeover->guard;
-	struct guard_result r;
-	ev_tstamp now = ev_now(w->loop);
-	char serr[ERR_LEN];
-
-	r = guard_release_check(g, reason, now);
-	if (r.action == GUARD_RELEASE && durable_busy(w->durable)) {
-		snprintf(r.why, sizeof r.why, "the takeover is still being "
-		    "recorded; try again in a moment");
-		r.action = GUARD_REFUSED;
-	}
-	if (r.action == GUARD_RELEASE) {
-		if (record_release(w, user, uid, reason) == -1) {
-			snprintf(r.why, sizeof r.why, "the audit log cannot be "
-			    "written; control stays with the operators");
-			r.action = GUARD_REFUSED;
-		} else if (statefile_save(w->cfg->state_dir, &r.next,
-		    serr) == -1) {
-			guard_reason_copy(r.why, serr);
-			r.action = GUARD_REFUSED;
-		} else
-			r = guard_release_commit(g, reason, now);
-	}
-	if (r.action != GUARD_RELEASE) {
-		errmsg_set(err, "%s", r.why);
+	if (takeover_release_try(w, user, uid, reason, err) == -1) {
 		record_release_refused(w, user, uid, reason, err);
 		log_warnx("release by %s refused: %s", user, err);
 		return -1;
