@@ -113,7 +113,7 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 		return -1;
 	}
 	c->inflight++;
-	w->counters.forwarded++;
+	counters_forwarded(&w->counters);
 	return 0;
 }
 
@@ -156,13 +156,13 @@ gate_isolated(struct gate *g, struct client *c,
 	/* A function that is not allowed is refused 0x01 in every state;
 	 * any other it cannot judge may write: 0x0A. */
 	if (!req->known && d->verdict != POLICY_ALLOW) {
-		w->metrics.requests[METRICS_REJECTED]++;
+		metrics_count_verdict(&w->metrics, METRICS_REJECTED);
 		gate_refuse(g, c, req, "request_rejected", d->exception);
 		return;
 	}
 	d->rule = "takeover";
 	d->has_limit = 0;
-	w->metrics.requests[METRICS_ISOLATED]++;
+	metrics_count_verdict(&w->metrics, METRICS_ISOLATED);
 	gate_refuse(g, c, req, "write_rejected",
 	    MODBUS_EXCEPTION_GATEWAY_PATH);
 }

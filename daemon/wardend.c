@@ -294,7 +294,6 @@ main(int argc, char *argv[])
 {
 	struct warden w;
 	struct sdnotify notify;
-	struct guard_persisted state;
 	const char *path = NULL;
 	char perr[ERR_LEN];
 	const char *user = NULL;
@@ -345,8 +344,7 @@ main(int argc, char *argv[])
 		fatalx("%s", perr);
 	if (sdnotify_open(&notify, perr) == -1)
 		log_warnx("systemd: %s", perr);
-	takeover_persisted(&w, &state);
-	sdnotify_ready(&notify, w.loop, guard_state_name(state.state));
+	sdnotify_ready(&notify, w.loop, guard_state_name(takeover_state(&w)));
 	log_info("started with %s: %zu devices, %zu points", path,
 	    w.cfg->n_devices, w.cfg->n_points);
 	ev_run(w.loop, 0);
