@@ -1,9 +1,10 @@
 /*
- * takeover.c: the orchestration layer, and the only file that both asks
- * the guard (guard.h) and carries out its answer. What happened comes in
- * from above as calls (an operator's takeover or release, the tick) and
- * from the flows below through the flow_events registered here (a
- * violation, a trip, the key switch); the guard decides, and a takeover
+ * takeover.c: the orchestration layer (takeover.h). It owns the guard
+ * (guard.h), the only file that asks it and carries out its answer. What
+ * happened comes in from above as calls (an operator's takeover or
+ * release, the tick, a reload) and from the flows below through the
+ * flow_events registered here (a violation, a trip, the key switch, an
+ * AI request, an AI write ended); the guard decides, and a takeover
  * is carried out in the order wardend(8) gives: the audit record
  * fsynced, the state persisted, then the effect (AI isolated, safe state
  * driven). Entering TAKEOVER holds even when the record or the file
