@@ -16,6 +16,7 @@
 
 #include <modbus.h>
 
+#include "durable.h"
 #include "gate.h"
 #include "log.h"
 #include "record.h"

@@ -16,7 +16,6 @@
 #include "audit.h"
 #include "buf.h"
 #include "config.h"
-#include "durable.h"
 #include "flow.h"
 #include "guard.h"
 #include "log.h"
@@ -31,6 +30,7 @@ struct warden;
 struct inflight;
 struct control;
 struct metrics_http;
+struct durable;
 struct takeover;
 struct gate;
 struct poller;

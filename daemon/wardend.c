@@ -12,6 +12,7 @@
 #include "audit_sign.h"
 #include "checkconf.h"
 #include "control.h"
+#include "durable.h"
 #include "gate.h"
 #include "log.h"
 #include "metrics_http.h"
