@@ -361,7 +361,7 @@ write_resumed(struct audit *a, int sync_now)
 	};
 	struct audit_event ev = { .event = "audit_resumed",
 		.extra = extra, .n_extra = 2 };
-	char reason[AUDIT_ERR_LEN];
+	char reason[ERR_LEN];
 
 	snprintf(reason, sizeof reason, "%s left %llu bytes that are not a "
 	    "record after seq %llu", a->torn_cause,
@@ -439,7 +439,7 @@ audit_checkpoint(struct audit *a, int sync_now)
 }
 
 static int
-open_locked(struct audit *a, const char *path, char *err)
+open_locked(struct audit *a, const char *path, char err[ERR_LEN])
 {
 	struct stat st;
 	int created = 1;
@@ -451,7 +451,7 @@ open_locked(struct audit *a, const char *path, char *err)
 		a->fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 	}
 	if (a->fd == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "cannot open audit log %s: %s "
+		errmsg_set(err, "cannot open audit log %s: %s "
 		    "(check audit_log, and that its directory exists and "
 		    "wardend may write there)", path, strerror(errno));
 		return -1;
@@ -459,14 +459,14 @@ open_locked(struct audit *a, const char *path, char *err)
 	if (created)
 		audit_file_sync_dir(path);
 	if (flock(a->fd, LOCK_EX | LOCK_NB) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log %s: %s", path,
+		errmsg_set(err, "audit log %s: %s", path,
 		    errno == EWOULDBLOCK ? "in use by another process (is "
 		    "another wardend running with this audit_log?)" :
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(a->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log %s: not a regular "
+		errmsg_set(err, "audit log %s: not a regular "
 		    "file; set audit_log to a file path", path);
 		return -1;
 	}
@@ -478,7 +478,7 @@ open_locked(struct audit *a, const char *path, char *err)
 
 /* Pick up the chain where the file's tail leaves it. */
 static int
-recover(struct audit *a, char *err)
+recover(struct audit *a, char err[ERR_LEN])
 {
 	struct audit_tail tail;
 
@@ -499,7 +499,7 @@ recover(struct audit *a, char *err)
 		snprintf(a->torn_cause, sizeof a->torn_cause,
 		    "a crash while writing");
 	if (write_resumed(a, 1) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log %s: cannot write "
+		errmsg_set(err, "audit log %s: cannot write "
 		    "audit_resumed: %s", a->path, strerror(errno));
 		return -1;
 	}
@@ -515,7 +515,7 @@ recover(struct audit *a, char *err)
 }
 
 struct audit *
-audit_open(const char *path, double fsync_interval, char *err)
+audit_open(const char *path, double fsync_interval, char err[ERR_LEN])
 {
 	struct audit_options o = { .fsync_interval = fsync_interval };
 
@@ -523,13 +523,14 @@ audit_open(const char *path, double fsync_interval, char *err)
 }
 
 struct audit *
-audit_open_with(const char *path, const struct audit_options *o, char *err)
+audit_open_with(const char *path, const struct audit_options *o,
+    char err[ERR_LEN])
 {
 	struct audit *a;
 
 	if ((a = calloc(1, sizeof *a)) == NULL ||
 	    (a->path = strdup(path)) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log %s: out of memory",
+		errmsg_set(err, "audit log %s: out of memory",
 		    path);
 		free(a);
 		return NULL;
@@ -543,7 +544,7 @@ audit_open_with(const char *path, const struct audit_options *o, char *err)
 	a->notice_ctx = o->notice_ctx;
 	json_init(&a->line);
 	if (audit_hasher_init(&a->hasher) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log %s: cannot set up "
+		errmsg_set(err, "audit log %s: cannot set up "
 		    "SHA-256 (libcrypto)", path);
 		audit_close(a);
 		return NULL;

@@ -34,7 +34,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define AUDIT_ERR_LEN 512
+#include "errmsg.h"
+
 #define AUDIT_HASH_HEX 64       /* characters of a SHA-256 in hex */
 #define AUDIT_LINE_MAX 65536    /* longer records are refused: EMSGSIZE */
 
@@ -151,9 +152,10 @@ struct audit_syslog;
  * Open (creating, mode 0640) and lock the log, recover the last seq and
  * hash from its tail, and write audit_resumed (fsynced) when it ends with
  * torn bytes. fsync_interval is audit_fsync in seconds. NULL on failure
- * with err (AUDIT_ERR_LEN) saying what to do.
+ * with err saying what to do.
  */
-struct audit *audit_open(const char *path, double fsync_interval, char *err);
+struct audit *audit_open(const char *path, double fsync_interval,
+    char err[ERR_LEN]);
 
 /* Said to the daemon's log: an "ALARM: " when the file was lost. */
 typedef void audit_notice_fn(void *ctx, const char *msg);
@@ -185,7 +187,7 @@ struct audit_options {
  * refused (-1): nothing is written where nobody would find it.
  */
 struct audit *audit_open_with(const char *path, const struct audit_options *o,
-    char *err);
+    char err[ERR_LEN]);
 /*
  * A checkpoint now, signing the record before it (start, stop). 0 (also
  * when there is no key or nothing to sign), or -1 with errno as for
@@ -254,8 +256,8 @@ const char *audit_last_hash(const struct audit *a);
  * audit_last.c: the newest record whose event is one of events (a NULL
  * terminated list) among the log's last megabyte, e.g. the last takeover
  * or release at start-up. Fields the record lacks are "". Returns 1 with
- * *out, 0 when there is none, -1 with err (AUDIT_ERR_LEN) when the log
- * cannot be read back.
+ * *out, 0 when there is none, -1 with err when the log cannot be read
+ * back.
  */
 struct audit_last {
 	char event[32];
@@ -264,11 +266,11 @@ struct audit_last {
 	char reason[256];
 };
 int audit_last_of(const struct audit *a, const char *const events[],
-    struct audit_last *out, char *err);
+    struct audit_last *out, char err[ERR_LEN]);
 /* The hash of the record with this seq among the same last megabyte:
  * 1 with hash, 0 when it is not there, -1 with err. */
 int audit_hash_of(const struct audit *a, uint64_t seq,
-    char hash[AUDIT_HASH_HEX + 1], char *err);
+    char hash[AUDIT_HASH_HEX + 1], char err[ERR_LEN]);
 
 /*
  * audit_verify.c: check a whole log: every hash recomputed, prev linkage,

@@ -37,7 +37,7 @@ audit_daemon_cut(struct warden *w, const char *path,
 static int
 audit_daemon_compare(struct warden *w)
 {
-	char path[sizeof w->cfg->state_dir + 16], err[AUDIT_ERR_LEN];
+	char path[sizeof w->cfg->state_dir + 16], err[ERR_LEN];
 	char why[ERR_LEN], at[AUDIT_HASH_HEX + 1];
 	struct audit_head head;
 	uint64_t found = audit_found_seq(w->audit);
@@ -78,7 +78,7 @@ audit_daemon_open(struct warden *w)
 		.sign_key = w->sign_key,
 		.checkpoint_every = w->cfg->audit_sign_every,
 		.notice = audit_daemon_notice };
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int cut;
 
 	if (w->cfg->audit_syslog[0] != '\0' && (w->audit_syslog =

@@ -69,7 +69,8 @@ audit_file_where(int fd, char *out, size_t cap)
 }
 
 int
-audit_file_move_aside(const char *path, char *aside, size_t cap, char *err)
+audit_file_move_aside(const char *path, char aside[AUDIT_ASIDE_MAX],
+    char err[ERR_LEN])
 {
 	struct timespec now;
 	struct tm tm;
@@ -77,13 +78,14 @@ audit_file_move_aside(const char *path, char *aside, size_t cap, char *err)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
-	snprintf(aside, cap, "%s.replaced-%04d%02d%02dT%02d%02d%02d.%06ldZ",
-	    path, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	snprintf(aside, AUDIT_ASIDE_MAX,
+	    "%s.replaced-%04d%02d%02dT%02d%02d%02d.%06ldZ", path,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, now.tv_nsec / 1000);
 	if (renameat2(AT_FDCWD, path, AT_FDCWD, aside, RENAME_NOREPLACE) == 0)
 		return 0;
 	saved = errno;
-	snprintf(err, AUDIT_ERR_LEN, "audit log %s was replaced or cut, and "
+	errmsg_set(err, "audit log %s was replaced or cut, and "
 	    "what is there cannot be moved aside to %s: %s", path, aside,
 	    strerror(saved));
 	errno = saved;
@@ -108,7 +110,7 @@ audit_file_sync_dir(const char *path)
 
 int
 audit_file_create(const char *path, int *fd, struct audit_file_id *id,
-    char *err)
+    char err[ERR_LEN])
 {
 	struct stat st;
 	int nfd, saved;
@@ -117,14 +119,14 @@ audit_file_create(const char *path, int *fd, struct audit_file_id *id,
 	    0640);
 	if (nfd == -1) {
 		saved = errno;
-		snprintf(err, AUDIT_ERR_LEN, "cannot create a new audit log "
+		errmsg_set(err, "cannot create a new audit log "
 		    "%s: %s", path, strerror(saved));
 		errno = saved;
 		return -1;
 	}
 	if (flock(nfd, LOCK_EX | LOCK_NB) == -1 || fstat(nfd, &st) == -1) {
 		saved = errno;
-		snprintf(err, AUDIT_ERR_LEN, "new audit log %s: %s", path,
+		errmsg_set(err, "new audit log %s: %s", path,
 		    strerror(saved));
 		close(nfd);
 		unlink(path);

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "errmsg.h"
+
 enum audit_fate {
 	AUDIT_FILE_OURS,        /* audit_log is still the file we write */
 	AUDIT_FILE_DELETED,     /* no file there; ours has no name left */
@@ -38,19 +40,20 @@ enum audit_fate audit_file_fate(const char *path, int fd,
     const struct audit_file_id *id, uint64_t size);
 /* Where fd's file is now, from /proc/self/fd; "" when unknown. */
 void audit_file_where(int fd, char *out, size_t cap);
+/* The longest name a file moved aside is given. */
+#define AUDIT_ASIDE_MAX 1024
 /*
  * Move the file at path aside, to path.replaced-<UTC time>, never over
- * another file; its new name into aside (cap). 0, or -1 with err
- * (AUDIT_ERR_LEN).
+ * another file; its new name into aside. 0, or -1 with err.
  */
-int audit_file_move_aside(const char *path, char *aside, size_t cap,
-    char *err);
+int audit_file_move_aside(const char *path, char aside[AUDIT_ASIDE_MAX],
+    char err[ERR_LEN]);
 /*
  * A new, empty log at path: created (never an existing file), mode 0640,
  * locked, its directory synced. The descriptor into *fd; -1 with err.
  */
 int audit_file_create(const char *path, int *fd, struct audit_file_id *id,
-    char *err);
+    char err[ERR_LEN]);
 /* A new name is durable only once its directory is synced. */
 void audit_file_sync_dir(const char *path);
 

@@ -89,7 +89,7 @@ scan_back(const char *buf, size_t len, const char *const events[],
  * line: *text and *len. -1 with err when it cannot be read back. */
 static int
 tail_read(const struct audit *a, char **buf, const char **text,
-    size_t *len, char *err)
+    size_t *len, char err[ERR_LEN])
 {
 	struct stat st;
 	size_t window, skip = 0, got = 0;
@@ -97,14 +97,14 @@ tail_read(const struct audit *a, char **buf, const char **text,
 	ssize_t n;
 
 	if (fstat(audit_fd(a), &st) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log: %s", strerror(errno));
+		errmsg_set(err, "audit log: %s", strerror(errno));
 		return -1;
 	}
 	window = (size_t)st.st_size < AUDIT_LAST_WINDOW ?
 	    (size_t)st.st_size : AUDIT_LAST_WINDOW;
 	from = st.st_size - (off_t)window;
 	if ((*buf = malloc(window + 1)) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "audit log: out of memory");
+		errmsg_set(err, "audit log: out of memory");
 		return -1;
 	}
 	while (got < window) {
@@ -113,7 +113,7 @@ tail_read(const struct audit *a, char **buf, const char **text,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			snprintf(err, AUDIT_ERR_LEN, "audit log: cannot read "
+			errmsg_set(err, "audit log: cannot read "
 			    "it back: %s", n == 0 ? "short read" :
 			    strerror(errno));
 			free(*buf);
@@ -132,7 +132,7 @@ tail_read(const struct audit *a, char **buf, const char **text,
 
 int
 audit_last_of(const struct audit *a, const char *const events[],
-    struct audit_last *out, char *err)
+    struct audit_last *out, char err[ERR_LEN])
 {
 	const char *text;
 	char *buf;
@@ -171,7 +171,7 @@ scan_seq(const char *buf, size_t len, uint64_t seq, char *hash)
 
 int
 audit_hash_of(const struct audit *a, uint64_t seq,
-    char hash[AUDIT_HASH_HEX + 1], char *err)
+    char hash[AUDIT_HASH_HEX + 1], char err[ERR_LEN])
 {
 	const char *text;
 	char *buf;

@@ -31,7 +31,7 @@ write_renewed(struct audit *a)
 	};
 	struct audit_event ev = { .event = "audit_resumed", .extra = extra,
 		.n_extra = 1 };
-	char reason[AUDIT_ERR_LEN + 2 * sizeof a->lost.aside];
+	char reason[ERR_LEN + 2 * sizeof a->lost.aside];
 	char msg[sizeof reason + 64];
 	uint64_t before = a->seq;
 
@@ -70,7 +70,7 @@ write_renewed(struct audit *a)
 static int
 renew_file(struct audit *a, enum audit_fate fate)
 {
-	char err[AUDIT_ERR_LEN], msg[AUDIT_ERR_LEN + 128];
+	char err[ERR_LEN], msg[ERR_LEN + 128];
 	struct audit_file_id id;
 	int fd, saved;
 
@@ -87,15 +87,14 @@ renew_file(struct audit *a, enum audit_fate fate)
 	}
 	/* A file not ours, or ours cut short: kept aside, as found. */
 	if (((fate == AUDIT_FILE_REPLACED || fate == AUDIT_FILE_CUT) &&
-	    audit_file_move_aside(a->path, a->lost.aside,
-	    sizeof a->lost.aside, err) == -1) ||
+	    audit_file_move_aside(a->path, a->lost.aside, err) == -1) ||
 	    audit_file_create(a->path, &fd, &id, err) == -1)
 		goto failed;
 	/* The same descriptor number: a sync under way on the worker
 	 * thread finds a file, old or new, never a closed descriptor. */
 	if (dup2(fd, a->fd) == -1) {
 		saved = errno;
-		snprintf(err, sizeof err, "audit log %s: dup2: %s", a->path,
+		errmsg_set(err, "audit log %s: dup2: %s", a->path,
 		    strerror(saved));
 		close(fd);
 		errno = saved;

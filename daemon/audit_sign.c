@@ -43,7 +43,7 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
 
 /* Checks the key type and sets the key id; frees pkey on failure. */
 static struct audit_key *
-key_wrap(EVP_PKEY *pkey, int private, const char *path, char *err)
+key_wrap(EVP_PKEY *pkey, int private, const char *path, char err[ERR_LEN])
 {
 	unsigned char raw[ED25519_RAW], sum[EVP_MAX_MD_SIZE];
 	size_t raw_len = sizeof raw;
@@ -53,7 +53,7 @@ key_wrap(EVP_PKEY *pkey, int private, const char *path, char *err)
 
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_ED25519) {
 		type = OBJ_nid2sn(EVP_PKEY_get_base_id(pkey));
-		snprintf(err, AUDIT_ERR_LEN, "%s: a %s key, not Ed25519: make "
+		errmsg_set(err, "%s: a %s key, not Ed25519: make "
 		    "one with `openssl genpkey -algorithm ed25519`", path,
 		    type != NULL ? type : "different");
 		EVP_PKEY_free(pkey);
@@ -63,7 +63,7 @@ key_wrap(EVP_PKEY *pkey, int private, const char *path, char *err)
 	    raw_len != ED25519_RAW ||
 	    !EVP_Digest(raw, raw_len, sum, &n, EVP_sha256(), NULL) ||
 	    (k = calloc(1, sizeof *k)) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: cannot read the public key "
+		errmsg_set(err, "%s: cannot read the public key "
 		    "(libcrypto)", path);
 		EVP_PKEY_free(pkey);
 		return NULL;
@@ -76,31 +76,31 @@ key_wrap(EVP_PKEY *pkey, int private, const char *path, char *err)
 
 /* Who may read the private key: nobody but its owner, root or us. */
 static int
-private_file_ok(int fd, const char *path, const char *user, char *err)
+private_file_ok(int fd, const char *path, const char *user, char err[ERR_LEN])
 {
 	const struct passwd *pw = user != NULL ? getpwnam(user) : NULL;
 	struct stat st;
 	unsigned mode;
 
 	if (fstat(fd, &st) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: %s", path, strerror(errno));
+		errmsg_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	mode = (unsigned)st.st_mode & 07777;
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: not a regular file", path);
+		errmsg_set(err, "%s: not a regular file", path);
 		return -1;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid() &&
 	    (pw == NULL || st.st_uid != pw->pw_uid)) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: owned by uid %u, who could "
+		errmsg_set(err, "%s: owned by uid %u, who could "
 		    "read the signing key: chown root %s (or the user wardend "
 		    "runs as; check it as that user, or with -u)", path,
 		    (unsigned)st.st_uid, path);
 		return -1;
 	}
 	if (mode & 077) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: group or others have access "
+		errmsg_set(err, "%s: group or others have access "
 		    "(mode %04o), and only wardend may read the signing key: "
 		    "chmod 600 %s", path, mode, path);
 		return -1;
@@ -109,14 +109,14 @@ private_file_ok(int fd, const char *path, const char *user, char *err)
 }
 
 struct audit_key *
-audit_key_load_private(const char *path, const char *user, char *err)
+audit_key_load_private(const char *path, const char *user, char err[ERR_LEN])
 {
 	EVP_PKEY *pkey;
 	FILE *f;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: %s (make the key with "
+		errmsg_set(err, "%s: %s (make the key with "
 		    "`openssl genpkey -algorithm ed25519 -out %s`, then chmod "
 		    "600 it)", path, strerror(errno), path);
 		return NULL;
@@ -126,7 +126,7 @@ audit_key_load_private(const char *path, const char *user, char *err)
 		return NULL;
 	}
 	if ((f = fdopen(fd, "r")) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: %s", path, strerror(errno));
+		errmsg_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -134,7 +134,7 @@ audit_key_load_private(const char *path, const char *user, char *err)
 	fclose(f);
 	ERR_clear_error();
 	if (pkey == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: not an unencrypted PEM "
+		errmsg_set(err, "%s: not an unencrypted PEM "
 		    "private key: make one with `openssl genpkey -algorithm "
 		    "ed25519 -out %s`", path, path);
 		return NULL;
@@ -143,13 +143,13 @@ audit_key_load_private(const char *path, const char *user, char *err)
 }
 
 struct audit_key *
-audit_key_load_public(const char *path, char *err)
+audit_key_load_public(const char *path, char err[ERR_LEN])
 {
 	EVP_PKEY *pkey;
 	FILE *f;
 
 	if ((f = fopen(path, "re")) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "cannot open %s: %s", path,
+		errmsg_set(err, "cannot open %s: %s", path,
 		    strerror(errno));
 		return NULL;
 	}
@@ -157,7 +157,7 @@ audit_key_load_public(const char *path, char *err)
 	fclose(f);
 	ERR_clear_error();
 	if (pkey == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "%s: not a PEM public key: make "
+		errmsg_set(err, "%s: not a PEM public key: make "
 		    "it from the signing key with `openssl pkey -in audit.key "
 		    "-pubout -out %s`", path, path);
 		return NULL;

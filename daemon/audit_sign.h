@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errmsg.h"
+
 #define AUDIT_KEY_ID_HEX 16
 #define AUDIT_SIG_HEX 128
 #define AUDIT_SIGN_DOMAIN "modbus-warden-audit-checkpoint-v1\n"
@@ -36,13 +38,13 @@ struct audit_key;
  * The private key file: PEM, Ed25519, unencrypted, a regular file with
  * no access for group or others, owned by root, by the caller or by
  * user (the one wardend -u switches to; NULL: none). It is read before
- * wardend gives up root. NULL with err (AUDIT_ERR_LEN) naming the file
- * and the command that fixes it.
+ * wardend gives up root. NULL with err naming the file and the command
+ * that fixes it.
  */
 struct audit_key *audit_key_load_private(const char *path, const char *user,
-    char *err);
+    char err[ERR_LEN]);
 /* A PEM public key (`openssl pkey -pubout`). NULL with err. */
-struct audit_key *audit_key_load_public(const char *path, char *err);
+struct audit_key *audit_key_load_public(const char *path, char err[ERR_LEN]);
 void audit_key_free(struct audit_key *k);
 /* Its key id, AUDIT_KEY_ID_HEX hex digits. */
 const char *audit_key_id(const struct audit_key *k);

@@ -58,22 +58,22 @@ printable_or_nil(const char *s, size_t max)
 
 struct audit_syslog *
 audit_syslog_open(const char *path, audit_notice_fn *notice,
-    void *notice_ctx, char *err)
+    void *notice_ctx, char err[ERR_LEN])
 {
 	struct audit_syslog *s;
 
 	if (strlen(path) >= sizeof s->addr.sun_path) {
-		snprintf(err, AUDIT_ERR_LEN, "audit_syslog: %s: too long for a "
+		errmsg_set(err, "audit_syslog: %s: too long for a "
 		    "unix socket path", path);
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
-		snprintf(err, AUDIT_ERR_LEN, "audit_syslog: out of memory");
+		errmsg_set(err, "audit_syslog: out of memory");
 		return NULL;
 	}
 	s->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd == -1) {
-		snprintf(err, AUDIT_ERR_LEN, "audit_syslog: socket: %s",
+		errmsg_set(err, "audit_syslog: socket: %s",
 		    strerror(errno));
 		free(s);
 		return NULL;
@@ -105,7 +105,7 @@ audit_syslog_close(struct audit_syslog *s)
 static void
 report_drops(struct audit_syslog *s)
 {
-	char msg[AUDIT_ERR_LEN];
+	char msg[ERR_LEN];
 	double now = monotonic_now();
 
 	if (s->reported_once && now - s->reported_at < DROP_REPORT_EVERY)

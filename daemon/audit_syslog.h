@@ -33,9 +33,9 @@
 struct audit_syslog;
 
 /* A socket for path (a unix datagram socket; it need not exist yet).
- * NULL with err (AUDIT_ERR_LEN). */
+ * NULL with err. */
 struct audit_syslog *audit_syslog_open(const char *path,
-    audit_notice_fn *notice, void *notice_ctx, char *err);
+    audit_notice_fn *notice, void *notice_ctx, char err[ERR_LEN]);
 void audit_syslog_close(struct audit_syslog *s);
 /* Ship one record: line[0..len) is the JSON object as written. */
 void audit_syslog_send(struct audit_syslog *s, const char *line, size_t len,

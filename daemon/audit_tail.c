@@ -13,9 +13,6 @@
 /* First window read from the end: many records, and a whole long one. */
 #define TAIL_FIRST_WINDOW (128u << 10)
 
-/* audit.c hands the err of its own convention down here. */
-_Static_assert(AUDIT_ERR_LEN == ERR_LEN, "AUDIT_ERR_LEN is not ERR_LEN");
-
 static int
 read_at(int fd, char *buf, size_t n, uint64_t offset)
 {

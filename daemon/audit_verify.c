@@ -292,9 +292,9 @@ check_whole(struct verify *v, const struct audit_head *head,
 }
 
 /* One file of the chain, after the ones before it. 0 walked (ok says
- * whether it holds), 2 unreadable (msg says why). */
+ * whether it holds), -1 unreadable (err says why). */
 static int
-verify_walk(struct verify *v, const char *path, int *ok, char *msg)
+verify_walk(struct verify *v, const char *path, int *ok, char err[ERR_LEN])
 {
 	char *text = NULL;
 	size_t cap = 0;
@@ -302,9 +302,8 @@ verify_walk(struct verify *v, const char *path, int *ok, char *msg)
 	FILE *in;
 
 	if ((in = fopen(path, "re")) == NULL) {
-		snprintf(msg, AUDIT_ERR_LEN, "cannot open %s: %s", path,
-		    strerror(errno));
-		return 2;
+		errmsg_set(err, "cannot open %s: %s", path, strerror(errno));
+		return -1;
 	}
 	v->path = path;
 	v->line_no = v->offset = 0;
@@ -319,10 +318,9 @@ verify_walk(struct verify *v, const char *path, int *ok, char *msg)
 	}
 	free(text);
 	if (ferror(in)) {
-		snprintf(msg, AUDIT_ERR_LEN, "cannot read %s: %s", path,
-		    strerror(errno));
+		errmsg_set(err, "cannot read %s: %s", path, strerror(errno));
 		fclose(in);
-		return 2;
+		return -1;
 	}
 	fclose(in);
 	*ok = *ok && check_end(v) == 0;
@@ -349,16 +347,14 @@ paths_label(const char *const *paths, size_t n)
 	return label;
 }
 
-/* The key and the head file, when given; 2 with msg when unreadable. */
+/* The key and the head file, when given; -1 with err when unreadable. */
 static int
 verify_inputs(struct verify *v, const struct audit_verify_options *o,
-    struct audit_key **key, struct audit_head *head, char *msg)
+    struct audit_key **key, struct audit_head *head, char err[ERR_LEN])
 {
-	char err[AUDIT_ERR_LEN];
-
 	if (o->pubkey != NULL) {
-		if ((*key = audit_key_load_public(o->pubkey, msg)) == NULL)
-			return 2;
+		if ((*key = audit_key_load_public(o->pubkey, err)) == NULL)
+			return -1;
 		v->key = *key;
 	}
 	if (o->head == NULL)
@@ -368,14 +364,13 @@ verify_inputs(struct verify *v, const struct audit_verify_options *o,
 		v->head_seq = head->seq;
 		return 0;
 	case AUDIT_HEAD_NONE:
-		snprintf(msg, AUDIT_ERR_LEN, "cannot open %s: %s", o->head,
+		errmsg_set(err, "cannot open %s: %s", o->head,
 		    strerror(ENOENT));
-		return 2;
+		return -1;
 	case AUDIT_HEAD_CORRUPT:
 		break;
 	}
-	snprintf(msg, AUDIT_ERR_LEN, "%s", err);
-	return 2;
+	return -1;
 }
 
 int
@@ -385,7 +380,7 @@ audit_verify_files(const char *const *paths, size_t n,
 	struct verify v;
 	struct audit_key *key = NULL;
 	struct audit_head head;
-	char msg[AUDIT_ERR_LEN], *label = paths_label(paths, n);
+	char err[ERR_LEN], *label = paths_label(paths, n);
 	size_t i;
 	int ok = 1, rc = 0;
 
@@ -394,25 +389,25 @@ audit_verify_files(const char *const *paths, size_t n,
 	memcpy(v.last_hash, audit_zero_hash, sizeof v.last_hash);
 	v.head_given = o->head != NULL;
 	if (label == NULL || audit_hasher_init(&v.hasher) == -1) {
-		snprintf(msg, sizeof msg, "cannot check: out of memory");
-		rc = 2;
+		errmsg_set(err, "cannot check: out of memory");
+		rc = -1;
 	} else
-		rc = verify_inputs(&v, o, &key, &head, msg);
+		rc = verify_inputs(&v, o, &key, &head, err);
 	for (i = 0; rc == 0 && ok && i < n; i++)
-		rc = verify_walk(&v, paths[i], &ok, msg);
+		rc = verify_walk(&v, paths[i], &ok, err);
 	if (rc == 0 && ok)
 		ok = check_whole(&v, &head, o->head) == 0;
 	audit_hasher_free(&v.hasher);
 	if (rc != 0)
 		audit_verify_report_unreadable(label != NULL ? label : "",
-		    msg, out, as_json);
+		    err, out, as_json);
 	else if (as_json)
 		audit_verify_report_json(&v, label, out, ok);
 	else
 		audit_verify_report_text(&v, label, out, ok);
 	audit_key_free(key);
 	free(label);
-	return rc != 0 ? rc : ok ? 0 : 1;
+	return rc != 0 ? 2 : ok ? 0 : 1;
 }
 
 int

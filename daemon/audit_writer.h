@@ -28,7 +28,7 @@ struct audit {
 	double flushed_at;
 	struct json line;               /* reused: no allocation per record */
 	struct audit_hasher hasher;
-	char recovery[AUDIT_ERR_LEN];
+	char recovery[ERR_LEN];
 	struct audit_stats stats;
 	struct audit_file_id id;        /* the file path named at open */
 	uint64_t found_seq;             /* the file's last record at open */
@@ -49,7 +49,8 @@ struct audit {
 		enum audit_fate fate;   /* as first seen */
 		int reported;
 		char old_file[1024];    /* where it went, when it lives on */
-		char aside[1024];       /* what stood at path, moved aside */
+		char aside[AUDIT_ASIDE_MAX];    /* what stood at path,
+						 * moved aside */
 	} lost;
 };
 

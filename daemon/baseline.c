@@ -17,11 +17,19 @@
 
 #include <modbus.h>
 
+#include "baseline.h"
 #include "point.h"
 #include "warden.h"
 
-struct baseline_wait {
+struct baseline {
 	struct warden *w;
+	baseline_judge_fn *judge;       /* the gate's, once read */
+	void *judge_ctx;
+	struct baseline_wait *waits;    /* writes waiting for a read */
+};
+
+struct baseline_wait {
+	struct baseline *bl;
 	struct client *c;               /* NULL: gone, answer nobody */
 	unsigned device;
 	uint16_t len;
@@ -32,12 +40,10 @@ struct baseline_wait {
 static void
 baseline_unlink(struct baseline_wait *bw)
 {
-	struct warden *w = bw->w;
-
 	if (bw->prev != NULL)
 		bw->prev->next = bw->next;
 	else
-		w->baseline_waits = bw->next;
+		bw->bl->waits = bw->next;
 	if (bw->next != NULL)
 		bw->next->prev = bw->prev;
 }
@@ -48,7 +54,7 @@ baseline_release(struct baseline_wait *bw)
 {
 	struct client *c = bw->c;
 
-	if (c->inflight-- == c->w->cfg->limits.max_inflight)
+	if (c->inflight-- == bw->bl->w->cfg->limits.max_inflight)
 		loop_queue_client_resume(c);
 }
 
@@ -90,7 +96,7 @@ baseline_outcome(struct baseline_wait *bw, const struct inflight *req,
 	    resp.exception != 0 ||
 	    mbap_decode_request(req->adu, req->len, &read) != 0)
 		return MODBUS_EXCEPTION_GATEWAY_TARGET;
-	baseline_learn(bw->w, bw->device,
+	baseline_learn(bw->bl->w, bw->device,
 	    read.fc == MODBUS_FC_READ_COILS ? TABLE_COIL : TABLE_HOLDING,
 	    read.read_address, read.read_quantity, resp.data, req->sent_at);
 	return MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
@@ -101,6 +107,7 @@ baseline_read_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {
 	struct baseline_wait *bw = ctx;
+	struct baseline *bl = bw->bl;
 	struct mbap_request orig;
 	uint8_t code;
 
@@ -109,17 +116,17 @@ baseline_read_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 	if (bw->c != NULL) {
 		baseline_release(bw);
 		if (mbap_decode_request(bw->adu, bw->len, &orig) == 0)
-			gate_judge(bw->c, bw->adu, bw->len, &orig, bw->device,
-			    code);
+			bl->judge(bl->judge_ctx, bw->c, bw->adu, bw->len,
+			    &orig, bw->device, code);
 	}
 	free(bw);
 }
 
 int
-baseline_read(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device)
+baseline_read(struct baseline *bl, struct client *c, const uint8_t *adu,
+    size_t len, const struct mbap_request *req, unsigned device)
 {
-	struct warden *w = c->w;
+	struct warden *w = bl->w;
 	struct device *dev = &w->devices[device];
 	int coils = req->fc == MODBUS_FC_WRITE_SINGLE_COIL ||
 	    req->fc == MODBUS_FC_WRITE_MULTIPLE_COILS;
@@ -130,13 +137,13 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 
 	memset(&in, 0, sizeof in);
 	in.len = (uint16_t)mbap_encode_read(in.adu, 0,
-	    dev->cfg->device_unit_id, coils ? MODBUS_FC_READ_COILS :
-	    MODBUS_FC_READ_HOLDING_REGISTERS, req->write_address,
-	    req->write_quantity);
+	    w->cfg->devices[device].device_unit_id,
+	    coils ? MODBUS_FC_READ_COILS : MODBUS_FC_READ_HOLDING_REGISTERS,
+	    req->write_address, req->write_quantity);
 	if (in.len == 0 || mbap_decode_request(in.adu, in.len, &read) != 0 ||
 	    (bw = calloc(1, sizeof *bw)) == NULL)
 		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE;
-	bw->w = w;
+	bw->bl = bl;
 	bw->c = c;
 	bw->device = device;
 	bw->len = (uint16_t)len;
@@ -147,10 +154,10 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 	mbap_expect_of(&read, &in.expect);
 	/* Waiting before it is handed over: the read may end inside
 	 * submit. */
-	bw->next = w->baseline_waits;
+	bw->next = bl->waits;
 	if (bw->next != NULL)
 		bw->next->prev = bw;
-	w->baseline_waits = bw;
+	bl->waits = bw;
 	c->inflight++;
 	if ((code = devpool_submit(&dev->poll, &in)) != 0) {
 		baseline_unlink(bw);
@@ -162,28 +169,40 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 }
 
 void
-baseline_forget(struct warden *w, const struct client *c)
+baseline_forget(struct baseline *bl, const struct client *c)
 {
 	struct baseline_wait *bw;
 
-	for (bw = w->baseline_waits; bw != NULL; bw = bw->next)
+	for (bw = bl->waits; bw != NULL; bw = bw->next)
 		if (bw->c == c)
 			bw->c = NULL;
 }
 
+struct baseline *
+baseline_new(struct warden *w, baseline_judge_fn *judge, void *ctx)
+{
+	struct baseline *bl;
+
+	if ((bl = calloc(1, sizeof *bl)) == NULL)
+		return NULL;
+	bl->w = w;
+	bl->judge = judge;
+	bl->judge_ctx = ctx;
+	return bl;
+}
+
 void
-baseline_drop_all(struct warden *w, uint8_t exception)
+baseline_free(struct baseline *bl)
 {
 	struct baseline_wait *bw;
 
-	while ((bw = w->baseline_waits) != NULL) {
+	if (bl == NULL)
+		return;
+	/* Each read ends with its pool (device_stop_all()), so none waits
+	 * by now; one left is dropped unanswered, as when stopping. */
+	while ((bw = bl->waits) != NULL) {
 		baseline_unlink(bw);
-		if (bw->c != NULL && exception != 0) {
-			baseline_release(bw);
-			client_send_exception(bw->c, mbap_get_tid(bw->adu),
-			    mbap_get_unit(bw->adu), bw->adu[MBAP_HEADER_LEN],
-			    exception);
-		}
 		free(bw);
 	}
+	free(bl);
 }

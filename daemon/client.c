@@ -61,7 +61,7 @@ client_accept(struct warden *w, int fd, const struct net_addr *peer)
 		w->clients->prev = c;
 	w->clients = c;
 	w->n_clients++;
-	w->counters.clients_accepted++;
+	counters_client_accepted(&w->counters);
 	log_debug("client %s connected", c->name);
 }
 
@@ -90,7 +90,7 @@ client_close(struct client *c, const char *reason)
 	w->n_clients--;
 	if (c->inflight > 0) {
 		device_forget(w, c);
-		baseline_forget(w, c);
+		w->ai.gone(w->ai.ctx, c);
 	}
 	loop_queue_client_free(c);
 }
@@ -132,7 +132,7 @@ client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
 	uint8_t adu[MBAP_EXCEPTION_ADU_LEN];
 	size_t len;
 
-	c->w->counters.exceptions[code]++;
+	counters_exception(&c->w->counters, code);
 	len = mbap_encode_exception(adu, tid, unit, fc, code);
 	client_send(c, adu, len, tid, unit);
 }
@@ -143,19 +143,16 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 {
 	struct client *c = ctx;
 
-	histogram_observe(&c->w->metrics.latency,
+	metrics_count_latency(&c->w->metrics,
 	    ev_now(c->w->loop) - req->received_at);
 	if (c->inflight-- == c->w->cfg->limits.max_inflight)
 		loop_queue_client_resume(c);
 	if (answer != NULL) {
-		c->w->counters.answered++;
+		counters_answered(&c->w->counters);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
 		    req->expect.fc, exception);
-	/* The safe state waits for AI writes in flight: one just ended. */
-	if (c->w->safestate.active)
-		safestate_tick(c->w);
 }
 
 static void
@@ -166,20 +163,20 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 	unsigned dev;
 	int code;
 
-	w->counters.requests++;
+	counters_request(&w->counters);
 	if ((code = mbap_decode_request(adu, len, &req)) != 0) {
-		w->metrics.requests[METRICS_INVALID]++;
+		metrics_count_verdict(&w->metrics, METRICS_INVALID);
 		client_send_exception(c, mbap_get_tid(adu), mbap_get_unit(adu),
 		    adu[MBAP_HEADER_LEN], (uint8_t)code);
 		return;
 	}
 	if ((dev = w->cfg->device_by_unit[req.unit]) == 0) {
-		w->metrics.requests[METRICS_UNKNOWN_UNIT]++;
+		metrics_count_verdict(&w->metrics, METRICS_UNKNOWN_UNIT);
 		client_send_exception(c, req.tid, req.unit, req.fc,
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 		return;
 	}
-	gate_request(c, adu, len, &req, dev - 1);
+	w->ai.request(w->ai.ctx, c, adu, len, &req, dev - 1);
 }
 
 static void
@@ -214,7 +211,7 @@ client_process(struct client *c)
 			break;
 		}
 		if (st != MBAP_FRAME_OK) {
-			w->counters.malformed++;
+			counters_malformed(&w->counters);
 			client_close(c, mbap_frame_strerror(st));
 			return;
 		}
@@ -314,7 +311,7 @@ client_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	idle_due = c->last_active + c->w->cfg->limits.idle_timeout;
 	if (c->partial_since != 0. &&
 	    now >= c->partial_since + CLIENT_FRAME_TIMEOUT) {
-		c->w->counters.malformed++;
+		counters_malformed(&c->w->counters);
 		client_close(c, "frame never completed");
 		return;
 	}

@@ -107,8 +107,8 @@ conn_refuse(struct control_conn *c, const char *command, const char *right,
 	}
 	log_warnx("control: refused from %s (uid %u, pid %d): %s",
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid, why);
-	ops_denied(ctl->w, &c->who, command, right, why, ctl->suppressed,
-	    &ctl->answer);
+	ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, command, right, why,
+	    ctl->suppressed, &ctl->answer);
 	ctl->suppressed = 0;
 }
 
@@ -119,14 +119,14 @@ conn_deny(struct control_conn *c, const struct control_request *req,
     enum control_right right)
 {
 	struct control *ctl = c->ctl;
-	char why[CONTROL_ERROR_MAX * 2];
+	char why[ERR_LEN];
 
 	control_rights_explain(&ctl->rights, right, c->who.user, c->who.uid,
 	    why, sizeof why);
 	if (conn_rights(c) == 0)
 		conn_refuse(c, req->name, control_right_name(right), why);
 	else
-		ops_denied(ctl->w, &c->who, req->name,
+		ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, req->name,
 		    control_right_name(right), why, 0, &ctl->answer);
 }
 
@@ -149,15 +149,15 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	}
 	switch (req->command) {
 	case CONTROL_STATUS:
-		ops_status(w, &c->who, out);
+		w->ops.status(w->ops.ctx, &c->who, out);
 		break;
 	case CONTROL_TAKEOVER:
-		return ops_takeover(w, &c->who, req->reason, out);
+		return w->ops.takeover(w->ops.ctx, &c->who, req->reason, out);
 	case CONTROL_RELEASE:
-		ops_release(w, &c->who, req->reason, out);
+		w->ops.release(w->ops.ctx, &c->who, req->reason, out);
 		break;
 	case CONTROL_RELOAD:
-		ops_reload(w, &c->who, out);
+		w->ops.reload(w->ops.ctx, &c->who, out);
 		break;
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
@@ -195,10 +195,11 @@ static void
 conn_handle(struct control_conn *c, const char *line, size_t len)
 {
 	struct control_request req;
+	char err[ERR_LEN];
 
 	json_clear(&c->ctl->answer);
-	if (control_parse(line, len, &req) == -1)
-		conn_refuse(c, req.name, NULL, req.error);
+	if (control_parse(line, len, &req, err) == -1)
+		conn_refuse(c, req.name, NULL, err);
 	else if (conn_dispatch(c, &req) == OPS_PENDING) {
 		/* Answers stay in order: nothing more is read meanwhile. */
 		c->awaiting_durable = 1;
@@ -238,7 +239,7 @@ conn_process(struct control_conn *c)
 		len = buf_len(&c->in);
 		if ((nl = memchr(head, '\n', len)) == NULL) {
 			if (len > CONTROL_LINE_MAX) {
-				char why[CONTROL_ERROR_MAX];
+				char why[ERR_LEN];
 
 				snprintf(why, sizeof why, "request longer "
 				    "than %d bytes; send one JSON object per "
@@ -615,7 +616,7 @@ control_takeover_durable(struct warden *w, const char *err)
 			continue;
 		c->awaiting_durable = 0;
 		json_clear(&c->ctl->answer);
-		ops_takeover_answer(&c->ctl->answer, err);
+		w->ops.takeover_answer(w->ops.ctx, &c->ctl->answer, err);
 		conn_answer(c);
 		conn_process(c);
 		if (c->eof)

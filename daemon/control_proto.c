@@ -47,17 +47,24 @@ control_command_right(enum control_command command)
 	return commands[command].right;
 }
 
-static int __attribute__((format(printf, 2, 3)))
-refuse(struct control_request *req, const char *fmt, ...)
+/* req refused, err filled already: -1. */
+static int
+refused(struct control_request *req)
+{
+	req->command = CONTROL_NONE;
+	req->reason[0] = '\0';
+	return -1;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+refuse(struct control_request *req, char err[ERR_LEN], const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(req->error, sizeof req->error, fmt, ap);
+	vsnprintf(err, ERR_LEN, fmt, ap);
 	va_end(ap);
-	req->command = CONTROL_NONE;
-	req->reason[0] = '\0';
-	return -1;
+	return refused(req);
 }
 
 /*
@@ -75,34 +82,34 @@ control_char_len(const unsigned char *s, size_t n)
 }
 
 int
-control_reason_check(const char *reason, char *err, size_t cap)
+control_reason_check(const char *reason, char err[ERR_LEN])
 {
 	const unsigned char *s = (const unsigned char *)reason;
 	size_t len = strlen(reason), i, n;
 	int blank = 1;
 
 	if (len >= CONTROL_REASON_MAX) {
-		snprintf(err, cap, "reason is %zu bytes long; keep it under %d",
+		errmsg_set(err, "reason is %zu bytes long; keep it under %d",
 		    len, CONTROL_REASON_MAX);
 		return -1;
 	}
 	for (i = 0; i < len; i += n) {
 		if (control_char_len(s + i, len - i) != 0) {
-			snprintf(err, cap, "reason holds a control "
+			errmsg_set(err, "reason holds a control "
 			    "character (newline, tab, escape ...); give one "
 			    "line of plain text");
 			return -1;
 		}
 		n = s[i] < 0x80 ? 1 : json_utf8_len(s + i, len - i);
 		if (n == 0) {
-			snprintf(err, cap, "reason is not valid UTF-8");
+			errmsg_set(err, "reason is not valid UTF-8");
 			return -1;
 		}
 		if (s[i] != ' ')
 			blank = 0;
 	}
 	if (blank) {
-		snprintf(err, cap, "reason is empty; say why, e.g. "
+		errmsg_set(err, "reason is empty; say why, e.g. "
 		    "-r \"pump 2 inspection\"");
 		return -1;
 	}
@@ -133,7 +140,8 @@ name_copy(char *dst, const char *src)
  * readers could disagree on which one counts. */
 static int
 find_members(const struct json_value *root, struct json_value *cmd,
-    struct json_value *reason, struct control_request *req)
+    struct json_value *reason, struct control_request *req,
+    char err[ERR_LEN])
 {
 	struct json_iter it;
 	struct json_member m;
@@ -153,26 +161,27 @@ find_members(const struct json_value *root, struct json_value *cmd,
 		} else
 			continue;
 		if (slot->type != JSON_NONE)
-			return refuse(req, "\"%s\" given twice; give it once",
-			    key);
+			return refuse(req, err, "\"%s\" given twice; give it "
+			    "once", key);
 		*slot = m.value;
 	}
 	return 0;
 }
 
 static int
-read_command(const struct json_value *cmd, struct control_request *req)
+read_command(const struct json_value *cmd, struct control_request *req,
+    char err[ERR_LEN])
 {
 	char text[CONTROL_LINE_MAX + 1];
 	size_t i;
 
 	if (cmd->type == JSON_NONE)
-		return refuse(req, "request has no \"cmd\"; commands: "
+		return refuse(req, err, "request has no \"cmd\"; commands: "
 		    COMMAND_LIST ", " EXAMPLE);
 	if (cmd->type != JSON_STRING ||
 	    json_get_string(cmd, text, sizeof text) == -1)
-		return refuse(req, "\"cmd\" must be a string naming a command: "
-		    COMMAND_LIST);
+		return refuse(req, err, "\"cmd\" must be a string naming a "
+		    "command: " COMMAND_LIST);
 	name_copy(req->name, text);
 	/* A name with a NUL inside is not the command it starts with. */
 	for (i = 0; i < N_COMMANDS; i++)
@@ -180,53 +189,56 @@ read_command(const struct json_value *cmd, struct control_request *req)
 		    json_string_is(cmd, commands[i].name))
 			req->command = (enum control_command)i;
 	if (req->command == CONTROL_NONE)
-		return refuse(req, "unknown command \"%s\"; commands: "
+		return refuse(req, err, "unknown command \"%s\"; commands: "
 		    COMMAND_LIST, req->name);
 	return 0;
 }
 
 static int
-read_reason(const struct json_value *reason, struct control_request *req)
+read_reason(const struct json_value *reason, struct control_request *req,
+    char err[ERR_LEN])
 {
 	char text[CONTROL_LINE_MAX + 1];
-	char why[CONTROL_ERROR_MAX];
 
 	if (reason->type == JSON_NONE)
-		return refuse(req, "%s needs a reason: {\"cmd\":\"%s\","
+		return refuse(req, err, "%s needs a reason: {\"cmd\":\"%s\","
 		    "\"reason\":\"why\"} (wardenctl %s -r REASON)", req->name,
 		    req->name, req->name);
 	if (reason->type != JSON_STRING)
-		return refuse(req, "\"reason\" must be a string");
+		return refuse(req, err, "\"reason\" must be a string");
 	if (json_get_string(reason, text, sizeof text) == -1)
-		return refuse(req, "reason holds \\u0000 or an unpaired "
+		return refuse(req, err, "reason holds \\u0000 or an unpaired "
 		    "surrogate; give one line of plain text");
-	if (control_reason_check(text, why, sizeof why) == -1)
-		return refuse(req, "%s", why);
+	if (control_reason_check(text, err) == -1)
+		return refused(req);
 	memcpy(req->reason, text, strlen(text) + 1);
 	return 0;
 }
 
 int
-control_parse(const char *line, size_t len, struct control_request *req)
+control_parse(const char *line, size_t len, struct control_request *req,
+    char err[ERR_LEN])
 {
 	struct json_value root, cmd, reason;
 	const char *why;
 	size_t at;
 
 	memset(req, 0, sizeof *req);
+	err[0] = '\0';
 	if (len > CONTROL_LINE_MAX)
-		return refuse(req, "request longer than %d bytes; send one "
-		    "JSON object per line", CONTROL_LINE_MAX);
+		return refuse(req, err, "request longer than %d bytes; send "
+		    "one JSON object per line", CONTROL_LINE_MAX);
 	if (json_parse(line, len, &root, &at, &why) == -1)
-		return refuse(req, "request is not valid JSON (byte %zu: %s); "
+		return refuse(req, err, "request is not valid JSON (byte %zu: "
+		    "%s); "
 		    "send one object per line, " EXAMPLE, at, why);
 	if (root.type != JSON_OBJECT)
-		return refuse(req, "a request is a JSON object, " EXAMPLE);
-	if (find_members(&root, &cmd, &reason, req) == -1 ||
-	    read_command(&cmd, req) == -1)
+		return refuse(req, err, "a request is a JSON object, " EXAMPLE);
+	if (find_members(&root, &cmd, &reason, req, err) == -1 ||
+	    read_command(&cmd, req, err) == -1)
 		return -1;
 	if (control_command_needs_reason(req->command))
-		return read_reason(&reason, req);
+		return read_reason(&reason, req, err);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "errmsg.h"
 #include "json.h"
 
 /* Bytes in one request line, not counting its newline. */
@@ -29,7 +30,6 @@
 #define CONTROL_REASON_MAX 256
 /* The command name kept for the audit of a refused request. */
 #define CONTROL_NAME_MAX 32
-#define CONTROL_ERROR_MAX 256
 
 enum control_command {
 	CONTROL_NONE,           /* not understood */
@@ -62,15 +62,15 @@ struct control_request {
 	 * under the command it was for. */
 	char name[CONTROL_NAME_MAX];
 	char reason[CONTROL_REASON_MAX];        /* "" unless takeover/release */
-	char error[CONTROL_ERROR_MAX];          /* why it was refused, or "" */
 };
 
 /*
  * Parse one request line (without its newline; surrounding whitespace
- * is allowed). Returns 0, or -1 with req->error saying what is wrong and
- * how a correct request looks.
+ * is allowed). Returns 0 (err ""), or -1 with err saying what is wrong
+ * and how a correct request looks.
  */
-int control_parse(const char *line, size_t len, struct control_request *req);
+int control_parse(const char *line, size_t len, struct control_request *req,
+    char err[ERR_LEN]);
 
 /* "status", "takeover" ...; NULL for CONTROL_NONE. */
 const char *control_command_name(enum control_command command);
@@ -81,7 +81,7 @@ enum control_right control_command_right(enum control_command command);
 /* 0 when reason is acceptable (non-blank, one printable line, short
  * enough); else -1 and a sentence in err. wardenctl checks before
  * sending with the same rule the daemon applies. */
-int control_reason_check(const char *reason, char *err, size_t cap);
+int control_reason_check(const char *reason, char err[ERR_LEN]);
 
 /* The request object, without newline. reason is ignored (may be NULL)
  * for commands that take none. */

@@ -59,8 +59,11 @@ link_wait(struct ctl_link *l, int fd, short events, int64_t deadline)
 	}
 }
 
+/* what: what wardend did not do, for the message; NULL when err says
+ * already. */
 static enum ctl_link_status
-link_fail(struct ctl_link *l, int wait_rc, const char *what)
+link_fail(struct ctl_link *l, int wait_rc, const char *what,
+    char err[ERR_LEN])
 {
 	if (wait_rc == -2)
 		return CTL_LINK_SIGNALLED;
@@ -68,16 +71,16 @@ link_fail(struct ctl_link *l, int wait_rc, const char *what)
 		close(l->fd);
 	l->fd = -1;
 	if (wait_rc == 0)
-		snprintf(l->err, sizeof l->err, "wardend at %s did not %s "
+		errmsg_set(err, "wardend at %s did not %s "
 		    "within %d s", l->path, what, CTL_TIMEOUT_MS / 1000);
 	else if (what != NULL)
-		snprintf(l->err, sizeof l->err, "lost the connection to "
+		errmsg_set(err, "lost the connection to "
 		    "wardend at %s: %s", l->path, strerror(errno));
 	return CTL_LINK_UNREACHABLE;
 }
 
 static void
-link_explain(struct ctl_link *l, int error)
+link_explain(const struct ctl_link *l, int error, char err[ERR_LEN])
 {
 	const char *hint;
 
@@ -97,12 +100,12 @@ link_explain(struct ctl_link *l, int error)
 	default:
 		hint = "is wardend running?";
 	}
-	snprintf(l->err, sizeof l->err, "cannot reach wardend at %s: %s; %s",
+	errmsg_set(err, "cannot reach wardend at %s: %s; %s",
 	    l->path, strerror(error), hint);
 }
 
 enum ctl_link_status
-ctl_link_connect(struct ctl_link *l)
+ctl_link_connect(struct ctl_link *l, char err[ERR_LEN])
 {
 	struct sockaddr_un sun;
 	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
@@ -111,7 +114,7 @@ ctl_link_connect(struct ctl_link *l)
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if (strlen(l->path) >= sizeof sun.sun_path) {
-		snprintf(l->err, sizeof l->err, "socket path %s is too long "
+		errmsg_set(err, "socket path %s is too long "
 		    "(at most %zu bytes)", l->path, sizeof sun.sun_path - 1);
 		return CTL_LINK_UNREACHABLE;
 	}
@@ -119,7 +122,7 @@ ctl_link_connect(struct ctl_link *l)
 	l->len = 0;
 	if ((l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
-		link_explain(l, errno);
+		link_explain(l, errno, err);
 		return CTL_LINK_UNREACHABLE;
 	}
 	while (connect(l->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
@@ -134,8 +137,8 @@ ctl_link_connect(struct ctl_link *l)
 			continue;
 		}
 		if (errno == EAGAIN)
-			return link_fail(l, 0, "accept the connection");
-		link_explain(l, errno);
+			return link_fail(l, 0, "accept the connection", err);
+		link_explain(l, errno, err);
 		close(l->fd);
 		l->fd = -1;
 		return CTL_LINK_UNREACHABLE;
@@ -145,7 +148,7 @@ ctl_link_connect(struct ctl_link *l)
 
 static enum ctl_link_status
 link_send(struct ctl_link *l, const char *data, size_t len,
-    int64_t deadline)
+    int64_t deadline, char err[ERR_LEN])
 {
 	ssize_t n;
 	int rc;
@@ -154,13 +157,14 @@ link_send(struct ctl_link *l, const char *data, size_t len,
 		n = send(l->fd, data, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EAGAIN) {
 			if ((rc = link_wait(l, l->fd, POLLOUT, deadline)) != 1)
-				return link_fail(l, rc, "take the request");
+				return link_fail(l, rc, "take the request",
+				    err);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			return link_fail(l, -1, "send");
+			return link_fail(l, -1, "send", err);
 		}
 		data += n;
 		len -= (size_t)n;
@@ -170,7 +174,8 @@ link_send(struct ctl_link *l, const char *data, size_t len,
 
 /* Read until a whole line is in l->buf; *line_len excludes its newline. */
 static enum ctl_link_status
-link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline)
+link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline,
+    char err[ERR_LEN])
 {
 	char *nl, *p;
 	ssize_t n;
@@ -178,10 +183,10 @@ link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline)
 
 	while ((nl = l->len ? memchr(l->buf, '\n', l->len) : NULL) == NULL) {
 		if (l->len == CTL_ANSWER_MAX) {
-			snprintf(l->err, sizeof l->err, "wardend at %s sent an "
+			errmsg_set(err, "wardend at %s sent an "
 			    "answer longer than %d bytes", l->path,
 			    CTL_ANSWER_MAX);
-			return link_fail(l, -1, NULL);
+			return link_fail(l, -1, NULL, err);
 		}
 		if (l->cap - l->len < 4096) {
 			size_t cap = l->cap ? l->cap * 2 : 65536;
@@ -189,9 +194,8 @@ link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline)
 			if (cap > CTL_ANSWER_MAX)
 				cap = CTL_ANSWER_MAX;
 			if ((p = realloc(l->buf, cap)) == NULL) {
-				snprintf(l->err, sizeof l->err,
-				    "out of memory");
-				return link_fail(l, -1, NULL);
+				errmsg_set(err, "out of memory");
+				return link_fail(l, -1, NULL, err);
 			}
 			l->buf = p;
 			l->cap = cap;
@@ -199,14 +203,14 @@ link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline)
 		n = read(l->fd, l->buf + l->len, l->cap - l->len);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 			if ((rc = link_wait(l, l->fd, POLLIN, deadline)) != 1)
-				return link_fail(l, rc, "answer");
+				return link_fail(l, rc, "answer", err);
 			continue;
 		}
 		if (n <= 0) {
-			snprintf(l->err, sizeof l->err, "wardend at %s closed "
+			errmsg_set(err, "wardend at %s closed "
 			    "the connection without answering%s%s", l->path,
 			    n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
-			return link_fail(l, -1, NULL);
+			return link_fail(l, -1, NULL, err);
 		}
 		l->len += (size_t)n;
 	}
@@ -216,7 +220,8 @@ link_read_line(struct ctl_link *l, size_t *line_len, int64_t deadline)
 
 enum ctl_link_status
 ctl_link_exchange(struct ctl_link *l, enum control_command command,
-    const char *reason, struct json_value *answer, size_t *line_len)
+    const char *reason, struct json_value *answer, size_t *line_len,
+    char err[ERR_LEN])
 {
 	int64_t deadline;
 	enum ctl_link_status st;
@@ -224,7 +229,7 @@ ctl_link_exchange(struct ctl_link *l, enum control_command command,
 	const char *why;
 	size_t at;
 
-	if (l->fd < 0 && (st = ctl_link_connect(l)) != CTL_LINK_OK)
+	if (l->fd < 0 && (st = ctl_link_connect(l, err)) != CTL_LINK_OK)
 		return st;
 	if (*line_len > 0) {            /* drop the previous answer */
 		memmove(l->buf, l->buf + *line_len + 1, l->len - *line_len - 1);
@@ -235,21 +240,21 @@ ctl_link_exchange(struct ctl_link *l, enum control_command command,
 	control_request_write(&req, command, reason);
 	json_append(&req, "\n", 1);
 	if (json_failed(&req)) {
-		snprintf(l->err, sizeof l->err, "out of memory");
+		errmsg_set(err, "out of memory");
 		json_free(&req);
 		return CTL_LINK_UNREACHABLE;
 	}
 	deadline = now_ms() + CTL_TIMEOUT_MS;
-	st = link_send(l, req.data, req.len, deadline);
+	st = link_send(l, req.data, req.len, deadline, err);
 	json_free(&req);
-	if (st != CTL_LINK_OK || (st = link_read_line(l, line_len, deadline)) !=
-	    CTL_LINK_OK)
+	if (st != CTL_LINK_OK || (st = link_read_line(l, line_len, deadline,
+	    err)) != CTL_LINK_OK)
 		return st;
 	if (json_parse(l->buf, *line_len, answer, &at, &why) == -1 ||
 	    answer->type != JSON_OBJECT) {
-		snprintf(l->err, sizeof l->err, "wardend at %s sent an answer "
+		errmsg_set(err, "wardend at %s sent an answer "
 		    "that is not a JSON object (byte %zu)", l->path, at);
-		return link_fail(l, -1, NULL);
+		return link_fail(l, -1, NULL, err);
 	}
 	return CTL_LINK_OK;
 }

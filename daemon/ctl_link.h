@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 #include "control_proto.h"
+#include "errmsg.h"
 #include "json.h"
 
 #define CTL_TIMEOUT_MS 5000
-#define CTL_ERR_LEN 512
 
 /* One connection to wardend. */
 struct ctl_link {
@@ -22,13 +22,14 @@ struct ctl_link {
 	int sigfd;                      /* -1, or the signals that end watch */
 	char *buf;                      /* bytes read, not yet a whole line */
 	size_t len, cap;
-	char err[CTL_ERR_LEN];          /* why it is unreachable */
 };
 
+/* CTL_LINK_UNREACHABLE is the failure that has err (why wardend cannot be
+ * reached); a signal is not a failure. */
 enum ctl_link_status { CTL_LINK_OK, CTL_LINK_UNREACHABLE, CTL_LINK_SIGNALLED };
 
-/* Connect to l->path; why not into l->err. */
-enum ctl_link_status ctl_link_connect(struct ctl_link *l);
+/* Connect to l->path. */
+enum ctl_link_status ctl_link_connect(struct ctl_link *l, char err[ERR_LEN]);
 /*
  * Send one request and read its answer into *answer (pointing into
  * l->buf, valid until the next exchange). A connection is made when
@@ -37,7 +38,7 @@ enum ctl_link_status ctl_link_connect(struct ctl_link *l);
  */
 enum ctl_link_status ctl_link_exchange(struct ctl_link *l,
     enum control_command command, const char *reason,
-    struct json_value *answer, size_t *line_len);
+    struct json_value *answer, size_t *line_len, char err[ERR_LEN]);
 /* Wait ms milliseconds: 0, or -2 when a signal on l->sigfd came first. */
 int ctl_link_pause(struct ctl_link *l, int ms);
 /* Close the connection and free the buffer; l->sigfd stays open. */

@@ -13,6 +13,9 @@
 #include "control_proto.h"
 #include "ctl_show.h"
 
+/* Room for an answer's "error" or "warning", as wardend words them. */
+#define CTL_SHOW_TEXT_MAX 2048
+
 /* Control characters out, so that no answer can drive the terminal. */
 static void
 clean(char *s)
@@ -218,7 +221,7 @@ ctl_show_status(FILE *out, const struct json_value *st)
 void
 ctl_show_refusal(const char *what, const struct json_value *answer)
 {
-	char error[CONTROL_ERROR_MAX * 8];
+	char error[CTL_SHOW_TEXT_MAX];
 
 	fprintf(stderr, "%s refused: %s\n", what,
 	    field(answer, "error", error, sizeof error));
@@ -227,7 +230,7 @@ ctl_show_refusal(const char *what, const struct json_value *answer)
 void
 ctl_show_warning(const char *what, const struct json_value *answer)
 {
-	char warning[CONTROL_ERROR_MAX * 8];
+	char warning[CTL_SHOW_TEXT_MAX];
 	struct json_value v;
 
 	if (json_object_get(answer, "warning", &v) == 0)

@@ -128,7 +128,7 @@ devconn_reset(struct devconn *dc, const char *reason)
 	log_debug("device %s: %s connection %u reset: %s",
 	    pool->dev->cfg->name, pool->role, dc->index, reason);
 	if (devconn_shut(dc, lost, &n)) {
-		w->counters.device_resets++;
+		counters_device_reset(&w->counters);
 		if (pool->n_up == 0)
 			log_warnx("device %s down: %s", pool->dev->cfg->name,
 			    reason);
@@ -414,7 +414,7 @@ devconn_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		if (dc->slots[i].sent_at < oldest)
 			oldest = dc->slots[i].sent_at;
 	if (now - oldest >= timeout) {
-		devconn_warden(dc)->counters.device_timeouts++;
+		counters_device_timeout(&devconn_warden(dc)->counters);
 		devconn_reset(dc, "no answer within timeout");
 	} else
 		devconn_arm(dc, oldest + timeout - now);

@@ -1,15 +1,52 @@
+/*
+ * durable.c: the worker thread of durable.h, and what it tells the loop.
+ */
 #include "durable.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "audit_head.h"
+#include "errmsg.h"
 #include "log.h"
 #include "statefile.h"
 #include "warden.h"
+
+struct durable {
+	struct warden *w;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	ev_async done;
+	/* On the loop only: whom the takeover's job tells how it ended. */
+	durable_done_fn *state_done;
+	void *state_ctx;
+	/* Under mu. The next job: */
+	int queued;                     /* a job waits for the worker */
+	int queued_state;               /* and it saves the state */
+	int audit_fd;
+	char state_dir[256];
+	struct guard_persisted state;
+	char head_dir[256];
+	struct audit_head head;
+	/* The job being done: */
+	int running_state;
+	/* What the loop has not heard of yet: */
+	struct audit_syncs syncs;
+	char sync_err[ERR_LEN];         /* the last failed sync's */
+	char head_err[ERR_LEN];         /* the last failed head save's */
+	int head_failing;               /* said once per failure streak */
+	int state_finished;
+	int state_failed;
+	char err[ERR_LEN];
+	int stop;
+};
 
 static uint64_t
 durable_us_since(const struct timespec *t0)
@@ -130,31 +167,37 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	audit_synced_elsewhere(d->w->audit, &syncs);
 	if (syncs.errors > 0)
 		log_warnx("audit: %s; will try again", sync_err);
-	if (state_finished)
-		takeover_durable(d->w, failed ? err : NULL);
+	if (state_finished && d->state_done != NULL)
+		d->state_done(d->state_ctx, failed ? err : NULL);
 }
 
-int
-durable_start(struct warden *w, struct durable *d)
+struct durable *
+durable_start(struct warden *w)
 {
-	memset(d, 0, sizeof *d);
+	struct durable *d;
+
+	if ((d = calloc(1, sizeof *d)) == NULL)
+		return NULL;
 	d->w = w;
 	d->audit_fd = -1;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	ev_async_init(&d->done, durable_done_cb);
 	d->done.data = d;
+	if (pthread_create(&d->thread, NULL, durable_worker, d) != 0) {
+		pthread_cond_destroy(&d->cv);
+		pthread_mutex_destroy(&d->mu);
+		free(d);
+		return NULL;
+	}
 	ev_async_start(w->loop, &d->done);
-	if (pthread_create(&d->thread, NULL, durable_worker, d) != 0)
-		return -1;
-	d->started = 1;
-	return 0;
+	return d;
 }
 
 void
 durable_stop(struct durable *d)
 {
-	if (!d->started)
+	if (d == NULL)
 		return;
 	pthread_mutex_lock(&d->mu);
 	d->stop = 1;
@@ -164,7 +207,7 @@ durable_stop(struct durable *d)
 	ev_async_stop(d->w->loop, &d->done);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
-	d->started = 0;
+	free(d);
 }
 
 /* Under d->mu, on the loop: the head the next sync makes durable. */
@@ -192,8 +235,10 @@ durable_sync_audit(struct durable *d, int audit_fd)
 
 void
 durable_submit(struct durable *d, int audit_fd, const char *state_dir,
-    const struct guard_persisted *state)
+    const struct guard_persisted *state, durable_done_fn *done, void *ctx)
 {
+	d->state_done = done;
+	d->state_ctx = ctx;
 	pthread_mutex_lock(&d->mu);
 	d->audit_fd = audit_fd;
 	durable_note_head(d);

@@ -18,50 +18,26 @@
 #ifndef WARDEN_DURABLE_H
 #define WARDEN_DURABLE_H
 
-#include <pthread.h>
-#include <ev.h>
-
-#include "audit.h"
-#include "audit_head.h"
 #include "guard.h"
 
 struct warden;
+struct durable;
 
-struct durable {
-	struct warden *w;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	ev_async done;
-	int started;
-	/* Under mu. The next job: */
-	int queued;                     /* a job waits for the worker */
-	int queued_state;               /* and it saves the state */
-	int audit_fd;
-	char state_dir[256];
-	struct guard_persisted state;
-	char head_dir[256];
-	struct audit_head head;
-	/* The job being done: */
-	int running_state;
-	/* What the loop has not heard of yet: */
-	struct audit_syncs syncs;
-	char sync_err[256];             /* the last failed sync's */
-	char head_err[512];             /* the last failed head save's */
-	int head_failing;               /* said once per failure streak */
-	int state_finished;
-	int state_failed;
-	char err[512];
-	int stop;
-};
+/* How a takeover's job ended, on the loop: err NULL when the log is
+ * synced and the state saved, else what failed (one line). */
+typedef void durable_done_fn(void *ctx, const char *err);
 
-int durable_start(struct warden *w, struct durable *d);
+/* The worker started, on w's loop and audit log; NULL when no thread
+ * can be made. */
+struct durable *durable_start(struct warden *w);
+/* Finish the job queued, if any, and stop the worker; NULL is a no-op. */
 void durable_stop(struct durable *d);
 /* Sync the audit log (the periodic flush); the loop hears of it later. */
 void durable_sync_audit(struct durable *d, int audit_fd);
-/* Sync the audit log, then save state; the loop hears of it later. */
+/* Sync the audit log, then save state; done(ctx, err) is called on the
+ * loop once both are done or one failed. */
 void durable_submit(struct durable *d, int audit_fd, const char *state_dir,
-    const struct guard_persisted *state);
+    const struct guard_persisted *state, durable_done_fn *done, void *ctx);
 /* 1 while a state save is queued, running, or not yet heard of by the
  * loop. */
 int durable_busy(struct durable *d);

@@ -21,6 +21,11 @@
  * - One exception: a configuration file is reported whole, every
  *   problem at once, so config_load() hands back a malloc'd list of
  *   "file:line: ..." lines instead (config.h).
+ * - Not an error: a function that cannot fail and writes text for its
+ *   caller (control_rights_explain(), json_get_string()) takes a
+ *   (buffer, cap) pair, as snprintf() does.
+ * - Callbacks that report how something ended take const char *err,
+ *   NULL when it went well (durable_done_fn, takeover_done_fn).
  *
  * One size for every such buffer: the parameter is declared with its
  * bound, so gcc refuses a smaller buffer at the call.

@@ -1,15 +1,26 @@
 /*
- * flow.h: the news the flows (gate.c, poller.c) give the layer above
- * them. The flows judge requests and read the process; what the guard
- * must hear of goes up through these callbacks, which takeover.c
- * registers at start (takeover_init). A flow calls them and never names
- * who listens.
+ * flow.h: the callbacks across the flows' layer (gate.c, baseline.c,
+ * poller.c, safestate.c). A file never names one above it: what it must
+ * tell goes through a callback the layer above registered in the context
+ * (warden.h) before the loop runs.
+ *
+ * - struct flow_events: the flows' news for the orchestration layer,
+ *   registered by takeover_start(). The flows judge requests and read
+ *   the process; what the guard must hear of goes up through these.
+ * - struct flow_ai: what the AI endpoint (client.c) hands to the flows,
+ *   registered by gate_new().
  */
 #ifndef WARDEN_FLOW_H
 #define WARDEN_FLOW_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "guard.h"
+#include "mbap.h"
 #include "monitor.h"
+
+struct client;
 
 struct flow_events {
 	/* A write the policy refused or clamped: what names it ("valve
@@ -20,6 +31,22 @@ struct flow_events {
 	    int raised);
 	/* The key switch as just read, or unknown (its device lost). */
 	void (*key_switch)(void *ctx, enum guard_switch position);
+	/* An AI request arrived, read or write (the silence clock). */
+	void (*ai_request)(void *ctx);
+	/* An AI write handed to a device has ended, answered or not, its
+	 * client still there or not: the safe state waits for those. */
+	void (*write_ended)(void *ctx);
+	void *ctx;
+};
+
+struct flow_ai {
+	/* A request framed, decoded and addressed to device (an index
+	 * into the config's devices): judged, then answered on c. */
+	void (*request)(void *ctx, struct client *c, const uint8_t *adu,
+	    size_t len, const struct mbap_request *req, unsigned device);
+	/* c is going away: what still waits in the flows for it is
+	 * answered to nobody. */
+	void (*gone)(void *ctx, const struct client *c);
 	void *ctx;
 };
 

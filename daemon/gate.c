@@ -5,13 +5,23 @@
  * since nothing may reach the plant that the record does not show.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <modbus.h>
 
+#include "baseline.h"
+#include "gate.h"
 #include "gate_plan.h"
 #include "record.h"
 #include "warden.h"
+
+struct gate {
+	struct warden *w;
+	int isolated;                   /* TAKEOVER: takeover.c says so */
+	struct policy_decision decision;        /* scratch, one request */
+	struct baseline *baseline;      /* writes waiting for a read */
+};
 
 /* The layer above hears of it (flow.h): the guard may take over. */
 static void
@@ -58,23 +68,23 @@ gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
 	enum policy_outcome outcome = POLICY_NOT_WRITTEN;
 
 	(void)len;
-	if (mbap_decode_request(r->adu, r->len, &fwd) != 0)
-		return;
 	if (answer != NULL && (answer[MBAP_HEADER_LEN] & 0x80) == 0)
 		outcome = POLICY_WRITTEN;
 	else if (answer == NULL && exception == MODBUS_EXCEPTION_GATEWAY_TARGET)
 		/* Sent, and the connection went before an answer came. */
 		outcome = POLICY_UNKNOWN;
-	policy_settle(w->cfg, w->memory, r->device, &fwd, r->policy_gen,
-	    outcome, ev_now(w->loop));
+	if (mbap_decode_request(r->adu, r->len, &fwd) == 0)
+		policy_settle(w->cfg, w->memory, r->device, &fwd,
+		    r->policy_gen, outcome, ev_now(w->loop));
+	w->events.write_ended(w->events.ctx);
 }
 
 /* 0 when handed to the device; otherwise the client got the exception. */
 static int
-gate_forward(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device)
+gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
+    size_t len, const struct mbap_request *req, unsigned device)
 {
-	struct warden *w = c->w;
+	struct warden *w = g->w;
 	struct inflight r;
 	int code;
 
@@ -103,24 +113,24 @@ gate_forward(struct client *c, const uint8_t *adu, size_t len,
 		return -1;
 	}
 	c->inflight++;
-	w->counters.forwarded++;
+	counters_forwarded(&w->counters);
 	return 0;
 }
 
 static void
-gate_refuse(struct client *c, const struct mbap_request *req,
-    const struct policy_decision *d, const char *event, uint8_t exception)
+gate_refuse(struct gate *g, struct client *c, const struct mbap_request *req,
+    const char *event, uint8_t exception)
 {
-	record_decision(c->w, c->name, req, d, event, exception);
+	record_decision(g->w, c->name, req, &g->decision, event, exception);
 	client_send_exception(c, req->tid, req->unit, req->fc, exception);
 }
 
 static void
-gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device, int judged)
+gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
+    size_t len, const struct mbap_request *req, unsigned device, int judged)
 {
-	struct warden *w = c->w;
-	const struct policy_decision *d = w->decision;
+	struct warden *w = g->w;
+	const struct policy_decision *d = &g->decision;
 
 	if (judged && record_decision(w, c->name, req, d,
 	    policy_event_name(d, MODE_MONITOR), 0) == -1) {
@@ -128,7 +138,7 @@ gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 		return;
 	}
-	if (gate_forward(c, adu, len, req, device) == 0)
+	if (gate_forward(g, c, adu, len, req, device) == 0)
 		policy_accept(w->memory, d, ev_now(w->loop));
 	if (judged && d->verdict != POLICY_ALLOW)
 		gate_violation(w, d);
@@ -136,33 +146,35 @@ gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
 
 /* In TAKEOVER: every write, and every request the policy cannot judge. */
 static void
-gate_isolated(struct client *c, const struct mbap_request *req,
-    unsigned device, ev_tstamp now)
+gate_isolated(struct gate *g, struct client *c,
+    const struct mbap_request *req, unsigned device, ev_tstamp now)
 {
-	struct warden *w = c->w;
-	struct policy_decision *d = w->decision;
+	struct warden *w = g->w;
+	struct policy_decision *d = &g->decision;
 
 	policy_decide(w->cfg, w->memory, device, req, now, d);
 	/* A function that is not allowed is refused 0x01 in every state;
 	 * any other it cannot judge may write: 0x0A. */
 	if (!req->known && d->verdict != POLICY_ALLOW) {
-		w->metrics.requests[METRICS_REJECTED]++;
-		gate_refuse(c, req, d, "request_rejected", d->exception);
+		metrics_count_verdict(&w->metrics, METRICS_REJECTED);
+		gate_refuse(g, c, req, "request_rejected", d->exception);
 		return;
 	}
 	d->rule = "takeover";
 	d->has_limit = 0;
-	w->metrics.requests[METRICS_ISOLATED]++;
-	gate_refuse(c, req, d, "write_rejected", MODBUS_EXCEPTION_GATEWAY_PATH);
+	metrics_count_verdict(&w->metrics, METRICS_ISOLATED);
+	gate_refuse(g, c, req, "write_rejected",
+	    MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
-/* enforce: the decision in w->decision carried out (gate_plan.h). */
+/* enforce: the decision in g->decision carried out (gate_plan.h). */
 static void
-gate_enforce(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device, ev_tstamp now)
+gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
+    size_t len, const struct mbap_request *req, unsigned device,
+    ev_tstamp now)
 {
-	struct warden *w = c->w;
-	const struct policy_decision *d = w->decision;
+	struct warden *w = g->w;
+	const struct policy_decision *d = &g->decision;
 	struct gate_plan p;
 
 	gate_plan_enforce(d, adu, len, req,
@@ -177,7 +189,7 @@ gate_enforce(struct client *c, const uint8_t *adu, size_t len,
 	if (p.exception != 0)
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    p.exception);
-	else if (gate_forward(c, p.frame, p.len, &p.fwd, device) != 0)
+	else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device) != 0)
 		return;         /* not sent: the client has its answer */
 	else
 		policy_accept(w->memory, d, now);
@@ -185,17 +197,26 @@ gate_enforce(struct client *c, const uint8_t *adu, size_t len,
 		gate_violation(w, d);
 }
 
-void
-gate_judge(struct client *c, const uint8_t *adu, size_t len,
+/*
+ * Judge a request (again): read is GATE_NOT_READ the first time, when a
+ * write that needs a baseline may wait for a read of it; after that read
+ * (baseline_judge_fn), the exception a write still lacking one gets (the
+ * read's failure, or 0x03 when the read was answered with no usable
+ * value).
+ */
+#define GATE_NOT_READ 0
+static void
+gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, uint8_t read)
 {
-	struct warden *w = c->w;
-	struct policy_decision *d = w->decision;
+	struct gate *g = ctx;
+	struct warden *w = g->w;
+	struct policy_decision *d = &g->decision;
 	ev_tstamp now = ev_now(w->loop);
 	int judged = req->is_write || !req->known, code;
 
-	if (judged && w->guard.state == GUARD_STATE_TAKEOVER) {
-		gate_isolated(c, req, device, now);
+	if (judged && g->isolated) {
+		gate_isolated(g, c, req, device, now);
 		return;
 	}
 	policy_decide(w->cfg, w->memory, device, req, now, d);
@@ -203,7 +224,7 @@ gate_judge(struct client *c, const uint8_t *adu, size_t len,
 		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
 		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
-			gate_forward(c, adu, len, req, device);
+			gate_forward(g, c, adu, len, req, device);
 		else
 			client_send_exception(c, req->tid, req->unit, req->fc,
 			    d->exception);
@@ -211,22 +232,66 @@ gate_judge(struct client *c, const uint8_t *adu, size_t len,
 	}
 	if (d->verdict == POLICY_READ) {
 		/* Decided again once the device's value is in. */
-		if (read == GATE_NOT_READ &&
-		    (code = baseline_read(c, adu, len, req, device)) == 0)
+		if (read == GATE_NOT_READ && (code = baseline_read(g->baseline,
+		    c, adu, len, req, device)) == 0)
 			return;
 		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
 	}
 	metrics_count_decision(&w->metrics, d, w->cfg->mode);
 	if (w->cfg->mode == MODE_MONITOR)
-		gate_monitor_mode(c, adu, len, req, device, judged);
+		gate_monitor_mode(g, c, adu, len, req, device, judged);
 	else
-		gate_enforce(c, adu, len, req, device, now);
+		gate_enforce(g, c, adu, len, req, device, now);
+}
+
+/* flow_ai: a request from the AI. */
+static void
+gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
+    const struct mbap_request *req, unsigned device)
+{
+	struct gate *g = ctx;
+
+	g->w->events.ai_request(g->w->events.ctx);
+	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
+}
+
+/* flow_ai: the client is going away. */
+static void
+gate_client_gone(void *ctx, const struct client *c)
+{
+	struct gate *g = ctx;
+
+	baseline_forget(g->baseline, c);
+}
+
+struct gate *
+gate_new(struct warden *w)
+{
+	struct gate *g;
+
+	if ((g = calloc(1, sizeof *g)) == NULL)
+		return NULL;
+	g->w = w;
+	if ((g->baseline = baseline_new(w, gate_judge, g)) == NULL) {
+		free(g);
+		return NULL;
+	}
+	w->ai = (struct flow_ai){ .request = gate_request,
+	    .gone = gate_client_gone, .ctx = g };
+	return g;
 }
 
 void
-gate_request(struct client *c, const uint8_t *adu, size_t len,
-    const struct mbap_request *req, unsigned device)
+gate_free(struct gate *g)
 {
-	guard_ai_activity(&c->w->guard, ev_now(c->w->loop));
-	gate_judge(c, adu, len, req, device, GATE_NOT_READ);
+	if (g == NULL)
+		return;
+	baseline_free(g->baseline);
+	free(g);
+}
+
+void
+gate_isolate(struct gate *g, int isolated)
+{
+	g->isolated = isolated;
 }

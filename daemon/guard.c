@@ -206,6 +206,35 @@ guard_set_config(struct guard *g, const struct config *cfg)
 	return 0;
 }
 
+static int
+config_has_device(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (strcmp(cfg->devices[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+guard_orphan_trip(const struct guard *g, struct guard_trip *out)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_trips; i++) {
+		const struct guard_trip *t = &g->trips[i];
+
+		if (t->kind == MONITOR_DEVICE_LOSS ?
+		    config_has_device(g->cfg, t->source) :
+		    config_point_by_name(g->cfg, t->source) != NULL)
+			continue;
+		*out = *t;
+		return 1;
+	}
+	return 0;
+}
+
 void
 guard_persisted_get(const struct guard *g, struct guard_persisted *out)
 {

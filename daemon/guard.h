@@ -154,6 +154,14 @@ void guard_free(struct guard *g);
  */
 int guard_set_config(struct guard *g, const struct config *cfg);
 
+/*
+ * After guard_set_config(): an active trip on a point or device the
+ * config no longer has, which nothing would ever clear (a release would
+ * be refused for ever). 1 with *out filled, the oldest such; 0 when there
+ * is none. The caller clears it with guard_trip(..., 0), on the record.
+ */
+int guard_orphan_trip(const struct guard *g, struct guard_trip *out);
+
 /* The current state, e.g. to persist it at start-up. */
 void guard_persisted_get(const struct guard *g, struct guard_persisted *out);
 /* What the guard has counted since start-up. */

@@ -75,7 +75,7 @@ listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
 				log_warnx("client %s refused: not in allow_from",
 				    name);
-			w->counters.clients_refused++;
+			counters_client_refused(&w->counters);
 			close(fd);
 			continue;
 		}
@@ -83,7 +83,7 @@ listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
 				log_warnx("client %s refused: max_clients %u "
 				    "reached", name, w->cfg->limits.max_clients);
-			w->counters.clients_refused++;
+			counters_client_refused(&w->counters);
 			close(fd);
 			continue;
 		}

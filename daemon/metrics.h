@@ -64,6 +64,80 @@ struct metrics {
 	struct histogram latency;
 };
 
+/*
+ * Raised where it happens (listener, client, gate, device), and nowhere
+ * else: inline, since most are on the path of every request. status.c
+ * takes the whole struct counters for its snapshot.
+ */
+static inline void
+counters_client_accepted(struct counters *c)
+{
+	c->clients_accepted++;
+}
+
+static inline void
+counters_client_refused(struct counters *c)
+{
+	c->clients_refused++;
+}
+
+static inline void
+counters_request(struct counters *c)
+{
+	c->requests++;
+}
+
+static inline void
+counters_forwarded(struct counters *c)
+{
+	c->forwarded++;
+}
+
+static inline void
+counters_answered(struct counters *c)
+{
+	c->answered++;
+}
+
+static inline void
+counters_malformed(struct counters *c)
+{
+	c->malformed++;
+}
+
+static inline void
+counters_device_reset(struct counters *c)
+{
+	c->device_resets++;
+}
+
+static inline void
+counters_device_timeout(struct counters *c)
+{
+	c->device_timeouts++;
+}
+
+/* An exception the gateway sent, by its code. */
+static inline void
+counters_exception(struct counters *c, uint8_t code)
+{
+	c->exceptions[code]++;
+}
+
+/* A request that was not judged, or refused whatever the policy says. */
+static inline void
+metrics_count_verdict(struct metrics *m, enum metrics_verdict v)
+{
+	m->requests[v]++;
+}
+
+/* A request handed to a device, answered seconds after it came. */
+static inline void
+metrics_count_latency(struct metrics *m, double seconds)
+{
+	histogram_observe(&m->latency, seconds);
+}
+
 /* metrics.c */
 /* Count a judged write (or unknown function) by the policy's verdict. */
 void metrics_count_decision(struct metrics *m,

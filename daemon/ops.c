@@ -1,35 +1,19 @@
 /*
- * ops.c: the operator commands, carried out for control.c. Permission is
- * decided there from the peer's credentials; the state conditions of a
- * release are the guard's.
+ * ops.c: the operator commands, carried out for control.c, which hands
+ * them up through the ops_handlers registered here. Permission is decided
+ * there from the peer's credentials; the state conditions of a takeover
+ * or release are the guard's (takeover.c).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "control.h"
 #include "ops.h"
 #include "record.h"
+#include "reload.h"
 #include "status.h"
+#include "takeover.h"
 #include "warden.h"
-
-static void ops_answer(struct json *out, int ok, const char *error);
-
-int
-ops_status(struct warden *w, const struct ops_caller *who, struct json *out)
-{
-	struct status s;
-
-	(void)who;
-	if (status_fill(w, &s) == -1) {
-		ops_answer(out, 0, "out of memory: no status");
-		return 1;
-	}
-	json_object_begin(out);
-	json_kv_bool(out, "ok", 1);
-	status_json(&s, out);
-	json_object_end(out);
-	status_free(&s);
-	return 0;
-}
 
 static void
 ops_answer(struct json *out, int ok, const char *error)
@@ -41,26 +25,54 @@ ops_answer(struct json *out, int ok, const char *error)
 	json_object_end(out);
 }
 
-int
-ops_takeover(struct warden *w, const struct ops_caller *who,
-    const char *reason, struct json *out)
+static int
+ops_status(void *ctx, const struct ops_caller *who, struct json *out)
 {
-	char why[GUARD_REASON_MAX];
+	struct warden *w = ctx;
+	struct status s;
 
-	if (takeover_by_operator(w, who->user, reason, why,
-	    sizeof why) != 0) {
-		ops_answer(out, 0, why);
-		return 1;
+	(void)who;
+	if (status_fill(w, &s) == -1) {
+		ops_answer(out, 0, "out of memory: no status");
+		return -1;
 	}
-	/* Answered by ops_takeover_answer() once durable.c is done. */
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	status_json(&s, out);
+	json_object_end(out);
+	status_free(&s);
+	return 0;
+}
+
+/* takeover_done_fn: the operators waiting are answered, by control.c. */
+static void
+ops_takeover_durable(void *ctx, const char *err)
+{
+	control_takeover_durable(ctx, err);
+}
+
+static int
+ops_takeover(void *ctx, const struct ops_caller *who, const char *reason,
+    struct json *out)
+{
+	struct warden *w = ctx;
+	char err[ERR_LEN];
+
+	if (takeover_by_operator(w, who->user, reason, ops_takeover_durable, w,
+	    err) == -1) {
+		ops_answer(out, 0, err);
+		return -1;
+	}
+	/* Answered by ops_takeover_answer() once it is durable. */
 	return OPS_PENDING;
 }
 
-void
-ops_takeover_answer(struct json *out, const char *err)
+static void
+ops_takeover_answer(void *ctx, struct json *out, const char *err)
 {
 	char warning[1024];
 
+	(void)ctx;
 	json_object_begin(out);
 	json_kv_bool(out, "ok", 1);
 	if (err != NULL) {
@@ -73,40 +85,48 @@ ops_takeover_answer(struct json *out, const char *err)
 	json_object_end(out);
 }
 
-int
-ops_release(struct warden *w, const struct ops_caller *who,
-    const char *reason, struct json *out)
+static int
+ops_release(void *ctx, const struct ops_caller *who, const char *reason,
+    struct json *out)
 {
-	char why[GUARD_REASON_MAX];
+	char err[ERR_LEN];
 
-	if (takeover_release(w, who->user, who->uid, reason, why,
-	    sizeof why) != 0) {
-		ops_answer(out, 0, why);
-		return 1;
+	if (takeover_release(ctx, who->user, who->uid, reason, err) == -1) {
+		ops_answer(out, 0, err);
+		return -1;
 	}
 	ops_answer(out, 1, NULL);
 	return 0;
 }
 
-int
-ops_reload(struct warden *w, const struct ops_caller *who, struct json *out)
+static int
+ops_reload(void *ctx, const struct ops_caller *who, struct json *out)
 {
-	char why[1024];
+	char err[ERR_LEN];
 
-	if (reload_config(w, who->user, why, sizeof why) != 0) {
-		ops_answer(out, 0, why);
-		return 1;
+	if (reload_config(ctx, who->user, err) == -1) {
+		ops_answer(out, 0, err);
+		return -1;
 	}
 	ops_answer(out, 1, NULL);
 	return 0;
+}
+
+static void
+ops_denied(void *ctx, const struct ops_caller *who, const char *command,
+    const char *right, const char *why, unsigned suppressed,
+    struct json *out)
+{
+	record_denied(ctx, who->user, who->uid, command, right, why,
+	    suppressed);
+	ops_answer(out, 0, why);
 }
 
 void
-ops_denied(struct warden *w, const struct ops_caller *who,
-    const char *command, const char *right, const char *why,
-    unsigned suppressed, struct json *out)
+ops_init(struct warden *w)
 {
-	record_denied(w, who->user, who->uid, command, right, why,
-	    suppressed);
-	ops_answer(out, 0, why);
+	w->ops = (struct ops_handlers){ .status = ops_status,
+	    .takeover = ops_takeover, .takeover_answer = ops_takeover_answer,
+	    .release = ops_release, .reload = ops_reload,
+	    .denied = ops_denied, .ctx = w };
 }

@@ -13,10 +13,49 @@
 #include "log.h"
 #include "monitor.h"
 #include "point.h"
+#include "poller.h"
 #include "record.h"
 #include "warden.h"
 
 #define POLL_GAP_MAX 16         /* unpolled addresses bridged in one read */
+
+/* One read the poller makes each round. */
+struct poll_range {
+	struct poller *pl;
+	unsigned device;
+	enum point_table table;
+	uint16_t address;
+	uint16_t count;
+	unsigned first, n_points;       /* its points: order[first..+n) */
+	int outstanding;                /* last round's read not answered */
+	int failing;                    /* its last read was not answered
+					 * with values: the device counts as
+					 * not answering */
+};
+
+struct poll_device {
+	struct poller *pl;
+	unsigned device;
+	unsigned n_ranges;
+	unsigned n_failing;             /* its ranges with failing set */
+	ev_timer tick;                  /* poll_interval */
+	ev_timer life;                  /* life_bit interval */
+	uint16_t life_value;
+	struct monitor_device mon;
+};
+
+/* All NULL while stopped: nothing active, nothing polled. */
+struct poller {
+	struct warden *w;
+	struct poll_range *ranges;      /* room for one per polled point */
+	size_t n_ranges;
+	unsigned *order;                /* polled points by device, table,
+					 * address */
+	struct poll_device *devices;    /* cfg->n_devices */
+	struct monitor_point *points;   /* cfg->n_points */
+	double *values;                 /* last polled, engineering */
+	uint8_t *polled;                /* values[i] holds a poll */
+};
 
 static int
 poller_point_cmp(const void *a, const void *b, void *arg)
@@ -91,10 +130,12 @@ poller_plan(struct poller *pl, struct config *cfg)
 	return 0;
 }
 
-void
-poller_event(struct warden *w, const char *source, int is_device,
+/* On the record and in the log; a trip, for the guard (flow.h). */
+static void
+poller_event(struct poller *pl, const char *source, int is_device,
     const struct monitor_event *e)
 {
+	struct warden *w = pl->w;
 	const char *event = record_condition(w, source, is_device, e);
 
 	log_warnx("%s %s %s (%g)", event, source, monitor_kind_name(e->kind),
@@ -109,35 +150,38 @@ poller_event(struct warden *w, const char *source, int is_device,
  * (which blocks a release).
  */
 static void
-poller_device_lost(struct warden *w, unsigned device)
+poller_device_lost(struct poller *pl, unsigned device)
 {
+	struct warden *w = pl->w;
 	const struct config *cfg = w->cfg;
 	size_t i;
 
 	for (i = 0; i < cfg->n_points; i++)
 		if (cfg->points[i].device == device)
-			monitor_point_resync(&w->poller.points[i]);
+			monitor_point_resync(&pl->points[i]);
 	if (cfg->takeover.has_switch &&
 	    cfg->points[cfg->takeover.switch_point].device == device)
 		w->events.key_switch(w->events.ctx, GUARD_SWITCH_UNKNOWN);
 }
 
 static void
-poller_device_liveness(struct warden *w, unsigned device, int answered)
+poller_device_liveness(struct poller *pl, unsigned device, int answered)
 {
+	struct warden *w = pl->w;
 	struct monitor_event e;
 
 	if (!monitor_device_update(&w->cfg->devices[device],
-	    &w->poller.devices[device].mon, answered, ev_now(w->loop), &e))
+	    &pl->devices[device].mon, answered, ev_now(w->loop), &e))
 		return;
 	if (e.raised)
-		poller_device_lost(w, device);
-	poller_event(w, w->cfg->devices[device].name, 1, &e);
+		poller_device_lost(pl, device);
+	poller_event(pl, w->cfg->devices[device].name, 1, &e);
 }
 
 static void
-poller_point_polled(struct warden *w, unsigned i, double raw, double at)
+poller_point_polled(struct poller *pl, unsigned i, double raw, double at)
 {
+	struct warden *w = pl->w;
 	const struct config *cfg = w->cfg;
 	const struct config_point *p = &cfg->points[i];
 	struct monitor_event events[MONITOR_MAX_EVENTS];
@@ -145,13 +189,13 @@ poller_point_polled(struct warden *w, unsigned i, double raw, double at)
 	size_t n, k;
 
 	policy_observe(cfg, w->memory, i, raw, at);
-	w->poller.values[i] = value;
-	w->poller.polled[i] = 1;
+	pl->values[i] = value;
+	pl->polled[i] = 1;
 	if (p->monitored) {
-		n = monitor_update(&p->monitor, &w->poller.points[i], value,
+		n = monitor_update(&p->monitor, &pl->points[i], value,
 		    ev_now(w->loop), events);
 		for (k = 0; k < n; k++)
-			poller_event(w, p->name, 0, &events[k]);
+			poller_event(pl, p->name, 0, &events[k]);
 	}
 	if (cfg->takeover.has_switch && cfg->takeover.switch_point == i)
 		w->events.key_switch(w->events.ctx,
@@ -180,10 +224,9 @@ poller_range_failing(struct poller *pl, struct poll_range *r, int failing)
  * the reads in flight keep their ranges).
  */
 static void
-poller_split(struct warden *w, struct poll_range *r, uint8_t code)
+poller_split(struct poller *pl, struct poll_range *r, uint8_t code)
 {
-	struct poller *pl = &w->poller;
-	const struct config *cfg = w->cfg;
+	const struct config *cfg = pl->w->cfg;
 	unsigned k;
 
 	log_warnx("device %s: reading %s %u-%u was refused (exception %02x); "
@@ -210,15 +253,15 @@ poller_split(struct warden *w, struct poll_range *r, uint8_t code)
 /* The device refused the read (an exception answer: refused) or did not
  * answer it. */
 static void
-poller_read_failed(struct warden *w, struct poll_range *r, int refused,
+poller_read_failed(struct poller *pl, struct poll_range *r, int refused,
     uint8_t code)
 {
-	const struct config *cfg = w->cfg;
+	const struct config *cfg = pl->w->cfg;
 
 	if (refused && r->n_points > 1 &&
 	    (code == MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS ||
 	    code == MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE)) {
-		poller_split(w, r, code);
+		poller_split(pl, r, code);
 		return;
 	}
 	if (refused && !r->failing)
@@ -228,10 +271,10 @@ poller_read_failed(struct warden *w, struct poll_range *r, int refused,
 		    "answering", cfg->devices[r->device].name,
 		    config_table_name(r->table), r->address,
 		    r->address + r->count - 1,
-		    cfg->points[w->poller.order[r->first]].name,
+		    cfg->points[pl->order[r->first]].name,
 		    r->n_points > 1 ? " and others" : "", code);
-	poller_range_failing(&w->poller, r, 1);
-	poller_device_liveness(w, r->device, 0);
+	poller_range_failing(pl, r, 1);
+	poller_device_liveness(pl, r->device, 0);
 }
 
 static void
@@ -239,34 +282,34 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {
 	struct poll_range *r = ctx;
-	struct warden *w = r->pl->w;
-	const struct config *cfg = w->cfg;
+	struct poller *pl = r->pl;
+	const struct config *cfg = pl->w->cfg;
 	struct mbap_response resp;
 	unsigned i;
 
 	r->outstanding = 0;
 	if (answer == NULL || mbap_check_response(&req->expect, answer, len,
 	    &resp) != 0) {
-		poller_read_failed(w, r, 0, exception);
+		poller_read_failed(pl, r, 0, exception);
 		return;
 	}
 	if (resp.exception != 0) {
-		poller_read_failed(w, r, 1, resp.exception);
+		poller_read_failed(pl, r, 1, resp.exception);
 		return;
 	}
 	if (r->failing)
 		log_info("device %s: %s %u-%u is read again",
 		    cfg->devices[r->device].name, config_table_name(r->table),
 		    r->address, r->address + r->count - 1);
-	poller_range_failing(r->pl, r, 0);
+	poller_range_failing(pl, r, 0);
 	/* A point that cannot be read must not look healthy: the device is
 	 * answering only when all of its reads are. */
-	poller_device_liveness(w, r->device,
-	    r->pl->devices[r->device].n_failing == 0);
+	poller_device_liveness(pl, r->device,
+	    pl->devices[r->device].n_failing == 0);
 	for (i = r->first; i < r->first + r->n_points; i++) {
-		unsigned k = r->pl->order[i];
+		unsigned k = pl->order[i];
 
-		poller_point_polled(w, k,
+		poller_point_polled(pl, k,
 		    point_get_raw(&cfg->points[k], resp.data, r->address),
 		    req->sent_at);
 	}
@@ -293,37 +336,38 @@ poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
 }
 
 static void
-poller_read(struct warden *w, struct poll_range *r)
+poller_read(struct poller *pl, struct poll_range *r)
 {
-	struct device *dev = &w->devices[r->device];
+	struct warden *w = pl->w;
 	uint8_t adu[MBAP_MAX_ADU_LEN];
 	size_t len;
 
-	len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
-	    poller_fc(r->table), r->address, r->count);
+	len = mbap_encode_read(adu, 0,
+	    w->cfg->devices[r->device].device_unit_id, poller_fc(r->table),
+	    r->address, r->count);
 	r->outstanding = 1;
-	poller_send(&dev->poll, adu, len, poller_answer_cb, r, r->device);
+	poller_send(&w->devices[r->device].poll, adu, len, poller_answer_cb, r,
+	    r->device);
 }
 
 static void
 poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
-	struct warden *w = pd->pl->w;
-	const struct device *dev = &w->devices[pd->device];
+	struct poller *pl = pd->pl;
 	size_t i;
 
 	(void)loop;
 	(void)revents;
 	/* With nothing to poll, a device answers while any of wardend's
 	 * connections to it is up. */
-	poller_device_liveness(w, pd->device, pd->n_ranges == 0 &&
-	    (dev->ai.n_up > 0 || dev->poll.n_up > 0));
-	for (i = 0; i < pd->pl->n_ranges; i++) {
-		struct poll_range *r = &pd->pl->ranges[i];
+	poller_device_liveness(pl, pd->device, pd->n_ranges == 0 &&
+	    device_up(&pl->w->devices[pd->device]));
+	for (i = 0; i < pl->n_ranges; i++) {
+		struct poll_range *r = &pl->ranges[i];
 
 		if (r->device == pd->device && !r->outstanding)
-			poller_read(w, r);
+			poller_read(pl, r);
 	}
 }
 
@@ -351,7 +395,7 @@ poller_conn_up(void *ctx)
 		for (k = r->first; k < r->first + r->n_points; k++)
 			if (pl->order[k] == cfg->takeover.switch_point &&
 			    !r->outstanding) {
-				poller_read(pl->w, r);
+				poller_read(pl, r);
 				return;
 			}
 	}
@@ -373,36 +417,55 @@ poller_life_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
 	struct warden *w = pd->pl->w;
-	struct device *dev = &w->devices[pd->device];
+	const struct config_device *d = &w->cfg->devices[pd->device];
 	uint8_t adu[MBAP_MAX_ADU_LEN];
 	size_t len;
 
 	(void)loop;
 	(void)revents;
-	len = mbap_encode_write_register(adu, 0, dev->cfg->device_unit_id,
-	    dev->cfg->life_bit_address, pd->life_value++);
-	poller_send(&dev->poll, adu, len, poller_life_done, pd, pd->device);
+	len = mbap_encode_write_register(adu, 0, d->device_unit_id,
+	    d->life_bit_address, pd->life_value++);
+	poller_send(&w->devices[pd->device].poll, adu, len, poller_life_done,
+	    pd, pd->device);
+}
+
+struct poller *
+poller_new(struct warden *w)
+{
+	struct poller *pl;
+
+	if ((pl = calloc(1, sizeof *pl)) == NULL)
+		return NULL;
+	pl->w = w;
+	return pl;
+}
+
+void
+poller_free(struct poller *pl)
+{
+	if (pl == NULL)
+		return;
+	poller_stop(pl);
+	free(pl);
 }
 
 int
-poller_start(struct warden *w)
+poller_start(struct poller *pl)
 {
-	struct poller *pl = &w->poller;
+	struct warden *w = pl->w;
 	const struct config *cfg = w->cfg;
 	ev_tstamp now = ev_now(w->loop);
 	unsigned i;
 
-	memset(pl, 0, sizeof *pl);
-	pl->w = w;
 	pl->devices = calloc(cfg->n_devices, sizeof *pl->devices);
 	pl->points = calloc(cfg->n_points + 1, sizeof *pl->points);
 	pl->values = calloc(cfg->n_points + 1, sizeof *pl->values);
 	pl->polled = calloc(cfg->n_points + 1, sizeof *pl->polled);
 	if (pl->devices == NULL || pl->points == NULL || pl->values == NULL ||
-	    pl->polled == NULL)
+	    pl->polled == NULL || poller_plan(pl, w->cfg) == -1) {
+		poller_stop(pl);
 		return -1;
-	if (poller_plan(pl, w->cfg) == -1)
-		return -1;
+	}
 	for (i = 0; i < cfg->n_points; i++)
 		monitor_point_init(&pl->points[i]);
 	for (i = 0; i < cfg->n_devices; i++) {
@@ -434,9 +497,9 @@ poller_start(struct warden *w)
 }
 
 void
-poller_stop(struct warden *w)
+poller_stop(struct poller *pl)
 {
-	struct poller *pl = &w->poller;
+	struct warden *w = pl->w;
 	unsigned i;
 
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++) {
@@ -454,27 +517,27 @@ poller_stop(struct warden *w)
 	free(pl->polled);
 	free(pl->ranges);
 	free(pl->order);
-	memset(pl, 0, sizeof *pl);
+	*pl = (struct poller){ .w = w };
 }
 
 size_t
-poller_point_active(const struct warden *w, size_t i,
+poller_point_active(const struct poller *pl, size_t i,
     struct monitor_active *out)
 {
-	if (w->poller.points == NULL)
+	if (pl->points == NULL)
 		return 0;
-	return monitor_point_active(&w->poller.points[i], out);
+	return monitor_point_active(&pl->points[i], out);
 }
 
 int
-poller_device_loss(const struct warden *w, size_t i,
+poller_device_loss(const struct poller *pl, size_t i,
     struct monitor_active *out)
 {
 	const struct monitor_condition *lost;
 
-	if (w->poller.devices == NULL)
+	if (pl->devices == NULL)
 		return 0;
-	lost = &w->poller.devices[i].mon.lost;
+	lost = &pl->devices[i].mon.lost;
 	if (!lost->active)
 		return 0;
 	*out = (struct monitor_active){ MONITOR_DEVICE_LOSS, lost->value,
@@ -483,10 +546,10 @@ poller_device_loss(const struct warden *w, size_t i,
 }
 
 int
-poller_value(const struct warden *w, size_t i, double *value)
+poller_value(const struct poller *pl, size_t i, double *value)
 {
-	if (w->poller.values == NULL || !w->poller.polled[i])
+	if (pl->values == NULL || !pl->polled[i])
 		return 0;
-	*value = w->poller.values[i];
+	*value = pl->values[i];
 	return 1;
 }

@@ -22,7 +22,8 @@
 
 /* The user's ids and name, or -1 with err. */
 static int
-privdrop_lookup(const char *user, struct passwd *pw, char *buf, char *err)
+privdrop_lookup(const char *user, struct passwd *pw, char *buf,
+    char err[ERR_LEN])
 {
 	struct passwd *found = NULL;
 	int rc;
@@ -31,11 +32,11 @@ privdrop_lookup(const char *user, struct passwd *pw, char *buf, char *err)
 	if (found != NULL)
 		return 0;
 	if (rc == 0)
-		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" does not exist: "
+		errmsg_set(err, "user \"%s\" does not exist: "
 		    "create it (useradd --system %s) or name another", user,
 		    user);
 	else
-		snprintf(err, PRIVDROP_ERR_LEN, "cannot look up user \"%s\": "
+		errmsg_set(err, "cannot look up user \"%s\": "
 		    "%s", user, strerror(rc));
 	return -1;
 }
@@ -105,7 +106,7 @@ privdrop_switch(const struct passwd *pw)
 
 /* Every id is pw's and none of them can become root again. */
 static int
-privdrop_verify(const struct passwd *pw, char *err)
+privdrop_verify(const struct passwd *pw, char err[ERR_LEN])
 {
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
@@ -114,12 +115,12 @@ privdrop_verify(const struct passwd *pw, char *err)
 	    getresgid(&rgid, &egid, &sgid) == -1 ||
 	    ruid != pw->pw_uid || euid != pw->pw_uid || suid != pw->pw_uid ||
 	    rgid != pw->pw_gid || egid != pw->pw_gid || sgid != pw->pw_gid) {
-		snprintf(err, PRIVDROP_ERR_LEN, "switching to user \"%s\" left "
+		errmsg_set(err, "switching to user \"%s\" left "
 		    "other ids behind; not running like this", pw->pw_name);
 		return -1;
 	}
 	if (setuid(0) != -1 || seteuid(0) != -1 || !privdrop_caps_only_bind()) {
-		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" can become root "
+		errmsg_set(err, "user \"%s\" can become root "
 		    "again after the switch; not running like this",
 		    pw->pw_name);
 		return -1;
@@ -128,14 +129,14 @@ privdrop_verify(const struct passwd *pw, char *err)
 }
 
 int
-privdrop_to_user(const char *user, char *err)
+privdrop_to_user(const char *user, char err[ERR_LEN])
 {
 	struct passwd pw;
 	char *buf;
 	int rc = -1;
 
 	if ((buf = malloc(PRIVDROP_PW_BUF)) == NULL) {
-		snprintf(err, PRIVDROP_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		return -1;
 	}
 	if (privdrop_lookup(user, &pw, buf, err) == -1)
@@ -144,18 +145,18 @@ privdrop_to_user(const char *user, char *err)
 		if (getuid() == pw.pw_uid && geteuid() == pw.pw_uid)
 			rc = 0;
 		else
-			snprintf(err, PRIVDROP_ERR_LEN, "cannot switch to user "
+			errmsg_set(err, "cannot switch to user "
 			    "\"%s\" without root: start wardend as root or as "
 			    "%s", user, user);
 		goto out;
 	}
 	if (pw.pw_uid == 0) {
-		snprintf(err, PRIVDROP_ERR_LEN, "user \"%s\" is root: name an "
+		errmsg_set(err, "user \"%s\" is root: name an "
 		    "unprivileged user (e.g. warden)", user);
 		goto out;
 	}
 	if (privdrop_switch(&pw) == -1) {
-		snprintf(err, PRIVDROP_ERR_LEN, "cannot switch to user \"%s\": "
+		errmsg_set(err, "cannot switch to user \"%s\": "
 		    "%s", user, strerror(errno));
 		goto out;
 	}
@@ -179,20 +180,20 @@ privdrop_dirname(const char *path)
 }
 
 static int
-privdrop_check_dir(const char *path, char *err)
+privdrop_check_dir(const char *path, char err[ERR_LEN])
 {
 	struct stat st;
 	char *dir;
 	int rc = -1;
 
 	if ((dir = privdrop_dirname(path)) == NULL) {
-		snprintf(err, PRIVDROP_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		return -1;
 	}
 	if (stat(dir, &st) == -1)
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", dir, strerror(errno));
+		errmsg_set(err, "%s: %s", dir, strerror(errno));
 	else if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: its directory %s is "
+		errmsg_set(err, "%s: its directory %s is "
 		    "writable by others, who could replace it: chmod o-w %s, "
 		    "or keep the configuration elsewhere", path, dir, dir);
 	else
@@ -225,35 +226,35 @@ privdrop_group_name(gid_t gid, char *out, size_t len)
 }
 
 int
-privdrop_check_config_file(const char *path, char *err)
+privdrop_check_config_file(const char *path, char err[ERR_LEN])
 {
 	char who[128];
 	struct stat st;
 	unsigned mode;
 
 	if (stat(path, &st) == -1) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: %s", path, strerror(errno));
+		errmsg_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	mode = (unsigned)st.st_mode & 07777;
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: not a regular file", path);
+		errmsg_set(err, "%s: not a regular file", path);
 		return -1;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		privdrop_owner_name(st.st_uid, who, sizeof who);
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: owned by %s, who could "
+		errmsg_set(err, "%s: owned by %s, who could "
 		    "change the limits: chown root %s", path, who, path);
 		return -1;
 	}
 	if (mode & S_IWOTH) {
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by others "
+		errmsg_set(err, "%s: writable by others "
 		    "(mode %04o): chmod o-w %s", path, mode, path);
 		return -1;
 	}
 	if ((mode & S_IWGRP) && st.st_gid != 0) {
 		privdrop_group_name(st.st_gid, who, sizeof who);
-		snprintf(err, PRIVDROP_ERR_LEN, "%s: writable by group %s "
+		errmsg_set(err, "%s: writable by group %s "
 		    "(mode %04o), whose members could change the limits: "
 		    "chmod g-w %s", path, who, mode, path);
 		return -1;

@@ -22,7 +22,7 @@
 #ifndef WARDEN_PRIVDROP_H
 #define WARDEN_PRIVDROP_H
 
-#define PRIVDROP_ERR_LEN 512
+#include "errmsg.h"
 
 /*
  * Become user: supplementary groups from the group database, then its
@@ -33,14 +33,14 @@
  * no_new_privs is set, so no exec can raise privileges again. As root: user must exist and not be root.
  * Not as root: succeeds only when already running as user (systemd's
  * User=), since there is nothing to drop to. Returns 0, or -1 with err
- * (PRIVDROP_ERR_LEN) saying what to do; after a failure the caller must
- * not go on, as the process may be half-dropped.
+ * saying what to do; after a failure the caller must not go on, as the
+ * process may be half-dropped.
  */
-int privdrop_to_user(const char *user, char *err);
+int privdrop_to_user(const char *user, char err[ERR_LEN]);
 /*
- * 0 when path is safe to trust by the rules above, -1 with err
- * (PRIVDROP_ERR_LEN) naming the problem and the command that fixes it.
+ * 0 when path is safe to trust by the rules above, -1 with err naming
+ * the problem and the command that fixes it.
  */
-int privdrop_check_config_file(const char *path, char *err);
+int privdrop_check_config_file(const char *path, char err[ERR_LEN]);
 
 #endif

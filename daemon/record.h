@@ -48,7 +48,8 @@ void record_denied(struct warden *w, const char *user, uint32_t uid,
     unsigned suppressed);
 
 /* poller.c: alarm, trip, device_down, or their clears, on source (a
- * device when is_device, else a point). Returns the event's name. */
+ * device when is_device, else a point); takeover.c: the clear of a trip
+ * a reload orphaned. Returns the event's name. */
 const char *record_condition(struct warden *w, const char *source,
     int is_device, const struct monitor_event *e);
 

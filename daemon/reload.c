@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <modbus.h>
-
 #include "checkconf.h"
 #include "control.h"
 #include "log.h"
+#include "poller.h"
 #include "record.h"
+#include "reload.h"
+#include "safestate.h"
+#include "takeover.h"
 #include "warden.h"
 
 /* The keys only a restart can change; "" when none of them differs. */
@@ -57,39 +59,6 @@ reload_same_devices(const struct config *a, const struct config *b)
 	return a->limits.device_queue == b->limits.device_queue;
 }
 
-static int
-reload_has_device(const struct config *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->n_devices; i++)
-		if (strcmp(cfg->devices[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* A trip on a point or device the new config no longer has would block
- * a release for ever: clear it, on the record. */
-static void
-reload_clear_orphan_trips(struct warden *w)
-{
-	struct guard *g = &w->guard;
-	size_t i = 0;
-
-	while (i < g->n_trips) {
-		struct guard_trip t = g->trips[i];
-		struct monitor_event e = { t.kind, 0, 0, 0 };
-
-		if (t.kind == MONITOR_DEVICE_LOSS ?
-		    reload_has_device(w->cfg, t.source) :
-		    config_point_by_name(w->cfg, t.source) != NULL) {
-			i++;
-			continue;
-		}
-		poller_event(w, t.source, t.kind == MONITOR_DEVICE_LOSS, &e);
-	}
-}
-
 /* addrs: the new devices' addresses, NULL when the devices stay. */
 static void
 reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
@@ -99,26 +68,22 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	int same_devices = addrs == NULL;
 	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
 	    old->listen.port != ncfg->listen.port;
-	struct safestate safe;
 	char err[NET_ERR_LEN];
 	size_t i;
 
-	safestate_detach(w, &safe);
-	poller_stop(w);
+	safestate_pause(w->safestate);
+	poller_stop(w->poller);
 	if (same_devices)
 		for (i = 0; i < w->n_devices; i++)
 			w->devices[i].cfg = &ncfg->devices[i];
 	else {
 		/* Requests in flight end with the connections (0x0B, or
-		 * 0x0A when still queued), and a write waiting for its read
-		 * before judging is answered too. What they wrote is not
+		 * 0x0A when still queued), a write waiting for its read
+		 * before judging with its read. What they wrote is not
 		 * known, in the new memory either. */
 		device_stop_all(w);
-		baseline_drop_all(w, MODBUS_EXCEPTION_GATEWAY_PATH);
 		policy_inflight_lost(ncfg, nmem, ev_now(w->loop));
 	}
-	if (guard_set_config(&w->guard, ncfg) == -1)
-		log_warnx("reload: out of memory for the guard");
 	free(w->memory);
 	w->memory = nmem;
 	w->cfg = ncfg;
@@ -128,11 +93,12 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	 * no longer. */
 	if (same_devices)
 		device_poll_update(w);
-	if (poller_start(w) == -1 || safestate_init(w) == -1)
+	if (poller_start(w->poller) == -1)
 		log_warnx("reload: out of memory");
-	reload_clear_orphan_trips(w);
+	takeover_reconfigure(w);
 	control_reconfigure(w);
-	safestate_resume(w, &safe, old);
+	if (safestate_reconfigure(w->safestate, old) == -1)
+		log_warnx("reload: out of memory");
 	if (listen_changed && w->listen_fd != -1) {
 		listener_close(w);
 		if (listener_open(w, err) == -1)
@@ -146,66 +112,65 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
  * answer and the audit record the same joined by "; " on one line.
  */
 static void
-reload_errors(char *errors, char *why, size_t whylen)
+reload_errors(char *errors, char err[ERR_LEN])
 {
 	char *line, *save = NULL;
 	size_t used = 0;
 
-	why[0] = '\0';
+	err[0] = '\0';
 	for (line = strtok_r(errors != NULL ? errors : "", "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		log_warnx("reload: %s", line);
-		if (used < whylen)
-			used += (size_t)snprintf(why + used, whylen - used,
+		if (used < ERR_LEN)
+			used += (size_t)snprintf(err + used, ERR_LEN - used,
 			    "%s%s", used > 0 ? "; " : "", line);
 	}
 	if (used == 0)
-		used = (size_t)snprintf(why, whylen, "cannot load it");
-	if (used < whylen)
-		snprintf(why + used, whylen - used,
+		used = (size_t)snprintf(err, ERR_LEN, "cannot load it");
+	if (used < ERR_LEN)
+		snprintf(err + used, ERR_LEN - used,
 		    "; the running configuration stays");
 	log_warnx("reload: the running configuration stays");
 }
 
 int
-reload_config(struct warden *w, const char *user, char *why, size_t whylen)
+reload_config(struct warden *w, const char *user, char err[ERR_LEN])
 {
 	struct config *ncfg;
 	struct policy_memory *nmem;
 	struct net_addr *addrs = NULL;
-	char *errors = NULL, err[NET_ERR_LEN];
+	char *errors = NULL, nerr[NET_ERR_LEN];
 	const char *field;
 
 	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {
-		reload_errors(errors, why, whylen);
+		reload_errors(errors, err);
 		free(errors);
-		record_reload(w, "config_rejected", user, why);
-		return 1;
+		record_reload(w, "config_rejected", user, err);
+		return -1;
 	}
 	if ((field = reload_needs_restart(w->cfg, ncfg))[0] != '\0') {
-		snprintf(why, whylen, "%s changed: it needs a restart; the "
-		    "running configuration stays", field);
+		errmsg_set(err, "%s changed: it needs a restart; the running "
+		    "configuration stays", field);
 		config_free(ncfg);
-		log_warnx("reload: %s", why);
-		record_reload(w, "config_rejected", user, why);
-		return 1;
+		log_warnx("reload: %s", err);
+		record_reload(w, "config_rejected", user, err);
+		return -1;
 	}
 	/* Resolved before anything changes: a host that cannot be found
 	 * keeps the running config, devices and all. */
 	if (!reload_same_devices(w->cfg, ncfg) &&
-	    (addrs = device_resolve_all(ncfg, err)) == NULL) {
-		snprintf(why, whylen, "%s; the running configuration stays",
-		    err);
+	    (addrs = device_resolve_all(ncfg, nerr)) == NULL) {
+		errmsg_set(err, "%s; the running configuration stays", nerr);
 		config_free(ncfg);
-		log_warnx("reload: %s", why);
-		record_reload(w, "config_rejected", user, why);
-		return 1;
+		log_warnx("reload: %s", err);
+		record_reload(w, "config_rejected", user, err);
+		return -1;
 	}
 	if ((nmem = calloc(ncfg->n_points + 1, sizeof *nmem)) == NULL) {
-		snprintf(why, whylen, "out of memory");
+		errmsg_set(err, "out of memory");
 		free(addrs);
 		config_free(ncfg);
-		return 1;
+		return -1;
 	}
 	policy_memory_carry(w->cfg, w->memory, ncfg, nmem, ++w->policy_gen);
 	reload_swap(w, ncfg, nmem, addrs);

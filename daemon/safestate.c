@@ -20,7 +20,33 @@
 #include "log.h"
 #include "point.h"
 #include "record.h"
+#include "safehold.h"
+#include "safestate.h"
 #include "warden.h"
+
+enum safe_status { SAFE_PENDING, SAFE_WRITING, SAFE_READING, SAFE_VERIFIED };
+
+/* One safe_state entry being driven, then held. */
+struct safe_entry {
+	struct safestate *ss;
+	unsigned index;                 /* into cfg->takeover.safe_state */
+	enum safe_status status;        /* of the last write */
+	ev_tstamp next_try;
+	int failure_reported;
+	ev_timer watch;                 /* poll_interval: read it again */
+	int watching;                   /* that read in flight */
+	int has_read;
+	double last_read;               /* engineering, the last read */
+	struct safehold hold;
+};
+
+struct safestate {
+	struct warden *w;
+	int active;                     /* in TAKEOVER: driving or holding */
+	int paused_active;              /* active when a reload paused it */
+	struct safe_entry *entries;     /* one per entry of w->cfg */
+	size_t n;
+};
 
 static const struct config_safe_value *
 safestate_value(const struct safe_entry *e)
@@ -183,7 +209,7 @@ safestate_read_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 		log_info("safe state %s = %g verified", p->name,
 		    safestate_value(e)->value);
 	}
-	safestate_tick(w);
+	safestate_tick(e->ss);
 }
 
 static void
@@ -267,7 +293,7 @@ safestate_watch_cb(void *ctx, const struct inflight *req,
 	if (!at_safe && safestate_value(e)->hold) {
 		e->status = SAFE_PENDING;
 		e->next_try = 0;
-		safestate_tick(w);
+		safestate_tick(e->ss);
 	}
 }
 
@@ -289,9 +315,9 @@ safestate_watch_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 /* Written in order: an entry waits while one before it is on the wire. */
 void
-safestate_tick(struct warden *w)
+safestate_tick(struct safestate *ss)
 {
-	struct safestate *ss = &w->safestate;
+	struct warden *w = ss->w;
 	ev_tstamp now = ev_now(w->loop);
 	size_t i;
 
@@ -315,30 +341,30 @@ safestate_tick(struct warden *w)
 }
 
 const char *
-safestate_status(const struct warden *w, size_t i)
+safestate_status(const struct safestate *ss, size_t i)
 {
-	const struct safe_entry *e = &w->safestate.entries[i];
+	const struct safe_entry *e = &ss->entries[i];
 
 	return safehold_status(&e->hold, e->status == SAFE_VERIFIED,
-	    w->cfg->takeover.safe_state[i].hold);
+	    ss->w->cfg->takeover.safe_state[i].hold);
 }
 
 int
-safestate_active(const struct warden *w)
+safestate_active(const struct safestate *ss)
 {
-	return w->safestate.active;
+	return ss->active;
 }
 
 size_t
-safestate_count(const struct warden *w)
+safestate_count(const struct safestate *ss)
 {
-	return w->safestate.n;
+	return ss->n;
 }
 
 int
-safestate_last_read(const struct warden *w, size_t i, double *value)
+safestate_last_read(const struct safestate *ss, size_t i, double *value)
 {
-	const struct safe_entry *e = &w->safestate.entries[i];
+	const struct safe_entry *e = &ss->entries[i];
 
 	if (!e->has_read)
 		return 0;
@@ -346,15 +372,14 @@ safestate_last_read(const struct warden *w, size_t i, double *value)
 	return 1;
 }
 
-int
-safestate_init(struct warden *w)
+/* An entry for each of w->cfg's, nothing known of them; 0, or -1 when
+ * out of memory (then none). */
+static int
+safestate_entries(struct safestate *ss)
 {
-	struct safestate *ss = &w->safestate;
 	size_t i;
 
-	ss->w = w;
-	ss->n = w->cfg->takeover.n_safe_state;
-	ss->active = 0;
+	ss->n = ss->w->cfg->takeover.n_safe_state;
 	ss->entries = calloc(ss->n + 1, sizeof *ss->entries);
 	if (ss->entries == NULL) {
 		ss->n = 0;
@@ -371,20 +396,35 @@ safestate_init(struct warden *w)
 	return 0;
 }
 
-void
-safestate_free(struct warden *w)
+struct safestate *
+safestate_new(struct warden *w)
 {
-	safestate_stop(w);
-	free(w->safestate.entries);
-	w->safestate.entries = NULL;
-	w->safestate.n = 0;
+	struct safestate *ss;
+
+	if ((ss = calloc(1, sizeof *ss)) == NULL)
+		return NULL;
+	ss->w = w;
+	if (safestate_entries(ss) == -1) {
+		free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+void
+safestate_free(struct safestate *ss)
+{
+	if (ss == NULL)
+		return;
+	safestate_stop(ss);
+	free(ss->entries);
+	free(ss);
 }
 
 /* Hold from now on: each entry read every poll_interval of its device. */
 static void
-safestate_watch_start(struct warden *w)
+safestate_watch_start(struct safestate *ss)
 {
-	struct safestate *ss = &w->safestate;
 	size_t i;
 
 	ss->active = 1;
@@ -394,9 +434,9 @@ safestate_watch_start(struct warden *w)
 
 		e->watching = 0;
 		ev_timer_set(&e->watch, every, every);
-		ev_timer_start(w->loop, &e->watch);
+		ev_timer_start(ss->w->loop, &e->watch);
 	}
-	safestate_tick(w);
+	safestate_tick(ss);
 }
 
 /* Every entry to be written, nothing known of it. */
@@ -417,36 +457,30 @@ safestate_reset(struct safestate *ss)
 }
 
 void
-safestate_start(struct warden *w)
+safestate_start(struct safestate *ss)
 {
-	safestate_stop(w);
-	safestate_reset(&w->safestate);
-	safestate_watch_start(w);
+	safestate_stop(ss);
+	safestate_reset(ss);
+	safestate_watch_start(ss);
 }
 
 void
-safestate_stop(struct warden *w)
+safestate_stop(struct safestate *ss)
 {
-	struct safestate *ss = &w->safestate;
 	size_t i;
 
 	ss->active = 0;
 	for (i = 0; i < ss->n; i++) {
-		ev_timer_stop(w->loop, &ss->entries[i].watch);
-		device_forget(w, &ss->entries[i]);
+		ev_timer_stop(ss->w->loop, &ss->entries[i].watch);
+		device_forget(ss->w, &ss->entries[i]);
 	}
 }
 
 void
-safestate_detach(struct warden *w, struct safestate *out)
+safestate_pause(struct safestate *ss)
 {
-	int active = w->safestate.active;
-
-	safestate_stop(w);
-	*out = w->safestate;
-	out->active = active;
-	w->safestate.entries = NULL;
-	w->safestate.n = 0;
+	ss->paused_active = ss->active;
+	safestate_stop(ss);
 }
 
 /*
@@ -479,23 +513,24 @@ safestate_same(const struct config *a, const struct config_safe_value *sa,
  * was on its way (the answer is forgotten) is written again, and so is a
  * new or changed entry. A dropped entry is no longer held.
  */
-void
-safestate_resume(struct warden *w, struct safestate *old,
-    const struct config *old_cfg)
+int
+safestate_reconfigure(struct safestate *ss, const struct config *old_cfg)
 {
-	struct safestate *ss = &w->safestate;
-	size_t i, k;
+	const struct config *cfg = ss->w->cfg;
+	struct safe_entry *old = ss->entries;
+	size_t n_old = ss->n, i, k;
+	int rc = safestate_entries(ss);
 
-	if (old->active) {
+	if (ss->paused_active) {
 		safestate_reset(ss);
 		for (i = 0; i < ss->n; i++)
-			for (k = 0; k < old->n; k++) {
+			for (k = 0; k < n_old; k++) {
 				struct safe_entry *e = &ss->entries[i];
-				const struct safe_entry *o = &old->entries[k];
+				const struct safe_entry *o = &old[k];
 
 				if (!safestate_same(old_cfg,
-				    &old_cfg->takeover.safe_state[k], w->cfg,
-				    &w->cfg->takeover.safe_state[i]))
+				    &old_cfg->takeover.safe_state[k], cfg,
+				    &cfg->takeover.safe_state[i]))
 					continue;
 				if (o->status == SAFE_VERIFIED)
 					e->status = SAFE_VERIFIED;
@@ -504,9 +539,9 @@ safestate_resume(struct warden *w, struct safestate *old,
 				e->last_read = o->last_read;
 				e->hold = o->hold;
 			}
-		safestate_watch_start(w);
+		safestate_watch_start(ss);
 	}
-	free(old->entries);
-	old->entries = NULL;
-	old->n = 0;
+	ss->paused_active = 0;
+	free(old);
+	return rc;
 }

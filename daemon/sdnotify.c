@@ -14,17 +14,17 @@
 #define SDNOTIFY_STATUS_MAX 256
 
 static int
-sdnotify_address(struct sdnotify *n, const char *name, char *err)
+sdnotify_address(struct sdnotify *n, const char *name, char err[ERR_LEN])
 {
 	size_t len = strlen(name);
 
 	if (name[0] != '/' && name[0] != '@') {
-		snprintf(err, SDNOTIFY_ERR_LEN, "NOTIFY_SOCKET \"%s\" is "
+		errmsg_set(err, "NOTIFY_SOCKET \"%s\" is "
 		    "neither a path nor an abstract name ('@...')", name);
 		return -1;
 	}
 	if (len < 2 || len >= sizeof n->addr.sun_path) {
-		snprintf(err, SDNOTIFY_ERR_LEN, "NOTIFY_SOCKET is %zu bytes; "
+		errmsg_set(err, "NOTIFY_SOCKET is %zu bytes; "
 		    "a unix socket name takes 2 to %zu", len,
 		    sizeof n->addr.sun_path - 1);
 		return -1;
@@ -64,7 +64,7 @@ sdnotify_watchdog_interval(void)
 }
 
 int
-sdnotify_open(struct sdnotify *n, char *err)
+sdnotify_open(struct sdnotify *n, char err[ERR_LEN])
 {
 	const char *name = getenv("NOTIFY_SOCKET");
 
@@ -76,7 +76,7 @@ sdnotify_open(struct sdnotify *n, char *err)
 		return -1;
 	n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (n->fd == -1) {
-		snprintf(err, SDNOTIFY_ERR_LEN, "NOTIFY_SOCKET: socket: %s",
+		errmsg_set(err, "NOTIFY_SOCKET: socket: %s",
 		    strerror(errno));
 		return -1;
 	}

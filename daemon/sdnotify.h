@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <ev.h>
 
-#define SDNOTIFY_ERR_LEN 256
+#include "errmsg.h"
 
 struct sdnotify {
 	int fd;                         /* -1: not under systemd */
@@ -33,9 +33,9 @@ struct sdnotify {
  * Read $NOTIFY_SOCKET, $WATCHDOG_USEC and $WATCHDOG_PID (the watchdog is
  * ours only when WATCHDOG_PID is unset or our pid: call this after any
  * fork). Returns 0, with n->fd -1 when NOTIFY_SOCKET is unset, or -1 with
- * err (SDNOTIFY_ERR_LEN) when it is set and unusable; n is then inert.
+ * err when it is set and unusable; n is then inert.
  */
-int sdnotify_open(struct sdnotify *n, char *err);
+int sdnotify_open(struct sdnotify *n, char err[ERR_LEN]);
 /* Stop the watchdog and close the socket. */
 void sdnotify_close(struct sdnotify *n);
 /*

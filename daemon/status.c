@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poller.h"
+#include "safestate.h"
 #include "status.h"
+#include "takeover.h"
 #include "warden.h"
 
 /* Onto the alarms or the trips list; only counted while it is NULL. */
@@ -35,13 +38,13 @@ status_walk_conditions(const struct warden *w, struct status *s)
 
 	s->n_alarms = s->n_trips = 0;
 	for (i = 0; i < cfg->n_points; i++) {
-		n = poller_point_active(w, i, act);
+		n = poller_point_active(w->poller, i, act);
 		for (k = 0; k < n; k++)
 			status_add_condition(s, cfg->points[i].name, 0,
 			    (int)cfg->points[i].precision, &act[k]);
 	}
 	for (i = 0; i < cfg->n_devices; i++)
-		if (poller_device_loss(w, i, &lost))
+		if (poller_device_loss(w->poller, i, &lost))
 			status_add_condition(s, cfg->devices[i].name, 1, -1,
 			    &lost);
 }
@@ -64,8 +67,8 @@ status_fill_safe(const struct warden *w, struct status *s)
 	const struct config_takeover *t = &w->cfg->takeover;
 	size_t i;
 
-	s->safe_driving = safestate_active(w);
-	s->n_safe = safestate_count(w);
+	s->safe_driving = safestate_active(w->safestate);
+	s->n_safe = safestate_count(w->safestate);
 	if ((s->safe = calloc(s->n_safe + 1, sizeof *s->safe)) == NULL)
 		return -1;
 	for (i = 0; i < s->n_safe; i++) {
@@ -73,10 +76,10 @@ status_fill_safe(const struct warden *w, struct status *s)
 
 		e->point = w->cfg->points[t->safe_state[i].point].name;
 		e->value = t->safe_state[i].value;
-		e->status = s->safe_driving ? safestate_status(w, i) :
-		    "pending";
+		e->status = s->safe_driving ?
+		    safestate_status(w->safestate, i) : "pending";
 		e->has_read = s->safe_driving &&
-		    safestate_last_read(w, i, &e->last_read);
+		    safestate_last_read(w->safestate, i, &e->last_read);
 	}
 	return 0;
 }
@@ -110,7 +113,7 @@ status_fill_points(const struct warden *w, struct status *s)
 	if (s->points == NULL)
 		return -1;
 	for (i = 0; i < cfg->n_points; i++)
-		if (poller_value(w, i, &v))
+		if (poller_value(w->poller, i, &v))
 			s->points[s->n_points++] = (struct status_point){
 			    .name = cfg->points[i].name,
 			    .unit = cfg->points[i].unit,
@@ -123,11 +126,11 @@ int
 status_fill(const struct warden *w, struct status *s)
 {
 	memset(s, 0, sizeof *s);
-	guard_persisted_get(&w->guard, &s->guard);
+	takeover_persisted(w, &s->guard);
 	s->mode = w->cfg->mode;
 	s->clients = w->n_clients;
 	s->counters = w->counters;
-	s->guard_counters = *guard_counters(&w->guard);
+	s->guard_counters = *takeover_counters(w);
 	if (w->audit != NULL) {
 		s->has_audit = 1;
 		s->audit = *audit_stats(w->audit);

@@ -1,9 +1,10 @@
 /*
- * takeover.c: the orchestration layer, and the only file that both asks
- * the guard (guard.h) and carries out its answer. What happened comes in
- * from above as calls (an operator's takeover or release, the tick) and
- * from the flows below through the flow_events registered here (a
- * violation, a trip, the key switch); the guard decides, and a takeover
+ * takeover.c: the orchestration layer (takeover.h). It owns the guard
+ * (guard.h), the only file that asks it and carries out its answer. What
+ * happened comes in from above as calls (an operator's takeover or
+ * release, the tick, a reload) and from the flows below through the
+ * flow_events registered here (a violation, a trip, the key switch, an
+ * AI request, an AI write ended); the guard decides, and a takeover
  * is carried out in the order wardend(8) gives: the audit record
  * fsynced, the state persisted, then the effect (AI isolated, safe state
  * driven). Entering TAKEOVER holds even when the record or the file
@@ -11,13 +12,17 @@
  * unless both were written.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <modbus.h>
 
-#include "control.h"
+#include "durable.h"
+#include "gate.h"
 #include "log.h"
 #include "record.h"
+#include "safestate.h"
 #include "statefile.h"
+#include "takeover.h"
 #include "warden.h"
 
 /*
@@ -26,6 +31,14 @@
  * at the AI's last setpoints: the safe state is driven anyway, loudly.
  */
 #define TAKEOVER_DURABLE_WAIT 1.0
+
+struct takeover {
+	struct guard guard;
+	ev_timer durable_wait;          /* a takeover's, at most this long */
+	/* The operator whose takeover waits for the disk, told once. */
+	takeover_done_fn *done;
+	void *done_ctx;
+};
 
 /* Refusing is always safe, so it needs nothing durable first. */
 static void
@@ -44,28 +57,35 @@ takeover_isolate(struct warden *w)
 		client_close(w->clients, "takeover: AI isolated");
 }
 
-/* The plant may be acted on now; the operators waiting are answered. */
+/* The plant may be acted on now; the operator waiting is answered. */
 static void
 takeover_proceed(struct warden *w, const char *err)
 {
-	ev_timer_stop(w->loop, &w->durable_wait);
-	if (w->guard.state == GUARD_STATE_TAKEOVER && !w->safestate.active)
-		safestate_start(w);
-	control_takeover_durable(w, err);
+	struct takeover *t = w->takeover;
+	takeover_done_fn *done = t->done;
+
+	ev_timer_stop(w->loop, &t->durable_wait);
+	if (t->guard.state == GUARD_STATE_TAKEOVER &&
+	    !safestate_active(w->safestate))
+		safestate_start(w->safestate);
+	t->done = NULL;
+	if (done != NULL)
+		done(t->done_ctx, err);
 }
 
-void
-takeover_durable(struct warden *w, const char *err)
+/* durable_done_fn: the worker made the takeover durable, or could not. */
+static void
+takeover_durable_cb(void *ctx, const char *err)
 {
 	if (err != NULL)
 		log_warnx("takeover holds, but was not made durable: %s", err);
-	takeover_proceed(w, err);
+	takeover_proceed(ctx, err);
 }
 
 static void
-takeover_wait_cb(struct ev_loop *loop, ev_timer *t, int revents)
+takeover_wait_cb(struct ev_loop *loop, ev_timer *timer, int revents)
 {
-	struct warden *w = t->data;
+	struct warden *w = timer->data;
 	char why[128];
 
 	(void)loop;
@@ -83,6 +103,7 @@ takeover_apply(struct warden *w, const struct guard_result *r,
     const char *user)
 {
 	const struct guard_persisted *next = &r->next;
+	struct takeover *t = w->takeover;
 
 	if (r->action != GUARD_TAKEOVER && r->action != GUARD_WOULD_TAKEOVER)
 		return;
@@ -92,16 +113,18 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 		    guard_cause_name(next->cause), next->reason);
 		return;
 	}
+	/* The guard is in TAKEOVER from now: so is every request judged. */
+	gate_isolate(w->gate, 1);
 	log_warnx("TAKEOVER (%s): %s", guard_cause_name(next->cause),
 	    next->reason);
 	/* The record is written now; the worker makes it and the state
 	 * durable, and only then does the safe state act on the plant. */
 	record_takeover(w, 0, next->cause, next->reason, user);
 	takeover_isolate(w);
-	durable_submit(&w->durable, audit_fd(w->audit), w->cfg->state_dir,
-	    &r->next);
-	ev_timer_set(&w->durable_wait, TAKEOVER_DURABLE_WAIT, 0.);
-	ev_timer_start(w->loop, &w->durable_wait);
+	durable_submit(w->durable, audit_fd(w->audit), w->cfg->state_dir,
+	    &r->next, takeover_durable_cb, w);
+	ev_timer_set(&t->durable_wait, TAKEOVER_DURABLE_WAIT, 0.);
+	ev_timer_start(w->loop, &t->durable_wait);
 }
 
 /* flow_events: what the flows saw, for the guard to judge. */
@@ -111,7 +134,8 @@ takeover_on_violation(void *ctx, const char *what, int takeover)
 	struct warden *w = ctx;
 	struct guard_result r;
 
-	r = guard_violation(&w->guard, what, takeover, ev_now(w->loop));
+	r = guard_violation(&w->takeover->guard, what, takeover,
+	    ev_now(w->loop));
 	takeover_apply(w, &r, NULL);
 }
 
@@ -122,7 +146,8 @@ takeover_on_trip(void *ctx, const char *source, enum monitor_kind kind,
 	struct warden *w = ctx;
 	struct guard_result r;
 
-	r = guard_trip(&w->guard, source, kind, raised, ev_now(w->loop));
+	r = guard_trip(&w->takeover->guard, source, kind, raised,
+	    ev_now(w->loop));
 	takeover_apply(w, &r, NULL);
 }
 
@@ -132,32 +157,95 @@ takeover_on_switch(void *ctx, enum guard_switch position)
 	struct warden *w = ctx;
 	struct guard_result r;
 
-	r = guard_switch(&w->guard, position, ev_now(w->loop));
+	r = guard_switch(&w->takeover->guard, position, ev_now(w->loop));
 	takeover_apply(w, &r, NULL);
 }
 
-void
-takeover_init(struct warden *w)
+static void
+takeover_on_ai_request(void *ctx)
 {
-	ev_timer_init(&w->durable_wait, takeover_wait_cb, 0., 0.);
-	w->durable_wait.data = w;
+	struct warden *w = ctx;
+
+	guard_ai_activity(&w->takeover->guard, ev_now(w->loop));
+}
+
+/* The safe state waits for AI writes in flight: one just ended. */
+static void
+takeover_on_write_ended(void *ctx)
+{
+	struct warden *w = ctx;
+
+	safestate_tick(w->safestate);
+}
+
+int
+takeover_start(struct warden *w, enum guard_restore how,
+    const struct guard_persisted *saved)
+{
+	struct takeover *t;
+
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return -1;
+	if (guard_init(&t->guard, w->cfg, how, saved, ev_now(w->loop)) == -1) {
+		free(t);
+		return -1;
+	}
+	ev_timer_init(&t->durable_wait, takeover_wait_cb, 0., 0.);
+	t->durable_wait.data = w;
+	w->takeover = t;
+	gate_isolate(w->gate, t->guard.state == GUARD_STATE_TAKEOVER);
 	w->events = (struct flow_events){ .violation = takeover_on_violation,
 	    .trip = takeover_on_trip, .key_switch = takeover_on_switch,
-	    .ctx = w };
+	    .ai_request = takeover_on_ai_request,
+	    .write_ended = takeover_on_write_ended, .ctx = w };
+	return 0;
+}
+
+void
+takeover_stop(struct warden *w)
+{
+	struct takeover *t = w->takeover;
+
+	if (t == NULL)
+		return;
+	ev_timer_stop(w->loop, &t->durable_wait);
+	guard_free(&t->guard);
+	free(t);
+	w->takeover = NULL;
+}
+
+enum guard_state
+takeover_state(const struct warden *w)
+{
+	return w->takeover->guard.state;
+}
+
+void
+takeover_persisted(const struct warden *w, struct guard_persisted *out)
+{
+	guard_persisted_get(&w->takeover->guard, out);
+}
+
+const struct guard_counters *
+takeover_counters(const struct warden *w)
+{
+	return guard_counters(&w->takeover->guard);
 }
 
 int
 takeover_by_operator(struct warden *w, const char *user, const char *reason,
-    char *why, size_t whylen)
+    takeover_done_fn *done, void *ctx, char err[ERR_LEN])
 {
+	struct takeover *t = w->takeover;
 	struct guard_result r;
 
-	r = guard_takeover(&w->guard, reason, ev_now(w->loop));
+	r = guard_takeover(&t->guard, reason, ev_now(w->loop));
 	if (r.action != GUARD_TAKEOVER) {
-		snprintf(why, whylen, "%s", r.why[0] ? r.why :
-		    "already in takeover");
-		return 1;
+		errmsg_set(err, "%s", r.why[0] ? r.why : "already in takeover");
+		return -1;
 	}
+	t->done = done;
+	t->done_ctx = ctx;
 	takeover_apply(w, &r, user);
 	return 0;
 }
@@ -167,44 +255,76 @@ takeover_tick(struct warden *w)
 {
 	struct guard_result r;
 
-	r = guard_tick(&w->guard, ev_now(w->loop));
+	r = guard_tick(&w->takeover->guard, ev_now(w->loop));
 	takeover_apply(w, &r, NULL);
+}
+
+void
+takeover_reconfigure(struct warden *w)
+{
+	struct guard *g = &w->takeover->guard;
+	struct guard_trip t;
+
+	if (guard_set_config(g, w->cfg) == -1)
+		log_warnx("reload: out of memory for the guard");
+	while (guard_orphan_trip(g, &t)) {
+		struct monitor_event e = { t.kind, 0, 0, 0 };
+		const char *event = record_condition(w, t.source,
+		    t.kind == MONITOR_DEVICE_LOSS, &e);
+
+		log_warnx("%s %s %s (%g)", event, t.source,
+		    monitor_kind_name(t.kind), e.value);
+		takeover_on_trip(w, t.source, t.kind, 0);
+	}
+}
+
+/* The release carried out as the guard allows it: its record, then the
+ * state file, then AUTO. 0, or -1 with err when anything refused it. */
+static int
+takeover_release_try(struct warden *w, const char *user, uint32_t uid,
+    const char *reason, char err[ERR_LEN])
+{
+	struct guard *g = &w->takeover->guard;
+	ev_tstamp now = ev_now(w->loop);
+	struct guard_result r;
+
+	r = guard_release_check(g, reason, now);
+	if (r.action != GUARD_RELEASE) {
+		errmsg_set(err, "%s", r.why);
+		return -1;
+	}
+	if (durable_busy(w->durable)) {
+		errmsg_set(err, "the takeover is still being recorded; try "
+		    "again in a moment");
+		return -1;
+	}
+	if (record_release(w, user, uid, reason) == -1) {
+		errmsg_set(err, "the audit log cannot be written; control "
+		    "stays with the operators");
+		return -1;
+	}
+	if (statefile_save(w->cfg->state_dir, &r.next, err) == -1)
+		return -1;
+	r = guard_release_commit(g, reason, now);
+	if (r.action != GUARD_RELEASE) {
+		errmsg_set(err, "%s", r.why);
+		return -1;
+	}
+	return 0;
 }
 
 int
 takeover_release(struct warden *w, const char *user, uint32_t uid,
-    const char *reason, char *why, size_t whylen)
+    const char *reason, char err[ERR_LEN])
 {
-	struct guard_result r;
-	ev_tstamp now = ev_now(w->loop);
-	char err[ERR_LEN];
-
-	r = guard_release_check(&w->guard, reason, now);
-	if (r.action == GUARD_RELEASE && durable_busy(&w->durable)) {
-		snprintf(r.why, sizeof r.why, "the takeover is still being "
-		    "recorded; try again in a moment");
-		r.action = GUARD_REFUSED;
+	if (takeover_release_try(w, user, uid, reason, err) == -1) {
+		record_release_refused(w, user, uid, reason, err);
+		log_warnx("release by %s refused: %s", user, err);
+		return -1;
 	}
-	if (r.action == GUARD_RELEASE) {
-		if (record_release(w, user, uid, reason) == -1) {
-			snprintf(r.why, sizeof r.why, "the audit log cannot be "
-			    "written; control stays with the operators");
-			r.action = GUARD_REFUSED;
-		} else if (statefile_save(w->cfg->state_dir, &r.next,
-		    err) == -1) {
-			guard_reason_copy(r.why, err);
-			r.action = GUARD_REFUSED;
-		} else
-			r = guard_release_commit(&w->guard, reason, now);
-	}
-	if (r.action != GUARD_RELEASE) {
-		snprintf(why, whylen, "%s", r.why);
-		record_release_refused(w, user, uid, reason, why);
-		log_warnx("release by %s refused: %s", user, why);
-		return 1;
-	}
+	gate_isolate(w->gate, 0);
 	log_warnx("RELEASE by %s: %s", user, reason);
-	safestate_stop(w);
+	safestate_stop(w->safestate);
 	if (w->cfg->takeover.isolate == ISOLATE_ALL && w->listen_fd == -1) {
 		char lerr[NET_ERR_LEN];
 

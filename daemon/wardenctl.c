@@ -176,7 +176,7 @@ static int
 parse_args(int argc, char *argv[], struct ctl_options *o)
 {
 	const char **words = o->words;
-	char why[CONTROL_ERROR_MAX];
+	char err[ERR_LEN];
 	int n_words = 0, rc;
 
 	memset(o, 0, sizeof *o);
@@ -205,8 +205,8 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 	} else if (o->reason == NULL)
 		return usage_error("%s needs a reason: wardenctl %s -r REASON",
 		    o->word->word, o->word->word);
-	else if (control_reason_check(o->reason, why, sizeof why) == -1)
-		return usage_error("%s", why);
+	else if (control_reason_check(o->reason, err) == -1)
+		return usage_error("%s", err);
 	if (o->socket == NULL && (o->socket = getenv("WARDEN_SOCKET")) == NULL)
 		o->socket = DEFAULT_SOCKET;
 	return EXIT_DONE;
@@ -228,11 +228,12 @@ run_once(const struct ctl_options *o)
 	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1 };
 	struct json_value answer;
 	size_t line_len = 0;
+	char err[ERR_LEN];
 	int ok;
 
 	if (ctl_link_exchange(&l, o->word->command, o->reason, &answer,
-	    &line_len) != CTL_LINK_OK) {
-		fprintf(stderr, "wardenctl: %s\n", l.err);
+	    &line_len, err) != CTL_LINK_OK) {
+		fprintf(stderr, "wardenctl: %s\n", err);
 		ctl_link_close(&l);
 		return EXIT_UNREACHABLE;
 	}
@@ -273,8 +274,10 @@ watch_once(const struct ctl_options *o, struct ctl_link *l,
 {
 	struct json_value answer;
 	enum ctl_link_status st;
+	char err[ERR_LEN];
 
-	st = ctl_link_exchange(l, CONTROL_STATUS, NULL, &answer, line_len);
+	st = ctl_link_exchange(l, CONTROL_STATUS, NULL, &answer, line_len,
+	    err);
 	if (st == CTL_LINK_SIGNALLED)
 		return -2;
 	if (st != CTL_LINK_OK) {
@@ -282,7 +285,7 @@ watch_once(const struct ctl_options *o, struct ctl_link *l,
 		l->len = 0;
 		if (!o->json)
 			ctl_show_watch_header(o->socket, tty);
-		fprintf(stderr, "wardenctl: %s (retrying)\n", l->err);
+		fprintf(stderr, "wardenctl: %s (retrying)\n", err);
 		return -1;
 	}
 	if (o->json)
@@ -303,6 +306,7 @@ run_watch(const struct ctl_options *o)
 	size_t line_len = 0;
 	int tty = isatty(STDOUT_FILENO), rc = 0;
 	enum ctl_link_status st;
+	char err[ERR_LEN];
 	long n;
 
 	if ((l.sigfd = watch_signals()) == -1) {
@@ -310,9 +314,9 @@ run_watch(const struct ctl_options *o)
 		return EXIT_REFUSED;
 	}
 	/* The first connection decides whether there is a wardend at all. */
-	if ((st = ctl_link_connect(&l)) != CTL_LINK_OK) {
+	if ((st = ctl_link_connect(&l, err)) != CTL_LINK_OK) {
 		if (st == CTL_LINK_UNREACHABLE)
-			fprintf(stderr, "wardenctl: %s\n", l.err);
+			fprintf(stderr, "wardenctl: %s\n", err);
 		ctl_link_close(&l);
 		close(l.sigfd);
 		return st == CTL_LINK_UNREACHABLE ? EXIT_UNREACHABLE :

@@ -12,13 +12,20 @@
 #include "audit_sign.h"
 #include "checkconf.h"
 #include "control.h"
+#include "durable.h"
+#include "gate.h"
 #include "log.h"
 #include "metrics_http.h"
+#include "poller.h"
 #include "privdrop.h"
 #include "record.h"
+#include "reload.h"
 #include "restore.h"
+#include "safestate.h"
+#include "sdnotify.h"
 #include "statefile.h"
 #include "status.h"
+#include "takeover.h"
 #include "warden.h"
 
 #define TICK_SECONDS 0.05       /* guard timers, audit fsync, safe state */
@@ -46,11 +53,11 @@ signal_stop_cb(struct ev_loop *loop, ev_signal *s, int revents)
 static void
 signal_hup_cb(struct ev_loop *loop, ev_signal *s, int revents)
 {
-	char why[1024];
+	char err[ERR_LEN];
 
 	(void)loop;
 	(void)revents;
-	reload_config(s->data, "SIGHUP", why, sizeof why);
+	reload_config(s->data, "SIGHUP", err);
 }
 
 static void
@@ -65,8 +72,8 @@ warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	 * audit.head, after a sync that then costs nothing. */
 	if ((audit_due(w->audit, now) && audit_flush_handoff(w->audit, now)) ||
 	    audit_chain_handoff(w->audit, now))
-		durable_sync_audit(&w->durable, audit_fd(w->audit));
-	safestate_tick(w);
+		durable_sync_audit(w->durable, audit_fd(w->audit));
+	safestate_tick(w->safestate);
 }
 
 /* A takeover the state file missed (restore.h) is restored, on the
@@ -77,7 +84,7 @@ warden_reconcile(struct warden *w, struct guard_persisted *saved)
 	static const char *const state_events[] = { "takeover", "release",
 		NULL };
 	struct audit_last last;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int found;
 
 	if ((found = audit_last_of(w->audit, state_events, &last, err)) == -1)
@@ -120,7 +127,7 @@ warden_open_records(struct warden *w)
 	struct guard_persisted saved, now_state;
 	enum statefile_status st;
 	enum guard_restore how;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int cut = audit_daemon_open(w);
 
 	record_daemon(w, "start");
@@ -138,13 +145,13 @@ warden_open_records(struct warden *w)
 	    st == STATEFILE_NONE ? GUARD_RESTORE_NONE : GUARD_RESTORE_CORRUPT;
 	if (st == STATEFILE_CORRUPT)
 		log_warnx("state file: %s: starting in TAKEOVER", err);
-	if (guard_init(&w->guard, w->cfg, how, &saved, ev_now(w->loop)) == -1)
+	if (takeover_start(w, how, &saved) == -1)
 		fatalx("out of memory");
-	guard_persisted_get(&w->guard, &now_state);
+	takeover_persisted(w, &now_state);
 	if (statefile_save(w->cfg->state_dir, &now_state, err) == -1)
 		log_warnx("state file: %s", err);
-	log_info("state %s (%s)", guard_state_name(w->guard.state),
-	    guard_cause_name(w->guard.cause));
+	log_info("state %s (%s)", guard_state_name(now_state.state),
+	    guard_cause_name(now_state.cause));
 }
 
 static void
@@ -152,11 +159,16 @@ warden_start(struct warden *w)
 {
 	char err[NET_ERR_LEN];
 	struct net_addr *addrs;
+	struct guard_persisted state;
 
+	/* The gate is told at once whether the state restored isolates the
+	 * AI; the operators' commands are handed to ops.c. */
+	if ((w->gate = gate_new(w)) == NULL)
+		fatalx("out of memory");
+	ops_init(w);
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
-	w->decision = malloc(sizeof *w->decision);
-	if (w->memory == NULL || w->decision == NULL)
+	if (w->memory == NULL)
 		fatalx("out of memory");
 
 	ev_signal_init(&w->sig_term, signal_stop_cb, SIGTERM);
@@ -170,27 +182,28 @@ warden_start(struct warden *w)
 	w->prepare.data = w;
 	ev_prepare_start(w->loop, &w->prepare);
 
-	/* The flows' news has somewhere to go before any flow runs. */
-	takeover_init(w);
 	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
 	    device_start_all(w, addrs, err) == -1)
 		fatalx("devices: %s", err);
 	free(addrs);
-	if (poller_start(w) == -1 || safestate_init(w) == -1)
+	if ((w->poller = poller_new(w)) == NULL ||
+	    poller_start(w->poller) == -1 ||
+	    (w->safestate = safestate_new(w)) == NULL)
 		fatalx("out of memory");
 	if (control_open(w, w->cfg->control.socket, err) == -1)
 		fatalx("control socket: %s", err);
-	if (durable_start(w, &w->durable) == -1)
+	if ((w->durable = durable_start(w)) == NULL)
 		fatalx("cannot start the durability thread");
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
-	if (w->guard.state == GUARD_STATE_TAKEOVER) {
+	takeover_persisted(w, &state);
+	if (state.state == GUARD_STATE_TAKEOVER) {
 		log_warnx("starting in TAKEOVER (%s): driving the safe state",
-		    guard_cause_name(w->guard.cause));
-		safestate_start(w);
+		    guard_cause_name(state.cause));
+		safestate_start(w->safestate);
 	}
-	if (!(w->guard.state == GUARD_STATE_TAKEOVER &&
+	if (!(state.state == GUARD_STATE_TAKEOVER &&
 	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
 	    listener_open(w, err) == -1)
 		fatalx("%s", err);
@@ -209,17 +222,19 @@ warden_stop(struct warden *w)
 	while (w->clients != NULL)
 		client_close(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
-	ev_timer_stop(w->loop, &w->durable_wait);
-	durable_stop(&w->durable);
-	safestate_free(w);
-	poller_stop(w);
+	/* What the flows asked of the devices is answered to nobody; what
+	 * ends with the devices still reaches the modules, freed after. */
+	safestate_stop(w->safestate);
+	poller_stop(w->poller);
 	device_stop_all(w);
-	baseline_drop_all(w, 0);
+	takeover_stop(w);
+	durable_stop(w->durable);
+	safestate_free(w->safestate);
+	poller_free(w->poller);
+	gate_free(w->gate);
 	record_daemon(w, "stop");
 	audit_daemon_close(w);
-	guard_free(&w->guard);
 	free(w->memory);
-	free(w->decision);
 	/* Run the deferred frees once more. */
 	loop_prepare_cb(w->loop, &w->prepare, 0);
 	ev_prepare_stop(w->loop, &w->prepare);
@@ -236,7 +251,7 @@ warden_stop(struct warden *w)
 static int
 warden_load(struct warden *w, const char *path, const char *user)
 {
-	char *errors = NULL, perr[PRIVDROP_ERR_LEN], kerr[AUDIT_ERR_LEN];
+	char *errors = NULL, perr[ERR_LEN], kerr[ERR_LEN];
 
 	if (privdrop_check_config_file(path, perr) == -1) {
 		fprintf(stderr, "%s\n%s: configuration not loaded\n", perr,
@@ -279,8 +294,9 @@ int
 main(int argc, char *argv[])
 {
 	struct warden w;
+	struct sdnotify notify;
 	const char *path = NULL;
-	char perr[PRIVDROP_ERR_LEN];
+	char perr[ERR_LEN];
 	const char *user = NULL;
 	int ch, foreground = 0, test_only = 0, verbose = 0;
 
@@ -327,15 +343,15 @@ main(int argc, char *argv[])
 	warden_start(&w);
 	if (user != NULL && privdrop_to_user(user, perr) == -1)
 		fatalx("%s", perr);
-	if (sdnotify_open(&w.notify, perr) == -1)
+	if (sdnotify_open(&notify, perr) == -1)
 		log_warnx("systemd: %s", perr);
-	sdnotify_ready(&w.notify, w.loop, guard_state_name(w.guard.state));
+	sdnotify_ready(&notify, w.loop, guard_state_name(takeover_state(&w)));
 	log_info("started with %s: %zu devices, %zu points", path,
 	    w.cfg->n_devices, w.cfg->n_points);
 	ev_run(w.loop, 0);
-	sdnotify_stopping(&w.notify);
+	sdnotify_stopping(&notify);
 	warden_stop(&w);
-	sdnotify_close(&w.notify);
+	sdnotify_close(&notify);
 	log_info("stopped");
 	config_free(w.cfg);
 	ev_loop_destroy(w.loop);

@@ -23,7 +23,7 @@ monotonic_seconds(void)
 double
 audit_bench_us_per_record(const char *dir, unsigned n)
 {
-	char path[4096], err[AUDIT_ERR_LEN];
+	char path[4096], err[ERR_LEN];
 	struct audit *a;
 	double start, now = 0;
 	unsigned i;

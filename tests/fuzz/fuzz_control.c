@@ -24,21 +24,22 @@ check_string(const char *s, size_t cap)
 }
 
 static void
-check_refused(const struct control_request *req, struct json *j)
+check_refused(const struct control_request *req, const char *err,
+    struct json *j)
 {
 	struct json_value root;
 	const char *why;
 	size_t at, i;
 
 	assert(req->command == CONTROL_NONE);
-	assert(req->error[0] != '\0' && req->reason[0] == '\0');
-	check_string(req->error, sizeof req->error);
+	assert(err[0] != '\0' && req->reason[0] == '\0');
+	check_string(err, ERR_LEN);
 	check_string(req->name, sizeof req->name);
 	for (i = 0; req->name[i] != '\0'; i++)
 		assert((unsigned char)req->name[i] >= 0x20 &&
 		    req->name[i] != 0x7f);
 	json_clear(j);
-	control_error_write(j, req->error);
+	control_error_write(j, err);
 	assert(!json_failed(j) && memchr(j->data, '\n', j->len) == NULL);
 	assert(json_parse(j->data, j->len, &root, &at, &why) == 0);
 	assert(root.type == JSON_OBJECT);
@@ -46,22 +47,23 @@ check_refused(const struct control_request *req, struct json *j)
 
 /* An accepted request, written again, reads back the same. */
 static void
-check_accepted(const struct control_request *req, struct json *j)
+check_accepted(const struct control_request *req, const char *err,
+    struct json *j)
 {
 	struct control_request again;
-	char err[CONTROL_ERROR_MAX];
+	char again_err[ERR_LEN];
 
-	assert(req->command != CONTROL_NONE && req->error[0] == '\0');
+	assert(req->command != CONTROL_NONE && err[0] == '\0');
 	assert(strcmp(req->name, control_command_name(req->command)) == 0);
 	check_string(req->reason, sizeof req->reason);
 	if (control_command_needs_reason(req->command))
-		assert(control_reason_check(req->reason, err, sizeof err) == 0);
+		assert(control_reason_check(req->reason, again_err) == 0);
 	else
 		assert(req->reason[0] == '\0');
 	json_clear(j);
 	control_request_write(j, req->command, req->reason);
 	assert(!json_failed(j) && memchr(j->data, '\n', j->len) == NULL);
-	assert(control_parse(j->data, j->len, &again) == 0);
+	assert(control_parse(j->data, j->len, &again, again_err) == 0);
 	assert(again.command == req->command);
 	assert(strcmp(again.reason, req->reason) == 0);
 }
@@ -70,14 +72,14 @@ static void
 fuzz_line(const uint8_t *data, size_t len, struct json *j)
 {
 	struct control_request req;
-	char *line = malloc(len ? len : 1);
+	char *line = malloc(len ? len : 1), err[ERR_LEN];
 
 	assert(line != NULL);
 	memcpy(line, data, len);
-	if (control_parse(line, len, &req) == 0)
-		check_accepted(&req, j);
+	if (control_parse(line, len, &req, err) == 0)
+		check_accepted(&req, err, j);
 	else
-		check_refused(&req, j);
+		check_refused(&req, err, j);
 	free(line);
 }
 

@@ -425,6 +425,42 @@ test_reload_logs_warnings(void **state)
 		fail_msg("wardend's log lacks \"%s\"", want);
 }
 
+/*
+ * A reload that drops a point whose trip is active: nothing would clear
+ * that trip any more, and every release would be refused. The reload
+ * clears it on the record (trip_cleared of the point), the state stays
+ * TAKEOVER, and the operator may release.
+ */
+static void
+test_reload_clears_trip_of_dropped_point(void **state)
+{
+	struct op *o = *state;
+	struct ctl_status st;
+	int line;
+
+	assert_int_equal(world_backdoor_register(o->w, 0, OP_LEVEL, 490), 0);
+	wait_state(o, "takeover", "trip", 1, &st);
+	line = wait_audit(o, 0, "trip", "point", "level");
+	ctl_run(o->w, &o->res, "release", "-r", "level checked", (char *)NULL);
+	expect_exit(o, 1, "release with the trip active");
+	expect_text(o->res.err, "trip active: level high_high", "release");
+
+	assert_int_equal(textedit_replace(o->w->config, 0, "name: level,",
+	    "name: depth,"), 0);
+	assert_int_equal(textedit_replace(o->w->config, 0,
+	    "monitor: {high: 4.0, high_high: 4.8, deadband: 0.05}}",
+	    "precision: 2}"), 0);
+	ctl_run(o->w, &o->res, "reload", (char *)NULL);
+	expect_exit(o, 0, "reload dropping the tripped point");
+	wait_audit(o, line, "trip_cleared", "point", "level");
+	wait_state(o, "takeover", "trip", 1, &st);
+	ctl_run(o->w, &o->res, "release", "-r", "level checked", (char *)NULL);
+	expect_exit(o, 0, "release once the trip went with its point");
+	wait_state(o, "auto", "operator", 0, &st);
+	assert_int_equal(world_backdoor_register(o->w, 0, OP_UNFORCE + OP_LEVEL,
+	    0), 0);
+}
+
 /* A socket file nobody listens on, as a crashed daemon leaves it. */
 static void
 make_stale_socket(const char *path)
@@ -617,6 +653,9 @@ main(void)
 		    op_setup, op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reload_unresolvable_device_keeps_old, op_setup,
+		    op_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reload_clears_trip_of_dropped_point, op_setup,
 		    op_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_exit_codes_and_status_shape, op_setup, op_teardown),

@@ -147,7 +147,7 @@ expect_valid(const char *path)
 static inline struct audit *
 open_ok(const char *path)
 {
-	char err[AUDIT_ERR_LEN] = "";
+	char err[ERR_LEN] = "";
 	struct audit *a = audit_open(path, 1.0, err);
 
 	if (a == NULL)

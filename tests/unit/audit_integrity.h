@@ -44,7 +44,7 @@ keygen(const char *type, const char *priv, mode_t mode, const char *pub)
 static inline struct audit *
 open_with(const char *path, const struct audit_options *o)
 {
-	char err[AUDIT_ERR_LEN] = "";
+	char err[ERR_LEN] = "";
 	struct audit *a = audit_open_with(path, o, err);
 
 	if (a == NULL)

@@ -270,7 +270,7 @@ static void
 test_foreign_file_refused(void **state)
 {
 	struct tmp *t = *state;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	char *buf;
 	size_t len;
 
@@ -374,7 +374,7 @@ test_last_of(void **state)
 	    .reason = "a record of the usual size, give or take some bytes" };
 	struct audit *a = open_ok(t->path);
 	struct audit_last last;
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	int i;
 
 	assert_int_equal(audit_last_of(a, state_events, &last, err), 0);
@@ -405,7 +405,7 @@ test_interval_zero_syncs_every_record(void **state)
 {
 	struct tmp *t = *state;
 	struct audit_event ev = { .event = "write_allowed" };
-	char err[AUDIT_ERR_LEN] = "";
+	char err[ERR_LEN] = "";
 	struct audit *a = audit_open(t->path, 0.0, err);
 
 	if (a == NULL)
@@ -530,7 +530,7 @@ test_second_open_locked_out(void **state)
 {
 	struct tmp *t = *state;
 	struct audit *a = open_ok(t->path);
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 
 	assert_null(audit_open(t->path, 1, err));
 	assert_non_null(strstr(err, "in use by another process"));
@@ -543,7 +543,7 @@ static void
 test_open_errors_say_what_to_do(void **state)
 {
 	struct tmp *t = *state;
-	char err[AUDIT_ERR_LEN], path[160];
+	char err[ERR_LEN], path[160];
 
 	snprintf(path, sizeof path, "%s/no/such/dir/audit.jsonl", t->dir);
 	assert_null(audit_open(path, 1, err));

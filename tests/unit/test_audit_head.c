@@ -243,7 +243,7 @@ test_writer_offers_the_head(void **state)
 {
 	struct tmp *t = *state;
 	struct audit_event ev = { .event = "release" };
-	char hash[AUDIT_HASH_HEX + 1], err[AUDIT_ERR_LEN], *buf;
+	char hash[AUDIT_HASH_HEX + 1], err[ERR_LEN], *buf;
 	struct audit *a;
 	size_t len, n;
 	const char *l;

@@ -262,7 +262,7 @@ test_renewed_log_signed(void **state)
 {
 	struct tmp *t = *state;
 	struct said said = { 0 };
-	char priv[256], pub[256], err[AUDIT_ERR_LEN], line[2048];
+	char priv[256], pub[256], err[ERR_LEN], line[2048];
 	const char *one[] = { t->path };
 	struct audit_key *key;
 	struct audit *a;

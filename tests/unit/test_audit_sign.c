@@ -20,7 +20,7 @@ static struct keys *
 keys_make(const struct tmp *t)
 {
 	struct keys *k = calloc(1, sizeof *k);
-	char other[256], err[AUDIT_ERR_LEN];
+	char other[256], err[ERR_LEN];
 
 	assert_non_null(k);
 	tpath(t, "audit.key", k->priv, sizeof k->priv);
@@ -55,7 +55,7 @@ open_signed(const char *path, const struct keys *k, unsigned every)
 static void
 expect_key_refused(const char *path, const char *fragment)
 {
-	char err[AUDIT_ERR_LEN] = "";
+	char err[ERR_LEN] = "";
 
 	assert_null(audit_key_load_private(path, NULL, err));
 	if (strstr(err, fragment) == NULL)
@@ -68,7 +68,7 @@ static void
 test_private_key_file_refused(void **state)
 {
 	struct tmp *t = *state;
-	char path[256], err[AUDIT_ERR_LEN];
+	char path[256], err[ERR_LEN];
 	const struct passwd *pw;
 	struct audit_key *k;
 
@@ -114,7 +114,7 @@ test_key_id(void **state)
 	struct keys *k = keys_make(t);
 	unsigned char raw[32];
 	size_t n = sizeof raw;
-	char err[AUDIT_ERR_LEN], hex[65];
+	char err[ERR_LEN], hex[65];
 	struct audit_key *pub = audit_key_load_public(k->pub, err);
 	EVP_PKEY *p;
 	FILE *f;
@@ -143,7 +143,7 @@ test_signed_message(void **state)
 	struct tmp *t = *state;
 	struct keys *k = keys_make(t);
 	char msg[AUDIT_SIGN_MSG_MAX], want[256], sig[AUDIT_SIG_HEX + 1];
-	char err[AUDIT_ERR_LEN];
+	char err[ERR_LEN];
 	unsigned char raw[64];
 	struct audit_key *pub = audit_key_load_public(k->pub, err);
 	size_t len = audit_sign_message(audit_key_id(k->key), 42, ZEROS, msg);

@@ -40,7 +40,7 @@ static void
 test_record_shipped_as_rfc5424(void **state)
 {
 	struct tmp *t = *state;
-	char sock[256], err[AUDIT_ERR_LEN], dgram[8192], *buf, want[512];
+	char sock[256], err[ERR_LEN], dgram[8192], *buf, want[512];
 	int fd = receiver(tpath(t, "log.sock", sock, sizeof sock));
 	struct audit_syslog *s = audit_syslog_open(sock, NULL, NULL, err);
 	struct audit *a;
@@ -88,7 +88,7 @@ test_full_socket_never_blocks(void **state)
 {
 	struct tmp *t = *state;
 	struct said said = { 0 };
-	char sock[256], err[AUDIT_ERR_LEN];
+	char sock[256], err[ERR_LEN];
 	int fd = receiver(tpath(t, "log.sock", sock, sizeof sock));
 	struct audit_syslog *s = audit_syslog_open(sock, note, &said, err);
 	const struct audit_stats *st;
@@ -125,7 +125,7 @@ test_absent_socket_drops(void **state)
 {
 	struct tmp *t = *state;
 	struct said said = { 0 };
-	char sock[256], err[AUDIT_ERR_LEN];
+	char sock[256], err[ERR_LEN];
 	struct audit_syslog *s;
 	struct audit *a;
 

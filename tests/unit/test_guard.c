@@ -673,6 +673,53 @@ test_set_config_keeps_state_and_newest_violations(void **state)
 	    GUARD_TAKEOVER);
 }
 
+/* A reload that drops a point or device leaves its trips to nobody:
+ * guard_orphan_trip() names each, oldest first, until they are cleared;
+ * trips on what the config still has are not orphans. */
+static void
+test_orphan_trips_after_set_config(void **state)
+{
+	struct fixture *f = *state;
+	struct config_device devices[1] = { { .name = "tank1" } };
+	struct config_point points[1] = { { .name = "level" } };
+	struct config next;
+	struct guard_trip t;
+
+	f->cfg.takeover.on_device_loss = DEVICE_LOSS_TAKEOVER;
+	f->cfg.devices = devices;
+	f->cfg.n_devices = 1;
+	f->cfg.points = points;
+	f->cfg.n_points = 1;
+	start_auto(f, 0);
+	guard_trip(&f->g, "level", MONITOR_HIGH_HIGH, 1, T0 + 1);
+	guard_trip(&f->g, "tank1", MONITOR_DEVICE_LOSS, 1, T0 + 2);
+	guard_trip(&f->g, "level", MONITOR_STALE, 1, T0 + 3);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 0);
+
+	next = f->cfg;
+	next.n_points = 0;
+	assert_int_equal(guard_set_config(&f->g, &next), 0);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 1);
+	assert_string_equal(t.source, "level");
+	assert_int_equal(t.kind, MONITOR_HIGH_HIGH);
+	guard_trip(&f->g, t.source, t.kind, 0, T0 + 4);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 1);
+	assert_string_equal(t.source, "level");
+	assert_int_equal(t.kind, MONITOR_STALE);
+	guard_trip(&f->g, t.source, t.kind, 0, T0 + 4);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 0);
+
+	/* A device's loss is an orphan once the device goes. */
+	next.n_devices = 0;
+	assert_int_equal(guard_set_config(&f->g, &next), 0);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 1);
+	assert_string_equal(t.source, "tank1");
+	assert_int_equal(t.kind, MONITOR_DEVICE_LOSS);
+	guard_trip(&f->g, t.source, t.kind, 0, T0 + 5);
+	assert_int_equal(guard_orphan_trip(&f->g, &t), 0);
+	assert_int_equal(guard_set_config(&f->g, &f->cfg), 0);
+}
+
 static void
 test_names_round_trip(void **unused)
 {
@@ -749,6 +796,7 @@ main(void)
 		T(test_monitor_mode_records_automatic_triggers_only),
 		T(test_monitor_mode_operator_and_switch_act),
 		T(test_set_config_keeps_state_and_newest_violations),
+		T(test_orphan_trips_after_set_config),
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_reason_cut_at_character_boundary),
 	};

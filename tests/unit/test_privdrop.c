@@ -30,7 +30,7 @@
 struct fixture {
 	char dir[64];
 	char path[128];         /* dir/warden.yaml */
-	char err[PRIVDROP_ERR_LEN];
+	char err[ERR_LEN];
 };
 
 static int
@@ -243,7 +243,7 @@ static int
 child_drop_to_nobody(void)
 {
 	const struct passwd *pw = getpwnam(NOBODY);
-	char err[PRIVDROP_ERR_LEN];
+	char err[ERR_LEN];
 	uid_t r, e, s;
 	gid_t groups[64];
 	int n, i;

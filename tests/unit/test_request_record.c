@@ -23,7 +23,7 @@ static const char *
 recorded(struct fx *fx, const char *event, uint8_t exception, char *out)
 {
 	char dir[] = "/tmp/test_request_record-XXXXXX", path[64];
-	char err[AUDIT_ERR_LEN], line[LINE_CAP];
+	char err[ERR_LEN], line[LINE_CAP];
 	struct request_record r;
 	struct audit *a;
 	const char *from, *to;

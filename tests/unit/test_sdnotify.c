@@ -27,7 +27,7 @@ struct fixture {
 	int fd;                 /* systemd's end */
 	struct ev_loop *loop;
 	struct sdnotify n;
-	char err[SDNOTIFY_ERR_LEN];
+	char err[ERR_LEN];
 	int watchdogs;          /* WATCHDOG=1 seen while the loop ran */
 };
 
