@@ -29,6 +29,7 @@ struct inflight;
 struct control;
 struct baseline_wait;
 struct metrics_http;
+struct streams;
 
 /*
  * Called once per request handed to a device: with the device's answer
@@ -210,6 +211,8 @@ struct warden {
 	struct client *flush_clients, *resume_clients, *free_clients;
 	struct devconn *flush_conns;
 	ev_prepare prepare;
+	struct streams *streams;        /* control and metrics connections,
+					 * and their safe point */
 	ev_signal sig_term, sig_int, sig_hup;
 	struct counters counters;
 	struct log_budget abuse_log;    /* what hostile peers can provoke */

@@ -19,6 +19,7 @@
 #include "restore.h"
 #include "statefile.h"
 #include "status.h"
+#include "stream.h"
 #include "warden.h"
 
 #define TICK_SECONDS 0.05       /* guard timers, audit fsync, safe state */
@@ -169,6 +170,8 @@ warden_start(struct warden *w)
 	ev_prepare_init(&w->prepare, loop_prepare_cb);
 	w->prepare.data = w;
 	ev_prepare_start(w->loop, &w->prepare);
+	if ((w->streams = streams_new(w->loop)) == NULL)
+		fatalx("out of memory");
 
 	/* The flows' news has somewhere to go before any flow runs. */
 	takeover_init(w);
@@ -195,7 +198,7 @@ warden_start(struct warden *w)
 	    listener_open(w, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
-	    metrics_http_start(w->loop, &w->cfg->metrics_listen,
+	    metrics_http_start(w->streams, &w->cfg->metrics_listen,
 	    status_metrics_page, w, err)) == NULL)
 		fatalx("metrics_listen: %s", err);
 }
@@ -223,6 +226,7 @@ warden_stop(struct warden *w)
 	/* Run the deferred frees once more. */
 	loop_prepare_cb(w->loop, &w->prepare, 0);
 	ev_prepare_stop(w->loop, &w->prepare);
+	streams_free(w->streams);
 	ev_signal_stop(w->loop, &w->sig_term);
 	ev_signal_stop(w->loop, &w->sig_int);
 	ev_signal_stop(w->loop, &w->sig_hup);
