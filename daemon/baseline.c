@@ -46,10 +46,7 @@ baseline_unlink(struct baseline_wait *bw)
 static void
 baseline_release(struct baseline_wait *bw)
 {
-	struct client *c = bw->c;
-
-	if (c->inflight-- == c->w->cfg->limits.max_inflight)
-		loop_queue_client_resume(c);
+	client_release(bw->c);
 }
 
 /* Every point the read covers whole takes the value read. */
@@ -119,8 +116,8 @@ int
 baseline_read(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device)
 {
-	struct warden *w = c->w;
-	struct device *dev = &w->devices[device];
+	struct warden *w = client_warden(c);
+	const struct config_device *dev = &w->cfg->devices[device];
 	int coils = req->fc == MODBUS_FC_WRITE_SINGLE_COIL ||
 	    req->fc == MODBUS_FC_WRITE_MULTIPLE_COILS;
 	struct baseline_wait *bw;
@@ -130,7 +127,7 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 
 	memset(&in, 0, sizeof in);
 	in.len = (uint16_t)mbap_encode_read(in.adu, 0,
-	    dev->cfg->device_unit_id, coils ? MODBUS_FC_READ_COILS :
+	    dev->device_unit_id, coils ? MODBUS_FC_READ_COILS :
 	    MODBUS_FC_READ_HOLDING_REGISTERS, req->write_address,
 	    req->write_quantity);
 	if (in.len == 0 || mbap_decode_request(in.adu, in.len, &read) != 0 ||
@@ -151,10 +148,11 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 	if (bw->next != NULL)
 		bw->next->prev = bw;
 	w->baseline_waits = bw;
-	c->inflight++;
-	if ((code = devpool_submit(&dev->poll, &in)) != 0) {
+	client_hold(c);
+	if ((code = device_submit(w->devices, device, DEVICE_POLL,
+	    &in)) != 0) {
 		baseline_unlink(bw);
-		c->inflight--;
+		client_release(c);
 		free(bw);
 		return code;
 	}

@@ -33,17 +33,6 @@ gate_violation(struct warden *w, const struct policy_decision *d)
 	    d->verdict == POLICY_TAKEOVER);
 }
 
-/* 0 when the device can take a request now (up, queue not full). */
-static uint8_t
-gate_device_ready(const struct device *dev)
-{
-	if (dev->ai.n_up == 0)
-		return MODBUS_EXCEPTION_GATEWAY_PATH;
-	if (dev->ai.q_len >= dev->ai.q_cap)
-		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
-	return 0;
-}
-
 /*
  * How a forwarded write ended, whether or not its client is still there:
  * the policy learns what the device holds and what is no longer in
@@ -74,7 +63,7 @@ static int
 gate_forward(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device)
 {
-	struct warden *w = c->w;
+	struct warden *w = client_warden(c);
 	struct inflight r;
 	int code;
 
@@ -95,14 +84,14 @@ gate_forward(struct client *c, const uint8_t *adu, size_t len,
 	mbap_expect_of(req, &r.expect);
 	/* In flight before it is handed over: it may end inside submit. */
 	policy_forward(w->cfg, w->memory, device, req);
-	if ((code = devpool_submit(&w->devices[device].ai, &r)) != 0) {
+	if ((code = device_submit(w->devices, device, DEVICE_AI, &r)) != 0) {
 		policy_settle(w->cfg, w->memory, device, req, w->policy_gen,
 		    POLICY_NOT_WRITTEN, ev_now(w->loop));
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    (uint8_t)code);
 		return -1;
 	}
-	c->inflight++;
+	client_hold(c);
 	w->counters.forwarded++;
 	return 0;
 }
@@ -111,7 +100,8 @@ static void
 gate_refuse(struct client *c, const struct mbap_request *req,
     const struct policy_decision *d, const char *event, uint8_t exception)
 {
-	record_decision(c->w, c->name, req, d, event, exception);
+	record_decision(client_warden(c), client_name(c), req, d, event,
+	    exception);
 	client_send_exception(c, req->tid, req->unit, req->fc, exception);
 }
 
@@ -119,10 +109,10 @@ static void
 gate_monitor_mode(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, int judged)
 {
-	struct warden *w = c->w;
+	struct warden *w = client_warden(c);
 	const struct policy_decision *d = w->decision;
 
-	if (judged && record_decision(w, c->name, req, d,
+	if (judged && record_decision(w, client_name(c), req, d,
 	    policy_event_name(d, MODE_MONITOR), 0) == -1) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -139,7 +129,7 @@ static void
 gate_isolated(struct client *c, const struct mbap_request *req,
     unsigned device, ev_tstamp now)
 {
-	struct warden *w = c->w;
+	struct warden *w = client_warden(c);
 	struct policy_decision *d = w->decision;
 
 	policy_decide(w->cfg, w->memory, device, req, now, d);
@@ -161,14 +151,14 @@ static void
 gate_enforce(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, ev_tstamp now)
 {
-	struct warden *w = c->w;
+	struct warden *w = client_warden(c);
 	const struct policy_decision *d = w->decision;
 	struct gate_plan p;
 
-	gate_plan_enforce(d, adu, len, req,
-	    gate_device_ready(&w->devices[device]), &p);
-	if (p.event != NULL && record_decision(w, c->name, req, d, p.event,
-	    p.exception) == -1 && p.exception == 0) {
+	gate_plan_enforce(d, adu, len, req, device_ready(w->devices, device),
+	    &p);
+	if (p.event != NULL && record_decision(w, client_name(c), req, d,
+	    p.event, p.exception) == -1 && p.exception == 0) {
 		/* Not on the record, so not forwarded either. */
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -189,7 +179,7 @@ void
 gate_judge(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device, uint8_t read)
 {
-	struct warden *w = c->w;
+	struct warden *w = client_warden(c);
 	struct policy_decision *d = w->decision;
 	ev_tstamp now = ev_now(w->loop);
 	int judged = req->is_write || !req->known, code;
@@ -227,6 +217,8 @@ void
 gate_request(struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device)
 {
-	guard_ai_activity(&c->w->guard, ev_now(c->w->loop));
+	struct warden *w = client_warden(c);
+
+	guard_ai_activity(&w->guard, ev_now(w->loop));
 	gate_judge(c, adu, len, req, device, GATE_NOT_READ);
 }

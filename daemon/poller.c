@@ -273,7 +273,7 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 }
 
 static void
-poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
+poller_send(struct devices *ds, const uint8_t *adu, size_t len,
     device_done_fn done, void *ctx, unsigned device)
 {
 	struct mbap_request req;
@@ -288,21 +288,21 @@ poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
 	if (mbap_decode_request(adu, len, &req) != 0)
 		return;
 	mbap_expect_of(&req, &in.expect);
-	if (devpool_submit(pool, &in) != 0)
+	if (device_submit(ds, device, DEVICE_POLL, &in) != 0)
 		done(ctx, &in, NULL, 0, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
 static void
 poller_read(struct warden *w, struct poll_range *r)
 {
-	struct device *dev = &w->devices[r->device];
+	const struct config_device *dev = &w->cfg->devices[r->device];
 	uint8_t adu[MBAP_MAX_ADU_LEN];
 	size_t len;
 
-	len = mbap_encode_read(adu, 0, dev->cfg->device_unit_id,
+	len = mbap_encode_read(adu, 0, dev->device_unit_id,
 	    poller_fc(r->table), r->address, r->count);
 	r->outstanding = 1;
-	poller_send(&dev->poll, adu, len, poller_answer_cb, r, r->device);
+	poller_send(w->devices, adu, len, poller_answer_cb, r, r->device);
 }
 
 static void
@@ -310,7 +310,6 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
 	struct warden *w = pd->pl->w;
-	const struct device *dev = &w->devices[pd->device];
 	size_t i;
 
 	(void)loop;
@@ -318,7 +317,7 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	/* With nothing to poll, a device answers while any of wardend's
 	 * connections to it is up. */
 	poller_device_liveness(w, pd->device, pd->n_ranges == 0 &&
-	    (dev->ai.n_up > 0 || dev->poll.n_up > 0));
+	    device_up(w->devices, pd->device));
 	for (i = 0; i < pd->pl->n_ranges; i++) {
 		struct poll_range *r = &pd->pl->ranges[i];
 
@@ -373,15 +372,15 @@ poller_life_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct poll_device *pd = t->data;
 	struct warden *w = pd->pl->w;
-	struct device *dev = &w->devices[pd->device];
+	const struct config_device *dev = &w->cfg->devices[pd->device];
 	uint8_t adu[MBAP_MAX_ADU_LEN];
 	size_t len;
 
 	(void)loop;
 	(void)revents;
-	len = mbap_encode_write_register(adu, 0, dev->cfg->device_unit_id,
-	    dev->cfg->life_bit_address, pd->life_value++);
-	poller_send(&dev->poll, adu, len, poller_life_done, pd, pd->device);
+	len = mbap_encode_write_register(adu, 0, dev->device_unit_id,
+	    dev->life_bit_address, pd->life_value++);
+	poller_send(w->devices, adu, len, poller_life_done, pd, pd->device);
 }
 
 int
@@ -419,9 +418,8 @@ poller_start(struct warden *w)
 		    (i + 1) / cfg->n_devices, d->poll_interval);
 		pd->tick.data = pd;
 		ev_timer_start(w->loop, &pd->tick);
-		w->devices[i].poll.on_up = poller_conn_up;
-		w->devices[i].poll.up_ctx = pd;
-		if (w->devices[i].poll.n_up > 0)
+		device_on_up(w->devices, i, DEVICE_POLL, poller_conn_up, pd);
+		if (device_pool_up(w->devices, i, DEVICE_POLL))
 			poller_conn_up(pd);
 		if (d->has_life_bit) {
 			ev_timer_init(&pd->life, poller_life_cb,
@@ -442,12 +440,12 @@ poller_stop(struct warden *w)
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++) {
 		ev_timer_stop(w->loop, &pl->devices[i].tick);
 		ev_timer_stop(w->loop, &pl->devices[i].life);
-		w->devices[i].poll.on_up = NULL;
+		device_on_up(w->devices, i, DEVICE_POLL, NULL, NULL);
 	}
 	for (i = 0; i < pl->n_ranges; i++)
-		device_forget(w, &pl->ranges[i]);
+		device_forget(w->devices, &pl->ranges[i]);
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++)
-		device_forget(w, &pl->devices[i]);
+		device_forget(w->devices, &pl->devices[i]);
 	free(pl->devices);
 	free(pl->points);
 	free(pl->values);

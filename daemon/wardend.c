@@ -148,6 +148,15 @@ warden_open_records(struct warden *w)
 	    guard_cause_name(w->guard.cause));
 }
 
+/* A client going with requests outstanding: their answers go to
+ * nobody. */
+static void
+warden_client_gone(struct warden *w, const struct client *c)
+{
+	device_forget(w->devices, c);
+	baseline_forget(w, c);
+}
+
 static void
 warden_start(struct warden *w)
 {
@@ -167,16 +176,16 @@ warden_start(struct warden *w)
 	ev_signal_start(w->loop, &w->sig_int);
 	w->sig_hup.data = w;
 	ev_signal_start(w->loop, &w->sig_hup);
-	ev_prepare_init(&w->prepare, loop_prepare_cb);
-	w->prepare.data = w;
-	ev_prepare_start(w->loop, &w->prepare);
 	if ((w->streams = streams_new(w->loop)) == NULL)
 		fatalx("out of memory");
+	w->client_events = (struct client_events){ gate_request,
+	    safestate_tick, warden_client_gone };
 
 	/* The flows' news has somewhere to go before any flow runs. */
 	takeover_init(w);
 	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
-	    device_start_all(w, addrs, err) == -1)
+	    (w->devices = devices_start(w->streams, w->cfg, addrs,
+	    &w->counters, err)) == NULL)
 		fatalx("devices: %s", err);
 	free(addrs);
 	if (poller_start(w) == -1 || safestate_init(w) == -1)
@@ -209,14 +218,14 @@ warden_stop(struct warden *w)
 	listener_close(w);
 	metrics_http_stop(w->metrics_http);
 	control_close(w);
-	while (w->clients != NULL)
-		client_close(w->clients, "gateway stopping");
+	client_close_all(w, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
 	ev_timer_stop(w->loop, &w->durable_wait);
 	durable_stop(&w->durable);
 	safestate_free(w);
 	poller_stop(w);
-	device_stop_all(w);
+	devices_stop(w->devices);
+	w->devices = NULL;
 	baseline_drop_all(w, 0);
 	record_daemon(w, "stop");
 	audit_daemon_close(w);
@@ -224,8 +233,6 @@ warden_stop(struct warden *w)
 	free(w->memory);
 	free(w->decision);
 	/* Run the deferred frees once more. */
-	loop_prepare_cb(w->loop, &w->prepare, 0);
-	ev_prepare_stop(w->loop, &w->prepare);
 	streams_free(w->streams);
 	ev_signal_stop(w->loop, &w->sig_term);
 	ev_signal_stop(w->loop, &w->sig_int);
@@ -313,7 +320,6 @@ main(int argc, char *argv[])
 		usage();
 
 	memset(&w, 0, sizeof w);
-	w.listen_fd = -1;
 	w.config_path = path;
 	if (warden_load(&w, path, user) == -1)
 		return 1;
