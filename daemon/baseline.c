@@ -142,8 +142,7 @@ baseline_read(struct client *c, const uint8_t *adu, size_t len,
 	in.ctx = bw;
 	in.device = device;
 	mbap_expect_of(&read, &in.expect);
-	/* Waiting before it is handed over: the read may end inside
-	 * submit. */
+	/* Waiting from here; taken back below if the device refuses it. */
 	bw->next = w->baseline_waits;
 	if (bw->next != NULL)
 		bw->next->prev = bw;

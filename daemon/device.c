@@ -14,7 +14,7 @@
  * the up connection with the most room, or waits in the queue (sent
  * when a connection comes up or an answer frees a slot), or is refused
  * with the exception to answer in its place. Once taken, it ends exactly
- * once (inflight_end).
+ * once (inflight_end), and never inside device_submit().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,12 +90,9 @@ devpool_submit(struct devpool *pool, const struct inflight *req)
 
 	if (pool->n_up == 0)
 		return MODBUS_EXCEPTION_GATEWAY_PATH;
-	if (pool->q_len == 0 && (dc = devpool_pick(pool)) != NULL) {
-		if (devconn_send(dc, req) == -1)
-			inflight_end(req, NULL, 0,
-			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
-		return 0;
-	}
+	if (pool->q_len == 0 && (dc = devpool_pick(pool)) != NULL)
+		return devconn_send(dc, req) == 0 ? 0 :
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
 	if (pool->q_len >= pool->q_cap)
 		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
 	pool->queue[(pool->q_head + pool->q_len) % pool->q_cap] = *req;

@@ -84,9 +84,11 @@ void devices_poll_update(struct devices *ds);
 
 /*
  * Hand a request to one of a device's pools. Returns 0 when it was sent
- * or queued (its settle, then its done, will be called exactly once), or
- * the exception to answer at once: 0x0A when no connection is up, 0x06
- * when the queue is full.
+ * or queued: its settle, then its done, will be called exactly once, and
+ * never before device_submit() has returned. Otherwise it returns the
+ * exception to answer at once, and neither is ever called: 0x0A when no
+ * connection is up, 0x06 when the queue is full or the request cannot
+ * be buffered (out of memory).
  */
 int device_submit(struct devices *ds, unsigned device, enum device_pool pool,
     const struct inflight *req);

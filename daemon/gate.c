@@ -82,7 +82,7 @@ gate_forward(struct client *c, const uint8_t *adu, size_t len,
 	r.len = (uint16_t)len;
 	memcpy(r.adu, adu, len);
 	mbap_expect_of(req, &r.expect);
-	/* In flight before it is handed over: it may end inside submit. */
+	/* In flight from here; settled below if the device refuses it. */
 	policy_forward(w->cfg, w->memory, device, req);
 	if ((code = device_submit(w->devices, device, DEVICE_AI, &r)) != 0) {
 		policy_settle(w->cfg, w->memory, device, req, w->policy_gen,
