@@ -189,6 +189,10 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
+# test_device fails the daemon's realloc() calls on demand: its seam for
+# an out-of-memory (see the file).
+$(B)/tests/unit/test_device: ALL_LDFLAGS += -Wl,--wrap=realloc
+
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
 		$(LIBWARDEN)

@@ -52,10 +52,7 @@ baseline_unlink(struct baseline_wait *bw)
 static void
 baseline_release(struct baseline_wait *bw)
 {
-	struct client *c = bw->c;
-
-	if (c->inflight-- == bw->bl->w->cfg->limits.max_inflight)
-		loop_queue_client_resume(c);
+	client_release(bw->c);
 }
 
 /* Every point the read covers whole takes the value read. */
@@ -127,7 +124,6 @@ baseline_read(struct baseline *bl, struct client *c, const uint8_t *adu,
     size_t len, const struct mbap_request *req, unsigned device)
 {
 	struct warden *w = bl->w;
-	struct device *dev = &w->devices[device];
 	int coils = req->fc == MODBUS_FC_WRITE_SINGLE_COIL ||
 	    req->fc == MODBUS_FC_WRITE_MULTIPLE_COILS;
 	struct baseline_wait *bw;
@@ -152,16 +148,16 @@ baseline_read(struct baseline *bl, struct client *c, const uint8_t *adu,
 	in.ctx = bw;
 	in.device = device;
 	mbap_expect_of(&read, &in.expect);
-	/* Waiting before it is handed over: the read may end inside
-	 * submit. */
+	/* Waiting from here; taken back below if the device refuses it. */
 	bw->next = bl->waits;
 	if (bw->next != NULL)
 		bw->next->prev = bw;
 	bl->waits = bw;
-	c->inflight++;
-	if ((code = devpool_submit(&dev->poll, &in)) != 0) {
+	client_hold(c);
+	if ((code = device_submit(w->devices, device, DEVICE_POLL,
+	    &in)) != 0) {
 		baseline_unlink(bw);
-		c->inflight--;
+		client_release(c);
 		free(bw);
 		return code;
 	}
@@ -198,7 +194,7 @@ baseline_free(struct baseline *bl)
 
 	if (bl == NULL)
 		return;
-	/* Each read ends with its pool (device_stop_all()), so none waits
+	/* Each read ends with its pool (devices_stop()), so none waits
 	 * by now; one left is dropped unanswered, as when stopping. */
 	while ((bw = bl->waits) != NULL) {
 		baseline_unlink(bw);

@@ -1,59 +1,85 @@
 /*
- * client.c: one AI connection. Bytes are framed by mbap_frame() and
- * decoded by mbap_decode_request(); each request is answered at once with
- * an exception or handed to a device, and the device's answer comes back
- * with the client's own transaction id. Writes are batched: answers are
- * appended here and flushed before the loop sleeps.
+ * client.c: one AI connection (client.h). Bytes are framed by
+ * mbap_frame() and decoded by mbap_decode_request(); each request is
+ * answered at once with an exception or handed to the layer above, and
+ * the device's answer comes back with the client's own transaction id.
+ * The bytes move through the client's stream (stream.h), which writes
+ * all answers of one loop iteration at once.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <modbus.h>
 
+#include "client.h"
 #include "log.h"
+#include "stream.h"
 #include "warden.h"
 
-#define CLIENT_IN_CAP 4096
-#define CLIENT_OUT_CAP 1024
 /* Answers a client has not read beyond this close it (warden.yaml(5)). */
 #define CLIENT_OUT_MAX (64 * 1024)
 /* An unfinished frame older than this closes the client (slowloris). */
 #define CLIENT_FRAME_TIMEOUT 5.0
 
-static void client_read_cb(struct ev_loop *, ev_io *, int);
-static void client_write_cb(struct ev_loop *, ev_io *, int);
+struct client {
+	struct warden *w;
+	struct stream *s;
+	char name[NET_ADDRSTR_LEN];
+	ev_timer timer;                 /* idle and unfinished-frame limits */
+	ev_tstamp last_active;
+	ev_tstamp partial_since;        /* 0: no unfinished frame */
+	unsigned inflight;
+	struct client *prev, *next;     /* all open clients */
+};
+
+static void client_data_cb(void *);
+static void client_resume_cb(void *);
+static void client_closed_cb(void *, const char *);
+static void client_release_cb(void *);
 static void client_timer_cb(struct ev_loop *, ev_timer *, int);
-static void client_process(struct client *c);
+
+static const struct stream_events client_stream_events = {
+	.data = client_data_cb,
+	.deferred = client_resume_cb,
+	.closed = client_closed_cb,
+	.release = client_release_cb,
+};
 
 void
 client_accept(struct warden *w, int fd, const struct net_addr *peer)
 {
+	char name[STREAM_NAME_MAX];
+	struct stream_opts opts = {
+		.name = name,
+		.events = &client_stream_events,
+		/* A peer can make us close it at will: the line is
+		 * budgeted. */
+		.budget = &w->abuse_log,
+		.out_max = CLIENT_OUT_MAX,
+	};
 	struct client *c;
 
-	if ((c = calloc(1, sizeof *c)) == NULL ||
-	    buf_init(&c->in, CLIENT_IN_CAP) == -1 ||
-	    buf_init(&c->out, CLIENT_OUT_CAP) == -1) {
+	if ((c = calloc(1, sizeof *c)) == NULL) {
 		log_warn("client: out of memory");
-		if (c != NULL) {
-			buf_free(&c->in);
-			free(c);
-		}
 		close(fd);
 		return;
 	}
 	c->w = w;
-	c->fd = fd;
 	net_addr_format(peer, c->name, sizeof c->name);
+	snprintf(name, sizeof name, "client %s", c->name);
+	opts.ctx = c;
+	if ((c->s = stream_accept(w->streams, fd, &opts)) == NULL) {
+		log_warn("client: out of memory");
+		free(c);
+		return;
+	}
 	c->last_active = ev_now(w->loop);
-	ev_io_init(&c->rio, client_read_cb, fd, EV_READ);
-	ev_io_init(&c->wio, client_write_cb, fd, EV_WRITE);
 	ev_timer_init(&c->timer, client_timer_cb,
 	    w->cfg->limits.idle_timeout, 0.);
-	c->rio.data = c->wio.data = c->timer.data = c;
-	ev_io_start(w->loop, &c->rio);
+	c->timer.data = c;
 	ev_timer_start(w->loop, &c->timer);
 
 	c->next = w->clients;
@@ -68,19 +94,32 @@ client_accept(struct warden *w, int fd, const struct net_addr *peer)
 void
 client_close(struct client *c, const char *reason)
 {
+	stream_close(c->s, reason);
+}
+
+void
+client_close_all(struct warden *w, const char *reason)
+{
+	/* Each close takes its client off the list. */
+	while (w->clients != NULL)
+		client_close(w->clients, reason);
+}
+
+unsigned
+client_count(const struct warden *w)
+{
+	return w->n_clients;
+}
+
+/* The stream is closed: c leaves the open clients. */
+static void
+client_closed_cb(void *ctx, const char *reason)
+{
+	struct client *c = ctx;
 	struct warden *w = c->w;
 
-	if (c->closing)
-		return;
-	c->closing = 1;
-	/* A peer can make us close it at will: the line is budgeted. */
-	if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
-		log_info("client %s closed: %s", c->name, reason);
-	ev_io_stop(w->loop, &c->rio);
-	ev_io_stop(w->loop, &c->wio);
+	(void)reason;
 	ev_timer_stop(w->loop, &c->timer);
-	close(c->fd);
-	c->fd = -1;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -88,19 +127,41 @@ client_close(struct client *c, const char *reason)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	w->n_clients--;
-	if (c->inflight > 0) {
-		device_forget(w, c);
+	if (c->inflight > 0)
 		w->ai.gone(w->ai.ctx, c);
-	}
-	loop_queue_client_free(c);
+}
+
+static void
+client_release_cb(void *ctx)
+{
+	free(ctx);
+}
+
+struct warden *
+client_warden(const struct client *c)
+{
+	return c->w;
+}
+
+const char *
+client_name(const struct client *c)
+{
+	return c->name;
 }
 
 void
-client_free(struct client *c)
+client_hold(struct client *c)
 {
-	buf_free(&c->in);
-	buf_free(&c->out);
-	free(c);
+	c->inflight++;
+}
+
+void
+client_release(struct client *c)
+{
+	/* Reading stopped at max_inflight: resumed outside the callback
+	 * that freed the slot. */
+	if (c->inflight-- == c->w->cfg->limits.max_inflight)
+		stream_defer(c->s);
 }
 
 static void
@@ -109,20 +170,14 @@ client_send(struct client *c, const uint8_t *adu, size_t len,
 {
 	uint8_t *p;
 
-	if (buf_len(&c->out) + len > CLIENT_OUT_MAX) {
-		client_close(c, "answers not read (over 64 KiB pending)");
+	if ((p = stream_append(c->s, len)) == NULL) {
+		client_close(c, errno == ENOBUFS ?
+		    "answers not read (over 64 KiB pending)" : "out of memory");
 		return;
 	}
-	if (buf_reserve(&c->out, len) == -1) {
-		client_close(c, "out of memory");
-		return;
-	}
-	p = buf_tail(&c->out);
 	memcpy(p, adu, len);
 	mbap_set_tid(p, tid);
 	mbap_set_unit(p, unit);
-	c->out.end += len;
-	loop_queue_client_flush(c);
 }
 
 void
@@ -142,13 +197,13 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {
 	struct client *c = ctx;
+	struct warden *w = c->w;
 
-	metrics_count_latency(&c->w->metrics,
-	    ev_now(c->w->loop) - req->received_at);
-	if (c->inflight-- == c->w->cfg->limits.max_inflight)
-		loop_queue_client_resume(c);
+	metrics_count_latency(&w->metrics, ev_now(w->loop) -
+	    req->received_at);
+	client_release(c);
 	if (answer != NULL) {
-		counters_answered(&c->w->counters);
+		counters_answered(&w->counters);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
@@ -192,19 +247,21 @@ client_note_partial(struct client *c, ev_tstamp now)
 	}
 }
 
+/* Every whole frame received, up to max_inflight outstanding. */
 static void
 client_process(struct client *c)
 {
 	struct warden *w = c->w;
 	unsigned max_inflight = w->cfg->limits.max_inflight;
+	struct buf *in = stream_in(c->s);
 	size_t len;
 
-	while (!c->closing && c->inflight < max_inflight) {
+	while (!stream_closed(c->s) && c->inflight < max_inflight) {
 		enum mbap_frame_status st;
 
-		st = mbap_frame(buf_head(&c->in), buf_len(&c->in), &len);
+		st = mbap_frame(buf_head(in), buf_len(in), &len);
 		if (st == MBAP_FRAME_INCOMPLETE) {
-			if (buf_len(&c->in) > 0)
+			if (buf_len(in) > 0)
 				client_note_partial(c, ev_now(w->loop));
 			else
 				c->partial_since = 0.;
@@ -216,82 +273,31 @@ client_process(struct client *c)
 			return;
 		}
 		c->partial_since = 0.;
-		client_handle(c, buf_head(&c->in), len);
-		buf_consume(&c->in, len);
+		client_handle(c, buf_head(in), len);
+		buf_consume(in, len);
 	}
-	if (c->closing)
+	if (stream_closed(c->s))
 		return;
 	/* Over max_inflight: stop reading until answers drain. */
 	if (c->inflight >= max_inflight)
-		ev_io_stop(w->loop, &c->rio);
+		stream_read_stop(c->s);
 	else
-		ev_io_start(w->loop, &c->rio);
-}
-
-void
-client_resume(struct client *c)
-{
-	if (!c->closing)
-		client_process(c);
+		stream_read_start(c->s);
 }
 
 static void
-client_read_cb(struct ev_loop *loop, ev_io *io, int revents)
+client_data_cb(void *ctx)
 {
-	struct client *c = io->data;
-	ssize_t n;
+	struct client *c = ctx;
 
-	(void)revents;
-	if (buf_reserve(&c->in, MBAP_MAX_ADU_LEN) == -1) {
-		client_close(c, "out of memory");
-		return;
-	}
-	n = read(c->fd, buf_tail(&c->in), buf_room(&c->in));
-	if (n == 0) {
-		client_close(c, "closed by peer");
-		return;
-	}
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			client_close(c, strerror(errno));
-		return;
-	}
-	c->in.end += (size_t)n;
-	c->last_active = ev_now(loop);
+	c->last_active = ev_now(c->w->loop);
 	client_process(c);
 }
 
-void
-client_flush(struct client *c)
-{
-	ssize_t n;
-
-	if (c->closing)
-		return;
-	while (buf_len(&c->out) > 0) {
-		n = send(c->fd, buf_head(&c->out), buf_len(&c->out),
-		    MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EAGAIN) {
-				ev_io_start(c->w->loop, &c->wio);
-				return;
-			}
-			if (errno == EINTR)
-				continue;
-			client_close(c, strerror(errno));
-			return;
-		}
-		buf_consume(&c->out, (size_t)n);
-	}
-	ev_io_stop(c->w->loop, &c->wio);
-}
-
 static void
-client_write_cb(struct ev_loop *loop, ev_io *io, int revents)
+client_resume_cb(void *ctx)
 {
-	(void)loop;
-	(void)revents;
-	client_flush(io->data);
+	client_process(ctx);
 }
 
 /*

@@ -1,9 +1,12 @@
 /*
  * control.c: the operators' unix socket (see control.h), in the manner of
  * OpenBSD ntpd's control.c: refuse to start over a running daemon, remove
- * a stale socket. Each connection has its own line buffer and answer
- * buffer; answers are written when the socket is writable, so a client
- * that does not read never stalls the loop.
+ * a stale socket. Each connection is a stream (stream.h) with its own line
+ * buffer and answer buffer; answers are written when the socket is
+ * writable, so a client that does not read never stalls the loop. The
+ * socket and its connections have the loop's highest priority: an
+ * operator's takeover that arrives with AI traffic in the same loop
+ * iteration is handled first, so no AI write slips past it.
  *
  * Every request is answered. A refusal to a caller who holds some right
  * (an operator) is always audited (by ops_denied). Since any local user
@@ -24,6 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "acceptor.h"
 #include "control.h"
 #include "control_peer.h"
 #include "control_proto.h"
@@ -31,13 +35,13 @@
 #include "json.h"
 #include "log.h"
 #include "ops.h"
+#include "stream.h"
 #include "warden.h"
 
 #define CONTROL_BACKLOG 16
 #define CONTROL_MAX_CONNS 32
 #define CONTROL_IDLE_TIMEOUT 30.0
 #define CONTROL_OUT_MAX (64 * 1024)
-#define CONTROL_ACCEPT_RETRY 1.0
 /* Connections at once from callers holding no right: the rest of
  * CONTROL_MAX_CONNS stays for operators. */
 #define CONTROL_MAX_RIGHTLESS 4
@@ -46,31 +50,26 @@
 
 struct control_conn {
 	struct control *ctl;
-	int fd;
+	struct stream *s;
 	struct ops_caller who;
 	gid_t *groups;                  /* the caller's, from the kernel */
 	int n_groups;
 	int rightless;                  /* held no right when it connected:
 					 * one request, then hung up */
-	ev_io rio, wio;
 	ev_timer idle;
-	struct buf in, out;
 	int draining;                   /* no more requests: close once sent */
 	int eof;                        /* the peer sent all it will */
 	int awaiting_durable;           /* a takeover's answer waits for the
 					 * disk; requests after it wait too */
-	int closing;                    /* freed by the callback that closed */
 	struct control_conn *prev, *next;
 };
 
 struct control {
 	struct warden *w;
-	int fd;
+	struct acceptor *acceptor;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
 	dev_t dev;                      /* the socket we made, to unlink */
 	ino_t ino;                      /* only that one */
-	ev_io accept_io;
-	ev_timer accept_retry;          /* re-arm after EMFILE */
 	struct control_conn *conns;
 	unsigned n_conns;
 	struct json answer;
@@ -166,7 +165,11 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	return 0;
 }
 
-static void conn_close(struct control_conn *c, const char *reason);
+static void
+conn_close(struct control_conn *c, const char *reason)
+{
+	stream_close(c->s, reason);
+}
 
 /* Queue the answer built in ctl->answer, one line. */
 static void
@@ -179,16 +182,17 @@ conn_answer(struct control_conn *c)
 		control_error_write(out, "wardend could not build the answer "
 		    "(out of memory?); try again, and see its log");
 	}
-	if (json_failed(out) || buf_append(&c->out, out->data, out->len) ==
-	    -1 || buf_append(&c->out, "\n", 1) == -1)
+	if (json_failed(out) || stream_write(c->s, out->data, out->len) ==
+	    -1 || stream_write(c->s, "\n", 1) == -1)
 		conn_close(c, "out of memory");
 }
 
+/* No more requests: closed once the answers are out (conn_drained). */
 static void
 conn_drain(struct control_conn *c)
 {
 	c->draining = 1;
-	ev_io_stop(c->ctl->w->loop, &c->rio);
+	stream_read_stop(c->s);
 }
 
 static void
@@ -203,12 +207,12 @@ conn_handle(struct control_conn *c, const char *line, size_t len)
 	else if (conn_dispatch(c, &req) == OPS_PENDING) {
 		/* Answers stay in order: nothing more is read meanwhile. */
 		c->awaiting_durable = 1;
-		ev_io_stop(c->ctl->w->loop, &c->rio);
+		stream_read_stop(c->s);
 		return;
 	}
 	conn_answer(c);
 	/* One answer is all a caller without rights gets. */
-	if (c->rightless && !c->closing)
+	if (c->rightless && !stream_closed(c->s))
 		conn_drain(c);
 }
 
@@ -227,16 +231,17 @@ is_blank(const uint8_t *p, size_t len)
 static void
 conn_process(struct control_conn *c)
 {
+	struct buf *in = stream_in(c->s);
 	const uint8_t *head, *nl;
 	size_t len;
 
-	while (!c->closing && !c->draining && !c->awaiting_durable) {
-		if (buf_len(&c->out) > CONTROL_OUT_MAX) {
+	while (!stream_closed(c->s) && !c->draining && !c->awaiting_durable) {
+		if (stream_pending(c->s) > CONTROL_OUT_MAX) {
 			conn_close(c, "answers not read (over 64 KiB pending)");
 			return;
 		}
-		head = buf_head(&c->in);
-		len = buf_len(&c->in);
+		head = buf_head(in);
+		len = buf_len(in);
 		if ((nl = memchr(head, '\n', len)) == NULL) {
 			if (len > CONTROL_LINE_MAX) {
 				char why[ERR_LEN];
@@ -254,7 +259,7 @@ conn_process(struct control_conn *c)
 		len = (size_t)(nl - head);
 		if (!is_blank(head, len))
 			conn_handle(c, (const char *)head, len);
-		buf_consume(&c->in, len + 1);
+		buf_consume(in, len + 1);
 	}
 }
 
@@ -263,69 +268,53 @@ conn_process(struct control_conn *c)
 static void
 conn_eof(struct control_conn *c)
 {
-	if (c->closing || c->draining || c->awaiting_durable)
+	struct buf *in = stream_in(c->s);
+
+	if (stream_closed(c->s) || c->draining || c->awaiting_durable)
 		return;
-	if (!is_blank(buf_head(&c->in), buf_len(&c->in)))
-		conn_handle(c, (const char *)buf_head(&c->in),
-		    buf_len(&c->in));
-	buf_clear(&c->in);
-	if (!c->closing && !c->awaiting_durable)
+	if (!is_blank(buf_head(in), buf_len(in)))
+		conn_handle(c, (const char *)buf_head(in), buf_len(in));
+	buf_clear(in);
+	if (!stream_closed(c->s) && !c->awaiting_durable)
 		conn_drain(c);
 }
 
 static void
-conn_flush(struct control_conn *c)
+conn_data_cb(void *ctx)
 {
-	struct ev_loop *loop = c->ctl->w->loop;
-	ssize_t n;
+	struct control_conn *c = ctx;
 
-	while (!c->closing && buf_len(&c->out) > 0) {
-		n = send(c->fd, buf_head(&c->out), buf_len(&c->out),
-		    MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				ev_io_start(loop, &c->wio);
-				return;
-			}
-			conn_close(c, strerror(errno));
-			return;
-		}
-		buf_consume(&c->out, (size_t)n);
-		ev_timer_again(loop, &c->idle);
-	}
-	if (c->closing)
-		return;
-	ev_io_stop(loop, &c->wio);
+	conn_process(c);
+	stream_flush(c->s);
+}
+
+static void
+conn_eof_cb(void *ctx)
+{
+	struct control_conn *c = ctx;
+
+	c->eof = 1;
+	conn_eof(c);
+	stream_flush(c->s);
+}
+
+static void
+conn_drained_cb(void *ctx)
+{
+	struct control_conn *c = ctx;
+
 	if (c->draining)
 		conn_close(c, "done");
 }
 
 static void
-conn_free(struct control_conn *c)
+conn_closed_cb(void *ctx, const char *reason)
 {
-	buf_free(&c->in);
-	buf_free(&c->out);
-	free(c->groups);
-	free(c);
-}
-
-static void
-conn_close(struct control_conn *c, const char *reason)
-{
+	struct control_conn *c = ctx;
 	struct control *ctl = c->ctl;
 
-	if (c->closing)
-		return;
-	c->closing = 1;
-	log_debug("control: %s (uid %u, pid %d) closed: %s", c->who.user,
-	    (unsigned)c->who.uid, (int)c->who.pid, reason);
-	ev_io_stop(ctl->w->loop, &c->rio);
-	ev_io_stop(ctl->w->loop, &c->wio);
+	(void)reason;
 	ev_timer_stop(ctl->w->loop, &c->idle);
-	close(c->fd);
-	c->fd = -1;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -338,59 +327,40 @@ conn_close(struct control_conn *c, const char *reason)
 }
 
 static void
-conn_read_cb(struct ev_loop *loop, ev_io *io, int revents)
+conn_free(struct control_conn *c)
 {
-	struct control_conn *c = io->data;
-	ssize_t n;
-
-	(void)revents;
-	/* At most one line and its newline are ever kept unanswered. */
-	if (buf_reserve(&c->in, CONTROL_LINE_MAX + 1 - buf_len(&c->in)) ==
-	    -1) {
-		conn_close(c, "out of memory");
-		goto out;
-	}
-	n = read(c->fd, buf_tail(&c->in), CONTROL_LINE_MAX + 1 -
-	    buf_len(&c->in));
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			conn_close(c, strerror(errno));
-		goto out;
-	}
-	ev_timer_again(loop, &c->idle);
-	c->in.end += (size_t)n;
-	conn_process(c);
-	if (n == 0) {
-		c->eof = 1;
-		conn_eof(c);
-	}
-	conn_flush(c);
-out:
-	if (c->closing)
-		conn_free(c);
+	free(c->groups);
+	free(c);
 }
 
 static void
-conn_write_cb(struct ev_loop *loop, ev_io *io, int revents)
+conn_release_cb(void *ctx)
 {
-	struct control_conn *c = io->data;
-
-	(void)loop;
-	(void)revents;
-	conn_flush(c);
-	if (c->closing)
-		conn_free(c);
+	conn_free(ctx);
 }
 
+static const struct stream_events conn_events = {
+	.data = conn_data_cb,
+	.eof = conn_eof_cb,
+	.drained = conn_drained_cb,
+	.closed = conn_closed_cb,
+	.release = conn_release_cb,
+};
+
+/* Without traffic either way for CONTROL_IDLE_TIMEOUT: closed. */
 static void
 conn_idle_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct control_conn *c = t->data;
+	ev_tstamp due = stream_last_io(c->s) + CONTROL_IDLE_TIMEOUT;
 
-	(void)loop;
 	(void)revents;
+	if (ev_now(loop) < due) {
+		ev_timer_set(t, due - ev_now(loop), 0.);
+		ev_timer_start(loop, t);
+		return;
+	}
 	conn_close(c, "idle for 30 s");
-	conn_free(c);
 }
 
 static void control_turn_away(struct control *ctl, int fd, const char *why);
@@ -399,20 +369,28 @@ static void
 conn_open(struct control *ctl, int fd)
 {
 	struct ev_loop *loop = ctl->w->loop;
+	char name[STREAM_NAME_MAX];
+	struct stream_opts opts = {
+		.name = name,
+		.events = &conn_events,
+		/* At most one line and its newline kept unanswered. */
+		.in_max = CONTROL_LINE_MAX + 1,
+		.priority = EV_MAXPRI,  /* before AI traffic (see above) */
+	};
 	struct control_conn *c;
 
-	if ((c = calloc(1, sizeof *c)) == NULL ||
-	    buf_init(&c->in, CONTROL_LINE_MAX + 1) == -1 ||
-	    buf_init(&c->out, 1024) == -1) {
+	if ((c = calloc(1, sizeof *c)) == NULL) {
 		log_warn("control: cannot take a connection");
-		goto fail;
+		close(fd);
+		return;
 	}
 	c->ctl = ctl;
-	c->fd = fd;
 	if (control_peer_identify(fd, &c->who, &c->groups, &c->n_groups) ==
 	    -1) {
 		log_warn("control: cannot identify the peer");
-		goto fail;
+		conn_free(c);
+		close(fd);
+		return;
 	}
 	if (conn_rights(c) == 0) {
 		if (ctl->n_rightless >= CONTROL_MAX_RIGHTLESS) {
@@ -429,18 +407,20 @@ conn_open(struct control *ctl, int fd)
 			return;
 		}
 		c->rightless = 1;
-		ctl->n_rightless++;
 	}
-	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
-	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
-	/* An operator's takeover that arrives with AI traffic in the same
-	 * loop iteration is handled first: no AI write slips past it. */
-	ev_set_priority(&c->rio, EV_MAXPRI);
-	ev_set_priority(&c->wio, EV_MAXPRI);
-	ev_timer_init(&c->idle, conn_idle_cb, 0., CONTROL_IDLE_TIMEOUT);
-	c->rio.data = c->wio.data = c->idle.data = c;
-	ev_io_start(loop, &c->rio);
-	ev_timer_again(loop, &c->idle);
+	snprintf(name, sizeof name, "control: %s (uid %u, pid %d)",
+	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid);
+	opts.ctx = c;
+	if ((c->s = stream_accept(ctl->w->streams, fd, &opts)) == NULL) {
+		log_warn("control: cannot take a connection");
+		conn_free(c);
+		return;
+	}
+	if (c->rightless)
+		ctl->n_rightless++;
+	ev_timer_init(&c->idle, conn_idle_cb, CONTROL_IDLE_TIMEOUT, 0.);
+	c->idle.data = c;
+	ev_timer_start(loop, &c->idle);
 	c->next = ctl->conns;
 	if (ctl->conns != NULL)
 		ctl->conns->prev = c;
@@ -448,11 +428,6 @@ conn_open(struct control *ctl, int fd)
 	ctl->n_conns++;
 	log_debug("control: %s (uid %u, pid %d) connected", c->who.user,
 	    (unsigned)c->who.uid, (int)c->who.pid);
-	return;
-fail:
-	if (c != NULL)
-		conn_free(c);
-	close(fd);
 }
 
 /* Over a limit: say so in one line, best effort, and hang up. */
@@ -471,47 +446,20 @@ control_turn_away(struct control *ctl, int fd, const char *why)
 }
 
 static void
-control_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
+control_accept(void *ctx, int fd, const struct net_addr *peer)
 {
-	struct control *ctl = io->data;
-	int fd;
+	struct control *ctl = ctx;
 
-	(void)revents;
-	for (;;) {
-		fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1) {
-			if (errno == EMFILE || errno == ENFILE) {
-				log_warn("control: accept: pausing for %.0f s",
-				    CONTROL_ACCEPT_RETRY);
-				ev_io_stop(loop, &ctl->accept_io);
-				ev_timer_set(&ctl->accept_retry,
-				    CONTROL_ACCEPT_RETRY, 0.);
-				ev_timer_start(loop, &ctl->accept_retry);
-			} else if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
-				log_warn("control: accept");
-			return;
-		}
-		if (ctl->n_conns >= CONTROL_MAX_CONNS) {
-			if (log_budget_allow(&ctl->bad_requests, ev_now(loop)))
-				log_warnx("control: connection refused: %d "
-				    "already open", CONTROL_MAX_CONNS);
-			control_turn_away(ctl, fd, "too many control "
-			    "connections; close an idle wardenctl watch and "
-			    "try again");
-			continue;
-		}
-		conn_open(ctl, fd);
+	(void)peer;
+	if (ctl->n_conns >= CONTROL_MAX_CONNS) {
+		if (log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop)))
+			log_warnx("control: connection refused: %d already "
+			    "open", CONTROL_MAX_CONNS);
+		control_turn_away(ctl, fd, "too many control connections; "
+		    "close an idle wardenctl watch and try again");
+		return;
 	}
-}
-
-static void
-control_retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct control *ctl = t->data;
-
-	(void)revents;
-	ev_io_start(loop, &ctl->accept_io);
+	conn_open(ctl, fd);
 }
 
 /*
@@ -621,11 +569,10 @@ control_takeover_durable(struct warden *w, const char *err)
 		conn_process(c);
 		if (c->eof)
 			conn_eof(c);
-		else if (!c->closing && !c->draining && !c->awaiting_durable)
-			ev_io_start(w->loop, &c->rio);
-		conn_flush(c);
-		if (c->closing)
-			conn_free(c);
+		else if (!stream_closed(c->s) && !c->draining &&
+		    !c->awaiting_durable)
+			stream_read_start(c->s);
+		stream_flush(c->s);
 	}
 }
 
@@ -700,18 +647,21 @@ control_open(struct warden *w, const char *path, char *err)
 		close(fd);
 		return -1;
 	}
+	/* Its watcher first among equals, as the connections' (conn_open). */
+	if ((ctl->acceptor = acceptor_open(w->loop, fd, "control", EV_MAXPRI,
+	    control_accept, ctl)) == NULL) {
+		snprintf(err, NET_ERR_LEN, "control socket %s: out of memory",
+		    path);
+		free(ctl);
+		unlink(path);
+		return -1;
+	}
 	ctl->w = w;
-	ctl->fd = fd;
 	memcpy(ctl->path, sun.sun_path, sizeof ctl->path);
 	control_set_groups(ctl);
 	ctl->dev = st.st_dev;
 	ctl->ino = st.st_ino;
 	json_init(&ctl->answer);
-	ev_io_init(&ctl->accept_io, control_accept_cb, fd, EV_READ);
-	ev_set_priority(&ctl->accept_io, EV_MAXPRI);
-	ev_timer_init(&ctl->accept_retry, control_retry_cb, 0., 0.);
-	ctl->accept_io.data = ctl->accept_retry.data = ctl;
-	ev_io_start(w->loop, &ctl->accept_io);
 	w->control = ctl;
 	log_info("control socket %s", path);
 	return 0;
@@ -725,15 +675,10 @@ control_close(struct warden *w)
 
 	if (ctl == NULL)
 		return;
-	while (ctl->conns != NULL) {
-		struct control_conn *c = ctl->conns;
-
-		conn_close(c, "wardend stopping");
-		conn_free(c);
-	}
-	ev_io_stop(w->loop, &ctl->accept_io);
-	ev_timer_stop(w->loop, &ctl->accept_retry);
-	close(ctl->fd);
+	/* Each is freed at the streams' next safe point. */
+	while (ctl->conns != NULL)
+		conn_close(ctl->conns, "wardend stopping");
+	acceptor_close(ctl->acceptor);
 	/* Only our own: a newer wardend may own the path by now. */
 	if (lstat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
 	    st.st_ino == ctl->ino && unlink(ctl->path) == -1)

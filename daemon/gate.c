@@ -43,17 +43,6 @@ gate_violation(struct warden *w, const struct policy_decision *d)
 	    d->verdict == POLICY_TAKEOVER);
 }
 
-/* 0 when the device can take a request now (up, queue not full). */
-static uint8_t
-gate_device_ready(const struct device *dev)
-{
-	if (dev->ai.n_up == 0)
-		return MODBUS_EXCEPTION_GATEWAY_PATH;
-	if (dev->ai.q_len >= dev->ai.q_cap)
-		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
-	return 0;
-}
-
 /*
  * How a forwarded write ended, whether or not its client is still there:
  * the policy learns what the device holds and what is no longer in
@@ -103,16 +92,16 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 	r.len = (uint16_t)len;
 	memcpy(r.adu, adu, len);
 	mbap_expect_of(req, &r.expect);
-	/* In flight before it is handed over: it may end inside submit. */
+	/* In flight from here; settled below if the device refuses it. */
 	policy_forward(w->cfg, w->memory, device, req);
-	if ((code = devpool_submit(&w->devices[device].ai, &r)) != 0) {
+	if ((code = device_submit(w->devices, device, DEVICE_AI, &r)) != 0) {
 		policy_settle(w->cfg, w->memory, device, req, w->policy_gen,
 		    POLICY_NOT_WRITTEN, ev_now(w->loop));
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    (uint8_t)code);
 		return -1;
 	}
-	c->inflight++;
+	client_hold(c);
 	counters_forwarded(&w->counters);
 	return 0;
 }
@@ -121,7 +110,7 @@ static void
 gate_refuse(struct gate *g, struct client *c, const struct mbap_request *req,
     const char *event, uint8_t exception)
 {
-	record_decision(g->w, c->name, req, &g->decision, event, exception);
+	record_decision(g->w, client_name(c), req, &g->decision, event, exception);
 	client_send_exception(c, req->tid, req->unit, req->fc, exception);
 }
 
@@ -132,7 +121,7 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 	struct warden *w = g->w;
 	const struct policy_decision *d = &g->decision;
 
-	if (judged && record_decision(w, c->name, req, d,
+	if (judged && record_decision(w, client_name(c), req, d,
 	    policy_event_name(d, MODE_MONITOR), 0) == -1) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -177,10 +166,10 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	const struct policy_decision *d = &g->decision;
 	struct gate_plan p;
 
-	gate_plan_enforce(d, adu, len, req,
-	    gate_device_ready(&w->devices[device]), &p);
-	if (p.event != NULL && record_decision(w, c->name, req, d, p.event,
-	    p.exception) == -1 && p.exception == 0) {
+	gate_plan_enforce(d, adu, len, req, device_ready(w->devices, device),
+	    &p);
+	if (p.event != NULL && record_decision(w, client_name(c), req, d,
+	    p.event, p.exception) == -1 && p.exception == 0) {
 		/* Not on the record, so not forwarded either. */
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -255,12 +244,15 @@ gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
 }
 
-/* flow_ai: the client is going away. */
+/* flow_ai: the client is going away. The gate handed its requests to
+ * the devices and to the reads before judging, so it lets go of them:
+ * their answers go to nobody. */
 static void
 gate_client_gone(void *ctx, const struct client *c)
 {
 	struct gate *g = ctx;
 
+	device_forget(g->w->devices, c);
 	baseline_forget(g->baseline, c);
 }
 

@@ -1,17 +1,17 @@
 /*
- * listener.c: the socket the AI connects to. Sources outside allow_from
- * and connections beyond max_clients are accepted and closed at once, so
- * the peer learns immediately rather than hanging in the backlog.
+ * listener.c: the socket the AI connects to (listener.h).
  */
-#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "acceptor.h"
+#include "client.h"
+#include "listener.h"
 #include "log.h"
 #include "warden.h"
 
 #define LISTEN_BACKLOG 128
-#define ACCEPT_RETRY_SECONDS 1.0
 
 static int
 listener_allowed(const struct config *cfg, const struct net_addr *peer)
@@ -47,87 +47,60 @@ listener_allowed(const struct config *cfg, const struct net_addr *peer)
 }
 
 static void
-listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
+listener_accept(void *ctx, int fd, const struct net_addr *peer)
 {
-	struct warden *w = io->data;
-	struct net_addr peer;
+	struct warden *w = ctx;
 	char name[NET_ADDRSTR_LEN];
-	int fd;
 
-	(void)revents;
-	for (;;) {
-		if ((fd = net_accept(w->listen_fd, &peer)) == -1) {
-			if (errno == EMFILE || errno == ENFILE) {
-				/* Out of descriptors: pause instead of spinning. */
-				log_warn("accept: pausing for %.0f s",
-				    ACCEPT_RETRY_SECONDS);
-				ev_io_stop(loop, &w->accept_io);
-				ev_timer_set(&w->accept_retry,
-				    ACCEPT_RETRY_SECONDS, 0.);
-				ev_timer_start(loop, &w->accept_retry);
-			} else if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
-				log_warn("accept");
-			return;
-		}
-		net_addr_format(&peer, name, sizeof name);
-		if (!listener_allowed(w->cfg, &peer)) {
-			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
-				log_warnx("client %s refused: not in allow_from",
-				    name);
-			counters_client_refused(&w->counters);
-			close(fd);
-			continue;
-		}
-		if (w->n_clients >= w->cfg->limits.max_clients) {
-			if (log_budget_allow(&w->abuse_log, ev_now(loop)))
-				log_warnx("client %s refused: max_clients %u "
-				    "reached", name, w->cfg->limits.max_clients);
-			counters_client_refused(&w->counters);
-			close(fd);
-			continue;
-		}
-		client_accept(w, fd, &peer);
+	net_addr_format(peer, name, sizeof name);
+	if (!listener_allowed(w->cfg, peer)) {
+		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+			log_warnx("client %s refused: not in allow_from", name);
+		counters_client_refused(&w->counters);
+		close(fd);
+		return;
 	}
-}
-
-static void
-listener_retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct warden *w = t->data;
-
-	(void)revents;
-	if (w->listen_fd != -1)
-		ev_io_start(loop, &w->accept_io);
+	if (client_count(w) >= w->cfg->limits.max_clients) {
+		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+			log_warnx("client %s refused: max_clients %u reached",
+			    name, w->cfg->limits.max_clients);
+		counters_client_refused(&w->counters);
+		close(fd);
+		return;
+	}
+	client_accept(w, fd, peer);
 }
 
 int
 listener_open(struct warden *w, char *err)
 {
 	struct net_addr addr;
+	int fd;
 
 	if (net_resolve(w->cfg->listen.host, w->cfg->listen.port, &addr,
 	    err) == -1)
 		return -1;
-	if ((w->listen_fd = net_listen(&addr, LISTEN_BACKLOG, err)) == -1)
+	if ((fd = net_listen(&addr, LISTEN_BACKLOG, err)) == -1)
 		return -1;
-	ev_io_init(&w->accept_io, listener_accept_cb, w->listen_fd, EV_READ);
-	w->accept_io.data = w;
-	ev_timer_init(&w->accept_retry, listener_retry_cb, 0., 0.);
-	w->accept_retry.data = w;
-	ev_io_start(w->loop, &w->accept_io);
+	if ((w->listener = acceptor_open(w->loop, fd, "listener", 0,
+	    listener_accept, w)) == NULL) {
+		snprintf(err, NET_ERR_LEN, "listener: out of memory");
+		return -1;
+	}
 	log_info("listening on %s:%u", w->cfg->listen.host,
-	    net_local_port(w->listen_fd));
+	    acceptor_port(w->listener));
 	return 0;
 }
 
 void
 listener_close(struct warden *w)
 {
-	if (w->listen_fd == -1)
-		return;
-	ev_io_stop(w->loop, &w->accept_io);
-	ev_timer_stop(w->loop, &w->accept_retry);
-	close(w->listen_fd);
-	w->listen_fd = -1;
+	acceptor_close(w->listener);
+	w->listener = NULL;
+}
+
+int
+listener_is_open(const struct warden *w)
+{
+	return w->listener != NULL;
 }

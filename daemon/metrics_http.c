@@ -1,5 +1,7 @@
 /*
- * metrics_http.c: the metrics page over HTTP (metrics_http.h).
+ * metrics_http.c: the metrics page over HTTP (metrics_http.h). Each
+ * scrape is a stream (stream.h): the request is read into its input, the
+ * answer written from its output, and it is closed once that is out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -7,20 +9,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acceptor.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "net.h"
+#include "stream.h"
 
 #define METRICS_BACKLOG 16
-#define METRICS_ACCEPT_RETRY 1.0
 
 struct metrics_http {
+	struct streams *ss;
 	struct ev_loop *loop;
 	metrics_page_fn *page;
 	void *ctx;
-	int fd;
-	ev_io accept_io;
-	ev_timer accept_retry;          /* re-arm after EMFILE */
+	struct acceptor *acceptor;
 	struct metrics_conn *conns;
 	unsigned n_conns;
 };
@@ -28,56 +30,15 @@ struct metrics_http {
 /* One scrape: read the request, answer, close. */
 struct metrics_conn {
 	struct metrics_http *h;
-	int fd;
-	ev_io rio, wio;
+	struct stream *s;
 	ev_timer timer;
-	size_t req_len;
-	char req[METRICS_REQUEST_MAX];
-	struct buf out;
 	struct metrics_conn *prev, *next;
 };
 
-/* Nothing else points at a connection, so it is freed where it ends. */
 static void
-metrics_conn_close(struct metrics_conn *mc)
+metrics_conn_close(struct metrics_conn *mc, const char *reason)
 {
-	struct metrics_http *h = mc->h;
-	struct ev_loop *loop = h->loop;
-
-	ev_io_stop(loop, &mc->rio);
-	ev_io_stop(loop, &mc->wio);
-	ev_timer_stop(loop, &mc->timer);
-	close(mc->fd);
-	if (mc->prev != NULL)
-		mc->prev->next = mc->next;
-	else
-		h->conns = mc->next;
-	if (mc->next != NULL)
-		mc->next->prev = mc->prev;
-	h->n_conns--;
-	buf_free(&mc->out);
-	free(mc);
-}
-
-static void
-metrics_conn_flush(struct metrics_conn *mc)
-{
-	ssize_t n;
-
-	while (buf_len(&mc->out) > 0) {
-		n = send(mc->fd, buf_head(&mc->out), buf_len(&mc->out),
-		    MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN) {
-			ev_io_start(mc->h->loop, &mc->wio);
-			return;
-		}
-		if (n == -1)
-			break;
-		buf_consume(&mc->out, (size_t)n);
-	}
-	metrics_conn_close(mc);
+	stream_close(mc->s, reason);
 }
 
 static int
@@ -92,8 +53,8 @@ metrics_respond(struct metrics_conn *mc, const char *status,
 	    "Content-Length: %zu\r\n%sConnection: close\r\n\r\n", status,
 	    len, extra_header);
 	if (n < 0 || (size_t)n >= sizeof head ||
-	    buf_append(&mc->out, head, (size_t)n) == -1 ||
-	    buf_append(&mc->out, body, len) == -1)
+	    stream_write(mc->s, head, (size_t)n) == -1 ||
+	    stream_write(mc->s, body, len) == -1)
 		return -1;
 	return 0;
 }
@@ -113,18 +74,18 @@ metrics_request_complete(const char *req)
 	return strstr(req, "\r\n\r\n") != NULL || strstr(req, "\n\n") != NULL;
 }
 
-/* 200 with the exposition, or the error the request deserves; a request
- * that filled the buffer without ending is too large. */
+/* 200 with the exposition, or the error the request req deserves; a
+ * request that filled the buffer without ending is too large. */
 static int
-metrics_answer(struct metrics_conn *mc)
+metrics_answer(struct metrics_conn *mc, char *req)
 {
 	char method[16], target[256], version[16];
 	struct buf body;
 	int rc, fields, complete;
 
-	complete = metrics_request_complete(mc->req);
-	mc->req[strcspn(mc->req, "\r\n")] = '\0';
-	fields = sscanf(mc->req, "%15s %255s %15s", method, target, version);
+	complete = metrics_request_complete(req);
+	req[strcspn(req, "\r\n")] = '\0';
+	fields = sscanf(req, "%15s %255s %15s", method, target, version);
 	if (!complete || fields != 3 || strncmp(version, "HTTP/", 5) != 0)
 		return metrics_respond_text(mc, "400 Bad Request", "",
 		    "bad request\n");
@@ -145,59 +106,86 @@ metrics_answer(struct metrics_conn *mc)
 	return rc;
 }
 
+/* What arrived so far: answered once the request is whole, or once it
+ * fills METRICS_REQUEST_MAX - 1 bytes without ending. */
 static void
-metrics_read_cb(struct ev_loop *loop, ev_io *io, int revents)
+metrics_data_cb(void *ctx)
 {
-	struct metrics_conn *mc = io->data;
-	size_t room = sizeof mc->req - 1 - mc->req_len;
-	ssize_t n;
+	struct metrics_conn *mc = ctx;
+	struct buf *in = stream_in(mc->s);
+	char req[METRICS_REQUEST_MAX];
+	size_t len = buf_len(in);
 
-	(void)revents;
-	n = read(mc->fd, mc->req + mc->req_len, room);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		metrics_conn_close(mc);
+	if (memchr(buf_head(in), '\0', len) != NULL) {
+		metrics_conn_close(mc, "not HTTP");
 		return;
 	}
-	mc->req_len += (size_t)n;
-	mc->req[mc->req_len] = '\0';
-	if (strlen(mc->req) != mc->req_len) {
-		metrics_conn_close(mc);         /* a NUL: not HTTP */
+	memcpy(req, buf_head(in), len);
+	req[len] = '\0';
+	if (!metrics_request_complete(req) && len < sizeof req - 1)
 		return;
-	}
-	if (!metrics_request_complete(mc->req) &&
-	    mc->req_len < sizeof mc->req - 1)
-		return;
-	ev_io_stop(loop, &mc->rio);
-	if (metrics_answer(mc) == -1) {
+	stream_read_stop(mc->s);
+	if (metrics_answer(mc, req) == -1) {
 		log_warnx("metrics: out of memory; scrape dropped");
-		metrics_conn_close(mc);
+		metrics_conn_close(mc, "out of memory");
 		return;
 	}
-	metrics_conn_flush(mc);
+	stream_flush(mc->s);
 }
 
 static void
-metrics_write_cb(struct ev_loop *loop, ev_io *io, int revents)
+metrics_drained_cb(void *ctx)
 {
-	(void)loop;
-	(void)revents;
-	metrics_conn_flush(io->data);
+	metrics_conn_close(ctx, "answered");
 }
+
+static void
+metrics_closed_cb(void *ctx, const char *reason)
+{
+	struct metrics_conn *mc = ctx;
+	struct metrics_http *h = mc->h;
+
+	(void)reason;
+	ev_timer_stop(h->loop, &mc->timer);
+	if (mc->prev != NULL)
+		mc->prev->next = mc->next;
+	else
+		h->conns = mc->next;
+	if (mc->next != NULL)
+		mc->next->prev = mc->prev;
+	h->n_conns--;
+}
+
+static void
+metrics_release_cb(void *ctx)
+{
+	free(ctx);
+}
+
+static const struct stream_events metrics_events = {
+	.data = metrics_data_cb,
+	.drained = metrics_drained_cb,
+	.closed = metrics_closed_cb,
+	.release = metrics_release_cb,
+};
 
 static void
 metrics_timeout_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	(void)loop;
 	(void)revents;
-	metrics_conn_close(t->data);
+	metrics_conn_close(t->data, "timed out");
 }
 
 static void
-metrics_conn_open(struct metrics_http *h, int fd)
+metrics_conn_open(struct metrics_http *h, int fd, const struct net_addr *peer)
 {
-	struct ev_loop *loop = h->loop;
+	char name[STREAM_NAME_MAX], addr[NET_ADDRSTR_LEN];
+	struct stream_opts opts = {
+		.name = name,
+		.events = &metrics_events,
+		.in_max = METRICS_REQUEST_MAX - 1,
+	};
 	struct metrics_conn *mc;
 
 	if ((mc = calloc(1, sizeof *mc)) == NULL) {
@@ -205,13 +193,16 @@ metrics_conn_open(struct metrics_http *h, int fd)
 		return;
 	}
 	mc->h = h;
-	mc->fd = fd;
-	ev_io_init(&mc->rio, metrics_read_cb, fd, EV_READ);
-	ev_io_init(&mc->wio, metrics_write_cb, fd, EV_WRITE);
+	net_addr_format(peer, addr, sizeof addr);
+	snprintf(name, sizeof name, "metrics: scrape from %s", addr);
+	opts.ctx = mc;
+	if ((mc->s = stream_accept(h->ss, fd, &opts)) == NULL) {
+		free(mc);
+		return;
+	}
 	ev_timer_init(&mc->timer, metrics_timeout_cb, METRICS_TIMEOUT, 0.);
-	mc->rio.data = mc->wio.data = mc->timer.data = mc;
-	ev_io_start(loop, &mc->rio);
-	ev_timer_start(loop, &mc->timer);
+	mc->timer.data = mc;
+	ev_timer_start(h->loop, &mc->timer);
 	mc->next = h->conns;
 	if (h->conns != NULL)
 		h->conns->prev = mc;
@@ -220,47 +211,24 @@ metrics_conn_open(struct metrics_http *h, int fd)
 }
 
 static void
-metrics_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
+metrics_accept(void *ctx, int fd, const struct net_addr *peer)
 {
-	struct metrics_http *h = io->data;
-	struct net_addr peer;
-	int fd;
+	struct metrics_http *h = ctx;
 
-	(void)revents;
-	for (;;) {
-		if ((fd = net_accept(h->fd, &peer)) == -1) {
-			if (errno == EMFILE || errno == ENFILE) {
-				/* Out of descriptors: pause instead of spinning. */
-				ev_io_stop(loop, &h->accept_io);
-				ev_timer_set(&h->accept_retry,
-				    METRICS_ACCEPT_RETRY, 0.);
-				ev_timer_start(loop, &h->accept_retry);
-			}
-			return;
-		}
-		/* Scrapes beyond the limit learn at once, not by timing out. */
-		if (h->n_conns >= METRICS_MAX_CONNS)
-			close(fd);
-		else
-			metrics_conn_open(h, fd);
-	}
-}
-
-static void
-metrics_retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct metrics_http *h = t->data;
-
-	(void)revents;
-	ev_io_start(loop, &h->accept_io);
+	/* Scrapes beyond the limit learn at once, not by timing out. */
+	if (h->n_conns >= METRICS_MAX_CONNS)
+		close(fd);
+	else
+		metrics_conn_open(h, fd, peer);
 }
 
 struct metrics_http *
-metrics_http_start(struct ev_loop *loop, const struct config_endpoint *ep,
+metrics_http_start(struct streams *ss, const struct config_endpoint *ep,
     metrics_page_fn *page, void *ctx, char *err)
 {
 	struct metrics_http *h;
 	struct net_addr addr;
+	int fd;
 
 	if (net_resolve(ep->host, ep->port, &addr, err) == -1)
 		return NULL;
@@ -268,19 +236,22 @@ metrics_http_start(struct ev_loop *loop, const struct config_endpoint *ep,
 		snprintf(err, NET_ERR_LEN, "out of memory");
 		return NULL;
 	}
-	if ((h->fd = net_listen(&addr, METRICS_BACKLOG, err)) == -1) {
+	if ((fd = net_listen(&addr, METRICS_BACKLOG, err)) == -1) {
 		free(h);
 		return NULL;
 	}
-	h->loop = loop;
+	h->ss = ss;
+	h->loop = streams_loop(ss);
 	h->page = page;
 	h->ctx = ctx;
-	ev_io_init(&h->accept_io, metrics_accept_cb, h->fd, EV_READ);
-	ev_timer_init(&h->accept_retry, metrics_retry_cb, 0., 0.);
-	h->accept_io.data = h->accept_retry.data = h;
-	ev_io_start(loop, &h->accept_io);
+	if ((h->acceptor = acceptor_open(h->loop, fd, "metrics", 0,
+	    metrics_accept, h)) == NULL) {
+		snprintf(err, NET_ERR_LEN, "out of memory");
+		free(h);
+		return NULL;
+	}
 	log_info("metrics on http://%s:%u/metrics", ep->host,
-	    net_local_port(h->fd));
+	    acceptor_port(h->acceptor));
 	return h;
 }
 
@@ -290,9 +261,7 @@ metrics_http_stop(struct metrics_http *h)
 	if (h == NULL)
 		return;
 	while (h->conns != NULL)
-		metrics_conn_close(h->conns);
-	ev_io_stop(h->loop, &h->accept_io);
-	ev_timer_stop(h->loop, &h->accept_retry);
-	close(h->fd);
+		metrics_conn_close(h->conns, "wardend stopping");
+	acceptor_close(h->acceptor);
 	free(h);
 }

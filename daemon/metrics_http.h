@@ -23,16 +23,18 @@
 #define METRICS_MAX_CONNS 8
 
 struct metrics_http;
+struct streams;
 
 /* Append the exposition to out: 0, or -1 when out of memory (the scrape
  * is then dropped). */
 typedef int metrics_page_fn(void *ctx, struct buf *out);
 
 /*
- * Listen on ep (call before dropping privileges); each scrape is answered
- * with page(ctx). NULL with err (NET_ERR_LEN) when it cannot.
+ * Listen on ep (call before dropping privileges); each scrape, a stream
+ * of ss, is answered with page(ctx). NULL with err (NET_ERR_LEN) when it
+ * cannot.
  */
-struct metrics_http *metrics_http_start(struct ev_loop *loop,
+struct metrics_http *metrics_http_start(struct streams *ss,
     const struct config_endpoint *ep, metrics_page_fn *page, void *ctx,
     char *err);
 /* Close the listener and every scrape in progress; NULL does nothing. */

@@ -97,7 +97,8 @@ net_accept(int listen_fd, struct net_addr *peer)
 	peer->len = sizeof peer->sa;
 	fd = accept4(listen_fd, (struct sockaddr *)&peer->sa, &peer->len,
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd != -1)
+	if (fd != -1 && (peer->sa.ss_family == AF_INET ||
+	    peer->sa.ss_family == AF_INET6))
 		net_set_nodelay(fd);
 	return fd;
 }

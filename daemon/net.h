@@ -26,7 +26,8 @@ int net_listen(const struct net_addr *addr, int backlog, char *err);
 int net_connect(const struct net_addr *addr, char *err);
 /* The pending error of a non-blocking connect: 0 when connected. */
 int net_connect_result(int fd);
-/* accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC; -1 with errno on failure. */
+/* accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC (and TCP_NODELAY on TCP); -1
+ * with errno on failure. */
 int net_accept(int listen_fd, struct net_addr *peer);
 int net_set_nodelay(int fd);
 /* "1.2.3.4:502" or "[::1]:502". */

@@ -316,7 +316,7 @@ poller_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 }
 
 static void
-poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
+poller_send(struct devices *ds, const uint8_t *adu, size_t len,
     device_done_fn done, void *ctx, unsigned device)
 {
 	struct mbap_request req;
@@ -331,7 +331,7 @@ poller_send(struct devpool *pool, const uint8_t *adu, size_t len,
 	if (mbap_decode_request(adu, len, &req) != 0)
 		return;
 	mbap_expect_of(&req, &in.expect);
-	if (devpool_submit(pool, &in) != 0)
+	if (device_submit(ds, device, DEVICE_POLL, &in) != 0)
 		done(ctx, &in, NULL, 0, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
@@ -346,8 +346,7 @@ poller_read(struct poller *pl, struct poll_range *r)
 	    w->cfg->devices[r->device].device_unit_id, poller_fc(r->table),
 	    r->address, r->count);
 	r->outstanding = 1;
-	poller_send(&w->devices[r->device].poll, adu, len, poller_answer_cb, r,
-	    r->device);
+	poller_send(w->devices, adu, len, poller_answer_cb, r, r->device);
 }
 
 static void
@@ -362,7 +361,7 @@ poller_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	/* With nothing to poll, a device answers while any of wardend's
 	 * connections to it is up. */
 	poller_device_liveness(pl, pd->device, pd->n_ranges == 0 &&
-	    device_up(&pl->w->devices[pd->device]));
+	    device_up(pl->w->devices, pd->device));
 	for (i = 0; i < pl->n_ranges; i++) {
 		struct poll_range *r = &pl->ranges[i];
 
@@ -425,8 +424,8 @@ poller_life_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	len = mbap_encode_write_register(adu, 0, d->device_unit_id,
 	    d->life_bit_address, pd->life_value++);
-	poller_send(&w->devices[pd->device].poll, adu, len, poller_life_done,
-	    pd, pd->device);
+	poller_send(w->devices, adu, len, poller_life_done, pd,
+	    pd->device);
 }
 
 struct poller *
@@ -482,9 +481,8 @@ poller_start(struct poller *pl)
 		    (i + 1) / cfg->n_devices, d->poll_interval);
 		pd->tick.data = pd;
 		ev_timer_start(w->loop, &pd->tick);
-		w->devices[i].poll.on_up = poller_conn_up;
-		w->devices[i].poll.up_ctx = pd;
-		if (w->devices[i].poll.n_up > 0)
+		device_on_up(w->devices, i, DEVICE_POLL, poller_conn_up, pd);
+		if (device_pool_up(w->devices, i, DEVICE_POLL))
 			poller_conn_up(pd);
 		if (d->has_life_bit) {
 			ev_timer_init(&pd->life, poller_life_cb,
@@ -505,12 +503,12 @@ poller_stop(struct poller *pl)
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++) {
 		ev_timer_stop(w->loop, &pl->devices[i].tick);
 		ev_timer_stop(w->loop, &pl->devices[i].life);
-		w->devices[i].poll.on_up = NULL;
+		device_on_up(w->devices, i, DEVICE_POLL, NULL, NULL);
 	}
 	for (i = 0; i < pl->n_ranges; i++)
-		device_forget(w, &pl->ranges[i]);
+		device_forget(w->devices, &pl->ranges[i]);
 	for (i = 0; pl->devices != NULL && i < w->cfg->n_devices; i++)
-		device_forget(w, &pl->devices[i]);
+		device_forget(w->devices, &pl->devices[i]);
 	free(pl->devices);
 	free(pl->points);
 	free(pl->values);

@@ -69,37 +69,37 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
 	    old->listen.port != ncfg->listen.port;
 	char err[NET_ERR_LEN];
-	size_t i;
 
 	safestate_pause(w->safestate);
 	poller_stop(w->poller);
 	if (same_devices)
-		for (i = 0; i < w->n_devices; i++)
-			w->devices[i].cfg = &ncfg->devices[i];
+		devices_set_config(w->devices, ncfg);
 	else {
 		/* Requests in flight end with the connections (0x0B, or
 		 * 0x0A when still queued), a write waiting for its read
 		 * before judging with its read. What they wrote is not
 		 * known, in the new memory either. */
-		device_stop_all(w);
+		devices_stop(w->devices);
+		w->devices = NULL;
 		policy_inflight_lost(ncfg, nmem, ev_now(w->loop));
 	}
 	free(w->memory);
 	w->memory = nmem;
 	w->cfg = ncfg;
-	if (!same_devices && device_start_all(w, addrs, err) == -1)
+	if (!same_devices && (w->devices = devices_start(w->streams, ncfg,
+	    addrs, &w->counters, err)) == NULL)
 		log_warnx("reload: devices: %s", err);
 	/* Points, safe state or life bit may need a poll connection now, or
 	 * no longer. */
 	if (same_devices)
-		device_poll_update(w);
+		devices_poll_update(w->devices);
 	if (poller_start(w->poller) == -1)
 		log_warnx("reload: out of memory");
 	takeover_reconfigure(w);
 	control_reconfigure(w);
 	if (safestate_reconfigure(w->safestate, old) == -1)
 		log_warnx("reload: out of memory");
-	if (listen_changed && w->listen_fd != -1) {
+	if (listen_changed && listener_is_open(w)) {
 		listener_close(w);
 		if (listener_open(w, err) == -1)
 			log_warnx("reload: %s", err);

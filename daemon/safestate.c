@@ -134,7 +134,7 @@ safestate_submit(struct safe_entry *e, const uint8_t *adu, size_t len,
 	if (len == 0 || mbap_decode_request(adu, len, &req) != 0)
 		return "cannot encode the request";
 	mbap_expect_of(&req, &in.expect);
-	if (devpool_submit(&w->devices[p->device].poll, &in) != 0)
+	if (device_submit(w->devices, p->device, DEVICE_POLL, &in) != 0)
 		return "device not reachable";
 	return NULL;
 }
@@ -325,14 +325,13 @@ safestate_tick(struct safestate *ss)
 		return;
 	for (i = 0; i < ss->n; i++) {
 		struct safe_entry *e = &ss->entries[i];
-		const struct device *dev =
-		    &w->devices[safestate_point(e)->device];
 
 		if (e->status == SAFE_WRITING || e->status == SAFE_READING)
 			return;
 		if (e->status != SAFE_PENDING || now < e->next_try)
 			continue;
-		if (device_ai_writes_in_flight(dev) > 0)
+		if (device_ai_writes_in_flight(w->devices,
+		    safestate_point(e)->device) > 0)
 			return;
 		safestate_write(e);
 		if (e->status != SAFE_PENDING)
@@ -472,7 +471,7 @@ safestate_stop(struct safestate *ss)
 	ss->active = 0;
 	for (i = 0; i < ss->n; i++) {
 		ev_timer_stop(ss->w->loop, &ss->entries[i].watch);
-		device_forget(ss->w, &ss->entries[i]);
+		device_forget(ss->w->devices, &ss->entries[i]);
 	}
 }
 

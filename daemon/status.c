@@ -89,15 +89,15 @@ status_fill_devices(const struct warden *w, struct status *s)
 {
 	size_t i;
 
-	s->n_devices = w->n_devices;
+	s->n_devices = w->cfg->n_devices;
 	s->devices = calloc(s->n_devices + 1, sizeof *s->devices);
 	if (s->devices == NULL)
 		return -1;
 	for (i = 0; i < s->n_devices; i++) {
 		s->devices[i].name = w->cfg->devices[i].name;
-		s->devices[i].up = device_up(&w->devices[i]);
+		s->devices[i].up = device_up(w->devices, (unsigned)i);
 		s->devices[i].stray_answers =
-		    device_stray_answers(&w->devices[i]);
+		    device_stray_answers(w->devices, (unsigned)i);
 	}
 	return 0;
 }
@@ -128,7 +128,7 @@ status_fill(const struct warden *w, struct status *s)
 	memset(s, 0, sizeof *s);
 	takeover_persisted(w, &s->guard);
 	s->mode = w->cfg->mode;
-	s->clients = w->n_clients;
+	s->clients = client_count(w);
 	s->counters = w->counters;
 	s->guard_counters = *takeover_counters(w);
 	if (w->audit != NULL) {

@@ -47,14 +47,13 @@ takeover_isolate(struct warden *w)
 	unsigned i;
 
 	/* AI writes not yet sent will never be: the AI is isolated now. */
-	for (i = 0; i < w->n_devices; i++)
-		device_drop_queued_ai_writes(&w->devices[i],
+	for (i = 0; i < w->cfg->n_devices; i++)
+		device_drop_queued_ai_writes(w->devices, i,
 		    MODBUS_EXCEPTION_GATEWAY_PATH);
 	if (w->cfg->takeover.isolate != ISOLATE_ALL)
 		return;
 	listener_close(w);
-	while (w->clients != NULL)
-		client_close(w->clients, "takeover: AI isolated");
+	client_close_all(w, "takeover: AI isolated");
 }
 
 /* The plant may be acted on now; the operator waiting is answered. */
@@ -325,7 +324,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	gate_isolate(w->gate, 0);
 	log_warnx("RELEASE by %s: %s", user, reason);
 	safestate_stop(w->safestate);
-	if (w->cfg->takeover.isolate == ISOLATE_ALL && w->listen_fd == -1) {
+	if (w->cfg->takeover.isolate == ISOLATE_ALL && !listener_is_open(w)) {
 		char lerr[NET_ERR_LEN];
 
 		if (listener_open(w, lerr) == -1)

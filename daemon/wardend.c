@@ -25,6 +25,7 @@
 #include "sdnotify.h"
 #include "statefile.h"
 #include "status.h"
+#include "stream.h"
 #include "takeover.h"
 #include "warden.h"
 
@@ -178,12 +179,12 @@ warden_start(struct warden *w)
 	ev_signal_start(w->loop, &w->sig_int);
 	w->sig_hup.data = w;
 	ev_signal_start(w->loop, &w->sig_hup);
-	ev_prepare_init(&w->prepare, loop_prepare_cb);
-	w->prepare.data = w;
-	ev_prepare_start(w->loop, &w->prepare);
+	if ((w->streams = streams_new(w->loop)) == NULL)
+		fatalx("out of memory");
 
 	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
-	    device_start_all(w, addrs, err) == -1)
+	    (w->devices = devices_start(w->streams, w->cfg, addrs,
+	    &w->counters, err)) == NULL)
 		fatalx("devices: %s", err);
 	free(addrs);
 	if ((w->poller = poller_new(w)) == NULL ||
@@ -208,7 +209,7 @@ warden_start(struct warden *w)
 	    listener_open(w, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
-	    metrics_http_start(w->loop, &w->cfg->metrics_listen,
+	    metrics_http_start(w->streams, &w->cfg->metrics_listen,
 	    status_metrics_page, w, err)) == NULL)
 		fatalx("metrics_listen: %s", err);
 }
@@ -219,14 +220,14 @@ warden_stop(struct warden *w)
 	listener_close(w);
 	metrics_http_stop(w->metrics_http);
 	control_close(w);
-	while (w->clients != NULL)
-		client_close(w->clients, "gateway stopping");
+	client_close_all(w, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
 	/* What the flows asked of the devices is answered to nobody; what
 	 * ends with the devices still reaches the modules, freed after. */
 	safestate_stop(w->safestate);
 	poller_stop(w->poller);
-	device_stop_all(w);
+	devices_stop(w->devices);
+	w->devices = NULL;
 	takeover_stop(w);
 	durable_stop(w->durable);
 	safestate_free(w->safestate);
@@ -236,8 +237,7 @@ warden_stop(struct warden *w)
 	audit_daemon_close(w);
 	free(w->memory);
 	/* Run the deferred frees once more. */
-	loop_prepare_cb(w->loop, &w->prepare, 0);
-	ev_prepare_stop(w->loop, &w->prepare);
+	streams_free(w->streams);
 	ev_signal_stop(w->loop, &w->sig_term);
 	ev_signal_stop(w->loop, &w->sig_int);
 	ev_signal_stop(w->loop, &w->sig_hup);
@@ -325,7 +325,6 @@ main(int argc, char *argv[])
 		usage();
 
 	memset(&w, 0, sizeof w);
-	w.listen_fd = -1;
 	w.config_path = path;
 	if (warden_load(&w, path, user) == -1)
 		return 1;

@@ -1,0 +1,62 @@
+/*
+ * client.h: the AI's connections (client.c), an endpoint. Bytes are
+ * framed by mbap_frame() and decoded by mbap_decode_request(); what to
+ * do with each request is the layer above's (client_events, the gate),
+ * which answers it with client_send_exception() or forwards it with
+ * client_answer_cb() as its done. Limits (warden.yaml(5)): max_inflight
+ * requests outstanding (beyond it the client is not read until answers
+ * drain), 64 KiB of unread answers, a frame that does not complete in
+ * 5 s, idle_timeout without a byte from it (one waiting for answers is
+ * not idle). The connections are accepted by listener.c.
+ *
+ * struct client is opaque; the open ones are listed from w->clients.
+ */
+#ifndef WARDEN_CLIENT_H
+#define WARDEN_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "mbap.h"
+#include "net.h"
+
+struct client;
+struct warden;
+
+/* What a client tells the layer above, registered in w->client_events
+ * before the listener opens. */
+struct client_events {
+	/* A request framed and decoded, for the device of its unit id. */
+	void (*request)(struct client *c, const uint8_t *adu, size_t len,
+	    const struct mbap_request *req, unsigned device);
+	/* A forwarded request was answered (the safe state waits for AI
+	 * writes in flight). */
+	void (*answered)(struct warden *w);
+	/* c is closing with requests outstanding: whoever holds them lets
+	 * go of c (their answers go to nobody). */
+	void (*gone)(struct warden *w, const struct client *c);
+};
+
+/* A connection the listener took: served from now on (fd is ours, even
+ * when out of memory). */
+void client_accept(struct warden *w, int fd, const struct net_addr *peer);
+/* Logs why (within the abuse budget), answers nothing more. */
+void client_close(struct client *c, const char *reason);
+void client_close_all(struct warden *w, const char *reason);
+/* The connections open. */
+unsigned client_count(const struct warden *w);
+void client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
+    uint8_t fc, uint8_t code);
+/* A struct inflight's done for a forwarded request (ctx: the client). */
+void client_answer_cb(void *ctx, const struct inflight *req,
+    const uint8_t *answer, size_t len, uint8_t exception);
+struct warden *client_warden(const struct client *c);
+/* "ip:port", as audit records name the client. */
+const char *client_name(const struct client *c);
+/* A request of c's is outstanding (forwarded, or waiting for a read),
+ * or no longer is: max_inflight counts them. */
+void client_hold(struct client *c);
+void client_release(struct client *c);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * devconn.c: one connection to a device (device_internal.h). Its bytes go
+ * through a stream (stream.h); this file keeps the Modbus side: our
+ * transaction ids, answers framed and matched to what is in flight,
+ * the answer deadline, and the reset that ends what was in flight and
+ * reconnects after a backoff from 100 ms doubling up to 5 s.
+ *
+ * An answer whose id matches nothing in flight (late, duplicated,
+ * unsolicited) belongs to nobody: it is dropped and counted, and the
+ * connection stays. One whose id matches a request but that does not fit
+ * it, or bytes that cannot be framed, mean the stream can no longer be
+ * trusted: the connection is reset rather than risk delivering an answer
+ * to the wrong client.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <modbus.h>
+
+#include "device_internal.h"
+
+#define BACKOFF_FIRST 0.1
+#define BACKOFF_MAX 5.0
+
+static void devconn_data_cb(void *);
+static void devconn_eof_cb(void *);
+static void devconn_connected_cb(void *);
+static void devconn_closed_cb(void *, const char *);
+static void devconn_timer_cb(struct ev_loop *, ev_timer *, int);
+
+static const struct stream_events devconn_events = {
+	.data = devconn_data_cb,
+	.eof = devconn_eof_cb,
+	.connected = devconn_connected_cb,
+	.closed = devconn_closed_cb,
+};
+
+static struct devices *
+devconn_set(const struct devconn *dc)
+{
+	return dc->pool->dev->ds;
+}
+
+static void
+devconn_arm(struct devconn *dc, ev_tstamp after)
+{
+	struct ev_loop *loop = devconn_set(dc)->loop;
+
+	ev_timer_stop(loop, &dc->timer);
+	ev_timer_set(&dc->timer, after, 0.);
+	ev_timer_start(loop, &dc->timer);
+}
+
+int
+devconn_shut(struct devconn *dc, enum devconn_state next, const char *reason,
+    struct inflight *lost, unsigned *n_lost)
+{
+	struct stream *s = dc->s;
+	int was_up = dc->state == DEVCONN_UP;
+
+	dc->state = next;
+	ev_timer_stop(devconn_set(dc)->loop, &dc->timer);
+	*n_lost = dc->n_slots;
+	memcpy(lost, dc->slots, dc->n_slots * sizeof lost[0]);
+	dc->n_slots = 0;
+	if (was_up)
+		dc->pool->n_up--;
+	/* NULL first: closed() is ours, and must not reset dc again. */
+	dc->s = NULL;
+	if (s != NULL)
+		stream_close(s, reason);
+	return was_up;
+}
+
+void
+devconn_fail_lost(const struct inflight *lost, unsigned n, uint8_t exception)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		inflight_end(&lost[i], NULL, 0, exception);
+}
+
+/*
+ * Drop the connection: every request on it gets 0x0B (it was sent and
+ * will never be answered) and it reconnects after the backoff. When it
+ * was the device's last connection, the queue gets 0x0A.
+ */
+static void
+devconn_reset(struct devconn *dc, const char *reason)
+{
+	struct devpool *pool = dc->pool;
+	struct devices *ds = devconn_set(dc);
+	struct inflight lost[CONFIG_PIPELINE_MAX];
+	unsigned n;
+
+	if (devconn_shut(dc, DEVCONN_BACKOFF, reason, lost, &n)) {
+		counters_device_reset(ds->counters);
+		if (pool->n_up == 0)
+			log_warnx("device %s down: %s", pool->dev->cfg->name,
+			    reason);
+	}
+	devconn_arm(dc, dc->backoff);
+	if (dc->backoff < BACKOFF_MAX / 2)
+		dc->backoff *= 2;
+	else
+		dc->backoff = BACKOFF_MAX;
+	devconn_fail_lost(lost, n, MODBUS_EXCEPTION_GATEWAY_TARGET);
+	if (pool->n_up == 0)
+		devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
+}
+
+/* The stream ended by itself (an error, the device's end, a connect
+ * that failed): reset. */
+static void
+devconn_closed_cb(void *ctx, const char *reason)
+{
+	struct devconn *dc = ctx;
+
+	if (dc->s == NULL)
+		return;         /* closed by devconn_shut() */
+	dc->s = NULL;
+	devconn_reset(dc, reason);
+}
+
+static void
+devconn_eof_cb(void *ctx)
+{
+	devconn_reset(ctx, "closed by device");
+}
+
+int
+devconn_send(struct devconn *dc, const struct inflight *req)
+{
+	const struct config_device *cfg = dc->pool->dev->cfg;
+	struct inflight *slot = &dc->slots[dc->n_slots];
+	uint8_t *p;
+
+	if ((p = stream_append(dc->s, req->len)) == NULL)
+		return -1;
+	*slot = *req;
+	slot->device_tid = dc->next_tid++;
+	slot->sent_at = ev_now(devconn_set(dc)->loop);
+	slot->expect.unit = cfg->device_unit_id;
+	dc->n_slots++;
+	memcpy(p, req->adu, req->len);
+	mbap_set_tid(p, slot->device_tid);
+	mbap_set_unit(p, cfg->device_unit_id);
+	if (!ev_is_active(&dc->timer))
+		devconn_arm(dc, cfg->timeout);
+	return 0;
+}
+
+static void
+devconn_connected_cb(void *ctx)
+{
+	struct devconn *dc = ctx;
+	struct devpool *pool = dc->pool;
+
+	ev_timer_stop(devconn_set(dc)->loop, &dc->timer);
+	dc->state = DEVCONN_UP;
+	dc->backoff = BACKOFF_FIRST;
+	if (pool->n_up++ == 0)
+		log_info("device %s up (%s)", pool->dev->cfg->name, pool->role);
+	devpool_dispatch(pool);
+	if (pool->on_up != NULL)
+		pool->on_up(pool->up_ctx);
+}
+
+static void
+devconn_connect(struct devconn *dc)
+{
+	struct devpool *pool = dc->pool;
+	struct devices *ds = devconn_set(dc);
+	char name[STREAM_NAME_MAX], err[NET_ERR_LEN];
+	struct stream_opts opts = {
+		.name = name,
+		.events = &devconn_events,
+		.ctx = dc,
+		/* A failure here answers clients: flushed before them. */
+		.flush_first = 1,
+	};
+
+	snprintf(name, sizeof name, "device %s: %s connection %u",
+	    pool->dev->cfg->name, pool->role, dc->index);
+	if ((dc->s = stream_connect(ds->ss, &pool->dev->addr, &opts,
+	    err)) == NULL) {
+		log_debug("%s: %s", name, err);
+		devconn_reset(dc, err);
+		return;
+	}
+	dc->state = DEVCONN_CONNECTING;
+	devconn_arm(dc, pool->dev->cfg->timeout);
+}
+
+/*
+ * A framed answer whose transaction id matches nothing in flight: nobody
+ * asked for it, so nobody gets it, and the stream is still in step.
+ */
+static void
+devconn_stray(struct devconn *dc, uint16_t tid)
+{
+	struct device *dev = dc->pool->dev;
+
+	dev->stray_answers++;
+	if (log_budget_allow(&dev->stray_log, ev_now(dev->ds->loop)))
+		log_warnx("device %s: dropped an answer with transaction id "
+		    "%u, which matches no request in flight (%llu so far)",
+		    dev->cfg->name, tid,
+		    (unsigned long long)dev->stray_answers);
+}
+
+/* One answer from the device, framed. */
+static void
+devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
+{
+	struct mbap_response resp;
+	struct inflight req;
+	uint16_t tid = mbap_get_tid(adu);
+	unsigned i;
+
+	for (i = 0; i < dc->n_slots; i++)
+		if (dc->slots[i].device_tid == tid)
+			break;
+	if (i == dc->n_slots) {
+		devconn_stray(dc, tid);
+		return;
+	}
+	if (mbap_check_response(&dc->slots[i].expect, adu, len, &resp) != 0) {
+		devconn_reset(dc, "answer does not fit its request");
+		return;
+	}
+	req = dc->slots[i];
+	dc->slots[i] = dc->slots[--dc->n_slots];
+	inflight_end(&req, adu, len, 0);
+}
+
+static void
+devconn_data_cb(void *ctx)
+{
+	struct devconn *dc = ctx;
+	struct buf *in = stream_in(dc->s);
+	enum mbap_frame_status st;
+	size_t len;
+
+	while ((st = mbap_frame(buf_head(in), buf_len(in), &len)) ==
+	    MBAP_FRAME_OK) {
+		devconn_answer(dc, buf_head(in), len);
+		if (dc->state != DEVCONN_UP)
+			return;
+		buf_consume(in, len);
+	}
+	if (st != MBAP_FRAME_INCOMPLETE) {
+		devconn_reset(dc, mbap_frame_strerror(st));
+		return;
+	}
+	devpool_dispatch(dc->pool);
+}
+
+/*
+ * Connect timeout, backoff expiry, or the answer deadline of the oldest
+ * request in flight; one timer serves all three since a connection is in
+ * one state at a time.
+ */
+static void
+devconn_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct devconn *dc = t->data;
+	ev_tstamp now = ev_now(loop), oldest, timeout;
+	unsigned i;
+
+	(void)revents;
+	switch (dc->state) {
+	case DEVCONN_CLOSED:
+		return;
+	case DEVCONN_BACKOFF:
+		devconn_connect(dc);
+		return;
+	case DEVCONN_CONNECTING:
+		devconn_reset(dc, "connect timed out");
+		return;
+	case DEVCONN_UP:
+		break;
+	}
+	if (dc->n_slots == 0)
+		return;
+	timeout = dc->pool->dev->cfg->timeout;
+	oldest = dc->slots[0].sent_at;
+	for (i = 1; i < dc->n_slots; i++)
+		if (dc->slots[i].sent_at < oldest)
+			oldest = dc->slots[i].sent_at;
+	if (now - oldest >= timeout) {
+		counters_device_timeout(devconn_set(dc)->counters);
+		devconn_reset(dc, "no answer within timeout");
+	} else
+		devconn_arm(dc, oldest + timeout - now);
+}
+
+void
+devconn_init(struct devconn *dc, struct devpool *pool, unsigned index)
+{
+	dc->pool = pool;
+	dc->index = index;
+	dc->state = DEVCONN_CLOSED;
+	dc->backoff = BACKOFF_FIRST;
+	ev_timer_init(&dc->timer, devconn_timer_cb, 0., 0.);
+	dc->timer.data = dc;
+}
+
+void
+devconn_start(struct devconn *dc)
+{
+	dc->backoff = BACKOFF_FIRST;
+	devconn_connect(dc);
+}
