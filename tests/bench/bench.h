@@ -148,13 +148,15 @@ int bench_load_run(const struct bench_load *load, struct bench_result *result);
 void bench_result_add(struct bench_result *into,
     const struct bench_result *from);
 
-/* bench_yaml.c: the configurations wardend is measured with. */
-/* malloc'd YAML for a wardend of that process, or NULL. */
-char *bench_yaml_wardend(enum bench_process process, uint16_t port,
-    const char *dir, uint16_t plc_port, unsigned device_connections,
+/* bench_yaml.c: the configurations wardend is measured with, in the parts
+ * its world writes. */
+/* The keys of the device entry after its name, host, port and unit_id. */
+void bench_yaml_device(char *keys, size_t size, unsigned device_connections,
     unsigned pipeline);
+/* malloc'd YAML after the devices for a wardend of that process, or NULL. */
+char *bench_yaml_wardend(enum bench_process process);
 
-/* bench_rig.c: plcsim, haproxy and the wardends on free loopback ports. */
+/* bench_options.c: the command line. */
 struct bench_options {
 	unsigned rounds;
 	double seconds;                 /* per round, per target */
@@ -172,14 +174,21 @@ struct bench_options {
 	uint16_t registers;
 };
 
-struct bench_rig {
-	char *dir;
-	pid_t pid[PROCESS_COUNT];
-	uint16_t port[PROCESS_COUNT];
-	char log[PROCESS_COUNT][512];
-	char audit[PROCESS_COUNT][512]; /* a wardend's audit log */
-	char bin[PROCESS_COUNT][512];   /* a wardend's binary */
+/* 0: run; 1: help printed; -1: usage error printed. */
+int bench_options_parse(struct bench_options *opt, int argc, char **argv);
+
+/* bench_worlds.c: the processes under test, in the integration tests'
+ * worlds (tests/integration/world.h) on free loopback ports: the plant's
+ * world (plcsim without a journal, which would cost a file write per
+ * request, and haproxy), and each wardend in a world within it (its own
+ * subdir, config and binary). Only what an enabled target needs runs. */
+struct world;
+
+struct bench_worlds {
+	struct world *plant;
+	int haproxy;                    /* in plant->proc, or -1 */
 	char haproxy_version[128];      /* first line of haproxy -v */
+	struct world *wardend[PROCESS_COUNT];   /* NULL: not used */
 };
 
 /* Is some enabled target run on this process? */
@@ -187,15 +196,26 @@ int bench_process_used(const struct bench_options *opt,
     enum bench_process process);
 /* Starts plcsim and every gateway an enabled target needs; says on
  * stderr what failed. */
-int bench_rig_start(struct bench_rig *rig, const struct bench_options *opt);
-/* The first process of the rig that has exited, or -1. */
-int bench_rig_check(const struct bench_rig *rig);
-/* Stops by PID, gateways first; removes the temp dir unless keep_logs. */
-void bench_rig_stop(struct bench_rig *rig, int keep_logs);
+int bench_worlds_start(struct bench_worlds *worlds,
+    const struct bench_options *opt);
+/* A process's pid (-1: not running) and port. */
+pid_t bench_worlds_pid(const struct bench_worlds *worlds,
+    enum bench_process process);
+uint16_t bench_worlds_port(const struct bench_worlds *worlds,
+    enum bench_process process);
+/* 0 while every process runs; -1 when one has exited, said on stderr
+ * with plcsim's or haproxy's log (a wardend's world shows its log when
+ * bench_worlds_stop keeps the logs). */
+int bench_worlds_check(const struct bench_worlds *worlds);
+/* Stops by PID, gateways first; removes the temp dir unless keep_logs
+ * (then the wardends' logs are printed). 0 when every wardend exited 0
+ * on SIGTERM. */
+int bench_worlds_stop(struct bench_worlds *worlds, int keep_logs);
 
-/* bench_options.c */
-/* 0: run; 1: help printed; -1: usage error printed. */
-int bench_options_parse(struct bench_options *opt, int argc, char **argv);
+/* bench_haproxy.c: haproxy in TCP mode on one thread, in front of the
+ * plant's plcsim. Its index in plant->proc, or -1 (said on stderr);
+ * version gets the first line of haproxy -v. */
+int bench_haproxy_start(struct world *plant, char *version, size_t size);
 
 /* bench_ratio.c: each round's ratios between targets, the issue's
  * targets, and before against after. */
@@ -217,8 +237,8 @@ void bench_ratio_report(const struct bench_options *opt,
     const struct bench_points *points);
 
 /* bench_report.c */
-void bench_report_header(int argc, char **argv, const struct bench_rig *rig,
-    const struct bench_options *opt);
+void bench_report_header(int argc, char **argv,
+    const struct bench_worlds *worlds, const struct bench_options *opt);
 /* The load average, so a reader sees whether the machine was quiet. */
 void bench_report_load(const char *when);
 void bench_report_run(unsigned round, unsigned conns, enum bench_target target,
@@ -232,7 +252,7 @@ void bench_report_rss(const char *name, const struct bench_mem *idle,
     const struct bench_mem *last, long max_rss_kib, unsigned clients,
     const struct bench_result *result);
 /* What a wardend's audit log holds against the writes sent to it. */
-void bench_report_audit(const struct bench_rig *rig,
+void bench_report_audit(const struct bench_worlds *worlds,
     enum bench_process process, uint64_t writes_sent);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * bench_main.c: build/bench. Starts the rig, runs every connection count
+ * bench_main.c: build/bench. Starts the worlds, runs every connection count
  * against every target, the targets taking turns in an order that rotates
  * each round so that machine noise hits all alike, prints the figures,
  * then the memory of the gateways with many clients and what the
@@ -7,7 +7,6 @@
  * failed to start or died.
  */
 #include "bench.h"
-#include "../integration/harness.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -36,7 +35,7 @@ bench_mem_sample(void *arg)
 
 /* One invocation: what every run needs, and what the runs add up. */
 struct bench_session {
-	const struct bench_rig *rig;
+	const struct bench_worlds *worlds;
 	const struct bench_options *opt;
 	const sigset_t *stop;
 	struct bench_result *results;   /* [i * TARGET_COUNT + t] */
@@ -52,7 +51,7 @@ bench_load_for(struct bench_load *load, const struct bench_session *s,
 	const struct bench_target_info *info = bench_target(target);
 
 	memset(load, 0, sizeof(*load));
-	load->port = s->rig->port[info->process];
+	load->port = bench_worlds_port(s->worlds, info->process);
 	load->clients = clients;
 	load->seconds = seconds;
 	load->address = s->opt->address;
@@ -60,9 +59,9 @@ bench_load_for(struct bench_load *load, const struct bench_session *s,
 	load->write_percent = info->load == LOAD_MIXED ?
 	    s->opt->write_percent : 0;
 	/* The gateway's CPU, then plcsim's behind it; direct: plcsim's. */
-	load->watch[0] = s->rig->pid[info->process];
+	load->watch[0] = bench_worlds_pid(s->worlds, info->process);
 	load->watch[1] = info->role == ROLE_DIRECT ? -1 :
-	    s->rig->pid[PROCESS_PLCSIM];
+	    bench_worlds_pid(s->worlds, PROCESS_PLCSIM);
 	load->stop_signals = s->stop;
 }
 
@@ -73,8 +72,6 @@ static int
 bench_run_checked(struct bench_session *s, const struct bench_load *load,
     enum bench_target target)
 {
-	int died;
-
 	if (bench_load_run(load, s->scratch) != 0) {
 		fprintf(stderr, "bench: could not set up %u client threads\n",
 		    load->clients);
@@ -85,14 +82,7 @@ bench_run_checked(struct bench_session *s, const struct bench_load *load,
 		fprintf(stderr, "bench: interrupted\n");
 		return -2;
 	}
-	died = bench_rig_check(s->rig);
-	if (died >= 0) {
-		fprintf(stderr, "bench: %s exited during the run\n",
-		    bench_process_name((enum bench_process)died));
-		harness_dump_file(s->rig->log[died]);
-		return -1;
-	}
-	return 0;
+	return bench_worlds_check(s->worlds);
 }
 
 /* Not recorded: lets caches, allocators and connections settle. */
@@ -180,7 +170,7 @@ bench_rss(struct bench_session *s, enum bench_process process)
 	if (t == TARGET_COUNT)
 		return 0;
 	memset(&probe, 0, sizeof(probe));
-	probe.pid = s->rig->pid[process];
+	probe.pid = bench_worlds_pid(s->worlds, process);
 	if (bench_proc_mem(probe.pid, &idle) != 0)
 		return -1;
 	bench_load_for(&load, s, (enum bench_target)t, s->opt->rss_clients,
@@ -220,27 +210,27 @@ bench_audit(const struct bench_session *s)
 	int p, any = 0;
 
 	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++) {
-		if (s->rig->pid[p] <= 0 || s->writes[p] == 0)
+		if (s->worlds->wardend[p] == NULL || s->writes[p] == 0)
 			continue;
 		if (!any)
 			printf("\nAudit logs after every run (the writes each "
 			    "wardend answered, against its decisions\n"
 			    "recorded; the rest are start-up records):\n");
 		any = 1;
-		bench_report_audit(s->rig, (enum bench_process)p,
+		bench_report_audit(s->worlds, (enum bench_process)p,
 		    s->writes[p]);
 	}
 }
 
 static int
-bench_measure(const struct bench_rig *rig, const struct bench_options *opt,
-    const sigset_t *stop)
+bench_measure(const struct bench_worlds *worlds,
+    const struct bench_options *opt, const sigset_t *stop)
 {
 	struct bench_session s;
 	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
-	s.rig = rig;
+	s.worlds = worlds;
 	s.opt = opt;
 	s.stop = stop;
 	s.results = calloc(opt->n_conns * TARGET_COUNT, sizeof(*s.results));
@@ -268,29 +258,29 @@ int
 main(int argc, char **argv)
 {
 	struct bench_options opt;
-	struct bench_rig rig;
+	struct bench_worlds worlds;
 	sigset_t stop;
-	int rc;
+	int rc, stopped;
 
 	rc = bench_options_parse(&opt, argc, argv);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
-	if (bench_rig_start(&rig, &opt) != 0) {
-		bench_rig_stop(&rig, 1);
+	if (bench_worlds_start(&worlds, &opt) != 0) {
+		bench_worlds_stop(&worlds, 1);
 		return 1;
 	}
 	/* Blocked only now, so the children do not inherit the mask; the
 	 * client threads do, and the main thread waits for these signals
-	 * while they run, then stops the rig by PID. */
+	 * while they run, then stops the worlds by PID. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	bench_report_header(argc, argv, &rig, &opt);
-	rc = bench_measure(&rig, &opt, &stop);
+	bench_report_header(argc, argv, &worlds, &opt);
+	rc = bench_measure(&worlds, &opt, &stop);
 	bench_report_load("after");
 	/* Logs are kept when something broke, not when asked to stop. */
-	bench_rig_stop(&rig, rc == -1);
-	return rc == 0 ? 0 : 1;
+	stopped = bench_worlds_stop(&worlds, rc == -1);
+	return rc == 0 && stopped == 0 ? 0 : 1;
 }

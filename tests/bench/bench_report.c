@@ -3,6 +3,7 @@
  * figures and one of ratios, so a run can be pasted into BENCHMARKS.md.
  */
 #include "bench.h"
+#include "../integration/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,25 +49,26 @@ bench_report_host(void)
 }
 
 static void
-bench_report_processes(const struct bench_rig *rig,
+bench_report_processes(const struct bench_worlds *worlds,
     const struct bench_options *opt)
 {
 	const char *mode;
 	int p;
 
 	printf("device:   plcsim --model tank, 127.0.0.1:%u (pid %ld)\n",
-	    rig->port[PROCESS_PLCSIM], (long)rig->pid[PROCESS_PLCSIM]);
-	if (rig->pid[PROCESS_HAPROXY] > 0)
+	    bench_worlds_port(worlds, PROCESS_PLCSIM),
+	    (long)bench_worlds_pid(worlds, PROCESS_PLCSIM));
+	if (bench_worlds_pid(worlds, PROCESS_HAPROXY) > 0)
 		printf("haproxy:  %s; mode tcp, nbthread 1, 127.0.0.1:%u "
-		    "(pid %ld)\n", rig->haproxy_version,
-		    rig->port[PROCESS_HAPROXY],
-		    (long)rig->pid[PROCESS_HAPROXY]);
+		    "(pid %ld)\n", worlds->haproxy_version,
+		    bench_worlds_port(worlds, PROCESS_HAPROXY),
+		    (long)bench_worlds_pid(worlds, PROCESS_HAPROXY));
 	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++) {
-		if (rig->pid[p] <= 0)
+		if (worlds->wardend[p] == NULL)
 			continue;
 		mode = bench_process_mode((enum bench_process)p);
 		printf("%s: %s; mode %s, ", bench_process_name(
-		    (enum bench_process)p), rig->bin[p], mode);
+		    (enum bench_process)p), worlds->wardend[p]->bin, mode);
 		if (strcmp(mode, "enforce") == 0)
 			printf("%u points with write limits (%u with "
 			    "max_step), every write audited; ",
@@ -75,7 +77,7 @@ bench_report_processes(const struct bench_rig *rig,
 			printf("no points; ");
 		printf("device connections %u, pipeline %u; 127.0.0.1:%u "
 		    "(pid %ld)\n", opt->device_connections, opt->pipeline,
-		    rig->port[p], (long)rig->pid[p]);
+		    worlds->wardend[p]->port, (long)worlds->wardend[p]->warden);
 	}
 }
 
@@ -121,8 +123,8 @@ bench_report_loads(const struct bench_options *opt)
 }
 
 void
-bench_report_header(int argc, char **argv, const struct bench_rig *rig,
-    const struct bench_options *opt)
+bench_report_header(int argc, char **argv,
+    const struct bench_worlds *worlds, const struct bench_options *opt)
 {
 	size_t i;
 	int a;
@@ -132,7 +134,7 @@ bench_report_header(int argc, char **argv, const struct bench_rig *rig,
 		printf(" %s", argv[a]);
 	printf("\n");
 	bench_report_host();
-	bench_report_processes(rig, opt);
+	bench_report_processes(worlds, opt);
 	bench_report_loads(opt);
 	printf("rounds:   %u x %g s per target and connection count (",
 	    opt->rounds, opt->seconds);
@@ -314,17 +316,18 @@ bench_report_rss(const char *name, const struct bench_mem *idle,
  * recorded first: counts the decisions in the audit log (it also holds
  * start-up records). */
 void
-bench_report_audit(const struct bench_rig *rig, enum bench_process process,
-    uint64_t writes_sent)
+bench_report_audit(const struct bench_worlds *worlds,
+    enum bench_process process, uint64_t writes_sent)
 {
 	unsigned long long records = 0, allowed = 0, other = 0;
 	char *line = NULL;
 	size_t size = 0;
-	FILE *f = fopen(rig->audit[process], "r");
+	const char *audit = worlds->wardend[process]->audit;
+	FILE *f = fopen(audit, "r");
 
 	if (f == NULL) {
 		printf("%-22s audit log %s cannot be read\n",
-		    bench_process_name(process), rig->audit[process]);
+		    bench_process_name(process), audit);
 		return;
 	}
 	while (getline(&line, &size, f) != -1) {

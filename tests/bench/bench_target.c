@@ -1,7 +1,7 @@
 /*
  * bench_target.c: the targets of build/bench, and the processes and loads
  * they are made of. One table, so the names printed, the option --targets,
- * the ratios and the rig all agree.
+ * the ratios and the worlds all agree.
  */
 #include "bench.h"
 

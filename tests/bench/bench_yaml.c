@@ -1,5 +1,7 @@
 /*
- * bench_yaml.c: the configurations wardend is measured with.
+ * bench_yaml.c: the configurations wardend is measured with, in the parts
+ * its world (tests/integration/world.h) writes after its own keys
+ * (listen, state_dir, audit_log, control): the device, then the rest.
  *
  * enforce (the target "wardend"): what a plant runs. The registers the
  * clients write are points with write limits, so every write is decoded,
@@ -48,9 +50,16 @@ bench_yaml_points(char *yaml)
 	return yaml;
 }
 
+void
+bench_yaml_device(char *keys, size_t size, unsigned device_connections,
+    unsigned pipeline)
+{
+	snprintf(keys, size, "connections: %u, pipeline: %u",
+	    device_connections, pipeline);
+}
+
 char *
-bench_yaml_wardend(enum bench_process process, uint16_t port, const char *dir,
-    uint16_t plc_port, unsigned device_connections, unsigned pipeline)
+bench_yaml_wardend(enum bench_process process)
 {
 	const char *mode = bench_process_mode(process);
 	int enforce = mode != NULL && strcmp(mode, "enforce") == 0;
@@ -60,16 +69,10 @@ bench_yaml_wardend(enum bench_process process, uint16_t port, const char *dir,
 		return NULL;
 	if (asprintf(&yaml, "# Written by the benchmark: %s\n"
 	    "mode: %s\ninitial_state: auto\n"
-	    "listen: 127.0.0.1:%u\nstate_dir: %s/state\n"
-	    "audit_log: %s/audit.jsonl\n"
-	    "control:\n  socket: %s/control.sock\n"
-	    "limits: {max_clients: 300, max_inflight: 16, device_queue: 256}\n"
-	    "devices:\n  - name: plc\n    host: 127.0.0.1\n"
-	    "    port: %u\n    unit_id: %u\n    connections: %u\n"
-	    "    pipeline: %u\n", enforce ? "what a plant runs; every write is "
-	    "judged against\n# its point's limits and audited." :
-	    "forward everything, refuse nothing.", mode, port, dir, dir, dir,
-	    plc_port, BENCH_UNIT, device_connections, pipeline) == -1)
+	    "limits: {max_clients: 300, max_inflight: 16, device_queue: 256}\n",
+	    enforce ? "what a plant runs; every write is judged against\n"
+	    "# its point's limits and audited." :
+	    "forward everything, refuse nothing.", mode) == -1)
 		return NULL;
 	if (!enforce)
 		return yaml;

@@ -1,6 +1,6 @@
 /*
  * harness.h: processes, ports and temp dirs, the layer under the world
- * (world.h), which is what the tests and the safety benchmark start
+ * (world.h), which is what the tests and both benchmarks start
  * plants with. Every process is started in its own process group and
  * stopped by PID, never by name.
  */

@@ -6,6 +6,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* w->dir: a temp dir, or a subdir of the world it is within; and the
+ * wardend it runs. 0, or -1. */
+static int
+world_dir(struct world *w, const struct world_options *opt)
+{
+	char *bin;
+
+	if (opt != NULL && opt->within != NULL) {
+		if (opt->name == NULL || asprintf(&w->dir, "%s/%s",
+		    opt->within->dir, opt->name) == -1)
+			return -1;
+		if (mkdir(w->dir, 0700) != 0) {
+			free(w->dir);
+			return -1;
+		}
+		w->within = opt->within;
+	} else if ((w->dir = harness_tmpdir()) == NULL) {
+		return -1;
+	}
+	if (opt != NULL && opt->wardend != NULL)
+		snprintf(w->bin, sizeof(w->bin), "%s", opt->wardend);
+	else if ((bin = harness_bin_path("wardend")) != NULL) {
+		snprintf(w->bin, sizeof(w->bin), "%s", bin);
+		free(bin);
+	}
+	return 0;
+}
 
 struct world *
 world_new(const struct world_options *opt)
@@ -18,7 +47,9 @@ world_new(const struct world_options *opt)
 	w->warden = -1;
 	for (i = 0; i < WORLD_MAX_PLCS; i++)
 		w->plc[i].pid = -1;
-	if ((w->dir = harness_tmpdir()) == NULL) {
+	for (i = 0; i < WORLD_MAX_PROCS; i++)
+		w->proc[i].pid = -1;
+	if (world_dir(w, opt) != 0) {
 		free(w);
 		return NULL;
 	}
@@ -58,6 +89,9 @@ world_free(struct world *w)
 	if (w == NULL)
 		return 0;
 	rc = world_stop(w);
+	/* A proxy before its device, so that it never sees the device go. */
+	for (i = 0; i < w->n_procs; i++)
+		world_proc_stop(w, i);
 	for (i = 0; i < w->n_plcs; i++)
 		world_plc_stop(w, i);
 	for (i = 0; i < w->n_fakes; i++)
@@ -65,6 +99,8 @@ world_free(struct world *w)
 	if (rc != 0 || w->failed || getenv("WARDEN_KEEP") != NULL) {
 		world_show_log(w);
 		fprintf(stderr, "world: kept %s\n", w->dir);
+		if (w->within != NULL)
+			w->within->failed = 1;
 	} else {
 		harness_rmdir(w->dir);
 	}

@@ -1,18 +1,25 @@
 /*
- * world.h: the one world every integration test and the safety benchmark
- * runs in. A private temp dir; plcsims (a model, with or without journal
+ * world.h: the one world every integration test and both benchmarks run
+ * in. A private temp dir; plcsims (a model, with or without journal
  * and backdoor, more plcsim arguments such as --hole, --fault or
- * --max-connections) and fake devices, on free loopback ports; one
- * wardend whose warden.yaml the world writes from the parts the test
- * gives (the devices block, its own YAML, control keys, paths), started,
- * killed, restarted and stopped by PID; libmodbus clients of wardend, of
- * a plcsim and of its backdoor. wardenctl runs on top of it (ctl.h).
+ * --max-connections) and fake devices, on free loopback ports; programs
+ * of the test's own that listen on a port (haproxy for build/bench); one
+ * wardend (the build's, or another binary) whose warden.yaml the world
+ * writes from the parts the test gives (the devices block, its own YAML,
+ * control keys, paths), started, killed, restarted and stopped by PID;
+ * libmodbus clients of wardend, of a plcsim and of its backdoor.
+ * wardenctl runs on top of it (ctl.h).
+ *
+ * One world runs one wardend. More wardends beside the same plant are
+ * worlds within the first: each in its own subdir of the first's dir,
+ * with its devices pointing at the first's plcsims.
  *
  * The world stops everything it started in world_free(), so a failing
  * test leaves no process or thread behind. The dir is removed unless
  * wardend did not exit 0 on SIGTERM (a crash, a sanitizer report), a
  * start failed, the test set w->failed, or WARDEN_KEEP is in the
- * environment: then wardend's log is printed and the dir kept.
+ * environment: then wardend's log is printed and the dir kept (and the
+ * dir of the world it is within, which is freed after it).
  *
  * No cmocka here: build/bench and build/bench-safety link every non-test
  * file of tests/integration/ too.
@@ -31,6 +38,7 @@
 
 #define WORLD_MAX_PLCS 10
 #define WORLD_MAX_FAKES 2
+#define WORLD_MAX_PROCS 2
 #define WORLD_PATH_MAX 512
 #define WORLD_YAML_MAX 16384
 #define WORLD_START_TIMEOUT 10.0        /* sanitizer builds start slowly */
@@ -59,6 +67,11 @@ struct world_plc_options {
 struct world_options {
 	int n_plcs;
 	struct world_plc_options plc[WORLD_MAX_PLCS];
+	const char *wardend;            /* the binary; NULL: $WARDEN_BIN's */
+	/* Not NULL: the world lives in the subdir `name` of within's dir
+	 * instead of a temp dir of its own; within is freed after it. */
+	struct world *within;
+	const char *name;
 };
 
 struct world_plc {
@@ -71,14 +84,25 @@ struct world_plc {
 	char log[WORLD_PATH_MAX];
 };
 
+/* A program of the test's own, listening on one port. */
+struct world_proc {
+	pid_t pid;                      /* -1 when not running */
+	uint16_t port;
+	char log[WORLD_PATH_MAX];       /* DIR/NAME.log */
+};
+
 struct world {
 	char *dir;
+	struct world *within;           /* NULL: dir is a temp dir */
 	struct world_plc plc[WORLD_MAX_PLCS];
 	int n_plcs;
 	struct fake_device fake[WORLD_MAX_FAKES];
 	int n_fakes;
+	struct world_proc proc[WORLD_MAX_PROCS];
+	int n_procs;
 
 	pid_t warden;                   /* -1 when not running */
+	char bin[WORLD_PATH_MAX];       /* the wardend binary it runs */
 	uint16_t port;                  /* the AI's listen port */
 	char config[WORLD_PATH_MAX];
 	char log[WORLD_PATH_MAX];       /* wardend's output, every run */
@@ -101,8 +125,9 @@ struct world {
 /* ---- world.c: the dir, what lives in it, and its end ---- */
 
 /*
- * A temp dir and opt->n_plcs plcsims (opt NULL: none, a dir for files
- * only). NULL when one did not start (its log is printed) or on error.
+ * A temp dir (or opt->within's subdir opt->name) and opt->n_plcs plcsims
+ * (opt NULL: none, a dir for files only). NULL when one did not start
+ * (its log is printed) or on error.
  */
 struct world *world_new(const struct world_options *opt);
 
@@ -114,9 +139,10 @@ struct world *world_new(const struct world_options *opt);
 struct world *world_new_tank(const char *plc_args, const char *keys);
 
 /*
- * Stop everything by PID (wardend with SIGTERM first), stop the fake
- * devices, remove or keep the dir (see above), free w. 0 when wardend,
- * if it ran, exited 0 on SIGTERM.
+ * Stop everything by PID (wardend with SIGTERM first, then the programs
+ * of the test's own, then the plcsims), stop the fake devices, remove or
+ * keep the dir (see above), free w. 0 when wardend, if it ran, exited 0
+ * on SIGTERM.
  */
 int world_free(struct world *w);
 
@@ -151,6 +177,25 @@ int world_plc_stop(struct world *w, int i);
  * wardend looks. 0, or -1 (its log printed). */
 int world_plc_restart(struct world *w, int i, const char *args);
 
+/* ---- world_proc.c: programs of the test's own ---- */
+
+/* Write what tells a program its port (a config file in w->dir, or a
+ * string argv points at); 0, or -1 to give up. */
+typedef int world_prepare_fn(const struct world *w, uint16_t port,
+    void *arg);
+
+/*
+ * Start argv (argv[0] a path; its output into DIR/NAME.log) on a fresh
+ * free port, prepare(w, port, arg) before each try (NULL: nothing to
+ * prepare), until the port accepts; on a fresh port again when it did
+ * not. Its index in w->proc, or -1 (its log printed).
+ */
+int world_add_proc(struct world *w, const char *name, char *const argv[],
+    world_prepare_fn *prepare, void *arg);
+/* Stop program i: SIGTERM, then SIGKILL. Its status as from waitpid,
+ * or 0 when it was not running. */
+int world_proc_stop(struct world *w, int i);
+
 /* ---- world_warden.c: wardend ---- */
 
 /*
@@ -170,7 +215,7 @@ int world_config(struct world *w, const char *body);
 /* Write it again from w's parts, on the same port: for a reload. */
 int world_rewrite_config(const struct world *w);
 
-/* Start wardend -f [-u user] -c w->config in the caller's environment,
+/* Start w->bin -f [-u user] -c w->config in the caller's environment,
  * without waiting for it. 0, or -1. */
 int world_launch(struct world *w, const char *user);
 /*

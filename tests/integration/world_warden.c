@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -59,13 +58,12 @@ int
 world_launch(struct world *w, const char *user)
 {
 	char *argv[7];
-	char *bin = harness_bin_path("wardend");
 	char user_arg[64];
 	int argc = 0;
 
-	if (bin == NULL)
+	if (w->bin[0] == '\0')
 		return -1;
-	argv[argc++] = bin;
+	argv[argc++] = w->bin;
 	argv[argc++] = (char *)"-f";
 	if (user != NULL) {
 		snprintf(user_arg, sizeof(user_arg), "%s", user);
@@ -76,7 +74,6 @@ world_launch(struct world *w, const char *user)
 	argv[argc++] = w->config;
 	argv[argc] = NULL;
 	w->warden = harness_spawn(argv, w->log);
-	free(bin);
 	return w->warden == -1 ? -1 : 0;
 }
 
