@@ -494,7 +494,7 @@ recover(struct audit *a, char err[ERR_LEN])
 	a->torn_offset = tail.torn_offset;
 	if (tail.bad_why[0] != '\0')
 		snprintf(a->torn_cause, sizeof a->torn_cause, "an edited or "
-		    "foreign record (%s)", tail.bad_why);
+		    "foreign record (%.200s)", tail.bad_why);
 	else
 		snprintf(a->torn_cause, sizeof a->torn_cause,
 		    "a crash while writing");

@@ -65,7 +65,7 @@ get_hash(const struct json_value *v, char hex[AUDIT_HASH_HEX + 1])
 static int
 bad(struct audit_line *out, const char *why)
 {
-	snprintf(out->why, sizeof out->why, "%s", why);
+	errmsg_set(out->why, "%s", why);
 	return -1;
 }
 
@@ -128,7 +128,7 @@ audit_line_check(struct audit_hasher *h, const char *line, size_t len,
 	if (json_parse(line, len, &obj, &at, &why) == -1 ||
 	    obj.type != JSON_OBJECT) {
 		out->kind = AUDIT_LINE_TORN;
-		snprintf(out->why, sizeof out->why,
+		errmsg_set(out->why,
 		    "not a JSON object (%s at byte %zu)", why, at + 1);
 		return;
 	}

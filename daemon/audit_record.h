@@ -32,7 +32,7 @@ enum audit_line_kind {
 
 struct audit_line {
 	enum audit_line_kind kind;
-	char why[160];          /* TORN, BAD: what is wrong */
+	char why[ERR_LEN];      /* TORN, BAD: what is wrong */
 	uint64_t seq;
 	char event[32];         /* cut if longer; only compared */
 	char prev[AUDIT_HASH_HEX + 1];
@@ -50,7 +50,7 @@ struct audit_tail {
 	uint64_t torn_offset;           /* the bytes after it */
 	uint64_t torn_bytes;            /* 0: the file ends cleanly */
 	int ends_without_newline;
-	char bad_why[160];              /* a bad record among the torn bytes */
+	char bad_why[ERR_LEN];          /* a bad record among the torn bytes */
 };
 
 /* One SHA-256 context reused for every record: no fetch, allocation or

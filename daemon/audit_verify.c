@@ -6,6 +6,7 @@
  */
 #include "audit_verify.h"
 #include "audit_sign.h"
+#include "errmsg.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -25,7 +26,7 @@ broken(struct verify *v, uint64_t line, uint64_t seq, const char *fmt, ...)
 	v->fail_line = line;
 	v->fail_seq = seq;
 	va_start(ap, fmt);
-	vsnprintf(v->error, sizeof v->error, fmt, ap);
+	vsnprintf(v->error, ERR_LEN, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -242,7 +243,7 @@ seek_missing(struct verify *v, const char *text, size_t len)
 	if (l.kind == AUDIT_LINE_TORN || l.seq < v->missing_from ||
 	    l.seq > v->missing_to)
 		return;
-	snprintf(v->error, sizeof v->error, "seq %llu follows %llu: records "
+	errmsg_set(v->error, "seq %llu follows %llu: records "
 	    "reordered (seq %llu is on line %llu)",
 	    (unsigned long long)v->fail_seq,
 	    (unsigned long long)v->missing_from - 1,

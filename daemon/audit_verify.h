@@ -34,7 +34,7 @@ struct verify {
 	uint64_t torn_line, torn_offset;
 	int torn_ends_in_text;          /* its last line was more than "\n" */
 	int torn_has_newline;
-	char torn_why[160];
+	char torn_why[ERR_LEN];
 	struct resume_seen resumes[VERIFY_SHOWN_RESUMES];
 	uint64_t n_resumes;
 	/* a first record that continues an earlier file's chain */
@@ -57,7 +57,7 @@ struct verify {
 	const char *fail_path;
 	uint64_t fail_line;
 	uint64_t fail_seq;              /* 0: not known */
-	char error[400];
+	char error[ERR_LEN];
 };
 
 /* audit_verify_report.c: the verdict, as text or one JSON object. label

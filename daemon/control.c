@@ -32,6 +32,7 @@
 #include "control_peer.h"
 #include "control_proto.h"
 #include "control_rights.h"
+#include "errmsg.h"
 #include "json.h"
 #include "log.h"
 #include "ops.h"
@@ -246,7 +247,7 @@ conn_process(struct control_conn *c)
 			if (len > CONTROL_LINE_MAX) {
 				char why[ERR_LEN];
 
-				snprintf(why, sizeof why, "request longer "
+				errmsg_set(why, "request longer "
 				    "than %d bytes; send one JSON object per "
 				    "line", CONTROL_LINE_MAX);
 				json_clear(&c->ctl->answer);
@@ -467,7 +468,7 @@ control_accept(void *ctx, int fd, const struct net_addr *peer)
  * of a crash: removed. Anything else at path is left alone.
  */
 static int
-control_probe(const struct sockaddr_un *sun, char *err)
+control_probe(const struct sockaddr_un *sun, char err[ERR_LEN])
 {
 	const char *path = sun->sun_path;
 	struct stat st;
@@ -476,19 +477,19 @@ control_probe(const struct sockaddr_un *sun, char *err)
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, NET_ERR_LEN, "control.socket %s: %s", path,
+		errmsg_set(err, "control.socket %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, NET_ERR_LEN, "control.socket %s exists and is "
+		errmsg_set(err, "control.socket %s exists and is "
 		    "not a socket; remove it or set control.socket to another "
 		    "path", path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
-		snprintf(err, NET_ERR_LEN, "control socket: %s",
+		errmsg_set(err, "control socket: %s",
 		    strerror(errno));
 		return -1;
 	}
@@ -496,19 +497,19 @@ control_probe(const struct sockaddr_un *sun, char *err)
 	saved = errno;
 	close(fd);
 	if (rc == 0 || saved == EAGAIN) {
-		snprintf(err, NET_ERR_LEN, "another wardend is running on %s; "
+		errmsg_set(err, "another wardend is running on %s; "
 		    "stop it first, or give this one another control.socket",
 		    path);
 		return -1;
 	}
 	if (saved != ECONNREFUSED) {
-		snprintf(err, NET_ERR_LEN, "control.socket %s: cannot tell "
+		errmsg_set(err, "control.socket %s: cannot tell "
 		    "whether a wardend is running on it: %s", path,
 		    strerror(saved));
 		return -1;
 	}
 	if (unlink(path) == -1 && errno != ENOENT) {
-		snprintf(err, NET_ERR_LEN, "cannot remove the stale control "
+		errmsg_set(err, "cannot remove the stale control "
 		    "socket %s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -587,23 +588,23 @@ control_reconfigure(struct warden *w)
 
 /* Bound, then CONTROL_SOCKET_MODE whatever the umask. */
 static int
-control_bind(const struct sockaddr_un *sun, char *err)
+control_bind(const struct sockaddr_un *sun, char err[ERR_LEN])
 {
 	const char *path = sun->sun_path;
 	int fd;
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
-		snprintf(err, NET_ERR_LEN, "control socket: %s",
+		errmsg_set(err, "control socket: %s",
 		    strerror(errno));
 		return -1;
 	}
 	if (bind(fd, (const struct sockaddr *)sun, sizeof *sun) == -1) {
 		if (errno == EADDRINUSE)
-			snprintf(err, NET_ERR_LEN, "another wardend is running "
+			errmsg_set(err, "another wardend is running "
 			    "on %s", path);
 		else
-			snprintf(err, NET_ERR_LEN, "cannot create the control "
+			errmsg_set(err, "cannot create the control "
 			    "socket %s: %s (does its directory exist, and may "
 			    "wardend write there?)", path, strerror(errno));
 		close(fd);
@@ -611,7 +612,7 @@ control_bind(const struct sockaddr_un *sun, char *err)
 	}
 	if (chmod(path, CONTROL_SOCKET_MODE) == -1 ||
 	    listen(fd, CONTROL_BACKLOG) == -1) {
-		snprintf(err, NET_ERR_LEN, "control socket %s: %s", path,
+		errmsg_set(err, "control socket %s: %s", path,
 		    strerror(errno));
 		unlink(path);
 		close(fd);
@@ -621,7 +622,7 @@ control_bind(const struct sockaddr_un *sun, char *err)
 }
 
 int
-control_open(struct warden *w, const char *path, char *err)
+control_open(struct warden *w, const char *path, char err[ERR_LEN])
 {
 	struct sockaddr_un sun;
 	struct control *ctl;
@@ -631,7 +632,7 @@ control_open(struct warden *w, const char *path, char *err)
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if (path[0] == '\0' || strlen(path) >= sizeof sun.sun_path) {
-		snprintf(err, NET_ERR_LEN, "control.socket \"%s\" must be a "
+		errmsg_set(err, "control.socket \"%s\" must be a "
 		    "path of 1 to %zu bytes", path, sizeof sun.sun_path - 1);
 		return -1;
 	}
@@ -640,7 +641,7 @@ control_open(struct warden *w, const char *path, char *err)
 	    (fd = control_bind(&sun, err)) == -1)
 		return -1;
 	if ((ctl = calloc(1, sizeof *ctl)) == NULL || stat(path, &st) == -1) {
-		snprintf(err, NET_ERR_LEN, "control socket %s: %s", path,
+		errmsg_set(err, "control socket %s: %s", path,
 		    strerror(errno));
 		free(ctl);
 		unlink(path);
@@ -650,7 +651,7 @@ control_open(struct warden *w, const char *path, char *err)
 	/* Its watcher first among equals, as the connections' (conn_open). */
 	if ((ctl->acceptor = acceptor_open(w->loop, fd, "control", EV_MAXPRI,
 	    control_accept, ctl)) == NULL) {
-		snprintf(err, NET_ERR_LEN, "control socket %s: out of memory",
+		errmsg_set(err, "control socket %s: out of memory",
 		    path);
 		free(ctl);
 		unlink(path);

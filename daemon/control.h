@@ -26,16 +26,18 @@
 #ifndef WARDEN_CONTROL_H
 #define WARDEN_CONTROL_H
 
+#include "errmsg.h"
+
 struct warden;
 struct control;
 
 /*
  * Create the socket at path and start serving it in w->loop, setting
- * w->control. Refuses (-1, err of NET_ERR_LEN bytes says what to do) when
+ * w->control. Refuses (-1, err says what to do) when
  * another daemon answers on path or path is something else than a socket;
  * a stale socket left by a crash is removed.
  */
-int control_open(struct warden *w, const char *path, char *err);
+int control_open(struct warden *w, const char *path, char err[ERR_LEN]);
 /* Close every connection and the socket, unlink it; w->control = NULL. */
 void control_close(struct warden *w);
 /* After a reload: look the groups of the new config up; the socket's

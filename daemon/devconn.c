@@ -19,6 +19,7 @@
 #include <modbus.h>
 
 #include "device_internal.h"
+#include "errmsg.h"
 
 #define BACKOFF_FIRST 0.1
 #define BACKOFF_MAX 5.0
@@ -173,7 +174,7 @@ devconn_connect(struct devconn *dc)
 {
 	struct devpool *pool = dc->pool;
 	struct devices *ds = devconn_set(dc);
-	char name[STREAM_NAME_MAX], err[NET_ERR_LEN];
+	char name[STREAM_NAME_MAX], err[ERR_LEN];
 	struct stream_opts opts = {
 		.name = name,
 		.events = &devconn_events,

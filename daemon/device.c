@@ -23,6 +23,7 @@
 #include <modbus.h>
 
 #include "device_internal.h"
+#include "errmsg.h"
 
 /* Requests of wardend's own (polls, safe state, life bit) per device. */
 #define POLL_QUEUE 64
@@ -173,14 +174,14 @@ devpool_free(struct devpool *pool, struct ev_loop *loop)
 }
 
 struct net_addr *
-device_resolve_all(const struct config *cfg, char *err)
+device_resolve_all(const struct config *cfg, char err[ERR_LEN])
 {
 	struct net_addr *addrs = calloc(cfg->n_devices + 1, sizeof *addrs);
-	char why[NET_ERR_LEN];
+	char why[ERR_LEN];
 	size_t i;
 
 	if (addrs == NULL) {
-		snprintf(err, NET_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < cfg->n_devices; i++) {
@@ -188,7 +189,7 @@ device_resolve_all(const struct config *cfg, char *err)
 
 		if (net_resolve(d->endpoint.host, d->endpoint.port, &addrs[i],
 		    why) == -1) {
-			snprintf(err, NET_ERR_LEN, "device %s: %.170s", d->name,
+			errmsg_set(err, "device %s: %s", d->name,
 			    why);
 			free(addrs);
 			return NULL;
@@ -199,7 +200,8 @@ device_resolve_all(const struct config *cfg, char *err)
 
 struct devices *
 devices_start(struct streams *ss, const struct config *cfg,
-    const struct net_addr *addrs, struct counters *counters, char *err)
+    const struct net_addr *addrs, struct counters *counters,
+    char err[ERR_LEN])
 {
 	struct devices *ds;
 	unsigned i;
@@ -207,7 +209,7 @@ devices_start(struct streams *ss, const struct config *cfg,
 	if ((ds = calloc(1, sizeof *ds)) == NULL ||
 	    (ds->dev = calloc(cfg->n_devices + 1, sizeof *ds->dev)) == NULL) {
 		free(ds);
-		snprintf(err, NET_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		return NULL;
 	}
 	ds->ss = ss;
@@ -227,7 +229,7 @@ devices_start(struct streams *ss, const struct config *cfg,
 		    devpool_init(&dev->poll, dev, "poll", 1, 1,
 		    POLL_QUEUE) == -1) {
 			devices_stop(ds);
-			snprintf(err, NET_ERR_LEN, "out of memory");
+			errmsg_set(err, "out of memory");
 			return NULL;
 		}
 	}

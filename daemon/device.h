@@ -64,16 +64,18 @@ struct inflight {
 enum device_pool { DEVICE_AI, DEVICE_POLL };
 
 /* Every device's address (malloc'd, cfg->n_devices of them), or NULL
- * with err (NET_ERR_LEN) naming the device that cannot be resolved. */
-struct net_addr *device_resolve_all(const struct config *cfg, char *err);
+ * with err naming the device that cannot be resolved. */
+struct net_addr *device_resolve_all(const struct config *cfg,
+    char err[ERR_LEN]);
 /*
  * Start connecting to every device of cfg (addrs from
  * device_resolve_all), counting resets and timeouts in counters. NULL
- * with err (NET_ERR_LEN) when out of memory. A NULL set is accepted by
+ * with err when out of memory. A NULL set is accepted by
  * every function below as devices that are all down.
  */
 struct devices *devices_start(struct streams *ss, const struct config *cfg,
-    const struct net_addr *addrs, struct counters *counters, char *err);
+    const struct net_addr *addrs, struct counters *counters,
+    char err[ERR_LEN]);
 /* Every request ends first (those sent 0x0B: the device may have acted
  * on them; those queued 0x0A), then everything is freed. */
 void devices_stop(struct devices *ds);

@@ -84,7 +84,7 @@ durable_run(struct durable *d)
 		synced = fdatasync(fd) == 0 ? 1 : -1;
 		us = durable_us_since(&t0);
 		if (synced == -1)
-			snprintf(err, sizeof err, "audit log fdatasync: %s",
+			errmsg_set(err, "audit log fdatasync: %s",
 			    strerror(errno));
 	}
 	if (synced == 1 && head_dir[0] != '\0')

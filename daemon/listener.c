@@ -7,6 +7,7 @@
 
 #include "acceptor.h"
 #include "client.h"
+#include "errmsg.h"
 #include "listener.h"
 #include "log.h"
 #include "warden.h"
@@ -72,7 +73,7 @@ listener_accept(void *ctx, int fd, const struct net_addr *peer)
 }
 
 int
-listener_open(struct warden *w, char *err)
+listener_open(struct warden *w, char err[ERR_LEN])
 {
 	struct net_addr addr;
 	int fd;
@@ -84,7 +85,7 @@ listener_open(struct warden *w, char *err)
 		return -1;
 	if ((w->listener = acceptor_open(w->loop, fd, "listener", 0,
 	    listener_accept, w)) == NULL) {
-		snprintf(err, NET_ERR_LEN, "listener: out of memory");
+		errmsg_set(err, "listener: out of memory");
 		return -1;
 	}
 	log_info("listening on %s:%u", w->cfg->listen.host,

@@ -8,10 +8,12 @@
 #ifndef WARDEN_LISTENER_H
 #define WARDEN_LISTENER_H
 
+#include "errmsg.h"
+
 struct warden;
 
-/* Listen on w->cfg->listen: 0, or -1 with err (NET_ERR_LEN). */
-int listener_open(struct warden *w, char *err);
+/* Listen on w->cfg->listen: 0, or -1 with err. */
+int listener_open(struct warden *w, char err[ERR_LEN]);
 /* Stop listening (isolate: all, a reload, stopping); no-op when closed. */
 void listener_close(struct warden *w);
 int listener_is_open(const struct warden *w);

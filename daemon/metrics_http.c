@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "acceptor.h"
+#include "errmsg.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "net.h"
@@ -224,7 +225,7 @@ metrics_accept(void *ctx, int fd, const struct net_addr *peer)
 
 struct metrics_http *
 metrics_http_start(struct streams *ss, const struct config_endpoint *ep,
-    metrics_page_fn *page, void *ctx, char *err)
+    metrics_page_fn *page, void *ctx, char err[ERR_LEN])
 {
 	struct metrics_http *h;
 	struct net_addr addr;
@@ -233,7 +234,7 @@ metrics_http_start(struct streams *ss, const struct config_endpoint *ep,
 	if (net_resolve(ep->host, ep->port, &addr, err) == -1)
 		return NULL;
 	if ((h = calloc(1, sizeof *h)) == NULL) {
-		snprintf(err, NET_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		return NULL;
 	}
 	if ((fd = net_listen(&addr, METRICS_BACKLOG, err)) == -1) {
@@ -246,7 +247,7 @@ metrics_http_start(struct streams *ss, const struct config_endpoint *ep,
 	h->ctx = ctx;
 	if ((h->acceptor = acceptor_open(h->loop, fd, "metrics", 0,
 	    metrics_accept, h)) == NULL) {
-		snprintf(err, NET_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		free(h);
 		return NULL;
 	}

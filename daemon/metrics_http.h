@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "errmsg.h"
 
 #define METRICS_REQUEST_MAX 4096
 #define METRICS_TIMEOUT 5.0
@@ -31,12 +32,11 @@ typedef int metrics_page_fn(void *ctx, struct buf *out);
 
 /*
  * Listen on ep (call before dropping privileges); each scrape, a stream
- * of ss, is answered with page(ctx). NULL with err (NET_ERR_LEN) when it
- * cannot.
+ * of ss, is answered with page(ctx). NULL with err when it cannot.
  */
 struct metrics_http *metrics_http_start(struct streams *ss,
     const struct config_endpoint *ep, metrics_page_fn *page, void *ctx,
-    char *err);
+    char err[ERR_LEN]);
 /* Close the listener and every scrape in progress; NULL does nothing. */
 void metrics_http_stop(struct metrics_http *h);
 

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 int
-net_resolve(const char *host, uint16_t port, struct net_addr *out, char *err)
+net_resolve(const char *host, uint16_t port, struct net_addr *out,
+    char err[ERR_LEN])
 {
 	struct addrinfo hints, *res;
 	char service[8];
@@ -23,7 +24,7 @@ net_resolve(const char *host, uint16_t port, struct net_addr *out, char *err)
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(service, sizeof service, "%u", port);
 	if ((rc = getaddrinfo(host, service, &hints, &res)) != 0) {
-		snprintf(err, NET_ERR_LEN, "cannot resolve %s: %s", host,
+		errmsg_set(err, "cannot resolve %s: %s", host,
 		    gai_strerror(rc));
 		return -1;
 	}
@@ -34,7 +35,7 @@ net_resolve(const char *host, uint16_t port, struct net_addr *out, char *err)
 }
 
 int
-net_listen(const struct net_addr *addr, int backlog, char *err)
+net_listen(const struct net_addr *addr, int backlog, char err[ERR_LEN])
 {
 	int fd, one = 1;
 	char name[NET_ADDRSTR_LEN];
@@ -43,13 +44,13 @@ net_listen(const struct net_addr *addr, int backlog, char *err)
 	fd = socket(addr->sa.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		snprintf(err, NET_ERR_LEN, "socket: %s", strerror(errno));
+		errmsg_set(err, "socket: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (bind(fd, (const struct sockaddr *)&addr->sa, addr->len) == -1 ||
 	    listen(fd, backlog) == -1) {
-		snprintf(err, NET_ERR_LEN, "cannot listen on %s: %s", name,
+		errmsg_set(err, "cannot listen on %s: %s", name,
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -58,20 +59,20 @@ net_listen(const struct net_addr *addr, int backlog, char *err)
 }
 
 int
-net_connect(const struct net_addr *addr, char *err)
+net_connect(const struct net_addr *addr, char err[ERR_LEN])
 {
 	int fd;
 
 	fd = socket(addr->sa.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		snprintf(err, NET_ERR_LEN, "socket: %s", strerror(errno));
+		errmsg_set(err, "socket: %s", strerror(errno));
 		return -1;
 	}
 	net_set_nodelay(fd);
 	if (connect(fd, (const struct sockaddr *)&addr->sa, addr->len) == -1 &&
 	    errno != EINPROGRESS) {
-		snprintf(err, NET_ERR_LEN, "connect: %s", strerror(errno));
+		errmsg_set(err, "connect: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}

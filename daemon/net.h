@@ -1,6 +1,7 @@
 /*
  * net.h: socket helpers that know nothing of Modbus or of the daemon, in
- * the manner of redis' anet.c. Errors go into a caller buffer.
+ * the manner of redis' anet.c. Errors go into the caller's err
+ * (errmsg.h).
  */
 #ifndef WARDEN_NET_H
 #define WARDEN_NET_H
@@ -9,7 +10,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define NET_ERR_LEN 256
+#include "errmsg.h"
+
 #define NET_ADDRSTR_LEN 64      /* "[v6addr]:port" */
 
 struct net_addr {
@@ -19,11 +21,12 @@ struct net_addr {
 
 /* Resolve host:port (numeric or a name; blocking, so only at load time). */
 int net_resolve(const char *host, uint16_t port, struct net_addr *out,
-    char *err);
+    char err[ERR_LEN]);
 /* A non-blocking listening TCP socket, SO_REUSEADDR, close-on-exec. */
-int net_listen(const struct net_addr *addr, int backlog, char *err);
+int net_listen(const struct net_addr *addr, int backlog,
+    char err[ERR_LEN]);
 /* A non-blocking TCP socket with a connect in progress (or done). */
-int net_connect(const struct net_addr *addr, char *err);
+int net_connect(const struct net_addr *addr, char err[ERR_LEN]);
 /* The pending error of a non-blocking connect: 0 when connected. */
 int net_connect_result(int fd);
 /* accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC (and TCP_NODELAY on TCP); -1

@@ -68,7 +68,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	int same_devices = addrs == NULL;
 	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
 	    old->listen.port != ncfg->listen.port;
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 
 	safestate_pause(w->safestate);
 	poller_stop(w->poller);
@@ -139,7 +139,7 @@ reload_config(struct warden *w, const char *user, char err[ERR_LEN])
 	struct config *ncfg;
 	struct policy_memory *nmem;
 	struct net_addr *addrs = NULL;
-	char *errors = NULL, nerr[NET_ERR_LEN];
+	char *errors = NULL, nerr[ERR_LEN];
 	const char *field;
 
 	if ((ncfg = config_load(w->config_path, &errors)) == NULL) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "stream.h"
 
 #define STREAM_IN_CAP 4096
@@ -163,7 +164,7 @@ stream_accept(struct streams *ss, int fd, const struct stream_opts *opts)
 
 struct stream *
 stream_connect(struct streams *ss, const struct net_addr *addr,
-    const struct stream_opts *opts, char *err)
+    const struct stream_opts *opts, char err[ERR_LEN])
 {
 	struct stream *s;
 	int fd;
@@ -171,7 +172,7 @@ stream_connect(struct streams *ss, const struct net_addr *addr,
 	if ((fd = net_connect(addr, err)) == -1)
 		return NULL;
 	if ((s = stream_new(ss, fd, opts, STREAM_CONNECTING)) == NULL) {
-		snprintf(err, NET_ERR_LEN, "out of memory");
+		errmsg_set(err, "out of memory");
 		close(fd);
 	}
 	return s;

@@ -145,11 +145,11 @@ struct stream *stream_accept(struct streams *ss, int fd,
 /*
  * Connect to addr without blocking: events->connected() once it is up,
  * or stream_close(s, why) when it fails (closed() tells the endpoint).
- * NULL with err (NET_ERR_LEN) when not even the socket could be made.
+ * NULL with err when not even the socket could be made.
  * The endpoint bounds the wait itself (closing the stream).
  */
 struct stream *stream_connect(struct streams *ss, const struct net_addr *addr,
-    const struct stream_opts *opts, char *err);
+    const struct stream_opts *opts, char err[ERR_LEN]);
 void stream_close(struct stream *s, const char *reason);
 int stream_closed(const struct stream *s);
 const char *stream_name(const struct stream *s);

@@ -17,6 +17,7 @@
 #include <modbus.h>
 
 #include "durable.h"
+#include "errmsg.h"
 #include "gate.h"
 #include "log.h"
 #include "record.h"
@@ -85,11 +86,11 @@ static void
 takeover_wait_cb(struct ev_loop *loop, ev_timer *timer, int revents)
 {
 	struct warden *w = timer->data;
-	char why[128];
+	char why[ERR_LEN];
 
 	(void)loop;
 	(void)revents;
-	snprintf(why, sizeof why, "its record and state were not on disk "
+	errmsg_set(why, "its record and state were not on disk "
 	    "after %.0f s (is the disk hung?)", TAKEOVER_DURABLE_WAIT);
 	log_warnx("ALARM: takeover holds, but %s; driving the safe state "
 	    "without waiting", why);
@@ -325,7 +326,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	log_warnx("RELEASE by %s: %s", user, reason);
 	safestate_stop(w->safestate);
 	if (w->cfg->takeover.isolate == ISOLATE_ALL && !listener_is_open(w)) {
-		char lerr[NET_ERR_LEN];
+		char lerr[ERR_LEN];
 
 		if (listener_open(w, lerr) == -1)
 			log_warnx("after release: %s", lerr);

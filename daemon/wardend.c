@@ -158,7 +158,7 @@ warden_open_records(struct warden *w)
 static void
 warden_start(struct warden *w)
 {
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 	struct net_addr *addrs;
 	struct guard_persisted state;
 

@@ -70,7 +70,7 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 
 	if (f == NULL || (f->loop = ev_loop_new(EVFLAG_AUTO)) == NULL ||
 	    (f->ss = streams_new(f->loop)) == NULL)
@@ -113,7 +113,7 @@ teardown(void **state)
 static void
 start_devices(struct fixture *f)
 {
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 	ev_tstamp until = ev_time() + 5.0;
 
 	f->ds = devices_start(f->ss, &f->cfg, &f->addr, &f->counters, err);
@@ -231,7 +231,7 @@ static void
 test_submit_no_path(void **state)
 {
 	struct fixture *f = *state;
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 	struct inflight r;
 
 	f->ds = devices_start(f->ss, &f->cfg, &f->addr, &f->counters, err);

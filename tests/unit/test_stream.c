@@ -417,7 +417,7 @@ test_priority(void **state)
 static int
 listen_local(struct net_addr *addr)
 {
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 	int fd;
 
 	assert_int_equal(net_resolve("127.0.0.1", 0, addr, err), 0);
@@ -433,7 +433,7 @@ test_connect(void **state)
 	struct fixture *f = *state;
 	struct stream_opts o = { .name = "out", .events = &events };
 	struct net_addr addr;
-	char err[NET_ERR_LEN];
+	char err[ERR_LEN];
 	int lfd = listen_local(&addr);
 
 	o.ctx = &f->p[0];
