@@ -192,6 +192,11 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
 # test_device fails the daemon's realloc() calls on demand: its seam for
 # an out-of-memory (see the file).
 $(B)/tests/unit/test_device: ALL_LDFLAGS += -Wl,--wrap=realloc
+# test_audit_batch counts the writes, looks and allocations of a batch
+# and fails a write or an allocation on demand (see the file).
+$(B)/tests/unit/test_audit_batch: ALL_LDFLAGS += -Wl,--wrap=write \
+	-Wl,--wrap=statx -Wl,--wrap=malloc -Wl,--wrap=calloc \
+	-Wl,--wrap=realloc
 
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \

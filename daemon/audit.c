@@ -44,8 +44,8 @@ extra_list_valid(const struct audit_extra *x)
 	}
 }
 
-static int
-event_valid(const struct audit_event *ev)
+int
+audit_event_valid(const struct audit_event *ev)
 {
 	size_t i, k;
 
@@ -194,30 +194,35 @@ format_ts(char *buf, size_t len)
 	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
 }
 
-/*
- * a->line = [newline the file lacks] object-without-its-brace
- * ,"hash":"<sha256 of the object>"} newline; *hash = that hash.
- */
-static int
-build_line(struct audit *a, const struct audit_event *ev,
-    char hash[AUDIT_HASH_HEX + 1])
+void
+audit_body_put(struct json *j, const struct audit_event *ev)
 {
-	struct json *j = &a->line;
-	size_t object_at;
 	char ts[96];          /* more than the 27 used: gcc sizes %d as int */
 
 	format_ts(ts, sizeof ts);
-	json_clear(j);
-	if (a->needs_newline)
-		json_append(j, "\n", 1);
-	object_at = j->len;
-	json_object_begin(j);
-	json_kv_uint(j, "seq", a->seq + 1);
+	json_cut(j, j->len);
 	json_kv_string(j, "ts", ts);
 	json_kv_string(j, "event", ev->event);
 	put_fields(j, ev);
-	json_kv_string(j, "prev", a->prev);
-	json_object_end(j);
+}
+
+int
+audit_line_put(struct audit *a, struct json *j, const char *body, size_t n,
+    uint64_t seq, const char *prev, char hash[AUDIT_HASH_HEX + 1])
+{
+	size_t object_at = j->len;
+	char head[32];
+	int k;
+
+	/* The bytes json_kv_uint() and json_kv_string() would give: seq
+	 * first, prev last, the body's members between them. */
+	k = snprintf(head, sizeof head, "{\"seq\":%llu,",
+	    (unsigned long long)seq);
+	json_append(j, head, (size_t)k);
+	json_append(j, body, n);
+	json_append(j, ",\"prev\":\"", sizeof ",\"prev\":\"" - 1);
+	json_append(j, prev, AUDIT_HASH_HEX);
+	json_append(j, "\"}", 2);
 	if (json_failed(j)) {
 		errno = ENOMEM;
 		return -1;
@@ -240,6 +245,27 @@ build_line(struct audit *a, const struct audit_event *ev,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * a->line = [newline the file lacks] the record of ev after a->seq
+ * ,"hash":"<sha256 of the object>"} newline; *hash = that hash.
+ */
+static int
+build_line(struct audit *a, const struct audit_event *ev,
+    char hash[AUDIT_HASH_HEX + 1])
+{
+	json_clear(&a->body);
+	audit_body_put(&a->body, ev);
+	if (json_failed(&a->body)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	json_clear(&a->line);
+	if (a->needs_newline)
+		json_append(&a->line, "\n", 1);
+	return audit_line_put(a, &a->line, a->body.data, a->body.len,
+	    a->seq + 1, a->prev, hash);
 }
 
 /* After a write that failed part way: remember the torn bytes. */
@@ -285,8 +311,8 @@ write_line(struct audit *a)
 	return 0;
 }
 
-static int
-sync_file(struct audit *a)
+int
+audit_sync_file(struct audit *a)
 {
 	struct timespec t0, t1;
 	uint64_t us;
@@ -346,12 +372,12 @@ audit_append(struct audit *a, const struct audit_event *ev, int sync_now)
 		/* On failure, retried on the next record. */
 		(void)audit_append_checkpoint(a, 0);
 	/* audit_fsync: 0s asks for every record on disk before it acts. */
-	return sync_now || a->fsync_interval <= 0 ? sync_file(a) : 0;
+	return sync_now || a->fsync_interval <= 0 ? audit_sync_file(a) : 0;
 }
 
 /* audit_resumed for the bytes from a->torn_offset to the end of file. */
-static int
-write_resumed(struct audit *a, int sync_now)
+int
+audit_write_resumed(struct audit *a, int sync_now)
 {
 	struct audit_extra extra[2] = {
 		{ .key = "torn_offset", .type = AUDIT_UINT,
@@ -375,31 +401,41 @@ write_resumed(struct audit *a, int sync_now)
 	return 0;
 }
 
-/* The checkpoint: the record before it signed (audit_sign.h). */
 int
-audit_append_checkpoint(struct audit *a, int sync_now)
+audit_checkpoint_event(struct audit *a, uint64_t seq, const char *hash,
+    struct audit_checkpoint_ev *cp)
 {
-	char sig[AUDIT_SIG_HEX + 1], hash[AUDIT_HASH_HEX + 1];
-	uint64_t seq = a->seq;
-	struct audit_extra extra[4] = {
-		{ .key = "key_id", .type = AUDIT_STRING,
-		  .s = audit_key_id(a->key) },
-		{ .key = "signed_seq", .type = AUDIT_UINT, .u = seq },
-		{ .key = "signed_hash", .type = AUDIT_STRING, .s = hash },
-		{ .key = "sig", .type = AUDIT_STRING, .s = sig },
-	};
-	struct audit_event ev = { .event = "checkpoint", .extra = extra,
-		.n_extra = 4 };
-	int rc;
-
-	memcpy(hash, a->prev, sizeof hash);
-	if (audit_key_sign(a->key, seq, hash, sig) == -1) {
+	memcpy(cp->hash, hash, sizeof cp->hash);
+	if (audit_key_sign(a->key, seq, cp->hash, cp->sig) == -1) {
 		a->stats.checkpoint_errors++;
 		errno = EIO;
 		return -1;
 	}
+	cp->extra[0] = (struct audit_extra){ .key = "key_id",
+	    .type = AUDIT_STRING, .s = audit_key_id(a->key) };
+	cp->extra[1] = (struct audit_extra){ .key = "signed_seq",
+	    .type = AUDIT_UINT, .u = seq };
+	cp->extra[2] = (struct audit_extra){ .key = "signed_hash",
+	    .type = AUDIT_STRING, .s = cp->hash };
+	cp->extra[3] = (struct audit_extra){ .key = "sig",
+	    .type = AUDIT_STRING, .s = cp->sig };
+	cp->ev = (struct audit_event){ .event = "checkpoint",
+	    .extra = cp->extra, .n_extra = 4 };
+	return 0;
+}
+
+/* The checkpoint: the record before it signed (audit_sign.h). */
+int
+audit_append_checkpoint(struct audit *a, int sync_now)
+{
+	struct audit_checkpoint_ev cp;
+	uint64_t seq = a->seq;
+	int rc;
+
+	if (audit_checkpoint_event(a, seq, a->prev, &cp) == -1)
+		return -1;
 	a->in_checkpoint = 1;
-	rc = audit_append(a, &ev, sync_now);
+	rc = audit_append(a, &cp.ev, sync_now);
 	a->in_checkpoint = 0;
 	if (a->seq == seq) {
 		a->stats.checkpoint_errors++;
@@ -411,17 +447,19 @@ audit_append_checkpoint(struct audit *a, int sync_now)
 	return rc;
 }
 
-
 int
 audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 {
-	if (!event_valid(ev)) {
+	if (!audit_event_valid(ev)) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* The queued records come first in the chain. Should they fail,
+	 * this one is still tried: their tickets say what became of them. */
+	(void)audit_flush(a);
 	if (audit_renew_check(a) == -1)
 		return -1;
-	if (a->resume_pending && write_resumed(a, 0) == -1)
+	if (a->resume_pending && audit_write_resumed(a, 0) == -1)
 		return -1;
 	return audit_append(a, ev, sync_now);
 }
@@ -429,11 +467,12 @@ audit_write(struct audit *a, const struct audit_event *ev, int sync_now)
 int
 audit_checkpoint(struct audit *a, int sync_now)
 {
+	(void)audit_flush(a);           /* as in audit_write() */
 	if (a->key == NULL || a->seq == 0 || a->checkpoint_seq == a->seq)
 		return 0;
 	if (audit_renew_check(a) == -1)
 		return -1;
-	if (a->resume_pending && write_resumed(a, 0) == -1)
+	if (a->resume_pending && audit_write_resumed(a, 0) == -1)
 		return -1;
 	return audit_append_checkpoint(a, sync_now);
 }
@@ -498,7 +537,7 @@ recover(struct audit *a, char err[ERR_LEN])
 	else
 		snprintf(a->torn_cause, sizeof a->torn_cause,
 		    "a crash while writing");
-	if (write_resumed(a, 1) == -1) {
+	if (audit_write_resumed(a, 1) == -1) {
 		errmsg_set(err, "audit log %s: cannot write "
 		    "audit_resumed: %s", a->path, strerror(errno));
 		return -1;
@@ -543,6 +582,8 @@ audit_open_with(const char *path, const struct audit_options *o,
 	a->notice = o->notice;
 	a->notice_ctx = o->notice_ctx;
 	json_init(&a->line);
+	json_init(&a->body);
+	audit_batch_init(a);
 	if (audit_hasher_init(&a->hasher) == -1) {
 		errmsg_set(err, "audit log %s: cannot set up "
 		    "SHA-256 (libcrypto)", path);
@@ -637,9 +678,14 @@ audit_close(struct audit *a)
 {
 	if (a == NULL)
 		return;
+	/* What was decided is on the record, even at the end. */
+	if (a->fd != -1)
+		(void)audit_flush(a);
 	if (a->fd != -1)
 		close(a->fd);
 	json_free(&a->line);
+	json_free(&a->body);
+	audit_batch_free(a);
 	audit_hasher_free(&a->hasher);
 	free(a->path);
 	free(a);

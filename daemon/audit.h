@@ -8,8 +8,9 @@
  * by ,"hash":"<hex>" before the closing brace, where hash is SHA-256 of
  * the exact bytes of the object without it. prev is the hash of the
  * record before (64 zeros for the first), so an edit, a removal or a
- * reordering breaks the chain where it was made. Each line goes out in
- * one write(); nothing of ours is ever interleaved.
+ * reordering breaks the chain where it was made. Each line goes out
+ * whole in one write() (with the other records of its loop iteration,
+ * audit_queue()); nothing of ours is ever interleaved.
  *
  * Crash recovery. A line that is not a JSON object (a crash cut it short,
  * or the file system left zeros) is "torn". On open the tail of the file
@@ -176,8 +177,8 @@ struct audit_options {
 };
 
 /*
- * audit_open() with options. Besides: before each record the log's name
- * is looked up again; when the file was deleted, moved, replaced or cut
+ * audit_open() with options. Besides: before each write (a record, or
+ * a batch of them) the log's name is looked up again; when the file was deleted, moved, replaced or cut
  * short in place, a new file is started at path (a file found there, or
  * what is left of ours, is first moved aside to path.replaced-<time>)
  * whose first record is an audit_resumed that continues the chain (seq
@@ -216,6 +217,42 @@ const char *audit_recovery(const struct audit *a);
  * of write() or fdatasync() (then the record was written, not synced).
  */
 int audit_write(struct audit *a, const struct audit_event *ev, int sync_now);
+
+/*
+ * audit_batch.c: the records of one loop iteration in one write().
+ *
+ * audit_queue() keeps a record as it is made (its time is now) and
+ * hands back a ticket; audit_flush() writes every record queued, in one
+ * write(), after one look at the file (the check above, then an
+ * audit_resumed if torn bytes wait). Each record gets its seq and prev
+ * there, after what the file then holds, and a checkpoint falls after
+ * the same record as it would one by one: the log is the one that
+ * audit_write() of each would have made. A record stands for something
+ * that must not happen before it is written: the caller holds that back
+ * until audit_flush() has run and audit_written() says yes.
+ * audit_write(), audit_checkpoint() and audit_close() flush first, so
+ * the file keeps the order the records were made in. With a syslog
+ * copy, audit_queue() writes the record at once (the copy follows each
+ * write).
+ */
+typedef uint64_t audit_ticket;          /* 0: none */
+/* The record's ticket, or 0 with errno as audit_write() (EMSGSIZE for a
+ * record that could not fit with any seq: a few bytes stricter). */
+audit_ticket audit_queue(struct audit *a, const struct audit_event *ev);
+/*
+ * Write what is queued: 0, or -1 with errno as audit_write(). The
+ * records a failed write did not take whole are given up (the bytes it
+ * left are torn, and the next record is audit_resumed); the chain goes
+ * on from the last whole one. With an fsync_interval of 0, a failed
+ * fdatasync() gives up the whole batch (it is written, not synced).
+ */
+int audit_flush(struct audit *a);
+/* 1 when t's record is in the file; 0 when it was given up or is still
+ * queued. */
+int audit_written(const struct audit *a, audit_ticket t);
+/* The caller has looked at every ticket flushed so far: the given-up
+ * ones may be forgotten (then audit_written() says 1 for them). */
+void audit_settle(struct audit *a);
 /*
  * 1 when records were written since the last fsync and the last
  * audit_flush_handoff was at least fsync_interval ago. now: any clock in

@@ -39,7 +39,7 @@ audit_file_fate(const char *path, int fd, const struct audit_file_id *id,
 	struct stat st;
 	int looked;
 
-	/* statx asks for what it needs alone: this is per record. */
+	/* statx asks for what it needs alone: this is per write. */
 	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO | STATX_SIZE,
 	    &sx) == 0) {
 		if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != id->dev ||

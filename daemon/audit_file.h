@@ -5,8 +5,9 @@
  *
  * An open descriptor outlives its name: a log deleted or replaced while
  * wardend runs would take every later record into a file nobody can see.
- * So before each record the name is looked up again (one statx()) and
- * compared with the file the descriptor holds.
+ * So before each write (a record, or a loop iteration's batch of them)
+ * the name is looked up again (one statx()) and compared with the file
+ * the descriptor holds.
  */
 #ifndef WARDEN_AUDIT_FILE_H
 #define WARDEN_AUDIT_FILE_H

@@ -120,7 +120,8 @@ failed:
 	return -1;
 }
 
-/* Is path still the file we write? One statx() per record. */
+/* Is path still the file we write? One statx() per write (a record,
+ * or a batch of them). */
 int
 audit_renew_check(struct audit *a)
 {

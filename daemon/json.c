@@ -435,3 +435,14 @@ json_rewind(struct json *j, struct json_mark m)
 	if (j->data != NULL)
 		j->data[j->len] = '\0';
 }
+
+void
+json_cut(struct json *j, size_t len)
+{
+	if (len < j->len)
+		j->len = len;
+	j->need_comma = 0;
+	j->failed = 0;
+	if (j->data != NULL)
+		j->data[j->len] = '\0';
+}

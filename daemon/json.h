@@ -76,6 +76,11 @@ struct json_mark {
 };
 struct json_mark json_mark(const struct json *j);
 void json_rewind(struct json *j, struct json_mark m);
+/* Back to len bytes (no more than there are) as at the start of a new
+ * text: no comma before the next value, and an allocation failure
+ * forgotten, since what it spoiled lay past len. For a buffer that
+ * holds many texts one after another. */
+void json_cut(struct json *j, size_t len);
 
 /*
  * Escape n bytes of s as the inside of a JSON string (no quotes) into dst,
