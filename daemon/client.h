@@ -24,18 +24,17 @@
 struct client;
 struct warden;
 
-/* What a client tells the layer above, registered in w->client_events
- * before the listener opens. */
+/* What a client tells the layer above (the gate), registered in w->ai by
+ * gate_new() before the listener opens. */
 struct client_events {
-	/* A request framed and decoded, for the device of its unit id. */
-	void (*request)(struct client *c, const uint8_t *adu, size_t len,
-	    const struct mbap_request *req, unsigned device);
-	/* A forwarded request was answered (the safe state waits for AI
-	 * writes in flight). */
-	void (*answered)(struct warden *w);
-	/* c is closing with requests outstanding: whoever holds them lets
-	 * go of c (their answers go to nobody). */
-	void (*gone)(struct warden *w, const struct client *c);
+	/* A request framed, decoded and addressed to device (an index
+	 * into the config's devices): judged, then answered on c. */
+	void (*request)(void *ctx, struct client *c, const uint8_t *adu,
+	    size_t len, const struct mbap_request *req, unsigned device);
+	/* c is going away: what still waits in the flows for it is
+	 * answered to nobody. */
+	void (*gone)(void *ctx, const struct client *c);
+	void *ctx;
 };
 
 /* A connection the listener took: served from now on (fd is ours, even

@@ -35,7 +35,6 @@
 #include "errmsg.h"
 #include "json.h"
 #include "log.h"
-#include "ops.h"
 #include "stream.h"
 #include "warden.h"
 

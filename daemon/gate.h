@@ -1,10 +1,10 @@
 /*
  * gate.h: the judgement on each AI request, a flow between the AI
- * endpoint (client.c), which hands each request up through the flow_ai
- * callbacks the gate registers, and the devices (device.c), to which
- * what passes is forwarded. A write that needs a value wardend lacks
- * waits for a read first (baseline.h). What the guard must hear of goes
- * up through w->events (flow.h).
+ * endpoint (client.c), which hands each request up through the
+ * client_events callbacks the gate registers, and the devices
+ * (device.c), to which what passes is forwarded. A write that needs a
+ * value wardend lacks waits for a read first (baseline.h). What the
+ * guard must hear of goes up through w->events (flow.h).
  */
 #ifndef WARDEN_GATE_H
 #define WARDEN_GATE_H

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "client.h"
 #include "config.h"
+#include "control.h"
 #include "device.h"
 #include "flow.h"
 #include "guard.h"
@@ -27,7 +28,6 @@
 #include "metrics.h"
 #include "monitor.h"
 #include "net.h"
-#include "ops.h"
 #include "policy.h"
 
 struct warden;
@@ -60,8 +60,8 @@ struct warden {
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	unsigned policy_gen;            /* raised at every reload */
 	/* Callbacks up, each registered by the layer above before the loop
-	 * runs (flow.h, ops.h): */
-	struct flow_ai ai;              /* the AI's requests, to the gate */
+	 * runs (client.h, flow.h, control.h): */
+	struct client_events ai;        /* the AI's requests, to the gate */
 	struct flow_events events;      /* the flows' news, to takeover.c */
 	struct ops_handlers ops;        /* operators' commands, to ops.c */
 	/* The modules, set by wardend.c: */

@@ -16,6 +16,7 @@
 #include "gate.h"
 #include "log.h"
 #include "metrics_http.h"
+#include "ops.h"
 #include "poller.h"
 #include "privdrop.h"
 #include "record.h"
