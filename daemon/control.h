@@ -31,8 +31,9 @@
 #include "errmsg.h"
 #include "json.h"
 
-struct warden;
+struct config_control;
 struct control;
+struct streams;
 
 /* Who is asking, from the socket's peer credentials. */
 struct ops_caller {
@@ -87,19 +88,23 @@ struct ops_handlers {
 };
 
 /*
- * Create the socket at path and start serving it in w->loop, setting
- * w->control. Refuses (-1, err says what to do) when
- * another daemon answers on path or path is something else than a socket;
- * a stale socket left by a crash is removed.
+ * Create the socket at path and serve it, each connection a stream of
+ * ss, the groups of cc deciding who may do what, each command handed up
+ * through ops (copied). Refuses (NULL, err says what to do) when another
+ * daemon answers on path or path is something else than a socket; a
+ * stale socket left by a crash is removed.
  */
-int control_open(struct warden *w, const char *path, char err[ERR_LEN]);
-/* Close every connection and the socket, unlink it; w->control = NULL. */
-void control_close(struct warden *w);
-/* After a reload: look the groups of the new config up; the socket's
- * mode back to 0666 if someone changed it. */
-void control_reconfigure(struct warden *w);
+struct control *control_open(struct streams *ss, const char *path,
+    const struct config_control *cc, const struct ops_handlers *ops,
+    char err[ERR_LEN]);
+/* Close every connection and the socket, unlink it; NULL does nothing. */
+void control_close(struct control *ctl);
+/* After a reload: look the groups of cc, the new config's, up; the
+ * socket's mode back to 0666 if someone changed it. */
+void control_reconfigure(struct control *ctl,
+    const struct config_control *cc);
 /* A takeover's record and state are on disk (err NULL), or the wait for
  * them ended: answer the operators whose takeover waited for it. */
-void control_takeover_durable(struct warden *w, const char *err);
+void control_takeover_durable(struct control *ctl, const char *err);
 
 #endif

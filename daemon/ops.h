@@ -3,14 +3,15 @@
  * layer. control.c receives the request on the unix socket, establishes
  * who is asking (SO_PEERCRED, never the message) and hands it up through
  * the handlers (struct ops_handlers, declared by control.h) that
- * ops_init() registers in w->ops; ops.c carries them out.
+ * ops_init() fills for control_open(); ops.c carries them out.
  */
 #ifndef WARDEN_OPS_H
 #define WARDEN_OPS_H
 
+struct ops_handlers;
 struct warden;
 
-/* Register the commands in w->ops, before the control socket opens. */
-void ops_init(struct warden *w);
+/* The commands, carried out on w, for control_open(). */
+void ops_init(struct warden *w, struct ops_handlers *ops);
 
 #endif

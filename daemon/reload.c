@@ -96,7 +96,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	if (poller_start(w->poller) == -1)
 		log_warnx("reload: out of memory");
 	takeover_reconfigure(w);
-	control_reconfigure(w);
+	control_reconfigure(w->control, &w->cfg->control);
 	if (safestate_reconfigure(w->safestate, old) == -1)
 		log_warnx("reload: out of memory");
 	if (listen_changed && listener_is_open(w)) {

@@ -18,7 +18,6 @@
 #include "buf.h"
 #include "client.h"
 #include "config.h"
-#include "control.h"
 #include "device.h"
 #include "flow.h"
 #include "guard.h"
@@ -60,10 +59,9 @@ struct warden {
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	unsigned policy_gen;            /* raised at every reload */
 	/* Callbacks up, each registered by the layer above before the loop
-	 * runs (client.h, flow.h, control.h): */
+	 * runs (client.h, flow.h): */
 	struct client_events ai;        /* the AI's requests, to the gate */
 	struct flow_events events;      /* the flows' news, to takeover.c */
-	struct ops_handlers ops;        /* operators' commands, to ops.c */
 	/* The modules, set by wardend.c: */
 	struct takeover *takeover;      /* the guard, and what it decides */
 	struct gate *gate;              /* the judgement on AI requests */

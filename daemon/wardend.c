@@ -162,12 +162,12 @@ warden_start(struct warden *w)
 	char err[ERR_LEN];
 	struct net_addr *addrs;
 	struct guard_persisted state;
+	struct ops_handlers ops;
 
 	/* The gate is told at once whether the state restored isolates the
-	 * AI; the operators' commands are handed to ops.c. */
+	 * AI. */
 	if ((w->gate = gate_new(w)) == NULL)
 		fatalx("out of memory");
-	ops_init(w);
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
 	if (w->memory == NULL)
@@ -192,7 +192,10 @@ warden_start(struct warden *w)
 	    poller_start(w->poller) == -1 ||
 	    (w->safestate = safestate_new(w)) == NULL)
 		fatalx("out of memory");
-	if (control_open(w, w->cfg->control.socket, err) == -1)
+	/* The operators' commands are handed to ops.c. */
+	ops_init(w, &ops);
+	if ((w->control = control_open(w->streams, w->cfg->control.socket,
+	    &w->cfg->control, &ops, err)) == NULL)
 		fatalx("control socket: %s", err);
 	if ((w->durable = durable_start(w)) == NULL)
 		fatalx("cannot start the durability thread");
@@ -220,7 +223,8 @@ warden_stop(struct warden *w)
 {
 	listener_close(w);
 	metrics_http_stop(w->metrics_http);
-	control_close(w);
+	control_close(w->control);
+	w->control = NULL;
 	client_close_all(w, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
 	/* What the flows asked of the devices is answered to nobody; what
