@@ -268,8 +268,8 @@ gate_new(struct warden *w)
 		free(g);
 		return NULL;
 	}
-	w->ai = (struct client_events){ .request = gate_request,
-	    .gone = gate_client_gone, .ctx = g };
+	clients_set_events(w->clients, &(struct client_events){
+	    .request = gate_request, .gone = gate_client_gone, .ctx = g });
 	return g;
 }
 

@@ -12,8 +12,8 @@
 struct warden;
 struct gate;
 
-/* The gate of w, registered in w->ai; not isolated until told. NULL when
- * out of memory. */
+/* The gate of w, registered with w->clients (clients_set_events()); not
+ * isolated until told. NULL when out of memory. */
 struct gate *gate_new(struct warden *w);
 void gate_free(struct gate *g);
 /* The guard is in TAKEOVER (isolated 1) or AUTO: in TAKEOVER every write
