@@ -4,6 +4,8 @@
  * kept in state_dir (audit_head.h), checkpointed at start and stop, its
  * head saved beside the state file.
  */
+#include "audit_daemon.h"
+
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /*
- * client.c: one AI connection (client.h). Bytes are framed by
+ * client.c: the AI's connections (client.h), each one and the set of
+ * them (struct clients, client_internal.h). Bytes are framed by
  * mbap_frame() and decoded by mbap_decode_request(); each request is
  * answered at once with an exception or handed to the layer above, and
  * the device's answer comes back with the client's own transaction id.
@@ -14,10 +15,11 @@
 
 #include <modbus.h>
 
-#include "client.h"
+#include "client_internal.h"
+#include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "stream.h"
-#include "warden.h"
 
 /* Answers a client has not read beyond this close it (warden.yaml(5)). */
 #define CLIENT_OUT_MAX (64 * 1024)
@@ -25,7 +27,7 @@
 #define CLIENT_FRAME_TIMEOUT 5.0
 
 struct client {
-	struct warden *w;
+	struct clients *cs;
 	struct stream *s;
 	char name[NET_ADDRSTR_LEN];
 	ev_timer timer;                 /* idle and unfinished-frame limits */
@@ -48,8 +50,44 @@ static const struct stream_events client_stream_events = {
 	.release = client_release_cb,
 };
 
+struct clients *
+clients_new(struct streams *ss, const struct config *cfg,
+    struct counters *counters, struct metrics *metrics,
+    struct log_budget *abuse_log)
+{
+	struct clients *cs;
+
+	if ((cs = calloc(1, sizeof *cs)) == NULL)
+		return NULL;
+	cs->loop = streams_loop(ss);
+	cs->ss = ss;
+	cs->cfg = cfg;
+	cs->counters = counters;
+	cs->metrics = metrics;
+	cs->abuse_log = abuse_log;
+	return cs;
+}
+
 void
-client_accept(struct warden *w, int fd, const struct net_addr *peer)
+clients_free(struct clients *cs)
+{
+	free(cs);
+}
+
+void
+clients_set_events(struct clients *cs, const struct client_events *ev)
+{
+	cs->events = *ev;
+}
+
+void
+clients_set_config(struct clients *cs, const struct config *cfg)
+{
+	cs->cfg = cfg;
+}
+
+void
+client_accept(struct clients *cs, int fd, const struct net_addr *peer)
 {
 	char name[STREAM_NAME_MAX];
 	struct stream_opts opts = {
@@ -57,7 +95,7 @@ client_accept(struct warden *w, int fd, const struct net_addr *peer)
 		.events = &client_stream_events,
 		/* A peer can make us close it at will: the line is
 		 * budgeted. */
-		.budget = &w->abuse_log,
+		.budget = cs->abuse_log,
 		.out_max = CLIENT_OUT_MAX,
 	};
 	struct client *c;
@@ -67,27 +105,27 @@ client_accept(struct warden *w, int fd, const struct net_addr *peer)
 		close(fd);
 		return;
 	}
-	c->w = w;
+	c->cs = cs;
 	net_addr_format(peer, c->name, sizeof c->name);
 	snprintf(name, sizeof name, "client %s", c->name);
 	opts.ctx = c;
-	if ((c->s = stream_accept(w->streams, fd, &opts)) == NULL) {
+	if ((c->s = stream_accept(cs->ss, fd, &opts)) == NULL) {
 		log_warn("client: out of memory");
 		free(c);
 		return;
 	}
-	c->last_active = ev_now(w->loop);
+	c->last_active = ev_now(cs->loop);
 	ev_timer_init(&c->timer, client_timer_cb,
-	    w->cfg->limits.idle_timeout, 0.);
+	    cs->cfg->limits.idle_timeout, 0.);
 	c->timer.data = c;
-	ev_timer_start(w->loop, &c->timer);
+	ev_timer_start(cs->loop, &c->timer);
 
-	c->next = w->clients;
-	if (w->clients != NULL)
-		w->clients->prev = c;
-	w->clients = c;
-	w->n_clients++;
-	counters_client_accepted(&w->counters);
+	c->next = cs->open;
+	if (cs->open != NULL)
+		cs->open->prev = c;
+	cs->open = c;
+	cs->n_open++;
+	counters_client_accepted(cs->counters);
 	log_debug("client %s connected", c->name);
 }
 
@@ -98,17 +136,17 @@ client_close(struct client *c, const char *reason)
 }
 
 void
-client_close_all(struct warden *w, const char *reason)
+clients_close_all(struct clients *cs, const char *reason)
 {
 	/* Each close takes its client off the list. */
-	while (w->clients != NULL)
-		client_close(w->clients, reason);
+	while (cs->open != NULL)
+		client_close(cs->open, reason);
 }
 
 unsigned
-client_count(const struct warden *w)
+clients_count(const struct clients *cs)
 {
-	return w->n_clients;
+	return cs->n_open;
 }
 
 /* The stream is closed: c leaves the open clients. */
@@ -116,31 +154,25 @@ static void
 client_closed_cb(void *ctx, const char *reason)
 {
 	struct client *c = ctx;
-	struct warden *w = c->w;
+	struct clients *cs = c->cs;
 
 	(void)reason;
-	ev_timer_stop(w->loop, &c->timer);
+	ev_timer_stop(cs->loop, &c->timer);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		w->clients = c->next;
+		cs->open = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	w->n_clients--;
+	cs->n_open--;
 	if (c->inflight > 0)
-		w->ai.gone(w->ai.ctx, c);
+		cs->events.gone(cs->events.ctx, c);
 }
 
 static void
 client_release_cb(void *ctx)
 {
 	free(ctx);
-}
-
-struct warden *
-client_warden(const struct client *c)
-{
-	return c->w;
 }
 
 const char *
@@ -160,7 +192,7 @@ client_release(struct client *c)
 {
 	/* Reading stopped at max_inflight: resumed outside the callback
 	 * that freed the slot. */
-	if (c->inflight-- == c->w->cfg->limits.max_inflight)
+	if (c->inflight-- == c->cs->cfg->limits.max_inflight)
 		stream_defer(c->s);
 }
 
@@ -187,7 +219,7 @@ client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
 	uint8_t adu[MBAP_EXCEPTION_ADU_LEN];
 	size_t len;
 
-	counters_exception(&c->w->counters, code);
+	counters_exception(c->cs->counters, code);
 	len = mbap_encode_exception(adu, tid, unit, fc, code);
 	client_send(c, adu, len, tid, unit);
 }
@@ -197,13 +229,13 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {
 	struct client *c = ctx;
-	struct warden *w = c->w;
+	struct clients *cs = c->cs;
 
-	metrics_count_latency(&w->metrics, ev_now(w->loop) -
+	metrics_count_latency(cs->metrics, ev_now(cs->loop) -
 	    req->received_at);
 	client_release(c);
 	if (answer != NULL) {
-		counters_answered(&w->counters);
+		counters_answered(cs->counters);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
@@ -213,25 +245,25 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 static void
 client_handle(struct client *c, const uint8_t *adu, size_t len)
 {
-	struct warden *w = c->w;
+	struct clients *cs = c->cs;
 	struct mbap_request req;
 	unsigned dev;
 	int code;
 
-	counters_request(&w->counters);
+	counters_request(cs->counters);
 	if ((code = mbap_decode_request(adu, len, &req)) != 0) {
-		metrics_count_verdict(&w->metrics, METRICS_INVALID);
+		metrics_count_verdict(cs->metrics, METRICS_INVALID);
 		client_send_exception(c, mbap_get_tid(adu), mbap_get_unit(adu),
 		    adu[MBAP_HEADER_LEN], (uint8_t)code);
 		return;
 	}
-	if ((dev = w->cfg->device_by_unit[req.unit]) == 0) {
-		metrics_count_verdict(&w->metrics, METRICS_UNKNOWN_UNIT);
+	if ((dev = cs->cfg->device_by_unit[req.unit]) == 0) {
+		metrics_count_verdict(cs->metrics, METRICS_UNKNOWN_UNIT);
 		client_send_exception(c, req.tid, req.unit, req.fc,
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
 		return;
 	}
-	w->ai.request(w->ai.ctx, c, adu, len, &req, dev - 1);
+	cs->events.request(cs->events.ctx, c, adu, len, &req, dev - 1);
 }
 
 static void
@@ -240,10 +272,10 @@ client_note_partial(struct client *c, ev_tstamp now)
 	if (c->partial_since != 0.)
 		return;
 	c->partial_since = now;
-	if (ev_timer_remaining(c->w->loop, &c->timer) > CLIENT_FRAME_TIMEOUT) {
-		ev_timer_stop(c->w->loop, &c->timer);
+	if (ev_timer_remaining(c->cs->loop, &c->timer) > CLIENT_FRAME_TIMEOUT) {
+		ev_timer_stop(c->cs->loop, &c->timer);
 		ev_timer_set(&c->timer, CLIENT_FRAME_TIMEOUT, 0.);
-		ev_timer_start(c->w->loop, &c->timer);
+		ev_timer_start(c->cs->loop, &c->timer);
 	}
 }
 
@@ -251,8 +283,8 @@ client_note_partial(struct client *c, ev_tstamp now)
 static void
 client_process(struct client *c)
 {
-	struct warden *w = c->w;
-	unsigned max_inflight = w->cfg->limits.max_inflight;
+	struct clients *cs = c->cs;
+	unsigned max_inflight = cs->cfg->limits.max_inflight;
 	struct buf *in = stream_in(c->s);
 	size_t len;
 
@@ -262,13 +294,13 @@ client_process(struct client *c)
 		st = mbap_frame(buf_head(in), buf_len(in), &len);
 		if (st == MBAP_FRAME_INCOMPLETE) {
 			if (buf_len(in) > 0)
-				client_note_partial(c, ev_now(w->loop));
+				client_note_partial(c, ev_now(cs->loop));
 			else
 				c->partial_since = 0.;
 			break;
 		}
 		if (st != MBAP_FRAME_OK) {
-			counters_malformed(&w->counters);
+			counters_malformed(cs->counters);
 			client_close(c, mbap_frame_strerror(st));
 			return;
 		}
@@ -290,7 +322,7 @@ client_data_cb(void *ctx)
 {
 	struct client *c = ctx;
 
-	c->last_active = ev_now(c->w->loop);
+	c->last_active = ev_now(c->cs->loop);
 	client_process(c);
 }
 
@@ -314,10 +346,10 @@ client_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	if (c->inflight > 0)
 		c->last_active = now;
-	idle_due = c->last_active + c->w->cfg->limits.idle_timeout;
+	idle_due = c->last_active + c->cs->cfg->limits.idle_timeout;
 	if (c->partial_since != 0. &&
 	    now >= c->partial_since + CLIENT_FRAME_TIMEOUT) {
-		counters_malformed(&c->w->counters);
+		counters_malformed(c->cs->counters);
 		client_close(c, "frame never completed");
 		return;
 	}

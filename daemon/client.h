@@ -9,7 +9,9 @@
  * 5 s, idle_timeout without a byte from it (one waiting for answers is
  * not idle). The connections are accepted by listener.c.
  *
- * struct client is opaque; the open ones are listed from w->clients.
+ * struct client and struct clients, the endpoint's handle (its open
+ * connections, its listener, what it tells the layer above), are opaque
+ * outside client.c and listener.c (client_internal.h).
  */
 #ifndef WARDEN_CLIENT_H
 #define WARDEN_CLIENT_H
@@ -22,36 +24,50 @@
 #include "net.h"
 
 struct client;
-struct warden;
+struct clients;
+struct config;
+struct counters;
+struct log_budget;
+struct metrics;
+struct streams;
 
-/* What a client tells the layer above, registered in w->client_events
- * before the listener opens. */
+/* What a client tells the layer above (the gate), registered by
+ * gate_new() with clients_set_events() before the listener opens. */
 struct client_events {
-	/* A request framed and decoded, for the device of its unit id. */
-	void (*request)(struct client *c, const uint8_t *adu, size_t len,
-	    const struct mbap_request *req, unsigned device);
-	/* A forwarded request was answered (the safe state waits for AI
-	 * writes in flight). */
-	void (*answered)(struct warden *w);
-	/* c is closing with requests outstanding: whoever holds them lets
-	 * go of c (their answers go to nobody). */
-	void (*gone)(struct warden *w, const struct client *c);
+	/* A request framed, decoded and addressed to device (an index
+	 * into the config's devices): judged, then answered on c. */
+	void (*request)(void *ctx, struct client *c, const uint8_t *adu,
+	    size_t len, const struct mbap_request *req, unsigned device);
+	/* c is going away: what still waits in the flows for it is
+	 * answered to nobody. */
+	void (*gone)(void *ctx, const struct client *c);
+	void *ctx;
 };
 
-/* A connection the listener took: served from now on (fd is ours, even
- * when out of memory). */
-void client_accept(struct warden *w, int fd, const struct net_addr *peer);
+/*
+ * The AI endpoint, none connected, not listening (listener.h), its
+ * streams of ss, under cfg, counting into counters and metrics; what
+ * peers provoke is logged within abuse_log. NULL when out of memory.
+ */
+struct clients *clients_new(struct streams *ss, const struct config *cfg,
+    struct counters *counters, struct metrics *metrics,
+    struct log_budget *abuse_log);
+/* Once every client is closed, the listener too, and the streams'
+ * deferred frees have run; NULL does nothing. */
+void clients_free(struct clients *cs);
+void clients_set_events(struct clients *cs, const struct client_events *ev);
+/* A reload: the new config in force (limits, units, allow_from). */
+void clients_set_config(struct clients *cs, const struct config *cfg);
 /* Logs why (within the abuse budget), answers nothing more. */
 void client_close(struct client *c, const char *reason);
-void client_close_all(struct warden *w, const char *reason);
+void clients_close_all(struct clients *cs, const char *reason);
 /* The connections open. */
-unsigned client_count(const struct warden *w);
+unsigned clients_count(const struct clients *cs);
 void client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
     uint8_t fc, uint8_t code);
 /* A struct inflight's done for a forwarded request (ctx: the client). */
 void client_answer_cb(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception);
-struct warden *client_warden(const struct client *c);
 /* "ip:port", as audit records name the client. */
 const char *client_name(const struct client *c);
 /* A request of c's is outstanding (forwarded, or waiting for a read),

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "acceptor.h"
+#include "config.h"
 #include "control.h"
 #include "control_peer.h"
 #include "control_proto.h"
@@ -35,9 +36,7 @@
 #include "errmsg.h"
 #include "json.h"
 #include "log.h"
-#include "ops.h"
 #include "stream.h"
-#include "warden.h"
 
 #define CONTROL_BACKLOG 16
 #define CONTROL_MAX_CONNS 32
@@ -66,7 +65,9 @@ struct control_conn {
 };
 
 struct control {
-	struct warden *w;
+	struct ev_loop *loop;
+	struct streams *ss;
+	struct ops_handlers ops;        /* the operations layer's */
 	struct acceptor *acceptor;
 	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
 	dev_t dev;                      /* the socket we made, to unlink */
@@ -100,14 +101,14 @@ conn_refuse(struct control_conn *c, const char *command, const char *right,
 {
 	struct control *ctl = c->ctl;
 
-	if (!log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop))) {
+	if (!log_budget_allow(&ctl->bad_requests, ev_now(ctl->loop))) {
 		ctl->suppressed++;
 		control_error_write(&ctl->answer, why);
 		return;
 	}
 	log_warnx("control: refused from %s (uid %u, pid %d): %s",
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid, why);
-	ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, command, right, why,
+	ctl->ops.denied(ctl->ops.ctx, &c->who, command, right, why,
 	    ctl->suppressed, &ctl->answer);
 	ctl->suppressed = 0;
 }
@@ -126,7 +127,7 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 	if (conn_rights(c) == 0)
 		conn_refuse(c, req->name, control_right_name(right), why);
 	else
-		ctl->w->ops.denied(ctl->w->ops.ctx, &c->who, req->name,
+		ctl->ops.denied(ctl->ops.ctx, &c->who, req->name,
 		    control_right_name(right), why, 0, &ctl->answer);
 }
 
@@ -134,7 +135,7 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 static int
 conn_dispatch(struct control_conn *c, const struct control_request *req)
 {
-	struct warden *w = c->ctl->w;
+	const struct ops_handlers *ops = &c->ctl->ops;
 	struct json *out = &c->ctl->answer;
 	enum control_right right = control_command_right(req->command);
 
@@ -149,15 +150,15 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	}
 	switch (req->command) {
 	case CONTROL_STATUS:
-		w->ops.status(w->ops.ctx, &c->who, out);
+		ops->status(ops->ctx, &c->who, out);
 		break;
 	case CONTROL_TAKEOVER:
-		return w->ops.takeover(w->ops.ctx, &c->who, req->reason, out);
+		return ops->takeover(ops->ctx, &c->who, req->reason, out);
 	case CONTROL_RELEASE:
-		w->ops.release(w->ops.ctx, &c->who, req->reason, out);
+		ops->release(ops->ctx, &c->who, req->reason, out);
 		break;
 	case CONTROL_RELOAD:
-		w->ops.reload(w->ops.ctx, &c->who, out);
+		ops->reload(ops->ctx, &c->who, out);
 		break;
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
@@ -315,7 +316,7 @@ conn_closed_cb(void *ctx, const char *reason)
 	struct control *ctl = c->ctl;
 
 	(void)reason;
-	ev_timer_stop(ctl->w->loop, &c->idle);
+	ev_timer_stop(ctl->loop, &c->idle);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -369,7 +370,7 @@ static void control_turn_away(struct control *ctl, int fd, const char *why);
 static void
 conn_open(struct control *ctl, int fd)
 {
-	struct ev_loop *loop = ctl->w->loop;
+	struct ev_loop *loop = ctl->loop;
 	char name[STREAM_NAME_MAX];
 	struct stream_opts opts = {
 		.name = name,
@@ -412,7 +413,7 @@ conn_open(struct control *ctl, int fd)
 	snprintf(name, sizeof name, "control: %s (uid %u, pid %d)",
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid);
 	opts.ctx = c;
-	if ((c->s = stream_accept(ctl->w->streams, fd, &opts)) == NULL) {
+	if ((c->s = stream_accept(ctl->ss, fd, &opts)) == NULL) {
 		log_warn("control: cannot take a connection");
 		conn_free(c);
 		return;
@@ -453,7 +454,7 @@ control_accept(void *ctx, int fd, const struct net_addr *peer)
 
 	(void)peer;
 	if (ctl->n_conns >= CONTROL_MAX_CONNS) {
-		if (log_budget_allow(&ctl->bad_requests, ev_now(ctl->w->loop)))
+		if (log_budget_allow(&ctl->bad_requests, ev_now(ctl->loop)))
 			log_warnx("control: connection refused: %d already "
 			    "open", CONTROL_MAX_CONNS);
 		control_turn_away(ctl, fd, "too many control connections; "
@@ -519,13 +520,12 @@ control_probe(const struct sockaddr_un *sun, char err[ERR_LEN])
 
 /* The groups of the config in force. */
 static void
-control_set_groups(struct control *ctl)
+control_set_groups(struct control *ctl, const struct config_control *cc)
 {
 	const struct control_group *g;
 	enum control_right right;
 
-	control_rights_set(&ctl->rights, &ctl->w->cfg->control,
-	    control_peer_group);
+	control_rights_set(&ctl->rights, cc, control_peer_group);
 	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++) {
 		g = &ctl->rights.group[right];
 		if (g->name[0] != '\0' && !g->known)
@@ -553,19 +553,19 @@ control_keep_mode(struct control *ctl)
 }
 
 void
-control_takeover_durable(struct warden *w, const char *err)
+control_takeover_durable(struct control *ctl, const char *err)
 {
 	struct control_conn *c, *next;
 
-	if (w->control == NULL)
+	if (ctl == NULL)
 		return;
-	for (c = w->control->conns; c != NULL; c = next) {
+	for (c = ctl->conns; c != NULL; c = next) {
 		next = c->next;
 		if (!c->awaiting_durable)
 			continue;
 		c->awaiting_durable = 0;
 		json_clear(&c->ctl->answer);
-		w->ops.takeover_answer(w->ops.ctx, &c->ctl->answer, err);
+		ctl->ops.takeover_answer(ctl->ops.ctx, &ctl->answer, err);
 		conn_answer(c);
 		conn_process(c);
 		if (c->eof)
@@ -578,12 +578,12 @@ control_takeover_durable(struct warden *w, const char *err)
 }
 
 void
-control_reconfigure(struct warden *w)
+control_reconfigure(struct control *ctl, const struct config_control *cc)
 {
-	if (w->control == NULL)
+	if (ctl == NULL)
 		return;
-	control_set_groups(w->control);
-	control_keep_mode(w->control);
+	control_set_groups(ctl, cc);
+	control_keep_mode(ctl);
 }
 
 /* Bound, then CONTROL_SOCKET_MODE whatever the umask. */
@@ -621,8 +621,10 @@ control_bind(const struct sockaddr_un *sun, char err[ERR_LEN])
 	return fd;
 }
 
-int
-control_open(struct warden *w, const char *path, char err[ERR_LEN])
+struct control *
+control_open(struct streams *ss, const char *path,
+    const struct config_control *cc, const struct ops_handlers *ops,
+    char err[ERR_LEN])
 {
 	struct sockaddr_un sun;
 	struct control *ctl;
@@ -634,44 +636,44 @@ control_open(struct warden *w, const char *path, char err[ERR_LEN])
 	if (path[0] == '\0' || strlen(path) >= sizeof sun.sun_path) {
 		errmsg_set(err, "control.socket \"%s\" must be a "
 		    "path of 1 to %zu bytes", path, sizeof sun.sun_path - 1);
-		return -1;
+		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if (control_probe(&sun, err) == -1 ||
 	    (fd = control_bind(&sun, err)) == -1)
-		return -1;
+		return NULL;
 	if ((ctl = calloc(1, sizeof *ctl)) == NULL || stat(path, &st) == -1) {
 		errmsg_set(err, "control socket %s: %s", path,
 		    strerror(errno));
 		free(ctl);
 		unlink(path);
 		close(fd);
-		return -1;
+		return NULL;
 	}
 	/* Its watcher first among equals, as the connections' (conn_open). */
-	if ((ctl->acceptor = acceptor_open(w->loop, fd, "control", EV_MAXPRI,
-	    control_accept, ctl)) == NULL) {
+	if ((ctl->acceptor = acceptor_open(streams_loop(ss), fd, "control",
+	    EV_MAXPRI, control_accept, ctl)) == NULL) {
 		errmsg_set(err, "control socket %s: out of memory",
 		    path);
 		free(ctl);
 		unlink(path);
-		return -1;
+		return NULL;
 	}
-	ctl->w = w;
+	ctl->loop = streams_loop(ss);
+	ctl->ss = ss;
+	ctl->ops = *ops;
 	memcpy(ctl->path, sun.sun_path, sizeof ctl->path);
-	control_set_groups(ctl);
+	control_set_groups(ctl, cc);
 	ctl->dev = st.st_dev;
 	ctl->ino = st.st_ino;
 	json_init(&ctl->answer);
-	w->control = ctl;
 	log_info("control socket %s", path);
-	return 0;
+	return ctl;
 }
 
 void
-control_close(struct warden *w)
+control_close(struct control *ctl)
 {
-	struct control *ctl = w->control;
 	struct stat st;
 
 	if (ctl == NULL)
@@ -686,5 +688,4 @@ control_close(struct warden *w)
 		log_warn("cannot remove the control socket %s", ctl->path);
 	json_free(&ctl->answer);
 	free(ctl);
-	w->control = NULL;
 }

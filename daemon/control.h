@@ -26,25 +26,85 @@
 #ifndef WARDEN_CONTROL_H
 #define WARDEN_CONTROL_H
 
-#include "errmsg.h"
+#include <sys/types.h>
 
-struct warden;
+#include "errmsg.h"
+#include "json.h"
+
+struct config_control;
 struct control;
+struct streams;
+
+/* Who is asking, from the socket's peer credentials. */
+struct ops_caller {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	char user[64];          /* getpwuid name, or the uid as text */
+};
 
 /*
- * Create the socket at path and start serving it in w->loop, setting
- * w->control. Refuses (-1, err says what to do) when
- * another daemon answers on path or path is something else than a socket;
- * a stale socket left by a crash is removed.
+ * What the control endpoint hands up to the operations layer: the
+ * handlers ops.c registers before the socket opens. Each writes its whole
+ * answer object into `out`.
+ *
+ * Each command returns 0 when done, -1 when refused (the answer says why
+ * and the refusal is audited). The answer object has "ok" (bool) and,
+ * when refused, "error" (a sentence for the operator); status adds state,
+ * cause, reason, since, mode, alarms, trips, safe_state, devices, points
+ * and counters, the snapshot of status.h (tests/integration/status_shape.c
+ * pins down their shapes, tests/unit/test_status.c their bytes), and
+ * answers ok false only when out of memory.
+ *
+ * takeover returns OPS_PENDING instead of 0: AI writes are refused
+ * already, and nothing is in out yet. The operator is told "done" only
+ * once the takeover's record and state are on disk (durable.c), or the
+ * wait for them has given up: then ops calls control_takeover_durable(),
+ * and control has takeover_answer write that answer for each operator
+ * waiting (err NULL: on disk; else ok with "warning": err, and what it
+ * means).
+ *
+ * denied: a command outside the caller's rights, or one not understood:
+ * audited as command_denied, answered with ok false. right: the right it
+ * needed (NULL when not understood); suppressed: refusals answered but
+ * left out of the audit (a budget, control.c) since the last one
+ * recorded.
  */
-int control_open(struct warden *w, const char *path, char err[ERR_LEN]);
-/* Close every connection and the socket, unlink it; w->control = NULL. */
-void control_close(struct warden *w);
-/* After a reload: look the groups of the new config up; the socket's
- * mode back to 0666 if someone changed it. */
-void control_reconfigure(struct warden *w);
+#define OPS_PENDING 1
+struct ops_handlers {
+	int (*status)(void *ctx, const struct ops_caller *who,
+	    struct json *out);
+	int (*takeover)(void *ctx, const struct ops_caller *who,
+	    const char *reason, struct json *out);
+	void (*takeover_answer)(void *ctx, struct json *out, const char *err);
+	int (*release)(void *ctx, const struct ops_caller *who,
+	    const char *reason, struct json *out);
+	int (*reload)(void *ctx, const struct ops_caller *who,
+	    struct json *out);
+	void (*denied)(void *ctx, const struct ops_caller *who,
+	    const char *command, const char *right, const char *why,
+	    unsigned suppressed, struct json *out);
+	void *ctx;
+};
+
+/*
+ * Create the socket at path and serve it, each connection a stream of
+ * ss, the groups of cc deciding who may do what, each command handed up
+ * through ops (copied). Refuses (NULL, err says what to do) when another
+ * daemon answers on path or path is something else than a socket; a
+ * stale socket left by a crash is removed.
+ */
+struct control *control_open(struct streams *ss, const char *path,
+    const struct config_control *cc, const struct ops_handlers *ops,
+    char err[ERR_LEN]);
+/* Close every connection and the socket, unlink it; NULL does nothing. */
+void control_close(struct control *ctl);
+/* After a reload: look the groups of cc, the new config's, up; the
+ * socket's mode back to 0666 if someone changed it. */
+void control_reconfigure(struct control *ctl,
+    const struct config_control *cc);
 /* A takeover's record and state are on disk (err NULL), or the wait for
  * them ended: answer the operators whose takeover waited for it. */
-void control_takeover_durable(struct warden *w, const char *err);
+void control_takeover_durable(struct control *ctl, const char *err);
 
 #endif

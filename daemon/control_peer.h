@@ -11,7 +11,7 @@
 
 #include <sys/types.h>
 
-#include "ops.h"
+#include "control.h"
 
 /*
  * Fill who and *groups (realloc'd, the caller frees it; the gid last)

@@ -12,14 +12,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ev.h>
+
+#include "audit.h"
 #include "audit_head.h"
 #include "errmsg.h"
 #include "log.h"
 #include "statefile.h"
-#include "warden.h"
 
 struct durable {
-	struct warden *w;
+	struct ev_loop *loop;
+	struct audit *audit;            /* whose syncs and head these are */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -115,7 +118,7 @@ durable_run(struct durable *d)
 		d->state_failed = failed || synced == -1;
 		memcpy(d->err, err, sizeof err);
 	}
-	ev_async_send(d->w->loop, &d->done);
+	ev_async_send(d->loop, &d->done);
 }
 
 static void *
@@ -164,7 +167,7 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	if (head_err[0] != '\0' && !d->head_failing)
 		log_warnx("audit head: %s; will try again", head_err);
 	d->head_failing = head_err[0] != '\0';
-	audit_synced_elsewhere(d->w->audit, &syncs);
+	audit_synced_elsewhere(d->audit, &syncs);
 	if (syncs.errors > 0)
 		log_warnx("audit: %s; will try again", sync_err);
 	if (state_finished && d->state_done != NULL)
@@ -172,13 +175,18 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 }
 
 struct durable *
-durable_start(struct warden *w)
+durable_start(struct ev_loop *loop, struct audit *audit,
+    const char *state_dir, const char *audit_log)
 {
 	struct durable *d;
 
 	if ((d = calloc(1, sizeof *d)) == NULL)
 		return NULL;
-	d->w = w;
+	d->loop = loop;
+	d->audit = audit;
+	/* Neither changes on a reload (reload.c refuses it). */
+	snprintf(d->head_dir, sizeof d->head_dir, "%s", state_dir);
+	snprintf(d->head.log, sizeof d->head.log, "%s", audit_log);
 	d->audit_fd = -1;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
@@ -190,7 +198,7 @@ durable_start(struct warden *w)
 		free(d);
 		return NULL;
 	}
-	ev_async_start(w->loop, &d->done);
+	ev_async_start(loop, &d->done);
 	return d;
 }
 
@@ -204,7 +212,7 @@ durable_stop(struct durable *d)
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->thread, NULL);
-	ev_async_stop(d->w->loop, &d->done);
+	ev_async_stop(d->loop, &d->done);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
@@ -214,12 +222,8 @@ durable_stop(struct durable *d)
 static void
 durable_note_head(struct durable *d)
 {
-	const struct warden *w = d->w;
-
-	snprintf(d->head_dir, sizeof d->head_dir, "%s", w->cfg->state_dir);
-	snprintf(d->head.log, sizeof d->head.log, "%s", w->cfg->audit_log);
-	d->head.seq = audit_last_seq(w->audit);
-	memcpy(d->head.hash, audit_last_hash(w->audit), sizeof d->head.hash);
+	d->head.seq = audit_last_seq(d->audit);
+	memcpy(d->head.hash, audit_last_hash(d->audit), sizeof d->head.hash);
 }
 
 void

@@ -20,16 +20,19 @@
 
 #include "guard.h"
 
-struct warden;
+struct audit;
 struct durable;
+struct ev_loop;
 
 /* How a takeover's job ended, on the loop: err NULL when the log is
  * synced and the state saved, else what failed (one line). */
 typedef void durable_done_fn(void *ctx, const char *err);
 
-/* The worker started, on w's loop and audit log; NULL when no thread
- * can be made. */
-struct durable *durable_start(struct warden *w);
+/* The worker started, telling loop; its syncs are audit's, whose head it
+ * saves as audit_log's in state_dir/audit.head. NULL when no thread can
+ * be made. */
+struct durable *durable_start(struct ev_loop *loop, struct audit *audit,
+    const char *state_dir, const char *audit_log);
 /* Finish the job queued, if any, and stop the worker; NULL is a no-op. */
 void durable_stop(struct durable *d);
 /* Sync the audit log (the periodic flush); the loop hears of it later. */

@@ -7,20 +7,15 @@
  * - struct flow_events: the flows' news for the orchestration layer,
  *   registered by takeover_start(). The flows judge requests and read
  *   the process; what the guard must hear of goes up through these.
- * - struct flow_ai: what the AI endpoint (client.c) hands to the flows,
- *   registered by gate_new().
+ *
+ * What the AI endpoint hands to the flows is the endpoint's to declare
+ * (struct client_events, client.h).
  */
 #ifndef WARDEN_FLOW_H
 #define WARDEN_FLOW_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "guard.h"
-#include "mbap.h"
 #include "monitor.h"
-
-struct client;
 
 struct flow_events {
 	/* A write the policy refused or clamped: what names it ("valve
@@ -36,17 +31,6 @@ struct flow_events {
 	/* An AI write handed to a device has ended, answered or not, its
 	 * client still there or not: the safe state waits for those. */
 	void (*write_ended)(void *ctx);
-	void *ctx;
-};
-
-struct flow_ai {
-	/* A request framed, decoded and addressed to device (an index
-	 * into the config's devices): judged, then answered on c. */
-	void (*request)(void *ctx, struct client *c, const uint8_t *adu,
-	    size_t len, const struct mbap_request *req, unsigned device);
-	/* c is going away: what still waits in the flows for it is
-	 * answered to nobody. */
-	void (*gone)(void *ctx, const struct client *c);
 	void *ctx;
 };
 

@@ -233,7 +233,7 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 		gate_enforce(g, c, adu, len, req, device, now);
 }
 
-/* flow_ai: a request from the AI. */
+/* client_events: a request from the AI. */
 static void
 gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
     const struct mbap_request *req, unsigned device)
@@ -244,8 +244,8 @@ gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
 }
 
-/* flow_ai: the client is going away. The gate handed its requests to
- * the devices and to the reads before judging, so it lets go of them:
+/* client_events: the client is going away. The gate handed its requests
+ * to the devices and to the reads before judging, so it lets go of them:
  * their answers go to nobody. */
 static void
 gate_client_gone(void *ctx, const struct client *c)
@@ -268,8 +268,8 @@ gate_new(struct warden *w)
 		free(g);
 		return NULL;
 	}
-	w->ai = (struct flow_ai){ .request = gate_request,
-	    .gone = gate_client_gone, .ctx = g };
+	clients_set_events(w->clients, &(struct client_events){
+	    .request = gate_request, .gone = gate_client_gone, .ctx = g });
 	return g;
 }
 

@@ -1,10 +1,10 @@
 /*
  * gate.h: the judgement on each AI request, a flow between the AI
- * endpoint (client.c), which hands each request up through the flow_ai
- * callbacks the gate registers, and the devices (device.c), to which
- * what passes is forwarded. A write that needs a value wardend lacks
- * waits for a read first (baseline.h). What the guard must hear of goes
- * up through w->events (flow.h).
+ * endpoint (client.c), which hands each request up through the
+ * client_events callbacks the gate registers, and the devices
+ * (device.c), to which what passes is forwarded. A write that needs a
+ * value wardend lacks waits for a read first (baseline.h). What the
+ * guard must hear of goes up through w->events (flow.h).
  */
 #ifndef WARDEN_GATE_H
 #define WARDEN_GATE_H
@@ -12,8 +12,8 @@
 struct warden;
 struct gate;
 
-/* The gate of w, registered in w->ai; not isolated until told. NULL when
- * out of memory. */
+/* The gate of w, registered with w->clients (clients_set_events()); not
+ * isolated until told. NULL when out of memory. */
 struct gate *gate_new(struct warden *w);
 void gate_free(struct gate *g);
 /* The guard is in TAKEOVER (isolated 1) or AUTO: in TAKEOVER every write

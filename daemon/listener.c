@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include "acceptor.h"
-#include "client.h"
+#include "client_internal.h"
+#include "config.h"
 #include "errmsg.h"
 #include "listener.h"
 #include "log.h"
-#include "warden.h"
 
 #define LISTEN_BACKLOG 128
 
@@ -50,58 +50,58 @@ listener_allowed(const struct config *cfg, const struct net_addr *peer)
 static void
 listener_accept(void *ctx, int fd, const struct net_addr *peer)
 {
-	struct warden *w = ctx;
+	struct clients *cs = ctx;
 	char name[NET_ADDRSTR_LEN];
 
 	net_addr_format(peer, name, sizeof name);
-	if (!listener_allowed(w->cfg, peer)) {
-		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+	if (!listener_allowed(cs->cfg, peer)) {
+		if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
 			log_warnx("client %s refused: not in allow_from", name);
-		counters_client_refused(&w->counters);
+		counters_client_refused(cs->counters);
 		close(fd);
 		return;
 	}
-	if (client_count(w) >= w->cfg->limits.max_clients) {
-		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+	if (clients_count(cs) >= cs->cfg->limits.max_clients) {
+		if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
 			log_warnx("client %s refused: max_clients %u reached",
-			    name, w->cfg->limits.max_clients);
-		counters_client_refused(&w->counters);
+			    name, cs->cfg->limits.max_clients);
+		counters_client_refused(cs->counters);
 		close(fd);
 		return;
 	}
-	client_accept(w, fd, peer);
+	client_accept(cs, fd, peer);
 }
 
 int
-listener_open(struct warden *w, char err[ERR_LEN])
+listener_open(struct clients *cs, char err[ERR_LEN])
 {
 	struct net_addr addr;
 	int fd;
 
-	if (net_resolve(w->cfg->listen.host, w->cfg->listen.port, &addr,
+	if (net_resolve(cs->cfg->listen.host, cs->cfg->listen.port, &addr,
 	    err) == -1)
 		return -1;
 	if ((fd = net_listen(&addr, LISTEN_BACKLOG, err)) == -1)
 		return -1;
-	if ((w->listener = acceptor_open(w->loop, fd, "listener", 0,
-	    listener_accept, w)) == NULL) {
+	if ((cs->listener = acceptor_open(cs->loop, fd, "listener", 0,
+	    listener_accept, cs)) == NULL) {
 		errmsg_set(err, "listener: out of memory");
 		return -1;
 	}
-	log_info("listening on %s:%u", w->cfg->listen.host,
-	    acceptor_port(w->listener));
+	log_info("listening on %s:%u", cs->cfg->listen.host,
+	    acceptor_port(cs->listener));
 	return 0;
 }
 
 void
-listener_close(struct warden *w)
+listener_close(struct clients *cs)
 {
-	acceptor_close(w->listener);
-	w->listener = NULL;
+	acceptor_close(cs->listener);
+	cs->listener = NULL;
 }
 
 int
-listener_is_open(const struct warden *w)
+listener_is_open(const struct clients *cs)
 {
-	return w->listener != NULL;
+	return cs->listener != NULL;
 }

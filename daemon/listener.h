@@ -10,12 +10,12 @@
 
 #include "errmsg.h"
 
-struct warden;
+struct clients;
 
-/* Listen on w->cfg->listen: 0, or -1 with err. */
-int listener_open(struct warden *w, char err[ERR_LEN]);
+/* Listen on the config's listen: 0, or -1 with err. */
+int listener_open(struct clients *cs, char err[ERR_LEN]);
 /* Stop listening (isolate: all, a reload, stopping); no-op when closed. */
-void listener_close(struct warden *w);
-int listener_is_open(const struct warden *w);
+void listener_close(struct clients *cs);
+int listener_is_open(const struct clients *cs);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * ops.c: the operator commands, carried out for control.c, which hands
- * them up through the ops_handlers registered here. Permission is decided
+ * them up through the ops_handlers made here. Permission is decided
  * there from the peer's credentials; the state conditions of a takeover
  * or release are the guard's (takeover.c).
  */
@@ -48,7 +48,9 @@ ops_status(void *ctx, const struct ops_caller *who, struct json *out)
 static void
 ops_takeover_durable(void *ctx, const char *err)
 {
-	control_takeover_durable(ctx, err);
+	struct warden *w = ctx;
+
+	control_takeover_durable(w->control, err);
 }
 
 static int
@@ -123,9 +125,9 @@ ops_denied(void *ctx, const struct ops_caller *who, const char *command,
 }
 
 void
-ops_init(struct warden *w)
+ops_init(struct warden *w, struct ops_handlers *ops)
 {
-	w->ops = (struct ops_handlers){ .status = ops_status,
+	*ops = (struct ops_handlers){ .status = ops_status,
 	    .takeover = ops_takeover, .takeover_answer = ops_takeover_answer,
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .ctx = w };

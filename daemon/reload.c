@@ -86,6 +86,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	free(w->memory);
 	w->memory = nmem;
 	w->cfg = ncfg;
+	clients_set_config(w->clients, ncfg);
 	if (!same_devices && (w->devices = devices_start(w->streams, ncfg,
 	    addrs, &w->counters, err)) == NULL)
 		log_warnx("reload: devices: %s", err);
@@ -96,12 +97,12 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	if (poller_start(w->poller) == -1)
 		log_warnx("reload: out of memory");
 	takeover_reconfigure(w);
-	control_reconfigure(w);
+	control_reconfigure(w->control, &w->cfg->control);
 	if (safestate_reconfigure(w->safestate, old) == -1)
 		log_warnx("reload: out of memory");
-	if (listen_changed && listener_is_open(w)) {
-		listener_close(w);
-		if (listener_open(w, err) == -1)
+	if (listen_changed && listener_is_open(w->clients)) {
+		listener_close(w->clients);
+		if (listener_open(w->clients, err) == -1)
 			log_warnx("reload: %s", err);
 	}
 	config_free(old);

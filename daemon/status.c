@@ -128,7 +128,7 @@ status_fill(const struct warden *w, struct status *s)
 	memset(s, 0, sizeof *s);
 	takeover_persisted(w, &s->guard);
 	s->mode = w->cfg->mode;
-	s->clients = client_count(w);
+	s->clients = clients_count(w->clients);
 	s->counters = w->counters;
 	s->guard_counters = *takeover_counters(w);
 	if (w->audit != NULL) {

@@ -5,8 +5,8 @@
  * own file (gate.h, poller.h, safestate.h, takeover.h, durable.h: each
  * module's functions are in its header). The endpoints' are in their
  * own headers too (client.h, device.h, listener.h, control.h,
- * metrics_http.h), their structs opaque; what is left here is the audit
- * log's start and stop (audit_daemon.c).
+ * metrics_http.h), their structs opaque, and so is the audit log's
+ * start and stop (audit_daemon.h). Nothing here but the struct.
  */
 #ifndef WARDEN_WARDEN_H
 #define WARDEN_WARDEN_H
@@ -27,7 +27,6 @@
 #include "metrics.h"
 #include "monitor.h"
 #include "net.h"
-#include "ops.h"
 #include "policy.h"
 
 struct warden;
@@ -38,7 +37,6 @@ struct takeover;
 struct gate;
 struct poller;
 struct safestate;
-struct acceptor;
 struct streams;
 
 struct warden {
@@ -47,9 +45,8 @@ struct warden {
 	const char *config_path;
 	struct streams *streams;        /* every connection, and the loop's
 					 * safe point */
-	struct acceptor *listener;      /* the AI's; NULL: not listening */
-	struct client *clients;         /* the open ones, client.c's list */
-	unsigned n_clients;
+	struct clients *clients;        /* the AI endpoint: its connections
+					 * and listener */
 	struct devices *devices;
 	ev_signal sig_term, sig_int, sig_hup;
 	struct counters counters;
@@ -59,11 +56,9 @@ struct warden {
 	struct audit_syslog *audit_syslog;
 	struct policy_memory *memory;   /* cfg->n_points of them */
 	unsigned policy_gen;            /* raised at every reload */
-	/* Callbacks up, each registered by the layer above before the loop
-	 * runs (flow.h, ops.h): */
-	struct flow_ai ai;              /* the AI's requests, to the gate */
+	/* Callback up, registered by the layer above before the loop runs
+	 * (flow.h): */
 	struct flow_events events;      /* the flows' news, to takeover.c */
-	struct ops_handlers ops;        /* operators' commands, to ops.c */
 	/* The modules, set by wardend.c: */
 	struct takeover *takeover;      /* the guard, and what it decides */
 	struct gate *gate;              /* the judgement on AI requests */
@@ -77,15 +72,5 @@ struct warden {
 	struct metrics metrics;
 	struct metrics_http *metrics_http;      /* NULL: no metrics_listen */
 };
-
-/* audit_daemon.c: the audit log at start and stop */
-/* Open w->audit (fatal when it cannot be), compare it with audit.head
- * (an audit_cut record when its tail was cut or it was replaced), write
- * the start checkpoint; 1 when it was cut. */
-int audit_daemon_open(struct warden *w);
-/* state_dir/audit.head := the chain head now (on the loop: start). */
-void audit_daemon_head_save(struct warden *w);
-/* Stop checkpoint, head saved, log closed, key and socket freed. */
-void audit_daemon_close(struct warden *w);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit_daemon.h"
 #include "audit_sign.h"
 #include "checkconf.h"
 #include "control.h"
@@ -16,6 +17,7 @@
 #include "gate.h"
 #include "log.h"
 #include "metrics_http.h"
+#include "ops.h"
 #include "poller.h"
 #include "privdrop.h"
 #include "record.h"
@@ -161,12 +163,15 @@ warden_start(struct warden *w)
 	char err[ERR_LEN];
 	struct net_addr *addrs;
 	struct guard_persisted state;
+	struct ops_handlers ops;
 
-	/* The gate is told at once whether the state restored isolates the
-	 * AI; the operators' commands are handed to ops.c. */
-	if ((w->gate = gate_new(w)) == NULL)
+	/* The AI endpoint first, for the gate to register with; the gate is
+	 * told at once whether the state restored isolates the AI. */
+	if ((w->streams = streams_new(w->loop)) == NULL ||
+	    (w->clients = clients_new(w->streams, w->cfg, &w->counters,
+	    &w->metrics, &w->abuse_log)) == NULL ||
+	    (w->gate = gate_new(w)) == NULL)
 		fatalx("out of memory");
-	ops_init(w);
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
 	if (w->memory == NULL)
@@ -179,8 +184,6 @@ warden_start(struct warden *w)
 	ev_signal_start(w->loop, &w->sig_int);
 	w->sig_hup.data = w;
 	ev_signal_start(w->loop, &w->sig_hup);
-	if ((w->streams = streams_new(w->loop)) == NULL)
-		fatalx("out of memory");
 
 	if ((addrs = device_resolve_all(w->cfg, err)) == NULL ||
 	    (w->devices = devices_start(w->streams, w->cfg, addrs,
@@ -191,9 +194,13 @@ warden_start(struct warden *w)
 	    poller_start(w->poller) == -1 ||
 	    (w->safestate = safestate_new(w)) == NULL)
 		fatalx("out of memory");
-	if (control_open(w, w->cfg->control.socket, err) == -1)
+	/* The operators' commands are handed to ops.c. */
+	ops_init(w, &ops);
+	if ((w->control = control_open(w->streams, w->cfg->control.socket,
+	    &w->cfg->control, &ops, err)) == NULL)
 		fatalx("control socket: %s", err);
-	if ((w->durable = durable_start(w)) == NULL)
+	if ((w->durable = durable_start(w->loop, w->audit,
+	    w->cfg->state_dir, w->cfg->audit_log)) == NULL)
 		fatalx("cannot start the durability thread");
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
@@ -206,7 +213,7 @@ warden_start(struct warden *w)
 	}
 	if (!(state.state == GUARD_STATE_TAKEOVER &&
 	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
-	    listener_open(w, err) == -1)
+	    listener_open(w->clients, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
 	    metrics_http_start(w->streams, &w->cfg->metrics_listen,
@@ -217,10 +224,11 @@ warden_start(struct warden *w)
 static void
 warden_stop(struct warden *w)
 {
-	listener_close(w);
+	listener_close(w->clients);
 	metrics_http_stop(w->metrics_http);
-	control_close(w);
-	client_close_all(w, "gateway stopping");
+	control_close(w->control);
+	w->control = NULL;
+	clients_close_all(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
 	/* What the flows asked of the devices is answered to nobody; what
 	 * ends with the devices still reaches the modules, freed after. */
@@ -238,6 +246,7 @@ warden_stop(struct warden *w)
 	free(w->memory);
 	/* Run the deferred frees once more. */
 	streams_free(w->streams);
+	clients_free(w->clients);
 	ev_signal_stop(w->loop, &w->sig_term);
 	ev_signal_stop(w->loop, &w->sig_int);
 	ev_signal_stop(w->loop, &w->sig_hup);
