@@ -1,7 +1,9 @@
 # Modbus Warden. GNU make; see README.md.
 #   make deps    install every Debian package below (only those missing)
 #   make         build wardend, wardenctl, plcsim, aisim into build/
-#   make check   unit, integration, interop and demo tests, then under ASan/UBSan
+#   make check   the layer check, unit, integration, interop and demo tests,
+#                then under ASan/UBSan
+#   make check-layers  daemon/ keeps the layer order of tests/layers.txt
 #   make demo    simulated plant + wardend + aisim
 #   make bench   gateway benchmarks against a direct connection and haproxy
 #                (BENCH_ARGS="--before-bin OLD/wardend" adds an A/B run)
@@ -110,7 +112,7 @@ SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
 
 .PHONY: all deps deps-build deps-demo deps-check deps-bench deps-fuzz check test-unit \
-	test-integration test-interop test-demo check-san \
+	test-integration test-interop test-demo check-san check-layers \
 	demo bench fuzz fuzz-run fuzz-smoke install uninstall clean
 
 # Keep the test programs' objects: make would delete them as intermediate,
@@ -240,9 +242,17 @@ test-demo: $(PROGRAMS)
 check-san:
 	$(MAKE) SAN=1 CC=clang test-unit test-integration test-interop
 
+# The layer order of daemon/ (tests/layers.txt, docs/ARCHITECTURE.md)
+# against every #include and, with nm, every symbol the objects share;
+# the checker first shows that each of its checks fails on a breach.
+check-layers: all
+	@$(PYTHON) tests/layers.py --self-test
+	@$(PYTHON) tests/layers.py --objs $(B)/daemon
+
 check:
 	@$(MAKE) --no-print-directory deps-check
 	$(MAKE) all
+	$(MAKE) check-layers
 	$(MAKE) test-unit
 	$(MAKE) test-integration
 	$(MAKE) test-interop
