@@ -55,16 +55,19 @@ devconn_arm(struct devconn *dc, ev_tstamp after)
 
 int
 devconn_shut(struct devconn *dc, enum devconn_state next, const char *reason,
-    struct inflight *lost, unsigned *n_lost)
+    struct devconn_lost *lost)
 {
 	struct stream *s = dc->s;
 	int was_up = dc->state == DEVCONN_UP;
 
 	dc->state = next;
 	ev_timer_stop(devconn_set(dc)->loop, &dc->timer);
-	*n_lost = dc->n_slots;
-	memcpy(lost, dc->slots, dc->n_slots * sizeof lost[0]);
+	lost->n_sent = dc->n_slots;
+	lost->n = dc->n_slots + dc->n_held;
+	memcpy(lost->r, dc->slots, dc->n_slots * sizeof lost->r[0]);
+	memcpy(lost->r + dc->n_slots, dc->held, dc->n_held * sizeof lost->r[0]);
 	dc->n_slots = 0;
+	dc->n_held = 0;
 	if (was_up)
 		dc->pool->n_up--;
 	/* NULL first: closed() is ours, and must not reset dc again. */
@@ -75,17 +78,19 @@ devconn_shut(struct devconn *dc, enum devconn_state next, const char *reason,
 }
 
 void
-devconn_fail_lost(const struct inflight *lost, unsigned n, uint8_t exception)
+devconn_fail_lost(const struct devconn_lost *lost, uint8_t exception)
 {
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		inflight_end(&lost[i], NULL, 0, exception);
+	for (i = 0; i < lost->n; i++)
+		inflight_end(&lost->r[i], NULL, 0, i < lost->n_sent ?
+		    exception : MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
 /*
- * Drop the connection: every request on it gets 0x0B (it was sent and
- * will never be answered) and it reconnects after the backoff. When it
+ * Drop the connection: every request sent on it gets 0x0B (it will never
+ * be answered), every one held 0x0A, and it reconnects after the
+ * backoff. When it
  * was the device's last connection, the queue gets 0x0A.
  */
 static void
@@ -93,10 +98,9 @@ devconn_reset(struct devconn *dc, const char *reason)
 {
 	struct devpool *pool = dc->pool;
 	struct devices *ds = devconn_set(dc);
-	struct inflight lost[CONFIG_PIPELINE_MAX];
-	unsigned n;
+	struct devconn_lost lost;
 
-	if (devconn_shut(dc, DEVCONN_BACKOFF, reason, lost, &n)) {
+	if (devconn_shut(dc, DEVCONN_BACKOFF, reason, &lost)) {
 		counters_device_reset(ds->counters);
 		if (pool->n_up == 0)
 			log_warnx("device %s down: %s", pool->dev->cfg->name,
@@ -107,7 +111,7 @@ devconn_reset(struct devconn *dc, const char *reason)
 		dc->backoff *= 2;
 	else
 		dc->backoff = BACKOFF_MAX;
-	devconn_fail_lost(lost, n, MODBUS_EXCEPTION_GATEWAY_TARGET);
+	devconn_fail_lost(&lost, MODBUS_EXCEPTION_GATEWAY_TARGET);
 	if (pool->n_up == 0)
 		devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
@@ -131,8 +135,9 @@ devconn_eof_cb(void *ctx)
 	devconn_reset(ctx, "closed by device");
 }
 
-int
-devconn_send(struct devconn *dc, const struct inflight *req)
+/* req on the wire: into dc's output, which leaves at the safe point. */
+static int
+devconn_write(struct devconn *dc, const struct inflight *req)
 {
 	const struct config_device *cfg = dc->pool->dev->cfg;
 	struct inflight *slot = &dc->slots[dc->n_slots];
@@ -151,6 +156,40 @@ devconn_send(struct devconn *dc, const struct inflight *req)
 	if (!ev_is_active(&dc->timer))
 		devconn_arm(dc, cfg->timeout);
 	return 0;
+}
+
+int
+devconn_send(struct devconn *dc, const struct inflight *req)
+{
+	if (req->hold != 0 || dc->n_held > 0) {
+		dc->held[dc->n_held++] = *req;
+		return 0;
+	}
+	return devconn_write(dc, req);
+}
+
+void
+devconn_release(struct devconn *dc, device_release_fn *may_send, void *ctx)
+{
+	struct inflight ended[CONFIG_PIPELINE_MAX];
+	uint8_t why[CONFIG_PIPELINE_MAX];
+	unsigned i, n = dc->n_held, n_ended = 0;
+
+	dc->n_held = 0;
+	for (i = 0; i < n; i++) {
+		const struct inflight *r = &dc->held[i];
+
+		if (r->hold != 0 && !may_send(ctx, r->hold))
+			why[n_ended] = MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE;
+		else if (devconn_write(dc, r) == 0)
+			continue;
+		else
+			why[n_ended] = MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
+		ended[n_ended++] = *r;
+	}
+	/* Ended once dc is whole again: a requester may act at once. */
+	for (i = 0; i < n_ended; i++)
+		inflight_end(&ended[i], NULL, 0, why[i]);
 }
 
 static void

@@ -38,14 +38,24 @@ inflight_end(const struct inflight *q, const uint8_t *answer, size_t len,
 		q->done(q->ctx, q, answer, len, exception);
 }
 
+/* The first request of the queue, taken out of it. */
+static void
+devpool_pop(struct devpool *pool, struct inflight *q)
+{
+	*q = pool->queue[pool->q_head];
+	pool->q_head = (pool->q_head + 1) % pool->q_cap;
+	pool->q_len--;
+	if (q->hold != 0)
+		pool->q_held--;
+}
+
 void
 devpool_fail_queue(struct devpool *pool, uint8_t exception)
 {
-	while (pool->q_len > 0) {
-		struct inflight q = pool->queue[pool->q_head];
+	struct inflight q;
 
-		pool->q_head = (pool->q_head + 1) % pool->q_cap;
-		pool->q_len--;
+	while (pool->q_len > 0) {
+		devpool_pop(pool, &q);
 		inflight_end(&q, NULL, 0, exception);
 	}
 }
@@ -60,9 +70,11 @@ devpool_pick(struct devpool *pool)
 	for (i = 0; i < pool->n_conns; i++) {
 		struct devconn *dc = &pool->conns[i];
 
-		if (dc->state != DEVCONN_UP || dc->n_slots >= pool->pipeline)
+		if (dc->state != DEVCONN_UP ||
+		    dc->n_slots + dc->n_held >= pool->pipeline)
 			continue;
-		if (best == NULL || dc->n_slots < best->n_slots)
+		if (best == NULL ||
+		    dc->n_slots + dc->n_held < best->n_slots + best->n_held)
 			best = dc;
 	}
 	return best;
@@ -72,12 +84,10 @@ void
 devpool_dispatch(struct devpool *pool)
 {
 	struct devconn *dc;
+	struct inflight q;
 
 	while (pool->q_len > 0 && (dc = devpool_pick(pool)) != NULL) {
-		struct inflight q = pool->queue[pool->q_head];
-
-		pool->q_head = (pool->q_head + 1) % pool->q_cap;
-		pool->q_len--;
+		devpool_pop(pool, &q);
 		if (devconn_send(dc, &q) == -1)
 			inflight_end(&q, NULL, 0,
 			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY);
@@ -98,6 +108,8 @@ devpool_submit(struct devpool *pool, const struct inflight *req)
 		return MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY;
 	pool->queue[(pool->q_head + pool->q_len) % pool->q_cap] = *req;
 	pool->q_len++;
+	if (req->hold != 0)
+		pool->q_held++;
 	return 0;
 }
 
@@ -120,7 +132,8 @@ devpool_init(struct devpool *pool, struct device *dev, const char *role,
 		struct devconn *dc = &pool->conns[i];
 
 		devconn_init(dc, pool, i);
-		if ((dc->slots = calloc(pipeline, sizeof *dc->slots)) == NULL)
+		if ((dc->slots = calloc(pipeline, sizeof *dc->slots)) == NULL ||
+		    (dc->held = calloc(pipeline, sizeof *dc->held)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -148,13 +161,13 @@ static void
 devpool_close(struct devpool *pool, const char *reason,
     uint8_t lost_exception)
 {
-	struct inflight lost[CONFIG_PIPELINE_MAX];
-	unsigned i, n;
+	struct devconn_lost lost;
+	unsigned i;
 
 	pool->open = 0;
 	for (i = 0; pool->conns != NULL && i < pool->n_conns; i++) {
-		devconn_shut(&pool->conns[i], DEVCONN_CLOSED, reason, lost, &n);
-		devconn_fail_lost(lost, n, lost_exception);
+		devconn_shut(&pool->conns[i], DEVCONN_CLOSED, reason, &lost);
+		devconn_fail_lost(&lost, lost_exception);
 	}
 	devpool_fail_queue(pool, MODBUS_EXCEPTION_GATEWAY_PATH);
 }
@@ -167,6 +180,7 @@ devpool_free(struct devpool *pool, struct ev_loop *loop)
 	for (i = 0; pool->conns != NULL && i < pool->n_conns; i++) {
 		ev_timer_stop(loop, &pool->conns[i].timer);
 		free(pool->conns[i].slots);
+		free(pool->conns[i].held);
 	}
 	free(pool->conns);
 	free(pool->queue);
@@ -377,9 +391,15 @@ device_ai_writes_in_flight(const struct devices *ds, unsigned device)
 	if (ds == NULL)
 		return 0;
 	pool = &ds->dev[device].ai;
-	for (i = 0; i < pool->n_conns; i++)
-		for (k = 0; k < pool->conns[i].n_slots; k++)
-			n += device_fc_writes(pool->conns[i].slots[k].expect.fc);
+	for (i = 0; i < pool->n_conns; i++) {
+		const struct devconn *dc = &pool->conns[i];
+
+		for (k = 0; k < dc->n_slots; k++)
+			n += device_fc_writes(dc->slots[k].expect.fc);
+		/* Taken, and on their way once their records are written. */
+		for (k = 0; k < dc->n_held; k++)
+			n += device_fc_writes(dc->held[k].expect.fc);
+	}
 	return n;
 }
 
@@ -402,6 +422,8 @@ device_drop_queued_ai_writes(struct devices *ds, unsigned device,
 			pool->queue[(pool->q_head + kept++) % pool->q_cap] = q;
 			continue;
 		}
+		if (q.hold != 0)
+			pool->q_held--;
 		inflight_end(&q, NULL, 0, exception);
 	}
 	pool->q_len = kept;
@@ -412,10 +434,16 @@ devpool_forget(struct devpool *pool, const void *ctx)
 {
 	unsigned j, k;
 
-	for (j = 0; j < pool->n_conns; j++)
-		for (k = 0; k < pool->conns[j].n_slots; k++)
-			if (pool->conns[j].slots[k].ctx == ctx)
-				pool->conns[j].slots[k].done = NULL;
+	for (j = 0; j < pool->n_conns; j++) {
+		struct devconn *dc = &pool->conns[j];
+
+		for (k = 0; k < dc->n_slots; k++)
+			if (dc->slots[k].ctx == ctx)
+				dc->slots[k].done = NULL;
+		for (k = 0; k < dc->n_held; k++)
+			if (dc->held[k].ctx == ctx)
+				dc->held[k].done = NULL;
+	}
 	for (k = 0; k < pool->q_len; k++) {
 		struct inflight *q =
 		    &pool->queue[(pool->q_head + k) % pool->q_cap];
@@ -433,5 +461,47 @@ device_forget(struct devices *ds, const void *ctx)
 	for (i = 0; ds != NULL && i < ds->n; i++) {
 		devpool_forget(&ds->dev[i].ai, ctx);
 		devpool_forget(&ds->dev[i].poll, ctx);
+	}
+}
+
+/* The queue's holds answered: each either loses its hold (and waits for
+ * a slot as any other) or is withdrawn, 0x04. */
+static void
+devpool_release_queue(struct devpool *pool, device_release_fn *may_send,
+    void *ctx)
+{
+	unsigned k, n = pool->q_len, kept = 0;
+
+	/* Compact the ring in place, answering the requests taken out. */
+	for (k = 0; k < n; k++) {
+		struct inflight q = pool->queue[(pool->q_head + k) % pool->q_cap];
+
+		if (q.hold != 0) {
+			pool->q_held--;
+			if (!may_send(ctx, q.hold)) {
+				inflight_end(&q, NULL, 0,
+				    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+				continue;
+			}
+			q.hold = 0;
+		}
+		pool->queue[(pool->q_head + kept++) % pool->q_cap] = q;
+	}
+	pool->q_len = kept;
+}
+
+void
+device_release(struct devices *ds, device_release_fn *may_send, void *ctx)
+{
+	struct devpool *pool;
+	unsigned i, k;
+
+	for (i = 0; ds != NULL && i < ds->n; i++) {
+		pool = &ds->dev[i].ai;
+		for (k = 0; k < pool->n_conns; k++)
+			if (pool->conns[k].n_held > 0)
+				devconn_release(&pool->conns[k], may_send, ctx);
+		if (pool->q_held > 0)
+			devpool_release_queue(pool, may_send, ctx);
 	}
 }

@@ -49,6 +49,9 @@ struct inflight {
 	device_done_fn settle;          /* NULL: nothing to settle */
 	void *settle_ctx;
 	unsigned policy_gen;            /* warden.policy_gen when forwarded */
+	/* Nonzero: not to reach the device before device_release() lets
+	 * it (the flows put their audit record's ticket here). */
+	uint64_t hold;
 	uint16_t origin_tid;            /* the requester's transaction id */
 	uint8_t origin_unit;            /* the unit id the requester used */
 	uint16_t device_tid;            /* ours, on the device connection */
@@ -116,5 +119,19 @@ void device_drop_queued_ai_writes(struct devices *ds, unsigned device,
     uint8_t exception);
 /* Forget a requester that is going away: its answers are dropped. */
 void device_forget(struct devices *ds, const void *ctx);
+
+/*
+ * A request with a hold is taken as any other (a slot, or the queue),
+ * but nothing of it leaves until device_release(): it waits on its
+ * connection, and every request given that connection after it waits
+ * behind it, so that the device sees them in the order they came.
+ * device_release() asks may_send(ctx, hold) of each hold there is:
+ * 1, and it goes (those behind it with it); 0, and it is withdrawn: it
+ * ends with 0x04 (settle, then done) and nothing of it reaches the
+ * device. Every hold is answered in the one call, so that none is left.
+ */
+typedef int device_release_fn(void *ctx, uint64_t hold);
+void device_release(struct devices *ds, device_release_fn *may_send,
+    void *ctx);
 
 #endif

@@ -26,8 +26,13 @@ struct devconn {
 	struct stream *s;               /* NULL: closed, or in backoff */
 	enum devconn_state state;
 	ev_timer timer;                 /* connect, backoff or answer timeout */
-	struct inflight *slots;         /* pool->pipeline of them */
+	struct inflight *slots;         /* sent: pool->pipeline of them */
 	unsigned n_slots;
+	/* Not sent yet: the first waits for its record to be written
+	 * (inflight.hold), the rest behind it, in order (device_release()).
+	 * n_slots + n_held <= pipeline. */
+	struct inflight *held;
+	unsigned n_held;
 	uint16_t next_tid;
 	ev_tstamp backoff;
 };
@@ -41,6 +46,7 @@ struct devpool {
 	unsigned pipeline;
 	struct inflight *queue;         /* ring */
 	unsigned q_head, q_len, q_cap;
+	unsigned q_held;                /* of them, with a hold */
 	unsigned n_up;
 	int open;                       /* connections kept up */
 	void (*on_up)(void *ctx);       /* device_on_up() */
@@ -72,18 +78,29 @@ struct devices {
 void devconn_init(struct devconn *dc, struct devpool *pool, unsigned index);
 /* Connect now, the backoff from its first step should that fail. */
 void devconn_start(struct devconn *dc);
-/* Send req on dc, up with a free slot: -1 when it cannot be buffered
- * (nothing was done). */
+/* Send req on dc, up with a free slot (held when req has a hold, or
+ * dc holds frames already): -1 when it cannot be buffered (nothing was
+ * done). */
 int devconn_send(struct devconn *dc, const struct inflight *req);
+/* The frames dc holds let go, in order (device_release()). */
+void devconn_release(struct devconn *dc, device_release_fn *may_send,
+    void *ctx);
+
+/* What a connection taken down had on it. */
+struct devconn_lost {
+	struct inflight r[CONFIG_PIPELINE_MAX];
+	unsigned n_sent;                /* r[0..n_sent): sent, unanswered */
+	unsigned n;                     /* r[n_sent..n): held, never sent */
+};
 /*
  * Take dc down into state next: its timer stopped, its stream closed,
- * what was in flight on it moved to lost (CONFIG_PIPELINE_MAX of them).
- * Returns whether it was up.
+ * what was on it moved to lost. Returns whether it was up.
  */
 int devconn_shut(struct devconn *dc, enum devconn_state next,
-    const char *reason, struct inflight *lost, unsigned *n_lost);
-void devconn_fail_lost(const struct inflight *lost, unsigned n,
-    uint8_t exception);
+    const char *reason, struct devconn_lost *lost);
+/* End what was lost: the sent with exception, the held (which never
+ * left) with 0x0A, as a request that found no connection. */
+void devconn_fail_lost(const struct devconn_lost *lost, uint8_t exception);
 
 /* device.c */
 /* Every request handed to a device ends here, exactly once. */

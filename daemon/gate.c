@@ -3,6 +3,11 @@
  * and forwarding (device.c). Every write decision is audited before it
  * takes effect; when the audit cannot be written, the write is refused,
  * since nothing may reach the plant that the record does not show.
+ *
+ * The records of one loop iteration are written together (record.h):
+ * a write is handed to its device with its record's ticket as the hold,
+ * and waits on its connection until gate_flush() has written the
+ * records and lets it go, or withdraws it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,10 +73,12 @@ gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
 	w->events.write_ended(w->events.ctx);
 }
 
-/* 0 when handed to the device; otherwise the client got the exception. */
+/* 0 when handed to the device, to leave once t's record is written (t
+ * 0: no record); otherwise the client got the exception. */
 static int
 gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
-    size_t len, const struct mbap_request *req, unsigned device)
+    size_t len, const struct mbap_request *req, unsigned device,
+    audit_ticket t)
 {
 	struct warden *w = g->w;
 	struct inflight r;
@@ -85,6 +92,7 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 		r.settle_ctx = w;
 		r.policy_gen = w->policy_gen;
 	}
+	r.hold = t;
 	r.origin_tid = req->tid;
 	r.origin_unit = req->unit;
 	r.device = device;
@@ -120,14 +128,15 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 {
 	struct warden *w = g->w;
 	const struct policy_decision *d = &g->decision;
+	audit_ticket t = 0;
 
-	if (judged && record_decision(w, client_name(c), req, d,
-	    policy_event_name(d, MODE_MONITOR), 0) == -1) {
+	if (judged && (t = record_decision(w, client_name(c), req, d,
+	    policy_event_name(d, MODE_MONITOR), 0)) == 0) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 		return;
 	}
-	if (gate_forward(g, c, adu, len, req, device) == 0)
+	if (gate_forward(g, c, adu, len, req, device, t) == 0)
 		policy_accept(w->memory, d, ev_now(w->loop));
 	if (judged && d->verdict != POLICY_ALLOW)
 		gate_violation(w, d);
@@ -165,11 +174,12 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	struct warden *w = g->w;
 	const struct policy_decision *d = &g->decision;
 	struct gate_plan p;
+	audit_ticket t = 0;
 
 	gate_plan_enforce(d, adu, len, req, device_ready(w->devices, device),
 	    &p);
-	if (p.event != NULL && record_decision(w, client_name(c), req, d,
-	    p.event, p.exception) == -1 && p.exception == 0) {
+	if (p.event != NULL && (t = record_decision(w, client_name(c), req,
+	    d, p.event, p.exception)) == 0 && p.exception == 0) {
 		/* Not on the record, so not forwarded either. */
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -178,7 +188,7 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	if (p.exception != 0)
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    p.exception);
-	else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device) != 0)
+	else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device, t) != 0)
 		return;         /* not sent: the client has its answer */
 	else
 		policy_accept(w->memory, d, now);
@@ -213,7 +223,7 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
 		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
-			gate_forward(g, c, adu, len, req, device);
+			gate_forward(g, c, adu, len, req, device, 0);
 		else
 			client_send_exception(c, req->tid, req->unit, req->fc,
 			    d->exception);
@@ -286,4 +296,21 @@ void
 gate_isolate(struct gate *g, int isolated)
 {
 	g->isolated = isolated;
+}
+
+/* device_release_fn: a write may go once its record is in the file. */
+static int
+gate_may_send(void *ctx, uint64_t hold)
+{
+	struct gate *g = ctx;
+
+	return record_written(g->w, hold);
+}
+
+void
+gate_flush(struct gate *g)
+{
+	record_flush(g->w);
+	device_release(g->w->devices, gate_may_send, g);
+	record_settle(g->w);
 }

@@ -19,5 +19,13 @@ void gate_free(struct gate *g);
 /* The guard is in TAKEOVER (isolated 1) or AUTO: in TAKEOVER every write
  * is refused with 0x0A. takeover.c says so on every change of state. */
 void gate_isolate(struct gate *g, int isolated);
+/*
+ * The safe point's step before anything leaves (wardend registers it
+ * with streams_before_flush()): the records of this loop iteration
+ * written in one go, then each write that waited for its record on a
+ * device connection sent, or, when its record could not be written,
+ * withdrawn and answered 0x04: nothing reaches the device unaudited.
+ */
+void gate_flush(struct gate *g);
 
 #endif

@@ -15,22 +15,42 @@ record_write(struct warden *w, const struct audit_event *ev, int sync)
 		log_warn("audit: cannot record %s", ev->event);
 }
 
-int
+audit_ticket
 record_decision(struct warden *w, const char *client,
     const struct mbap_request *req, const struct policy_decision *d,
     const char *event, uint8_t exception)
 {
 	struct request_record rec;
+	audit_ticket t;
 
 	request_record_fill(&rec, w->cfg, req, d, event, exception);
 	rec.ev.client = client;
-	if (audit_write(w->audit, &rec.ev, 0) == -1) {
-		if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
-			log_warn("audit: cannot record %s; write refused",
-			    rec.ev.event);
-		return -1;
-	}
-	return 0;
+	if ((t = audit_queue(w->audit, &rec.ev)) == 0 &&
+	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_warn("audit: cannot record %s; write refused",
+		    rec.ev.event);
+	return t;
+}
+
+void
+record_flush(struct warden *w)
+{
+	if (audit_flush(w->audit) == -1 &&
+	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_warn("audit: cannot write the records of this loop "
+		    "iteration; their writes are refused");
+}
+
+int
+record_written(const struct warden *w, audit_ticket t)
+{
+	return audit_written(w->audit, t);
+}
+
+void
+record_settle(struct warden *w)
+{
+	audit_settle(w->audit);
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "audit.h"
 #include "guard.h"
 #include "mbap.h"
 #include "monitor.h"
@@ -25,11 +26,23 @@
 struct warden;
 struct audit_head;
 
-/* gate.c: a decision on client's request (request_record.h), written
- * before it takes effect; -1 when it could not be (nothing is sent). */
-int record_decision(struct warden *w, const char *client,
+/*
+ * gate.c: a decision on client's request (request_record.h), queued
+ * with the others of this loop iteration (audit.h): its ticket, or 0
+ * when it could not be (then nothing is sent). What it stands for must
+ * wait until record_flush() has written it and record_written() says
+ * so.
+ */
+audit_ticket record_decision(struct warden *w, const char *client,
     const struct mbap_request *req, const struct policy_decision *d,
     const char *event, uint8_t exception);
+/* Write the queued decisions, in one write(); a failure is logged
+ * within the abuse budget. Every other record flushes them first. */
+void record_flush(struct warden *w);
+/* 1 when t's record is in the file. */
+int record_written(const struct warden *w, audit_ticket t);
+/* Every ticket flushed so far has been looked at. */
+void record_settle(struct warden *w);
 
 /* takeover.c: takeover, or in monitor mode would_takeover; user is the
  * operator's, NULL for an automatic one. */

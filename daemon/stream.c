@@ -51,6 +51,8 @@ struct streams {
 	struct ev_loop *loop;
 	ev_prepare prepare;
 	struct stream *flush_first, *flush, *defer, *free;
+	streams_step_fn *before_flush;
+	void *before_flush_ctx;
 };
 
 static ssize_t
@@ -446,6 +448,13 @@ streams_new(struct ev_loop *loop)
 	return ss;
 }
 
+void
+streams_before_flush(struct streams *ss, streams_step_fn *fn, void *ctx)
+{
+	ss->before_flush = fn;
+	ss->before_flush_ctx = ctx;
+}
+
 struct ev_loop *
 streams_loop(const struct streams *ss)
 {
@@ -470,14 +479,15 @@ streams_run(struct streams *ss)
 	/* Each step can queue work for the others (a resumed client sends
 	 * requests, a failed device write answers clients): go round until
 	 * nothing is left, or the loop would sleep on queued work. */
-	while (ss->defer != NULL || ss->flush_first != NULL ||
-	    ss->flush != NULL) {
+	do {
 		while ((s = ss->defer) != NULL) {
 			ss->defer = s->next_defer;
 			s->queued &= ~QUEUED_DEFER;
 			if (s->state == STREAM_OPEN && s->ev->deferred != NULL)
 				s->ev->deferred(s->ctx);
 		}
+		if (ss->before_flush != NULL)
+			ss->before_flush(ss->before_flush_ctx);
 		while (ss->flush_first != NULL)
 			if ((s = streams_pop_flush(&ss->flush_first))->state ==
 			    STREAM_OPEN)
@@ -486,7 +496,8 @@ streams_run(struct streams *ss)
 			if ((s = streams_pop_flush(&ss->flush))->state ==
 			    STREAM_OPEN)
 				stream_write_out(s);
-	}
+	} while (ss->defer != NULL || ss->flush_first != NULL ||
+	    ss->flush != NULL);
 	while ((s = ss->free) != NULL) {
 		ss->free = s->next_free;
 		if (s->ev->release != NULL)

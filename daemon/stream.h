@@ -27,9 +27,11 @@
  *
  * The safe point is an ev_prepare watcher of the streams' loop: before
  * the loop sleeps it runs, until none is left, the deferred calls
- * (stream_defer), the flushes of streams with flush_first (a failure
- * there answers other streams, whose answers then join their one
- * write), the other flushes; then the frees.
+ * (stream_defer), the before-flush step (streams_before_flush: what an
+ * upper layer must do before anything of this round leaves, such as
+ * writing the audit records the queued frames wait for), the flushes of
+ * streams with flush_first (a failure there answers other streams, whose
+ * answers then join their one write), the other flushes; then the frees.
  *
  * Transports. Every read, write and close goes through a struct
  * stream_transport; a plain socket is the only one today. A TLS
@@ -135,6 +137,11 @@ struct streams *streams_new(struct ev_loop *loop);
  * the set. Every stream must have been closed. */
 void streams_free(struct streams *ss);
 struct ev_loop *streams_loop(const struct streams *ss);
+/* fn(ctx) once in every round of the safe point, after the deferred
+ * calls and before the flushes; it may queue output and deferred calls.
+ * One step: a second call replaces the first; NULL removes it. */
+typedef void streams_step_fn(void *ctx);
+void streams_before_flush(struct streams *ss, streams_step_fn *fn, void *ctx);
 /* The safe point: deferred calls, flushes, frees (see above). */
 void streams_run(struct streams *ss);
 

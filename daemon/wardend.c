@@ -157,6 +157,15 @@ warden_open_records(struct warden *w)
 	    guard_cause_name(now_state.cause));
 }
 
+/* The streams' safe point, before anything of this loop iteration
+ * leaves: the gate's records written, the writes that waited for them
+ * let go. */
+static void
+warden_before_flush(void *gate)
+{
+	gate_flush(gate);
+}
+
 static void
 warden_start(struct warden *w)
 {
@@ -190,6 +199,7 @@ warden_start(struct warden *w)
 	    &w->counters, err)) == NULL)
 		fatalx("devices: %s", err);
 	free(addrs);
+	streams_before_flush(w->streams, warden_before_flush, w->gate);
 	if ((w->poller = poller_new(w)) == NULL ||
 	    poller_start(w->poller) == -1 ||
 	    (w->safestate = safestate_new(w)) == NULL)
@@ -240,6 +250,7 @@ warden_stop(struct warden *w)
 	durable_stop(w->durable);
 	safestate_free(w->safestate);
 	poller_free(w->poller);
+	streams_before_flush(w->streams, NULL, NULL);
 	gate_free(w->gate);
 	record_daemon(w, "stop");
 	audit_daemon_close(w);
