@@ -194,6 +194,9 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBWARDEN)
 # test_device fails the daemon's realloc() calls on demand: its seam for
 # an out-of-memory (see the file).
 $(B)/tests/unit/test_device: ALL_LDFLAGS += -Wl,--wrap=realloc
+# test_hot_path counts the allocations of an AI request's way through.
+$(B)/tests/unit/test_hot_path: ALL_LDFLAGS += -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc
 # test_audit_batch counts the writes, looks and allocations of a batch
 # and fails a write or an allocation on demand (see the file).
 $(B)/tests/unit/test_audit_batch: ALL_LDFLAGS += -Wl,--wrap=write \

@@ -3,7 +3,8 @@
  * rebuilt, as wardend runs it. The log deleted under a running wardend:
  * the next AI write is recorded in a new file that continues the chain,
  * and verify accepts old + new; a path where no new file can be made:
- * the write is refused with 0x04 and never reaches the device. Signed
+ * the write is refused with 0x04 and never reaches the device; nor does
+ * one whose record's write() fails (a file size limit). Signed
  * checkpoints: the key file's permissions, -t, the signatures checked
  * with the right key and refused with another, the key read before -u.
  * A tail cut while wardend was stopped: verify --head says so, and the
@@ -18,12 +19,14 @@
 #include <poll.h>
 #include <pwd.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -277,6 +280,54 @@ test_no_new_file_refuses_writes(void **state)
 	    "value", "43") > 0);
 	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, (char *)NULL);
 	expect_exit(t, 0, "audit verify of the new file");
+}
+
+/*
+ * The write() of a loop iteration's records fails (EFBIG: wardend's file
+ * size limit lowered to the log's size, with SIGXFSZ ignored from the
+ * start, as a full disk): the AI's write is withdrawn from its device
+ * connection and answered 0x04, and never reaches the device; reads,
+ * which are not audited, still pass. With the limit lifted the next
+ * write is recorded, and the chain is whole.
+ */
+static void
+test_write_failure_withdraws(void **state)
+{
+	struct at *t = *state;
+	struct rlimit full = { RLIM_INFINITY, RLIM_INFINITY }, cut;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	uint16_t value;
+	struct stat st;
+
+	at_start(t, "");
+	signal(SIGXFSZ, was);
+	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 400), 1);
+	assert_int_equal(stat(t->w->audit, &st), 0);
+	cut.rlim_cur = (rlim_t)st.st_size;
+	cut.rlim_max = RLIM_INFINITY;
+	assert_int_equal(prlimit(t->w->warden, RLIMIT_FSIZE, &cut, NULL), 0);
+
+	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 420), -1);
+	assert_int_equal(world_exception(),
+	    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+	assert_int_equal(modbus_read_registers(t->ai, AT_VALVE, 1, &value),
+	    1);
+	assert_int_equal(value, 400);
+	assert_int_equal(stat(t->w->audit, &st), 0);
+	assert_int_equal((rlim_t)st.st_size, cut.rlim_cur);
+
+	assert_int_equal(prlimit(t->w->warden, RLIMIT_FSIZE, &full, NULL), 0);
+	assert_int_equal(modbus_write_register(t->ai, AT_VALVE, 430), 1);
+	assert_int_equal(world_stop(t->w), 0);
+	assert_true(at_device_got(t, AT_VALVE, 400));
+	assert_true(at_device_got(t, AT_VALVE, 430));
+	assert_false(at_device_got(t, AT_VALVE, 420));
+	assert_true(audit_query_find(t->w->audit, 0, "write_allowed",
+	    "value", "43") > 0);
+	assert_int_equal(audit_query_find(t->w->audit, 0, "write_allowed",
+	    "value", "42"), 0);
+	ctl_run(NULL, &t->res, "audit", "verify", t->w->audit, (char *)NULL);
+	expect_exit(t, 0, "audit verify");
 }
 
 /* ---- signed checkpoints ---- */
@@ -638,6 +689,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, at_setup, at_teardown)
 		T(test_deleted_log_resumes),
 		T(test_no_new_file_refuses_writes),
+		T(test_write_failure_withdraws),
 		T(test_signed_checkpoints),
 		T(test_key_read_before_privilege_drop),
 		T(test_cut_tail_reported),

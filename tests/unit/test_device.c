@@ -12,6 +12,10 @@
  * a submit is the one that grows the connection's output buffer
  * (buf_reserve), so requests of the largest size, enough of them to
  * outgrow its first allocation, meet it.
+ *
+ * Requests with a hold (device_release()): nothing of one leaves before
+ * it is released, those behind it on its connection wait too and keep
+ * their order, and one withdrawn ends 0x04 without reaching the device.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -47,6 +51,7 @@ __wrap_realloc(void *p, size_t n)
 }
 
 #define PIPELINE 8
+#define NREQ (2 * PIPELINE)             /* origin tids 0..NREQ-1 */
 
 struct fixture {
 	struct ev_loop *loop;
@@ -59,8 +64,11 @@ struct fixture {
 	struct devices *ds;
 	int in_submit;                  /* device_submit() has not returned */
 	int ended_early;                /* done called inside it */
-	int ends[PIPELINE];             /* done calls, per request */
-	int settles[PIPELINE];
+	int ends[NREQ];                 /* done calls, per request */
+	int settles[NREQ];
+	uint8_t exception[NREQ];        /* the last done's */
+	int asked;                      /* may_send() calls */
+	uint64_t refuse;                /* may_send() says 0 to this hold */
 	int outstanding;                /* as a client counts them */
 	int went_negative;
 	int busy;                       /* ended 0x06 */
@@ -150,6 +158,7 @@ done_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 	if (f->in_submit)
 		f->ended_early++;
 	f->ends[req->origin_tid]++;
+	f->exception[req->origin_tid] = exception;
 	if (--f->outstanding < 0)
 		f->went_negative++;
 	if (exception == MODBUS_EXCEPTION_SLAVE_OR_SERVER_BUSY)
@@ -282,6 +291,221 @@ test_submit_answered(void **state)
 	assert_int_equal(f->outstanding, 0);
 }
 
+/* A request of 12 bytes whose address is its origin tid, so that the
+ * device's end can tell which arrived: FC 6 (a write) or FC 3. */
+static void
+small_request(struct fixture *f, struct inflight *r, uint16_t n, int write,
+    uint64_t hold)
+{
+	struct mbap_request req;
+
+	memset(r, 0, sizeof *r);
+	r->len = (uint16_t)(write ? mbap_encode_write_register(r->adu, 0, 1,
+	    n, 1) : mbap_encode_read(r->adu, 0, 1, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    n, 1));
+	assert_int_equal(r->len, 12);
+	assert_int_equal(mbap_decode_request(r->adu, r->len, &req), 0);
+	mbap_expect_of(&req, &r->expect);
+	r->origin_tid = n;
+	r->hold = hold;
+	r->done = done_cb;
+	r->ctx = f;
+	r->settle = settle_cb;
+	r->settle_ctx = f;
+}
+
+static void
+submit(struct fixture *f, struct inflight *r)
+{
+	f->in_submit = 1;
+	assert_int_equal(device_submit(f->ds, 0, DEVICE_AI, r), 0);
+	f->in_submit = 0;
+	f->outstanding++;
+}
+
+/* device_release_fn: every hold may go but f->refuse. */
+static int
+may_send(void *ctx, uint64_t hold)
+{
+	struct fixture *f = ctx;
+
+	f->asked++;
+	return hold != f->refuse;
+}
+
+/* One loop iteration, then the addresses of the frames the device got
+ * (each 12 bytes), in order, into got; how many. */
+static int
+device_got(struct fixture *f, uint16_t *got, int cap, uint16_t *tids)
+{
+	uint8_t frame[12];
+	int n = 0;
+
+	ev_run(f->loop, EVRUN_NOWAIT);
+	while (recv(f->device_fd, frame, sizeof frame, MSG_DONTWAIT) ==
+	    (ssize_t)sizeof frame) {
+		assert_true(n < cap);
+		if (tids != NULL)
+			tids[n] = mbap_get_tid(frame);
+		got[n++] = (uint16_t)(frame[8] << 8 | frame[9]);
+	}
+	return n;
+}
+
+/* The device answers the frame whose transaction id is tid: the echo
+ * of a write to address n, or one register read. */
+static void
+device_answers(struct fixture *f, uint16_t tid, uint16_t n, int write)
+{
+	uint8_t answer[MBAP_MAX_ADU_LEN] = { (uint8_t)(tid >> 8),
+		(uint8_t)tid, 0, 0, 0, 5, 1, MODBUS_FC_READ_HOLDING_REGISTERS,
+		2, 0, 42 };
+	size_t len = write ? mbap_encode_write_register(answer, tid, 1, n, 1) :
+	    11;
+
+	assert_int_equal(send(f->device_fd, answer, len, 0), (ssize_t)len);
+}
+
+/*
+ * A write with a hold, and a read after it on the same connection:
+ * neither leaves, however often the loop turns, until device_release();
+ * then both, in the order they came. Only the hold is asked about.
+ */
+static void
+test_held_until_released(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t got[4], tids[4];
+	struct inflight r;
+
+	start_devices(f);
+	small_request(f, &r, 0, 1, 7);
+	submit(f, &r);
+	small_request(f, &r, 1, 0, 0);
+	submit(f, &r);
+	assert_int_equal(device_got(f, got, 4, NULL), 0);
+	assert_int_equal(device_got(f, got, 4, NULL), 0);
+	/* Taken: a write on its way, as a takeover must count it. */
+	assert_int_equal(device_ai_writes_in_flight(f->ds, 0), 1);
+	device_release(f->ds, may_send, f);
+	assert_int_equal(f->asked, 1);
+	assert_int_equal(device_got(f, got, 4, tids), 2);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(got[1], 1);
+	assert_int_equal(f->ends[0] + f->ends[1], 0);
+	device_answers(f, tids[0], 0, 1);
+	device_answers(f, tids[1], 1, 0);
+	while (f->outstanding > 0)
+		ev_run(f->loop, EVRUN_ONCE);
+	assert_int_equal(f->ends[0], 1);
+	assert_int_equal(f->ends[1], 1);
+	assert_int_equal(f->exception[0], 0);
+	assert_int_equal(f->exception[1], 0);
+	assert_int_equal(f->ended_early, 0);
+}
+
+/*
+ * Withdrawn: the write whose hold is refused ends 0x04 (settle, then
+ * done, once) inside device_release(), and never reaches the device;
+ * those behind it still go, in order.
+ */
+static void
+test_withdrawn_answered_0x04(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t got[4];
+	struct inflight r;
+
+	start_devices(f);
+	small_request(f, &r, 0, 1, 1);
+	submit(f, &r);
+	small_request(f, &r, 1, 0, 0);
+	submit(f, &r);
+	small_request(f, &r, 2, 1, 2);
+	submit(f, &r);
+	f->refuse = 1;
+	device_release(f->ds, may_send, f);
+	assert_int_equal(f->asked, 2);
+	assert_int_equal(f->ends[0], 1);
+	assert_int_equal(f->settles[0], 1);
+	assert_int_equal(f->exception[0],
+	    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+	assert_int_equal(device_got(f, got, 4, NULL), 2);
+	assert_int_equal(got[0], 1);
+	assert_int_equal(got[1], 2);
+	assert_int_equal(f->ends[1] + f->ends[2], 0);
+	/* Nothing held any more: nothing to ask. */
+	device_release(f->ds, may_send, f);
+	assert_int_equal(f->asked, 2);
+	assert_int_equal(device_ai_writes_in_flight(f->ds, 0), 1);
+}
+
+/*
+ * Held in the queue (every slot taken): released, a hold is dropped and
+ * the request waits for a slot as any other, then goes at once; a
+ * refused one ends 0x04 and never leaves.
+ */
+static void
+test_queued_hold(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t got[NREQ], tids[NREQ];
+	struct inflight r;
+	int i;
+
+	start_devices(f);
+	for (i = 0; i < PIPELINE; i++) {
+		small_request(f, &r, (uint16_t)i, 0, 0);
+		submit(f, &r);
+	}
+	small_request(f, &r, PIPELINE, 1, 1);
+	submit(f, &r);
+	small_request(f, &r, PIPELINE + 1, 1, 2);
+	submit(f, &r);
+	assert_int_equal(device_got(f, got, NREQ, tids), PIPELINE);
+	f->refuse = 1;
+	device_release(f->ds, may_send, f);
+	assert_int_equal(f->asked, 2);
+	assert_int_equal(f->ends[PIPELINE], 1);
+	assert_int_equal(f->exception[PIPELINE],
+	    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+	assert_int_equal(device_got(f, got, NREQ, NULL), 0);
+	device_answers(f, tids[0], 0, 0);
+	while (f->ends[0] == 0)
+		ev_run(f->loop, EVRUN_ONCE);
+	assert_int_equal(f->exception[0], 0);
+	assert_int_equal(device_got(f, got, NREQ, NULL), 1);
+	assert_int_equal(got[0], PIPELINE + 1);
+	device_release(f->ds, may_send, f);
+	assert_int_equal(f->asked, 2);
+}
+
+/* The connection drops with a request sent and one held: the sent one
+ * ends 0x0B (it may have been acted on), the held one 0x0A (it never
+ * left). */
+static void
+test_reset_ends_held_0x0a(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t got[4];
+	struct inflight r;
+
+	start_devices(f);
+	small_request(f, &r, 0, 0, 0);
+	submit(f, &r);
+	assert_int_equal(device_got(f, got, 4, NULL), 1);
+	small_request(f, &r, 1, 1, 1);
+	submit(f, &r);
+	close(f->device_fd);
+	f->device_fd = -1;
+	while (f->outstanding > 0)
+		ev_run(f->loop, EVRUN_ONCE);
+	assert_int_equal(f->exception[0], MODBUS_EXCEPTION_GATEWAY_TARGET);
+	assert_int_equal(f->exception[1], MODBUS_EXCEPTION_GATEWAY_PATH);
+	assert_int_equal(f->settles[1], 1);
+	assert_int_equal(f->asked, 0);
+}
+
 int
 main(void)
 {
@@ -292,6 +516,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_submit_answered, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_held_until_released,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withdrawn_answered_0x04,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queued_hold, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reset_ends_held_0x0a,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

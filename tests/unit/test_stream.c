@@ -3,7 +3,8 @@
  * (acceptor.h) on a real libev loop, over socketpairs and 127.0.0.1:
  * output leaves at the safe point and waits for the write watcher when
  * the socket is full, a close is heard once and freed only at the safe
- * point, the bounds hold, deferred calls and flush order, priorities,
+ * point, the bounds hold, deferred calls and flush order, the step
+ * before the flushes (streams_before_flush), priorities,
  * connecting, and the acceptor's pause when descriptors run out.
  */
 #include <errno.h>
@@ -377,6 +378,77 @@ test_deferred_and_flush_order(void **state)
 	assert_int_equal(order[1], 0);
 }
 
+/* What the before-flush step saw each time it ran. */
+struct step {
+	struct fixture *f;
+	int calls;
+	int deferred_seen;              /* p[0].deferred when called */
+	size_t pending_seen;            /* p[0]'s output not yet written */
+	int defer_once;                 /* ask for one more round */
+};
+
+static void
+on_before_flush(void *ctx)
+{
+	struct step *st = ctx;
+	struct peer *p = &st->f->p[0];
+
+	st->calls++;
+	st->deferred_seen = p->deferred;
+	st->pending_seen = stream_pending(p->s);
+	/* What it adds leaves in the same flush. */
+	assert_int_equal(stream_write(p->s, "+", 1), 0);
+	if (st->defer_once) {
+		st->defer_once = 0;
+		stream_defer(p->s);
+	}
+}
+
+/*
+ * The before-flush step runs once per loop iteration, after the deferred
+ * calls and before anything is written, and what it adds leaves in the
+ * same write; when it asks for more (a deferred call), the round is
+ * run again, the step too. NULL removes it.
+ */
+static void
+test_before_flush(void **state)
+{
+	struct fixture *f = *state;
+	struct stream_opts o = { 0 };
+	struct step st = { .f = f };
+	char got[16];
+
+	open_pair(f, &f->p[0], &o);
+	streams_before_flush(f->ss, on_before_flush, &st);
+	stream_defer(f->p[0].s);
+	assert_int_equal(stream_write(f->p[0].s, "ab", 2), 0);
+	ev_run(f->loop, EVRUN_NOWAIT);
+	assert_int_equal(st.calls, 1);
+	assert_int_equal(st.deferred_seen, 1);
+	assert_int_equal(st.pending_seen, 2);
+	assert_int_equal(f->p[0].drained, 1);
+	assert_int_equal(read(f->p[0].fd, got, sizeof got), 3);
+	assert_memory_equal(got, "ab+", 3);
+
+	/* An iteration with nothing to write still runs it, once. */
+	ev_run(f->loop, EVRUN_NOWAIT);
+	assert_int_equal(st.calls, 2);
+	assert_int_equal(st.pending_seen, 0);
+	assert_int_equal(read(f->p[0].fd, got, sizeof got), 1);
+
+	/* A deferred call asked from it: one more round, the step again
+	 * before that round's flush. */
+	st.defer_once = 1;
+	streams_run(f->ss);
+	assert_int_equal(st.calls, 4);
+	assert_int_equal(f->p[0].deferred, 2);
+	assert_int_equal(read(f->p[0].fd, got, sizeof got), 2);
+
+	streams_before_flush(f->ss, NULL, NULL);
+	streams_run(f->ss);
+	assert_int_equal(st.calls, 4);
+}
+
 /* Both readable in one iteration: the higher priority is heard first
  * (the control socket's EV_MAXPRI before AI traffic). */
 static int heard[2], n_heard;
@@ -528,6 +600,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_and_flush_order,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_before_flush, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_priority, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
