@@ -11,6 +11,11 @@
  * it, or bytes that cannot be framed, mean the stream can no longer be
  * trusted: the connection is reset rather than risk delivering an answer
  * to the wrong client.
+ *
+ * A request with a hold (device.h) is kept off the wire, and so is each
+ * one given the connection after it, until device_release(): held frames
+ * take a slot of the pipeline but have no transaction id yet, so no
+ * answer can match one; they get theirs, in order, as they go out.
  */
 #include <stdio.h>
 #include <stdlib.h>

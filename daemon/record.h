@@ -8,7 +8,11 @@
  *
  * A record that cannot be written is logged, within the abuse budget,
  * and wardend goes on. The callers that must not go on without theirs
- * get -1: a write is refused, a release keeps TAKEOVER.
+ * learn it: a write is refused (no ticket, or a ticket whose record the
+ * flush did not write), a release keeps TAKEOVER (-1).
+ *
+ * A request's record is queued, the others written at once after what
+ * is queued (audit.h): one write() per loop iteration for the requests.
  *
  * Below the flows: it calls only the audit writer and the log.
  */
