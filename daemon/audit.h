@@ -210,9 +210,10 @@ int audit_chain_handoff(struct audit *a, double now);
 /* What open found and repaired, for the log; "" when the file was clean. */
 const char *audit_recovery(const struct audit *a);
 /*
- * Append one record. sync_now forces fdatasync before returning (mode
- * changes: takeover, release); an fsync_interval of 0 does for every
- * record. Returns 0, or -1 with errno: EINVAL (no
+ * Append one record, after those audit_queue() holds (written first,
+ * whatever becomes of them). sync_now forces fdatasync before returning
+ * (mode changes: takeover, release); an fsync_interval of 0 does for
+ * every record. Returns 0, or -1 with errno: EINVAL (no
  * event, or an extra key that is taken), EMSGSIZE, ENOMEM, or the error
  * of write() or fdatasync() (then the record was written, not synced).
  */
