@@ -355,7 +355,11 @@ main(int argc, char *argv[])
 	checkconf_log_warnings(w.cfg, "");
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
+	/* A peer gone mid-write and a file size limit reached are errors the
+	 * caller handles (EPIPE: close that stream; EFBIG: the audit write
+	 * fails, so the AI's writes are refused 0x04), not deaths. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	if ((w.loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		fatalx("cannot initialise the event loop");
 

@@ -161,6 +161,7 @@ harness_spawn(char *const argv[], const char *log_path)
 	}
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
 	if (log_path != NULL) {
 		fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd == -1)
