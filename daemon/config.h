@@ -41,6 +41,65 @@ struct config_net {
 	unsigned prefix;
 };
 
+/*
+ * TLS of a listener (Modbus/TCP Security). Paths are as written (resolved
+ * against the config file's directory). "" : not set.
+ */
+#define CONFIG_CIPHERS_MAX 512
+struct config_tls {
+	char cert[CONFIG_HOST_MAX];     /* PEM, the gateway's chain */
+	char key[CONFIG_HOST_MAX];      /* PEM private key */
+	char client_ca[CONFIG_HOST_MAX];/* PEM CA(s) client certs chain to;
+					 * required */
+	char crl[CONFIG_HOST_MAX];      /* PEM CRL(s); "": none */
+	char ciphers[CONFIG_CIPHERS_MAX];/* OpenSSL cipher list (TLS 1.2);
+					 * "": OpenSSL's default */
+	int min_version;                /* 0x0303 TLS 1.2 (default),
+					 * 0x0304 TLS 1.3 */
+};
+
+/* One entry of listen:. */
+struct config_listener {
+	struct config_endpoint endpoint;
+	unsigned role;                  /* index into config.roles: the
+					 * role of a plain listener's clients,
+					 * and of a TLS client whose cert
+					 * names none; default the ai role */
+	int has_role;                   /* role: written */
+	int has_tls;
+	struct config_tls tls;
+	/* The listener's own allow_from; has_allow_from 0: the global
+	 * one applies. */
+	int has_allow_from;
+	struct config_net *allow_from;
+	size_t n_allow_from;
+	int line;
+};
+
+/* read: or write: of a role. */
+enum role_access { ACCESS_NONE, ACCESS_ALL, ACCESS_LIST };
+struct config_role_access {
+	enum role_access kind;
+	unsigned *points;               /* ACCESS_LIST: indices into
+					 * config.points */
+	size_t n_points;
+};
+
+/*
+ * A role (roles:). roles[CONFIG_ROLE_AI] is always "ai", with today's
+ * rights unless roles: redefines it: read all (as reads: says), write all
+ * (the writable points, within their write: limits), no extra functions.
+ */
+#define CONFIG_ROLE_AI 0
+struct config_role {
+	char name[CONFIG_NAME_MAX];
+	struct config_role_access read;
+	struct config_role_access write;
+	uint8_t functions[256];         /* 1: extra function code allowed */
+	int keep_during_takeover;       /* during_takeover: keep */
+	int line;                       /* 0: the built-in ai */
+};
+
 struct config_limits {
 	unsigned max_clients;           /* default 64 */
 	unsigned max_inflight;          /* per client, default 16 */
@@ -140,6 +199,10 @@ struct config {
 	enum config_mode mode;                  /* default enforce */
 	enum config_initial_state initial_state;/* default takeover */
 	struct config_endpoint listen;
+	struct config_listener *listeners;      /* listen:, at least one */
+	size_t n_listeners;
+	struct config_role *roles;              /* [CONFIG_ROLE_AI] is ai */
+	size_t n_roles;
 	struct config_net *allow_from;          /* none: any source */
 	size_t n_allow_from;
 	char state_dir[CONFIG_HOST_MAX];
