@@ -4,11 +4,17 @@
  * takes effect; when the audit cannot be written, the write is refused,
  * since nothing may reach the plant that the record does not show.
  *
+ * Each request is first held to what its client's role may do
+ * (rights.h), then to the policy. Only the ai role's violations reach
+ * the guard, and only the ai role's requests keep its silence clock
+ * quiet: the takeover rules are about the AI.
+ *
  * The records of one loop iteration are written together (record.h):
  * a write is handed to its device with its record's ticket as the hold,
  * and waits on its connection until gate_flush() has written the
  * records and lets it go, or withdraws it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +25,33 @@
 #include "gate.h"
 #include "gate_plan.h"
 #include "record.h"
+#include "rights.h"
 #include "warden.h"
 
 struct gate {
 	struct warden *w;
 	int isolated;                   /* TAKEOVER: takeover.c says so */
 	struct policy_decision decision;        /* scratch, one request */
+	struct rights_verdict verdict;  /* scratch: its role's rights */
+	unsigned role;                  /* scratch: its client's */
+	struct record_who who;          /* scratch: its client, named */
 	struct baseline *baseline;      /* writes waiting for a read */
+	/* The roles' rights under w->cfg, built for the config of
+	 * rights_gen (w->policy_gen: raised at every reload). */
+	struct rights *rights;
+	unsigned rights_gen;
 };
 
 /* The layer above hears of it (flow.h): the guard may take over. */
 static void
-gate_violation(struct warden *w, const struct policy_decision *d)
+gate_violation(struct gate *g, const struct policy_decision *d)
 {
+	struct warden *w = g->w;
 	char what[CONFIG_NAME_MAX + 32];
 
 	/* A write refused for want of the device's value is not the AI's
-	 * doing. */
-	if (d->verdict == POLICY_READ)
+	 * doing, nor is anything another role's client does. */
+	if (d->verdict == POLICY_READ || g->role != CONFIG_ROLE_AI)
 		return;
 
 	if (d->has_point)
@@ -118,7 +133,8 @@ static void
 gate_refuse(struct gate *g, struct client *c, const struct mbap_request *req,
     const char *event, uint8_t exception)
 {
-	record_decision(g->w, client_name(c), req, &g->decision, event, exception);
+	record_decision(g->w, &g->who, req, &g->decision, event, exception,
+	    NULL);
 	client_send_exception(c, req->tid, req->unit, req->fc, exception);
 }
 
@@ -130,8 +146,8 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 	const struct policy_decision *d = &g->decision;
 	audit_ticket t = 0;
 
-	if (judged && (t = record_decision(w, client_name(c), req, d,
-	    policy_event_name(d, MODE_MONITOR), 0)) == 0) {
+	if (judged && (t = record_decision(w, &g->who, req, d,
+	    policy_event_name(d, MODE_MONITOR), 0, NULL)) == 0) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 		return;
@@ -139,7 +155,60 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 	if (gate_forward(g, c, adu, len, req, device, t) == 0)
 		policy_accept(w->memory, d, ev_now(w->loop));
 	if (judged && d->verdict != POLICY_ALLOW)
-		gate_violation(w, d);
+		gate_violation(g, d);
+}
+
+/*
+ * A function beyond the known ones is the role's to allow (its
+ * functions:, and for the ai role allow_functions, rights.h): its
+ * verdict replaces the policy's, which knows only allow_functions. For
+ * the ai role with no functions of its own the two are the same.
+ */
+static void
+gate_other_function(struct policy_decision *d,
+    const struct mbap_request *req, const struct rights_verdict *v)
+{
+	if (req->known)
+		return;
+	if (v->outcome == RIGHTS_REFUSE) {
+		d->verdict = POLICY_REJECT;
+		d->exception = v->exception;
+		d->rule = "function";
+	} else {
+		d->verdict = POLICY_ALLOW;
+		d->exception = 0;
+		d->rule = NULL;
+	}
+}
+
+/*
+ * A request its client's role may not make (rights.h), refused whatever
+ * the mode: recorded with why, answered 0x01 or 0x02; a violation only
+ * when the role is the ai's. Reads, which are not otherwise audited,
+ * are recorded too.
+ */
+static void
+gate_role_refuse(struct gate *g, struct client *c,
+    const struct mbap_request *req)
+{
+	struct warden *w = g->w;
+	struct policy_decision *d = &g->decision;
+	const struct rights_verdict *v = &g->verdict;
+	int is_read = req->known && !req->is_write;
+
+	memset(d, 0, offsetof(struct policy_decision, writes));
+	d->verdict = POLICY_REJECT;
+	d->exception = v->exception;
+	d->rule = req->known ? "role" : "function";
+	d->has_point = v->has_point;
+	d->point.point = v->point;
+	metrics_count_verdict(&w->metrics, is_read ? METRICS_REJECTED_READ :
+	    METRICS_REJECTED);
+	record_decision(w, &g->who, req, d, is_read ? "read_rejected" :
+	    "write_rejected", v->exception, v->reason);
+	client_send_exception(c, req->tid, req->unit, req->fc, v->exception);
+	if (!g->isolated)
+		gate_violation(g, d);
 }
 
 /* In TAKEOVER: every write, and every request the policy cannot judge. */
@@ -151,6 +220,7 @@ gate_isolated(struct gate *g, struct client *c,
 	struct policy_decision *d = &g->decision;
 
 	policy_decide(w->cfg, w->memory, device, req, now, d);
+	gate_other_function(d, req, &g->verdict);
 	/* A function that is not allowed is refused 0x01 in every state;
 	 * any other it cannot judge may write: 0x0A. */
 	if (!req->known && d->verdict != POLICY_ALLOW) {
@@ -178,8 +248,8 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 
 	gate_plan_enforce(d, adu, len, req, device_ready(w->devices, device),
 	    &p);
-	if (p.event != NULL && (t = record_decision(w, client_name(c), req,
-	    d, p.event, p.exception)) == 0 && p.exception == 0) {
+	if (p.event != NULL && (t = record_decision(w, &g->who, req, d,
+	    p.event, p.exception, NULL)) == 0 && p.exception == 0) {
 		/* Not on the record, so not forwarded either. */
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
@@ -193,7 +263,47 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	else
 		policy_accept(w->memory, d, now);
 	if (p.violation)
-		gate_violation(w, d);
+		gate_violation(g, d);
+}
+
+/*
+ * What c's role may do with req, in g->verdict (and g->role, g->who for
+ * the records): 0 when it goes on to the policy, -1 when it was
+ * answered. The table is built again after a reload, when a request
+ * first needs it.
+ */
+static int
+gate_rights(struct gate *g, struct client *c, const struct mbap_request *req,
+    unsigned device)
+{
+	struct warden *w = g->w;
+
+	if (g->rights == NULL || g->rights_gen != w->policy_gen) {
+		rights_free(g->rights);
+		g->rights_gen = w->policy_gen;
+		if ((g->rights = rights_new(w->cfg)) == NULL) {
+			if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+				log_warnx("gate: out of memory for the roles' "
+				    "rights; request refused");
+			client_send_exception(c, req->tid, req->unit, req->fc,
+			    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+			return -1;
+		}
+	}
+	g->role = client_role(c);
+	g->who.client = client_name(c);
+	g->who.role = rights_role_name(g->rights, g->role);
+	/* A plain listener's client is known by its address. */
+	g->who.identity = client_name(c);
+	rights_check(g->rights, g->role, device, req, g->isolated,
+	    &g->verdict);
+	/* The ai's refusal of a function beyond the known ones goes the
+	 * way the policy's went before roles (monitor mode forwards it). */
+	if (g->verdict.outcome != RIGHTS_REFUSE ||
+	    (g->role == CONFIG_ROLE_AI && !req->known))
+		return 0;
+	gate_role_refuse(g, c, req);
+	return -1;
 }
 
 /*
@@ -214,11 +324,15 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	ev_tstamp now = ev_now(w->loop);
 	int judged = req->is_write || !req->known, code;
 
-	if (judged && g->isolated) {
+	if (gate_rights(g, c, req, device) != 0)
+		return;
+	/* In TAKEOVER a role that keeps its rights is judged as before. */
+	if (judged && g->isolated && g->verdict.outcome != RIGHTS_ALLOW) {
 		gate_isolated(g, c, req, device, now);
 		return;
 	}
 	policy_decide(w->cfg, w->memory, device, req, now, d);
+	gate_other_function(d, req, &g->verdict);
 	if (!judged) {
 		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
@@ -250,7 +364,8 @@ gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 {
 	struct gate *g = ctx;
 
-	g->w->events.ai_request(g->w->events.ctx);
+	if (client_role(c) == CONFIG_ROLE_AI)
+		g->w->events.ai_request(g->w->events.ctx);
 	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
 }
 
@@ -289,6 +404,7 @@ gate_free(struct gate *g)
 	if (g == NULL)
 		return;
 	baseline_free(g->baseline);
+	rights_free(g->rights);
 	free(g);
 }
 

@@ -16,15 +16,17 @@ record_write(struct warden *w, const struct audit_event *ev, int sync)
 }
 
 audit_ticket
-record_decision(struct warden *w, const char *client,
+record_decision(struct warden *w, const struct record_who *who,
     const struct mbap_request *req, const struct policy_decision *d,
-    const char *event, uint8_t exception)
+    const char *event, uint8_t exception, const char *reason)
 {
 	struct request_record rec;
 	audit_ticket t;
 
 	request_record_fill(&rec, w->cfg, req, d, event, exception);
-	rec.ev.client = client;
+	request_record_who(&rec, who->role, who->identity);
+	rec.ev.client = who->client;
+	rec.ev.reason = reason;
 	if ((t = audit_queue(w->audit, &rec.ev)) == 0 &&
 	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
 		log_warn("audit: cannot record %s; write refused",

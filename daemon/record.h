@@ -30,16 +30,24 @@
 struct warden;
 struct audit_head;
 
+/* Who sent a request, as its record names them. */
+struct record_who {
+	const char *client;     /* "ip:port" */
+	const char *role;       /* its role's name */
+	const char *identity;   /* its certificate's subject, or its
+				 * address */
+};
+
 /*
- * gate.c: a decision on client's request (request_record.h), queued
+ * gate.c: a decision on a request of who's (request_record.h), queued
  * with the others of this loop iteration (audit.h): its ticket, or 0
  * when it could not be (then nothing is sent). What it stands for must
  * wait until record_flush() has written it and record_written() says
- * so.
+ * so. reason: why the client's role may not do it, NULL otherwise.
  */
-audit_ticket record_decision(struct warden *w, const char *client,
+audit_ticket record_decision(struct warden *w, const struct record_who *who,
     const struct mbap_request *req, const struct policy_decision *d,
-    const char *event, uint8_t exception);
+    const char *event, uint8_t exception, const char *reason);
 /* Write the queued decisions, in one write(); a failure is logged
  * within the abuse budget. Every other record flushes them first. */
 void record_flush(struct warden *w);
