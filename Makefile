@@ -58,7 +58,7 @@ SANFLAGS =
 OPT = -O2
 endif
 
-PKGS = libmodbus libcyaml yaml-0.1 libcrypto
+PKGS = libmodbus libcyaml yaml-0.1 libssl libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libev-dev ships no pkg-config file.
