@@ -177,3 +177,11 @@ request_record_fill(struct request_record *r, const struct config *cfg,
 		x->ctx = r;
 	}
 }
+
+void
+request_record_who(struct request_record *r, const char *role,
+    const char *identity)
+{
+	record_extra(r, "role", AUDIT_STRING)->s = role;
+	record_extra(r, "identity", AUDIT_STRING)->s = identity;
+}

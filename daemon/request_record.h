@@ -24,6 +24,8 @@
  *                     forwarded and the point's value changed. When the
  *                     names would make the record too long, points_omitted
  *                     says how many there were (values still holds all).
+ *   role, identity    who asked (request_record_who()): the client's
+ *                     role, and its certificate's subject or its address
  * A function the policy does not judge is no write: its decision is
  * recorded as request_allowed or request_rejected instead of
  * write_allowed or write_rejected (monitor mode's would_reject stays).
@@ -38,7 +40,7 @@
 #include "mbap.h"
 #include "policy.h"
 
-#define REQUEST_RECORD_EXTRAS 8
+#define REQUEST_RECORD_EXTRAS 10
 
 struct request_record {
 	struct audit_event ev;
@@ -58,5 +60,10 @@ struct request_record {
 void request_record_fill(struct request_record *r, const struct config *cfg,
     const struct mbap_request *req, const struct policy_decision *d,
     const char *event, uint8_t exception);
+
+/* Add who asked to r, after request_record_fill(): role and identity
+ * must outlive r. */
+void request_record_who(struct request_record *r, const char *role,
+    const char *identity);
 
 #endif

@@ -17,10 +17,12 @@
 
 /*
  * The record of the request and decision in fx under event, as written
- * to a fresh log: the text from "event" up to the comma before "prev".
+ * to a fresh log: the text from "event" up to the comma before "prev";
+ * role NULL: without who asked.
  */
 static const char *
-recorded(struct fx *fx, const char *event, uint8_t exception, char *out)
+recorded_by(struct fx *fx, const char *event, uint8_t exception,
+    const char *role, const char *identity, char *out)
 {
 	char dir[] = "/tmp/test_request_record-XXXXXX", path[64];
 	char err[ERR_LEN], line[LINE_CAP];
@@ -35,6 +37,8 @@ recorded(struct fx *fx, const char *event, uint8_t exception, char *out)
 	if (a == NULL)
 		fail_msg("audit_open: %s", err);
 	request_record_fill(&r, fx->cfg, &fx->req, fx->d, event, exception);
+	if (role != NULL)
+		request_record_who(&r, role, identity);
 	assert_int_equal(audit_write(a, &r.ev, 0), 0);
 	audit_close(a);
 	f = fopen(path, "r");
@@ -50,6 +54,12 @@ recorded(struct fx *fx, const char *event, uint8_t exception, char *out)
 	memcpy(out, from, (size_t)(to - from));
 	out[to - from] = '\0';
 	return out;
+}
+
+static const char *
+recorded(struct fx *fx, const char *event, uint8_t exception, char *out)
+{
+	return recorded_by(fx, event, exception, NULL, NULL, out);
 }
 
 static void
@@ -186,6 +196,29 @@ test_functions_are_requests(void **state)
 	    "\"data\":\"0e0100\"");
 }
 
+/* Who asked comes last, after the most a request carries: fc 23
+ * writing two points. */
+static void
+test_role_and_identity(void **state)
+{
+	struct fx *fx = *state;
+	char out[LINE_CAP];
+	const uint8_t b[] = { 23, 0, 9, 0, 2, 0, 0, 0, 2, 4, 0x01, 0xF4,
+	    0x00, 0x14 };
+
+	pdu(fx, b, sizeof b, 0);
+	assert_int_equal(fx->d->n_writes, 2);
+	assert_string_equal(recorded_by(fx, "write_allowed", 0, "hmi",
+	    "CN=hmi-1,O=Plant", out),
+	    "\"event\":\"write_allowed\",\"unit\":1,\"fc\":23,"
+	    "\"point\":\"valve\",\"value\":50,\"raw\":500,"
+	    "\"address\":0,\"count\":2,\"values\":[500,20],"
+	    "\"read_address\":9,\"read_count\":2,\"points\":["
+	    "{\"point\":\"valve\",\"value\":50,\"raw\":500},"
+	    "{\"point\":\"speed\",\"value\":20,\"raw\":20}],"
+	    "\"role\":\"hmi\",\"identity\":\"CN=hmi-1,O=Plant\"");
+}
+
 int
 main(void)
 {
@@ -196,6 +229,7 @@ main(void)
 		T(test_coils_as_bits, setup_enforce),
 		T(test_mask_and_write_read, setup_enforce),
 		T(test_functions_are_requests, setup_enforce),
+		T(test_role_and_identity, setup_enforce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
