@@ -20,7 +20,8 @@
 #   DEB_TEST   what the tests run: cmocka, the interop peers (mbpoll;
 #              python3-pymodbus 3.0 imports its client and server only with
 #              its Recommends python3-serial-asyncio and python3-serial),
-#              man-db for the man page check in tests/interop/install.sh
+#              man-db for the man page check in tests/interop/install.sh,
+#              openssl for the test certificates (tests/certs.sh)
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line
@@ -29,7 +30,7 @@ DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 	libcyaml-dev libyaml-dev libssl-dev
 DEB_DEMO = python3
 DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
-	python3-serial-asyncio man-db
+	python3-serial-asyncio man-db openssl
 DEB_SAN = clang libclang-rt-14-dev llvm
 DEB_BENCH = haproxy
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
@@ -58,7 +59,7 @@ SANFLAGS =
 OPT = -O2
 endif
 
-PKGS = libmodbus libcyaml yaml-0.1 libcrypto
+PKGS = libmodbus libcyaml yaml-0.1 libssl libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # libev-dev ships no pkg-config file.

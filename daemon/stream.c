@@ -17,7 +17,9 @@
 /* Room made in the input before each read of a stream without in_max. */
 #define STREAM_READ_MIN 512
 
-enum stream_state { STREAM_CONNECTING, STREAM_OPEN, STREAM_CLOSED };
+enum stream_state {
+	STREAM_CONNECTING, STREAM_HANDSHAKE, STREAM_OPEN, STREAM_CLOSED
+};
 
 /* What is queued for the safe point. */
 #define QUEUED_FLUSH 0x1
@@ -42,6 +44,9 @@ struct stream {
 					 * the next read go on */
 	int write_want;                 /* 0: no write waits; else as
 					 * read_want */
+	int hs_want;                    /* as read_want, of the handshake */
+	ev_tstamp hs_timeout;
+	ev_timer hs_timer;
 	ev_tstamp last_io;
 	unsigned queued;
 	struct stream *next_flush, *next_defer, *next_free;
@@ -87,10 +92,47 @@ plain_close(void *conn, int fd)
 }
 
 static const struct stream_transport stream_plain = {
-	plain_read, plain_write, plain_close,
+	.read = plain_read,
+	.write = plain_write,
+	.close = plain_close,
 };
 
 static void stream_io_cb(struct ev_loop *, ev_io *, int);
+static void stream_hs_timeout_cb(struct ev_loop *, ev_timer *, int);
+
+/* Bytes the transport holds make no fd readable: try once more. */
+static void
+stream_read_again(struct stream *s)
+{
+	if (s->tp->buffers && s->state == STREAM_OPEN && s->reading)
+		ev_feed_event(s->ss->loop, &s->rio, EV_READ);
+}
+
+static void
+stream_transport_drop(const struct stream_opts *opts, int fd)
+{
+	if (opts->transport == NULL) {
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	if (fd != -1)
+		opts->transport->close(opts->conn, fd);
+	if (opts->transport->free != NULL)
+		opts->transport->free(opts->conn);
+}
+
+/* A transport with a handshake starts it, within its time limit. */
+static void
+stream_handshake_start(struct stream *s, int want)
+{
+	s->state = STREAM_HANDSHAKE;
+	s->hs_want = want;
+	if (s->hs_timeout > 0) {
+		ev_timer_set(&s->hs_timer, s->hs_timeout, 0.);
+		ev_timer_start(s->ss->loop, &s->hs_timer);
+	}
+}
 
 /* Each watcher active exactly when a side waits for its readiness. */
 static void
@@ -103,7 +145,10 @@ stream_arm(struct stream *s)
 		return;
 	if (s->state == STREAM_CONNECTING)
 		w = 1;
-	else if (s->reading) {
+	else if (s->state == STREAM_HANDSHAKE) {
+		r |= s->hs_want == EV_READ;
+		w |= s->hs_want == EV_WRITE;
+	} else if (s->reading) {
 		r |= s->read_want == EV_READ;
 		w |= s->read_want == EV_WRITE;
 	}
@@ -132,9 +177,11 @@ stream_new(struct streams *ss, int fd, const struct stream_opts *opts,
 		return NULL;
 	}
 	s->ss = ss;
-	s->tp = &stream_plain;
+	s->tp = opts->transport != NULL ? opts->transport : &stream_plain;
+	s->conn = opts->conn;
 	s->fd = fd;
 	s->state = state;
+	s->hs_timeout = opts->handshake_timeout;
 	snprintf(s->name, sizeof s->name, "%s", opts->name);
 	s->ev = opts->events;
 	s->ctx = opts->ctx;
@@ -150,6 +197,12 @@ stream_new(struct streams *ss, int fd, const struct stream_opts *opts,
 	ev_set_priority(&s->rio, opts->priority);
 	ev_set_priority(&s->wio, opts->priority);
 	s->rio.data = s->wio.data = s;
+	ev_init(&s->hs_timer, stream_hs_timeout_cb);
+	s->hs_timer.data = s;
+	if (state == STREAM_OPEN && s->tp->handshake != NULL) {
+		s->reading = 0;
+		stream_handshake_start(s, EV_READ);
+	}
 	stream_arm(s);
 	return s;
 }
@@ -160,7 +213,7 @@ stream_accept(struct streams *ss, int fd, const struct stream_opts *opts)
 	struct stream *s;
 
 	if ((s = stream_new(ss, fd, opts, STREAM_OPEN)) == NULL)
-		close(fd);
+		stream_transport_drop(opts, fd);
 	return s;
 }
 
@@ -171,11 +224,13 @@ stream_connect(struct streams *ss, const struct net_addr *addr,
 	struct stream *s;
 	int fd;
 
-	if ((fd = net_connect(addr, err)) == -1)
+	if ((fd = net_connect(addr, err)) == -1) {
+		stream_transport_drop(opts, -1);
 		return NULL;
+	}
 	if ((s = stream_new(ss, fd, opts, STREAM_CONNECTING)) == NULL) {
 		errmsg_set(err, "out of memory");
-		close(fd);
+		stream_transport_drop(opts, fd);
 	}
 	return s;
 }
@@ -194,6 +249,7 @@ stream_close(struct stream *s, const char *reason)
 		log_info("%s closed: %s", s->name, reason);
 	ev_io_stop(ss->loop, &s->rio);
 	ev_io_stop(ss->loop, &s->wio);
+	ev_timer_stop(ss->loop, &s->hs_timer);
 	s->tp->close(s->conn, s->fd);
 	s->fd = -1;
 	s->next_free = ss->free;
@@ -240,6 +296,7 @@ stream_read_start(struct stream *s)
 		return;
 	s->reading = 1;
 	stream_arm(s);
+	stream_read_again(s);
 }
 
 void
@@ -385,8 +442,51 @@ stream_read_in(struct stream *s)
 		return;
 	}
 	s->in.end += (size_t)n;
+	if ((size_t)n == room)
+		stream_read_again(s);
 	if (s->ev->data != NULL)
 		s->ev->data(s->ctx);
+}
+
+/* Connected, and the handshake done if there is one. */
+static void
+stream_open(struct stream *s)
+{
+	ev_timer_stop(s->ss->loop, &s->hs_timer);
+	s->state = STREAM_OPEN;
+	s->reading = 1;
+	s->read_want = EV_READ;
+	s->last_io = ev_now(s->ss->loop);
+	stream_arm(s);
+	if (buf_len(&s->out) > 0)
+		stream_flush(s);
+	if (s->ev->connected != NULL)
+		s->ev->connected(s->ctx);
+	stream_read_again(s);
+}
+
+static void
+stream_handshake_step(struct stream *s)
+{
+	char why[ERR_LEN];
+
+	if (s->tp->handshake(s->conn, s->fd, &s->hs_want, why,
+	    sizeof why) == 0) {
+		stream_open(s);
+		return;
+	}
+	if (errno != EAGAIN)
+		stream_close(s, why);
+	else
+		stream_arm(s);
+}
+
+static void
+stream_hs_timeout_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)revents;
+	stream_close(t->data, "TLS handshake timed out");
 }
 
 /* A non-blocking connect has ended, one way or the other. */
@@ -399,12 +499,12 @@ stream_connect_done(struct stream *s)
 		stream_close(s, strerror(err));
 		return;
 	}
-	s->state = STREAM_OPEN;
-	s->reading = 1;
-	s->last_io = ev_now(s->ss->loop);
-	stream_arm(s);
-	if (s->ev->connected != NULL)
-		s->ev->connected(s->ctx);
+	if (s->tp->handshake == NULL) {
+		stream_open(s);
+		return;
+	}
+	stream_handshake_start(s, EV_WRITE);
+	stream_handshake_step(s);
 }
 
 static void
@@ -417,6 +517,10 @@ stream_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	(void)revents;
 	if (s->state == STREAM_CONNECTING) {
 		stream_connect_done(s);
+		return;
+	}
+	if (s->state == STREAM_HANDSHAKE) {
+		stream_handshake_step(s);
 		return;
 	}
 	if (s->write_want == ready)
@@ -502,6 +606,8 @@ streams_run(struct streams *ss)
 		ss->free = s->next_free;
 		if (s->ev->release != NULL)
 			s->ev->release(s->ctx);
+		if (s->tp->free != NULL)
+			s->tp->free(s->conn);
 		buf_free(&s->in);
 		buf_free(&s->out);
 		free(s);

@@ -34,31 +34,34 @@
  * answers then join their one write), the other flushes; then the frees.
  *
  * Transports. Every read, write and close goes through a struct
- * stream_transport; a plain socket is the only one today. A TLS
- * transport (OpenSSL, non-blocking) slides in underneath without the
- * endpoints' protocol code changing:
- * - stream_opts gains `transport` (NULL: plain) and the per-connection
- *   state (the SSL) is the `conn` argument below; whoever owns the TLS
- *   context (the listener, a device's config) sets it when the stream is
- *   made.
- * - A stream starts in a handshake state before it is open: the stream
- *   calls the transport's handshake (SSL_do_handshake) whenever the
- *   watcher it asked for fires, and only when it completes calls the
- *   endpoint's connected() (streams from stream_connect) or starts
- *   reading (accepted ones). The handshake has a time limit, one ev_timer
- *   of the stream's, which closes it "TLS handshake timed out".
+ * stream_transport: a plain socket, or TLS (tls.h), which slides in
+ * underneath without the endpoints' protocol code changing:
+ * - stream_opts.transport (NULL: plain) and the per-connection state,
+ *   opts.conn (the SSL), which the stream owns from then on; whoever
+ *   owns the TLS context (the listener) makes the conn.
+ * - A stream whose transport has a handshake starts in a handshake
+ *   state before it is open: the stream calls the handshake whenever
+ *   the readiness it asked for comes (an accepted stream's transport
+ *   speaks second: it waits to read first), and only when it is done
+ *   calls the endpoint's connected() (streams from stream_connect and
+ *   accepted ones alike) and starts reading. The handshake has a time
+ *   limit, opts.handshake_timeout, one ev_timer of the stream's, which
+ *   closes it "TLS handshake timed out"; a failed handshake closes it
+ *   with the transport's reason. Nothing waits: a stalled handshake
+ *   holds up nothing else on the loop.
  * - SSL_ERROR_WANT_READ and SSL_ERROR_WANT_WRITE are what the `want`
  *   argument of read and write is for: a read that needs the socket
- *   writable (a renegotiation, a key update) returns -1, errno EAGAIN and
- *   *want = EV_WRITE, and the stream then waits on the write watcher to
- *   read again; likewise a write may wait on the read watcher. The
- *   stream already maps each side's want to the watchers (stream_arm).
+ *   writable (a key update) returns -1, errno EAGAIN and *want =
+ *   EV_WRITE, and the stream then waits on the write watcher to read
+ *   again; likewise a write may wait on the read watcher. The stream
+ *   maps each side's want to the watchers (stream_arm).
  * - Bytes the TLS layer holds decrypted (SSL_pending) make no fd
- *   readable: after a read that filled what was asked, or when reading
- *   starts again, the transport's read is tried once more before
- *   waiting.
- * - close sends close_notify best effort (never blocking), frees the SSL
- *   and closes the descriptor.
+ *   readable: for a transport that `buffers`, after a read that filled
+ *   what was asked, or when reading starts again, the read watcher is
+ *   fed one event, so the read is tried once more before waiting.
+ * - close sends close_notify best effort (never blocking) and closes
+ *   the descriptor; the conn is freed at the safe point, so that
+ *   closed() may still ask it (the subject of a refused certificate).
  */
 #ifndef WARDEN_STREAM_H
 #define WARDEN_STREAM_H
@@ -88,7 +91,16 @@ struct stream_transport {
 	ssize_t (*read)(void *conn, int fd, void *p, size_t len, int *want);
 	ssize_t (*write)(void *conn, int fd, const void *p, size_t len,
 	    int *want);
+	/* NULL: none. 0 once done; -1 with errno EAGAIN and *want while
+	 * it goes on; any other -1 with why (len bytes) filled: the stream
+	 * is closed for that reason. */
+	int (*handshake)(void *conn, int fd, int *want, char *why,
+	    size_t len);
 	void (*close)(void *conn, int fd);
+	/* At the safe point after the close; NULL: nothing to free. */
+	void (*free)(void *conn);
+	/* Reads may leave bytes in conn that make no fd readable. */
+	int buffers;
 };
 
 /*
@@ -105,7 +117,8 @@ struct stream_events {
 	void (*eof)(void *ctx);
 	/* A flush found nothing left to write. */
 	void (*drained)(void *ctx);
-	/* A stream_connect() connection is up. */
+	/* A stream_connect() connection is up, or the handshake of an
+	 * accepted one is done (a transport with a handshake). */
 	void (*connected)(void *ctx);
 	/* Asked for by stream_defer(). */
 	void (*deferred)(void *ctx);
@@ -129,6 +142,13 @@ struct stream_opts {
 	int priority;                   /* of its watchers (EV_MAXPRI: the
 					 * operators' control socket) */
 	int flush_first;                /* flushed before the others */
+	/* How bytes move (NULL: a plain socket) and the connection's state
+	 * for it, which the stream owns from then on (freed even when the
+	 * stream cannot be made). */
+	const struct stream_transport *transport;
+	void *conn;
+	/* Seconds a handshake may take; 0: no limit. */
+	ev_tstamp handshake_timeout;
 };
 
 /* The streams of one loop and its safe point; NULL when out of memory. */
