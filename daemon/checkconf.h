@@ -7,6 +7,11 @@
 #include "config.h"
 
 void checkconf_print(const struct config *cfg, FILE *out);
+/*
+ * After the table (checkconf_access.c): a line per listen: entry
+ * (address, plain or tls, role, allow_from in force) and per role.
+ */
+void checkconf_print_access(const struct config *cfg, FILE *out);
 /* Each of cfg->warnings as a log line, after prefix (e.g. "reload: "). */
 void checkconf_log_warnings(const struct config *cfg, const char *prefix);
 

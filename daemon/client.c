@@ -34,6 +34,7 @@ struct client {
 	ev_tstamp last_active;
 	ev_tstamp partial_since;        /* 0: no unfinished frame */
 	unsigned inflight;
+	unsigned role;                  /* index into cfg->roles */
 	struct client *prev, *next;     /* all open clients */
 };
 
@@ -87,7 +88,8 @@ clients_set_config(struct clients *cs, const struct config *cfg)
 }
 
 void
-client_accept(struct clients *cs, int fd, const struct net_addr *peer)
+client_accept(struct clients *cs, int fd, const struct net_addr *peer,
+    unsigned role)
 {
 	char name[STREAM_NAME_MAX];
 	struct stream_opts opts = {
@@ -106,6 +108,7 @@ client_accept(struct clients *cs, int fd, const struct net_addr *peer)
 		return;
 	}
 	c->cs = cs;
+	c->role = role;
 	net_addr_format(peer, c->name, sizeof c->name);
 	snprintf(name, sizeof name, "client %s", c->name);
 	opts.ctx = c;
@@ -179,6 +182,12 @@ const char *
 client_name(const struct client *c)
 {
 	return c->name;
+}
+
+unsigned
+client_role(const struct client *c)
+{
+	return c->role;
 }
 
 void

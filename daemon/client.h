@@ -70,6 +70,11 @@ void client_answer_cb(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception);
 /* "ip:port", as audit records name the client. */
 const char *client_name(const struct client *c);
+/*
+ * Its role, an index into cfg->roles: the role of the listen: entry that
+ * took it.
+ */
+unsigned client_role(const struct client *c);
 /* A request of c's is outstanding (forwarded, or waiting for a read),
  * or no longer is: max_inflight counts them. */
 void client_hold(struct client *c);

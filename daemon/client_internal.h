@@ -11,7 +11,7 @@
 
 #include "client.h"
 
-struct acceptor;
+struct listener;
 
 struct clients {
 	struct ev_loop *loop;
@@ -23,11 +23,15 @@ struct clients {
 	struct client_events events;    /* the layer above's (the gate) */
 	struct client *open;            /* the open connections */
 	unsigned n_open;
-	struct acceptor *listener;      /* NULL: not listening */
+	struct listener *listeners;     /* one per listen: entry; NULL: not
+					 * listening */
+	size_t n_listeners;
 };
 
-/* client.c: a connection the listener took: served from now on (fd is
- * ours, even when out of memory). */
-void client_accept(struct clients *cs, int fd, const struct net_addr *peer);
+/* client.c: a connection a listener took, its clients of this role
+ * (index into cfg->roles): served from now on (fd is ours, even when
+ * out of memory). */
+void client_accept(struct clients *cs, int fd, const struct net_addr *peer,
+    unsigned role);
 
 #endif

@@ -90,7 +90,7 @@ static struct config *config_from_text(const char *path,
 	config_lines_seal(&shape.unread);
 	if (shape.lines.out_of_memory || shape.unread.out_of_memory)
 		errs->out_of_memory = 1;
-	if (!errs->out_of_memory && blocking == 0)
+	if (!errs->out_of_memory && blocking == 0 && !shape.rewritten)
 		raw = config_schema_load(data, len, errs);
 	else if (!errs->out_of_memory && !shape.clean.failed)
 		raw = config_schema_load(shape.clean.data, shape.clean.len,
@@ -145,6 +145,8 @@ void config_free(struct config *cfg)
 	free(cfg->points);
 	free(cfg->devices);
 	free(cfg->allow_from);
+	config_listen_free(cfg);
+	config_roles_free(cfg);
 	free(cfg->path);
 	free(cfg->warnings);
 	free(cfg);

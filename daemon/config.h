@@ -198,7 +198,6 @@ struct config {
 	char *warnings;
 	enum config_mode mode;                  /* default enforce */
 	enum config_initial_state initial_state;/* default takeover */
-	struct config_endpoint listen;
 	struct config_listener *listeners;      /* listen:, at least one */
 	size_t n_listeners;
 	struct config_role *roles;              /* [CONFIG_ROLE_AI] is ai */

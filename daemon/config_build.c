@@ -84,8 +84,7 @@ void config_build_unknown(struct config_build *b, const char *path,
 		config_build_error(b, path, "no %s named '%s'", what, name);
 }
 
-/* "devices[0].life_bit.interval" -> "interval" */
-static const char *build_key(const char *path)
+const char *config_build_key(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 
@@ -102,13 +101,13 @@ double config_build_duration(struct config_build *b, const char *path,
 		return fallback;
 	problem = config_duration_problem(text, &seconds);
 	if (problem) {
-		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		config_build_error(b, path, "%s: '%s' %s", config_build_key(path),
 		    text, problem);
 		return fallback;
 	}
 	if (must_be_positive && seconds <= 0) {
 		config_build_error(b, path, "%s: must be longer than 0",
-		    build_key(path));
+		    config_build_key(path));
 		return fallback;
 	}
 	return seconds;
@@ -123,47 +122,46 @@ static int64_t build_int(struct config_build *b, const char *path,
 		return fallback;
 	if (*value < lo || *value > hi) {
 		config_build_error(b, path, "%s: %lld is out of range "
-		    "%lld..%lld%s", build_key(path), (long long)*value,
+		    "%lld..%lld%s", config_build_key(path), (long long)*value,
 		    (long long)lo, (long long)hi, why);
 		return fallback;
 	}
 	return *value;
 }
 
-static void build_endpoint(struct config_build *b, const char *path,
+int config_build_endpoint(struct config_build *b, const char *path,
     const char *text, struct config_endpoint *ep)
 {
 	const char *problem = config_endpoint_problem(text, ep);
 
 	if (problem)
-		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		config_build_error(b, path, "%s: '%s' %s", config_build_key(path),
 		    text, problem);
+	return problem ? -1 : 0;
 }
 
-static void build_allow_from(struct config_build *b)
+void config_build_nets(struct config_build *b, const char *key,
+    char *const *texts, unsigned n, struct config_net **nets,
+    size_t *n_nets)
 {
-	const struct raw_config *raw = b->raw;
-	struct config *cfg = b->cfg;
 	char path[CONFIG_PATH_MAX];
 
-	if (raw->allow_from_count == 0)
+	if (n == 0)
 		return;
-	cfg->allow_from = calloc(raw->allow_from_count,
-	    sizeof(*cfg->allow_from));
-	if (!cfg->allow_from) {
+	*nets = calloc(n, sizeof(**nets));
+	if (!*nets) {
 		b->errs->out_of_memory = 1;
 		return;
 	}
-	for (unsigned i = 0; i < raw->allow_from_count; i++) {
-		struct config_net *net = &cfg->allow_from[cfg->n_allow_from];
-		const char *problem = config_net_problem(raw->allow_from[i],
-		    net);
-		snprintf(path, sizeof(path), "allow_from[%u]", i);
+	for (unsigned i = 0; i < n; i++) {
+		struct config_net *net = &(*nets)[*n_nets];
+		const char *problem = config_net_problem(texts[i], net);
+		snprintf(path, sizeof(path), "%s[%u]", key, i);
 		if (problem)
 			config_build_error(b, path, "allow_from: '%s' %s",
-			    raw->allow_from[i], problem);
+			    texts[i], problem);
 		else
-			cfg->n_allow_from++;
+			(*n_nets)++;
 	}
 }
 
@@ -178,23 +176,24 @@ static int build_function_known(int64_t code)
 	return 0;
 }
 
-static void build_allow_functions(struct config_build *b)
+void config_build_functions(struct config_build *b, const char *key,
+    const int64_t *codes, unsigned n, uint8_t allowed[256])
 {
-	const struct raw_config *raw = b->raw;
 	char path[CONFIG_PATH_MAX];
 
-	for (unsigned i = 0; i < raw->allow_functions_count; i++) {
-		int64_t code = raw->allow_functions[i];
-		snprintf(path, sizeof(path), "allow_functions[%u]", i);
+	for (unsigned i = 0; i < n; i++) {
+		int64_t code = codes[i];
+		snprintf(path, sizeof(path), "%s[%u]", key, i);
 		if (code < 1 || code > 127)
-			config_build_error(b, path, "allow_functions: %lld is "
-			    "not a function code (1..127)", (long long)code);
+			config_build_error(b, path, "%s: %lld is not a "
+			    "function code (1..127)", config_build_key(key),
+			    (long long)code);
 		else if (build_function_known(code))
-			config_build_error(b, path, "allow_functions: %lld is "
-			    "always judged by the policy (1-6, 15, 16, 22, 23 "
-			    "are); remove it", (long long)code);
+			config_build_error(b, path, "%s: %lld is always "
+			    "judged by the policy (1-6, 15, 16, 22, 23 are); "
+			    "remove it", config_build_key(key), (long long)code);
 		else
-			b->cfg->allow_functions[code] = 1;
+			allowed[code] = 1;
 	}
 }
 
@@ -207,7 +206,7 @@ static void build_group(struct config_build *b, const char *path,
 		return;
 	problem = config_name_problem(text);
 	if (problem)
-		config_build_error(b, path, "%s: '%s' %s", build_key(path),
+		config_build_error(b, path, "%s: '%s' %s", config_build_key(path),
 		    text, problem);
 	else
 		snprintf(group, CONFIG_NAME_MAX, "%s", text);
@@ -270,8 +269,8 @@ static void build_top(struct config_build *b)
 	cfg->mode = raw->mode;
 	cfg->initial_state = raw->initial_state;
 	cfg->reads = raw->reads;
-	build_endpoint(b, "listen", raw->listen, &cfg->listen);
-	build_allow_from(b);
+	config_build_nets(b, "allow_from", raw->allow_from,
+	    raw->allow_from_count, &cfg->allow_from, &cfg->n_allow_from);
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", raw->state_dir);
 	snprintf(cfg->audit_log, sizeof(cfg->audit_log), "%s", raw->audit_log);
 	/* 0 is allowed: fsync after every record. */
@@ -290,16 +289,12 @@ static void build_top(struct config_build *b)
 	    cfg->control.reload_group);
 	if (raw->metrics_listen) {
 		cfg->has_metrics_listen = 1;
-		build_endpoint(b, "metrics_listen", raw->metrics_listen,
+		config_build_endpoint(b, "metrics_listen", raw->metrics_listen,
 		    &cfg->metrics_listen);
-		if (cfg->metrics_listen.port == cfg->listen.port &&
-		    strcmp(cfg->metrics_listen.host, cfg->listen.host) == 0)
-			config_build_error(b, "metrics_listen", "metrics_listen: "
-			    "'%s' is the same address as listen",
-			    raw->metrics_listen);
 	}
 	build_limits(b);
-	build_allow_functions(b);
+	config_build_functions(b, "allow_functions", raw->allow_functions,
+	    raw->allow_functions_count, cfg->allow_functions);
 }
 
 static void build_life_bit(struct config_build *b, size_t i,
@@ -441,5 +436,7 @@ struct config *config_build(const struct raw_config *raw, const char *file,
 		return b.cfg;
 	config_points_build(&b);
 	config_takeover_build(&b);
+	config_roles_build(&b);
+	config_listen_build(&b, shape->listen_scalar);
 	return b.cfg;
 }

@@ -90,6 +90,8 @@ void config_lines_seal(struct config_lines *lines);
 int config_lines_find(const struct config_lines *lines, const char *path);
 /* 1 when path, or a key or entry holding it, was added. */
 int config_lines_covers(const struct config_lines *lines, const char *path);
+/* 1 when path itself was added (a key written, even empty). */
+int config_lines_has(const struct config_lines *lines, const char *path);
 void config_lines_free(struct config_lines *lines);
 
 /* config_clean.c: the document as the shape walk understood it. */
@@ -121,6 +123,9 @@ struct config_shape {
 	struct config_lines unread;     /* refused or missing: left out of
 					 * clean, or a stand-in there */
 	struct config_clean clean;      /* unusable when the YAML is broken */
+	int listen_scalar;              /* listen: host:port, not a list */
+	int rewritten;                  /* a form libcyaml cannot read: load
+					 * clean, not the file */
 };
 
 /*
@@ -239,10 +244,41 @@ struct raw_limits {
 	char *idle_timeout;
 };
 
+struct raw_tls {
+	char *cert, *key, *client_ca, *crl, *ciphers;
+	int min_version;                /* 0: absent */
+};
+
+struct raw_listener {
+	char *address;
+	char *role;
+	struct raw_tls *tls;
+	char **allow_from;
+	unsigned allow_from_count;
+};
+
+/* read: or write:, as config_shape.c rewrites them. */
+struct raw_access {
+	enum role_access *is;           /* all, none; NULL: a list */
+	char **points;
+	unsigned points_count;
+};
+
+struct raw_role {
+	char *name;
+	struct raw_access *read, *write;
+	int64_t *functions;
+	unsigned functions_count;
+	int during_takeover;            /* 1: keep */
+};
+
 struct raw_config {
 	enum config_mode mode;
 	enum config_initial_state initial_state;
-	char *listen;
+	struct raw_listener *listen;
+	unsigned listen_count;
+	struct raw_role *roles;
+	unsigned roles_count;
 	char **allow_from;
 	unsigned allow_from_count;
 	char *state_dir;
@@ -264,6 +300,10 @@ struct raw_config {
 };
 
 extern const cyaml_schema_value_t config_schema;
+/* Values written in a form libcyaml cannot read (config_shape.c). */
+extern const cyaml_schema_value_t config_listener_entry;
+extern const cyaml_schema_value_t config_role_entry;
+extern const cyaml_schema_field_t config_access_fields[];
 
 /* NULL on failure, reported in errs with the line libcyaml names. */
 struct raw_config *config_schema_load(const unsigned char *data, size_t len,
@@ -295,6 +335,18 @@ int config_build_unread(const struct config_build *b, const char *fmt, ...)
 void config_build_unknown(struct config_build *b, const char *path,
     const char *what, const char *name, const char *best);
 int config_build_line(const struct config_build *b, const char *path);
+/* "devices[0].life_bit.interval" -> "interval" */
+const char *config_build_key(const char *path);
+/* host:port at path into ep: 0, or -1 reported. */
+int config_build_endpoint(struct config_build *b, const char *path,
+    const char *text, struct config_endpoint *ep);
+/* An allow_from list at key ("listen[1].allow_from"): the good ones. */
+void config_build_nets(struct config_build *b, const char *key,
+    char *const *texts, unsigned n, struct config_net **nets,
+    size_t *n_nets);
+/* allow_functions or a role's functions at key: allowed[code] = 1. */
+void config_build_functions(struct config_build *b, const char *key,
+    const int64_t *codes, unsigned n, uint8_t allowed[256]);
 /*
  * A duration key at path: fallback when text is NULL (absent); otherwise
  * parsed, and refused when zero if must_be_positive.
@@ -311,6 +363,12 @@ void config_point_range(const struct config_point *p, double *lo,
     double *hi);
 /* Index of the point named name, or -1. */
 long config_point_index(const struct config *cfg, const char *name);
+/*
+ * The index of the point a key at path names, or -1: reported with the
+ * likeliest meant, unless a point's name could not be read.
+ */
+long config_build_point(struct config_build *b, const char *path,
+    const char *name);
 /* 1 when table, data_type, scale and offset of point i were all read. */
 int config_point_understood(const struct config_build *b, size_t i);
 /* A warning when address in table looks like a Modicon reference. */
@@ -319,5 +377,16 @@ void config_check_modicon(struct config_build *b, const char *path,
 
 /* config_takeover.c */
 void config_takeover_build(struct config_build *b);
+
+/* config_roles.c: roles:, the built-in ai first. */
+void config_roles_build(struct config_build *b);
+/* The index of the role named name, or -1. */
+long config_role_index(const struct config *cfg, const char *name);
+void config_roles_free(struct config *cfg);
+
+/* config_listen.c: listen: (after the roles); scalar: the old one-line
+ * form. */
+void config_listen_build(struct config_build *b, int scalar);
+void config_listen_free(struct config *cfg);
 
 #endif

@@ -144,6 +144,11 @@ int config_lines_covers(const struct config_lines *lines, const char *path)
 	}
 }
 
+int config_lines_has(const struct config_lines *lines, const char *path)
+{
+	return lines->n > 0 && lines_lookup(lines, path) > 0;
+}
+
 void config_lines_free(struct config_lines *lines)
 {
 	free(lines->text);

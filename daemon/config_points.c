@@ -563,3 +563,27 @@ void config_points_build(struct config_build *b)
 	free(placeable);
 	points_check_life_bits(b);
 }
+
+/*
+ * The index of the point a key names, or -1: reported, with the
+ * likeliest meant, unless a point's name could not be read (it may be
+ * that one).
+ */
+long config_build_point(struct config_build *b, const char *path,
+    const char *name)
+{
+	const struct config *cfg = b->cfg;
+	long index = config_point_index(cfg, name);
+	const char *best = NULL;
+	unsigned distance = 3;
+
+	if (index >= 0 || config_build_unread(b, "points"))
+		return index;
+	for (size_t i = 0; i < cfg->n_points; i++) {
+		if (config_build_unread(b, "points[%zu].name", i))
+			return -1;
+		config_closer(name, cfg->points[i].name, &best, &distance);
+	}
+	config_build_unknown(b, path, "point", name, best);
+	return -1;
+}

@@ -58,6 +58,16 @@ static const cyaml_strval_t device_loss_names[] = {
 	{ "takeover", DEVICE_LOSS_TAKEOVER }, { "alarm", DEVICE_LOSS_ALARM },
 };
 
+static const cyaml_strval_t tls_version_names[] = {
+	{ "1.2", 0x0303 }, { "1.3", 0x0304 },
+};
+static const cyaml_strval_t takeover_rights_names[] = {
+	{ "refuse", 0 }, { "keep", 1 },
+};
+static const cyaml_strval_t access_names[] = {
+	{ "all", ACCESS_ALL }, { "none", ACCESS_NONE },
+};
+
 static const cyaml_schema_field_t life_bit_fields[] = {
 	CYAML_FIELD_INT("address", CYAML_FLAG_DEFAULT, struct raw_life_bit,
 	    address),
@@ -235,6 +245,72 @@ static const cyaml_schema_value_t function_entry = {
 	CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int64_t),
 };
 
+static const cyaml_schema_field_t tls_fields[] = {
+	/* cert, key and client_ca are required: config_listen.c says why. */
+	CYAML_FIELD_STRING_PTR("cert", OPT, struct raw_tls, cert, 1,
+	    PATH_LEN),
+	CYAML_FIELD_STRING_PTR("key", OPT, struct raw_tls, key, 1, PATH_LEN),
+	CYAML_FIELD_STRING_PTR("client_ca", OPT, struct raw_tls, client_ca, 1,
+	    PATH_LEN),
+	CYAML_FIELD_STRING_PTR("crl", OPT, struct raw_tls, crl, 1, PATH_LEN),
+	CYAML_FIELD_STRING_PTR("ciphers", OPT, struct raw_tls, ciphers, 1,
+	    CONFIG_CIPHERS_MAX - 1),
+	CYAML_FIELD_ENUM("min_version", ENUM_FLAGS, struct raw_tls,
+	    min_version, tls_version_names,
+	    CYAML_ARRAY_LEN(tls_version_names)),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t listener_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_DEFAULT,
+	    struct raw_listener, address, 1, ENDPOINT_LEN),
+	CYAML_FIELD_STRING_PTR("role", OPT, struct raw_listener, role, 1,
+	    NAME_LEN),
+	CYAML_FIELD_MAPPING_PTR("tls", OPT, struct raw_listener, tls,
+	    tls_fields),
+	CYAML_FIELD_SEQUENCE("allow_from", CYAML_FLAG_POINTER | OPT,
+	    struct raw_listener, allow_from, &net_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+const cyaml_schema_value_t config_listener_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_listener,
+	    listener_fields),
+};
+
+static const cyaml_schema_value_t point_name_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, NAME_LEN),
+};
+
+/* What read: and write: become (config_shape.c): all, none or a list. */
+const cyaml_schema_field_t config_access_fields[] = {
+	CYAML_FIELD_ENUM_PTR("is", ENUM_FLAGS, struct raw_access, is,
+	    access_names, CYAML_ARRAY_LEN(access_names)),
+	CYAML_FIELD_SEQUENCE("points", CYAML_FLAG_POINTER | OPT,
+	    struct raw_access, points, &point_name_entry, 0,
+	    CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t role_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_DEFAULT, struct raw_role,
+	    name, 1, NAME_LEN),
+	CYAML_FIELD_MAPPING_PTR("read", OPT, struct raw_role, read,
+	    config_access_fields),
+	CYAML_FIELD_MAPPING_PTR("write", OPT, struct raw_role, write,
+	    config_access_fields),
+	CYAML_FIELD_SEQUENCE("functions", CYAML_FLAG_POINTER | OPT,
+	    struct raw_role, functions, &function_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM("during_takeover", ENUM_FLAGS, struct raw_role,
+	    during_takeover, takeover_rights_names,
+	    CYAML_ARRAY_LEN(takeover_rights_names)),
+	CYAML_FIELD_END
+};
+
+const cyaml_schema_value_t config_role_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_role, role_fields),
+};
+
 static const cyaml_schema_value_t device_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_device,
 	    device_fields),
@@ -252,8 +328,11 @@ static const cyaml_schema_field_t config_fields[] = {
 	CYAML_FIELD_ENUM("initial_state", ENUM_FLAGS, struct raw_config,
 	    initial_state, initial_names,
 	    CYAML_ARRAY_LEN(initial_names)),
-	CYAML_FIELD_STRING_PTR("listen", CYAML_FLAG_DEFAULT,
-	    struct raw_config, listen, 1, ENDPOINT_LEN),
+	CYAML_FIELD_SEQUENCE("listen", CYAML_FLAG_POINTER, struct raw_config,
+	    listen, &config_listener_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("roles", CYAML_FLAG_POINTER | OPT,
+	    struct raw_config, roles, &config_role_entry, 0,
+	    CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("allow_from", CYAML_FLAG_POINTER | OPT,
 	    struct raw_config, allow_from, &net_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("state_dir", CYAML_FLAG_DEFAULT,

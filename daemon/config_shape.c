@@ -28,6 +28,8 @@ struct shape_walk {
 	struct config_lines *unread;
 	struct config_clean *clean;
 	struct config_errors *errs;
+	int *listen_scalar;
+	int *rewritten;
 	char path[CONFIG_PATH_MAX];
 };
 
@@ -409,6 +411,182 @@ static void shape_walk_accepted(struct shape_walk *w,
 	}
 }
 
+/*
+ * The forms of warden.yaml libcyaml cannot read, rewritten into the copy
+ * as the schema has them: `listen: host:port` as a list of one entry;
+ * `roles:` (a mapping of names) as a list of entries with name:; `read:`
+ * and `write:` (all, none or a list) as a mapping {is:} or {points:}.
+ */
+static void shape_walk_in_key(struct shape_walk *w,
+    const cyaml_schema_field_t *field, const char *name, int line)
+{
+	size_t restore = shape_path_push(w, ".%s", field->key);
+
+	config_lines_add(w->lines, w->path, line);
+	shape_walk_value(w, &field->value, &(struct shape_slot){
+	    .name = name, .owner_line = line, .key = field->key,
+	    .required = 1 });
+	w->path[restore] = '\0';
+}
+
+/* listen: host:port -> listen: [{address: host:port}] */
+static void shape_walk_one_entry(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot,
+    int line)
+{
+	size_t restore = shape_path_push(w, "[0]");
+
+	*w->listen_scalar = 1;
+	config_lines_add(w->lines, w->path, line);
+	config_clean_sequence(w->clean, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	config_clean_mapping(w->clean, 1, YAML_BLOCK_MAPPING_STYLE);
+	shape_walk_in_key(w, &schema->sequence.entry->mapping.fields[0],
+	    slot->name, line);
+	config_clean_mapping(w->clean, 0, YAML_ANY_MAPPING_STYLE);
+	config_clean_sequence(w->clean, 0, YAML_ANY_SEQUENCE_STYLE);
+	w->path[restore] = '\0';
+}
+
+/* roles: {hmi: {...}} -> roles: [{name: hmi, ...}] */
+static void shape_walk_named(struct shape_walk *w,
+    const cyaml_schema_value_t *schema)
+{
+	const cyaml_schema_field_t *fields = schema->sequence.entry->
+	    mapping.fields;
+	int seen_line[SHAPE_MAX_FIELDS];
+	unsigned count = 0;
+	size_t restore;
+
+	config_clean_sequence(w->clean, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	shape_consume(w);
+	for (;;) {
+		const yaml_event_t *ev = shape_peek(w);
+		int line;
+		if (!ev)
+			return;
+		if (ev->type == YAML_MAPPING_END_EVENT)
+			break;
+		line = event_line(ev);
+		restore = shape_path_push(w, "[%u]", count++);
+		config_lines_add(w->lines, w->path, line);
+		/* The name is the entry's first key: name. */
+		config_clean_mapping(w->clean, 1, YAML_BLOCK_MAPPING_STYLE);
+		memset(seen_line, 0, sizeof(seen_line));
+		seen_line[0] = line;
+		if (ev->type != YAML_SCALAR_EVENT) {
+			shape_error(w, line, 1, "a role name must be a plain "
+			    "name");
+			shape_skip(w);
+			config_lines_add(w->unread, w->path, line);
+			config_clean_scalar(w->clean, fields[0].key,
+			    strlen(fields[0].key), YAML_PLAIN_SCALAR_STYLE);
+			config_clean_standin(w->clean, &fields[0].value);
+		} else
+			shape_walk_in_key(w, &fields[0], "roles", line);
+		ev = shape_peek(w);
+		if (!ev)
+			return;
+		if (ev->type == YAML_MAPPING_START_EVENT) {
+			shape_consume(w);
+			for (;;) {
+				ev = shape_peek(w);
+				if (!ev)
+					return;
+				if (ev->type == YAML_MAPPING_END_EVENT)
+					break;
+				shape_walk_pair(w, fields, seen_line);
+			}
+			shape_consume(w);
+		} else {
+			shape_error(w, event_line(ev), 1, "role: must be a "
+			    "mapping (read:, write:, functions:, "
+			    "during_takeover:)");
+			shape_skip(w);
+		}
+		shape_missing_keys(w, fields, seen_line, line);
+		config_clean_mapping(w->clean, 0, YAML_ANY_MAPPING_STYLE);
+		w->path[restore] = '\0';
+	}
+	shape_consume(w);
+	config_clean_sequence(w->clean, 0, YAML_ANY_SEQUENCE_STYLE);
+}
+
+/* read: all -> read: {is: all}; read: [a, b] -> read: {points: [a, b]} */
+static void shape_walk_access(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot,
+    const yaml_event_t *ev)
+{
+	const cyaml_schema_field_t *fields = schema->mapping.fields;
+	int line = event_line(ev);
+
+	config_clean_mapping(w->clean, 1, YAML_BLOCK_MAPPING_STYLE);
+	if (ev->type == YAML_SCALAR_EVENT) {
+		const char *text = (const char *)ev->data.scalar.value;
+		if (strcmp(text, "all") != 0 && strcmp(text, "none") != 0) {
+			shape_error(w, line, 1, "%s: '%.40s' is not all, none "
+			    "or a list of point names", slot->name, text);
+			shape_consume(w);
+			config_lines_add(w->unread, w->path, line);
+		} else
+			shape_walk_in_key(w, &fields[0], slot->name, line);
+	} else
+		shape_walk_in_key(w, &fields[1], slot->name, line);
+	config_clean_mapping(w->clean, 0, YAML_ANY_MAPPING_STYLE);
+}
+
+/* 1 when the value was one of the forms above (walked, or refused). */
+static int shape_walk_form(struct shape_walk *w,
+    const cyaml_schema_value_t *schema, const struct shape_slot *slot,
+    const yaml_event_t *ev)
+{
+	int line = event_line(ev);
+
+	if (schema->type == CYAML_SEQUENCE &&
+	    schema->sequence.entry == &config_listener_entry &&
+	    ev->type == YAML_SCALAR_EVENT) {
+		if (slot->key)
+			config_clean_scalar(w->clean, slot->key,
+			    strlen(slot->key), YAML_PLAIN_SCALAR_STYLE);
+		shape_walk_one_entry(w, schema, slot, line);
+		*w->rewritten = 1;
+		return 1;
+	}
+	if (schema->type == CYAML_SEQUENCE &&
+	    schema->sequence.entry == &config_role_entry) {
+		if (ev->type != YAML_MAPPING_START_EVENT) {
+			shape_error(w, line, 1, "%s: must be a mapping (role "
+			    "name: what it may do)", slot->name);
+			shape_skip(w);
+			config_lines_add(w->unread, w->path, line);
+			return 1;
+		}
+		if (slot->key)
+			config_clean_scalar(w->clean, slot->key,
+			    strlen(slot->key), YAML_PLAIN_SCALAR_STYLE);
+		shape_walk_named(w, schema);
+		*w->rewritten = 1;
+		return 1;
+	}
+	if (schema->type == CYAML_MAPPING &&
+	    schema->mapping.fields == config_access_fields) {
+		if (ev->type != YAML_SCALAR_EVENT &&
+		    ev->type != YAML_SEQUENCE_START_EVENT) {
+			shape_error(w, line, 1, "%s: must be all, none or a "
+			    "list of point names", slot->name);
+			shape_skip(w);
+			config_lines_add(w->unread, w->path, line);
+			return 1;
+		}
+		if (slot->key)
+			config_clean_scalar(w->clean, slot->key,
+			    strlen(slot->key), YAML_PLAIN_SCALAR_STYLE);
+		shape_walk_access(w, schema, slot, ev);
+		*w->rewritten = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static void shape_walk_value(struct shape_walk *w,
     const cyaml_schema_value_t *schema, const struct shape_slot *slot)
 {
@@ -420,6 +598,9 @@ static void shape_walk_value(struct shape_walk *w,
 	if (!ev)
 		return;
 	line = event_line(ev);
+	if (ev->type != YAML_ALIAS_EVENT && shape_walk_form(w, schema, slot,
+	    ev))
+		return;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		shape_error(w, line, 1, "%s: aliases (*%.40s) are not "
@@ -505,6 +686,8 @@ size_t config_shape_check(const unsigned char *data, size_t len,
 	struct shape_walk w = {
 		.lines = &shape->lines, .unread = &shape->unread,
 		.clean = &shape->clean, .errs = errs,
+		.listen_scalar = &shape->listen_scalar,
+		.rewritten = &shape->rewritten,
 	};
 
 	config_clean_begin(&shape->clean);

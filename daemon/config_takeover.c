@@ -12,30 +12,6 @@
 /* Beyond this a window would never fill: a typo. */
 #define VIOLATIONS_COUNT_LIMIT 1000000
 
-/*
- * The index of the point a takeover key names, or -1: reported, with the
- * likeliest meant, unless a point's name could not be read (it may be
- * that one).
- */
-static long takeover_point(struct config_build *b, const char *path,
-    const char *name)
-{
-	const struct config *cfg = b->cfg;
-	long index = config_point_index(cfg, name);
-	const char *best = NULL;
-	unsigned distance = 3;
-
-	if (index >= 0 || config_build_unread(b, "points"))
-		return index;
-	for (size_t i = 0; i < cfg->n_points; i++) {
-		if (config_build_unread(b, "points[%zu].name", i))
-			return -1;
-		config_closer(name, cfg->points[i].name, &best, &distance);
-	}
-	config_build_unknown(b, path, "point", name, best);
-	return -1;
-}
-
 static void takeover_build_switch(struct config_build *b,
     const struct raw_switch *raw)
 {
@@ -45,7 +21,7 @@ static void takeover_build_switch(struct config_build *b,
 	if (!raw)
 		return;
 	snprintf(b->subject, sizeof(b->subject), "takeover.switch: ");
-	index = takeover_point(b, "takeover.switch.point", raw->point);
+	index = config_build_point(b, "takeover.switch.point", raw->point);
 	if (index >= 0 && config_point_understood(b, (size_t)index) &&
 	    b->cfg->points[index].type != TYPE_BOOL)
 		config_build_error(b, "takeover.switch.point", "point '%s' is "
@@ -117,7 +93,7 @@ static void takeover_build_safe_value(struct config_build *b, size_t i,
 	snprintf(path, sizeof(path), "takeover.safe_state[%zu]", i);
 	sv->line = config_build_line(b, path);
 	snprintf(path, sizeof(path), "takeover.safe_state[%zu].point", i);
-	index = takeover_point(b, path, raw->point);
+	index = config_build_point(b, path, raw->point);
 	if (index < 0)
 		return;
 	for (size_t j = 0; j < t->n_safe_state; j++) {

@@ -11,6 +11,7 @@
 
 #include "checkconf.h"
 #include "control.h"
+#include "listener.h"
 #include "log.h"
 #include "poller.h"
 #include "record.h"
@@ -59,6 +60,63 @@ reload_same_devices(const struct config *a, const struct config *b)
 	return a->limits.device_queue == b->limits.device_queue;
 }
 
+static int
+reload_same_nets(const struct config_net *a, size_t na,
+    const struct config_net *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].family != b[i].family || a[i].prefix != b[i].prefix ||
+		    memcmp(a[i].addr, b[i].addr, sizeof a[i].addr) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+reload_same_tls(const struct config_tls *a, const struct config_tls *b)
+{
+	return strcmp(a->cert, b->cert) == 0 && strcmp(a->key, b->key) == 0 &&
+	    strcmp(a->client_ca, b->client_ca) == 0 &&
+	    strcmp(a->crl, b->crl) == 0 &&
+	    strcmp(a->ciphers, b->ciphers) == 0 &&
+	    a->min_version == b->min_version;
+}
+
+/*
+ * The listen: entries, each as the clients it takes see it: address,
+ * TLS, role (by name: the index may move) and allow_from (the global one
+ * for an entry without its own). Any change reopens them all.
+ */
+static int
+reload_same_listeners(const struct config *a, const struct config *b)
+{
+	size_t i;
+
+	if (a->n_listeners != b->n_listeners)
+		return 0;
+	for (i = 0; i < a->n_listeners; i++) {
+		const struct config_listener *x = &a->listeners[i];
+		const struct config_listener *y = &b->listeners[i];
+
+		if (strcmp(x->endpoint.host, y->endpoint.host) != 0 ||
+		    x->endpoint.port != y->endpoint.port ||
+		    strcmp(a->roles[x->role].name, b->roles[y->role].name) != 0 ||
+		    x->has_tls != y->has_tls ||
+		    (x->has_tls && !reload_same_tls(&x->tls, &y->tls)) ||
+		    x->has_allow_from != y->has_allow_from)
+			return 0;
+		if (x->has_allow_from ? !reload_same_nets(x->allow_from,
+		    x->n_allow_from, y->allow_from, y->n_allow_from) :
+		    !reload_same_nets(a->allow_from, a->n_allow_from,
+		    b->allow_from, b->n_allow_from))
+			return 0;
+	}
+	return 1;
+}
+
 /* addrs: the new devices' addresses, NULL when the devices stay. */
 static void
 reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
@@ -66,8 +124,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 {
 	struct config *old = w->cfg;
 	int same_devices = addrs == NULL;
-	int listen_changed = strcmp(old->listen.host, ncfg->listen.host) != 0 ||
-	    old->listen.port != ncfg->listen.port;
+	int listen_changed = !reload_same_listeners(old, ncfg);
 	char err[ERR_LEN];
 
 	safestate_pause(w->safestate);
@@ -152,6 +209,13 @@ reload_config(struct warden *w, const char *user, char err[ERR_LEN])
 	if ((field = reload_needs_restart(w->cfg, ncfg))[0] != '\0') {
 		errmsg_set(err, "%s changed: it needs a restart; the running "
 		    "configuration stays", field);
+		config_free(ncfg);
+		log_warnx("reload: %s", err);
+		record_reload(w, "config_rejected", user, err);
+		return -1;
+	}
+	if (listener_check(ncfg, nerr) == -1) {
+		errmsg_set(err, "%s; the running configuration stays", nerr);
 		config_free(ncfg);
 		log_warnx("reload: %s", err);
 		record_reload(w, "config_rejected", user, err);

@@ -295,13 +295,15 @@ warden_load(struct warden *w, const char *path, const char *user)
 	return 0;
 }
 
-/* wardend -t: the warnings, the table of points, the signing key. */
+/* wardend -t: the warnings, the table of points, the listeners and
+ * roles, the signing key. */
 static int
 warden_check_only(struct warden *w)
 {
 	if (w->cfg->warnings != NULL)
 		fputs(w->cfg->warnings, stderr);
 	checkconf_print(w->cfg, stdout);
+	checkconf_print_access(w->cfg, stdout);
 	if (w->sign_key != NULL)
 		printf("audit_sign: key id %s, a checkpoint every %u records\n",
 		    audit_key_id(w->sign_key), w->cfg->audit_sign_every);
@@ -350,6 +352,12 @@ main(int argc, char *argv[])
 		return 1;
 	if (test_only)
 		return warden_check_only(&w);
+	if (listener_check(w.cfg, perr) == -1) {
+		fprintf(stderr, "%s\n%s: not started\n", perr, path);
+		audit_key_free(w.sign_key);
+		config_free(w.cfg);
+		return 1;
+	}
 
 	log_init("wardend", foreground, verbose);
 	checkconf_log_warnings(w.cfg, "");

@@ -50,7 +50,8 @@ static void test_example_configs_load(void **state)
 	cfg = config_load(path, &errors);
 	if (!cfg)
 		fail_msg("%s", errors);
-	assert_int_equal(cfg->listen.port, 15502);
+	assert_int_equal(cfg->n_listeners, 1);
+	assert_int_equal(cfg->listeners[0].endpoint.port, 15502);
 	assert_int_equal(cfg->devices[0].endpoint.port, 15020);
 	assert_int_equal(cfg->initial_state, INITIAL_AUTO);
 	assert_string_equal(cfg->control.socket, "/tmp/warden-demo/control.sock");

@@ -1,0 +1,178 @@
+/*
+ * config_listen.c: listen:, the addresses clients connect to. The old
+ * one-line form (`listen: host:port`) is one plain listener whose
+ * clients are ai; the list form gives each entry a role, TLS (Modbus/TCP
+ * Security) and an allow_from of its own. Runs after the roles, which a
+ * listener names.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+/* 0x0303: TLS 1.2, the least Modbus/TCP Security allows. */
+#define TLS_DEFAULT_VERSION 0x0303
+
+/*
+ * A path of tls: into out, a relative one against the config file's
+ * directory (made absolute: wardend leaves its working directory when it
+ * becomes a daemon): the file names its neighbours.
+ */
+static void listen_build_path(struct config_build *b, const char *path,
+    const char *text, char out[CONFIG_HOST_MAX])
+{
+	char *file;
+	const char *slash;
+	int n;
+
+	if (!text)
+		return;
+	file = text[0] == '/' ? NULL : realpath(b->cfg->path, NULL);
+	slash = file ? strrchr(file, '/') : NULL;
+	if (!slash)
+		n = snprintf(out, CONFIG_HOST_MAX, "%s", text);
+	else
+		n = snprintf(out, CONFIG_HOST_MAX, "%.*s/%s",
+		    (int)(slash - file), file, text);
+	free(file);
+	if (n >= CONFIG_HOST_MAX)
+		config_build_error(b, path, "tls: %s: '%s' is too long once "
+		    "put after the config file's directory (at most %d "
+		    "characters); give an absolute path",
+		    config_build_key(path), text, CONFIG_HOST_MAX - 1);
+}
+
+static void listen_build_tls(struct config_build *b, size_t i,
+    const struct raw_tls *raw, struct config_tls *tls)
+{
+	static const char *const why[] = {
+		"the gateway's certificate chain (PEM)",
+		"the gateway certificate's private key (PEM)",
+		"the CA (PEM) client certificates must chain to: Modbus/TCP "
+		    "Security authenticates every client",
+	};
+	const char *const keys[] = { "cert", "key", "client_ca" };
+	const char *const texts[] = { raw->cert, raw->key, raw->client_ca };
+	char *const outs[] = { tls->cert, tls->key, tls->client_ca };
+	char path[CONFIG_PATH_MAX];
+
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "listen[%zu].tls.%s", i, keys[k]);
+		if (!texts[k])
+			config_build_error(b, path, "tls: %s is required: %s",
+			    keys[k], why[k]);
+		listen_build_path(b, path, texts[k], outs[k]);
+	}
+	snprintf(path, sizeof(path), "listen[%zu].tls.crl", i);
+	listen_build_path(b, path, raw->crl, tls->crl);
+	if (raw->ciphers)
+		snprintf(tls->ciphers, sizeof(tls->ciphers), "%s",
+		    raw->ciphers);
+	tls->min_version = raw->min_version ? raw->min_version :
+	    TLS_DEFAULT_VERSION;
+}
+
+static void listen_build_role(struct config_build *b, size_t i,
+    const char *name, struct config_listener *l)
+{
+	const struct config *cfg = b->cfg;
+	char path[CONFIG_PATH_MAX];
+	const char *best = NULL;
+	unsigned distance = 3;
+	long index;
+
+	l->role = CONFIG_ROLE_AI;
+	if (!name)
+		return;
+	l->has_role = 1;
+	index = config_role_index(cfg, name);
+	if (index >= 0) {
+		l->role = (unsigned)index;
+		return;
+	}
+	snprintf(path, sizeof(path), "listen[%zu].role", i);
+	for (size_t r = 0; r < cfg->n_roles; r++)
+		config_closer(name, cfg->roles[r].name, &best, &distance);
+	if (config_build_unread(b, "roles"))
+		return;
+	if (best)
+		config_build_error(b, path, "role: no role named '%s' (did you "
+		    "mean '%s'?)", name, best);
+	else
+		config_build_error(b, path, "role: no role named '%s'; define "
+		    "it under roles: or leave role: out (ai)", name);
+}
+
+static int listen_same(const struct config_endpoint *a,
+    const struct config_endpoint *b)
+{
+	return a->port == b->port && strcmp(a->host, b->host) == 0;
+}
+
+static void listen_build_one(struct config_build *b, size_t i, int scalar)
+{
+	const struct raw_listener *raw = &b->raw->listen[i];
+	struct config_listener *l = &b->cfg->listeners[i];
+	char path[CONFIG_PATH_MAX], key[CONFIG_PATH_MAX];
+	const char *problem;
+
+	snprintf(path, sizeof(path), "listen[%zu]", i);
+	l->line = config_build_line(b, path);
+	if (!scalar)
+		snprintf(b->subject, sizeof(b->subject), "listen entry %zu: ",
+		    i + 1);
+	snprintf(path, sizeof(path), "listen[%zu].address", i);
+	problem = config_endpoint_problem(raw->address, &l->endpoint);
+	if (problem)
+		config_build_error(b, path, "%s: '%s' %s",
+		    scalar ? "listen" : "address", raw->address, problem);
+	for (size_t j = 0; !problem && j < i; j++)
+		if (listen_same(&b->cfg->listeners[j].endpoint, &l->endpoint))
+			config_build_error(b, path, "address: '%s' is already "
+			    "the address of the entry on line %d",
+			    raw->address, b->cfg->listeners[j].line);
+	listen_build_role(b, i, raw->role, l);
+	if (raw->tls) {
+		l->has_tls = 1;
+		listen_build_tls(b, i, raw->tls, &l->tls);
+	}
+	snprintf(key, sizeof(key), "listen[%zu].allow_from", i);
+	l->has_allow_from = config_lines_has(b->lines, key);
+	config_build_nets(b, key, raw->allow_from, raw->allow_from_count,
+	    &l->allow_from, &l->n_allow_from);
+	b->subject[0] = '\0';
+}
+
+void config_listen_build(struct config_build *b, int scalar)
+{
+	struct config *cfg = b->cfg;
+	size_t n = b->raw->listen_count;
+
+	cfg->listeners = calloc(n ? n : 1, sizeof(*cfg->listeners));
+	if (!cfg->listeners) {
+		b->errs->out_of_memory = 1;
+		return;
+	}
+	cfg->n_listeners = n;
+	for (size_t i = 0; i < n; i++)
+		listen_build_one(b, i, scalar);
+	if (!cfg->has_metrics_listen)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (listen_same(&cfg->listeners[i].endpoint,
+		    &cfg->metrics_listen)) {
+			config_build_error(b, "metrics_listen", "metrics_listen: "
+			    "'%s' is the same address as listen%s",
+			    b->raw->metrics_listen, scalar ? "" :
+			    " entry");
+			return;
+		}
+}
+
+void config_listen_free(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_listeners; i++)
+		free(cfg->listeners[i].allow_from);
+	free(cfg->listeners);
+}
