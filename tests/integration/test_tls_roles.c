@@ -315,9 +315,9 @@ test_listener_role(void **state)
 	struct json_value obj;
 
 	assert_int_equal(read_registers(t, c, VALVE), 0);
-	assert_int_equal(write_register(t, c, VALVE, 500),
+	assert_int_equal(write_register(t, c, VALVE, 555),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-	assert_int_not_equal(device_register(t, VALVE), 500);
+	assert_int_not_equal(device_register(t, VALVE), 555);
 	record_of(t, "write_rejected", c->local, "historian",
 	    SUBJECT("norole"), &obj);
 	tls_client_free(c);
@@ -334,13 +334,13 @@ test_no_role(void **state)
 
 	assert_int_equal(read_registers(t, c, VALVE),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-	assert_int_equal(write_register(t, c, VALVE, 500),
+	assert_int_equal(write_register(t, c, VALVE, 555),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
 	assert_int_equal(write_coil(t, c, PUMP_RUN, 1),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
 	assert_int_equal(read_registers(t, c, VALVE),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-	assert_int_not_equal(device_register(t, VALVE), 500);
+	assert_int_not_equal(device_register(t, VALVE), 555);
 	records_of(t, c->local, 4, "none", SUBJECT("norole"));
 	tls_client_free(c);
 	assert_state(t, "auto");
@@ -357,9 +357,9 @@ test_unknown_cert_role(void **state)
 
 	assert_int_equal(read_registers(t, c, VALVE),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-	assert_int_equal(write_register(t, c, VALVE, 500),
+	assert_int_equal(write_register(t, c, VALVE, 555),
 	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-	assert_int_not_equal(device_register(t, VALVE), 500);
+	assert_int_not_equal(device_register(t, VALVE), 555);
 	records_of(t, c->local, 2, "none", SUBJECT("stranger"));
 	tls_client_free(c);
 }

@@ -76,7 +76,10 @@ tls_client_ctx(const struct tls_client_options *opt, char *why, size_t len)
 	}
 	if (opt->no_ticket)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
+	/* Sessions in the context's own store would be made unresumable
+	 * when it is freed, with the client: the test keeps them. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
 	SSL_CTX_sess_set_new_cb(ctx, tls_client_on_ticket);
 	return ctx;
 fail:
