@@ -246,15 +246,35 @@ tls_world_find(const struct json_value *status, const char *client,
 	return -1;
 }
 
+/* Run status --json into st and obj; counters.clients into *clients
+ * (-1: none). 0, or -1 with why. */
+static int
+tls_world_status(const struct world *w, struct ctl_status *st,
+    struct json_value *obj, long *clients, char *why, size_t whylen)
+{
+	struct json_value counters, v;
+	const char *bad;
+	int64_t n = -1;
+	size_t at;
+
+	*clients = -1;
+	if (ctl_status(w, st, why, whylen) != 0 ||
+	    json_parse(st->text, strlen(st->text), obj, &at, &bad) != 0)
+		return -1;      /* ctl_status said why */
+	if (json_object_get(obj, "counters", &counters) == 0 &&
+	    json_object_get(&counters, "clients", &v) == 0 &&
+	    json_get_int64(&v, &n) == 0)
+		*clients = (long)n;
+	return 0;
+}
+
 int
 tls_world_connection(const struct world *w, const char *client,
     struct tls_world_conn *conn, long *clients, char *why, size_t whylen)
 {
 	struct ctl_status *st = malloc(sizeof *st);
-	struct json_value obj, counters, v;
-	const char *bad;
-	int64_t n = -1;
-	size_t at;
+	struct json_value obj;
+	long n;
 	int rc = -1;
 
 	memset(conn, 0, sizeof *conn);
@@ -262,20 +282,48 @@ tls_world_connection(const struct world *w, const char *client,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if (ctl_status(w, st, why, whylen) != 0)
+	if (tls_world_status(w, st, &obj, &n, why, whylen) == 0) {
+		if (clients != NULL)
+			*clients = n;
+		if (client == NULL)
+			rc = 0;
+		else if ((rc = tls_world_find(&obj, client, conn)) != 0)
+			snprintf(why, whylen, "status --json lists no "
+			    "connection of client %s: %.3000s", client,
+			    st->text);
+	}
+	free(st);
+	return rc;
+}
+
+int
+tls_world_counts(const struct world *w, long *clients, long *handshaking,
+    char *why, size_t whylen)
+{
+	struct ctl_status *st = malloc(sizeof *st);
+	struct json_value obj, list;
+	struct json_member m;
+	struct json_iter it;
+	int rc = -1;
+
+	*clients = *handshaking = -1;
+	if (st == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (tls_world_status(w, st, &obj, clients, why, whylen) != 0)
 		goto out;
-	if (json_parse(st->text, strlen(st->text), &obj, &at, &bad) != 0)
-		goto out;               /* ctl_status said so already */
-	if (json_object_get(&obj, "counters", &counters) == 0 &&
-	    json_object_get(&counters, "clients", &v) == 0)
-		json_get_int64(&v, &n);
-	if (clients != NULL)
-		*clients = (long)n;
-	if (client == NULL)
-		rc = 0;
-	else if ((rc = tls_world_find(&obj, client, conn)) != 0)
-		snprintf(why, whylen, "status --json lists no connection of "
-		    "client %s: %.3000s", client, st->text);
+	if (json_object_get(&obj, "connections", &list) != 0 ||
+	    list.type != JSON_ARRAY) {
+		snprintf(why, whylen, "status --json has no connections: "
+		    "%.3000s", st->text);
+		goto out;
+	}
+	*handshaking = 0;
+	json_iter_init(&it, &list);
+	while (json_iter_next(&it, &m))
+		*handshaking += tls_world_bool(&m.value, "handshaking") == 1;
+	rc = 0;
 out:
 	free(st);
 	return rc;

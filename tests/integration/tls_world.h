@@ -75,4 +75,9 @@ struct tls_world_conn {
 int tls_world_connection(const struct world *w, const char *client,
     struct tls_world_conn *conn, long *clients, char *why, size_t whylen);
 
+/* counters.clients and how many connections status lists as still in
+ * their TLS handshake. 0; -1 with why. */
+int tls_world_counts(const struct world *w, long *clients,
+    long *handshaking, char *why, size_t whylen);
+
 #endif
