@@ -209,8 +209,9 @@ test_handshake_flood(void **state)
 {
 	struct fx *t = *state;
 	struct tls_client *ai = client_up(t, "client-ai"), *late;
+	long clients, handshaking;
 	struct ctl_status st;
-	char why[512];
+	char why[4096];
 	double took;
 
 	assert_answered(t, ai);
@@ -244,6 +245,10 @@ test_handshake_flood(void **state)
 	    sizeof why) != 0)
 		fail_msg("%s", why);
 	assert_answered(t, ai);
+	/* All of that happened during the flood. */
+	assert_int_equal(tls_world_counts(t->w, &clients, &handshaking, why,
+	    sizeof why), 0);
+	assert_int_equal(handshaking, FLOOD);
 
 	wait_flood_closed(t);
 	wait_counts(t, GOOD, 0);

@@ -301,6 +301,31 @@ tls_client_call(struct tls_client *c, const uint8_t *req, size_t len,
 	return (int)(TLS_CLIENT_MBAP - 1 + body);
 }
 
+/* The socket itself ends (EOF or a reset) before the deadline: what
+ * is left after TLS has ended, an alert or a close_notify, may still
+ * be on its way. */
+static int
+tls_client_eof(struct tls_client *c, double deadline)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	uint8_t scratch[256];
+	double left;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, scratch, sizeof scratch, MSG_DONTWAIT);
+		if (n == 0 || (n == -1 && errno == ECONNRESET))
+			return 1;
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			return 0;
+		if (n > 0)
+			continue;
+		if ((left = deadline - harness_now()) <= 0)
+			return 0;
+		(void)poll(&pfd, 1, (int)(left * 1000) + 1);
+	}
+}
+
 int
 tls_client_closed(struct tls_client *c, double timeout)
 {
@@ -308,15 +333,18 @@ tls_client_closed(struct tls_client *c, double timeout)
 	uint8_t scratch[256];
 	int r, rc;
 
-	if (c->ssl == NULL)
-		return c->fd == -1;
-	for (;;) {
+	if (c->fd == -1)
+		return 1;
+	while (c->ssl != NULL && c->state == TLS_CLIENT_UP) {
 		errno = 0;
 		if ((r = SSL_read(c->ssl, scratch, sizeof scratch)) > 0)
 			continue;
-		if ((rc = tls_client_wait(c, r, deadline)) != 1)
-			return rc == 0;
+		if ((rc = tls_client_wait(c, r, deadline)) == -1)
+			return 0;
+		if (rc == 0)
+			break;
 	}
+	return tls_client_eof(c, deadline);
 }
 
 SSL_SESSION *

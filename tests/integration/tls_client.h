@@ -74,8 +74,9 @@ struct tls_client *tls_client_open(uint16_t port,
 int tls_client_call(struct tls_client *c, const uint8_t *req, size_t len,
     uint8_t *answer, size_t cap, double timeout);
 
-/* 1 when the gateway closes the connection within timeout seconds (any
- * data before is dropped), 0 otherwise. */
+/* 1 when the gateway closes the connection within timeout seconds: TLS
+ * ends (an alert, close_notify) and then the socket (EOF, a reset); what
+ * comes before is dropped. 0 otherwise. */
 int tls_client_closed(struct tls_client *c, double timeout);
 
 /* The session to resume later (the caller frees it with
