@@ -7,7 +7,9 @@
  * reason and, when a certificate was sent, its subject; the write it
  * slips in right after its Finished never reaches the device, and
  * nothing else of it is audited. A probe that connects and leaves
- * before its handshake is not audited at all.
+ * before its handshake is not audited at all. A reload re-reads the
+ * CRL: a certificate revoked since is refused, its session not resumed;
+ * a CRL that cannot be read leaves the one in force.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,6 +29,7 @@
 
 #include "audit.h"
 #include "audit_query.h"
+#include "ctl.h"
 #include "harness.h"
 #include "json.h"
 #include "tls_client.h"
@@ -53,16 +56,20 @@ struct group {
 
 struct fx {
 	const struct group *g;
+	char certs[WORLD_PATH_MAX];     /* the group's, or the world's own */
 	struct world *w;
 	struct tls_world_listener tls;
 	char listener[64];
 	char line[AUDIT_LINE_MAX];
+	struct ctl_result res;
 };
 
 static int teardown(void **state);
 
+/* The world, its certificates from the group's (own 0) or its own
+ * (made in its dir: a test that revokes). */
 static int
-setup(void **state)
+start(void **state, int own)
 {
 	struct fx *t = calloc(1, sizeof *t);
 
@@ -71,15 +78,31 @@ setup(void **state)
 	t->g = *state;
 	*state = t;
 	t->tls.crl = 1;
-	if ((t->w = world_new_tank(NULL, NULL)) != NULL &&
-	    tls_world_start(t->w, BODY, t->g->certs, &t->tls, 1) == 0) {
-		snprintf(t->listener, sizeof t->listener, "127.0.0.1:%u",
-		    t->tls.port);
-		return 0;
+	if ((t->w = world_new_tank(NULL, NULL)) != NULL) {
+		snprintf(t->certs, sizeof t->certs, "%s%s", own ? t->w->dir :
+		    t->g->certs, own ? "/certs" : "");
+		if ((!own || tls_world_certs(t->certs) == 0) &&
+		    tls_world_start(t->w, BODY, t->certs, &t->tls, 1) == 0) {
+			snprintf(t->listener, sizeof t->listener,
+			    "127.0.0.1:%u", t->tls.port);
+			return 0;
+		}
 	}
 	teardown(state);
 	*state = NULL;
 	return -1;
+}
+
+static int
+setup(void **state)
+{
+	return start(state, 0);
+}
+
+static int
+setup_own(void **state)
+{
+	return start(state, 1);
 }
 
 static int
@@ -165,34 +188,43 @@ assert_refused(struct fx *t, const char *client, const char *reason,
 }
 
 /*
- * Connect with certificate `name` (NULL: none), slipping a write in at
- * once; the gateway must refuse the handshake (or, when `after` is set,
- * may first finish it) and close. The client's address.
+ * Connect as opt says (its dir and early bytes set here), slipping a
+ * write in at once; the gateway must refuse the handshake (or, when
+ * `after` is set, may first finish it) and close. The client's address.
  */
+static void
+refuse_with(struct fx *t, struct tls_client_options *opt, int after,
+    char *client, size_t len)
+{
+	uint8_t req[WIRE_MAX_ADU], answer[WIRE_MAX_ADU];
+	struct tls_client *c;
+
+	opt->dir = t->certs;
+	opt->early = req;
+	opt->early_len = wire_write_register_request(req, 1, 1, VALVE, MARK);
+	c = tls_client_open(t->tls.port, opt, TIMEOUT);
+	assert_non_null(c);
+	if (c->state == TLS_CLIENT_UP && after)
+		assert_int_equal(tls_client_call(c, req, opt->early_len,
+		    answer, sizeof answer, TIMEOUT), 0);
+	else if (c->state != TLS_CLIENT_REFUSED)
+		fail_msg("%s: the handshake was not refused: %s",
+		    opt->name ? opt->name : "no certificate",
+		    c->state == TLS_CLIENT_UP ? "it is up" : c->why);
+	assert_false(tls_client_resumed(c));
+	assert_true(tls_client_closed(c, TIMEOUT));
+	snprintf(client, len, "%s", c->local);
+	tls_client_free(c);
+}
+
 static void
 refuse(struct fx *t, const char *name, int max_version, int after,
     char *client, size_t len)
 {
-	uint8_t req[WIRE_MAX_ADU], answer[WIRE_MAX_ADU];
-	struct tls_client_options opt = {
-		.dir = t->g->certs, .name = name, .max_version = max_version,
-		.early = req,
-	};
-	struct tls_client *c;
+	struct tls_client_options opt = { .name = name,
+		.max_version = max_version };
 
-	opt.early_len = wire_write_register_request(req, 1, 1, VALVE, MARK);
-	c = tls_client_open(t->tls.port, &opt, TIMEOUT);
-	assert_non_null(c);
-	if (c->state == TLS_CLIENT_UP && after)
-		assert_int_equal(tls_client_call(c, req, opt.early_len, answer,
-		    sizeof answer, TIMEOUT), 0);
-	else if (c->state != TLS_CLIENT_REFUSED)
-		fail_msg("%s: the handshake was not refused: %s",
-		    name ? name : "no certificate",
-		    c->state == TLS_CLIENT_UP ? "it is up" : c->why);
-	assert_true(tls_client_closed(c, TIMEOUT));
-	snprintf(client, len, "%s", c->local);
-	tls_client_free(c);
+	refuse_with(t, &opt, after, client, len);
 }
 
 static void
@@ -295,6 +327,75 @@ test_not_tls(void **state)
 	assert_refused(t, client, "", NULL);
 }
 
+/* A client up, answered; its session into *session when not NULL. */
+static void
+connect_ai(struct fx *t, const char *name, SSL_SESSION **session)
+{
+	struct tls_client_options opt = { .dir = t->certs, .name = name };
+	uint8_t req[WIRE_MAX_ADU], answer[WIRE_MAX_ADU];
+	struct tls_client *c = tls_client_open(t->tls.port, &opt, TIMEOUT);
+	size_t n = wire_read_request(req, 1, 1,
+	    MODBUS_FC_READ_HOLDING_REGISTERS, VALVE, 1);
+
+	assert_non_null(c);
+	if (c->state != TLS_CLIENT_UP)
+		fail_msg("%s: the handshake failed: %s", name, c->why);
+	if (tls_client_call(c, req, n, answer, sizeof answer, TIMEOUT) <= 0)
+		fail_msg("%s: no answer: %s", name, c->why);
+	if (session != NULL)
+		*session = tls_client_session(c);
+	tls_client_free(c);
+}
+
+static void
+reload(struct fx *t)
+{
+	ctl_run(t->w, &t->res, "reload", (char *)NULL);
+	if (t->res.status != 0)
+		fail_msg("reload exited %d: %s%s", t->res.status, t->res.out,
+		    t->res.err);
+}
+
+/* Revoked and reloaded: the certificate is refused, its session is not
+ * resumed. */
+static void
+test_reload_revokes(void **state)
+{
+	struct fx *t = *state;
+	struct tls_client_options opt = { .name = "client-ai" };
+	char client[64];
+
+	connect_ai(t, "client-ai", &opt.resume);
+	assert_non_null(opt.resume);
+	assert_int_equal(tls_world_revoke(t->certs, "client-ai"), 0);
+	reload(t);
+	refuse_with(t, &opt, 0, client, sizeof client);
+	SSL_SESSION_free(opt.resume);
+	assert_refused(t, client, "certificate verify failed: certificate "
+	    "revoked", SUBJECT("ai"));
+}
+
+/* A CRL that cannot be read: the reload is refused (and audited) and
+ * the one in force stays: the revoked client stays out, the others come
+ * in. */
+static void
+test_reload_bad_crl(void **state)
+{
+	struct fx *t = *state;
+	char crl[WORLD_PATH_MAX + 16], client[64];
+
+	snprintf(crl, sizeof crl, "%s/crl.pem", t->certs);
+	assert_int_equal(harness_write_file(crl, "not a CRL\n"), 0);
+	ctl_run(t->w, &t->res, "reload", (char *)NULL);
+	assert_int_not_equal(t->res.status, 0);
+	assert_true(tls_world_wait_record(t->w->audit, 0, "config_rejected",
+	    NULL, NULL, TIMEOUT) > 0);
+	connect_ai(t, "client-ai", NULL);
+	refuse(t, "client-revoked", 0, 0, client, sizeof client);
+	assert_refused(t, client, "certificate verify failed: certificate "
+	    "revoked", SUBJECT("revoked"));
+}
+
 static int
 group_setup(void **state)
 {
@@ -336,6 +437,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_role, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_tls, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload_revokes, setup_own,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload_bad_crl, setup_own,
 		    teardown),
 	};
 

@@ -11,7 +11,8 @@
  * status --json` lists each connection with its listener, role,
  * identity, TLS and resumption. A second connection that resumes the
  * first one's session (TLS 1.3 ticket; TLS 1.2 session id, the
- * gateway's cache) is resumed and has the same role and identity.
+ * gateway's cache) is resumed and has the same role and identity. A
+ * reload that drops a role leaves its open client without one.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,6 +34,7 @@
 #include "ctl.h"
 #include "harness.h"
 #include "json.h"
+#include "textedit.h"
 #include "tls_client.h"
 #include "tls_world.h"
 #include "wire.h"
@@ -531,6 +533,40 @@ test_resumption_session_id(void **state)
 	resume(*state, &opt);
 }
 
+/* The HMI connected; a reload takes its role away: its connection
+ * stays, with no role. */
+static void
+test_reload_drops_role(void **state)
+{
+	struct fx *t = *state;
+	struct tls_client *c = client_open(t, BARE, "client-hmi", NULL);
+	struct ctl_result *res = malloc(sizeof *res);
+	struct json_value obj;
+	int at;
+
+	assert_non_null(res);
+	assert_int_equal(write_coil(t, c, PUMP_RUN, 1), 0);
+	assert_int_equal(textedit_replace(t->w->config, 0, "  hmi: {read: all, "
+	    "write: [pump_run], during_takeover: keep}\n", ""), 0);
+	ctl_run(t->w, res, "reload", (char *)NULL);
+	if (res->status != 0)
+		fail_msg("reload exited %d: %s%s", res->status, res->out,
+		    res->err);
+	free(res);
+	/* The start's config_loaded, then the reload's. */
+	at = audit_query_find(t->w->audit, 0, "config_loaded", NULL, NULL);
+	assert_true(at > 0);
+	assert_true(tls_world_wait_record(t->w->audit, at, "config_loaded",
+	    NULL, NULL, TIMEOUT) > 0);
+	assert_int_equal(write_coil(t, c, PUMP_RUN, 0),
+	    MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
+	assert_int_equal(device_coil(t, PUMP_RUN), 1);
+	record_of(t, "write_rejected", c->local, "none", SUBJECT("hmi"),
+	    &obj);
+	assert_connection(t, c->local, BARE, "none", SUBJECT("hmi"), 1, 0);
+	tls_client_free(c);
+}
+
 static int
 group_setup(void **state)
 {
@@ -580,6 +616,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resumption_session_id,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_drops_role, setup,
+		    teardown),
 	};
 
 	/* The client's writes to a gateway that closed. */

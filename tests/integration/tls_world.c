@@ -18,6 +18,21 @@
 #define TLS_WORLD_FIELD_MAX 4096
 #define TLS_WORLD_POLL 0.01
 
+/* Run argv (its output on ours) to its end: 0 when it exited 0. */
+static int
+tls_world_run(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	if ((pid = harness_spawn(argv, NULL)) == -1)
+		return -1;
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 /* Run certs.sh DIR, or certs.sh DIR client NAME ROLE when name is not
  * NULL; 0 when it exited 0. */
 static int
@@ -27,8 +42,6 @@ tls_world_certs_sh(const char *dir, const char *name, const char *role)
 	char script[WORLD_PATH_MAX], d[WORLD_PATH_MAX], n[64], r[64];
 	char *argv[] = { (char *)"/bin/sh", script, d, (char *)"client", n, r,
 		NULL };
-	int status;
-	pid_t pid;
 
 	snprintf(script, sizeof script, "%s/tests/certs.sh",
 	    src != NULL && *src != '\0' ? src : ".");
@@ -37,12 +50,7 @@ tls_world_certs_sh(const char *dir, const char *name, const char *role)
 	snprintf(r, sizeof r, "%s", role != NULL ? role : "none");
 	if (name == NULL)
 		argv[3] = NULL;
-	if ((pid = harness_spawn(argv, NULL)) == -1)
-		return -1;
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return tls_world_run(argv);
 }
 
 int
@@ -55,6 +63,21 @@ int
 tls_world_client_cert(const char *dir, const char *name, const char *role)
 {
 	return tls_world_certs_sh(dir, name, role);
+}
+
+int
+tls_world_revoke(const char *dir, const char *name)
+{
+	char cmd[3 * WORLD_PATH_MAX];
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+
+	/* certs.sh's CA config names its files relative to dir, and
+	 * reads the role of a client to sign from the environment. */
+	snprintf(cmd, sizeof cmd, "cd '%s' && export CERT_ROLE=unused && "
+	    "openssl ca -batch -config ca.cnf -revoke '%s.pem' 2>/dev/null && "
+	    "openssl ca -batch -config ca.cnf -gencrl -out crl.pem "
+	    "2>/dev/null", dir, name);
+	return tls_world_run(argv);
 }
 
 /* The world's one listen: line becomes the list of every listener. */

@@ -33,6 +33,9 @@ int tls_world_certs(const char *dir);
  * no role extension). 0, or -1. */
 int tls_world_client_cert(const char *dir, const char *name,
     const char *role);
+/* Revoke DIR/NAME.pem and write DIR/crl.pem anew, as an operator would
+ * with certs.sh's CA. 0, or -1. */
+int tls_world_revoke(const char *dir, const char *name);
 
 /*
  * Write w's config with body and, beside the plain AI listener on
@@ -52,8 +55,9 @@ int tls_world_count(const char *audit, const char *event, const char *key,
  * not wanted); 0 when there is none, -1 when unreadable. */
 int tls_world_record(const char *audit, int after, const char *key,
     const char *want, char *out, size_t cap);
-/* Poll until a record of event with key = want is in the audit log, at
- * most timeout seconds: its line number, or 0 (-1 unreadable). */
+/* Poll until a record of event with key = want (key NULL: any) is in
+ * the audit log after line `after`, at most timeout seconds: its line
+ * number, or 0 (-1 unreadable). */
 int tls_world_wait_record(const char *audit, int after, const char *event,
     const char *key, const char *want, double timeout);
 
