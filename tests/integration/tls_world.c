@@ -110,6 +110,27 @@ tls_world_listen(struct world *w, const char *certs,
 	return textedit_replace(w->config, 1, from, to);
 }
 
+/*
+ * Wait for wardend's word that it listens on port: it binds a TLS
+ * listener's port before it loads the certificates, CA and CRL, so a
+ * port that accepts does not mean they were read (a test that changes
+ * them at once would race the start).
+ */
+static int
+tls_world_wait_listening(struct world *w, uint16_t port, double deadline)
+{
+	char needle[64];
+
+	snprintf(needle, sizeof needle, "listening on 127.0.0.1:%u",
+	    (unsigned)port);
+	while (world_log_line(w, needle, NULL, 0) != 0) {
+		if (harness_exited(w->warden) || harness_now() > deadline)
+			return -1;
+		harness_nap(TLS_WORLD_POLL);
+	}
+	return 0;
+}
+
 int
 tls_world_start(struct world *w, const char *body, const char *certs,
     struct tls_world_listener *l, int n)
@@ -122,10 +143,11 @@ tls_world_start(struct world *w, const char *body, const char *certs,
 	    world_launch(w, NULL) != 0 ||
 	    world_wait(w, 1, WORLD_START_TIMEOUT) != 0)
 		goto failed;
-	/* A connection that leaves before its handshake: counted, not
+	/* Then a connection that leaves before its handshake: counted, not
 	 * audited. */
 	for (i = 0; i < n; i++)
-		if (harness_wait_port(w->warden, l[i].port,
+		if (tls_world_wait_listening(w, l[i].port, deadline) != 0 ||
+		    harness_wait_port(w->warden, l[i].port,
 		    deadline - harness_now()) != 0)
 			goto failed;
 	return 0;
