@@ -208,7 +208,6 @@ client_connected_cb(void *ctx)
 	struct client *c = ctx;
 	struct clients *cs = c->cs;
 	char role[CONFIG_NAME_MAX];
-	long i;
 
 	c->handshaking = 0;
 	c->identity = tls_conn_subject(c->tls);
@@ -220,15 +219,15 @@ client_connected_cb(void *ctx)
 		    "not one UTF8String of printable characters");
 		return;
 	case TLS_ROLE_FOUND:
-		if ((i = config_role_index(cs->cfg, role)) >= 0)
-			c->role = (unsigned)i;
-		else if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
+		c->role = rights_resolve(cs->cfg, role, c->fallback);
+		if (c->role == RIGHTS_NO_ROLE &&
+		    log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
 			log_warnx("client %s (%s): certificate role %s is not "
 			    "in roles:; its requests are refused", c->name,
 			    c->identity, role);
 		break;
 	case TLS_ROLE_ABSENT:
-		c->role = c->fallback;
+		c->role = rights_resolve(cs->cfg, NULL, c->fallback);
 		break;
 	}
 	counters_client_accepted(cs->counters);
