@@ -89,6 +89,13 @@ clients_new(struct streams *ss, const struct config *cfg,
 void
 clients_free(struct clients *cs)
 {
+	size_t i;
+
+	if (cs == NULL)
+		return;
+	for (i = 0; i < cs->n_tls; i++)
+		tls_server_free(cs->tls[i]);
+	free(cs->tls);
 	free(cs);
 }
 

@@ -27,6 +27,11 @@ struct clients {
 	struct listener *listeners;     /* one per listen: entry; NULL: not
 					 * listening */
 	size_t n_listeners;
+	/* Each listen: entry's TLS context (NULL: plain), made by
+	 * listener_prepare() and kept while the sockets close and open
+	 * (an isolation): one per entry of cfg, or NULL. */
+	struct tls_server **tls;
+	size_t n_tls;
 };
 
 /* client.c: a connection the listener named listener ("host:port") took

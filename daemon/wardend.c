@@ -215,6 +215,9 @@ warden_start(struct warden *w)
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
+	/* Read while wardend may still read what its user may not. */
+	if (listener_prepare(w->clients, err) == -1)
+		fatalx("%s", err);
 	takeover_persisted(w, &state);
 	if (state.state == GUARD_STATE_TAKEOVER) {
 		log_warnx("starting in TAKEOVER (%s): driving the safe state",
