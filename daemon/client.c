@@ -239,6 +239,10 @@ client_connected_cb(void *ctx)
 	}
 	counters_client_accepted(cs->counters);
 	counters_tls_handshake(cs->counters, tls_conn_resumed(c->tls));
+	if (cs->ai_isolated && c->role == CONFIG_ROLE_AI) {
+		client_close(c, "takeover: AI isolated");
+		return;
+	}
 	log_debug("client %s connected: %s, role %s%s", c->name, c->identity,
 	    c->role == RIGHTS_NO_ROLE ? "none" : cs->cfg->roles[c->role].name,
 	    tls_conn_resumed(c->tls) ? ", resumed" : "");
@@ -270,6 +274,19 @@ clients_close_all(struct clients *cs, const char *reason)
 	/* Each close takes its client off the list. */
 	while (cs->open != NULL)
 		client_close(cs->open, reason);
+}
+
+void
+clients_close_role(struct clients *cs, unsigned role, const char *reason)
+{
+	struct client *c, *next;
+
+	/* A close takes only its own client off the list. */
+	for (c = cs->open; c != NULL; c = next) {
+		next = c->next;
+		if (c->role == role && !c->handshaking)
+			client_close(c, reason);
+	}
 }
 
 unsigned

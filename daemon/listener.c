@@ -203,6 +203,15 @@ listener_open_one(struct clients *cs, size_t i, char err[ERR_LEN])
 	return 0;
 }
 
+/* A plain entry of the ai role: closed while the AI is isolated. */
+static int
+listener_is_ai(const struct clients *cs, size_t i)
+{
+	const struct config_listener *entry = &cs->cfg->listeners[i];
+
+	return !entry->has_tls && entry->role == CONFIG_ROLE_AI;
+}
+
 int
 listener_open(struct clients *cs, char err[ERR_LEN])
 {
@@ -216,10 +225,38 @@ listener_open(struct clients *cs, char err[ERR_LEN])
 	}
 	cs->n_listeners = n;
 	for (i = 0; i < n; i++)
-		if (listener_open_one(cs, i, err) == -1) {
+		if (!(cs->ai_isolated && listener_is_ai(cs, i)) &&
+		    listener_open_one(cs, i, err) == -1) {
 			listener_close(cs);
 			return -1;
 		}
+	return 0;
+}
+
+void
+listener_isolate_ai(struct clients *cs)
+{
+	size_t i;
+
+	cs->ai_isolated = 1;
+	for (i = 0; i < cs->n_listeners; i++)
+		if (listener_is_ai(cs, i)) {
+			acceptor_close(cs->listeners[i].acceptor);
+			cs->listeners[i].acceptor = NULL;
+		}
+	clients_close_role(cs, CONFIG_ROLE_AI, "takeover: AI isolated");
+}
+
+int
+listener_admit_ai(struct clients *cs, char err[ERR_LEN])
+{
+	size_t i;
+
+	cs->ai_isolated = 0;
+	for (i = 0; i < cs->n_listeners; i++)
+		if (cs->listeners[i].acceptor == NULL &&
+		    listener_open_one(cs, i, err) == -1)
+			return -1;
 	return 0;
 }
 

@@ -35,7 +35,17 @@ int listener_prepare(struct clients *cs, char err[ERR_LEN]);
  * contexts listener_prepare() made (made now if there are none): 0, or
  * -1 with err. */
 int listener_open(struct clients *cs, char err[ERR_LEN]);
-/* Stop listening (isolate: all, a reload, stopping); no-op when closed. */
+/*
+ * isolate: all, in TAKEOVER: the ai role's clients are closed and kept
+ * out, the other roles' stay (their rights in a takeover are their
+ * role's during_takeover:). The plain entries of role ai stop
+ * listening; a TLS client whose role turns out to be ai is closed after
+ * its handshake. listener_open() honours it until listener_admit_ai()
+ * (the release) opens them again: 0, or -1 with err.
+ */
+void listener_isolate_ai(struct clients *cs);
+int listener_admit_ai(struct clients *cs, char err[ERR_LEN]);
+/* Stop listening (a reload, stopping); no-op when closed. */
 void listener_close(struct clients *cs);
 int listener_is_open(const struct clients *cs);
 

@@ -224,9 +224,10 @@ warden_start(struct warden *w)
 		    guard_cause_name(state.cause));
 		safestate_start(w->safestate);
 	}
-	if (!(state.state == GUARD_STATE_TAKEOVER &&
-	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
-	    listener_open(w->clients, err) == -1)
+	if (state.state == GUARD_STATE_TAKEOVER &&
+	    w->cfg->takeover.isolate == ISOLATE_ALL)
+		listener_isolate_ai(w->clients);
+	if (listener_open(w->clients, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
 	    metrics_http_start(w->streams, &w->cfg->metrics_listen,
