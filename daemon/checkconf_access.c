@@ -42,7 +42,10 @@ checkconf_listener(const struct config *cfg, const struct config_listener *l,
 		    "1.3+" : "1.2+");
 	else
 		fprintf(out, " plain");
-	fprintf(out, " role %s allow_from", cfg->roles[l->role].name);
+	/* A TLS client's role is its certificate's first: "certificate,"
+	 * then the role of a certificate that names none. */
+	fprintf(out, " role %s%s allow_from", l->has_tls ? "certificate," : "",
+	    !l->has_tls || l->has_role ? cfg->roles[l->role].name : "none");
 	if (l->has_allow_from)
 		checkconf_nets(l->allow_from, l->n_allow_from, out);
 	else

@@ -19,12 +19,18 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "rights.h"
 #include "stream.h"
+#include "tls.h"
 
 /* Answers a client has not read beyond this close it (warden.yaml(5)). */
 #define CLIENT_OUT_MAX (64 * 1024)
 /* An unfinished frame older than this closes the client (slowloris). */
 #define CLIENT_FRAME_TIMEOUT 5.0
+/* A TLS handshake not done by then closes the client (warden.yaml(5)). */
+#define CLIENT_HANDSHAKE_TIMEOUT 5.0
+/* "host:port" of a listen: entry. */
+#define CLIENT_LISTENER_MAX (CONFIG_HOST_MAX + 8)
 
 struct client {
 	struct clients *cs;
@@ -34,11 +40,21 @@ struct client {
 	ev_tstamp last_active;
 	ev_tstamp partial_since;        /* 0: no unfinished frame */
 	unsigned inflight;
-	unsigned role;                  /* index into cfg->roles */
+	unsigned role;                  /* index into cfg->roles, or
+					 * RIGHTS_NO_ROLE */
+	unsigned fallback;              /* TLS: the role of a certificate
+					 * without one (the listener's) */
+	char listener[CLIENT_LISTENER_MAX];
+	struct tls_conn *tls;           /* NULL: plain; owned by the stream */
+	int handshaking;                /* TLS: not authenticated yet */
+	int bad_role;                   /* closed for its role extension */
+	const char *identity;           /* name, or the TLS subject */
+	ev_tstamp since;
 	struct client *prev, *next;     /* all open clients */
 };
 
 static void client_data_cb(void *);
+static void client_connected_cb(void *);
 static void client_resume_cb(void *);
 static void client_closed_cb(void *, const char *);
 static void client_release_cb(void *);
@@ -46,6 +62,7 @@ static void client_timer_cb(struct ev_loop *, ev_timer *, int);
 
 static const struct stream_events client_stream_events = {
 	.data = client_data_cb,
+	.connected = client_connected_cb,
 	.deferred = client_resume_cb,
 	.closed = client_closed_cb,
 	.release = client_release_cb,
@@ -81,16 +98,53 @@ clients_set_events(struct clients *cs, const struct client_events *ev)
 	cs->events = *ev;
 }
 
+/* A role of the old config by its name in the new one. */
+static unsigned
+client_role_carry(const struct config *old, const struct config *cfg,
+    unsigned role)
+{
+	long i;
+
+	if (role >= old->n_roles ||
+	    (i = config_role_index(cfg, old->roles[role].name)) < 0)
+		return RIGHTS_NO_ROLE;
+	return (unsigned)i;
+}
+
 void
 clients_set_config(struct clients *cs, const struct config *cfg)
 {
+	struct client *c;
+
+	for (c = cs->open; c != NULL; c = c->next) {
+		unsigned role = client_role_carry(cs->cfg, cfg, c->role);
+
+		if (role == RIGHTS_NO_ROLE && c->role != RIGHTS_NO_ROLE)
+			log_warnx("client %s: role %s is no longer in roles:; "
+			    "its requests are refused", c->name,
+			    cs->cfg->roles[c->role].name);
+		c->role = role;
+		c->fallback = client_role_carry(cs->cfg, cfg, c->fallback);
+	}
 	cs->cfg = cfg;
+}
+
+/* The client goes on the open list, newest first. */
+static void
+client_link(struct clients *cs, struct client *c)
+{
+	c->next = cs->open;
+	if (cs->open != NULL)
+		cs->open->prev = c;
+	cs->open = c;
+	cs->n_open++;
 }
 
 void
 client_accept(struct clients *cs, int fd, const struct net_addr *peer,
-    unsigned role)
+    size_t entry, const char *listener, struct tls_server *tls)
 {
+	const struct config_listener *l = &cs->cfg->listeners[entry];
 	char name[STREAM_NAME_MAX];
 	struct stream_opts opts = {
 		.name = name,
@@ -102,14 +156,27 @@ client_accept(struct clients *cs, int fd, const struct net_addr *peer,
 	};
 	struct client *c;
 
-	if ((c = calloc(1, sizeof *c)) == NULL) {
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    (tls != NULL && (c->tls = tls_conn_new(tls, fd)) == NULL)) {
 		log_warn("client: out of memory");
+		free(c);
 		close(fd);
 		return;
 	}
 	c->cs = cs;
-	c->role = role;
 	net_addr_format(peer, c->name, sizeof c->name);
+	snprintf(c->listener, sizeof c->listener, "%s", listener);
+	c->identity = c->name;
+	if (tls != NULL) {
+		/* Who it is is known once the handshake is done. */
+		c->handshaking = 1;
+		c->role = RIGHTS_NO_ROLE;
+		c->fallback = l->has_role ? l->role : RIGHTS_NO_ROLE;
+		opts.transport = &tls_transport;
+		opts.conn = c->tls;
+		opts.handshake_timeout = CLIENT_HANDSHAKE_TIMEOUT;
+	} else
+		c->role = l->role;
 	snprintf(name, sizeof name, "client %s", c->name);
 	opts.ctx = c;
 	if ((c->s = stream_accept(cs->ss, fd, &opts)) == NULL) {
@@ -117,19 +184,72 @@ client_accept(struct clients *cs, int fd, const struct net_addr *peer,
 		free(c);
 		return;
 	}
-	c->last_active = ev_now(cs->loop);
+	c->since = c->last_active = ev_now(cs->loop);
 	ev_timer_init(&c->timer, client_timer_cb,
 	    cs->cfg->limits.idle_timeout, 0.);
 	c->timer.data = c;
 	ev_timer_start(cs->loop, &c->timer);
+	client_link(cs, c);
+	if (tls == NULL) {
+		counters_client_accepted(cs->counters);
+		log_debug("client %s connected", c->name);
+	}
+}
 
-	c->next = cs->open;
-	if (cs->open != NULL)
-		cs->open->prev = c;
-	cs->open = c;
-	cs->n_open++;
+/*
+ * The handshake is done: the role its certificate names (one the config
+ * lacks: none), else the listener's, else none. A role extension that
+ * is not one printable UTF8String refuses the client: which role it
+ * meant is not known.
+ */
+static void
+client_connected_cb(void *ctx)
+{
+	struct client *c = ctx;
+	struct clients *cs = c->cs;
+	char role[CONFIG_NAME_MAX];
+	long i;
+
+	c->handshaking = 0;
+	c->identity = tls_conn_subject(c->tls);
+	switch (tls_conn_role(c->tls, role, sizeof role)) {
+	case TLS_ROLE_MALFORMED:
+		c->handshaking = 1;
+		c->bad_role = 1;
+		client_close(c, "the certificate's Modbus role extension is "
+		    "not one UTF8String of printable characters");
+		return;
+	case TLS_ROLE_FOUND:
+		if ((i = config_role_index(cs->cfg, role)) >= 0)
+			c->role = (unsigned)i;
+		else if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
+			log_warnx("client %s (%s): certificate role %s is not "
+			    "in roles:; its requests are refused", c->name,
+			    c->identity, role);
+		break;
+	case TLS_ROLE_ABSENT:
+		c->role = c->fallback;
+		break;
+	}
 	counters_client_accepted(cs->counters);
-	log_debug("client %s connected", c->name);
+	counters_tls_handshake(cs->counters, tls_conn_resumed(c->tls));
+	log_debug("client %s connected: %s, role %s%s", c->name, c->identity,
+	    c->role == RIGHTS_NO_ROLE ? "none" : cs->cfg->roles[c->role].name,
+	    tls_conn_resumed(c->tls) ? ", resumed" : "");
+}
+
+int
+clients_evict_handshake(struct clients *cs)
+{
+	struct client *c, *oldest = NULL;
+
+	for (c = cs->open; c != NULL; c = c->next)
+		if (c->handshaking && !stream_closed(c->s))
+			oldest = c;
+	if (oldest == NULL)
+		return -1;
+	client_close(oldest, "TLS handshake dropped: max_clients reached");
+	return 0;
 }
 
 void
@@ -152,6 +272,30 @@ clients_count(const struct clients *cs)
 	return cs->n_open;
 }
 
+/*
+ * A TLS client closed before it was authenticated: counted; told up for
+ * the audit when the gateway refused it (its certificate, its role
+ * extension, the protocol), not when the peer gave up or let the
+ * handshake time out, which an unauthenticated peer could repeat to fill
+ * the audit.
+ */
+static void
+client_refuse(struct client *c, const char *reason)
+{
+	struct clients *cs = c->cs;
+	struct client_refusal r = {
+		.client = c->name,
+		.listener = c->listener,
+		.reason = reason,
+		.subject = tls_conn_subject(c->tls),
+	};
+
+	counters_client_refused(cs->counters);
+	if ((c->bad_role || tls_conn_refused(c->tls)) &&
+	    cs->events.refused != NULL)
+		cs->events.refused(cs->events.ctx, &r);
+}
+
 /* The stream is closed: c leaves the open clients. */
 static void
 client_closed_cb(void *ctx, const char *reason)
@@ -159,7 +303,6 @@ client_closed_cb(void *ctx, const char *reason)
 	struct client *c = ctx;
 	struct clients *cs = c->cs;
 
-	(void)reason;
 	ev_timer_stop(cs->loop, &c->timer);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -170,6 +313,8 @@ client_closed_cb(void *ctx, const char *reason)
 	cs->n_open--;
 	if (c->inflight > 0)
 		cs->events.gone(cs->events.ctx, c);
+	if (c->handshaking)
+		client_refuse(c, reason);
 }
 
 static void
@@ -188,6 +333,33 @@ unsigned
 client_role(const struct client *c)
 {
 	return c->role;
+}
+
+const char *
+client_identity(const struct client *c)
+{
+	return c->identity[0] != '\0' ? c->identity : c->name;
+}
+
+size_t
+clients_info(const struct clients *cs, struct client_info *out, size_t max)
+{
+	const struct client *c;
+	size_t n = 0;
+
+	for (c = cs->open; c != NULL && n < max; c = c->next)
+		out[n++] = (struct client_info){
+			.client = c->name,
+			.listener = c->listener,
+			.identity = client_identity(c),
+			.role = c->role,
+			.tls = c->tls != NULL,
+			.handshaking = c->handshaking,
+			.resumed = c->tls != NULL && !c->handshaking &&
+			    tls_conn_resumed(c->tls),
+			.since = c->since,
+		};
+	return n;
 }
 
 void

@@ -12,6 +12,7 @@
 #include "client.h"
 
 struct listener;
+struct tls_server;
 
 struct clients {
 	struct ev_loop *loop;
@@ -28,10 +29,15 @@ struct clients {
 	size_t n_listeners;
 };
 
-/* client.c: a connection a listener took, its clients of this role
- * (index into cfg->roles): served from now on (fd is ours, even when
- * out of memory). */
+/* client.c: a connection the listener named listener ("host:port") took
+ * for its entry (index into cfg->listeners), through tls (NULL: a plain
+ * one): served from now on (fd is ours, even when out of memory). */
 void client_accept(struct clients *cs, int fd, const struct net_addr *peer,
-    unsigned role);
+    size_t entry, const char *listener, struct tls_server *tls);
+
+/* client.c: at max_clients, close the oldest client still in its TLS
+ * handshake to make room (a flood of handshakes must not lock out the
+ * clients that authenticate): 0, or -1 when none is. */
+int clients_evict_handshake(struct clients *cs);
 
 #endif

@@ -239,6 +239,8 @@ struct config {
  * warning: ...", in file order (malloc'd; the caller frees).
  */
 struct config *config_load(const char *path, char **errors);
+/* The index of the role called name in cfg->roles, or -1. */
+long config_role_index(const struct config *cfg, const char *name);
 void config_free(struct config *cfg);
 
 /* The device a unit id addresses, or NULL. */

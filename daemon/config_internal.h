@@ -380,8 +380,6 @@ void config_takeover_build(struct config_build *b);
 
 /* config_roles.c: roles:, the built-in ai first. */
 void config_roles_build(struct config_build *b);
-/* The index of the role named name, or -1. */
-long config_role_index(const struct config *cfg, const char *name);
 void config_roles_free(struct config *cfg);
 
 /* config_listen.c: listen: (after the roles); scalar: the old one-line

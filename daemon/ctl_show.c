@@ -174,6 +174,38 @@ print_devices(FILE *out, const struct json_value *st)
 		    up.type == JSON_TRUE ? "up" : "DOWN");
 }
 
+/* connections: {client, listener, tls, role, identity} */
+static void
+print_connections(FILE *out, const struct json_value *st)
+{
+	char client[64], listener[80], role[80], identity[300];
+	struct json_iter it;
+	struct json_member m;
+	struct json_value v;
+
+	if (!section(out, st, "connections", "clients", &it))
+		return;
+	while (json_iter_next(&it, &m)) {
+		int tls = json_object_get(&m.value, "tls", &v) == 0 &&
+		    v.type == JSON_TRUE;
+
+		if (json_object_get(&m.value, "handshaking", &v) == 0 &&
+		    v.type == JSON_TRUE) {
+			fprintf(out, "  %-22s %-22s TLS handshake\n",
+			    field(&m.value, "client", client, sizeof client),
+			    field(&m.value, "listener", listener,
+			    sizeof listener));
+			continue;
+		}
+		fprintf(out, "  %-22s %-22s %-5s %-12s %s\n",
+		    field(&m.value, "client", client, sizeof client),
+		    field(&m.value, "listener", listener, sizeof listener),
+		    tls ? "tls" : "plain",
+		    field(&m.value, "role", role, sizeof role),
+		    field(&m.value, "identity", identity, sizeof identity));
+	}
+}
+
 static void
 print_counters(FILE *out, const struct json_value *st)
 {
@@ -214,6 +246,7 @@ ctl_show_status(FILE *out, const struct json_value *st)
 	print_conditions(out, st, "trips");
 	print_safe(out, st);
 	print_devices(out, st);
+	print_connections(out, st);
 	print_rows(out, st, "points", "values", points);
 	print_counters(out, st);
 }

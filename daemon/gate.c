@@ -293,8 +293,7 @@ gate_rights(struct gate *g, struct client *c, const struct mbap_request *req,
 	g->role = client_role(c);
 	g->who.client = client_name(c);
 	g->who.role = rights_role_name(g->rights, g->role);
-	/* A plain listener's client is known by its address. */
-	g->who.identity = client_name(c);
+	g->who.identity = client_identity(c);
 	rights_check(g->rights, g->role, device, req, g->isolated,
 	    &g->verdict);
 	/* The ai's refusal of a function beyond the known ones goes the
@@ -369,6 +368,15 @@ gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
 }
 
+/* client_events: a TLS client refused at its handshake. */
+static void
+gate_client_refused(void *ctx, const struct client_refusal *r)
+{
+	struct gate *g = ctx;
+
+	record_client_refused(g->w, r);
+}
+
 /* client_events: the client is going away. The gate handed its requests
  * to the devices and to the reads before judging, so it lets go of them:
  * their answers go to nobody. */
@@ -394,7 +402,8 @@ gate_new(struct warden *w)
 		return NULL;
 	}
 	clients_set_events(w->clients, &(struct client_events){
-	    .request = gate_request, .gone = gate_client_gone, .ctx = g });
+	    .request = gate_request, .gone = gate_client_gone,
+	    .refused = gate_client_refused, .ctx = g });
 	return g;
 }
 

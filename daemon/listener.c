@@ -13,6 +13,7 @@
 #include "errmsg.h"
 #include "listener.h"
 #include "log.h"
+#include "tls.h"
 
 #define LISTEN_BACKLOG 128
 
@@ -21,6 +22,8 @@ struct listener {
 	struct clients *cs;
 	size_t entry;                   /* index into cfg->listeners */
 	struct acceptor *acceptor;
+	struct tls_server *tls;         /* NULL: a plain entry */
+	char name[CONFIG_HOST_MAX + 8]; /* "host:port", as bound */
 };
 
 /* The entry's own allow_from, else the global one; none: any source. */
@@ -76,7 +79,8 @@ listener_accept(void *ctx, int fd, const struct net_addr *peer)
 		close(fd);
 		return;
 	}
-	if (clients_count(cs) >= cs->cfg->limits.max_clients) {
+	if (clients_count(cs) >= cs->cfg->limits.max_clients &&
+	    clients_evict_handshake(cs) == -1) {
 		if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
 			log_warnx("client %s refused: max_clients %u reached",
 			    name, cs->cfg->limits.max_clients);
@@ -84,23 +88,67 @@ listener_accept(void *ctx, int fd, const struct net_addr *peer)
 		close(fd);
 		return;
 	}
-	client_accept(cs, fd, peer, entry->role);
+	client_accept(cs, fd, peer, l->entry, l->name, l->tls);
+}
+
+/* The TLS context of entry i; NULL with err naming the entry. */
+static struct tls_server *
+listener_tls_new(const struct config *cfg, size_t i, char err[ERR_LEN])
+{
+	struct tls_server *srv;
+	char why[ERR_LEN];
+
+	if ((srv = tls_server_new(&cfg->listeners[i].tls, NULL, why)) == NULL)
+		errmsg_set(err, "%s:%d: listen entry %zu: %s", cfg->path,
+		    cfg->listeners[i].line, i + 1, why);
+	return srv;
 }
 
 int
 listener_check(const struct config *cfg, char err[ERR_LEN])
 {
+	struct tls_server *srv;
 	size_t i;
 
-	for (i = 0; i < cfg->n_listeners; i++)
-		if (cfg->listeners[i].has_tls) {
-			errmsg_set(err, "listen entry %zu (%s line %d): TLS "
-			    "listeners (Modbus/TCP Security) are not wired "
-			    "into this wardend yet; remove tls: or the entry",
-			    i + 1, cfg->path, cfg->listeners[i].line);
+	for (i = 0; i < cfg->n_listeners; i++) {
+		if (!cfg->listeners[i].has_tls)
+			continue;
+		if ((srv = listener_tls_new(cfg, i, err)) == NULL)
 			return -1;
-		}
+		tls_server_free(srv);
+	}
 	return 0;
+}
+
+int
+listener_reload_tls(struct clients *cs, char err[ERR_LEN])
+{
+	struct tls_server **fresh;
+	size_t i, n = cs->n_listeners;
+
+	if ((fresh = calloc(n + 1, sizeof *fresh)) == NULL) {
+		errmsg_set(err, "listener: out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (cs->listeners[i].tls != NULL &&
+		    (fresh[i] = listener_tls_new(cs->cfg, i, err)) == NULL)
+			break;
+	for (size_t j = 0; j < n; j++) {
+		struct listener *l = &cs->listeners[j];
+
+		/* All or none: a failure keeps every context in use. */
+		if (i < n) {
+			tls_server_free(fresh[j]);
+			continue;
+		}
+		if (fresh[j] != NULL) {
+			tls_server_free(l->tls);
+			l->tls = fresh[j];
+		}
+	}
+	free(fresh);
+	return i < n ? -1 : 0;
 }
 
 static int
@@ -118,13 +166,29 @@ listener_open_one(struct clients *cs, size_t i, char err[ERR_LEN])
 		return -1;
 	l->cs = cs;
 	l->entry = i;
+	if (entry->has_tls &&
+	    (l->tls = listener_tls_new(cs->cfg, i, err)) == NULL) {
+		close(fd);
+		return -1;
+	}
 	if ((l->acceptor = acceptor_open(cs->loop, fd, "listener", 0,
 	    listener_accept, l)) == NULL) {
 		errmsg_set(err, "listener: out of memory");
 		return -1;
 	}
-	log_info("listening on %s:%u (role %s)", entry->endpoint.host,
-	    acceptor_port(l->acceptor), cs->cfg->roles[entry->role].name);
+	snprintf(l->name, sizeof l->name, "%s%s%s:%u",
+	    addr.sa.ss_family == AF_INET6 ? "[" : "", entry->endpoint.host,
+	    addr.sa.ss_family == AF_INET6 ? "]" : "",
+	    acceptor_port(l->acceptor));
+	if (!entry->has_tls)
+		log_info("listening on %s (role %s)", l->name,
+		    cs->cfg->roles[entry->role].name);
+	else if (entry->has_role)
+		log_info("listening on %s, TLS (the certificate's role, else "
+		    "%s)", l->name, cs->cfg->roles[entry->role].name);
+	else
+		log_info("listening on %s, TLS (the certificate's role)",
+		    l->name);
 	return 0;
 }
 
@@ -153,8 +217,11 @@ listener_close(struct clients *cs)
 {
 	size_t i;
 
-	for (i = 0; i < cs->n_listeners; i++)
+	for (i = 0; i < cs->n_listeners; i++) {
 		acceptor_close(cs->listeners[i].acceptor);
+		/* Its connections keep what they need of it. */
+		tls_server_free(cs->listeners[i].tls);
+	}
 	free(cs->listeners);
 	cs->listeners = NULL;
 	cs->n_listeners = 0;

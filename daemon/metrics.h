@@ -27,7 +27,10 @@ struct status;
 /* The gateway's own counts, shown by status and the metrics. */
 struct counters {
 	uint64_t clients_accepted;
-	uint64_t clients_refused;       /* allow_from or max_clients */
+	uint64_t clients_refused;       /* allow_from, max_clients, or a
+					 * TLS handshake that failed */
+	uint64_t tls_handshakes;        /* TLS handshakes completed */
+	uint64_t tls_resumed;           /* of them, sessions resumed */
 	uint64_t requests;
 	uint64_t forwarded;
 	uint64_t answered;              /* device answers delivered */
@@ -79,6 +82,13 @@ static inline void
 counters_client_refused(struct counters *c)
 {
 	c->clients_refused++;
+}
+
+static inline void
+counters_tls_handshake(struct counters *c, int resumed)
+{
+	c->tls_handshakes++;
+	c->tls_resumed += resumed != 0;
 }
 
 static inline void

@@ -169,8 +169,12 @@ metrics_render_requests(struct metrics_text *t, const struct metrics *m,
 	metrics_counter(t, "warden_clients_accepted_total",
 	    "AI connections accepted.", c->clients_accepted);
 	metrics_counter(t, "warden_clients_refused_total",
-	    "AI connections refused (allow_from, max_clients).",
-	    c->clients_refused);
+	    "AI connections refused (allow_from, max_clients, a TLS "
+	    "handshake that failed).", c->clients_refused);
+	metrics_counter(t, "warden_tls_handshakes_total",
+	    "TLS handshakes completed.", c->tls_handshakes);
+	metrics_counter(t, "warden_tls_resumed_total",
+	    "TLS handshakes that resumed a session.", c->tls_resumed);
 	metrics_counter(t, "warden_malformed_total",
 	    "AI connections closed for bad framing.", c->malformed);
 	metrics_counter(t, "warden_device_timeouts_total",

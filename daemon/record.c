@@ -3,6 +3,7 @@
  * record.h).
  */
 #include "audit_head.h"
+#include "client.h"
 #include "record.h"
 #include "request_record.h"
 #include "warden.h"
@@ -201,6 +202,22 @@ record_daemon(struct warden *w, const char *event)
 		.n_extra = 2 };
 
 	record_write(w, &ev, 1);
+}
+
+void
+record_client_refused(struct warden *w, const struct client_refusal *r)
+{
+	struct audit_extra extra[2] = {
+		{ .key = "listener", .type = AUDIT_STRING, .s = r->listener },
+		{ .key = "subject", .type = AUDIT_STRING, .s = r->subject },
+	};
+	/* A peer can provoke it at will: written with the others of this
+	 * loop iteration, not synced on its own. */
+	struct audit_event ev = { .event = "client_refused",
+		.client = r->client, .reason = r->reason, .extra = extra,
+		.n_extra = r->subject[0] != '\0' ? 2 : 1 };
+
+	record_write(w, &ev, 0);
 }
 
 void

@@ -29,6 +29,7 @@
 
 struct warden;
 struct audit_head;
+struct client_refusal;
 
 /* Who sent a request, as its record names them. */
 struct record_who {
@@ -55,6 +56,9 @@ void record_flush(struct warden *w);
 int record_written(const struct warden *w, audit_ticket t);
 /* Every ticket flushed so far has been looked at. */
 void record_settle(struct warden *w);
+
+/* gate.c: a TLS client refused at its handshake (client.h). */
+void record_client_refused(struct warden *w, const struct client_refusal *r);
 
 /* takeover.c: takeover, or in monitor mode would_takeover; user is the
  * operator's, NULL for an automatic one. */

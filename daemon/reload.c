@@ -161,7 +161,10 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 		listener_close(w->clients);
 		if (listener_open(w->clients, err) == -1)
 			log_warnx("reload: %s", err);
-	}
+	} else if (listener_is_open(w->clients) &&
+	    listener_reload_tls(w->clients, err) == -1)
+		log_warnx("reload: %s; the TLS listeners keep their "
+		    "certificates", err);
 	config_free(old);
 }
 

@@ -103,6 +103,35 @@ status_fill_devices(const struct warden *w, struct status *s)
 }
 
 static int
+status_fill_connections(const struct warden *w, struct status *s)
+{
+	struct client_info *info;
+	size_t i, n = s->clients;
+
+	info = calloc(n + 1, sizeof *info);
+	s->connections = calloc(n + 1, sizeof *s->connections);
+	if (info == NULL || s->connections == NULL) {
+		free(info);
+		return -1;
+	}
+	s->n_connections = clients_info(w->clients, info, n);
+	for (i = 0; i < s->n_connections; i++)
+		s->connections[i] = (struct status_client){
+		    .client = info[i].client,
+		    .listener = info[i].listener,
+		    .role = info[i].handshaking ? "" :
+		    info[i].role < w->cfg->n_roles ?
+		    w->cfg->roles[info[i].role].name : "none",
+		    .identity = info[i].identity,
+		    .tls = info[i].tls,
+		    .handshaking = info[i].handshaking,
+		    .resumed = info[i].resumed,
+		    .since = info[i].since };
+	free(info);
+	return 0;
+}
+
+static int
 status_fill_points(const struct warden *w, struct status *s)
 {
 	const struct config *cfg = w->cfg;
@@ -138,6 +167,7 @@ status_fill(const struct warden *w, struct status *s)
 	if (status_fill_conditions(w, s) == -1 ||
 	    status_fill_safe(w, s) == -1 ||
 	    status_fill_devices(w, s) == -1 ||
+	    status_fill_connections(w, s) == -1 ||
 	    status_fill_points(w, s) == -1) {
 		status_free(s);
 		return -1;
@@ -152,6 +182,7 @@ status_free(struct status *s)
 	free(s->trips);
 	free(s->safe);
 	free(s->devices);
+	free(s->connections);
 	free(s->points);
 	memset(s, 0, sizeof *s);
 }

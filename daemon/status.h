@@ -50,6 +50,18 @@ struct status_device {
 	uint64_t stray_answers;
 };
 
+/* An open client connection. */
+struct status_client {
+	const char *client;             /* "ip:port" */
+	const char *listener;           /* "host:port" */
+	const char *role;               /* its role's name; "none" */
+	const char *identity;           /* certificate subject, or client */
+	int tls;
+	int handshaking;                /* TLS: not authenticated yet */
+	int resumed;
+	double since;
+};
+
 /* The last value wardend itself polled of a point. */
 struct status_point {
 	const char *name;
@@ -72,6 +84,8 @@ struct status {
 	struct status_point *points;    /* the polled ones that hold a value */
 	size_t n_points;
 	unsigned clients;               /* AI connections open */
+	struct status_client *connections;      /* each, newest first */
+	size_t n_connections;
 	struct counters counters;
 	struct guard_counters guard_counters;
 	int has_audit;                  /* audit is meaningful */
@@ -90,7 +104,7 @@ int status_metrics_page(void *ctx, struct buf *out);
 
 /* status_json.c */
 /* The members of the status answer (state, cause, reason, since, mode,
- * alarms, trips, safe_state, devices, points, counters) into the object
+ * alarms, trips, safe_state, devices, connections, points, counters) into the object
  * out has open. */
 void status_json(const struct status *s, struct json *out);
 

@@ -92,6 +92,34 @@ status_json_devices(const struct status *s, struct json *out)
 }
 
 static void
+status_json_connections(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "connections");
+	json_array_begin(out);
+	for (i = 0; i < s->n_connections; i++) {
+		const struct status_client *c = &s->connections[i];
+
+		json_object_begin(out);
+		json_kv_string(out, "client", c->client);
+		json_kv_string(out, "listener", c->listener);
+		json_kv_bool(out, "tls", c->tls);
+		if (c->handshaking)
+			json_kv_bool(out, "handshaking", 1);
+		else {
+			json_kv_string(out, "role", c->role);
+			json_kv_string(out, "identity", c->identity);
+		}
+		if (c->tls && !c->handshaking)
+			json_kv_bool(out, "resumed", c->resumed);
+		status_json_time(out, "since", c->since);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+static void
 status_json_points(const struct status *s, struct json *out)
 {
 	size_t i;
@@ -126,6 +154,8 @@ status_json_counters(const struct status *s, struct json *out)
 	json_kv_uint(out, "clients", s->clients);
 	json_kv_uint(out, "clients_accepted", c->clients_accepted);
 	json_kv_uint(out, "clients_refused", c->clients_refused);
+	json_kv_uint(out, "tls_handshakes", c->tls_handshakes);
+	json_kv_uint(out, "tls_resumed", c->tls_resumed);
 	json_kv_uint(out, "requests", c->requests);
 	json_kv_uint(out, "forwarded", c->forwarded);
 	json_kv_uint(out, "answered", c->answered);
@@ -153,6 +183,7 @@ status_json(const struct status *s, struct json *out)
 	status_json_conditions(out, "trips", s->trips, s->n_trips);
 	status_json_safe(s, out);
 	status_json_devices(s, out);
+	status_json_connections(s, out);
 	status_json_points(s, out);
 	status_json_counters(s, out);
 }

@@ -29,6 +29,7 @@ struct tls_server {
 struct tls_conn {
 	SSL *ssl;
 	char subject[TLS_SUBJECT_MAX];
+	int refused;                    /* the handshake was refused here */
 };
 
 /* What OpenSSL said last, for a message; the queue is emptied. */
@@ -368,6 +369,12 @@ tls_refusal(struct tls_conn *c, int e, char *why, size_t len)
 		snprintf(why, len, "TLS handshake: %s", strerror(errno));
 	else
 		snprintf(why, len, "TLS handshake failed: %s", tls_reason());
+	/* A peer that went away refused nothing: only what the gateway
+	 * decided against a peer is a refusal. */
+	c->refused = verify != X509_V_OK || (e != SSL_ERROR_ZERO_RETURN &&
+	    e != SSL_ERROR_SYSCALL &&
+	    !(ERR_GET_LIB(err) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING));
 	ERR_clear_error();
 }
 
@@ -432,6 +439,12 @@ const char *
 tls_conn_subject(const struct tls_conn *c)
 {
 	return c->subject;
+}
+
+int
+tls_conn_refused(const struct tls_conn *c)
+{
+	return c->refused;
 }
 
 int

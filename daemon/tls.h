@@ -59,6 +59,10 @@ extern const struct stream_transport tls_transport;
  * peer's certificate subject, RFC 2253 on one line; "" when it sent
  * none. */
 const char *tls_conn_subject(const struct tls_conn *c);
+/* Whether a failed handshake was refused by the gateway (no, untrusted,
+ * expired or revoked certificate, a protocol error) rather than given
+ * up by the peer (closed, reset) or timed out. */
+int tls_conn_refused(const struct tls_conn *c);
 /* Whether the handshake resumed an earlier session. */
 int tls_conn_resumed(const struct tls_conn *c);
 

@@ -295,11 +295,20 @@ warden_load(struct warden *w, const char *path, const char *user)
 	return 0;
 }
 
-/* wardend -t: the warnings, the table of points, the listeners and
- * roles, the signing key. */
+/* wardend -t: the TLS listeners' files, the warnings, the table of
+ * points, the listeners and roles, the signing key. */
 static int
 warden_check_only(struct warden *w)
 {
+	char err[ERR_LEN];
+
+	if (listener_check(w->cfg, err) == -1) {
+		fprintf(stderr, "%s\n%s: configuration not loaded\n", err,
+		    w->config_path);
+		audit_key_free(w->sign_key);
+		config_free(w->cfg);
+		return 1;
+	}
 	if (w->cfg->warnings != NULL)
 		fputs(w->cfg->warnings, stderr);
 	checkconf_print(w->cfg, stdout);

@@ -180,7 +180,7 @@ setup(void **state)
 	((struct sockaddr_in *)&peer.sa)->sin_addr.s_addr =
 	    htonl(INADDR_LOOPBACK);
 	peer.len = sizeof(struct sockaddr_in);
-	client_accept(w->clients, sv[0], &peer, CONFIG_ROLE_AI);
+	client_accept(w->clients, sv[0], &peer, 0, "127.0.0.1:502", NULL);
 	r->ai_fd = sv[1];
 	*state = r;
 	return 0;

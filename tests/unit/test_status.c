@@ -5,7 +5,8 @@
  * same states before the snapshot existed (commit 496928b, ops_status()
  * and metrics_render() reading the daemon's structs), so scripts and
  * dashboards written against either keep working: field order, labels,
- * number formats, HELP lines.
+ * number formats, HELP lines; issue 11 added the connections and the TLS
+ * counters, nothing else changed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +145,7 @@ struct takeover_fixture {
 	struct status_safe safe[2];
 	struct status_device devices[2];
 	struct status_point points[2];
+	struct status_client connections[3];
 };
 
 /* TAKEOVER on a trip with every list filled and every counter moved. */
@@ -187,10 +189,19 @@ takeover_state(struct takeover_fixture *f)
 	s->points = f->points;
 	s->n_points = 2;
 	s->clients = 3;
+	f->connections[0] = (struct status_client){ "127.0.0.1:40002",
+	    "127.0.0.1:802", "", "", 1, 1, 0, T0 };
+	f->connections[1] = (struct status_client){ "[::1]:40001",
+	    "[::1]:802", "hmi", "CN=hmi-1,O=Plant \"A\"", 1, 0, 1, T0 };
+	f->connections[2] = (struct status_client){ "10.0.0.5:40000",
+	    "0.0.0.0:502", "ai", "10.0.0.5:40000", 0, 0, 0, T0 };
+	s->connections = f->connections;
+	s->n_connections = 3;
 	s->counters = (struct counters){ .clients_accepted = 11,
 	    .clients_refused = 12, .requests = 13, .forwarded = 14,
 	    .answered = 15, .malformed = 16, .device_resets = 17,
-	    .device_timeouts = 18 };
+	    .device_timeouts = 18, .tls_handshakes = 22,
+	    .tls_resumed = 23 };
 	s->counters.exceptions[0x03] = 19;
 	s->counters.exceptions[0x41] = 20;
 	s->counters.exceptions[0xff] = 21;
