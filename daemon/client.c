@@ -89,6 +89,13 @@ clients_new(struct streams *ss, const struct config *cfg,
 void
 clients_free(struct clients *cs)
 {
+	size_t i;
+
+	if (cs == NULL)
+		return;
+	for (i = 0; i < cs->n_tls; i++)
+		tls_server_free(cs->tls[i]);
+	free(cs->tls);
 	free(cs);
 }
 
@@ -208,7 +215,6 @@ client_connected_cb(void *ctx)
 	struct client *c = ctx;
 	struct clients *cs = c->cs;
 	char role[CONFIG_NAME_MAX];
-	long i;
 
 	c->handshaking = 0;
 	c->identity = tls_conn_subject(c->tls);
@@ -220,19 +226,23 @@ client_connected_cb(void *ctx)
 		    "not one UTF8String of printable characters");
 		return;
 	case TLS_ROLE_FOUND:
-		if ((i = config_role_index(cs->cfg, role)) >= 0)
-			c->role = (unsigned)i;
-		else if (log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
+		c->role = rights_resolve(cs->cfg, role, c->fallback);
+		if (c->role == RIGHTS_NO_ROLE &&
+		    log_budget_allow(cs->abuse_log, ev_now(cs->loop)))
 			log_warnx("client %s (%s): certificate role %s is not "
 			    "in roles:; its requests are refused", c->name,
 			    c->identity, role);
 		break;
 	case TLS_ROLE_ABSENT:
-		c->role = c->fallback;
+		c->role = rights_resolve(cs->cfg, NULL, c->fallback);
 		break;
 	}
 	counters_client_accepted(cs->counters);
 	counters_tls_handshake(cs->counters, tls_conn_resumed(c->tls));
+	if (cs->ai_isolated && c->role == CONFIG_ROLE_AI) {
+		client_close(c, "takeover: AI isolated");
+		return;
+	}
 	log_debug("client %s connected: %s, role %s%s", c->name, c->identity,
 	    c->role == RIGHTS_NO_ROLE ? "none" : cs->cfg->roles[c->role].name,
 	    tls_conn_resumed(c->tls) ? ", resumed" : "");
@@ -264,6 +274,19 @@ clients_close_all(struct clients *cs, const char *reason)
 	/* Each close takes its client off the list. */
 	while (cs->open != NULL)
 		client_close(cs->open, reason);
+}
+
+void
+clients_close_role(struct clients *cs, unsigned role, const char *reason)
+{
+	struct client *c, *next;
+
+	/* A close takes only its own client off the list. */
+	for (c = cs->open; c != NULL; c = next) {
+		next = c->next;
+		if (c->role == role && !c->handshaking)
+			client_close(c, reason);
+	}
 }
 
 unsigned

@@ -27,6 +27,12 @@ struct clients {
 	struct listener *listeners;     /* one per listen: entry; NULL: not
 					 * listening */
 	size_t n_listeners;
+	/* Each listen: entry's TLS context (NULL: plain), made by
+	 * listener_prepare() and kept while the sockets close and open
+	 * (an isolation): one per entry of cfg, or NULL. */
+	struct tls_server **tls;
+	size_t n_tls;
+	int ai_isolated;                /* isolate: all in TAKEOVER */
 };
 
 /* client.c: a connection the listener named listener ("host:port") took
@@ -35,6 +41,9 @@ struct clients {
 void client_accept(struct clients *cs, int fd, const struct net_addr *peer,
     size_t entry, const char *listener, struct tls_server *tls);
 
+/* client.c: close the open clients of role. */
+void clients_close_role(struct clients *cs, unsigned role,
+    const char *reason);
 /* client.c: at max_clients, close the oldest client still in its TLS
  * handshake to make room (a flood of handshakes must not lock out the
  * clients that authenticate): 0, or -1 when none is. */

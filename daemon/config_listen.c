@@ -49,8 +49,10 @@ static void listen_build_tls(struct config_build *b, size_t i,
 	static const char *const why[] = {
 		"the gateway's certificate chain (PEM)",
 		"the gateway certificate's private key (PEM)",
-		"the CA (PEM) client certificates must chain to: Modbus/TCP "
-		    "Security authenticates every client",
+		/* One string: Modbus/TCP Security authenticates every
+		 * client. */
+		("the CA (PEM) client certificates must chain to: "
+		    "Modbus/TCP Security authenticates every client"),
 	};
 	const char *const keys[] = { "cert", "key", "client_ca" };
 	const char *const texts[] = { raw->cert, raw->key, raw->client_ca };

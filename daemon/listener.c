@@ -22,7 +22,6 @@ struct listener {
 	struct clients *cs;
 	size_t entry;                   /* index into cfg->listeners */
 	struct acceptor *acceptor;
-	struct tls_server *tls;         /* NULL: a plain entry */
 	char name[CONFIG_HOST_MAX + 8]; /* "host:port", as bound */
 };
 
@@ -69,6 +68,7 @@ listener_accept(void *ctx, int fd, const struct net_addr *peer)
 	struct listener *l = ctx;
 	struct clients *cs = l->cs;
 	const struct config_listener *entry = &cs->cfg->listeners[l->entry];
+	struct tls_server *tls;
 	char name[NET_ADDRSTR_LEN];
 
 	net_addr_format(peer, name, sizeof name);
@@ -88,7 +88,14 @@ listener_accept(void *ctx, int fd, const struct net_addr *peer)
 		close(fd);
 		return;
 	}
-	client_accept(cs, fd, peer, l->entry, l->name, l->tls);
+	tls = l->entry < cs->n_tls ? cs->tls[l->entry] : NULL;
+	if (entry->has_tls && tls == NULL) {
+		/* Never served in clear what was to be TLS. */
+		counters_client_refused(cs->counters);
+		close(fd);
+		return;
+	}
+	client_accept(cs, fd, peer, l->entry, l->name, tls);
 }
 
 /* The TLS context of entry i; NULL with err naming the entry. */
@@ -120,35 +127,44 @@ listener_check(const struct config *cfg, char err[ERR_LEN])
 	return 0;
 }
 
-int
-listener_reload_tls(struct clients *cs, char err[ERR_LEN])
+static void
+listener_tls_free(struct tls_server **tls, size_t n)
 {
+	size_t i;
+
+	for (i = 0; tls != NULL && i < n; i++)
+		tls_server_free(tls[i]);
+	free(tls);
+}
+
+int
+listener_prepare(struct clients *cs, char err[ERR_LEN])
+{
+	const struct config *cfg = cs->cfg;
 	struct tls_server **fresh;
-	size_t i, n = cs->n_listeners;
+	size_t i, n = cfg->n_listeners;
 
 	if ((fresh = calloc(n + 1, sizeof *fresh)) == NULL) {
 		errmsg_set(err, "listener: out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (cs->listeners[i].tls != NULL &&
-		    (fresh[i] = listener_tls_new(cs->cfg, i, err)) == NULL)
-			break;
-	for (size_t j = 0; j < n; j++) {
-		struct listener *l = &cs->listeners[j];
-
-		/* All or none: a failure keeps every context in use. */
-		if (i < n) {
-			tls_server_free(fresh[j]);
-			continue;
+		if (cfg->listeners[i].has_tls &&
+		    (fresh[i] = listener_tls_new(cfg, i, err)) == NULL) {
+			listener_tls_free(fresh, n);
+			/* The old contexts serve on only for the same
+			 * entries. */
+			if (cs->n_tls != n) {
+				listener_tls_free(cs->tls, cs->n_tls);
+				cs->tls = NULL;
+				cs->n_tls = 0;
+			}
+			return -1;
 		}
-		if (fresh[j] != NULL) {
-			tls_server_free(l->tls);
-			l->tls = fresh[j];
-		}
-	}
-	free(fresh);
-	return i < n ? -1 : 0;
+	listener_tls_free(cs->tls, cs->n_tls);
+	cs->tls = fresh;
+	cs->n_tls = n;
+	return 0;
 }
 
 static int
@@ -166,11 +182,6 @@ listener_open_one(struct clients *cs, size_t i, char err[ERR_LEN])
 		return -1;
 	l->cs = cs;
 	l->entry = i;
-	if (entry->has_tls &&
-	    (l->tls = listener_tls_new(cs->cfg, i, err)) == NULL) {
-		close(fd);
-		return -1;
-	}
 	if ((l->acceptor = acceptor_open(cs->loop, fd, "listener", 0,
 	    listener_accept, l)) == NULL) {
 		errmsg_set(err, "listener: out of memory");
@@ -192,12 +203,21 @@ listener_open_one(struct clients *cs, size_t i, char err[ERR_LEN])
 	return 0;
 }
 
+/* A plain entry of the ai role: closed while the AI is isolated. */
+static int
+listener_is_ai(const struct clients *cs, size_t i)
+{
+	const struct config_listener *entry = &cs->cfg->listeners[i];
+
+	return !entry->has_tls && entry->role == CONFIG_ROLE_AI;
+}
+
 int
 listener_open(struct clients *cs, char err[ERR_LEN])
 {
 	size_t i, n = cs->cfg->n_listeners;
 
-	if (listener_check(cs->cfg, err) == -1)
+	if (cs->n_tls != n && listener_prepare(cs, err) == -1)
 		return -1;
 	if ((cs->listeners = calloc(n, sizeof *cs->listeners)) == NULL) {
 		errmsg_set(err, "listener: out of memory");
@@ -205,10 +225,38 @@ listener_open(struct clients *cs, char err[ERR_LEN])
 	}
 	cs->n_listeners = n;
 	for (i = 0; i < n; i++)
-		if (listener_open_one(cs, i, err) == -1) {
+		if (!(cs->ai_isolated && listener_is_ai(cs, i)) &&
+		    listener_open_one(cs, i, err) == -1) {
 			listener_close(cs);
 			return -1;
 		}
+	return 0;
+}
+
+void
+listener_isolate_ai(struct clients *cs)
+{
+	size_t i;
+
+	cs->ai_isolated = 1;
+	for (i = 0; i < cs->n_listeners; i++)
+		if (listener_is_ai(cs, i)) {
+			acceptor_close(cs->listeners[i].acceptor);
+			cs->listeners[i].acceptor = NULL;
+		}
+	clients_close_role(cs, CONFIG_ROLE_AI, "takeover: AI isolated");
+}
+
+int
+listener_admit_ai(struct clients *cs, char err[ERR_LEN])
+{
+	size_t i;
+
+	cs->ai_isolated = 0;
+	for (i = 0; i < cs->n_listeners; i++)
+		if (cs->listeners[i].acceptor == NULL &&
+		    listener_open_one(cs, i, err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -217,11 +265,8 @@ listener_close(struct clients *cs)
 {
 	size_t i;
 
-	for (i = 0; i < cs->n_listeners; i++) {
+	for (i = 0; i < cs->n_listeners; i++)
 		acceptor_close(cs->listeners[i].acceptor);
-		/* Its connections keep what they need of it. */
-		tls_server_free(cs->listeners[i].tls);
-	}
 	free(cs->listeners);
 	cs->listeners = NULL;
 	cs->n_listeners = 0;

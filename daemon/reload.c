@@ -157,14 +157,13 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	control_reconfigure(w->control, &w->cfg->control);
 	if (safestate_reconfigure(w->safestate, old) == -1)
 		log_warnx("reload: out of memory");
+	if (listener_prepare(w->clients, err) == -1)
+		log_warnx("reload: %s", err);
 	if (listen_changed && listener_is_open(w->clients)) {
 		listener_close(w->clients);
 		if (listener_open(w->clients, err) == -1)
 			log_warnx("reload: %s", err);
-	} else if (listener_is_open(w->clients) &&
-	    listener_reload_tls(w->clients, err) == -1)
-		log_warnx("reload: %s; the TLS listeners keep their "
-		    "certificates", err);
+	}
 	config_free(old);
 }
 

@@ -97,6 +97,18 @@ rights_free(struct rights *r)
 	free(r);
 }
 
+unsigned
+rights_resolve(const struct config *cfg, const char *cert_role,
+    unsigned fallback)
+{
+	long i;
+
+	if (cert_role == NULL)
+		return fallback < cfg->n_roles ? fallback : RIGHTS_NO_ROLE;
+	return (i = config_role_index(cfg, cert_role)) >= 0 ? (unsigned)i :
+	    RIGHTS_NO_ROLE;
+}
+
 const char *
 rights_role_name(const struct rights *r, unsigned role)
 {

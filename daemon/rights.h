@@ -85,6 +85,15 @@ void rights_free(struct rights *r);
 void rights_check(const struct rights *r, unsigned role, unsigned device,
     const struct mbap_request *req, int takeover, struct rights_verdict *v);
 
+/*
+ * The role of a TLS client (Modbus/TCP Security): the one its
+ * certificate names (cert_role; NULL when it names none), else fallback
+ * (the listener's role:, or RIGHTS_NO_ROLE). A named role the config
+ * lacks is no role: a name never falls back to another's rights.
+ */
+unsigned rights_resolve(const struct config *cfg, const char *cert_role,
+    unsigned fallback);
+
 /* The role's name; "none" for RIGHTS_NO_ROLE or one out of range. */
 const char *rights_role_name(const struct rights *r, unsigned role);
 

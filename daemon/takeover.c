@@ -53,8 +53,7 @@ takeover_isolate(struct warden *w)
 		    MODBUS_EXCEPTION_GATEWAY_PATH);
 	if (w->cfg->takeover.isolate != ISOLATE_ALL)
 		return;
-	listener_close(w->clients);
-	clients_close_all(w->clients, "takeover: AI isolated");
+	listener_isolate_ai(w->clients);
 }
 
 /* The plant may be acted on now; the operator waiting is answered. */
@@ -325,11 +324,10 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 	gate_isolate(w->gate, 0);
 	log_warnx("RELEASE by %s: %s", user, reason);
 	safestate_stop(w->safestate);
-	if (w->cfg->takeover.isolate == ISOLATE_ALL &&
-	    !listener_is_open(w->clients)) {
+	if (w->cfg->takeover.isolate == ISOLATE_ALL) {
 		char lerr[ERR_LEN];
 
-		if (listener_open(w->clients, lerr) == -1)
+		if (listener_admit_ai(w->clients, lerr) == -1)
 			log_warnx("after release: %s", lerr);
 	}
 	return 0;

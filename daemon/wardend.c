@@ -215,15 +215,19 @@ warden_start(struct warden *w)
 	ev_timer_init(&w->tick, warden_tick_cb, TICK_SECONDS, TICK_SECONDS);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);
+	/* Read while wardend may still read what its user may not. */
+	if (listener_prepare(w->clients, err) == -1)
+		fatalx("%s", err);
 	takeover_persisted(w, &state);
 	if (state.state == GUARD_STATE_TAKEOVER) {
 		log_warnx("starting in TAKEOVER (%s): driving the safe state",
 		    guard_cause_name(state.cause));
 		safestate_start(w->safestate);
 	}
-	if (!(state.state == GUARD_STATE_TAKEOVER &&
-	    w->cfg->takeover.isolate == ISOLATE_ALL) &&
-	    listener_open(w->clients, err) == -1)
+	if (state.state == GUARD_STATE_TAKEOVER &&
+	    w->cfg->takeover.isolate == ISOLATE_ALL)
+		listener_isolate_ai(w->clients);
+	if (listener_open(w->clients, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
 	    metrics_http_start(w->streams, &w->cfg->metrics_listen,

@@ -6,7 +6,8 @@
  * and why, none of them counted as the AI's violation; every request
  * record names its role. In a takeover the HMI, which keeps its rights,
  * still starts the pump, while a mixer role that does not keep them is
- * refused 0x0A, as the AI is.
+ * refused 0x0A, as the AI is. With isolate: all only the AI is cut
+ * off.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -26,6 +27,7 @@
 #include "harness.h"
 #include "json.h"
 #include "textedit.h"
+#include "wire.h"
 #include "world.h"
 
 #define CLIENT_TIMEOUT 2.0
@@ -91,8 +93,17 @@ roles_listen(struct roles *t)
 	return textedit_replace(t->w->config, 1, from, to);
 }
 
+/* isolate: all, for the isolation test's config. */
 static int
-setup(void **state)
+roles_isolate_all(struct roles *t)
+{
+	return textedit_replace(t->w->config, 0,
+	    "  on_violations: {count: 2, within: 60s}",
+	    "  on_violations: {count: 2, within: 60s}\n  isolate: all");
+}
+
+static int
+setup_with(void **state, int isolate_all)
 {
 	struct roles *t = calloc(1, sizeof *t);
 	int ok;
@@ -100,6 +111,7 @@ setup(void **state)
 	*state = t;
 	ok = t != NULL && (t->w = world_new_tank(NULL, NULL)) != NULL &&
 	    world_config(t->w, BODY) == 0 && roles_listen(t) == 0 &&
+	    (!isolate_all || roles_isolate_all(t) == 0) &&
 	    world_launch(t->w, NULL) == 0 &&
 	    world_wait(t->w, 1, READY_TIMEOUT) == 0;
 	for (int i = 0; ok && i < N_CLIENTS; i++)
@@ -114,6 +126,18 @@ setup(void **state)
 	teardown(state);
 	*state = NULL;
 	return -1;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, 0);
+}
+
+static int
+setup_isolate_all(void **state)
+{
+	return setup_with(state, 1);
 }
 
 static int
@@ -351,6 +375,45 @@ test_takeover_keep_or_not(void **state)
 	record_get(t, at, "write_allowed", "role", "hmi", &obj);
 }
 
+/*
+ * isolate: all isolates the ai role only: its connection is closed and
+ * its listener refuses new ones, while the HMI (during_takeover: keep)
+ * still starts the pump and the historian still reads; the mixer's
+ * writes get 0x0A. On release the AI's listener opens again.
+ */
+static void
+test_isolate_all_is_the_ai_only(void **state)
+{
+	struct roles *t = *state;
+	struct ctl_status st;
+	char why[256];
+	uint16_t v;
+
+	ctl_run(t->w, &t->res, "takeover", "-r", "test", (char *)NULL);
+	assert_int_equal(t->res.status, 0);
+	if (ctl_wait(t->w, "takeover", "operator", 0, READY_TIMEOUT, &st,
+	    why, sizeof why) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(modbus_read_registers(t->client[AI], VALVE, 1, &v),
+	    -1);
+	assert_int_equal(wire_connect(t->port[AI]), -1);
+	assert_int_equal(modbus_write_bit(t->client[HMI], PUMP_RUN, 1), 1);
+	assert_int_equal(modbus_read_registers(t->client[HISTORIAN], VALVE, 1,
+	    &v), 1);
+	assert_int_equal(modbus_write_register(t->client[MIXER], PUMP_SPEED,
+	    700), -1);
+	assert_int_equal(world_exception(), MODBUS_EXCEPTION_GATEWAY_PATH);
+
+	ctl_run(t->w, &t->res, "release", "-r", "test", (char *)NULL);
+	assert_int_equal(t->res.status, 0);
+	assert_int_equal(harness_wait_port(t->w->warden, t->port[AI],
+	    READY_TIMEOUT), 0);
+	modbus_close(t->client[AI]);
+	assert_int_equal(modbus_connect(t->client[AI]), 0);
+	assert_int_equal(modbus_write_register(t->client[AI], VALVE, 300), 1);
+	assert_int_equal(device_register(t, VALVE), 300);
+}
+
 int
 main(void)
 {
@@ -363,6 +426,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_takeover_keep_or_not,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_isolate_all_is_the_ai_only, setup_isolate_all,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

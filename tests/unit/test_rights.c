@@ -594,6 +594,30 @@ test_no_role(void **state)
 	assert_string_equal(rights_role_name(rx->r, N_ROLES), "none");
 }
 
+/* A TLS client's role: its certificate's, else the listener's, else
+ * none; a name the config lacks never borrows another role. */
+static void
+test_resolve(void **state)
+{
+	struct rx *rx = *state;
+	const struct config *cfg = rx->fx->cfg;
+
+	assert_int_equal(rights_resolve(cfg, "hmi", HISTORIAN), HMI);
+	assert_int_equal(rights_resolve(cfg, "ai", RIGHTS_NO_ROLE), AI);
+	assert_int_equal(rights_resolve(cfg, NULL, HISTORIAN), HISTORIAN);
+	assert_int_equal(rights_resolve(cfg, NULL, RIGHTS_NO_ROLE),
+	    RIGHTS_NO_ROLE);
+	assert_int_equal(rights_resolve(cfg, "operator", HISTORIAN),
+	    RIGHTS_NO_ROLE);
+	assert_int_equal(rights_resolve(cfg, "HMI", AI), RIGHTS_NO_ROLE);
+	assert_int_equal(rights_resolve(cfg, "", AI), RIGHTS_NO_ROLE);
+	assert_int_equal(rights_resolve(cfg, NULL, N_ROLES), RIGHTS_NO_ROLE);
+	/* And what such a client then gets: 0x01 for anything. */
+	read_regs(rx->fx, MODBUS_FC_READ_HOLDING_REGISTERS, 0, 1);
+	assert_refuse(check(rx, rights_resolve(cfg, "operator", AI)),
+	    EX_FUNCTION, "client has no role");
+}
+
 #define R(name) cmocka_unit_test_setup_teardown(name, setup, teardown_rx)
 
 int
@@ -612,6 +636,7 @@ main(void)
 		R(test_write_read_needs_both),
 		R(test_takeover_keep_or_not),
 		R(test_no_role),
+		R(test_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
