@@ -366,8 +366,9 @@ hs_report(const struct world *w, const struct safety_options *opt,
 	safety_report_result("flooded", &t->flooded);
 	printf("  flood: %u connections held (half sent %d bytes of a "
 	    "ClientHello, half nothing); in the flooded runs %u opened, %u "
-	    "closed by wardend (%.0f/s)\n", opt->half_open, HS_HELLO_SENT, t->opened, t->closed,
-	    t->flood_seconds > 0 ? t->closed / t->flood_seconds : 0.0);
+	    "closed by wardend (%.0f/s)\n", opt->half_open, HS_HELLO_SENT,
+	    t->opened, t->closed, t->flood_seconds > 0 ?
+	    t->closed / t->flood_seconds : 0.0);
 	if (t->flooded.answered == 0)
 		printf("  well-behaved TLS p99, flooded over quiet: none of "
 		    "their requests answered under the flood (target <= %g x: "

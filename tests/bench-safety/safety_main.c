@@ -46,7 +46,8 @@ safety_usage(FILE *out)
 	    "  --connections N    open for the memory figure (default 256)\n"
 	    "  --flood-rate R     out-of-range writes/s per flood thread\n"
 	    "                     (default 2000; 0: back to back)\n"
-	    "  --half-open N      stalled TLS handshakes held open (default 256)\n"
+	    "  --half-open N      stalled TLS handshakes held open\n"
+	    "                     (default 256)\n"
 	    "Programs are taken from $WARDEN_BIN (default build).\n");
 }
 

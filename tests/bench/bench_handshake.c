@@ -19,7 +19,7 @@
 
 struct bench_handshake_totals {
 	struct bench_result full, resumed;
-	double *ratio;                  /* resumed/full handshakes/s, per round */
+	double *ratio;          /* resumed/full handshakes/s, per round */
 };
 
 static void

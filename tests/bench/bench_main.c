@@ -3,8 +3,8 @@
  * against every target, the targets taking turns in an order that rotates
  * each round so that machine noise hits all alike, prints the figures,
  * the TLS listener's handshakes per second, then the memory of the
- * gateways with many clients and what the wardends' audit logs hold. Asserts nothing: exit 0 unless something
- * failed to start or died.
+ * gateways with many clients and what the wardends' audit logs hold.
+ * Asserts nothing: exit 0 unless something failed to start or died.
  */
 #include "bench.h"
 

@@ -129,8 +129,8 @@ bench_report_loads(const struct bench_options *opt)
 	    "thread, back to back\n", BENCH_UNIT);
 	if (opt->enabled[TARGET_WARDEND_TLS])
 		printf("          (wardend-tls: one TLS connection per client "
-		    "thread, the bench's own blocking\n          OpenSSL client, "
-		    "tests/bench/bench_tls.c)\n");
+		    "thread, the bench's own blocking\n"
+		    "          OpenSSL client, tests/bench/bench_tls.c)\n");
 }
 
 void

@@ -5,15 +5,14 @@
  */
 #include "bench_tls.h"
 #include "../integration/textedit.h"
+#include "../integration/tls_world.h"
 #include "../integration/world.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -28,34 +27,12 @@
 int
 bench_tls_certs(const char *dir)
 {
-	const char *src = getenv("WARDEN_SRC");
-	char script[1024], log[1024], target[1024];
-	char *argv[4];
-	pid_t pid;
-	int status;
-
-	snprintf(script, sizeof(script), "%s/tests/certs.sh",
-	    src != NULL ? src : ".");
-	snprintf(log, sizeof(log), "%s.log", dir);
-	snprintf(target, sizeof(target), "%s", dir);
-	if (access(script, R_OK) != 0) {
-		fprintf(stderr, "bench: %s not found: run from the source tree "
-		    "or set WARDEN_SRC to it\n", script);
-		return -1;
-	}
-	argv[0] = (char *)"/bin/sh";
-	argv[1] = script;
-	argv[2] = target;
-	argv[3] = NULL;
-	if ((pid = harness_spawn(argv, log)) == -1 ||
-	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "bench: %s %s failed (is openssl installed? "
-		    "make deps-check installs it):\n", script, dir);
-		harness_dump_file(log);
-		return -1;
-	}
-	return 0;
+	if (tls_world_certs(dir) == 0)
+		return 0;
+	fprintf(stderr, "bench: tests/certs.sh %s failed: run from the source "
+	    "tree or set WARDEN_SRC to it; openssl must be installed (make "
+	    "deps-check)\n", dir);
+	return -1;
 }
 
 int

@@ -19,8 +19,8 @@ struct world;
  * says ai, the built-in role, so no roles: entry is needed. */
 #define BENCH_TLS_CLIENT "client-ai"
 
-/* tests/certs.sh DIR, the script found under $WARDEN_SRC (default: the
- * working directory). 0, or -1 said on stderr. */
+/* tests/certs.sh DIR (tls_world_certs: the script under $WARDEN_SRC,
+ * default the working directory). 0, or -1 said on stderr. */
 int bench_tls_certs(const char *dir);
 
 /*
