@@ -221,7 +221,7 @@ $(B)/bench: $(BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
 
 $(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
 		$(B)/tests/bench/audit_bench.o $(B)/tests/bench/bench_proc.o \
-		$(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+		$(B)/tests/bench/bench_tls.o $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 

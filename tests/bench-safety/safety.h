@@ -3,7 +3,9 @@
  * after build/bench). What the safety features cost and how fast they
  * act: the policy decision and the audit trail (issue 3), takeover and
  * trip latency (issue 4), well-behaved clients under a flood of hostile
- * traffic and memory with many connections (issue 5).
+ * traffic and memory with many connections (issue 5), and well-behaved
+ * TLS clients and a takeover under a flood of stalled handshakes
+ * (issue 11).
  *
  * One header for the whole program, grouped by the file that owns each
  * part, so it reads as a map of who does what.
@@ -17,6 +19,7 @@
 
 #include <modbus.h>
 
+#include "../bench/bench_tls.h"
 #include "../integration/world.h"
 
 /* safety_main.c: what the command line asked for. */
@@ -24,6 +27,7 @@ enum safety_section {
 	SECTION_AUDIT = 1,              /* issue 3: policy and audit */
 	SECTION_TAKEOVER = 2,           /* issue 4: takeover and trips */
 	SECTION_FLOOD = 4,              /* issue 5: flood and memory */
+	SECTION_HANDSHAKE = 8,          /* issue 11: handshake flood */
 };
 
 struct safety_options {
@@ -35,6 +39,7 @@ struct safety_options {
 	unsigned trip_trials;           /* trip trials per poll_interval */
 	unsigned connections;           /* open for the memory figure */
 	double flood_rate;              /* out-of-range writes/s per thread */
+	unsigned half_open;             /* stalled handshakes held open */
 };
 
 /* A stop signal (SIGINT, SIGTERM) arrived: wind down and clean up. */
@@ -83,6 +88,9 @@ struct world *safety_plant(int n_plcs);
 /* Start wardend with body in w, its control socket's takeover_group and
  * release_group the caller's own group, root or not. 0, or -1. */
 int safety_start(struct world *w, const char *body);
+/* The same, its one listener a TLS one with the certificates in certs
+ * (bench_tls_start). */
+int safety_start_tls(struct world *w, const char *body, const char *certs);
 /* The control socket: one JSON object per line each way. */
 int safety_control_open(const struct world *w);
 /* Send request (without newline) and read the answer line into answer.
@@ -123,9 +131,9 @@ int safety_tail_wait(struct safety_tail *t, const char *event,
 /* "2026-11-24T22:27:00.123456Z" as unix time; 0, or -1. */
 int safety_rfc3339(const char *text, double *out);
 
-/* safety_load.c: client threads, each with its own libmodbus connection,
- * issuing one kind of request back to back (or at a set rate), each
- * timed into the thread's own histogram. */
+/* safety_load.c: client threads, each with its own connection (libmodbus,
+ * or TLS), issuing one kind of request back to back (or at a set rate),
+ * each timed into the thread's own histogram. */
 enum safety_op {
 	OP_READ,                        /* FC 3 of address, 1 register */
 	OP_WRITE,                       /* FC 6 of address, within limits */
@@ -134,6 +142,7 @@ enum safety_op {
 
 struct safety_load {
 	uint16_t port;
+	SSL_CTX *tls;                   /* NULL: plain (libmodbus) */
 	int unit;
 	unsigned clients;
 	enum safety_op op;
@@ -197,6 +206,8 @@ int safety_trip_trials(const struct world *w, unsigned device,
     struct safety_samples *trip_ms, struct safety_samples *takeover_ms);
 /* safety_flood.c: issue 5. */
 int safety_flood_section(const struct safety_options *opt);
+/* safety_handshake.c: issue 11. */
+int safety_handshake_section(const struct safety_options *opt);
 /* safety_conns.c: wardend's memory with many connections open and
  * active (w already started, unit 1 readable at address). 0, or -1. */
 int safety_conns_memory(const struct world *w, unsigned connections,

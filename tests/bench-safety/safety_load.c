@@ -1,6 +1,7 @@
 /*
- * safety_load.c: client threads for one run. Each has its own libmodbus
- * connection and histogram (no sharing on the hot path). They connect
+ * safety_load.c: client threads for one run. Each has its own connection
+ * (libmodbus, or TLS with bench_tls.c's client) and histogram (no
+ * sharing on the hot path). They connect
  * first; the CPU counter of the watched process is read; then they all
  * go; when told to stop they finish the request in hand, and the counter
  * is read again before anyone disconnects.
@@ -20,7 +21,8 @@
 struct safety_client {
 	struct safety_run *run;
 	pthread_t thread;
-	modbus_t *ctx;                  /* NULL: could not connect, or lost */
+	modbus_t *ctx;                  /* plain: NULL when not connected */
+	struct bench_tls_client tls;    /* TLS: tls.ssl NULL when not */
 	uint64_t answered, errors;
 	struct safety_hist hist;
 };
@@ -44,6 +46,53 @@ safety_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void
+safety_client_connect(struct safety_client *c)
+{
+	const struct safety_load *load = &c->run->load;
+
+	if (load->tls != NULL)
+		bench_tls_connect(&c->tls, load->tls, load->port, NULL,
+		    LOAD_TIMEOUT);
+	else
+		c->ctx = world_connect(load->port, load->unit, LOAD_TIMEOUT);
+}
+
+static int
+safety_client_up(const struct safety_client *c)
+{
+	return c->ctx != NULL || c->tls.ssl != NULL;
+}
+
+static void
+safety_client_close(struct safety_client *c)
+{
+	world_client_free(c->ctx);
+	c->ctx = NULL;
+	bench_tls_close(&c->tls);
+}
+
+/* One request over TLS; 1 when answered as the op expects. */
+static int
+safety_client_request_tls(struct safety_client *c, uint64_t n)
+{
+	const struct safety_load *load = &c->run->load;
+	uint16_t reg;
+
+	switch (load->op) {
+	case OP_READ:
+		return bench_tls_read(&c->tls, load->unit, load->address, 1,
+		    &reg) == 0;
+	case OP_WRITE:
+		return bench_tls_write(&c->tls, load->unit, load->address,
+		    (uint16_t)(load->value + (n & 1))) == 0;
+	case OP_WRITE_BAD:
+		return bench_tls_write(&c->tls, load->unit, load->address,
+		    load->value) == MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+	}
+	return 0;
+}
+
 /* One request; 1 when answered as the op expects. */
 static int
 safety_client_request(struct safety_client *c, uint64_t n)
@@ -51,6 +100,8 @@ safety_client_request(struct safety_client *c, uint64_t n)
 	const struct safety_load *load = &c->run->load;
 	uint16_t reg;
 
+	if (load->tls != NULL)
+		return safety_client_request_tls(c, n);
 	switch (load->op) {
 	case OP_READ:
 		return modbus_read_registers(c->ctx, load->address, 1, &reg) == 1;
@@ -73,7 +124,7 @@ safety_client_loop(struct safety_client *c)
 	struct timespec at;
 
 	gap = load->rate > 0.0 ? (uint64_t)(1e9 / load->rate) : 0;
-	while (c->ctx != NULL &&
+	while (safety_client_up(c) &&
 	    !atomic_load_explicit(&c->run->stop, memory_order_relaxed)) {
 		if (gap > 0) {
 			/* Behind (a stall): start afresh, no catch-up burst. */
@@ -93,8 +144,8 @@ safety_client_loop(struct safety_client *c)
 		/* A late answer may still come: go on with a fresh connection
 		 * so it cannot be taken for the next one. */
 		c->errors++;
-		world_client_free(c->ctx);
-		c->ctx = world_connect(load->port, load->unit, LOAD_TIMEOUT);
+		safety_client_close(c);
+		safety_client_connect(c);
 	}
 }
 
@@ -104,7 +155,7 @@ safety_client_main(void *arg)
 	struct safety_client *c = arg;
 	struct safety_run *run = c->run;
 
-	c->ctx = world_connect(run->load.port, run->load.unit, LOAD_TIMEOUT);
+	safety_client_connect(c);
 	pthread_barrier_wait(&run->connected);
 	pthread_barrier_wait(&run->go);
 	safety_client_loop(c);
@@ -117,7 +168,7 @@ safety_run_free(struct safety_run *run)
 	unsigned i;
 
 	for (i = 0; i < run->load.clients; i++)
-		world_client_free(run->clients[i].ctx);
+		safety_client_close(&run->clients[i]);
 	pthread_barrier_destroy(&run->connected);
 	pthread_barrier_destroy(&run->go);
 	free(run->clients);
@@ -198,7 +249,7 @@ safety_load_stop(struct safety_run *run, struct safety_result *result)
 		c = &run->clients[i];
 		result->answered += c->answered;
 		result->errors += c->errors;
-		result->lost += c->ctx == NULL;
+		result->lost += !safety_client_up(c);
 		safety_hist_merge(&result->hist, &c->hist);
 	}
 	safety_run_free(run);

@@ -32,10 +32,11 @@ static void
 safety_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: bench-safety [--only audit|takeover|flood]... [--seconds S]\n"
-	    "                    [--rounds N] [--clients N] [--trials N]\n"
-	    "                    [--trip-trials N] [--connections N]\n"
-	    "                    [--flood-rate R]\n"
+	    "usage: bench-safety [--only audit|takeover|flood|handshake]...\n"
+	    "                    [--seconds S] [--rounds N] [--clients N]\n"
+	    "                    [--trials N] [--trip-trials N]\n"
+	    "                    [--connections N] [--flood-rate R]\n"
+	    "                    [--half-open N]\n"
 	    "  --only SECTION     run this section (repeatable; default all)\n"
 	    "  --seconds S        length of one load run (default 3)\n"
 	    "  --rounds N         load runs of each kind (default 5)\n"
@@ -45,6 +46,8 @@ safety_usage(FILE *out)
 	    "  --connections N    open for the memory figure (default 256)\n"
 	    "  --flood-rate R     out-of-range writes/s per flood thread\n"
 	    "                     (default 2000; 0: back to back)\n"
+	    "  --half-open N      stalled TLS handshakes held open\n"
+	    "                     (default 256)\n"
 	    "Programs are taken from $WARDEN_BIN (default build).\n");
 }
 
@@ -57,6 +60,8 @@ safety_section_named(const char *name, unsigned *sections)
 		*sections |= SECTION_TAKEOVER;
 	else if (strcmp(name, "flood") == 0)
 		*sections |= SECTION_FLOOD;
+	else if (strcmp(name, "handshake") == 0)
+		*sections |= SECTION_HANDSHAKE;
 	else
 		return -1;
 	return 0;
@@ -88,6 +93,7 @@ safety_options_parse(struct safety_options *opt, int argc, char **argv)
 		{ "trip-trials", required_argument, NULL, 'p' },
 		{ "connections", required_argument, NULL, 'n' },
 		{ "flood-rate", required_argument, NULL, 'f' },
+		{ "half-open", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,7 +102,7 @@ safety_options_parse(struct safety_options *opt, int argc, char **argv)
 
 	*opt = (struct safety_options){ .seconds = 3.0, .rounds = 5,
 		.clients = 8, .trials = 100, .trip_trials = 20,
-		.connections = 256, .flood_rate = 2000.0 };
+		.connections = 256, .flood_rate = 2000.0, .half_open = 256 };
 	while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -128,6 +134,10 @@ safety_options_parse(struct safety_options *opt, int argc, char **argv)
 		case 'f':
 			bad |= safety_number(optarg, 0, 1e6, &opt->flood_rate);
 			break;
+		case 'H':
+			bad |= safety_number(optarg, 1, 5000, &v);
+			opt->half_open = (unsigned)v;
+			break;
 		case 'h':
 			safety_usage(stdout);
 			return 1;
@@ -141,7 +151,7 @@ safety_options_parse(struct safety_options *opt, int argc, char **argv)
 	}
 	if (opt->sections == 0)
 		opt->sections = SECTION_AUDIT | SECTION_TAKEOVER |
-		    SECTION_FLOOD;
+		    SECTION_FLOOD | SECTION_HANDSHAKE;
 	return 0;
 }
 
@@ -170,6 +180,8 @@ main(int argc, char **argv)
 		failed |= safety_takeover_section(&opt) != 0;
 	if ((opt.sections & SECTION_FLOOD) && !safety_interrupted())
 		failed |= safety_flood_section(&opt) != 0;
+	if ((opt.sections & SECTION_HANDSHAKE) && !safety_interrupted())
+		failed |= safety_handshake_section(&opt) != 0;
 	printf("\n");
 	safety_report_load("after");
 	/* An interrupted run is incomplete: not a result to keep. */

@@ -30,15 +30,29 @@ safety_plant(int n_plcs)
 	return w;
 }
 
-int
-safety_start(struct world *w, const char *body)
+/* The caller's own group may take over and release. */
+static void
+safety_rights(struct world *w)
 {
 	struct group *gr = getgrgid(getegid());
 	const char *group = gr != NULL ? gr->gr_name : "root";
 
 	snprintf(w->control, sizeof(w->control),
 	    "takeover_group: %s, release_group: %s", group, group);
+}
+
+int
+safety_start(struct world *w, const char *body)
+{
+	safety_rights(w);
 	return world_start(w, body);
+}
+
+int
+safety_start_tls(struct world *w, const char *body, const char *certs)
+{
+	safety_rights(w);
+	return bench_tls_start(w, body, certs);
 }
 
 int

@@ -57,8 +57,9 @@ safety_report_header(int argc, char **argv, const struct safety_options *opt)
 	printf("options:  %g s per load run, %u rounds, %u well-behaved "
 	    "clients, %u takeover trials, %u trips per poll_interval, %u "
 	    "connections for memory, out-of-range flood %g writes/s per "
-	    "thread\n", opt->seconds, opt->rounds, opt->clients, opt->trials,
-	    opt->trip_trials, opt->connections, opt->flood_rate);
+	    "thread, %u stalled handshakes\n", opt->seconds, opt->rounds,
+	    opt->clients, opt->trials, opt->trip_trials, opt->connections,
+	    opt->flood_rate, opt->half_open);
 	safety_report_load("before");
 }
 

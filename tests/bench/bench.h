@@ -2,8 +2,9 @@
  * bench.h: the gateway benchmark (make bench). A libmodbus client load is
  * run directly against plcsim, through haproxy (one extra hop with no
  * inspection) and through wardend (enforcing limits on the points written,
- * and as a plain monitor-mode relay), interleaved over rounds, and the
- * latency, throughput and CPU per transaction of each are compared.
+ * as a plain monitor-mode relay, and behind a TLS listener), interleaved
+ * over rounds, and the latency, throughput and CPU per transaction of
+ * each are compared; then the TLS listener's handshakes per second.
  *
  * One header for the whole program, grouped by the file that owns each
  * part, so it reads as a map of who does what.
@@ -15,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include <modbus.h>
+
+#include "bench_tls.h"
 
 /* bench_hist.c: log-linear latency histogram, 128 buckets per power of
  * two (under 0.8% error), exact below 256 ns. Fixed size, so recording
@@ -55,6 +60,7 @@ enum bench_process {
 	PROCESS_HAPROXY,
 	PROCESS_WARDEND,        /* mode enforce, points with limits */
 	PROCESS_WARDEND_BEFORE, /* the same, another binary (--before-bin) */
+	PROCESS_WARDEND_TLS,    /* the same as wardend, its listener TLS */
 	PROCESS_MONITOR,        /* mode monitor, no points */
 	PROCESS_MONITOR_BEFORE,
 	PROCESS_COUNT
@@ -62,8 +68,8 @@ enum bench_process {
 
 enum bench_target {
 	TARGET_DIRECT, TARGET_HAPROXY, TARGET_WARDEND, TARGET_WARDEND_BEFORE,
-	TARGET_DIRECT_READS, TARGET_HAPROXY_READS, TARGET_MONITOR,
-	TARGET_MONITOR_BEFORE, TARGET_COUNT, TARGET_NONE = -1
+	TARGET_WARDEND_TLS, TARGET_DIRECT_READS, TARGET_HAPROXY_READS,
+	TARGET_MONITOR, TARGET_MONITOR_BEFORE, TARGET_COUNT, TARGET_NONE = -1
 };
 
 enum bench_role { ROLE_DIRECT, ROLE_HAPROXY, ROLE_WARDEND };
@@ -76,6 +82,9 @@ struct bench_target_info {
 	/* The same configuration run by the --before-bin binary, or
 	 * TARGET_NONE (also for the before targets themselves). */
 	enum bench_target before;
+	/* A TLS target: the same configuration on a plain listener, which
+	 * it is held against; TARGET_NONE otherwise. */
+	enum bench_target plain;
 };
 
 const struct bench_target_info *bench_target(enum bench_target target);
@@ -88,6 +97,7 @@ const char *bench_process_name(enum bench_process process);
 /* "enforce" or "monitor" for a wardend, NULL otherwise. */
 const char *bench_process_mode(enum bench_process process);
 int bench_process_is_before(enum bench_process process);
+int bench_process_is_tls(enum bench_process process);
 const char *bench_load_name(enum bench_load_kind load);
 
 /* bench_load.c: N client threads, each with its own libmodbus connection,
@@ -96,6 +106,7 @@ const char *bench_load_name(enum bench_load_kind load);
  * declared points, with a value the limits pass. */
 #define BENCH_WATCH 2   /* processes whose CPU a load run measures */
 #define BENCH_UNIT 1    /* unit id the clients address */
+#define BENCH_TIMEOUT_S 2       /* a later answer is an error */
 
 /* The written points: holding registers BENCH_WRITE_FIRST and on, 0.1 %
  * per count (0..100 %). The first BENCH_WRITE_STEPPED of them have a
@@ -110,8 +121,19 @@ const char *bench_load_name(enum bench_load_kind load);
 #define BENCH_WRITE_LOW 480
 #define BENCH_WRITE_HIGH 520
 
+/* How a TLS client uses its connection. */
+enum bench_handshake {
+	HANDSHAKE_NONE,         /* one connection, one handshake, for the run */
+	HANDSHAKE_FULL,         /* each read on a connection of its own:
+				 * connect, full handshake, read, close */
+	HANDSHAKE_RESUME,       /* the same, resuming the session the
+				 * client's last connection left */
+};
+
 struct bench_load {
 	uint16_t port;
+	SSL_CTX *tls;                   /* NULL: plain (libmodbus) */
+	enum bench_handshake handshake; /* with tls: reads only, unless NONE */
 	unsigned clients;
 	double seconds;
 	uint16_t address;
@@ -129,6 +151,7 @@ struct bench_result {
 	uint64_t transactions;          /* reads and writes */
 	uint64_t writes;                /* of them, writes */
 	uint64_t errors;                /* failed or refused, not counted */
+	uint64_t resumed;               /* handshakes that resumed a session */
 	unsigned dead_clients;          /* could not connect, or lost */
 	double seconds;                 /* the measured window */
 	double cpu[BENCH_WATCH];        /* seconds used by each watched pid */
@@ -147,6 +170,28 @@ struct bench_result {
 int bench_load_run(const struct bench_load *load, struct bench_result *result);
 void bench_result_add(struct bench_result *into,
     const struct bench_result *from);
+
+/* bench_conn.c: one client's connection (bench_load.c's clients). */
+struct bench_conn {
+	const struct bench_load *load;
+	int up;                         /* connected: transactions may go */
+	modbus_t *modbus;               /* plain */
+	struct bench_tls_client tls;    /* TLS, HANDSHAKE_NONE */
+	SSL_SESSION *session;           /* HANDSHAKE_RESUME: the one offered */
+	uint64_t resumed;               /* handshakes that resumed one */
+};
+
+/* Connect (c zeroed, or closed); in a handshake run, make one first
+ * handshake and read, not counted. 0, or -1. */
+int bench_conn_open(struct bench_conn *c, const struct bench_load *load);
+int bench_conn_up(const struct bench_conn *c);
+/* Read the load's registers (in a handshake run, on a connection of its
+ * own); write one register. 0 when answered, -1 otherwise. */
+int bench_conn_read(struct bench_conn *c, uint16_t *regs);
+int bench_conn_write(struct bench_conn *c, uint16_t address,
+    uint16_t value);
+/* Close, forget the session; resumed stays. */
+void bench_conn_close(struct bench_conn *c);
 
 /* bench_yaml.c: the configurations wardend is measured with, in the parts
  * its world writes. */
@@ -170,6 +215,7 @@ struct bench_options {
 	unsigned write_percent;         /* of the mixed load */
 	unsigned rss_clients;
 	double rss_seconds;
+	unsigned handshake_clients;     /* 0: no handshake runs */
 	uint16_t address;
 	uint16_t registers;
 };
@@ -189,6 +235,11 @@ struct bench_worlds {
 	int haproxy;                    /* in plant->proc, or -1 */
 	char haproxy_version[128];      /* first line of haproxy -v */
 	struct world *wardend[PROCESS_COUNT];   /* NULL: not used */
+	/* With a TLS target: the certificates (plant dir/certs), the
+	 * clients' context, what a first connection negotiated. */
+	char certs[512];
+	SSL_CTX *tls;
+	char tls_session[128];
 };
 
 /* Is some enabled target run on this process? */
@@ -217,6 +268,12 @@ int bench_worlds_stop(struct bench_worlds *worlds, int keep_logs);
  * version gets the first line of haproxy -v. */
 int bench_haproxy_start(struct world *plant, char *version, size_t size);
 
+/* bench_handshake.c: handshakes per second of the TLS wardend, full and
+ * resumed, runs of each in turn over the rounds; printed with their
+ * ratio. 0; -2 when a stop signal cut it short; -1 on failure. */
+int bench_handshakes(const struct bench_worlds *worlds,
+    const struct bench_options *opt, const sigset_t *stop);
+
 /* bench_ratio.c: each round's ratios between targets, the issue's
  * targets, and before against after. */
 /* One run boiled down; kept per round for the ratios. */
@@ -235,6 +292,8 @@ void bench_point_set(struct bench_points *points, size_t conns_index,
     const struct bench_result *result);
 void bench_ratio_report(const struct bench_options *opt,
     const struct bench_points *points);
+/* The median of v[0..n) (sorted in place). */
+double bench_median(double *v, unsigned n);
 
 /* bench_report.c */
 void bench_report_header(int argc, char **argv,

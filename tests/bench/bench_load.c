@@ -1,6 +1,7 @@
 /*
  * bench_load.c: the client load of one run. Every client thread has its
- * own libmodbus TCP connection and issues requests back to back, timing
+ * own connection (bench_conn.c: libmodbus TCP, or TLS on the TLS target)
+ * and issues requests back to back, timing
  * each transaction on the monotonic clock into its own histograms (no
  * sharing, no locks on the hot path). Most are reads of holding
  * registers; with a write share, every so often one is a write (FC 6) to
@@ -9,11 +10,11 @@
  * The measured window is bracketed by barriers: the clients connect
  * first, the CPU counters are read, then they all start; when time is up
  * they finish the transaction in hand and wait, and the counters are read
- * again before anyone disconnects. Connecting and closing stay out of it.
+ * again before anyone disconnects. Connecting and closing stay out of it,
+ * except in a handshake run, where they are the transaction.
  */
 #include "bench.h"
 
-#include <modbus.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 #include <time.h>
 
 #define BENCH_TICK_NS 50000000L
-#define BENCH_RESPONSE_TIMEOUT_S 2
 
 struct bench_run {
 	const struct bench_load *load;
@@ -36,7 +36,7 @@ struct bench_client {
 	struct bench_run *run;
 	pthread_t thread;
 	unsigned index;                 /* 0.. */
-	modbus_t *ctx;                  /* NULL: could not connect, or lost */
+	struct bench_conn conn;         /* down: could not connect, or lost */
 	unsigned share;                 /* write share accumulator, 0..99 */
 	uint64_t transactions;
 	uint64_t writes;
@@ -53,33 +53,6 @@ bench_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static modbus_t *
-bench_client_connect(const struct bench_load *load)
-{
-	modbus_t *ctx;
-
-	ctx = modbus_new_tcp("127.0.0.1", load->port);
-	if (ctx == NULL)
-		return NULL;
-	modbus_set_slave(ctx, BENCH_UNIT);
-	modbus_set_response_timeout(ctx, BENCH_RESPONSE_TIMEOUT_S, 0);
-	if (modbus_connect(ctx) == -1) {
-		modbus_free(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
-static void
-bench_client_close(struct bench_client *client)
-{
-	if (client->ctx == NULL)
-		return;
-	modbus_close(client->ctx);
-	modbus_free(client->ctx);
-	client->ctx = NULL;
 }
 
 /* Is the next transaction a write? write_percent of them are, spread
@@ -103,8 +76,8 @@ bench_client_write(struct bench_client *client)
 	int value = BENCH_WRITE_LOW + (int)((n * 7) %
 	    (BENCH_WRITE_HIGH - BENCH_WRITE_LOW + 1));
 
-	return modbus_write_register(client->ctx, BENCH_WRITE_FIRST +
-	    (int)(n % BENCH_WRITE_POINTS), value) == 1 ? 0 : -1;
+	return bench_conn_write(&client->conn, (uint16_t)(BENCH_WRITE_FIRST +
+	    n % BENCH_WRITE_POINTS), (uint16_t)value);
 }
 
 static void
@@ -115,16 +88,14 @@ bench_client_loop(struct bench_client *client)
 	uint64_t start, took;
 	int write, rc;
 
-	while (client->ctx != NULL &&
+	while (bench_conn_up(&client->conn) &&
 	    !atomic_load_explicit(&client->run->stop, memory_order_relaxed)) {
 		write = bench_client_writes(client, load->write_percent);
 		start = bench_now_ns();
 		if (write)
 			rc = bench_client_write(client);
 		else
-			rc = modbus_read_registers(client->ctx, load->address,
-			    load->registers, regs) == (int)load->registers ?
-			    0 : -1;
+			rc = bench_conn_read(&client->conn, regs);
 		if (rc == 0) {
 			took = bench_now_ns() - start;
 			bench_hist_record(&client->hist, took);
@@ -139,8 +110,8 @@ bench_client_loop(struct bench_client *client)
 		 * connection so it cannot be taken for the next one. A write
 		 * refused by the limits counts here too: none should be. */
 		client->errors++;
-		bench_client_close(client);
-		client->ctx = bench_client_connect(load);
+		bench_conn_close(&client->conn);
+		bench_conn_open(&client->conn, load);
 	}
 }
 
@@ -150,13 +121,13 @@ bench_client_main(void *arg)
 	struct bench_client *client = arg;
 	struct bench_run *run = client->run;
 
-	client->ctx = bench_client_connect(run->load);
+	bench_conn_open(&client->conn, run->load);
 	pthread_barrier_wait(&run->connected);
 	pthread_barrier_wait(&run->go);
 	bench_client_loop(client);
-	client->lost = client->ctx == NULL;
+	client->lost = !bench_conn_up(&client->conn);
 	pthread_barrier_wait(&run->done);
-	bench_client_close(client);
+	bench_conn_close(&client->conn);
 	return NULL;
 }
 
@@ -263,6 +234,7 @@ bench_run_collect(struct bench_client *clients, unsigned n,
 		result->transactions += clients[i].transactions;
 		result->writes += clients[i].writes;
 		result->errors += clients[i].errors;
+		result->resumed += clients[i].conn.resumed;
 		if (clients[i].lost)
 			result->dead_clients++;
 		bench_hist_merge(&result->hist, &clients[i].hist);
@@ -331,6 +303,7 @@ bench_result_add(struct bench_result *into, const struct bench_result *from)
 	into->transactions += from->transactions;
 	into->writes += from->writes;
 	into->errors += from->errors;
+	into->resumed += from->resumed;
 	into->dead_clients += from->dead_clients;
 	into->seconds += from->seconds;
 	for (i = 0; i < BENCH_WATCH; i++)

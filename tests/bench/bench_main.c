@@ -2,9 +2,9 @@
  * bench_main.c: build/bench. Starts the worlds, runs every connection count
  * against every target, the targets taking turns in an order that rotates
  * each round so that machine noise hits all alike, prints the figures,
- * then the memory of the gateways with many clients and what the
- * wardends' audit logs hold. Asserts nothing: exit 0 unless something
- * failed to start or died.
+ * the TLS listener's handshakes per second, then the memory of the
+ * gateways with many clients and what the wardends' audit logs hold.
+ * Asserts nothing: exit 0 unless something failed to start or died.
  */
 #include "bench.h"
 
@@ -52,6 +52,8 @@ bench_load_for(struct bench_load *load, const struct bench_session *s,
 
 	memset(load, 0, sizeof(*load));
 	load->port = bench_worlds_port(s->worlds, info->process);
+	if (bench_process_is_tls(info->process))
+		load->tls = s->worlds->tls;
 	load->clients = clients;
 	load->seconds = seconds;
 	load->address = s->opt->address;
@@ -189,8 +191,8 @@ static int
 bench_memory(struct bench_session *s)
 {
 	static const enum bench_process order[] = { PROCESS_WARDEND,
-		PROCESS_MONITOR, PROCESS_WARDEND_BEFORE, PROCESS_MONITOR_BEFORE,
-		PROCESS_HAPROXY };
+		PROCESS_WARDEND_TLS, PROCESS_MONITOR, PROCESS_WARDEND_BEFORE,
+		PROCESS_MONITOR_BEFORE, PROCESS_HAPROXY };
 	size_t i;
 	int rc = 0;
 
@@ -244,8 +246,10 @@ bench_measure(const struct bench_worlds *worlds,
 		rc = bench_rounds(&s);
 	if (rc == 0) {
 		bench_report_summary(opt, s.results, &s.points);
-		rc = bench_memory(&s);
+		rc = bench_handshakes(worlds, opt, stop);
 	}
+	if (rc == 0)
+		rc = bench_memory(&s);
 	if (rc == 0)
 		bench_audit(&s);
 	free(s.results);

@@ -13,7 +13,7 @@ enum {
 	OPT_ROUNDS = 256, OPT_SECONDS, OPT_WARMUP, OPT_CONNECTIONS,
 	OPT_TARGETS, OPT_BEFORE_BIN, OPT_DEVICE_CONNECTIONS, OPT_PIPELINE,
 	OPT_WRITES, OPT_RSS_CLIENTS, OPT_RSS_SECONDS, OPT_ADDRESS,
-	OPT_REGISTERS, OPT_HELP,
+	OPT_REGISTERS, OPT_HANDSHAKE_CLIENTS, OPT_HELP,
 };
 
 static const struct option bench_long_options[] = {
@@ -31,6 +31,8 @@ static const struct option bench_long_options[] = {
 	{ "rss-seconds", required_argument, NULL, OPT_RSS_SECONDS },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "registers", required_argument, NULL, OPT_REGISTERS },
+	{ "handshake-clients", required_argument, NULL,
+		OPT_HANDSHAKE_CLIENTS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -43,7 +45,8 @@ bench_usage(FILE *out)
 "Compares a libmodbus client load directly against plcsim, through haproxy\n"
 "(TCP mode, one thread) and through wardend, interleaved over rounds.\n"
 "Targets, under the mixed load (reads and writes to declared points):\n"
-"  direct, haproxy, wardend (mode enforce, the points with write limits)\n"
+"  direct, haproxy, wardend (mode enforce, the points with write limits),\n"
+"  wardend-tls (the same behind a TLS listener; its clients speak TLS)\n"
 "and under the reads load (reads only, the load before issue 10):\n"
 "  direct-reads, haproxy-reads, wardend-monitor (mode monitor, no points)\n"
 "  --rounds N                rounds over every target (default 6; a multiple\n"
@@ -52,7 +55,7 @@ bench_usage(FILE *out)
 "  --seconds-per-round S     length of each run (default 3)\n"
 "  --warmup S                unrecorded run per target first (default 1)\n"
 "  --connections LIST        client connections, e.g. 1,8,32 (default)\n"
-"  --targets LIST            of the six above (default all)\n"
+"  --targets LIST            of the seven above (default all)\n"
 "  --before-bin PATH         also run each wardend target with the wardend\n"
 "                            at PATH, as wardend-before and\n"
 "                            wardend-monitor-before, in the same rotation\n"
@@ -63,7 +66,10 @@ bench_usage(FILE *out)
 "                            0 skips it)\n"
 "  --rss-seconds S           how long they run (default 3)\n"
 "  --address A               first holding register read (default 0)\n"
-"  --registers N             registers per read (default 10)\n");
+"  --registers N             registers per read (default 10)\n"
+"  --handshake-clients N     threads of the handshake runs on wardend-tls,\n"
+"                            full and resumed, each round (default 4; 0\n"
+"                            skips them)\n");
 }
 
 /* A whole number in [min, max]; -1 with a message otherwise. */
@@ -150,8 +156,9 @@ bench_parse_targets(struct bench_options *opt, const char *text)
 			rc = -1;
 		} else if (t == TARGET_COUNT) {
 			fprintf(stderr, "bench: unknown target '%s'; use "
-			    "direct, haproxy, wardend, direct-reads, "
-			    "haproxy-reads, wardend-monitor\n", tok);
+			    "direct, haproxy, wardend, wardend-tls, "
+			    "direct-reads, haproxy-reads, wardend-monitor\n",
+			    tok);
 			rc = -1;
 		} else {
 			opt->enabled[t] = 1;
@@ -182,6 +189,7 @@ bench_options_default(struct bench_options *opt)
 	opt->write_percent = 20;
 	opt->rss_clients = 64;
 	opt->rss_seconds = 3.0;
+	opt->handshake_clients = 4;
 	opt->address = 0;
 	opt->registers = 10;
 }
@@ -228,6 +236,10 @@ bench_options_one(struct bench_options *opt, int c, const char *arg)
 	case OPT_RSS_SECONDS:
 		return bench_parse_seconds("rss-seconds", arg, 0.1,
 		    &opt->rss_seconds);
+	case OPT_HANDSHAKE_CLIENTS:
+		rc = bench_parse_uint("handshake-clients", arg, 0, 250, &n);
+		opt->handshake_clients = (unsigned)n;
+		break;
 	case OPT_ADDRESS:
 		rc = bench_parse_uint("address", arg, 0, 65535, &n);
 		opt->address = (uint16_t)n;

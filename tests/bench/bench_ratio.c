@@ -5,8 +5,8 @@
  * work on the machine skews one round's ratio, not the median.
  *
  * Only targets under the same load are compared: each wardend against
- * direct and haproxy under its load, and a wardend against its twin run
- * by the --before-bin binary.
+ * direct and haproxy under its load, a wardend against its twin run by
+ * the --before-bin binary, and the TLS wardend against the plain one.
  */
 #include "bench.h"
 
@@ -16,6 +16,8 @@
 #define BENCH_TARGET_LATENCY 1.10       /* at most, against haproxy */
 #define BENCH_TARGET_RATE 1.00          /* tx/s at least, CPU at most */
 #define BENCH_SAME 0.05                 /* before/after: within +-5 % */
+#define BENCH_TLS_LATENCY 1.30          /* TLS p50 at most, against plain */
+#define BENCH_TLS_RATE 0.80             /* TLS tx/s at least */
 
 struct bench_ratios {
 	double p50, p99, tps, cpu;
@@ -60,8 +62,7 @@ bench_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorts v in place. */
-static double
+double
 bench_median(double *v, unsigned n)
 {
 	qsort(v, n, sizeof(*v), bench_cmp_double);
@@ -133,7 +134,7 @@ bench_ratio_any(const struct bench_options *opt)
 		    (bench_enabled(opt, bench_target_base(info->load,
 		    ROLE_DIRECT)) || bench_enabled(opt, bench_target_base(
 		    info->load, ROLE_HAPROXY)) || bench_enabled(opt,
-		    info->before)))
+		    info->before) || bench_enabled(opt, info->plain)))
 			return 1;
 	}
 	return 0;
@@ -163,6 +164,8 @@ bench_ratio_table(const struct bench_options *opt,
 			    bench_target_base(info->load, ROLE_HAPROXY));
 			bench_ratio_line(opt, points, i, (enum bench_target)t,
 			    info->before);
+			bench_ratio_line(opt, points, i, (enum bench_target)t,
+			    info->plain);
 		}
 }
 
@@ -203,6 +206,38 @@ bench_ratio_targets(const struct bench_options *opt,
 			    BENCH_TARGET_RATE), q.cpu, BENCH_TARGET_RATE,
 			    bench_verdict(q.cpu > 0.0 && q.cpu <=
 			    BENCH_TARGET_RATE));
+	}
+}
+
+/* Issue 11: TLS against the same wardend plain: p50 at 1 connection at
+ * most 1.3x, tx/s at 8 and 32 at least 0.8x. */
+static void
+bench_ratio_tls(const struct bench_options *opt,
+    const struct bench_points *points, enum bench_target target)
+{
+	enum bench_target plain = bench_target(target)->plain;
+	struct bench_ratios q;
+	size_t i;
+
+	printf("\nTargets, %s against %s (the ratios above):\n",
+	    bench_target_name(target), bench_target_name(plain));
+	for (i = 0; i < opt->n_conns; i++) {
+		if (bench_ratios_of(points, i, target, plain, &q) != 0)
+			continue;
+		if (opt->conns[i] == 1)
+			printf("  1 connection:   p50 %.2f (<= %.2f: %s); "
+			    "p99 %.2f, tx/s %.2f, CPU/tx %.2f\n", q.p50,
+			    BENCH_TLS_LATENCY, bench_verdict(q.p50 <=
+			    BENCH_TLS_LATENCY), q.p99, q.tps, q.cpu);
+		else if (opt->conns[i] == 8 || opt->conns[i] == 32)
+			printf("%3u connections: tx/s %.2f (>= %.2f: %s); "
+			    "p50 %.2f, p99 %.2f, CPU/tx %.2f\n", opt->conns[i],
+			    q.tps, BENCH_TLS_RATE, bench_verdict(q.tps >=
+			    BENCH_TLS_RATE), q.p50, q.p99, q.cpu);
+		else
+			printf("%3u connections: tx/s %.2f (not a target); "
+			    "p50 %.2f, p99 %.2f, CPU/tx %.2f\n", opt->conns[i],
+			    q.tps, q.p50, q.p99, q.cpu);
 	}
 }
 
@@ -255,10 +290,14 @@ bench_ratio_report(const struct bench_options *opt,
 	bench_ratio_table(opt, points);
 	for (t = 0; t < TARGET_COUNT; t++) {
 		info = bench_target((enum bench_target)t);
+		/* Issue 10's targets are the plain ones'; a TLS target
+		 * is held against its plain twin. */
 		if (opt->enabled[t] && info->role == ROLE_WARDEND &&
-		    bench_enabled(opt, bench_target_base(info->load,
-		    ROLE_HAPROXY)))
+		    info->plain == TARGET_NONE && bench_enabled(opt,
+		    bench_target_base(info->load, ROLE_HAPROXY)))
 			bench_ratio_targets(opt, points, (enum bench_target)t);
+		if (opt->enabled[t] && bench_enabled(opt, info->plain))
+			bench_ratio_tls(opt, points, (enum bench_target)t);
 	}
 	for (t = 0; t < TARGET_COUNT; t++) {
 		info = bench_target((enum bench_target)t);

@@ -78,6 +78,13 @@ bench_report_processes(const struct bench_worlds *worlds,
 		printf("device connections %u, pipeline %u; 127.0.0.1:%u "
 		    "(pid %ld)\n", opt->device_connections, opt->pipeline,
 		    worlds->wardend[p]->port, (long)worlds->wardend[p]->warden);
+		if (bench_process_is_tls((enum bench_process)p))
+			printf("%*s  its listener TLS (%s), certificates of "
+			    "tests/certs.sh in %s;\n%*s  the clients present "
+			    "%s (role ai)\n", (int)strlen(bench_process_name(
+			    (enum bench_process)p)), "", worlds->tls_session,
+			    worlds->certs, (int)strlen(bench_process_name(
+			    (enum bench_process)p)), "", BENCH_TLS_CLIENT);
 	}
 }
 
@@ -120,6 +127,10 @@ bench_report_loads(const struct bench_options *opt)
 		    opt->address + opt->registers - 1, opt->registers);
 	printf("          unit %u, one libmodbus connection per client "
 	    "thread, back to back\n", BENCH_UNIT);
+	if (opt->enabled[TARGET_WARDEND_TLS])
+		printf("          (wardend-tls: one TLS connection per client "
+		    "thread, the bench's own blocking\n"
+		    "          OpenSSL client, tests/bench/bench_tls.c)\n");
 }
 
 void

@@ -9,21 +9,25 @@
 
 static const struct bench_target_info bench_targets[TARGET_COUNT] = {
 	[TARGET_DIRECT] = { "direct", PROCESS_PLCSIM, LOAD_MIXED,
-		ROLE_DIRECT, TARGET_NONE },
+		ROLE_DIRECT, TARGET_NONE, TARGET_NONE },
 	[TARGET_HAPROXY] = { "haproxy", PROCESS_HAPROXY, LOAD_MIXED,
-		ROLE_HAPROXY, TARGET_NONE },
+		ROLE_HAPROXY, TARGET_NONE, TARGET_NONE },
 	[TARGET_WARDEND] = { "wardend", PROCESS_WARDEND, LOAD_MIXED,
-		ROLE_WARDEND, TARGET_WARDEND_BEFORE },
+		ROLE_WARDEND, TARGET_WARDEND_BEFORE, TARGET_NONE },
 	[TARGET_WARDEND_BEFORE] = { "wardend-before", PROCESS_WARDEND_BEFORE,
-		LOAD_MIXED, ROLE_WARDEND, TARGET_NONE },
+		LOAD_MIXED, ROLE_WARDEND, TARGET_NONE, TARGET_NONE },
+	/* No before twin: a binary from before issue 11 serves no TLS. */
+	[TARGET_WARDEND_TLS] = { "wardend-tls", PROCESS_WARDEND_TLS,
+		LOAD_MIXED, ROLE_WARDEND, TARGET_NONE, TARGET_WARDEND },
 	[TARGET_DIRECT_READS] = { "direct-reads", PROCESS_PLCSIM, LOAD_READS,
-		ROLE_DIRECT, TARGET_NONE },
+		ROLE_DIRECT, TARGET_NONE, TARGET_NONE },
 	[TARGET_HAPROXY_READS] = { "haproxy-reads", PROCESS_HAPROXY,
-		LOAD_READS, ROLE_HAPROXY, TARGET_NONE },
+		LOAD_READS, ROLE_HAPROXY, TARGET_NONE, TARGET_NONE },
 	[TARGET_MONITOR] = { "wardend-monitor", PROCESS_MONITOR, LOAD_READS,
-		ROLE_WARDEND, TARGET_MONITOR_BEFORE },
+		ROLE_WARDEND, TARGET_MONITOR_BEFORE, TARGET_NONE },
 	[TARGET_MONITOR_BEFORE] = { "wardend-monitor-before",
-		PROCESS_MONITOR_BEFORE, LOAD_READS, ROLE_WARDEND, TARGET_NONE },
+		PROCESS_MONITOR_BEFORE, LOAD_READS, ROLE_WARDEND, TARGET_NONE,
+		TARGET_NONE },
 };
 
 static const char *const bench_process_names[PROCESS_COUNT] = {
@@ -31,6 +35,7 @@ static const char *const bench_process_names[PROCESS_COUNT] = {
 	[PROCESS_HAPROXY] = "haproxy",
 	[PROCESS_WARDEND] = "wardend",
 	[PROCESS_WARDEND_BEFORE] = "wardend-before",
+	[PROCESS_WARDEND_TLS] = "wardend-tls",
 	[PROCESS_MONITOR] = "wardend-monitor",
 	[PROCESS_MONITOR_BEFORE] = "wardend-monitor-before",
 };
@@ -71,6 +76,7 @@ bench_process_mode(enum bench_process process)
 	switch (process) {
 	case PROCESS_WARDEND:
 	case PROCESS_WARDEND_BEFORE:
+	case PROCESS_WARDEND_TLS:
 		return "enforce";
 	case PROCESS_MONITOR:
 	case PROCESS_MONITOR_BEFORE:
@@ -85,6 +91,12 @@ bench_process_is_before(enum bench_process process)
 {
 	return process == PROCESS_WARDEND_BEFORE ||
 	    process == PROCESS_MONITOR_BEFORE;
+}
+
+int
+bench_process_is_tls(enum bench_process process)
+{
+	return process == PROCESS_WARDEND_TLS;
 }
 
 const char *

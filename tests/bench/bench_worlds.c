@@ -5,7 +5,9 @@
  * each wardend runs in a world within it (a subdir named after its
  * process, with its own config, state, audit log and control socket, and
  * the binary --before-bin names for the before twins). bench_yaml.c says
- * how each wardend is configured.
+ * how each wardend is configured; the TLS one has the same configuration
+ * behind a TLS listener, with certificates tests/certs.sh makes in the
+ * plant's dir (bench_tls.c).
  */
 #include "bench.h"
 #include "../integration/world.h"
@@ -105,12 +107,45 @@ bench_worlds_wardend(struct bench_worlds *worlds,
 	world_device(w, "plc", worlds->plant->plc[0].port, BENCH_UNIT, keys);
 	if ((body = bench_yaml_wardend(process)) == NULL)
 		return -1;
-	rc = world_start(w, body);
+	rc = bench_process_is_tls(process) ?
+	    bench_tls_start(w, body, worlds->certs) : world_start(w, body);
 	free(body);
 	if (rc != 0)
 		fprintf(stderr, "bench: %s (%s) did not start\n", o.name,
 		    w->bin);
 	return rc;
+}
+
+/* The certificates and the clients' context, and what a first connection
+ * negotiates, for the header. */
+static int
+bench_worlds_tls(struct bench_worlds *worlds)
+{
+	snprintf(worlds->certs, sizeof(worlds->certs), "%s/certs",
+	    worlds->plant->dir);
+	if (bench_tls_certs(worlds->certs) != 0 ||
+	    (worlds->tls = bench_tls_ctx(worlds->certs)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+bench_worlds_tls_probe(struct bench_worlds *worlds)
+{
+	struct bench_tls_client c;
+	uint16_t port = bench_worlds_port(worlds, PROCESS_WARDEND_TLS);
+
+	if (bench_tls_connect(&c, worlds->tls, port, NULL,
+	    BENCH_TIMEOUT_S) != 0) {
+		fprintf(stderr, "bench: no TLS handshake with wardend-tls on "
+		    "127.0.0.1:%u (its log shows why)\n", port);
+		worlds->wardend[PROCESS_WARDEND_TLS]->failed = 1;
+		return -1;
+	}
+	snprintf(worlds->tls_session, sizeof(worlds->tls_session), "%s, %s",
+	    SSL_get_version(c.ssl), SSL_get_cipher_name(c.ssl));
+	bench_tls_close(&c);
+	return 0;
 }
 
 int
@@ -128,11 +163,16 @@ bench_worlds_start(struct bench_worlds *worlds,
 	    (worlds->haproxy = bench_haproxy_start(worlds->plant,
 	    worlds->haproxy_version, sizeof(worlds->haproxy_version))) == -1)
 		return -1;
+	if (bench_process_used(opt, PROCESS_WARDEND_TLS) &&
+	    bench_worlds_tls(worlds) != 0)
+		return -1;
 	for (p = PROCESS_WARDEND; p < PROCESS_COUNT; p++)
 		if (bench_process_used(opt, (enum bench_process)p) &&
 		    bench_worlds_wardend(worlds, opt,
 		    (enum bench_process)p) != 0)
 			return -1;
+	if (worlds->tls != NULL)
+		return bench_worlds_tls_probe(worlds);
 	return 0;
 }
 
@@ -214,5 +254,7 @@ bench_worlds_stop(struct bench_worlds *worlds, int keep_logs)
 		worlds->plant->failed |= keep_logs;
 	world_free(worlds->plant);
 	worlds->plant = NULL;
+	SSL_CTX_free(worlds->tls);
+	worlds->tls = NULL;
 	return rc;
 }
