@@ -19,6 +19,8 @@
 
 #include "tls.h"
 
+/* Sessions kept for resumption per listener; the oldest go first. */
+#define TLS_SESSION_CACHE 1024
 /* Sessions are only resumed by the context that made them. */
 static const unsigned char tls_session_ctx[] = "modbus-warden";
 
@@ -244,9 +246,17 @@ tls_server_new(const struct config_tls *cfg, const char *base_dir,
 	if (tls_load_identity(ctx, cfg, base_dir, err) == -1 ||
 	    tls_load_trust(ctx, cfg, base_dir, err) == -1)
 		goto fail;
-	/* Resumption: the server's cache (TLS 1.2 session ids) and tickets
-	 * (the default); a client certificate needs the context named. */
+	/* Resumption from the server's cache only (TLS 1.2 session ids,
+	 * TLS 1.3 stateful tickets, one per handshake): a stateless ticket
+	 * costs a session encoding per ticket sent and a decoding, client
+	 * certificate and all, per resumption, about half of a resumed
+	 * handshake (docs/BENCHMARKS.md). The cache is bounded; only
+	 * clients that authenticated fill it. A client certificate needs
+	 * the context named. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_num_tickets(ctx, 1);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	SSL_CTX_sess_set_cache_size(ctx, TLS_SESSION_CACHE);
 	SSL_CTX_set_session_id_context(ctx, tls_session_ctx,
 	    sizeof tls_session_ctx - 1);
 	return srv;

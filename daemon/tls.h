@@ -17,8 +17,9 @@
  * still ask for the subject of the certificate that was refused.
  *
  * Every client must present a certificate that chains to client_ca;
- * renegotiation is refused; sessions resume (a server cache and
- * tickets) within one tls_server, so a reload's new one starts afresh.
+ * renegotiation is refused; sessions resume from the server's cache
+ * (session ids, stateful tickets) within one tls_server, so a reload's
+ * new one starts afresh.
  * A tls_conn keeps what it needs of its tls_server: the server may be
  * freed while connections made from it live on.
  */
