@@ -1,7 +1,8 @@
 /*
  * wardenctl: the operators' tool. Talks to wardend over its control
  * socket (control_proto.h), one request line and one answer line at a
- * time; `audit verify` reads the audit log itself and needs no daemon.
+ * time; `audit verify` and `audit show` read the audit log themselves
+ * and need no daemon.
  *
  * Exit status: 0 done, 1 refused or failed, 2 usage, 3 wardend not
  * reachable (no socket, nobody listening, no permission, no answer
@@ -17,22 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
 #include "control_proto.h"
+#include "ctl_audit.h"
 #include "ctl_link.h"
 #include "ctl_show.h"
 #include "json.h"
 
 #define DEFAULT_SOCKET "/run/warden/control.sock"
 #define WATCH_INTERVAL_MS 1000
-#define CTL_WORDS_MAX 66                /* audit verify and 64 files */
+#define CTL_WORDS_MAX 66                /* audit verify (or show) and 64
+					   files */
 
 enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
 enum ctl_action { ACT_STATUS, ACT_WATCH, ACT_TAKEOVER, ACT_RELEASE,
-	ACT_RELOAD, ACT_AUDIT_VERIFY };
+	ACT_RELOAD, ACT_AUDIT_VERIFY, ACT_AUDIT_SHOW };
 
 /* The command line grammar: each word, what it does, what it takes. */
 static const struct ctl_word {
@@ -47,6 +51,9 @@ static const struct ctl_word {
 	{ "reload", ACT_RELOAD, CONTROL_RELOAD },
 	{ "audit", ACT_AUDIT_VERIFY, CONTROL_NONE },        /* verify FILE */
 };
+/* audit show [FILE...]: the word after audit chooses it. */
+static const struct ctl_word audit_show_word =
+	{ "audit show", ACT_AUDIT_SHOW, CONTROL_NONE };
 
 struct ctl_options {
 	const char *socket;
@@ -58,6 +65,9 @@ struct ctl_options {
 	const char *const *files;       /* audit verify FILE... */
 	size_t n_files;
 	struct audit_verify_options verify;     /* --pubkey, --head */
+	struct ctl_audit_options show;  /* -c, --since, --until, --event,
+					 * --point; -n as count */
+	int show_options;               /* one of them given */
 };
 
 static void
@@ -73,6 +83,12 @@ usage_text(FILE *out)
 	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
 	    "                         check the audit log's hash chain, its\n"
 	    "                         signed checkpoints, that no tail was cut\n"
+	    "  audit show [-c warden.yaml] [--since T] [--until T] [--event E]\n"
+	    "             [--point P] [-n count] [file...]\n"
+	    "                         the audit log, newest last (default: the\n"
+	    "                         audit_log of " CTL_AUDIT_CONFIG ");\n"
+	    "                         T: 2026-12-05T14:00:00Z, 2026-12-05 14:00\n"
+	    "                         (local), 30m, 2h, 1d (ago)\n"
 	    "socket: -s, else $WARDEN_SOCKET, else " DEFAULT_SOCKET "\n");
 }
 
@@ -122,13 +138,56 @@ parse_count(const char *text, long *count)
 	return errno == 0 && end != text && *end == '\0' && *count > 0 ? 0 : -1;
 }
 
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* An option of audit show at argv[*i]: EXIT_DONE taken, EXIT_USAGE
+ * (said), 1 not one of them. */
+static int
+show_option(int argc, char *argv[], int *i, struct ctl_options *o)
+{
+	struct audit_show_filter *f = &o->show.filter;
+	const char *a = argv[*i], *v;
+	char err[ERR_LEN];
+	int rc;
+
+	if (strcmp(a, "-c") != 0 && strcmp(a, "--since") != 0 &&
+	    strcmp(a, "--until") != 0 && strcmp(a, "--event") != 0 &&
+	    strcmp(a, "--point") != 0)
+		return 1;
+	if ((v = option_value(argc, argv, i)) == NULL)
+		return usage_error("%s needs a value", a);
+	o->show_options = 1;
+	if (a[1] == 'c') {
+		o->show.config = v;
+		return EXIT_DONE;
+	}
+	if (strcmp(a, "--since") == 0) {
+		f->has_since = 1;
+		rc = audit_show_time_parse(v, now_us(), &f->since_us, err);
+	} else if (strcmp(a, "--until") == 0) {
+		f->has_until = 1;
+		rc = audit_show_time_parse(v, now_us(), &f->until_us, err);
+	} else if (a[2] == 'e')
+		rc = audit_show_filter_events(f, v, err);
+	else
+		rc = audit_show_filter_point(f, v, err);
+	return rc == 0 ? EXIT_DONE : usage_error("%s: %s", a, err);
+}
+
 /* Options may come before or after the command words. */
 static int
 collect(int argc, char *argv[], struct ctl_options *o, const char **words,
     int *n_words)
 {
 	const char *v;
-	int i, options_done = 0;
+	int i, rc, options_done = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -161,11 +220,13 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 				o->socket = v;
 			else if (a[1] == 'n') {
 				if (parse_count(v, &o->count) == -1)
-					return usage_error("-n wants a count "
-					    "of refreshes, 1 or more, not "
-					    "\"%s\"", v);
+					return usage_error("-n wants a count, "
+					    "1 or more, not \"%s\"", v);
 			} else
 				o->reason = v;
+		} else if ((rc = show_option(argc, argv, &i, o)) != 1) {
+			if (rc != EXIT_DONE)
+				return rc;
 		} else
 			return usage_error("unknown option %s", a);
 	}
@@ -186,16 +247,28 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 		return usage_error("no command given");
 	if ((o->word = word_lookup(words[0])) == NULL)
 		return usage_error("unknown command \"%s\"", words[0]);
-	if (o->word->action == ACT_AUDIT_VERIFY) {
+	if (o->word->action == ACT_AUDIT_VERIFY && n_words >= 2 &&
+	    strcmp(words[1], "show") == 0) {
+		o->word = &audit_show_word;
+		o->files = words + 2;
+		o->n_files = (size_t)n_words - 2;
+		o->show.last = o->count;
+		o->show.json = o->json;
+	} else if (o->word->action == ACT_AUDIT_VERIFY) {
 		if (n_words < 3 || strcmp(words[1], "verify") != 0)
-			return usage_error("audit wants: audit verify FILE...");
+			return usage_error("audit wants: audit verify FILE... "
+			    "or audit show [FILE...]");
 		o->files = words + 2;
 		o->n_files = (size_t)n_words - 2;
 	} else if (n_words > 1)
 		return usage_error("%s takes no arguments, not \"%s\"",
 		    o->word->word, words[1]);
-	if (o->count != 0 && o->word->action != ACT_WATCH)
-		return usage_error("-n is for watch");
+	if (o->count != 0 && o->word->action != ACT_WATCH &&
+	    o->word->action != ACT_AUDIT_SHOW)
+		return usage_error("-n is for watch and audit show");
+	if (o->show_options && o->word->action != ACT_AUDIT_SHOW)
+		return usage_error("-c, --since, --until, --event and --point "
+		    "are for audit show");
 	if ((o->verify.pubkey != NULL || o->verify.head != NULL) &&
 	    o->word->action != ACT_AUDIT_VERIFY)
 		return usage_error("--pubkey and --head are for audit verify");
@@ -349,6 +422,9 @@ main(int argc, char *argv[])
 		/* 1 broken chain, 2 unreadable file: both a failure here. */
 		return audit_verify_files(o.files, o.n_files, &o.verify, stdout,
 		    o.json) == 0 ? EXIT_DONE : EXIT_REFUSED;
+	case ACT_AUDIT_SHOW:
+		return ctl_audit_show(o.files, o.n_files, &o.show, stdout) == 0 ?
+		    EXIT_DONE : EXIT_REFUSED;
 	case ACT_WATCH:
 		return run_watch(&o);
 	default:
