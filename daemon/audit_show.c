@@ -39,30 +39,36 @@ int
 audit_show_filter_events(struct audit_show_filter *f, const char *list,
     char err[ERR_LEN])
 {
-	const char *p = list, *comma;
-	size_t n;
+	const char *p, *comma;
+	size_t n, adding, i;
 
-	for (;;) {
-		comma = strchr(p, ',');
-		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if (!name_ok(p, n)) {
-			errmsg_set(err, "--event wants event names such as "
-			    "write_rejected, comma separated (a-z, 0-9, _, at "
-			    "most %d characters), not \"%s\"",
-			    AUDIT_SHOW_NAME_MAX - 1, list);
-			return -1;
+	/* All or nothing: every name checked before one is added. */
+	for (adding = 0; adding < 2; adding++)
+		for (p = list, i = f->n_events;; p = comma + 1, i++) {
+			comma = strchr(p, ',');
+			n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+			if (!name_ok(p, n)) {
+				errmsg_set(err, "--event wants event names "
+				    "such as write_rejected, comma separated "
+				    "(a-z, 0-9, _, at most %d characters), "
+				    "not \"%s\"", AUDIT_SHOW_NAME_MAX - 1,
+				    list);
+				return -1;
+			}
+			if (i == AUDIT_SHOW_EVENTS_MAX) {
+				errmsg_set(err, "--event: at most %d events",
+				    AUDIT_SHOW_EVENTS_MAX);
+				return -1;
+			}
+			if (adding) {
+				memcpy(f->events[i], p, n);
+				f->events[i][n] = '\0';
+				f->n_events = i + 1;
+			}
+			if (comma == NULL)
+				break;
 		}
-		if (f->n_events == AUDIT_SHOW_EVENTS_MAX) {
-			errmsg_set(err, "--event: at most %d events",
-			    AUDIT_SHOW_EVENTS_MAX);
-			return -1;
-		}
-		memcpy(f->events[f->n_events], p, n);
-		f->events[f->n_events++][n] = '\0';
-		if (comma == NULL)
-			return 0;
-		p = comma + 1;
-	}
+	return 0;
 }
 
 int
