@@ -110,7 +110,23 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
 SAFETY_BENCH_SRCS = $(wildcard tests/bench-safety/*.c)
 SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 
-PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
+# warden-console (daemon/console/): the operators' web console, a
+# program of its own that reaches wardend only through the control
+# socket. It links what it needs of libwarden.a (json, log, buf, net,
+# privdrop, control_proto), libmicrohttpd and PAM. Its page, script and
+# style (daemon/console/www/) are compiled in by www/embed.sh.
+CONSOLE_SRCS = $(wildcard daemon/console/*.c)
+CONSOLE_OBJS = $(CONSOLE_SRCS:%.c=$(B)/%.o) \
+	$(B)/daemon/console/console_assets.o
+CONSOLE_WWW = $(sort $(wildcard daemon/console/www/*.html \
+	daemon/console/www/*.js daemon/console/www/*.css))
+CONSOLE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null) \
+	-Idaemon/console
+# PAM ships no pkg-config file.
+CONSOLE_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null) -lpam
+
+PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim \
+	$(B)/warden-console
 
 .PHONY: all deps deps-build deps-demo deps-check deps-bench deps-fuzz check test-unit \
 	test-integration test-interop test-demo check-san check-layers \
@@ -180,6 +196,23 @@ $(B)/wardenctl: $(B)/daemon/wardenctl.o $(LIBWARDEN)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/daemon/console/%.o: ALL_CFLAGS += $(CONSOLE_CFLAGS)
+$(B)/tests/unit/test_console_%.o: ALL_CFLAGS += $(CONSOLE_CFLAGS)
+
+$(B)/daemon/console/console_assets.c: daemon/console/www/embed.sh \
+		$(CONSOLE_WWW)
+	@mkdir -p $(@D)
+	$(SAY) GEN $@
+	$(Q)sh daemon/console/www/embed.sh $@ $(CONSOLE_WWW)
+
+$(B)/daemon/console/console_assets.o: $(B)/daemon/console/console_assets.c
+	$(SAY) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/warden-console: $(CONSOLE_OBJS) $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
+
 $(B)/plcsim: $(B)/simulators/plcsim.o $(SIM_COMMON_OBJS)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -203,6 +236,13 @@ $(B)/tests/unit/test_hot_path: ALL_LDFLAGS += -Wl,--wrap=malloc \
 $(B)/tests/unit/test_audit_batch: ALL_LDFLAGS += -Wl,--wrap=write \
 	-Wl,--wrap=statx -Wl,--wrap=malloc -Wl,--wrap=calloc \
 	-Wl,--wrap=realloc
+
+# Each of the console's pure parts has a suite of its own name:
+# test_console_trend tests daemon/console/console_trend.c.
+$(B)/tests/unit/test_console_%: $(B)/tests/unit/test_console_%.o \
+		$(B)/daemon/console/console_%.o $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
