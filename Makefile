@@ -119,7 +119,8 @@ CONSOLE_SRCS = $(wildcard daemon/console/*.c)
 CONSOLE_OBJS = $(CONSOLE_SRCS:%.c=$(B)/%.o) \
 	$(B)/daemon/console/console_assets.o
 CONSOLE_WWW = $(sort $(wildcard daemon/console/www/*.html \
-	daemon/console/www/*.js daemon/console/www/*.css))
+	daemon/console/www/*.js daemon/console/www/*.css \
+	daemon/console/www/*.svg))
 CONSOLE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null) \
 	-Idaemon/console
 # PAM ships no pkg-config file.

@@ -265,8 +265,15 @@
 			}));
 	}
 
+	/* Drawn again only when the list changed, so that a button is not
+	 * replaced under the operator's pointer by a push that changed
+	 * nothing here. */
+	var alarmsDrawn = "";
 	function renderAlarms() {
 		var body = $("alarms").tBodies[0], list = status.alarms || [];
+		var key = JSON.stringify([list, session.rights]);
+		if (key === alarmsDrawn) return;
+		alarmsDrawn = key;
 		clear(body);
 		list.forEach(function (a) {
 			var tr = el("tr"), td = el("td");
@@ -424,7 +431,7 @@
 			x = L + (W - L - R) * m / 60;
 			d = new Date((t0 + m * 60) * 1000);
 			g.fillText(("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2),
-			    x - 14, H - 8);
+			    Math.min(x - 14, W - 32), H - 8);
 		}
 		for (i = 0; i < trend.v.length; i++) {
 			lo = Math.min(lo, trend.v[i]);
