@@ -351,6 +351,13 @@ record_ship(struct audit *a, const char *event)
 	a->stats.syslog_dropped = audit_syslog_dropped(a->syslog);
 }
 
+void
+audit_set_tap(struct audit *a, audit_tap_fn *fn, void *ctx)
+{
+	a->tap = fn;
+	a->tap_ctx = ctx;
+}
+
 int
 audit_append(struct audit *a, const struct audit_event *ev, int sync_now)
 {
@@ -367,6 +374,9 @@ audit_append(struct audit *a, const struct audit_event *ev, int sync_now)
 	a->stats.bytes += a->line.len;
 	if (a->syslog != NULL)
 		record_ship(a, ev->event);
+	if (a->tap != NULL)
+		a->tap(a->tap_ctx, a->line.data + (a->line.data[0] == '\n'),
+		    a->line.len - (a->line.data[0] == '\n'));
 	if (a->key != NULL && !a->in_checkpoint &&
 	    ++a->since_checkpoint >= a->checkpoint_every)
 		/* On failure, retried on the next record. */

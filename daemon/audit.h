@@ -160,6 +160,11 @@ struct audit *audit_open(const char *path, double fsync_interval,
 
 /* Said to the daemon's log: an "ALARM: " when the file was lost. */
 typedef void audit_notice_fn(void *ctx, const char *msg);
+/* Whole record lines just written to the file, each with its newline. */
+typedef void audit_tap_fn(void *ctx, const char *lines, size_t len);
+/* Every record written from now on to fn (NULL: none), for the
+ * operators' pushes (push.c). */
+void audit_set_tap(struct audit *a, audit_tap_fn *fn, void *ctx);
 
 /* What audit_open_with() takes beyond the path. */
 struct audit_options {

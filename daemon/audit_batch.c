@@ -200,6 +200,13 @@ batch_compose(struct audit *a)
 	return k;
 }
 
+/* 1 when out starts with the newline that ends a torn line before it. */
+static size_t
+prefix0(const struct audit_batch *b)
+{
+	return b->out.len > 0 && b->out.data[0] == '\n';
+}
+
 /* The first lines that done bytes of out hold whole are in the file:
  * the chain, the counts and the checkpoints go on from them. */
 static size_t
@@ -226,6 +233,9 @@ batch_account(struct audit *a, size_t done, int saved_errno)
 		a->dirty = 1;
 		a->stats.records += i;
 		a->stats.bytes += whole;
+		if (a->tap != NULL)
+			a->tap(a->tap_ctx, b->out.data + prefix0(b),
+			    whole - prefix0(b));
 	}
 	if (done > whole + prefix && !a->resume_pending) {
 		a->resume_pending = 1;

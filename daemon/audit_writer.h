@@ -88,6 +88,8 @@ struct audit {
 	struct audit_batch batch;       /* queued, not yet written */
 	audit_notice_fn *notice;
 	void *notice_ctx;
+	audit_tap_fn *tap;
+	void *tap_ctx;
 	struct {                        /* the file under path is gone */
 		int active;
 		enum audit_fate fate;   /* as first seen */

@@ -182,6 +182,12 @@ struct config_takeover {
 	enum isolate_mode isolate;      /* default writes */
 	struct config_safe_value *safe_state;
 	size_t n_safe_state;
+	double max_bypass;              /* longest bypass of a trip; 8 h */
+};
+
+/* The alarms' management (ISA-18.2), not their limits (points). */
+struct config_alarms {
+	double max_shelve;              /* longest shelve; default 8 h */
 };
 
 struct config_control {
@@ -190,6 +196,9 @@ struct config_control {
 	char release_group[CONFIG_NAME_MAX];    /* "" : root only */
 	char view_group[CONFIG_NAME_MAX];       /* "" : see control_rights.h */
 	char reload_group[CONFIG_NAME_MAX];     /* "" : see control_rights.h */
+	/* The user warden-console runs as, who may act for the people
+	 * logged in to it ("as"); "": nobody. */
+	char console_user[CONFIG_NAME_MAX];
 };
 
 struct config {
@@ -221,6 +230,7 @@ struct config {
 	struct config_point *points;
 	size_t n_points;
 	struct config_takeover takeover;
+	struct config_alarms alarms;
 	/* Built at load time: unit id -> device index + 1 (0: none). */
 	uint16_t device_by_unit[256];
 	/*

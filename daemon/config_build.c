@@ -287,6 +287,10 @@ static void build_top(struct config_build *b)
 	    cfg->control.view_group);
 	build_group(b, "control.reload_group", raw->control.reload_group,
 	    cfg->control.reload_group);
+	build_group(b, "control.console_user", raw->control.console_user,
+	    cfg->control.console_user);
+	cfg->alarms.max_shelve = config_build_duration(b, "alarms.max_shelve",
+	    raw->alarms ? raw->alarms->max_shelve : NULL, 8 * 3600., 1);
 	if (raw->metrics_listen) {
 		cfg->has_metrics_listen = 1;
 		config_build_endpoint(b, "metrics_listen", raw->metrics_listen,

@@ -222,6 +222,11 @@ struct raw_takeover {
 	enum isolate_mode isolate;
 	struct raw_safe_value *safe_state;
 	unsigned safe_state_count;
+	char *max_bypass;
+};
+
+struct raw_alarms {
+	char *max_shelve;
 };
 
 struct raw_control {
@@ -230,6 +235,7 @@ struct raw_control {
 	char *release_group;
 	char *view_group;
 	char *reload_group;
+	char *console_user;
 };
 
 struct raw_audit_sign {
@@ -297,6 +303,7 @@ struct raw_config {
 	struct raw_point *points;
 	unsigned points_count;
 	struct raw_takeover *takeover;
+	struct raw_alarms *alarms;
 };
 
 extern const cyaml_schema_value_t config_schema;

@@ -201,6 +201,14 @@ static const cyaml_schema_field_t takeover_fields[] = {
 	CYAML_FIELD_SEQUENCE("safe_state", CYAML_FLAG_POINTER | OPT,
 	    struct raw_takeover, safe_state, &safe_value_entry, 0,
 	    CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("max_bypass", OPT, struct raw_takeover,
+	    max_bypass, 1, SHORT_LEN),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t alarms_fields[] = {
+	CYAML_FIELD_STRING_PTR("max_shelve", OPT, struct raw_alarms,
+	    max_shelve, 1, SHORT_LEN),
 	CYAML_FIELD_END
 };
 
@@ -215,6 +223,8 @@ static const cyaml_schema_field_t control_fields[] = {
 	    view_group, 1, NAME_LEN),
 	CYAML_FIELD_STRING_PTR("reload_group", OPT, struct raw_control,
 	    reload_group, 1, NAME_LEN),
+	CYAML_FIELD_STRING_PTR("console_user", OPT, struct raw_control,
+	    console_user, 1, NAME_LEN),
 	CYAML_FIELD_END
 };
 
@@ -363,6 +373,8 @@ static const cyaml_schema_field_t config_fields[] = {
 	    struct raw_config, points, &point_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("takeover", OPT, struct raw_config, takeover,
 	    takeover_fields),
+	CYAML_FIELD_MAPPING_PTR("alarms", OPT, struct raw_config, alarms,
+	    alarms_fields),
 	CYAML_FIELD_END
 };
 

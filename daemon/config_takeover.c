@@ -140,8 +140,11 @@ void config_takeover_build(struct config_build *b)
 	t->switch_active = 1;
 	t->on_device_loss = DEVICE_LOSS_OFF;
 	t->isolate = ISOLATE_WRITES;
+	t->max_bypass = 8 * 3600.;
 	if (!raw)
 		return;
+	t->max_bypass = config_build_duration(b, "takeover.max_bypass",
+	    raw->max_bypass, t->max_bypass, 1);
 	takeover_build_switch(b, raw->switch_);
 	takeover_build_violations(b, raw->on_violations);
 	t->ai_silence = config_build_duration(b, "takeover.ai_silence",

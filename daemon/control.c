@@ -19,6 +19,7 @@
  * how many were left out ("suppressed").
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@
 #define CONTROL_MAX_CONNS 32
 #define CONTROL_IDLE_TIMEOUT 30.0
 #define CONTROL_OUT_MAX (64 * 1024)
+#define CONTROL_PUSH_MAX (1024 * 1024)
 /* Connections at once from callers holding no right: the rest of
  * CONTROL_MAX_CONNS stays for operators. */
 #define CONTROL_MAX_RIGHTLESS 4
@@ -61,6 +63,7 @@ struct control_conn {
 	int eof;                        /* the peer sent all it will */
 	int awaiting_durable;           /* a takeover's answer waits for the
 					 * disk; requests after it wait too */
+	int subscribed;                 /* pushes only, from now on */
 	struct control_conn *prev, *next;
 };
 
@@ -80,6 +83,9 @@ struct control {
 	struct log_budget bad_requests;
 	unsigned suppressed;
 	unsigned n_rightless;           /* connections with rightless set */
+	unsigned n_subscribed;
+	int has_console;                /* control.console_user exists */
+	uid_t console_uid;
 	/* The control.*_group keys, looked up at start and reload, so that
 	 * no request waits on the group database. */
 	struct control_rights rights;
@@ -131,6 +137,64 @@ conn_deny(struct control_conn *c, const struct control_request *req,
 		    control_right_name(right), why, 0, &ctl->answer);
 }
 
+/* {"ok":true,"user":...,"rights":[...]}: what who may do. */
+static void
+conn_rights_answer(struct json *out, const char *user, unsigned mask)
+{
+	enum control_right right;
+
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	json_kv_string(out, "user", user);
+	json_key(out, "rights");
+	json_array_begin(out);
+	for (right = CONTROL_RIGHT_VIEW; right < CONTROL_RIGHTS; right++)
+		if (mask & (1u << right))
+			json_string(out, control_right_name(right));
+	json_array_end(out);
+	json_object_end(out);
+}
+
+/*
+ * Who the request acts for: the peer, or with "as" the person the
+ * console names, and the rights that one holds under the groups in force
+ * now (a reload may have changed them since the caller connected). -1
+ * when "as" comes from anyone but the console: refused.
+ */
+static int
+conn_acting(struct control_conn *c, const struct control_request *req,
+    struct ops_caller *who, unsigned *rights)
+{
+	struct control *ctl = c->ctl;
+
+	*who = c->who;
+	if (!req->has_as) {
+		*rights = conn_rights(c);
+		return 0;
+	}
+	if (!ctl->has_console || c->who.uid != ctl->console_uid)
+		return -1;
+	snprintf(who->user, sizeof who->user, "%s", req->as.user);
+	who->via = "console";
+	*rights = control_rights_of_names(&ctl->rights, req->as.groups,
+	    req->as.n_groups);
+	return 0;
+}
+
+static void
+conn_subscribe(struct control_conn *c, struct json *out)
+{
+	struct control *ctl = c->ctl;
+
+	c->subscribed = 1;
+	ctl->n_subscribed++;
+	ev_timer_stop(ctl->loop, &c->idle);
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	json_object_end(out);
+	ctl->ops.subscribed(ctl->ops.ctx);
+}
+
 /* OPS_PENDING when the answer waits for the takeover to be durable. */
 static int
 conn_dispatch(struct control_conn *c, const struct control_request *req)
@@ -138,28 +202,57 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	const struct ops_handlers *ops = &c->ctl->ops;
 	struct json *out = &c->ctl->answer;
 	enum control_right right = control_command_right(req->command);
+	struct ops_caller who;
+	unsigned rights;
 
 	log_debug("control: %s from %s (uid %u, pid %d)", req->name,
 	    c->who.user, (unsigned)c->who.uid, (int)c->who.pid);
-	/* Checked on the groups in force now: a reload may have changed
-	 * them since the caller connected. */
-	if (!control_rights_hold(&c->ctl->rights, right, c->who.uid,
-	    c->groups, (size_t)c->n_groups)) {
-		conn_deny(c, req, right);
+	if (conn_acting(c, req, &who, &rights) == -1) {
+		conn_refuse(c, req->name, "console", "\"as\" is for "
+		    "warden-console only: the user control.console_user "
+		    "names");
+		return 0;
+	}
+	if (req->command == CONTROL_RIGHTS_OF) {
+		conn_rights_answer(out, who.user, rights);
+		return 0;
+	}
+	if (!(rights & (1u << right))) {
+		if (req->has_as) {
+			char why[ERR_LEN];
+
+			control_rights_explain(&c->ctl->rights, right,
+			    who.user, 1, why, sizeof why);
+			ops->denied(ops->ctx, &who, req->name,
+			    control_right_name(right), why, 0, out);
+		} else
+			conn_deny(c, req, right);
 		return 0;
 	}
 	switch (req->command) {
 	case CONTROL_STATUS:
-		ops->status(ops->ctx, &c->who, out);
+		ops->status(ops->ctx, &who, out);
 		break;
 	case CONTROL_TAKEOVER:
-		return ops->takeover(ops->ctx, &c->who, req->reason, out);
+		return ops->takeover(ops->ctx, &who, req->reason, out);
 	case CONTROL_RELEASE:
-		ops->release(ops->ctx, &c->who, req->reason, out);
+		ops->release(ops->ctx, &who, req->reason, out);
 		break;
 	case CONTROL_RELOAD:
-		ops->reload(ops->ctx, &c->who, out);
+		ops->reload(ops->ctx, &who, out);
 		break;
+	case CONTROL_ALARMS:
+	case CONTROL_ACK:
+	case CONTROL_SHELVE:
+	case CONTROL_UNSHELVE:
+	case CONTROL_BYPASS:
+	case CONTROL_UNBYPASS:
+		ops->alarm(ops->ctx, &who, req, out);
+		break;
+	case CONTROL_SUBSCRIBE:
+		conn_subscribe(c, out);
+		break;
+	case CONTROL_RIGHTS_OF:
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
 		break;
@@ -237,6 +330,10 @@ conn_process(struct control_conn *c)
 	const uint8_t *head, *nl;
 	size_t len;
 
+	if (c->subscribed) {
+		buf_clear(in);
+		return;
+	}
 	while (!stream_closed(c->s) && !c->draining && !c->awaiting_durable) {
 		if (stream_pending(c->s) > CONTROL_OUT_MAX) {
 			conn_close(c, "answers not read (over 64 KiB pending)");
@@ -326,6 +423,8 @@ conn_closed_cb(void *ctx, const char *reason)
 	ctl->n_conns--;
 	if (c->rightless)
 		ctl->n_rightless--;
+	if (c->subscribed)
+		ctl->n_subscribed--;
 }
 
 static void
@@ -518,12 +617,25 @@ control_probe(const struct sockaddr_un *sun, char err[ERR_LEN])
 	return 0;
 }
 
-/* The groups of the config in force. */
+/* The groups of the config in force, and the console's user. */
 static void
 control_set_groups(struct control *ctl, const struct config_control *cc)
 {
 	const struct control_group *g;
 	enum control_right right;
+	struct passwd *pw;
+
+	ctl->has_console = 0;
+	if (cc->console_user[0] != '\0') {
+		if ((pw = getpwnam(cc->console_user)) != NULL) {
+			ctl->has_console = 1;
+			ctl->console_uid = pw->pw_uid;
+		} else
+			log_warnx("control.console_user: user %s does not "
+			    "exist; warden-console cannot act for anyone "
+			    "(create the user, then reload)",
+			    cc->console_user);
+	}
 
 	control_rights_set(&ctl->rights, cc, control_peer_group);
 	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++) {
@@ -669,6 +781,31 @@ control_open(struct streams *ss, const char *path,
 	json_init(&ctl->answer);
 	log_info("control socket %s", path);
 	return ctl;
+}
+
+unsigned
+control_subscribers(const struct control *ctl)
+{
+	return ctl->n_subscribed;
+}
+
+void
+control_push(struct control *ctl, const char *line, size_t len)
+{
+	struct control_conn *c, *next;
+
+	for (c = ctl->conns; c != NULL; c = next) {
+		next = c->next;
+		if (!c->subscribed || stream_closed(c->s))
+			continue;
+		if (stream_pending(c->s) > CONTROL_PUSH_MAX) {
+			conn_close(c, "pushes not read (over 1 MiB pending)");
+			continue;
+		}
+		if (stream_write(c->s, line, len) == -1 ||
+		    stream_write(c->s, "\n", 1) == -1)
+			conn_close(c, "out of memory");
+	}
 }
 
 void

@@ -22,6 +22,19 @@
  * Limits: a line of at most CONTROL_LINE_MAX bytes (longer: an error, then
  * the connection is closed), 30 s without traffic closes a connection,
  * unread answers over 64 KiB close it, at most 32 connections at once.
+ *
+ * warden-console: the user named by control.console_user (looked up at
+ * start and reload) may add "as" to a request, to act for the person
+ * logged in to it: the rights are then those that person's groups, as
+ * the console names them, give (control_rights_of_names(); never
+ * root's), and the audit names that person, with "via":"console" and the
+ * console's uid. From anyone else "as" is refused. The console proves
+ * who the person is (PAM); wardend trusts it for that and nothing more.
+ *
+ * subscribe: the connection is answered ok, then carries the lines
+ * control_push() sends (ops.c's push: status and audit records), and is
+ * no longer read (lines sent are dropped) nor closed for idleness; one
+ * whose unread pushes exceed 1 MiB is closed.
  */
 #ifndef WARDEN_CONTROL_H
 #define WARDEN_CONTROL_H
@@ -32,6 +45,7 @@
 #include "json.h"
 
 struct config_control;
+struct control_request;
 struct control;
 struct streams;
 
@@ -40,7 +54,9 @@ struct ops_caller {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	char user[64];          /* getpwuid name, or the uid as text */
+	char user[64];          /* getpwuid name, or the uid as text; with
+				 * "as", the person the console acts for */
+	const char *via;        /* "console" with "as", else NULL */
 };
 
 /*
@@ -84,6 +100,12 @@ struct ops_handlers {
 	void (*denied)(void *ctx, const struct ops_caller *who,
 	    const char *command, const char *right, const char *why,
 	    unsigned suppressed, struct json *out);
+	/* alarms, ack, shelve, unshelve, bypass, unbypass: 0 done, -1
+	 * refused (the answer says why). */
+	int (*alarm)(void *ctx, const struct ops_caller *who,
+	    const struct control_request *req, struct json *out);
+	/* A connection subscribed: the pushes should start. */
+	void (*subscribed)(void *ctx);
 	void *ctx;
 };
 
@@ -106,5 +128,9 @@ void control_reconfigure(struct control *ctl,
 /* A takeover's record and state are on disk (err NULL), or the wait for
  * them ended: answer the operators whose takeover waited for it. */
 void control_takeover_durable(struct control *ctl, const char *err);
+/* How many connections have subscribed. */
+unsigned control_subscribers(const struct control *ctl);
+/* line[0..len) (one JSON object, without its newline) to each of them. */
+void control_push(struct control *ctl, const char *line, size_t len);
 
 #endif

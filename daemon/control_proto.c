@@ -8,20 +8,44 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COMMAND_LIST "status, takeover, release, reload"
+#define COMMAND_LIST "status, takeover, release, reload, alarms, ack, " \
+	"shelve, unshelve, bypass, unbypass, rights, subscribe"
 #define EXAMPLE "e.g. {\"cmd\":\"status\"}"
 
-/* Each command: its name on the wire, the right it needs, and whether it
- * takes a reason. */
+enum reason_use { REASON_NONE, REASON_REQUIRED, REASON_OPTIONAL };
+
+/*
+ * Each command: its name on the wire, the right it needs, whether it
+ * takes a reason, a point and a length of time. Acknowledging, shelving
+ * and ending a hold are the operators' (takeover) right; a bypass
+ * weakens a trip, a decision of the weight of a release. rights is
+ * answered to anyone connected (control.c).
+ */
 static const struct control_command_info {
 	const char *name;
 	enum control_right right;
-	int needs_reason;
+	enum reason_use reason;
+	int point, seconds;
 } commands[] = {
-	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0 },
-	[CONTROL_TAKEOVER] = { "takeover", CONTROL_RIGHT_TAKEOVER, 1 },
-	[CONTROL_RELEASE] = { "release", CONTROL_RIGHT_RELEASE, 1 },
-	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0 },
+	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	[CONTROL_TAKEOVER] = { "takeover", CONTROL_RIGHT_TAKEOVER,
+	    REASON_REQUIRED, 0, 0 },
+	[CONTROL_RELEASE] = { "release", CONTROL_RIGHT_RELEASE,
+	    REASON_REQUIRED, 0, 0 },
+	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0, 0, 0 },
+	[CONTROL_ALARMS] = { "alarms", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	[CONTROL_ACK] = { "ack", CONTROL_RIGHT_TAKEOVER, REASON_OPTIONAL, 1,
+	    0 },
+	[CONTROL_SHELVE] = { "shelve", CONTROL_RIGHT_TAKEOVER,
+	    REASON_REQUIRED, 1, 1 },
+	[CONTROL_UNSHELVE] = { "unshelve", CONTROL_RIGHT_TAKEOVER,
+	    REASON_OPTIONAL, 1, 0 },
+	[CONTROL_BYPASS] = { "bypass", CONTROL_RIGHT_RELEASE,
+	    REASON_REQUIRED, 1, 1 },
+	[CONTROL_UNBYPASS] = { "unbypass", CONTROL_RIGHT_TAKEOVER,
+	    REASON_OPTIONAL, 1, 0 },
+	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0 },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -36,7 +60,27 @@ control_command_name(enum control_command command)
 int
 control_command_needs_reason(enum control_command command)
 {
-	return (size_t)command < N_COMMANDS && commands[command].needs_reason;
+	return (size_t)command < N_COMMANDS &&
+	    commands[command].reason == REASON_REQUIRED;
+}
+
+static int
+takes_reason(enum control_command command)
+{
+	return (size_t)command < N_COMMANDS &&
+	    commands[command].reason != REASON_NONE;
+}
+
+int
+control_command_takes_point(enum control_command command)
+{
+	return (size_t)command < N_COMMANDS && commands[command].point;
+}
+
+int
+control_command_takes_for(enum control_command command)
+{
+	return (size_t)command < N_COMMANDS && commands[command].seconds;
 }
 
 enum control_right
@@ -53,6 +97,9 @@ refused(struct control_request *req)
 {
 	req->command = CONTROL_NONE;
 	req->reason[0] = '\0';
+	req->point[0] = '\0';
+	req->seconds = 0;
+	req->has_as = 0;
 	return -1;
 }
 
@@ -136,35 +183,126 @@ name_copy(char *dst, const char *src)
 			memset(dst + i, '?', n);
 }
 
-/* Find "cmd" and "reason"; either given twice is refused, since two
- * readers could disagree on which one counts. */
+/* The members a request may have, in the order of struct members. */
+static const char *const member_names[] = { "cmd", "reason", "point",
+	"for", "as" };
+#define N_MEMBERS (sizeof member_names / sizeof member_names[0])
+
+struct members {
+	struct json_value cmd, reason, point, seconds, as;
+};
+
+/* Find the members; one given twice is refused, since two readers could
+ * disagree on which one counts. */
 static int
-find_members(const struct json_value *root, struct json_value *cmd,
-    struct json_value *reason, struct control_request *req,
-    char err[ERR_LEN])
+find_members(const struct json_value *root, struct members *ms,
+    struct control_request *req, char err[ERR_LEN])
 {
+	struct json_value *slots[N_MEMBERS] = { &ms->cmd, &ms->reason,
+		&ms->point, &ms->seconds, &ms->as };
 	struct json_iter it;
 	struct json_member m;
+	size_t i;
 
-	cmd->type = reason->type = JSON_NONE;
+	for (i = 0; i < N_MEMBERS; i++)
+		slots[i]->type = JSON_NONE;
 	json_iter_init(&it, root);
 	while (json_iter_next(&it, &m)) {
-		struct json_value *slot;
-		const char *key;
-
-		if (json_string_is(&m.key, "cmd")) {
-			slot = cmd;
-			key = "cmd";
-		} else if (json_string_is(&m.key, "reason")) {
-			slot = reason;
-			key = "reason";
-		} else
+		for (i = 0; i < N_MEMBERS; i++)
+			if (json_string_is(&m.key, member_names[i]))
+				break;
+		if (i == N_MEMBERS)
 			continue;
-		if (slot->type != JSON_NONE)
+		if (slots[i]->type != JSON_NONE)
 			return refuse(req, err, "\"%s\" given twice; give it "
-			    "once", key);
-		*slot = m.value;
+			    "once", member_names[i]);
+		*slots[i] = m.value;
 	}
+	return 0;
+}
+
+/* One short word of printable text (a name), "" refused. */
+static int
+name_check(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t len = strlen(text), i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (s[i] <= 0x20 || s[i] == 0x7f || s[i] >= 0x80)
+			return -1;
+	return 0;
+}
+
+static int
+read_point(const struct json_value *v, struct control_request *req,
+    char err[ERR_LEN])
+{
+	if (v->type == JSON_NONE)
+		return refuse(req, err, "%s needs a point: {\"cmd\":\"%s\","
+		    "\"point\":\"level\"}", req->name, req->name);
+	if (v->type != JSON_STRING || json_get_string(v, req->point,
+	    sizeof req->point) == -1 || name_check(req->point) == -1)
+		return refuse(req, err, "\"point\" must name a point or "
+		    "device (a string of at most %d printable characters, "
+		    "no spaces)", CONTROL_POINT_MAX - 1);
+	return 0;
+}
+
+static int
+read_seconds(const struct json_value *v, struct control_request *req,
+    char err[ERR_LEN])
+{
+	double d;
+
+	if (v->type == JSON_NONE)
+		return refuse(req, err, "%s needs a length of time: "
+		    "\"for\":1800 (seconds; wardenctl %s POINT --for 30m)",
+		    req->name, req->name);
+	/* An hour of days bounds it far above any configured maximum,
+	 * and keeps the deadline a time the state files can write. */
+	if (v->type != JSON_NUMBER || json_get_double(v, &d) == -1 ||
+	    !(d > 0) || d > 366 * 86400.)
+		return refuse(req, err, "\"for\" must be a number of "
+		    "seconds above 0");
+	req->seconds = d;
+	return 0;
+}
+
+static int
+read_as(const struct json_value *v, struct control_request *req,
+    char err[ERR_LEN])
+{
+	struct json_value user, groups;
+	struct json_iter it;
+	struct json_member m;
+	struct control_as *as = &req->as;
+
+	if (v->type != JSON_OBJECT || json_object_get(v, "user", &user) ||
+	    user.type != JSON_STRING || json_get_string(&user, as->user,
+	    sizeof as->user) == -1 || name_check(as->user) == -1)
+		return refuse(req, err, "\"as\" must be {\"user\":NAME,"
+		    "\"groups\":[NAME...]}");
+	if (json_object_get(v, "groups", &groups) == 0) {
+		if (groups.type != JSON_ARRAY)
+			return refuse(req, err, "\"as\": \"groups\" must be "
+			    "an array of group names");
+		json_iter_init(&it, &groups);
+		while (json_iter_next(&it, &m)) {
+			char *g = as->groups[as->n_groups];
+
+			if (m.value.type != JSON_STRING ||
+			    json_get_string(&m.value, g, CONTROL_USER_MAX) ==
+			    -1 || name_check(g) == -1)
+				return refuse(req, err, "\"as\": each group "
+				    "must be a name");
+			if (as->n_groups < CONTROL_AS_GROUPS_MAX)
+				as->n_groups++;
+		}
+	}
+	req->has_as = 1;
 	return 0;
 }
 
@@ -219,7 +357,8 @@ int
 control_parse(const char *line, size_t len, struct control_request *req,
     char err[ERR_LEN])
 {
-	struct json_value root, cmd, reason;
+	struct json_value root;
+	struct members ms;
 	const char *why;
 	size_t at;
 
@@ -234,11 +373,20 @@ control_parse(const char *line, size_t len, struct control_request *req,
 		    "send one object per line, " EXAMPLE, at, why);
 	if (root.type != JSON_OBJECT)
 		return refuse(req, err, "a request is a JSON object, " EXAMPLE);
-	if (find_members(&root, &cmd, &reason, req, err) == -1 ||
-	    read_command(&cmd, req, err) == -1)
+	if (find_members(&root, &ms, req, err) == -1 ||
+	    read_command(&ms.cmd, req, err) == -1)
 		return -1;
-	if (control_command_needs_reason(req->command))
-		return read_reason(&reason, req, err);
+	if (ms.as.type != JSON_NONE && read_as(&ms.as, req, err) == -1)
+		return -1;
+	if (control_command_takes_point(req->command) &&
+	    read_point(&ms.point, req, err) == -1)
+		return -1;
+	if (control_command_takes_for(req->command) &&
+	    read_seconds(&ms.seconds, req, err) == -1)
+		return -1;
+	if (control_command_needs_reason(req->command) ||
+	    (takes_reason(req->command) && ms.reason.type != JSON_NONE))
+		return read_reason(&ms.reason, req, err);
 	return 0;
 }
 
@@ -250,8 +398,37 @@ control_request_write(struct json *out, enum control_command command,
 
 	json_object_begin(out);
 	json_kv_string(out, "cmd", name != NULL ? name : "");
-	if (control_command_needs_reason(command) && reason != NULL)
+	if (takes_reason(command) && reason != NULL && reason[0] != '\0')
 		json_kv_string(out, "reason", reason);
+	json_object_end(out);
+}
+
+void
+control_request_write_full(struct json *out,
+    const struct control_request *req)
+{
+	const char *name = control_command_name(req->command);
+	size_t i;
+
+	json_object_begin(out);
+	json_kv_string(out, "cmd", name != NULL ? name : "");
+	if (takes_reason(req->command) && req->reason[0] != '\0')
+		json_kv_string(out, "reason", req->reason);
+	if (control_command_takes_point(req->command))
+		json_kv_string(out, "point", req->point);
+	if (control_command_takes_for(req->command))
+		json_kv_double(out, "for", req->seconds);
+	if (req->has_as) {
+		json_key(out, "as");
+		json_object_begin(out);
+		json_kv_string(out, "user", req->as.user);
+		json_key(out, "groups");
+		json_array_begin(out);
+		for (i = 0; i < req->as.n_groups; i++)
+			json_string(out, req->as.groups[i]);
+		json_array_end(out);
+		json_object_end(out);
+	}
 	json_object_end(out);
 }
 

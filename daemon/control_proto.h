@@ -6,6 +6,25 @@
  *   {"cmd":"takeover","reason":"pump 2 inspection"}
  *   {"cmd":"release","reason":"inspection done"}
  *   {"cmd":"reload"}
+ *   {"cmd":"alarms"}
+ *   {"cmd":"ack","point":"level","reason":"seen, field op informed"}
+ *   {"cmd":"shelve","point":"level","for":1800,"reason":"sensor swap"}
+ *   {"cmd":"unshelve","point":"level"}
+ *   {"cmd":"bypass","point":"level","for":3600,"reason":"calibration"}
+ *   {"cmd":"unbypass","point":"level"}
+ *   {"cmd":"rights"}
+ *   {"cmd":"subscribe"}
+ *
+ * "point" names a point or a device; "for" is seconds (a number above
+ * 0). A reason is required by takeover, release, shelve and bypass, and
+ * optional for ack, unshelve and unbypass. After subscribe the
+ * connection carries wardend's pushes (control.h) and nothing more.
+ *
+ * Any request may act for a person logged in to warden-console:
+ *
+ *   "as":{"user":"alice","groups":["wardenop","users"]}
+ *
+ * which wardend takes only from control.console_user (control.h).
  *
  * and one answer is one line holding one object with "ok" (bool) and,
  * when not ok, "error" (a sentence for the operator). Members other than
@@ -37,6 +56,14 @@ enum control_command {
 	CONTROL_TAKEOVER,
 	CONTROL_RELEASE,
 	CONTROL_RELOAD,
+	CONTROL_ALARMS,
+	CONTROL_ACK,
+	CONTROL_SHELVE,
+	CONTROL_UNSHELVE,
+	CONTROL_BYPASS,
+	CONTROL_UNBYPASS,
+	CONTROL_RIGHTS_OF,      /* "rights": what the caller may do */
+	CONTROL_SUBSCRIBE,
 };
 
 /*
@@ -55,13 +82,31 @@ enum control_right {
 };
 #define CONTROL_RIGHTS (CONTROL_RIGHT_RELOAD + 1)
 
+/* A point's or device's name, with its NUL (CONFIG_NAME_MAX). */
+#define CONTROL_POINT_MAX 64
+#define CONTROL_USER_MAX 64
+/* Groups "as" may name; the rest are ignored. */
+#define CONTROL_AS_GROUPS_MAX 32
+
+/* "as": the person warden-console acts for. */
+struct control_as {
+	char user[CONTROL_USER_MAX];
+	char groups[CONTROL_AS_GROUPS_MAX][CONTROL_USER_MAX];
+	size_t n_groups;
+};
+
 struct control_request {
 	enum control_command command;
 	/* "cmd" as sent, cut to fit; "" when there was none to read. Set
 	 * also when the request is refused, so the refusal can be audited
 	 * under the command it was for. */
 	char name[CONTROL_NAME_MAX];
-	char reason[CONTROL_REASON_MAX];        /* "" unless takeover/release */
+	char reason[CONTROL_REASON_MAX];        /* "": none given */
+	char point[CONTROL_POINT_MAX];          /* "" unless the command
+						 * takes one */
+	double seconds;                         /* "for"; 0 unless taken */
+	int has_as;
+	struct control_as as;
 };
 
 /*
@@ -75,6 +120,9 @@ int control_parse(const char *line, size_t len, struct control_request *req,
 /* "status", "takeover" ...; NULL for CONTROL_NONE. */
 const char *control_command_name(enum control_command command);
 int control_command_needs_reason(enum control_command command);
+/* 1 when the command reads "point" ("for" likewise). */
+int control_command_takes_point(enum control_command command);
+int control_command_takes_for(enum control_command command);
 /* CONTROL_RIGHT_ROOT for CONTROL_NONE. */
 enum control_right control_command_right(enum control_command command);
 
@@ -83,10 +131,14 @@ enum control_right control_command_right(enum control_command command);
  * sending with the same rule the daemon applies. */
 int control_reason_check(const char *reason, char err[ERR_LEN]);
 
-/* The request object, without newline. reason is ignored (may be NULL)
- * for commands that take none. */
+/* The request object, without newline. reason is ignored (may be NULL
+ * or "") for commands that take none. */
 void control_request_write(struct json *out, enum control_command command,
     const char *reason);
+/* The same for any request: req's point, for and as where its command
+ * takes them. */
+void control_request_write_full(struct json *out,
+    const struct control_request *req);
 /* {"ok":false,"error":...}, without newline. */
 void control_error_write(struct json *out, const char *error);
 

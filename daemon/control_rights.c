@@ -132,6 +132,31 @@ control_rights_held(const struct control_rights *r, uid_t uid,
 	return mask;
 }
 
+unsigned
+control_rights_of_names(const struct control_rights *r,
+    const char (*names)[64], size_t n)
+{
+	gid_t gids[CONTROL_RIGHTS * 8];
+	size_t i, k, n_gids = 0;
+	enum control_right right;
+	unsigned mask = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < CONTROL_RIGHTS; k++) {
+			const struct control_group *g = &r->group[k];
+
+			if (g->known && n_gids < sizeof gids / sizeof gids[0] &&
+			    strcmp(g->name, names[i]) == 0)
+				gids[n_gids++] = g->gid;
+		}
+	/* uid 1: anyone but root. */
+	for (right = CONTROL_RIGHT_ROOT; right < CONTROL_RIGHTS; right++)
+		if (right != CONTROL_RIGHT_ROOT &&
+		    control_rights_hold(r, right, 1, gids, n_gids))
+			mask |= 1u << right;
+	return mask;
+}
+
 static void __attribute__((format(printf, 3, 4)))
 append(char *buf, size_t cap, const char *fmt, ...)
 {

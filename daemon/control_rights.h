@@ -63,6 +63,15 @@ unsigned control_rights_held(const struct control_rights *r, uid_t uid,
     const gid_t *groups, size_t n);
 
 /*
+ * The rights of someone warden-console acts for ("as"), from the names of
+ * their groups: those each right's group (or its fallbacks) grants, as
+ * for a caller in those groups. Never root's: a console user called
+ * root holds what its groups give.
+ */
+unsigned control_rights_of_names(const struct control_rights *r,
+    const char (*names)[64], size_t n);
+
+/*
  * Why a caller was refused, for the operator: "user U (uid N) may not
  * take over; allowed: root, group G (control.takeover_group)", naming
  * every group that would allow it, a group that did not exist at the

@@ -223,6 +223,19 @@ ctl_link_exchange(struct ctl_link *l, enum control_command command,
     const char *reason, struct json_value *answer, size_t *line_len,
     char err[ERR_LEN])
 {
+	struct control_request req;
+
+	memset(&req, 0, sizeof req);
+	req.command = command;
+	if (reason != NULL)
+		snprintf(req.reason, sizeof req.reason, "%s", reason);
+	return ctl_link_request(l, &req, answer, line_len, err);
+}
+
+enum ctl_link_status
+ctl_link_request(struct ctl_link *l, const struct control_request *request,
+    struct json_value *answer, size_t *line_len, char err[ERR_LEN])
+{
 	int64_t deadline;
 	enum ctl_link_status st;
 	struct json req;
@@ -237,7 +250,7 @@ ctl_link_exchange(struct ctl_link *l, enum control_command command,
 		*line_len = 0;
 	}
 	json_init(&req);
-	control_request_write(&req, command, reason);
+	control_request_write_full(&req, request);
 	json_append(&req, "\n", 1);
 	if (json_failed(&req)) {
 		errmsg_set(err, "out of memory");

@@ -39,6 +39,10 @@ enum ctl_link_status ctl_link_connect(struct ctl_link *l, char err[ERR_LEN]);
 enum ctl_link_status ctl_link_exchange(struct ctl_link *l,
     enum control_command command, const char *reason,
     struct json_value *answer, size_t *line_len, char err[ERR_LEN]);
+/* The same for any request: its point, for and reason as it has them. */
+enum ctl_link_status ctl_link_request(struct ctl_link *l,
+    const struct control_request *request, struct json_value *answer,
+    size_t *line_len, char err[ERR_LEN]);
 /* Wait ms milliseconds: 0, or -2 when a signal on l->sigfd came first. */
 int ctl_link_pause(struct ctl_link *l, int ms);
 /* Close the connection and free the buffer; l->sigfd stays open. */

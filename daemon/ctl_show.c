@@ -12,6 +12,7 @@
 
 #include "control_proto.h"
 #include "ctl_show.h"
+#include "statefile.h"
 
 /* Room for an answer's "error" or "warning", as wardend words them. */
 #define CTL_SHOW_TEXT_MAX 2048
@@ -121,22 +122,128 @@ print_conditions(FILE *out, const struct json_value *st, const char *key)
 	}
 }
 
-/* A list of objects, three fields each, in columns. */
-static void
-print_rows(FILE *out, const struct json_value *st, const char *key,
-    const char *title, const char *const fields[3])
+static int
+is_true(const struct json_value *obj, const char *key)
 {
-	char a[128], b[128], c[64];
+	struct json_value v;
+
+	return json_object_get(obj, key, &v) == 0 && v.type == JSON_TRUE;
+}
+
+/* "12m left" for a time wardend sent ("2026-...Z"), from now. */
+static const char *
+time_left(const struct json_value *obj, const char *key, char *buf,
+    size_t cap)
+{
+	char text[64];
+	double until, left;
+
+	if (statefile_time_parse(field(obj, key, text, sizeof text), &until) ==
+	    -1)
+		return "?";
+	left = until - (double)time(NULL);
+	if (left < 0)
+		left = 0;
+	if (left >= 3600)
+		snprintf(buf, cap, "%.0fh%02.0fm left", floor(left / 3600),
+		    floor(fmod(left, 3600) / 60));
+	else if (left >= 60)
+		snprintf(buf, cap, "%.0fm%02.0fs left", floor(left / 60),
+		    fmod(left, 60));
+	else
+		snprintf(buf, cap, "%.0fs left", left);
+	return buf;
+}
+
+/*
+ * The alarm list: source, kind, alarm or trip, the ISA-18.2 state, value
+ * and limit (in the point's decimals), since, and what holds it.
+ */
+static void
+print_alarms(FILE *out, const struct json_value *st)
+{
+	static const char *const states[][2] = { { "unack", "ACTIVE UNACK" },
+		{ "ack", "active ack" }, { "rtn_unack", "CLEARED UNACK" } };
+	char name[128], kind[64], level[16], state[32], value[64], limit[64],
+	    unit[32], since[64], left[32], note[96];
+	struct json_iter it;
+	struct json_member m;
+	size_t i;
+
+	if (!section(out, st, "alarms", "alarms", &it))
+		return;
+	while (json_iter_next(&it, &m)) {
+		const struct json_value *a = &m.value;
+
+		if (strcmp(field(a, "point", name, sizeof name), "-") == 0) {
+			field(a, "device", name, sizeof name);
+			strncat(name, " (device)", sizeof name - strlen(name) -
+			    1);
+		}
+		field(a, "state", state, sizeof state);
+		for (i = 0; i < sizeof states / sizeof states[0]; i++)
+			if (strcmp(state, states[i][0]) == 0)
+				snprintf(state, sizeof state, "%s",
+				    states[i][1]);
+		note[0] = '\0';
+		if (is_true(a, "bypassed"))
+			snprintf(note, sizeof note, "  TRIP BYPASSED, %s",
+			    time_left(a, "bypass_until", left, sizeof left));
+		else if (is_true(a, "shelved"))
+			snprintf(note, sizeof note, "  shelved, %s",
+			    time_left(a, "shelved_until", left, sizeof left));
+		field(a, "unit", unit, sizeof unit);
+		fprintf(out, "  %-20s %-11s %-5s %-13s %10s %-5s limit %-8s "
+		    "since %s%s\n", name, field(a, "kind", kind, sizeof kind),
+		    field(a, "level", level, sizeof level), state,
+		    shown(a, "value", value, sizeof value),
+		    strcmp(unit, "-") ? unit : "",
+		    shown(a, "limit", limit, sizeof limit),
+		    field(a, "since", since, sizeof since), note);
+	}
+}
+
+/* holds: {hold, source, since, until, remaining, user, reason} */
+static void
+print_holds(FILE *out, const struct json_value *st)
+{
+	char hold[16], source[128], until[64], left[32], user[80],
+	    reason[CONTROL_REASON_MAX];
 	struct json_iter it;
 	struct json_member m;
 
-	if (!section(out, st, key, title, &it))
+	if (!section(out, st, "holds", "holds", &it))
 		return;
 	while (json_iter_next(&it, &m))
-		fprintf(out, "  %-24s %-12s %s\n",
-		    field(&m.value, fields[0], a, sizeof a),
-		    shown(&m.value, fields[1], b, sizeof b),
-		    fields[2] ? field(&m.value, fields[2], c, sizeof c) : "");
+		fprintf(out, "  %-7s %-20s until %s (%s) by %s: %s\n",
+		    field(&m.value, "hold", hold, sizeof hold),
+		    field(&m.value, "source", source, sizeof source),
+		    field(&m.value, "until", until, sizeof until),
+		    time_left(&m.value, "until", left, sizeof left),
+		    field(&m.value, "user", user, sizeof user),
+		    field(&m.value, "reason", reason, sizeof reason));
+}
+
+/* points: a value, in its decimals; stale ones say how old. */
+static void
+print_points(FILE *out, const struct json_value *st)
+{
+	char name[128], value[64], unit[32], age[64];
+	struct json_iter it;
+	struct json_member m;
+
+	if (!section(out, st, "points", "values", &it))
+		return;
+	while (json_iter_next(&it, &m)) {
+		fprintf(out, "  %-24s %-12s %s",
+		    field(&m.value, "name", name, sizeof name),
+		    shown(&m.value, "value", value, sizeof value),
+		    field(&m.value, "unit", unit, sizeof unit));
+		if (is_true(&m.value, "stale"))
+			fprintf(out, "  STALE: device down, value %s s old",
+			    field(&m.value, "age", age, sizeof age));
+		fprintf(out, "\n");
+	}
 }
 
 /* safe_state: {point, value, status, last_read} */
@@ -223,7 +330,6 @@ print_counters(FILE *out, const struct json_value *st)
 void
 ctl_show_status(FILE *out, const struct json_value *st)
 {
-	static const char *const points[3] = { "name", "value", "unit" };
 	char buf[CONTROL_REASON_MAX + 64];
 	size_t i;
 
@@ -242,13 +348,21 @@ ctl_show_status(FILE *out, const struct json_value *st)
 	fprintf(out, "%-10s %s%s\n", "mode", buf, strcmp(buf, "monitor") == 0 ?
 	    " (commissioning: nothing is enforced)" : "");
 	fprintf(out, "\n");
-	print_conditions(out, st, "alarms");
+	print_alarms(out, st);
+	print_holds(out, st);
 	print_conditions(out, st, "trips");
 	print_safe(out, st);
 	print_devices(out, st);
 	print_connections(out, st);
-	print_rows(out, st, "points", "values", points);
+	print_points(out, st);
 	print_counters(out, st);
+}
+
+void
+ctl_show_alarms(FILE *out, const struct json_value *answer)
+{
+	print_alarms(out, answer);
+	print_holds(out, answer);
 }
 
 void
@@ -256,8 +370,14 @@ ctl_show_refusal(const char *what, const struct json_value *answer)
 {
 	char error[CTL_SHOW_TEXT_MAX];
 
-	fprintf(stderr, "%s refused: %s\n", what,
-	    field(answer, "error", error, sizeof error));
+	size_t len = strlen(what);
+	const char *text = field(answer, "error", error, sizeof error);
+
+	/* wardend may name the command already: said once. */
+	if (strncmp(text, what, len) == 0 && text[len] == ':' &&
+	    text[len + 1] == ' ')
+		text += len + 2;
+	fprintf(stderr, "%s refused: %s\n", what, text);
 }
 
 void

@@ -12,6 +12,8 @@
 
 /* The status answer st: state, cause, alarms, trips, safe state,
  * devices, values (each with its point's precision), counters. */
+/* The alarm list and the holds: the answer to "alarms". */
+void ctl_show_alarms(FILE *out, const struct json_value *answer);
 void ctl_show_status(FILE *out, const struct json_value *st);
 /* "<what> refused: <the answer's error>" on stderr. */
 void ctl_show_refusal(const char *what, const struct json_value *answer);

@@ -5,8 +5,9 @@
  * (warden.h) before the loop runs.
  *
  * - struct flow_events: the flows' news for the orchestration layer,
- *   registered by takeover_start(). The flows judge requests and read
- *   the process; what the guard must hear of goes up through these.
+ *   registered by takeover_start() and (condition) alarms_start(). The
+ *   flows judge requests and read the process; what the guard and the
+ *   alarm list must hear of goes up through these.
  *
  * What the AI endpoint hands to the flows is the endpoint's to declare
  * (struct client_events, client.h).
@@ -21,9 +22,10 @@ struct flow_events {
 	/* A write the policy refused or clamped: what names it ("valve
 	 * max"); takeover: its point's on_violation is takeover. */
 	void (*violation)(void *ctx, const char *what, int takeover);
-	/* A trip raised or cleared on source, a point or a device. */
-	void (*trip)(void *ctx, const char *source, enum monitor_kind kind,
-	    int raised);
+	/* An alarm or trip raised or cleared on source, a point or a
+	 * device (is_device): the monitor's event. */
+	void (*condition)(void *ctx, const char *source, int is_device,
+	    const struct monitor_event *e);
 	/* The key switch as just read, or unknown (its device lost). */
 	void (*key_switch)(void *ctx, enum guard_switch position);
 	/* An AI request arrived, read or write (the silence clock). */

@@ -5,6 +5,7 @@
  * Label values need no escaping: device names may hold only letters,
  * digits, '_', '-' and '.' (config), and the other labels are ours.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,15 +185,80 @@ metrics_render_requests(struct metrics_text *t, const struct metrics *m,
 	    "Device connections reset.", c->device_resets);
 }
 
-/* Alarms and trips as `wardenctl status` lists them. */
+/* A label value as the exposition format wants it: \\, \" and \n
+ * escaped. */
+static void
+metrics_label(struct metrics_text *t, const char *text)
+{
+	for (; *text != '\0'; text++)
+		if (*text == '\\' || *text == '"')
+			metrics_printf(t, "\\%c", *text);
+		else if (*text == '\n')
+			metrics_printf(t, "\\n");
+		else
+			metrics_printf(t, "%c", *text);
+}
+
+/* Alarms and trips as `wardenctl status` lists them: the counts, each
+ * alarm of the list with its state, and the holds. */
 static void
 metrics_render_conditions(struct metrics_text *t, const struct status *s)
 {
-	metrics_gauge(t, "warden_alarms_active", "Alarms active (low, high).",
-	    (double)s->n_alarms);
+	unsigned alarms = 0, trips = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_alarms; i++)
+		if (s->alarms[i].active && s->alarms[i].is_trip)
+			trips++;
+		else if (s->alarms[i].active)
+			alarms++;
+	metrics_gauge(t, "warden_alarms_active", "Alarms active (low, high; "
+	    "device_loss when it does not take over).", alarms);
 	metrics_gauge(t, "warden_trips_active",
-	    "Trips active (low_low, high_high, rate, stale, device_loss).",
-	    (double)s->n_trips);
+	    "Trips active (low_low, high_high, rate, stale; device_loss "
+	    "with on_device_loss: takeover), bypassed or not.", trips);
+	metrics_family(t, "warden_alarm", "gauge",
+	    "1 for each alarm of the list: its point (or device), kind, "
+	    "level (alarm or trip) and ISA-18.2 state (unack, ack, "
+	    "rtn_unack).");
+	for (i = 0; i < s->n_alarms; i++) {
+		const struct status_alarm *a = &s->alarms[i];
+
+		metrics_printf(t, "warden_alarm{point=\"");
+		metrics_label(t, a->source);
+		metrics_printf(t, "\",kind=\"%s\",level=\"%s\",state=\"%s\"}"
+		    " 1\n", monitor_kind_name(a->kind), a->is_trip ? "trip" :
+		    "alarm", a->state);
+	}
+	metrics_family(t, "warden_hold_remaining_seconds", "gauge",
+	    "Seconds left of each shelve or bypass in force.");
+	for (i = 0; i < s->n_holds; i++) {
+		metrics_printf(t, "warden_hold_remaining_seconds{point=\"");
+		metrics_label(t, s->holds[i].source);
+		metrics_printf(t, "\",hold=\"%s\"} %.3f\n", s->holds[i].hold,
+		    s->holds[i].until > s->now ? s->holds[i].until - s->now :
+		    0.);
+	}
+}
+
+/* The process as wardend polls it, for a site's trends. */
+static void
+metrics_render_points(struct metrics_text *t, const struct status *s)
+{
+	size_t i;
+
+	metrics_family(t, "warden_point_value", "gauge",
+	    "Each polled point's last value, in engineering units.");
+	for (i = 0; i < s->n_points; i++) {
+		metrics_printf(t, "warden_point_value{point=\"");
+		metrics_label(t, s->points[i].name);
+		metrics_printf(t, "\",unit=\"");
+		metrics_label(t, s->points[i].unit);
+		if (isnan(s->points[i].value))
+			metrics_printf(t, "\"} NaN\n");
+		else
+			metrics_printf(t, "\"} %.17g\n", s->points[i].value);
+	}
 }
 
 static void
@@ -263,6 +329,7 @@ metrics_render(const struct metrics *m, const struct status *s,
 	metrics_render_state(&t, s);
 	metrics_render_requests(&t, m, s);
 	metrics_render_conditions(&t, s);
+	metrics_render_points(&t, s);
 	metrics_render_devices(&t, s);
 	if (s->has_audit)
 		metrics_render_audit(&t, &s->audit);

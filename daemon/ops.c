@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alarms.h"
 #include "control.h"
+#include "control_proto.h"
 #include "ops.h"
+#include "push.h"
 #include "record.h"
 #include "reload.h"
 #include "status.h"
@@ -114,6 +117,75 @@ ops_reload(void *ctx, const struct ops_caller *who, struct json *out)
 	return 0;
 }
 
+static int
+ops_alarms_list(struct warden *w, struct json *out)
+{
+	struct status s;
+
+	if (status_fill(w, &s) == -1) {
+		ops_answer(out, 0, "out of memory: no alarm list");
+		return -1;
+	}
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	status_json_alarms(&s, out);
+	json_object_end(out);
+	status_free(&s);
+	return 0;
+}
+
+/* alarms, ack, shelve, unshelve, bypass, unbypass. */
+static int
+ops_alarm(void *ctx, const struct ops_caller *who,
+    const struct control_request *req, struct json *out)
+{
+	struct warden *w = ctx;
+	struct alarms_actor a = { who->user, who->uid, who->via };
+	char err[ERR_LEN];
+	size_t acked = 0;
+	int rc;
+
+	switch (req->command) {
+	case CONTROL_ALARMS:
+		return ops_alarms_list(w, out);
+	case CONTROL_ACK:
+		rc = alarms_ack(w, &a, req->point, req->reason, &acked, err);
+		break;
+	case CONTROL_SHELVE:
+	case CONTROL_BYPASS:
+		rc = alarms_hold(w, &a, req->command == CONTROL_SHELVE ?
+		    ALARM_SHELVE : ALARM_BYPASS, req->point, req->seconds,
+		    req->reason, err);
+		break;
+	case CONTROL_UNSHELVE:
+	case CONTROL_UNBYPASS:
+		rc = alarms_unhold(w, &a, req->command == CONTROL_UNSHELVE ?
+		    ALARM_SHELVE : ALARM_BYPASS, req->point, req->reason, err);
+		break;
+	default:
+		errmsg_set(err, "request not understood");
+		rc = -1;
+	}
+	if (rc == -1) {
+		ops_answer(out, 0, err);
+		return -1;
+	}
+	json_object_begin(out);
+	json_kv_bool(out, "ok", 1);
+	if (req->command == CONTROL_ACK)
+		json_kv_uint(out, "acked", acked);
+	json_object_end(out);
+	return 0;
+}
+
+static void
+ops_subscribed(void *ctx)
+{
+	struct warden *w = ctx;
+
+	push_subscribed(w->push);
+}
+
 static void
 ops_denied(void *ctx, const struct ops_caller *who, const char *command,
     const char *right, const char *why, unsigned suppressed,
@@ -130,5 +202,6 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	*ops = (struct ops_handlers){ .status = ops_status,
 	    .takeover = ops_takeover, .takeover_answer = ops_takeover_answer,
 	    .release = ops_release, .reload = ops_reload,
-	    .denied = ops_denied, .ctx = w };
+	    .denied = ops_denied, .alarm = ops_alarm,
+	    .subscribed = ops_subscribed, .ctx = w };
 }

@@ -55,6 +55,7 @@ struct poller {
 	struct monitor_point *points;   /* cfg->n_points */
 	double *values;                 /* last polled, engineering */
 	uint8_t *polled;                /* values[i] holds a poll */
+	double *polled_at;              /* when values[i] was polled */
 };
 
 static int
@@ -130,18 +131,14 @@ poller_plan(struct poller *pl, struct config *cfg)
 	return 0;
 }
 
-/* On the record and in the log; a trip, for the guard (flow.h). */
+/* For the alarm list, the record and the guard (flow.h). */
 static void
 poller_event(struct poller *pl, const char *source, int is_device,
     const struct monitor_event *e)
 {
 	struct warden *w = pl->w;
-	const char *event = record_condition(w, source, is_device, e);
 
-	log_warnx("%s %s %s (%g)", event, source, monitor_kind_name(e->kind),
-	    e->value);
-	if (monitor_kind_is_trip(e->kind))
-		w->events.trip(w->events.ctx, source, e->kind, e->raised);
+	w->events.condition(w->events.ctx, source, is_device, e);
 }
 
 /*
@@ -191,6 +188,7 @@ poller_point_polled(struct poller *pl, unsigned i, double raw, double at)
 	policy_observe(cfg, w->memory, i, raw, at);
 	pl->values[i] = value;
 	pl->polled[i] = 1;
+	pl->polled_at[i] = ev_now(w->loop);
 	if (p->monitored) {
 		n = monitor_update(&p->monitor, &pl->points[i], value,
 		    ev_now(w->loop), events);
@@ -460,8 +458,9 @@ poller_start(struct poller *pl)
 	pl->points = calloc(cfg->n_points + 1, sizeof *pl->points);
 	pl->values = calloc(cfg->n_points + 1, sizeof *pl->values);
 	pl->polled = calloc(cfg->n_points + 1, sizeof *pl->polled);
+	pl->polled_at = calloc(cfg->n_points + 1, sizeof *pl->polled_at);
 	if (pl->devices == NULL || pl->points == NULL || pl->values == NULL ||
-	    pl->polled == NULL || poller_plan(pl, w->cfg) == -1) {
+	    pl->polled == NULL || pl->polled_at == NULL || poller_plan(pl, w->cfg) == -1) {
 		poller_stop(pl);
 		return -1;
 	}
@@ -513,6 +512,7 @@ poller_stop(struct poller *pl)
 	free(pl->points);
 	free(pl->values);
 	free(pl->polled);
+	free(pl->polled_at);
 	free(pl->ranges);
 	free(pl->order);
 	*pl = (struct poller){ .w = w };
@@ -550,4 +550,10 @@ poller_value(const struct poller *pl, size_t i, double *value)
 		return 0;
 	*value = pl->values[i];
 	return 1;
+}
+
+double
+poller_polled_at(const struct poller *pl, size_t i)
+{
+	return pl->polled_at == NULL ? 0 : pl->polled_at[i];
 }

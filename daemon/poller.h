@@ -33,5 +33,7 @@ size_t poller_point_active(const struct poller *pl, size_t i,
 int poller_device_loss(const struct poller *pl, size_t i,
     struct monitor_active *out);
 int poller_value(const struct poller *pl, size_t i, double *value);
+/* When point i's value was polled (0: never). */
+double poller_polled_at(const struct poller *pl, size_t i);
 
 #endif

@@ -6,6 +6,7 @@
 #include "client.h"
 #include "record.h"
 #include "request_record.h"
+#include "statefile.h"
 #include "warden.h"
 
 static void
@@ -110,12 +111,56 @@ record_denied(struct warden *w, const char *user, uint32_t uid,
 	record_write(w, &ev, 0);
 }
 
+int
+record_act(struct warden *w, const struct record_act *a, int sync)
+{
+	char until[STATEFILE_TIME_LEN + 1];
+	struct audit_extra extra[4];
+	struct audit_event ev = { .event = a->event, .user = a->user,
+		.has_uid = a->user != NULL, .uid = a->uid,
+		.reason = a->reason, .rule = a->why, .extra = extra };
+	int rc;
+
+	if (a->is_device)
+		ev.device = a->source;
+	else
+		ev.point = a->source;
+	if (a->via != NULL)
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "via",
+		    .type = AUDIT_STRING, .s = a->via };
+	if (a->seconds > 0)
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "for",
+		    .type = AUDIT_DOUBLE, .d = a->seconds };
+	if (a->until > 0 && statefile_time_format(a->until, until) != 0)
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "until",
+		    .type = AUDIT_STRING, .s = until };
+	if (a->acked > 0)
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "acked",
+		    .type = AUDIT_UINT, .u = a->acked };
+	if ((rc = audit_write(w->audit, &ev, sync)) == -1 &&
+	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_warn("audit: cannot record %s", ev.event);
+	return rc;
+}
+
 const char *
 record_condition(struct warden *w, const char *source, int is_device,
-    const struct monitor_event *e)
+    const struct monitor_event *e, const struct record_alarm_note *note)
 {
+	struct audit_extra extra[2];
 	struct audit_event ev = { .rule = monitor_kind_name(e->kind),
-		.has_value = 1, .value = e->value };
+		.has_value = 1, .value = e->value, .extra = extra };
+
+	if (note != NULL) {
+		ev.has_limit = note->has_limit;
+		ev.limit = note->limit;
+		if (note->bypassed)
+			extra[ev.n_extra++] = (struct audit_extra){
+			    .key = "bypassed", .type = AUDIT_BOOL, .i = 1 };
+		if (note->shelved)
+			extra[ev.n_extra++] = (struct audit_extra){
+			    .key = "shelved", .type = AUDIT_BOOL, .i = 1 };
+	}
 
 	if (e->kind == MONITOR_DEVICE_LOSS)
 		ev.event = e->raised ? "device_down" : "device_up";

@@ -76,11 +76,43 @@ void record_denied(struct warden *w, const char *user, uint32_t uid,
     const char *command, const char *right, const char *why,
     unsigned suppressed);
 
-/* poller.c: alarm, trip, device_down, or their clears, on source (a
- * device when is_device, else a point); takeover.c: the clear of a trip
- * a reload orphaned. Returns the event's name. */
+/* What an alarm's record adds: the limit passed, and whether a bypass
+ * kept its trip from taking over or a shelve hid it. */
+struct record_alarm_note {
+	int has_limit;
+	double limit;
+	int bypassed, shelved;
+};
+
+/* alarms.c: alarm, trip, device_down, or their clears, on source (a
+ * device when is_device, else a point), note NULL or what it adds;
+ * takeover.c: the clear of a trip a reload orphaned. Returns the event's
+ * name. */
 const char *record_condition(struct warden *w, const char *source,
-    int is_device, const struct monitor_event *e);
+    int is_device, const struct monitor_event *e,
+    const struct record_alarm_note *note);
+
+/*
+ * alarms.c: an operator's act on the alarm list, or wardend's when a
+ * hold's deadline comes (user NULL): alarm_acked, shelve_started,
+ * shelve_ended, shelve_expired, bypass_started, bypass_ended,
+ * bypass_expired, or a refusal (<command>_refused, why).
+ */
+struct record_act {
+	const char *event;
+	const char *user;       /* NULL: wardend itself */
+	uint32_t uid;
+	const char *via;        /* "console", or NULL */
+	const char *source;
+	int is_device;
+	const char *reason;
+	const char *why;        /* a refusal's */
+	double seconds;         /* a hold's length; 0: none */
+	double until;           /* a hold's deadline; 0: none */
+	unsigned acked;         /* alarm_acked: how many */
+};
+/* Written, synced when sync; -1 when it is not in the file. */
+int record_act(struct warden *w, const struct record_act *a, int sync);
 
 /* safestate.c, of point (an index into cfg->points): safe_state_verified
  * or safe_state_failed (why), with value; */

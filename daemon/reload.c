@@ -17,6 +17,7 @@
 #include "record.h"
 #include "reload.h"
 #include "safestate.h"
+#include "alarms.h"
 #include "takeover.h"
 #include "warden.h"
 
@@ -154,6 +155,7 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	if (poller_start(w->poller) == -1)
 		log_warnx("reload: out of memory");
 	takeover_reconfigure(w);
+	alarms_reconfigure(w);
 	control_reconfigure(w->control, &w->cfg->control);
 	if (safestate_reconfigure(w->safestate, old) == -1)
 		log_warnx("reload: out of memory");

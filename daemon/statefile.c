@@ -15,10 +15,10 @@
 
 #define MAGIC "warden-state 1"
 /* "2024-05-01T12:00:00.250000Z" */
-#define SINCE_LEN 27
+#define SINCE_LEN STATEFILE_TIME_LEN
 
-static size_t
-since_format(double since, char out[SINCE_LEN + 1])
+size_t
+statefile_time_format(double since, char out[STATEFILE_TIME_LEN + 1])
 {
 	double whole = floor(since);
 	long usec = lround((since - whole) * 1e6);
@@ -56,9 +56,8 @@ statefile_time_parse(const char *text, double *since)
 	return 0;
 }
 
-/* Append text escaped; returns the new length, or 0 when out of room. */
-static size_t
-reason_escape(const char *text, char *buf, size_t len, size_t size)
+size_t
+statefile_text_escape(const char *text, char *buf, size_t len, size_t size)
 {
 	const unsigned char *p;
 
@@ -75,14 +74,14 @@ reason_escape(const char *text, char *buf, size_t len, size_t size)
 	return len;
 }
 
-static int
-reason_unescape(const char *text, char out[GUARD_REASON_MAX])
+int
+statefile_text_unescape(const char *text, char *out, size_t size)
 {
 	size_t n = 0;
 	int hi, lo;
 
 	while (*text != '\0') {
-		if (n + 1 >= GUARD_REASON_MAX)
+		if (n + 1 >= size)
 			return -1;
 		if (*text != '\\') {
 			out[n++] = *text++;
@@ -111,14 +110,14 @@ statefile_format(const struct guard_persisted *st, char *buf, size_t size)
 	int n;
 	size_t len;
 
-	if (since_format(st->since, since) != SINCE_LEN)
+	if (statefile_time_format(st->since, since) != SINCE_LEN)
 		return 0;
 	n = snprintf(buf, size, MAGIC "\nstate %s\ncause %s\nsince %s\n"
 	    "reason ", guard_state_name(st->state),
 	    guard_cause_name(st->cause), since);
 	if (n < 0 || (size_t)n >= size)
 		return 0;
-	len = reason_escape(st->reason, buf, (size_t)n, size);
+	len = statefile_text_escape(st->reason, buf, (size_t)n, size);
 	if (len == 0 || len + 1 > size)
 		return 0;
 	buf[len++] = '\n';
@@ -150,10 +149,10 @@ fields_parse(struct sealed *s, struct guard_persisted *out, char err[ERR_LEN])
 	 * again. */
 	if ((v = sealed_field(s, key = "since", line, sizeof line)) == NULL ||
 	    statefile_time_parse(v, &out->since) < 0 ||
-	    since_format(out->since, since) != SINCE_LEN)
+	    statefile_time_format(out->since, since) != SINCE_LEN)
 		goto bad;
 	if ((v = sealed_field(s, key = "reason", line, sizeof line)) == NULL ||
-	    reason_unescape(v, out->reason) < 0)
+	    statefile_text_unescape(v, out->reason, sizeof out->reason) < 0)
 		goto bad;
 	if (!sealed_done(s)) {
 		errmsg_set(err, "unexpected line after the reason");

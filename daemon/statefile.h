@@ -45,6 +45,17 @@ int statefile_parse(const char *buf, size_t len, struct guard_persisted *out,
 /* "2024-05-01T12:00:00.250000Z", the since of the file and the ts of
  * the audit log, into seconds since the epoch. 0, or -1 when not one. */
 int statefile_time_parse(const char *text, double *since);
+/* The inverse, into out; its length (STATEFILE_TIME_LEN), or 0 beyond
+ * year 9999. */
+#define STATEFILE_TIME_LEN 27
+size_t statefile_time_format(double since, char out[STATEFILE_TIME_LEN + 1]);
+/* One line of text as the sealed files keep it: backslash as \\ and
+ * control bytes as \xHH, appended to buf[0..len); the new length, or 0
+ * when size has no room. The inverse into out (size): 0, or -1 when text
+ * is not so escaped or does not fit. */
+size_t statefile_text_escape(const char *text, char *buf, size_t len,
+    size_t size);
+int statefile_text_unescape(const char *text, char *out, size_t size);
 
 /* statefile_io.c: the file */
 enum statefile_status {

@@ -6,58 +6,85 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarms.h"
 #include "poller.h"
 #include "safestate.h"
 #include "status.h"
 #include "takeover.h"
 #include "warden.h"
 
-/* Onto the alarms or the trips list; only counted while it is NULL. */
+/* The active trips of every point; only counted while s->trips is
+ * NULL. */
 static void
-status_add_condition(struct status *s, const char *source, int is_device,
-    int precision, const struct monitor_active *a)
-{
-	int trip = monitor_kind_is_trip(a->kind);
-	struct status_condition *list = trip ? s->trips : s->alarms;
-	size_t *n = trip ? &s->n_trips : &s->n_alarms;
-
-	if (list != NULL)
-		list[*n] = (struct status_condition){ .source = source,
-		    .is_device = is_device, .precision = precision,
-		    .active = *a };
-	(*n)++;
-}
-
-/* Every active condition of every point, then every lost device. */
-static void
-status_walk_conditions(const struct warden *w, struct status *s)
+status_walk_trips(const struct warden *w, struct status *s)
 {
 	const struct config *cfg = w->cfg;
-	struct monitor_active act[MONITOR_POINT_KINDS], lost;
+	struct monitor_active act[MONITOR_POINT_KINDS];
 	size_t i, k, n;
 
-	s->n_alarms = s->n_trips = 0;
+	s->n_trips = 0;
 	for (i = 0; i < cfg->n_points; i++) {
 		n = poller_point_active(w->poller, i, act);
-		for (k = 0; k < n; k++)
-			status_add_condition(s, cfg->points[i].name, 0,
-			    (int)cfg->points[i].precision, &act[k]);
+		for (k = 0; k < n; k++) {
+			if (!monitor_kind_is_trip(act[k].kind))
+				continue;
+			if (s->trips != NULL)
+				s->trips[s->n_trips] = (struct status_condition){
+				    .source = cfg->points[i].name,
+				    .precision = (int)cfg->points[i].precision,
+				    .active = act[k] };
+			s->n_trips++;
+		}
 	}
-	for (i = 0; i < cfg->n_devices; i++)
-		if (poller_device_loss(w->poller, i, &lost))
-			status_add_condition(s, cfg->devices[i].name, 1, -1,
-			    &lost);
+}
+
+static void
+status_alarm_fill(const struct warden *w, const struct alarm_table *t,
+    const struct alarm_entry *e, struct status_alarm *a)
+{
+	const struct config_point *p = config_point_by_name(w->cfg, e->source);
+	const struct alarm_hold *shelve, *bypass;
+
+	shelve = alarm_table_held(t, ALARM_SHELVE, e->source);
+	bypass = alarm_table_held(t, ALARM_BYPASS, e->source);
+	*a = (struct status_alarm){ .source = e->source,
+	    .is_device = e->is_device, .kind = e->kind,
+	    .is_trip = e->is_trip,
+	    .state = alarm_state_name(alarm_entry_state(e)),
+	    .active = e->active, .acked = e->acked, .value = e->value,
+	    .unit = p != NULL && !e->is_device ? p->unit : "",
+	    .precision = p != NULL && !e->is_device ? (int)p->precision : -1,
+	    .since = e->since, .cleared = e->active ? 0 : e->cleared,
+	    .shelved_until = shelve != NULL && !e->is_trip ? shelve->until : 0,
+	    .bypass_until = bypass != NULL && e->is_trip ? bypass->until : 0 };
+	a->limit = alarm_limit(w->cfg, e->source, e->is_device, e->kind,
+	    &a->has_limit);
 }
 
 static int
 status_fill_conditions(const struct warden *w, struct status *s)
 {
-	status_walk_conditions(w, s);
+	const struct alarm_table *t = alarms_table(w);
+	size_t i;
+
+	s->n_alarms = t->n;
+	s->n_holds = t->n_holds;
 	s->alarms = calloc(s->n_alarms + 1, sizeof *s->alarms);
-	s->trips = calloc(s->n_trips + 1, sizeof *s->trips);
-	if (s->alarms == NULL || s->trips == NULL)
+	s->holds = calloc(s->n_holds + 1, sizeof *s->holds);
+	if (s->alarms == NULL || s->holds == NULL)
 		return -1;
-	status_walk_conditions(w, s);
+	for (i = 0; i < t->n; i++)
+		status_alarm_fill(w, t, &t->entries[i], &s->alarms[i]);
+	for (i = 0; i < t->n_holds; i++)
+		s->holds[i] = (struct status_hold){
+		    .hold = alarm_hold_name(t->holds[i].kind),
+		    .source = t->holds[i].source, .since = t->holds[i].since,
+		    .until = t->holds[i].until, .user = t->holds[i].user,
+		    .reason = t->holds[i].reason };
+	status_walk_trips(w, s);
+	if ((s->trips = calloc(s->n_trips + 1, sizeof *s->trips)) == NULL)
+		return -1;
+	status_walk_trips(w, s);
 	return 0;
 }
 
@@ -147,7 +174,10 @@ status_fill_points(const struct warden *w, struct status *s)
 			    .name = cfg->points[i].name,
 			    .unit = cfg->points[i].unit,
 			    .precision = cfg->points[i].precision,
-			    .value = v };
+			    .value = v,
+			    .at = poller_polled_at(w->poller, i),
+			    .stale = !device_up(w->devices,
+			    cfg->points[i].device) };
 	return 0;
 }
 
@@ -155,6 +185,7 @@ int
 status_fill(const struct warden *w, struct status *s)
 {
 	memset(s, 0, sizeof *s);
+	s->now = ev_now(w->loop);
 	takeover_persisted(w, &s->guard);
 	s->mode = w->cfg->mode;
 	s->clients = clients_count(w->clients);
@@ -179,6 +210,7 @@ void
 status_free(struct status *s)
 {
 	free(s->alarms);
+	free(s->holds);
 	free(s->trips);
 	free(s->safe);
 	free(s->devices);

@@ -25,7 +25,34 @@
 
 struct warden;
 
-/* An active alarm or trip of a point, or a lost device. */
+/* An alarm of the alarm list (alarm_table.h): a point's alarm or trip,
+ * or a device's loss, with its ISA-18.2 state and holds. */
+struct status_alarm {
+	const char *source;             /* point or device name */
+	int is_device;
+	enum monitor_kind kind;
+	int is_trip;
+	const char *state;              /* "unack", "ack", "rtn_unack" */
+	int active, acked;
+	double value;
+	int has_limit;
+	double limit;
+	const char *unit;               /* "" for a device */
+	int precision;                  /* -1 for a device */
+	double since, cleared;          /* cleared: 0 while active */
+	double shelved_until;           /* 0: not shelved */
+	double bypass_until;            /* 0: not bypassed */
+};
+
+/* A shelve or bypass in force. */
+struct status_hold {
+	const char *hold;               /* "shelve", "bypass" */
+	const char *source;
+	double since, until;
+	const char *user, *reason;
+};
+
+/* An active trip of a point. */
 struct status_condition {
 	const char *source;             /* point or device name */
 	int is_device;
@@ -68,14 +95,24 @@ struct status_point {
 	const char *unit;
 	unsigned precision;
 	double value;
+	double at;                      /* when it was polled */
+	int stale;                      /* its device is down: the value is
+					 * the last known, at seconds old */
 };
 
 struct status {
 	struct guard_persisted guard;   /* state, cause, reason, since */
 	enum config_mode mode;
-	/* In config order: points', then (trips) devices' losses. */
-	struct status_condition *alarms, *trips;
-	size_t n_alarms, n_trips;
+	double now;                     /* when it was filled */
+	/* The alarm list, in the order raised; the holds in force. */
+	struct status_alarm *alarms;
+	size_t n_alarms;
+	struct status_hold *holds;
+	size_t n_holds;
+	/* The points' active trips, in config order (a device's loss is
+	 * in alarms). */
+	struct status_condition *trips;
+	size_t n_trips;
 	int safe_driving;               /* driving or holding the safe state */
 	struct status_safe *safe;       /* every safe_state entry */
 	size_t n_safe;
@@ -104,8 +141,10 @@ int status_metrics_page(void *ctx, struct buf *out);
 
 /* status_json.c */
 /* The members of the status answer (state, cause, reason, since, mode,
- * alarms, trips, safe_state, devices, connections, points, counters) into the object
- * out has open. */
+ * alarms, holds, trips, safe_state, devices, connections, points,
+ * counters) into the object out has open. */
 void status_json(const struct status *s, struct json *out);
+/* Only alarms and holds: the answer to "alarms". */
+void status_json_alarms(const struct status *s, struct json *out);
 
 #endif

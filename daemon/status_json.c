@@ -23,7 +23,70 @@ status_json_time(struct json *out, const char *key, double t)
 	json_kv_string(out, key, buf);
 }
 
-/* A point's carries its decimals for displays; a device's none. */
+/*
+ * The alarm list: the point's or device's name under "point" or
+ * "device", kind, value and since as before (scripts read those), then
+ * the ISA-18.2 state and the holds.
+ */
+static void
+status_json_alarm(struct json *out, const struct status_alarm *a)
+{
+	json_object_begin(out);
+	json_kv_string(out, a->is_device ? "device" : "point", a->source);
+	json_kv_string(out, "kind", monitor_kind_name(a->kind));
+	json_kv_double(out, "value", a->value);
+	if (a->precision >= 0)
+		json_kv_uint(out, "precision", (unsigned)a->precision);
+	status_json_time(out, "since", a->since);
+	json_kv_string(out, "level", a->is_trip ? "trip" : "alarm");
+	json_kv_string(out, "state", a->state);
+	json_kv_bool(out, "active", a->active);
+	json_kv_bool(out, "acked", a->acked);
+	if (a->has_limit)
+		json_kv_double(out, "limit", a->limit);
+	if (!a->is_device)
+		json_kv_string(out, "unit", a->unit);
+	if (!a->active)
+		status_json_time(out, "cleared", a->cleared);
+	json_kv_bool(out, "shelved", a->shelved_until > 0);
+	if (a->shelved_until > 0)
+		status_json_time(out, "shelved_until", a->shelved_until);
+	json_kv_bool(out, "bypassed", a->bypass_until > 0);
+	if (a->bypass_until > 0)
+		status_json_time(out, "bypass_until", a->bypass_until);
+	json_object_end(out);
+}
+
+void
+status_json_alarms(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "alarms");
+	json_array_begin(out);
+	for (i = 0; i < s->n_alarms; i++)
+		status_json_alarm(out, &s->alarms[i]);
+	json_array_end(out);
+	json_key(out, "holds");
+	json_array_begin(out);
+	for (i = 0; i < s->n_holds; i++) {
+		const struct status_hold *h = &s->holds[i];
+
+		json_object_begin(out);
+		json_kv_string(out, "hold", h->hold);
+		json_kv_string(out, "source", h->source);
+		status_json_time(out, "since", h->since);
+		status_json_time(out, "until", h->until);
+		json_kv_double(out, "remaining", h->until > s->now ?
+		    h->until - s->now : 0);
+		json_kv_string(out, "user", h->user);
+		json_kv_string(out, "reason", h->reason);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
+/* A point's carries its decimals for displays. */
 static void
 status_json_conditions(struct json *out, const char *key,
     const struct status_condition *list, size_t n)
@@ -134,6 +197,10 @@ status_json_points(const struct status *s, struct json *out)
 		json_kv_double(out, "value", p->value);
 		json_kv_string(out, "unit", p->unit);
 		json_kv_uint(out, "precision", p->precision);
+		status_json_time(out, "at", p->at);
+		json_kv_bool(out, "stale", p->stale);
+		if (p->stale)
+			json_kv_double(out, "age", s->now - p->at);
 		json_object_end(out);
 	}
 	json_array_end(out);
@@ -179,7 +246,7 @@ status_json(const struct status *s, struct json *out)
 	status_json_time(out, "since", s->guard.since);
 	json_kv_string(out, "mode",
 	    s->mode == MODE_MONITOR ? "monitor" : "enforce");
-	status_json_conditions(out, "alarms", s->alarms, s->n_alarms);
+	status_json_alarms(s, out);
 	status_json_conditions(out, "trips", s->trips, s->n_trips);
 	status_json_safe(s, out);
 	status_json_devices(s, out);

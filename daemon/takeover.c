@@ -138,11 +138,10 @@ takeover_on_violation(void *ctx, const char *what, int takeover)
 	takeover_apply(w, &r, NULL);
 }
 
-static void
-takeover_on_trip(void *ctx, const char *source, enum monitor_kind kind,
+void
+takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
     int raised)
 {
-	struct warden *w = ctx;
 	struct guard_result r;
 
 	r = guard_trip(&w->takeover->guard, source, kind, raised,
@@ -194,7 +193,7 @@ takeover_start(struct warden *w, enum guard_restore how,
 	w->takeover = t;
 	gate_isolate(w->gate, t->guard.state == GUARD_STATE_TAKEOVER);
 	w->events = (struct flow_events){ .violation = takeover_on_violation,
-	    .trip = takeover_on_trip, .key_switch = takeover_on_switch,
+	    .key_switch = takeover_on_switch,
 	    .ai_request = takeover_on_ai_request,
 	    .write_ended = takeover_on_write_ended, .ctx = w };
 	return 0;
@@ -269,11 +268,11 @@ takeover_reconfigure(struct warden *w)
 	while (guard_orphan_trip(g, &t)) {
 		struct monitor_event e = { t.kind, 0, 0, 0 };
 		const char *event = record_condition(w, t.source,
-		    t.kind == MONITOR_DEVICE_LOSS, &e);
+		    t.kind == MONITOR_DEVICE_LOSS, &e, NULL);
 
 		log_warnx("%s %s %s (%g)", event, t.source,
 		    monitor_kind_name(t.kind), e.value);
-		takeover_on_trip(w, t.source, t.kind, 0);
+		takeover_trip(w, t.source, t.kind, 0);
 	}
 }
 

@@ -43,6 +43,11 @@ int takeover_by_operator(struct warden *w, const char *user,
 /* An operator's release: 0 released, -1 refused with err (audited). */
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
     const char *reason, char err[ERR_LEN]);
+/* A trip raised or cleared on source, as alarms.c hands it on (not
+ * while bypassed); a clear of a trip the guard does not hold is
+ * nothing. */
+void takeover_trip(struct warden *w, const char *source,
+    enum monitor_kind kind, int raised);
 /* The guard's clock (ai_silence), every tick. */
 void takeover_tick(struct warden *w);
 /* After a reload swapped w->cfg in: the guard on it, and a trip on a

@@ -61,6 +61,7 @@ struct warden {
 	struct flow_events events;      /* the flows' news, to takeover.c */
 	/* The modules, set by wardend.c: */
 	struct takeover *takeover;      /* the guard, and what it decides */
+	struct alarms *alarms;          /* the alarm list and its holds */
 	struct gate *gate;              /* the judgement on AI requests */
 	struct poller *poller;          /* wardend's own reads */
 	struct safestate *safestate;
@@ -69,6 +70,7 @@ struct warden {
 	ev_timer tick;                  /* wardend.c's: guard, audit fsync,
 					 * safe state */
 	struct control *control;        /* the operators' socket */
+	struct push *push;              /* and what it pushes */
 	struct metrics metrics;
 	struct metrics_http *metrics_http;      /* NULL: no metrics_listen */
 };

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "config.h"
 #include "control_proto.h"
 #include "ctl_link.h"
 #include "ctl_show.h"
@@ -32,7 +33,7 @@
 enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
 enum ctl_action { ACT_STATUS, ACT_WATCH, ACT_TAKEOVER, ACT_RELEASE,
-	ACT_RELOAD, ACT_AUDIT_VERIFY };
+	ACT_RELOAD, ACT_AUDIT_VERIFY, ACT_ALARMS, ACT_ON_POINT };
 
 /* The command line grammar: each word, what it does, what it takes. */
 static const struct ctl_word {
@@ -45,6 +46,12 @@ static const struct ctl_word {
 	{ "takeover", ACT_TAKEOVER, CONTROL_TAKEOVER },
 	{ "release", ACT_RELEASE, CONTROL_RELEASE },
 	{ "reload", ACT_RELOAD, CONTROL_RELOAD },
+	{ "alarms", ACT_ALARMS, CONTROL_ALARMS },
+	{ "ack", ACT_ON_POINT, CONTROL_ACK },
+	{ "shelve", ACT_ON_POINT, CONTROL_SHELVE },
+	{ "unshelve", ACT_ON_POINT, CONTROL_UNSHELVE },
+	{ "bypass", ACT_ON_POINT, CONTROL_BYPASS },
+	{ "unbypass", ACT_ON_POINT, CONTROL_UNBYPASS },
 	{ "audit", ACT_AUDIT_VERIFY, CONTROL_NONE },        /* verify FILE */
 };
 
@@ -52,6 +59,9 @@ struct ctl_options {
 	const char *socket;
 	int json;
 	const char *reason;
+	const char *point;              /* ack, shelve ... POINT */
+	const char *duration;           /* --for, as given */
+	double seconds;                 /* --for */
 	long count;                     /* watch -n; 0: until a signal */
 	const struct ctl_word *word;
 	const char *words[CTL_WORDS_MAX];       /* the command and its files */
@@ -70,6 +80,16 @@ usage_text(FILE *out)
 	    "  takeover -r reason     isolate the AI, drive the safe state\n"
 	    "  release -r reason      hand control back to the AI\n"
 	    "  reload                 reload warden.yaml\n"
+	    "  alarms                 the alarm list (ISA-18.2 states) and the\n"
+	    "                         shelves and bypasses in force\n"
+	    "  ack POINT [-r reason]  acknowledge the alarms of a point/device\n"
+	    "  shelve POINT --for 30m -r reason\n"
+	    "                         hide a point's alarms for a while\n"
+	    "  unshelve POINT [-r reason]\n"
+	    "  bypass POINT --for 1h -r reason\n"
+	    "                         keep a point's trips from taking over\n"
+	    "                         for a while (release group)\n"
+	    "  unbypass POINT [-r reason]\n"
 	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
 	    "                         check the audit log's hash chain, its\n"
 	    "                         signed checkpoints, that no tail was cut\n"
@@ -153,6 +173,11 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 				o->verify.pubkey = v;
 			else
 				o->verify.head = v;
+		} else if (strcmp(a, "--for") == 0) {
+			if ((v = option_value(argc, argv, &i)) == NULL)
+				return usage_error("--for needs a length of "
+				    "time, e.g. --for 30m");
+			o->duration = v;
 		} else if (strcmp(a, "-s") == 0 || strcmp(a, "-r") == 0 ||
 		    strcmp(a, "--reason") == 0 || strcmp(a, "-n") == 0) {
 			if ((v = option_value(argc, argv, &i)) == NULL)
@@ -191,22 +216,45 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 			return usage_error("audit wants: audit verify FILE...");
 		o->files = words + 2;
 		o->n_files = (size_t)n_words - 2;
+	} else if (o->word->action == ACT_ON_POINT) {
+		if (n_words != 2)
+			return usage_error("%s wants one point (or device): "
+			    "wardenctl %s POINT", o->word->word,
+			    o->word->word);
+		o->point = words[1];
 	} else if (n_words > 1)
 		return usage_error("%s takes no arguments, not \"%s\"",
 		    o->word->word, words[1]);
+	if (control_command_takes_for(o->word->command)) {
+		if (o->duration == NULL)
+			return usage_error("%s needs --for: wardenctl %s POINT "
+			    "--for 30m -r REASON", o->word->word,
+			    o->word->word);
+		if (config_parse_duration(o->duration, &o->seconds) == -1 ||
+		    !(o->seconds > 0))
+			return usage_error("--for %s is not a length of time: "
+			    "write a number and s, m or h (90s, 30m, 8h)",
+			    o->duration);
+	} else if (o->duration != NULL)
+		return usage_error("--for is for shelve and bypass");
 	if (o->count != 0 && o->word->action != ACT_WATCH)
 		return usage_error("-n is for watch");
 	if ((o->verify.pubkey != NULL || o->verify.head != NULL) &&
 	    o->word->action != ACT_AUDIT_VERIFY)
 		return usage_error("--pubkey and --head are for audit verify");
-	if (!control_command_needs_reason(o->word->command)) {
+	if (!control_command_needs_reason(o->word->command) &&
+	    !control_command_takes_point(o->word->command)) {
 		if (o->reason != NULL)
-			return usage_error("-r is for takeover and release");
-	} else if (o->reason == NULL)
-		return usage_error("%s needs a reason: wardenctl %s -r REASON",
-		    o->word->word, o->word->word);
-	else if (control_reason_check(o->reason, err) == -1)
-		return usage_error("%s", err);
+			return usage_error("-r is for takeover, release and "
+			    "the commands on a point");
+	} else if (o->reason != NULL) {
+		if (control_reason_check(o->reason, err) == -1)
+			return usage_error("%s", err);
+	} else if (control_command_needs_reason(o->word->command))
+		return usage_error("%s needs a reason: wardenctl %s%s -r "
+		    "REASON", o->word->word, o->word->word,
+		    control_command_takes_for(o->word->command) ?
+		    " POINT --for 30m" : "");
 	if (o->socket == NULL && (o->socket = getenv("WARDEN_SOCKET")) == NULL)
 		o->socket = DEFAULT_SOCKET;
 	return EXIT_DONE;
@@ -222,17 +270,41 @@ answer_ok(const struct json_value *answer)
 	return json_object_get(answer, "ok", &v) == 0 && v.type == JSON_TRUE;
 }
 
+/* What is asked of wardend, from the command line. */
+static int
+request_build(const struct ctl_options *o, struct control_request *req)
+{
+	memset(req, 0, sizeof *req);
+	req->command = o->word->command;
+	if (o->reason != NULL)
+		snprintf(req->reason, sizeof req->reason, "%s", o->reason);
+	if (o->point != NULL) {
+		if (strlen(o->point) >= sizeof req->point) {
+			fprintf(stderr, "wardenctl: no point or device has a "
+			    "name that long: %s\n", o->point);
+			return -1;
+		}
+		snprintf(req->point, sizeof req->point, "%s", o->point);
+	}
+	req->seconds = o->seconds;
+	return 0;
+}
+
 static int
 run_once(const struct ctl_options *o)
 {
 	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1 };
-	struct json_value answer;
+	struct control_request req;
+	struct json_value answer, acked;
 	size_t line_len = 0;
 	char err[ERR_LEN];
+	uint64_t n;
 	int ok;
 
-	if (ctl_link_exchange(&l, o->word->command, o->reason, &answer,
-	    &line_len, err) != CTL_LINK_OK) {
+	if (request_build(o, &req) == -1)
+		return EXIT_USAGE;
+	if (ctl_link_request(&l, &req, &answer, &line_len, err) !=
+	    CTL_LINK_OK) {
 		fprintf(stderr, "wardenctl: %s\n", err);
 		ctl_link_close(&l);
 		return EXIT_UNREACHABLE;
@@ -244,6 +316,13 @@ run_once(const struct ctl_options *o)
 		ctl_show_refusal(o->word->word, &answer);
 	else if (o->word->action == ACT_STATUS)
 		ctl_show_status(stdout, &answer);
+	else if (o->word->action == ACT_ALARMS)
+		ctl_show_alarms(stdout, &answer);
+	else if (o->word->command == CONTROL_ACK &&
+	    json_object_get(&answer, "acked", &acked) == 0 &&
+	    json_get_uint64(&acked, &n) == 0)
+		printf("ack: %llu alarm%s of %s acknowledged\n",
+		    (unsigned long long)n, n == 1 ? "" : "s", o->point);
 	else {
 		printf("%s: done\n", o->word->word);
 		ctl_show_warning(o->word->word, &answer);

@@ -28,6 +28,8 @@
 #include "statefile.h"
 #include "status.h"
 #include "stream.h"
+#include "alarms.h"
+#include "push.h"
 #include "takeover.h"
 #include "warden.h"
 
@@ -71,6 +73,7 @@ warden_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)revents;
 	takeover_tick(w);
+	alarms_tick(w);
 	/* A chain head moved by synced records only still goes to
 	 * audit.head, after a sync that then costs nothing. */
 	if ((audit_due(w->audit, now) && audit_flush_handoff(w->audit, now)) ||
@@ -148,7 +151,7 @@ warden_open_records(struct warden *w)
 	    st == STATEFILE_NONE ? GUARD_RESTORE_NONE : GUARD_RESTORE_CORRUPT;
 	if (st == STATEFILE_CORRUPT)
 		log_warnx("state file: %s: starting in TAKEOVER", err);
-	if (takeover_start(w, how, &saved) == -1)
+	if (takeover_start(w, how, &saved) == -1 || alarms_start(w) == -1)
 		fatalx("out of memory");
 	takeover_persisted(w, &now_state);
 	if (statefile_save(w->cfg->state_dir, &now_state, err) == -1)
@@ -205,6 +208,8 @@ warden_start(struct warden *w)
 	    (w->safestate = safestate_new(w)) == NULL)
 		fatalx("out of memory");
 	/* The operators' commands are handed to ops.c. */
+	if ((w->push = push_new(w)) == NULL)
+		fatalx("out of memory");
 	ops_init(w, &ops);
 	if ((w->control = control_open(w->streams, w->cfg->control.socket,
 	    &w->cfg->control, &ops, err)) == NULL)
@@ -242,6 +247,8 @@ warden_stop(struct warden *w)
 	metrics_http_stop(w->metrics_http);
 	control_close(w->control);
 	w->control = NULL;
+	push_free(w->push);
+	w->push = NULL;
 	clients_close_all(w->clients, "gateway stopping");
 	ev_timer_stop(w->loop, &w->tick);
 	/* What the flows asked of the devices is answered to nobody; what
@@ -250,6 +257,7 @@ warden_stop(struct warden *w)
 	poller_stop(w->poller);
 	devices_stop(w->devices);
 	w->devices = NULL;
+	alarms_stop(w);
 	takeover_stop(w);
 	durable_stop(w->durable);
 	safestate_free(w->safestate);

@@ -75,6 +75,79 @@ test_commands(void **state)
 	assert_string_equal(req.reason, "done");
 }
 
+/* The alarm commands: a point, a length of time, reasons required or
+ * optional; the edges of each first. */
+static void
+test_alarm_commands(void **state)
+{
+	struct control_request req;
+
+	(void)state;
+	refused("{\"cmd\":\"ack\"}", "ack needs a point", "ack");
+	refused("{\"cmd\":\"ack\",\"point\":\"\"}", "must name a point",
+	    "ack");
+	refused("{\"cmd\":\"ack\",\"point\":\"le vel\"}",
+	    "must name a point", "ack");
+	refused("{\"cmd\":\"ack\",\"point\":7}", "must name a point", "ack");
+	assert_int_equal(parse("{\"cmd\":\"ack\",\"point\":\"level\"}",
+	    &req), 0);
+	assert_int_equal(req.command, CONTROL_ACK);
+	assert_string_equal(req.point, "level");
+	assert_string_equal(req.reason, "");
+	/* An optional reason, when given, is checked as any reason. */
+	refused("{\"cmd\":\"ack\",\"point\":\"level\",\"reason\":\" \"}",
+	    "reason is empty", "ack");
+	refused("{\"cmd\":\"shelve\",\"point\":\"level\",\"reason\":\"x\"}",
+	    "shelve needs a length of time", "shelve");
+	refused("{\"cmd\":\"shelve\",\"point\":\"level\",\"for\":0,"
+	    "\"reason\":\"x\"}", "above 0", "shelve");
+	refused("{\"cmd\":\"shelve\",\"point\":\"level\",\"for\":-5,"
+	    "\"reason\":\"x\"}", "above 0", "shelve");
+	refused("{\"cmd\":\"shelve\",\"point\":\"level\",\"for\":\"30m\","
+	    "\"reason\":\"x\"}", "above 0", "shelve");
+	refused("{\"cmd\":\"bypass\",\"point\":\"level\",\"for\":60}",
+	    "bypass needs a reason", "bypass");
+	assert_int_equal(parse("{\"cmd\":\"bypass\",\"point\":\"level\","
+	    "\"for\":0.5,\"reason\":\"calibration\"}", &req), 0);
+	assert_int_equal(req.command, CONTROL_BYPASS);
+	assert_true(req.seconds == 0.5);
+	assert_int_equal(parse("{\"cmd\":\"unbypass\",\"point\":\"level\"}",
+	    &req), 0);
+	assert_int_equal(req.command, CONTROL_UNBYPASS);
+	assert_int_equal(parse("{\"cmd\":\"subscribe\"}", &req), 0);
+	assert_int_equal(req.command, CONTROL_SUBSCRIBE);
+	assert_int_equal(parse("{\"cmd\":\"rights\"}", &req), 0);
+	assert_int_equal(req.command, CONTROL_RIGHTS_OF);
+}
+
+/* "as": a user and the names of their groups, nothing else. */
+static void
+test_as(void **state)
+{
+	struct control_request req;
+
+	(void)state;
+	assert_int_equal(parse("{\"cmd\":\"status\",\"as\":{\"user\":"
+	    "\"alice\",\"groups\":[\"ops\",\"users\"]}}", &req), 0);
+	assert_true(req.has_as);
+	assert_string_equal(req.as.user, "alice");
+	assert_int_equal(req.as.n_groups, 2);
+	assert_string_equal(req.as.groups[1], "users");
+	assert_int_equal(parse("{\"cmd\":\"status\",\"as\":{\"user\":"
+	    "\"bob\"}}", &req), 0);
+	assert_int_equal(req.as.n_groups, 0);
+	refused("{\"cmd\":\"status\",\"as\":\"alice\"}", "\"as\" must be",
+	    "status");
+	refused("{\"cmd\":\"status\",\"as\":{\"user\":\"a b\"}}",
+	    "\"as\" must be", "status");
+	refused("{\"cmd\":\"status\",\"as\":{\"user\":\"a\",\"groups\":"
+	    "\"ops\"}}", "array of group names", "status");
+	refused("{\"cmd\":\"status\",\"as\":{\"user\":\"a\",\"groups\":"
+	    "[1]}}", "each group must be a name", "status");
+	refused("{\"cmd\":\"status\",\"as\":{},\"as\":{}}", "given twice",
+	    "");
+}
+
 static void
 test_whitespace_and_crlf(void **state)
 {
@@ -451,6 +524,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_alarm_commands),
+		cmocka_unit_test(test_as),
 		cmocka_unit_test(test_whitespace_and_crlf),
 		cmocka_unit_test(test_reason_ignored_where_not_needed),
 		cmocka_unit_test(test_missing_or_empty_reason),

@@ -78,8 +78,9 @@ struct rig {
 };
 
 static void on_violation(void *c, const char *w, int t) { (void)c; (void)w; (void)t; }
-static void on_trip(void *c, const char *s, enum monitor_kind k, int r)
-{ (void)c; (void)s; (void)k; (void)r; }
+static void on_condition(void *c, const char *s, int d,
+    const struct monitor_event *e)
+{ (void)c; (void)s; (void)d; (void)e; }
 static void on_switch(void *c, enum guard_switch p) { (void)c; (void)p; }
 static void on_nothing(void *c) { (void)c; }
 
@@ -154,7 +155,7 @@ setup(void **state)
 	assert_non_null(w->memory = calloc(w->cfg->n_points + 1,
 	    sizeof *w->memory));
 	w->events = (struct flow_events){ .violation = on_violation,
-	    .trip = on_trip, .key_switch = on_switch,
+	    .condition = on_condition, .key_switch = on_switch,
 	    .ai_request = on_nothing, .write_ended = on_nothing };
 	assert_non_null(w->streams = streams_new(w->loop));
 	assert_non_null(w->clients = clients_new(w->streams, w->cfg,

@@ -95,10 +95,23 @@ assert_same(const char *name, const char *want, const char *got)
 	    at, want + at, got + at);
 }
 
+/* WARDEN_GOLDEN_WRITE=1 rewrites the golden texts from what is
+ * rendered now: review the diff before committing it. */
 static void
 assert_golden(const char *name, const char *got)
 {
-	char *want = golden(name);
+	char *want, path[512];
+	const char *src = getenv("WARDEN_SRC");
+	FILE *f;
+
+	if (getenv("WARDEN_GOLDEN_WRITE") != NULL) {
+		snprintf(path, sizeof path, "%s/tests/unit/status_golden/%s",
+		    src != NULL ? src : ".", name);
+		assert_non_null(f = fopen(path, "wb"));
+		fputs(got, f);
+		fclose(f);
+	}
+	want = golden(name);
 
 	assert_same(name, want, got);
 	free(want);
@@ -141,7 +154,9 @@ auto_state(struct auto_fixture *f)
 struct takeover_fixture {
 	struct status s;
 	struct metrics m;
-	struct status_condition alarms[2], trips[3];
+	struct status_alarm alarms[4];
+	struct status_hold holds[2];
+	struct status_condition trips[2];
 	struct status_safe safe[2];
 	struct status_device devices[2];
 	struct status_point points[2];
@@ -160,20 +175,39 @@ takeover_state(struct takeover_fixture *f)
 	snprintf(s->guard.reason, sizeof s->guard.reason, "level high_high");
 	s->guard.since = T0 + 10.5;
 	s->mode = MODE_ENFORCE;
-	f->alarms[0] = (struct status_condition){ "level", 0, 2,
-	    { MONITOR_HIGH, 4.61, T0 + 1.25 } };
-	f->alarms[1] = (struct status_condition){ "flow", 0, 3,
-	    { MONITOR_HIGH, 1e300, T0 + 4 } };
+	s->now = T0 + 20;
+	/* Each state, a shelved alarm, a bypassed trip, a lost device. */
+	f->alarms[0] = (struct status_alarm){ .source = "level",
+	    .kind = MONITOR_HIGH, .state = "ack", .active = 1, .acked = 1,
+	    .value = 4.61, .has_limit = 1, .limit = 4.5, .unit = "m",
+	    .precision = 2, .since = T0 + 1.25 };
+	f->alarms[1] = (struct status_alarm){ .source = "flow",
+	    .kind = MONITOR_HIGH, .state = "rtn_unack", .value = 1e300,
+	    .has_limit = 1, .limit = 7, .unit = "m3/h", .precision = 3,
+	    .since = T0 + 4, .cleared = T0 + 5, .shelved_until = T0 + 1800 };
+	f->alarms[2] = (struct status_alarm){ .source = "level",
+	    .kind = MONITOR_HIGH_HIGH, .is_trip = 1, .state = "unack",
+	    .active = 1, .value = 4.9, .has_limit = 1, .limit = 4.8,
+	    .unit = "m", .precision = 2, .since = T0 + 10.5,
+	    .bypass_until = T0 + 3600 };
+	f->alarms[3] = (struct status_alarm){ .source = "pump.2",
+	    .is_device = 1, .kind = MONITOR_DEVICE_LOSS, .is_trip = 1,
+	    .state = "unack", .active = 1, .value = 2.5, .has_limit = 1,
+	    .limit = 1, .unit = "", .precision = -1, .since = T0 + 7.000001 };
+	s->alarms = f->alarms;
+	s->n_alarms = 4;
+	f->holds[0] = (struct status_hold){ "shelve", "flow", T0, T0 + 1800,
+	    "alice", "transmitter \"FT-2\" swap" };
+	f->holds[1] = (struct status_hold){ "bypass", "level", T0, T0 + 3600,
+	    "bob", "calibration" };
+	s->holds = f->holds;
+	s->n_holds = 2;
 	f->trips[0] = (struct status_condition){ "level", 0, 2,
 	    { MONITOR_HIGH_HIGH, 4.9, T0 + 10.5 } };
 	f->trips[1] = (struct status_condition){ "flow", 0, 3,
 	    { MONITOR_STALE, 3.25, T0 + 3 } };
-	f->trips[2] = (struct status_condition){ "pump.2", 1, -1,
-	    { MONITOR_DEVICE_LOSS, 2.5, T0 + 7.000001 } };
-	s->alarms = f->alarms;
-	s->n_alarms = 2;
 	s->trips = f->trips;
-	s->n_trips = 3;
+	s->n_trips = 2;
 	s->safe_driving = 1;
 	f->safe[0] = (struct status_safe){ "inlet_valve", 0, "verified", 1,
 	    0 };
@@ -184,8 +218,10 @@ takeover_state(struct takeover_fixture *f)
 	f->devices[1] = (struct status_device){ "pump.2", 0, 9 };
 	s->devices = f->devices;
 	s->n_devices = 2;
-	f->points[0] = (struct status_point){ "level", "m", 2, 4.9 };
-	f->points[1] = (struct status_point){ "inlet_valve", "%", 0, 12 };
+	f->points[0] = (struct status_point){ "level", "m", 2, 4.9, T0 + 19.5,
+	    0 };
+	f->points[1] = (struct status_point){ "inlet_valve", "%", 0, 12,
+	    T0 + 12, 1 };
 	s->points = f->points;
 	s->n_points = 2;
 	s->clients = 3;
@@ -338,15 +374,19 @@ test_counts_agree(void **state)
 	(void)state;
 	takeover_state(&f);
 	f.s.n_alarms = 1;
-	f.s.n_trips = 2;
+	f.s.n_holds = 0;
 	got = render_prom(&f.m, &f.s);
 	assert_non_null(strstr(got, "\nwarden_alarms_active 1\n"));
-	assert_non_null(strstr(got, "\nwarden_trips_active 2\n"));
+	assert_non_null(strstr(got, "\nwarden_trips_active 0\n"));
+	assert_non_null(strstr(got, "\nwarden_alarm{point=\"level\","
+	    "kind=\"high\",level=\"alarm\",state=\"ack\"} 1\n"));
 	free(got);
 	got = render_json(&f.s);
 	assert_non_null(strstr(got, "\"alarms\":[{\"point\":\"level\","
 	    "\"kind\":\"high\",\"value\":4.61,\"precision\":2,\"since\":"
-	    "\"2026-01-02T03:04:06.373456Z\"}],\"trips\":"));
+	    "\"2026-01-02T03:04:06.373456Z\",\"level\":\"alarm\","
+	    "\"state\":\"ack\""));
+	assert_non_null(strstr(got, "\"holds\":[],\"trips\":"));
 	free(got);
 }
 
