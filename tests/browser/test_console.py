@@ -49,8 +49,9 @@ class Screen:
 
     def wait(self, cond, timeout=5.0, poll=0.02):
         try:
-            return WebDriverWait(self.d, timeout, poll).until(
-                lambda d: cond())
+            # A table drawn again under a lookup: look again.
+            return WebDriverWait(self.d, timeout, poll, ignored_exceptions=(
+                StaleElementReferenceException,)).until(lambda d: cond())
         except TimeoutException:
             return None
 
