@@ -250,6 +250,9 @@ $(B)/tests/unit/test_console_%: $(B)/tests/unit/test_console_%.o \
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
+# console_action names rights as console_session does.
+$(B)/tests/unit/test_console_action: $(B)/daemon/console/console_session.o
+
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
 		$(LIBWARDEN)
