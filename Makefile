@@ -130,6 +130,12 @@ CONSOLE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null) \
 	-Idaemon/console
 # PAM ships no pkg-config file.
 CONSOLE_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null) -lpam
+# ASan intercepts crypt_r(), which pam_unix calls from libcrypt; loaded
+# only with pam_unix (dlopen), libcrypt comes too late for the
+# interceptor, which then calls NULL. Linked from the start it does not.
+ifeq ($(SAN),1)
+CONSOLE_LIBS += -Wl,--push-state,--no-as-needed -lcrypt -Wl,--pop-state
+endif
 
 PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim \
 	$(B)/warden-console
