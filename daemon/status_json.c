@@ -7,19 +7,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "statefile.h"
 #include "status.h"
 
+/* To the nearest microsecond, as the state and holds files write it,
+ * so that a time shows the same before and after a restart. */
 static void
 status_json_time(struct json *out, const char *key, double t)
 {
-	char buf[40], frac[16];
-	struct tm tm;
-	time_t secs = (time_t)t;
+	char buf[STATEFILE_TIME_LEN + 1];
 
-	gmtime_r(&secs, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(frac, sizeof frac, ".%06ldZ", (long)((t - (double)secs) * 1e6));
-	strncat(buf, frac, sizeof buf - strlen(buf) - 1);
+	if (statefile_time_format(t, buf) == 0)
+		snprintf(buf, sizeof buf, "?");
 	json_kv_string(out, key, buf);
 }
 

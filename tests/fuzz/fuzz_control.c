@@ -55,17 +55,35 @@ check_accepted(const struct control_request *req, const char *err,
 
 	assert(req->command != CONTROL_NONE && err[0] == '\0');
 	assert(strcmp(req->name, control_command_name(req->command)) == 0);
+	size_t i;
+
 	check_string(req->reason, sizeof req->reason);
-	if (control_command_needs_reason(req->command))
+	check_string(req->point, sizeof req->point);
+	if (control_command_needs_reason(req->command) ||
+	    req->reason[0] != '\0')
 		assert(control_reason_check(req->reason, again_err) == 0);
+	if (control_command_takes_point(req->command))
+		assert(req->point[0] != '\0');
 	else
-		assert(req->reason[0] == '\0');
+		assert(req->point[0] == '\0');
+	if (control_command_takes_for(req->command))
+		assert(req->seconds > 0);
 	json_clear(j);
-	control_request_write(j, req->command, req->reason);
+	control_request_write_full(j, req);
 	assert(!json_failed(j) && memchr(j->data, '\n', j->len) == NULL);
 	assert(control_parse(j->data, j->len, &again, again_err) == 0);
 	assert(again.command == req->command);
 	assert(strcmp(again.reason, req->reason) == 0);
+	assert(strcmp(again.point, req->point) == 0);
+	assert(again.seconds == req->seconds);
+	assert(again.has_as == req->has_as);
+	if (req->has_as) {
+		assert(strcmp(again.as.user, req->as.user) == 0);
+		assert(again.as.n_groups == req->as.n_groups);
+		for (i = 0; i < req->as.n_groups; i++)
+			assert(strcmp(again.as.groups[i], req->as.groups[i]) ==
+			    0);
+	}
 }
 
 static void

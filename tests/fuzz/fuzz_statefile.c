@@ -1,7 +1,7 @@
 /*
  * fuzz_statefile.c: libFuzzer target for the parsers of state_dir's
- * files: the state file (statefile.c) and the audit head (audit_head.c),
- * both sealed text (sealed.c). The input is tried twice: as the bytes of
+ * files: the state file (statefile.c), the holds (holdsfile.c) and the
+ * audit head (audit_head.c), all sealed text (sealed.c). The input is tried twice: as the bytes of
  * a file, so that the seal's own checks are fuzzed, and sealed by the
  * target, so that a checksum the fuzzer cannot forge does not stop every
  * input at the door. Whatever the bytes, a parser answers a one-line
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "audit_head.h"
+#include "holdsfile.h"
 #include "sealed.h"
 #include "statefile.h"
 
@@ -56,6 +57,34 @@ check_state(const char *buf, size_t len)
 }
 
 static void
+check_holds(const char *buf, size_t len)
+{
+	static struct alarm_hold h[ALARM_HOLDS_MAX], back[ALARM_HOLDS_MAX];
+	static char out[HOLDSFILE_MAX];
+	char err[ERR_LEN];
+	size_t n, n_back, i, k;
+
+	if (holdsfile_parse(buf, len, h, &n, err) == -1) {
+		check_err(err);
+		assert(n == 0);
+		return;
+	}
+	assert(n <= ALARM_HOLDS_MAX);
+	k = holdsfile_format(h, n, out, sizeof out);
+	assert(k > 0);
+	assert(holdsfile_parse(out, k, back, &n_back, err) == 0);
+	assert(n_back == n);
+	for (i = 0; i < n; i++) {
+		assert(back[i].kind == h[i].kind);
+		assert(strcmp(back[i].source, h[i].source) == 0);
+		assert(strcmp(back[i].user, h[i].user) == 0);
+		assert(strcmp(back[i].reason, h[i].reason) == 0);
+		assert(fabs(back[i].until - h[i].until) <=
+		    1e-6 + fabs(h[i].until) * 4 * DBL_EPSILON);
+	}
+}
+
+static void
 check_head(const char *buf, size_t len)
 {
 	struct audit_head h, back;
@@ -84,6 +113,7 @@ check_both(const char *bytes, size_t len)
 	assert(buf != NULL);
 	memcpy(buf, bytes, len);
 	check_state(buf, len);
+	check_holds(buf, len);
 	check_head(buf, len);
 	free(buf);
 }

@@ -17,9 +17,14 @@ static const char *const shape_modes[] = { "enforce", "monitor", NULL };
 static const char *const shape_causes[] = { "operator", "switch", "trip",
 	"violation", "violations", "ai_silence", "device_loss", "startup",
 	NULL };
-static const char *const shape_alarm_kinds[] = { "low", "high", NULL };
+static const char *const shape_alarm_kinds[] = { "low", "high", "low_low",
+	"high_high", "rate", "stale", "device_loss", NULL };
 static const char *const shape_trip_kinds[] = { "low_low", "high_high",
-	"rate", "stale", "device_loss", NULL };
+	"rate", "stale", NULL };
+static const char *const shape_levels[] = { "alarm", "trip", NULL };
+static const char *const shape_alarm_states[] = { "unack", "ack",
+	"rtn_unack", NULL };
+static const char *const shape_holds[] = { "shelve", "bypass", NULL };
 static const char *const shape_safe_status[] = { "pending", "verified",
 	"re-driving", "drifted", NULL };
 
@@ -104,18 +109,19 @@ shape_number(struct shape_ctx *c, const struct json_value *obj,
 	return shape_member(c, obj, key, JSON_NUMBER, &v);
 }
 
+/* true or false. */
 static int
-shape_alarm(struct shape_ctx *c, const struct json_value *e)
+shape_bool(struct shape_ctx *c, const struct json_value *obj, const char *key)
 {
-	return shape_word(c, e, "point", NULL) == 0 &&
-	    shape_word(c, e, "kind", shape_alarm_kinds) == 0 &&
-	    shape_number(c, e, "value") == 0 &&
-	    shape_time(c, e, "since") == 0 ? 0 : -1;
+	struct json_value v;
+
+	return shape_member(c, obj, key, JSON_TRUE, &v);
 }
 
-/* A trip names a point or a device, never both. */
+/* An alarm of the list names a point or a device, never both; its
+ * state is ISA-18.2's, and a cleared one says when. */
 static int
-shape_trip(struct shape_ctx *c, const struct json_value *e)
+shape_alarm(struct shape_ctx *c, const struct json_value *e)
 {
 	struct json_value v;
 	int point = json_object_get(e, "point", &v) == 0;
@@ -123,7 +129,38 @@ shape_trip(struct shape_ctx *c, const struct json_value *e)
 
 	if (point == device)
 		return shape_fail(c, "point/device", "not exactly one of them");
-	return shape_word(c, e, point ? "point" : "device", NULL) == 0 &&
+	if (shape_word(c, e, point ? "point" : "device", NULL) != 0 ||
+	    shape_word(c, e, "kind", shape_alarm_kinds) != 0 ||
+	    shape_number(c, e, "value") != 0 ||
+	    shape_time(c, e, "since") != 0 ||
+	    shape_word(c, e, "level", shape_levels) != 0 ||
+	    shape_word(c, e, "state", shape_alarm_states) != 0 ||
+	    shape_bool(c, e, "active") != 0 || shape_bool(c, e, "acked") != 0 ||
+	    shape_bool(c, e, "shelved") != 0 ||
+	    shape_bool(c, e, "bypassed") != 0)
+		return -1;
+	if (json_object_get(e, "active", &v) == 0 && v.type == JSON_FALSE)
+		return shape_time(c, e, "cleared");
+	return 0;
+}
+
+static int
+shape_hold(struct shape_ctx *c, const struct json_value *e)
+{
+	return shape_word(c, e, "hold", shape_holds) == 0 &&
+	    shape_word(c, e, "source", NULL) == 0 &&
+	    shape_time(c, e, "since") == 0 &&
+	    shape_time(c, e, "until") == 0 &&
+	    shape_number(c, e, "remaining") == 0 &&
+	    shape_word(c, e, "user", NULL) == 0 &&
+	    shape_word(c, e, "reason", NULL) == 0 ? 0 : -1;
+}
+
+/* The points' trips (a device's loss is on the alarm list). */
+static int
+shape_trip(struct shape_ctx *c, const struct json_value *e)
+{
+	return shape_word(c, e, "point", NULL) == 0 &&
 	    shape_word(c, e, "kind", shape_trip_kinds) == 0 &&
 	    shape_number(c, e, "value") == 0 &&
 	    shape_time(c, e, "since") == 0 ? 0 : -1;
@@ -219,6 +256,7 @@ status_shape_check(const char *text, struct status_shape *shape, char *why,
 	    shape_time(&c, &obj, "since") != 0 ||
 	    shape_word(&c, &obj, "mode", shape_modes) != 0 ||
 	    shape_list(&c, &obj, "alarms", shape_alarm, &shape->alarms) != 0 ||
+	    shape_list(&c, &obj, "holds", shape_hold, &shape->holds) != 0 ||
 	    shape_list(&c, &obj, "trips", shape_trip, &shape->trips) != 0 ||
 	    shape_list(&c, &obj, "safe_state", shape_safe,
 	    &shape->safe_state) != 0 ||

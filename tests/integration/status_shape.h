@@ -12,6 +12,7 @@
 /* How many elements each list held, so a test can require some. */
 struct status_shape {
 	int alarms;
+	int holds;
 	int trips;
 	int safe_state;
 	int devices;

@@ -545,7 +545,10 @@ check_status_precision(struct op *o)
 	snprintf(row, sizeof(row), "\n  %-24s %-12s %s\n", "level", "4.90",
 	    "m");
 	expect_text(o->res.out, row, "status values");
-	expect_text(o->res.out, "high         4.90", "status alarms");
+	snprintf(row, sizeof(row), "  %-20s %-11s %-5s %-13s %10s %-5s limit "
+	    "%-8s", "level", "high", "alarm", "ACTIVE UNACK", "4.90", "m",
+	    "4.00");
+	expect_text(o->res.out, row, "status alarms");
 	expect_text(o->res.out, "high_high    4.90", "status trips");
 	ctl_run(o->w, &o->res, "--json", "status", (char *)NULL);
 	expect_text(o->res.out, "\"name\":\"level\",\"value\":4.9,"
@@ -576,7 +579,9 @@ test_exit_codes_and_status_shape(void **state)
 	if (status_shape_check(o->res.out, &shape, o->why,
 	    sizeof(o->why)) != 0)
 		fail_msg("%s", o->why);
-	assert_int_equal(shape.alarms, 1);
+	/* The alarm list holds the alarm and the trip; trips the trip. */
+	assert_int_equal(shape.alarms, 2);
+	assert_int_equal(shape.holds, 0);
 	assert_int_equal(shape.trips, 1);
 	assert_int_equal(shape.safe_state, 2);
 	assert_int_equal(shape.devices, 1);
