@@ -215,6 +215,15 @@ def supervisor(s, c):
             s.text("action-error"))
     c.check("an AI write is forwarded again",
             s.w.mbap(s.w.ai, 6, 0, 100) == "06 00 00 00 64")
+    Select(s.el("trend-point")).select_by_value("level")
+    c.check("the trend of level is drawn from the console's history",
+            s.wait(lambda: s.d.execute_script(
+                "var c = document.getElementById('trend'), i,"
+                " d = c.getContext('2d').getImageData(0, 0, c.width,"
+                " c.height).data;"
+                "for (i = 0; i < d.length; i += 4)"   # the line's blue
+                " if (d[i] < 60 && d[i + 2] > 150) return true;"
+                "return false;")) is not None)
     s.wait(lambda: s.text("audit").count("\n") >= 3)
     s.shot("console")
 

@@ -145,17 +145,20 @@
 
 	/* ---- what is shown ---- */
 
-	function takeoverBy() {
+	/* Who made the state what it is: from the status when wardend says,
+	 * else from the newest takeover or release record seen. */
+	function stateBy() {
 		var i, r;
 		if (status.by) return status.by;
 		if (status.user) return status.user;
 		for (i = audit.length - 1; i >= 0; i--) {
 			r = audit[i];
-			if (r.event === "takeover" || r.event === "release")
-				return r.event === "takeover" && r.user ?
-				    r.user + (r.via ? " (" + r.via + ")" : "") : "";
+			if (r.event === "takeover" || r.event === "release" ||
+			    r.event === "would_takeover")
+				return r.user ? r.user + (r.via ? " (" + r.via + ")" : "") :
+				    r.cause || "";
 		}
-		return "";
+		return status.cause === "operator" ? "" : status.cause || "";
 	}
 
 	function renderBanner() {
@@ -166,7 +169,7 @@
 		    status.state === "auto" ? "AUTO" : String(status.state).toUpperCase();
 		$("cause").textContent = status.cause || "";
 		$("reason").textContent = status.reason || "";
-		$("by").textContent = takeoverBy();
+		$("by").textContent = stateBy();
 		$("since").textContent = when(status.since);
 		$("mode").textContent = status.mode || "";
 		$("takeover").hidden = !actor() || takeover;
@@ -418,18 +421,27 @@
 		return { unit: "", precision: 2 };
 	}
 
+	/* The time axis spans the history there is: from 5 min (a console
+	 * just started) up to the hour the console keeps. */
+	function trendSpan(now) {
+		if (trend.t.length === 0) return 300;
+		return Math.min(3600, Math.max(300, Math.ceil((now - trend.t[0]) / 300) * 300));
+	}
+
 	function trendDraw() {
 		var c = $("trend"), g = c.getContext("2d"), W = c.width, H = c.height;
-		var L = 60, R = 10, T = 10, B = 24, now = Date.now() / 1000, t0 = now - 3600;
+		var L = 60, R = 10, T = 10, B = 24, now = Date.now() / 1000;
+		var span = trendSpan(now), t0 = now - span, step = span <= 600 ? 60 : span <= 1800 ? 300 : 600;
 		var lo = Infinity, hi = -Infinity, i, x, y, p = trendPoint(), m, d;
 		g.clearRect(0, 0, W, H);
 		g.font = "11px sans-serif";
 		g.fillStyle = "#666";
 		g.strokeStyle = "#ccc";
 		g.strokeRect(L, T, W - L - R, H - T - B);
-		for (m = 0; m <= 60; m += 10) {          /* a tick every 10 min */
-			x = L + (W - L - R) * m / 60;
-			d = new Date((t0 + m * 60) * 1000);
+		$("trend-span").textContent = "last " + span / 60 + " min";
+		for (m = Math.ceil(t0 / step) * step; m <= now; m += step) {
+			x = L + (W - L - R) * (m - t0) / span;
+			d = new Date(m * 1000);
 			g.fillText(("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2),
 			    Math.min(x - 14, W - 32), H - 8);
 		}
@@ -450,9 +462,10 @@
 		g.lineWidth = 2;
 		g.beginPath();
 		for (i = 0; i < trend.t.length; i++) {
-			x = L + (W - L - R) * (trend.t[i] - t0) / 3600;
+			if (trend.t[i] < t0) continue;
+			x = L + (W - L - R) * (trend.t[i] - t0) / span;
 			y = T + (H - T - B) * (hi - trend.v[i]) / (hi - lo);
-			if (i === 0) {
+			if (i === 0 || trend.t[i - 1] < t0) {
 				g.moveTo(x, y);
 			} else {        /* a step: the value held until this one */
 				g.lineTo(x, T + (H - T - B) * (hi - trend.v[i - 1]) / (hi - lo));
