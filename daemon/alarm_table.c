@@ -281,11 +281,10 @@ hold_check_device(const struct config *cfg, enum alarm_hold_kind kind,
 {
 	enum device_loss_action loss = cfg->takeover.on_device_loss;
 
-	if (kind == ALARM_SHELVE && loss != DEVICE_LOSS_ALARM) {
-		errmsg_set(err, "shelve: the loss of device '%s' is %s; only "
-		    "alarms are shelved", source, loss == DEVICE_LOSS_TAKEOVER ?
-		    "a trip (takeover.on_device_loss: takeover)" :
-		    "not watched (no takeover.on_device_loss)");
+	if (kind == ALARM_SHELVE && loss == DEVICE_LOSS_TAKEOVER) {
+		errmsg_set(err, "shelve: the loss of device '%s' is a trip "
+		    "(takeover.on_device_loss: takeover); only alarms are "
+		    "shelved", source);
 		return -1;
 	}
 	if (kind == ALARM_BYPASS && loss != DEVICE_LOSS_TAKEOVER) {

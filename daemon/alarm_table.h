@@ -115,8 +115,9 @@ int alarm_hold_from_name(const char *name);
  * What an operator may hold, checked against the config: 0, or -1 with
  * err saying why not, in words for the operator ("bypass: the key switch
  * 'key' cannot be bypassed"). seconds: the hold's length.
- *   shelve: a point with low or high limits, or a device when
- *           on_device_loss is alarm; 0 < seconds <= alarms.max_shelve.
+ *   shelve: a point with low or high limits, or a device whose loss
+ *           is an alarm (on_device_loss is not takeover);
+ *           0 < seconds <= alarms.max_shelve.
  *   bypass: a point with trip limits (low_low, high_high, max_rate,
  *           stale_after), or a device when on_device_loss is takeover;
  *           never the key switch; 0 < seconds <= takeover.max_bypass.

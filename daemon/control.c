@@ -91,12 +91,20 @@ struct control {
 	struct control_rights rights;
 };
 
-/* Every right the caller holds under the groups in force. */
+static int
+conn_is_console(const struct control_conn *c)
+{
+	return c->ctl->has_console && c->who.uid == c->ctl->console_uid;
+}
+
+/* Every right the caller holds under the groups in force; the console's
+ * user may view, for its feed. */
 static unsigned
 conn_rights(const struct control_conn *c)
 {
 	return control_rights_held(&c->ctl->rights, c->who.uid, c->groups,
-	    (size_t)c->n_groups);
+	    (size_t)c->n_groups) |
+	    (conn_is_console(c) ? 1u << CONTROL_RIGHT_VIEW : 0);
 }
 
 /* A refusal anyone can provoke: always answered, audited (and logged)
@@ -172,7 +180,7 @@ conn_acting(struct control_conn *c, const struct control_request *req,
 		*rights = conn_rights(c);
 		return 0;
 	}
-	if (!ctl->has_console || c->who.uid != ctl->console_uid)
+	if (!conn_is_console(c))
 		return -1;
 	snprintf(who->user, sizeof who->user, "%s", req->as.user);
 	who->via = "console";
@@ -217,12 +225,22 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 		conn_rights_answer(out, who.user, rights);
 		return 0;
 	}
+	if (req->command == CONTROL_LOGIN ||
+	    req->command == CONTROL_LOGIN_FAILED) {
+		if (!req->has_as)
+			conn_refuse(c, req->name, "console", "login and "
+			    "login_failed are warden-console's, with \"as\"");
+		else
+			ops->login(ops->ctx, &who, req->command ==
+			    CONTROL_LOGIN, req->reason, out);
+		return 0;
+	}
 	if (!(rights & (1u << right))) {
 		if (req->has_as) {
 			char why[ERR_LEN];
 
 			control_rights_explain(&c->ctl->rights, right,
-			    who.user, 1, why, sizeof why);
+			    who.user, CONTROL_UID_NONE, why, sizeof why);
 			ops->denied(ops->ctx, &who, req->name,
 			    control_right_name(right), why, 0, out);
 		} else
@@ -253,6 +271,8 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 		conn_subscribe(c, out);
 		break;
 	case CONTROL_RIGHTS_OF:
+	case CONTROL_LOGIN:
+	case CONTROL_LOGIN_FAILED:
 	case CONTROL_NONE:
 		control_error_write(out, "request not understood");
 		break;

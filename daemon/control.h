@@ -31,6 +31,10 @@
  * console's uid. From anyone else "as" is refused. The console proves
  * who the person is (PAM); wardend trusts it for that and nothing more.
  *
+ * The console's user holds the view right itself (its feed, below), and
+ * alone may send login and login_failed (with "as": who), which are
+ * audited and nothing more.
+ *
  * subscribe: the connection is answered ok, then carries the lines
  * control_push() sends (ops.c's push: status and audit records), and is
  * no longer read (lines sent are dropped) nor closed for idleness; one
@@ -106,6 +110,9 @@ struct ops_handlers {
 	    const struct control_request *req, struct json *out);
 	/* A connection subscribed: the pushes should start. */
 	void (*subscribed)(void *ctx);
+	/* The console says who logged in (ok) or was refused: audited. */
+	void (*login)(void *ctx, const struct ops_caller *who, int ok,
+	    const char *reason, struct json *out);
 	void *ctx;
 };
 

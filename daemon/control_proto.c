@@ -9,7 +9,8 @@
 #include <string.h>
 
 #define COMMAND_LIST "status, takeover, release, reload, alarms, ack, " \
-	"shelve, unshelve, bypass, unbypass, rights, subscribe"
+	"shelve, unshelve, bypass, unbypass, rights, subscribe, login, " \
+	"login_failed"
 #define EXAMPLE "e.g. {\"cmd\":\"status\"}"
 
 enum reason_use { REASON_NONE, REASON_REQUIRED, REASON_OPTIONAL };
@@ -46,6 +47,10 @@ static const struct control_command_info {
 	    REASON_OPTIONAL, 1, 0 },
 	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0 },
 	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	[CONTROL_LOGIN] = { "login", CONTROL_RIGHT_VIEW, REASON_OPTIONAL, 0,
+	    0 },
+	[CONTROL_LOGIN_FAILED] = { "login_failed", CONTROL_RIGHT_VIEW,
+	    REASON_OPTIONAL, 0, 0 },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -14,6 +14,8 @@
  *   {"cmd":"unbypass","point":"level"}
  *   {"cmd":"rights"}
  *   {"cmd":"subscribe"}
+ *   {"cmd":"login","as":{"user":"alice","groups":[...]},"reason":"..."}
+ *   {"cmd":"login_failed","as":{"user":"alice"},"reason":"..."}
  *
  * "point" names a point or a device; "for" is seconds (a number above
  * 0). A reason is required by takeover, release, shelve and bypass, and
@@ -64,6 +66,8 @@ enum control_command {
 	CONTROL_UNBYPASS,
 	CONTROL_RIGHTS_OF,      /* "rights": what the caller may do */
 	CONTROL_SUBSCRIBE,
+	CONTROL_LOGIN,          /* the console: someone logged in */
+	CONTROL_LOGIN_FAILED,   /* the console: a login refused */
 };
 
 /*

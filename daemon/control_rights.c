@@ -182,8 +182,12 @@ control_rights_explain(const struct control_rights *r,
 	if (cap == 0)
 		return;
 	why[0] = '\0';
-	append(why, cap, "user %s (uid %u) may not %s; allowed: root", user,
-	    (unsigned)uid, ri->verb);
+	if (uid == CONTROL_UID_NONE)
+		append(why, cap, "user %s (through warden-console) may not %s; "
+		    "allowed: root", user, ri->verb);
+	else
+		append(why, cap, "user %s (uid %u) may not %s; allowed: root",
+		    user, (unsigned)uid, ri->verb);
 	n_keys = granting(r, right, keys);
 	for (i = 0; i < n_keys; i++) {
 		const struct control_group *g = &r->group[keys[i]];

@@ -71,6 +71,9 @@ unsigned control_rights_held(const struct control_rights *r, uid_t uid,
 unsigned control_rights_of_names(const struct control_rights *r,
     const char (*names)[64], size_t n);
 
+/* The uid of someone the console acts for: none of the host's. */
+#define CONTROL_UID_NONE ((uid_t)-1)
+
 /*
  * Why a caller was refused, for the operator: "user U (uid N) may not
  * take over; allowed: root, group G (control.takeover_group)", naming

@@ -179,6 +179,14 @@ ops_alarm(void *ctx, const struct ops_caller *who,
 }
 
 static void
+ops_login(void *ctx, const struct ops_caller *who, int ok,
+    const char *reason, struct json *out)
+{
+	record_console_login(ctx, who->user, who->uid, ok, reason);
+	ops_answer(out, 1, NULL);
+}
+
+static void
 ops_subscribed(void *ctx)
 {
 	struct warden *w = ctx;
@@ -203,5 +211,5 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	    .takeover = ops_takeover, .takeover_answer = ops_takeover_answer,
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .alarm = ops_alarm,
-	    .subscribed = ops_subscribed, .ctx = w };
+	    .subscribed = ops_subscribed, .login = ops_login, .ctx = w };
 }

@@ -143,6 +143,20 @@ record_act(struct warden *w, const struct record_act *a, int sync)
 	return rc;
 }
 
+void
+record_console_login(struct warden *w, const char *user, uint32_t uid,
+    int ok, const char *reason)
+{
+	struct audit_extra via = { .key = "via", .type = AUDIT_STRING,
+		.s = "console" };
+	struct audit_event ev = { .event = ok ? "console_login" :
+		"console_login_failed", .user = user, .has_uid = 1, .uid = uid,
+		.reason = reason != NULL && reason[0] != '\0' ? reason : NULL,
+		.extra = &via, .n_extra = 1 };
+
+	record_write(w, &ev, 0);
+}
+
 const char *
 record_condition(struct warden *w, const char *source, int is_device,
     const struct monitor_event *e, const struct record_alarm_note *note)

@@ -113,6 +113,10 @@ struct record_act {
 };
 /* Written, synced when sync; -1 when it is not in the file. */
 int record_act(struct warden *w, const struct record_act *a, int sync);
+/* ops.c: console_login or console_login_failed (why in reason), of user
+ * as warden-console (uid) tells it. */
+void record_console_login(struct warden *w, const char *user, uint32_t uid,
+    int ok, const char *reason);
 
 /* safestate.c, of point (an index into cfg->points): safe_state_verified
  * or safe_state_failed (why), with value; */

@@ -267,11 +267,44 @@ test_names_and_keys(void **state)
 	assert_null(control_right_key(CONTROL_RIGHT_ROOT));
 }
 
+/* What the console's person holds comes from their group names: the
+ * same table, the same fallbacks, never root's. */
+static void
+test_rights_of_names(void **state)
+{
+	struct control_rights r;
+	const char names[][64] = { "users", "operators" };
+	const char sup[][64] = { "supervisors" };
+	const char rootgrp[][64] = { "root" };
+	const char none[][64] = { "nosuchgroup" };
+	char why[512];
+
+	(void)state;
+	rights_of(&r, "operators", "supervisors", "", "");
+	assert_int_equal(control_rights_of_names(&r, names, 2),
+	    BIT(CONTROL_RIGHT_VIEW) | BIT(CONTROL_RIGHT_TAKEOVER));
+	assert_int_equal(control_rights_of_names(&r, sup, 1),
+	    BIT(CONTROL_RIGHT_VIEW) | BIT(CONTROL_RIGHT_RELEASE) |
+	    BIT(CONTROL_RIGHT_RELOAD));
+	assert_int_equal(control_rights_of_names(&r, none, 1), 0);
+	assert_int_equal(control_rights_of_names(&r, names, 0), 0);
+	/* A group called root grants only what a key gives it. */
+	assert_int_equal(control_rights_of_names(&r, rootgrp, 1), 0);
+	rights_of(&r, "operators", "supervisors", "viewers", "");
+	assert_int_equal(control_rights_of_names(&r, names, 2),
+	    BIT(CONTROL_RIGHT_TAKEOVER));
+	control_rights_explain(&r, CONTROL_RIGHT_RELEASE, "alice",
+	    CONTROL_UID_NONE, why, sizeof why);
+	assert_non_null(strstr(why, "user alice (through warden-console) may "
+	    "not release"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_holds_every_right),
+		cmocka_unit_test(test_rights_of_names),
 		cmocka_unit_test(test_each_right_on_its_own),
 		cmocka_unit_test(test_fallbacks_while_unset),
 		cmocka_unit_test(test_set_key_replaces_fallback),
