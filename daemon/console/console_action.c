@@ -3,6 +3,7 @@
  * (console_action.h).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "console_action.h"
@@ -48,6 +49,25 @@ action_rights_request(const struct session_user *who, struct json *out)
 	json_object_begin(out);
 	json_kv_string(out, "cmd", "rights");
 	action_as(who, out);
+	json_object_end(out);
+}
+
+void
+action_login_request(const struct session_user *who, int ok,
+    const char *reason, struct json *out)
+{
+	char text[CONTROL_REASON_MAX];
+	size_t i;
+
+	/* One printable line that fits, whatever PAM said. */
+	snprintf(text, sizeof text, "%s", reason);
+	for (i = 0; text[i] != '\0'; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			text[i] = ' ';
+	json_object_begin(out);
+	json_kv_string(out, "cmd", ok ? "login" : "login_failed");
+	action_as(who, out);
+	json_kv_string(out, "reason", text);
 	json_object_end(out);
 }
 

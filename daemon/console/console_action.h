@@ -26,6 +26,12 @@
 void action_rights_request(const struct session_user *who,
     struct json *out);
 
+/* {"cmd":"login"|"login_failed","as":{...},"reason":...} for wardend's
+ * audit: who logged in (ok) or whose login was refused (its name only;
+ * why and from where in reason). */
+void action_login_request(const struct session_user *who, int ok,
+    const char *reason, struct json *out);
+
 /*
  * The request line for wardend (without newline) from the browser's
  * object body, acting as who. 0, or -1 with a sentence in err for an

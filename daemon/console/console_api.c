@@ -219,12 +219,39 @@ api_credentials(struct http_request *r, const struct json_value *body,
 	return 0;
 }
 
-/* PAM and the groups: 0, or -1 (logged, the throttle told). */
+/* A login, or a refused one, into wardend's audit (console_login,
+ * console_login_failed). Not being able to is logged, not fatal: the
+ * console's own log has the line too. */
+static void
+api_audit_login(struct http_request *r, const struct session_user *who,
+    int ok, const char *why)
+{
+	char reason[ERR_LEN], err[ERR_LEN], *answer = NULL;
+	struct json req;
+
+	snprintf(reason, sizeof reason, "from %s%s%s", r->addr,
+	    why ? ": " : "", why ? why : "");
+	json_init(&req);
+	action_login_request(who, ok, reason, &req);
+	if (json_failed(&req))
+		log_warnx("login of %s: out of memory for its record",
+		    who->user);
+	else if (link_command(r->con->opt->socket, req.data, req.len,
+	    &answer, err) == -1 ||
+	    action_answer(answer, strlen(answer), err) != 1)
+		log_warnx("login of %s: wardend did not record it: %s",
+		    who->user, err);
+	free(answer);
+	json_free(&req);
+}
+
+/* PAM and the groups: 0, or -1 (logged, audited, the throttle told). */
 static int
 api_check_password(struct http_request *r, const char *user,
     const char *password, struct session_user *who)
 {
 	struct console *con = r->con;
+	struct session_user tried;
 	char err[ERR_LEN];
 	unsigned n;
 
@@ -234,9 +261,11 @@ api_check_password(struct http_request *r, const char *user,
 	pthread_mutex_lock(&con->throttle_lock);
 	n = throttle_failed(&con->throttle, r->addr);
 	pthread_mutex_unlock(&con->throttle_lock);
-	/* wardend has no record for it: the console's log is the trail. */
 	log_warnx("login refused: user %s from %s: %s (failure %u in a row "
 	    "from this address)", user, r->addr, err, n);
+	memset(&tried, 0, sizeof tried);
+	snprintf(tried.user, sizeof tried.user, "%s", user);
+	api_audit_login(r, &tried, 0, err);
 	return -1;
 }
 
@@ -285,6 +314,7 @@ api_login(struct http_request *r)
 		return http_error(r, 503, "%s", err);
 	}
 	log_info("login: user %s from %s", who.user, r->addr);
+	api_audit_login(r, &who, 1, NULL);
 	snprintf(cookie, sizeof cookie, HTTP_COOKIE "=%s; Path=/; HttpOnly; "
 	    "Secure; SameSite=Strict", id);
 	json_init(&j);

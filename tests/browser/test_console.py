@@ -1,7 +1,8 @@
 """test_console.py: warden-console in a real browser (headless Chromium
 through Selenium) against the real plcsim and wardend (world.py).
 
-A viewer sees AUTO and no button; a wrong password is refused; an
+A viewer sees AUTO and no button; a wrong password is refused (and
+audited by wardend as console_login_failed); an
 operator takes over (reason, then confirm) and sees the banner turn to
 TAKEOVER within 1 s while an AI write through wardend is refused with
 0x0A, acknowledges and shelves the level alarm, and is refused RELEASE
@@ -132,6 +133,9 @@ def viewer(s, c):
     s.wait(lambda: s.alarm_row("level") is not None)
     buttons = [b for b in s.d.find_elements(By.TAG_NAME, "button")
                if b.is_displayed() and b.get_attribute("id") != "logout"]
+    c.check("the login is in wardend's audit, via the console",
+            s.wait(lambda: '"event":"console_login","user":"%s"' %
+                   s.w.user["viewer"] in s.w.audit()) is not None)
     c.check("a viewer sees no buttons", buttons == [],
             [b.text for b in buttons])
     c.check("the level alarm is listed (3.00 m over 2.50 m)",
@@ -150,6 +154,9 @@ def wrong_password(s, c):
             time.monotonic() - start >= 1.0)
     c.check("a wrong password opens no console",
             not s.shown("console-view"))
+    c.check("the refused login is in wardend's audit",
+            '"event":"console_login_failed","user":"%s"' %
+            s.w.user["operator"] in s.w.audit(), s.w.audit()[-300:])
     s.shot("login-refused")
 
 

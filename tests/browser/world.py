@@ -4,8 +4,8 @@ by the test itself (tests run as root):
 - groups VIEW, OP, SUP and users viewer (VIEW), operator (OP, VIEW),
   supervisor (SUP, OP, VIEW), each with a random password, and the
   console's own user (a system user in group shadow, so that PAM's
-  unix_chkpwd can check passwords for it, and in VIEW, so that it may
-  subscribe to wardend's pushes); all removed at the end, also
+  unix_chkpwd can check passwords for it; control.console_user, it may
+  view without a group); all removed at the end, also
   when the test fails or is interrupted, and any left by a test that was
   killed are removed first;
 - a PAM service of the test's own name, from config/warden-console.pam;
@@ -104,10 +104,11 @@ class World:
             run("useradd", "-M", "-N", "-c", GECOS, "-s", "/usr/sbin/nologin",
                 "-g", names[0], "-G", ",".join(names), self.user[who])
             self.users.append(self.user[who])
-        # The console subscribes as itself: it needs the view right.
+        # In no group of wardend's: as control.console_user it may view
+        # (its feed) and act for others, nothing more.
         run("useradd", "-r", "-M", "-N", "-c", GECOS, "-s",
-            "/usr/sbin/nologin", "-g", "nogroup", "-G",
-            "shadow," + self.group["view"], self.user["console"])
+            "/usr/sbin/nologin", "-g", "nogroup", "-G", "shadow",
+            self.user["console"])
         self.users.append(self.user["console"])
         run("chpasswd", stdin="".join("%s:%s\n" % (self.user[k],
                                                    self.password[k])

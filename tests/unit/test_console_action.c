@@ -139,6 +139,17 @@ test_answers(void **state)
 	    RIGHT_VIEW | RIGHT_TAKEOVER);
 	assert_int_equal(action_rights(ok, strlen(ok)), 0);
 	json_init(&j);
+	action_login_request(&alice, 1, "from 192.0.2.7", &j);
+	assert_string_equal(j.data, "{\"cmd\":\"login\",\"as\":{\"user\":"
+	    "\"alice\",\"groups\":[\"wardenop\",\"users\"]},\"reason\":"
+	    "\"from 192.0.2.7\"}");
+	json_clear(&j);
+	/* PAM's words are made one line. */
+	action_login_request(&alice, 0, "from ::1: bad\npassword", &j);
+	assert_non_null(strstr(j.data, "\"cmd\":\"login_failed\""));
+	assert_non_null(strstr(j.data, "\"reason\":\"from ::1: bad "
+	    "password\""));
+	json_clear(&j);
 	action_rights_request(&alice, &j);
 	assert_string_equal(j.data, "{\"cmd\":\"rights\",\"as\":{\"user\":"
 	    "\"alice\",\"groups\":[\"wardenop\",\"users\"]}}");
