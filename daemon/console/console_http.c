@@ -157,8 +157,9 @@ http_peer(struct MHD_Connection *conn, char *out, size_t cap)
 }
 
 /*
- * libmicrohttpd calls this first with the headers (a request is made),
- * then once per piece of the body (kept, up to HTTP_BODY_MAX; beyond it
+ * libmicrohttpd calls this first with the headers (a request is made;
+ * one that declares a body over HTTP_DISCARD_MAX is refused at once), then
+ * once per piece of the body (kept, up to HTTP_BODY_MAX; beyond it
  * dropped and the request refused whole), then with no body left: then
  * it is served.
  */
@@ -184,6 +185,12 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
 			r->body_too_big = 1;
+		/* A body somewhat too big is read and dropped, so that the
+		 * client, still sending, reads the 413; one far too big is
+		 * refused before a byte of it is read, and libmicrohttpd
+		 * closes the connection instead of reading the rest. */
+		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_DISCARD_MAX)
+			return http_route(r);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {

@@ -13,7 +13,8 @@
  *
  * Every refusal is an HTTP 4xx (or 503 when wardend cannot be reached)
  * with {"ok":false,"error":"<a sentence>"}; nothing is done for it.
- * Limits: a request body of HTTP_BODY_MAX bytes, headers within
+ * Limits: a request body of HTTP_BODY_MAX bytes (one declared over
+ * HTTP_DISCARD_MAX refused unread), headers within
  * HTTP_MEMORY (libmicrohttpd answers 431/414 beyond), HTTP_CONNECTIONS
  * connections, HTTP_PER_ADDR from one address.
  */
@@ -30,6 +31,8 @@
 #include "json.h"
 
 #define HTTP_BODY_MAX 16384
+/* A body declared bigger is refused unread, the connection closed. */
+#define HTTP_DISCARD_MAX (1024 * 1024)
 #define HTTP_MEMORY (64 * 1024)
 #define HTTP_CONNECTIONS 64
 #define HTTP_PER_ADDR 24

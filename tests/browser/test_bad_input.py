@@ -3,7 +3,7 @@ refuse, against the real plcsim and wardend (world.py): each refusal is
 an HTTP 4xx with a sentence, and nothing reaches wardend (no takeover in
 its audit, the state still AUTO).
 
-Oversized body (declared and chunked), oversized headers, a request that
+Oversized body (declared, 10 GB declared, and chunked), oversized headers, a request that
 is not HTTP, a body that is not JSON, a cross-site form's content type,
 a form without its CSRF token or with another's, an unknown command, a
 wrong method, a session cookie from before a console restart; and failed
@@ -95,6 +95,12 @@ def refusals(w, c, op):
                          headers={"Content-Type": "application/json"})
     c.check("a body over 16 KiB: 413 with a sentence",
             st == 413 and sentence(ans, "over 16384 bytes"), (st, ans))
+
+    line = raw_tls(w, b"POST /api/action HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   b"Content-Type: application/json\r\n"
+                   b"Content-Length: 10000000000\r\n\r\n{")
+    c.check("a body of 10 GB declared: 413 at once, none of it read",
+            " 413 " in line + " ", line)
 
     def chunks():
         for _ in range(40):
