@@ -151,7 +151,7 @@ main(int argc, char *argv[])
 	if ((rc = console_opts_parse(&opt, argc, argv, err)) != 0) {
 		if (rc == -1)
 			fprintf(stderr, "warden-console: %s\n", err);
-		fputs(console_opts_usage(), stderr);
+		fputs(console_opts_usage(), rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : 2;
 	}
 	if ((cert = console_read_pem("--cert", opt.cert, err)) == NULL ||
