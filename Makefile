@@ -1,6 +1,7 @@
 # Modbus Warden. GNU make; see README.md.
 #   make deps    install every Debian package below (only those missing)
-#   make         build wardend, wardenctl, plcsim, aisim into build/
+#   make         build wardend, wardenctl, plcsim, aisim, warden-console
+#                into build/
 #   make check   the layer check, unit, integration, interop and demo tests,
 #                then under ASan/UBSan
 #   make check-layers  daemon/ keeps the layer order of tests/layers.txt
@@ -15,22 +16,26 @@
 # it needs, and only the packages missing (deps-build, deps-demo,
 # deps-check, deps-bench; `make deps` all of them), without Recommends: a
 # package that needs one of its Recommends names it here.
-#   DEB_BUILD  compiler, pkg-config and the libraries wardend links
+#   DEB_BUILD  compiler, pkg-config and the libraries wardend links;
+#              libmicrohttpd-dev and libpam0g-dev for warden-console
 #   DEB_DEMO   what simulators/demo.sh runs besides the build
 #   DEB_TEST   what the tests run: cmocka, the interop peers (mbpoll;
 #              python3-pymodbus 3.0 imports its client and server only with
 #              its Recommends python3-serial-asyncio and python3-serial),
 #              man-db for the man page check in tests/interop/install.sh,
-#              openssl for the test certificates (tests/certs.sh)
+#              openssl for the test certificates (tests/certs.sh);
+#              chromium, chromium-driver and python3-selenium for the
+#              console's browser test (tests/browser/)
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line
 #   DEB_BENCH  the peer the benchmarks compare against
 DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
-	libcyaml-dev libyaml-dev libssl-dev
+	libcyaml-dev libyaml-dev libssl-dev libmicrohttpd-dev libpam0g-dev
 DEB_DEMO = python3
 DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
-	python3-serial-asyncio man-db openssl
+	python3-serial-asyncio man-db openssl chromium chromium-driver \
+	python3-selenium
 DEB_SAN = clang libclang-rt-14-dev llvm
 DEB_BENCH = haproxy
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
@@ -110,11 +115,34 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
 SAFETY_BENCH_SRCS = $(wildcard tests/bench-safety/*.c)
 SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
 
-PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim
+# warden-console (daemon/console/): the operators' web console, a
+# program of its own that reaches wardend only through the control
+# socket. It links what it needs of libwarden.a (json, log, buf, net,
+# privdrop, control_proto), libmicrohttpd and PAM. Its page, script and
+# style (daemon/console/www/) are compiled in by www/embed.sh.
+CONSOLE_SRCS = $(wildcard daemon/console/*.c)
+CONSOLE_OBJS = $(CONSOLE_SRCS:%.c=$(B)/%.o) \
+	$(B)/daemon/console/console_assets.o
+CONSOLE_WWW = $(sort $(wildcard daemon/console/www/*.html \
+	daemon/console/www/*.js daemon/console/www/*.css \
+	daemon/console/www/*.svg))
+CONSOLE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null) \
+	-Idaemon/console
+# PAM ships no pkg-config file.
+CONSOLE_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null) -lpam
+# ASan intercepts crypt_r(), which pam_unix calls from libcrypt; loaded
+# only with pam_unix (dlopen), libcrypt comes too late for the
+# interceptor, which then calls NULL. Linked from the start it does not.
+ifeq ($(SAN),1)
+CONSOLE_LIBS += -Wl,--push-state,--no-as-needed -lcrypt -Wl,--pop-state
+endif
+
+PROGRAMS = $(B)/wardend $(B)/wardenctl $(B)/plcsim $(B)/aisim \
+	$(B)/warden-console
 
 .PHONY: all deps deps-build deps-demo deps-check deps-bench deps-fuzz check test-unit \
-	test-integration test-interop test-demo check-san check-layers \
-	demo bench fuzz fuzz-run fuzz-smoke install uninstall clean
+	test-integration test-interop test-demo test-browser check-san \
+	check-layers demo bench fuzz fuzz-run fuzz-smoke install uninstall clean
 
 # Keep the test programs' objects: make would delete them as intermediate,
 # an "rm" line each in the log and a recompile on the next run.
@@ -180,6 +208,23 @@ $(B)/wardenctl: $(B)/daemon/wardenctl.o $(LIBWARDEN)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/daemon/console/%.o: ALL_CFLAGS += $(CONSOLE_CFLAGS)
+$(B)/tests/unit/test_console_%.o: ALL_CFLAGS += $(CONSOLE_CFLAGS)
+
+$(B)/daemon/console/console_assets.c: daemon/console/www/embed.sh \
+		$(CONSOLE_WWW)
+	@mkdir -p $(@D)
+	$(SAY) GEN $@
+	$(Q)sh daemon/console/www/embed.sh $@ $(CONSOLE_WWW)
+
+$(B)/daemon/console/console_assets.o: $(B)/daemon/console/console_assets.c
+	$(SAY) CC $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/warden-console: $(CONSOLE_OBJS) $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
+
 $(B)/plcsim: $(B)/simulators/plcsim.o $(SIM_COMMON_OBJS)
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -203,6 +248,16 @@ $(B)/tests/unit/test_hot_path: ALL_LDFLAGS += -Wl,--wrap=malloc \
 $(B)/tests/unit/test_audit_batch: ALL_LDFLAGS += -Wl,--wrap=write \
 	-Wl,--wrap=statx -Wl,--wrap=malloc -Wl,--wrap=calloc \
 	-Wl,--wrap=realloc
+
+# Each of the console's pure parts has a suite of its own name:
+# test_console_trend tests daemon/console/console_trend.c.
+$(B)/tests/unit/test_console_%: $(B)/tests/unit/test_console_%.o \
+		$(B)/daemon/console/console_%.o $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+# console_action names rights as console_session does.
+$(B)/tests/unit/test_console_action: $(B)/daemon/console/console_session.o
 
 # The simulators' pure parts (framing, holes) have their own unit tests.
 $(B)/tests/unit/test_sim_%: $(B)/tests/unit/test_sim_%.o $(SIM_COMMON_OBJS) \
@@ -238,6 +293,13 @@ test-interop: $(PROGRAMS)
 	@set -e; for t in tests/interop/*.sh; do echo "== $$t"; \
 		$(TEST_ENV) bash $$t; done
 
+# warden-console in headless Chromium, and its refusals, against plcsim
+# and wardend; adds and removes test users, so run as root. Once, in
+# `make check` only: not again under check-san.
+test-browser: $(PROGRAMS)
+	@set -e; for t in tests/browser/test_*.py; do echo "== $$t"; \
+		$(TEST_ENV) $(PYTHON) $$t; done
+
 # The demo's story and the Makefile's promises (packages, quiet build).
 test-demo: $(PROGRAMS)
 	@set -e; for t in tests/demo/*.sh; do echo "== $$t"; \
@@ -261,6 +323,7 @@ check:
 	$(MAKE) test-integration
 	$(MAKE) test-interop
 	$(MAKE) test-demo
+	$(MAKE) test-browser
 	$(MAKE) check-san
 	$(MAKE) fuzz-smoke
 
@@ -314,6 +377,10 @@ install: all
 	install -m 0755 $(B)/wardenctl $(DESTDIR)$(BINDIR)/wardenctl
 	install -m 0755 $(B)/plcsim $(DESTDIR)$(BINDIR)/plcsim
 	install -m 0755 $(B)/aisim $(DESTDIR)$(BINDIR)/aisim
+	install -m 0755 $(B)/warden-console $(DESTDIR)$(SBINDIR)/warden-console
+	install -d $(DESTDIR)$(SYSCONFDIR)/pam.d
+	install -m 0644 config/warden-console.pam \
+		$(DESTDIR)$(SYSCONFDIR)/pam.d/warden-console
 	install -m 0644 config/warden.yaml \
 		$(DESTDIR)$(SYSCONFDIR)/warden/warden.yaml.example
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -326,7 +393,9 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/wardend $(DESTDIR)$(BINDIR)/wardenctl \
-		$(DESTDIR)$(BINDIR)/plcsim $(DESTDIR)$(BINDIR)/aisim
+		$(DESTDIR)$(BINDIR)/plcsim $(DESTDIR)$(BINDIR)/aisim \
+		$(DESTDIR)$(SBINDIR)/warden-console \
+		$(DESTDIR)$(SYSCONFDIR)/pam.d/warden-console
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install.sh: `make install PREFIX=/usr DESTDIR=...` into a temp dir puts
 # every file where a packager and an operator look for it: the programs
-# (the very binaries under test), the man pages (which man renders
+# (the very binaries under test), warden-console's PAM service, the man
+# pages (which man renders
 # without a warning), the systemd unit pointing at the installed wardend,
 # and the example config, which the installed wardend -t accepts.
 # Prints "N passed, N failed" last; non-zero on failure.
@@ -30,7 +31,13 @@ check "wardend in sbin, 0755" installed $PREFIX/sbin/wardend 755
 check "wardenctl in bin, 0755" installed $PREFIX/bin/wardenctl 755
 check "the binaries installed are the ones tested" \
 	cmp "$ROOT$PREFIX/sbin/wardend" "$BIN/wardend"
-for page in man8/wardend.8 man8/wardenctl.8 man5/warden.yaml.5; do
+check "warden-console in sbin, 0755" installed $PREFIX/sbin/warden-console 755
+check "the console installed is the one tested" \
+	cmp "$ROOT$PREFIX/sbin/warden-console" "$BIN/warden-console"
+check "the console's PAM service in /etc/pam.d, 0644" \
+	installed /etc/pam.d/warden-console 644
+for page in man8/wardend.8 man8/wardenctl.8 man8/warden-console.8 \
+	man5/warden.yaml.5; do
 	check "$page installed, 0644" installed "$PREFIX/share/man/$page" 644
 done
 
@@ -71,7 +78,8 @@ renders() {
 	grep -q NAME "$WORK/page.txt"
 }
 if command -v man >/dev/null 2>&1; then
-	for page in man8/wardend.8 man8/wardenctl.8 man5/warden.yaml.5; do
+	for page in man8/wardend.8 man8/wardenctl.8 man8/warden-console.8 \
+		man5/warden.yaml.5; do
 		check "man -l renders $page without warnings" \
 			renders "$ROOT$PREFIX/share/man/$page"
 	done
