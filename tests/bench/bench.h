@@ -2,7 +2,8 @@
  * bench.h: the gateway benchmark (make bench). A libmodbus client load is
  * run directly against plcsim, through haproxy (one extra hop with no
  * inspection) and through wardend (enforcing limits on the points written,
- * as a plain monitor-mode relay, and behind a TLS listener), interleaved
+ * as a plain monitor-mode relay, behind a TLS listener, and with
+ * operators' consoles subscribed to its control socket), interleaved
  * over rounds, and the latency, throughput and CPU per transaction of
  * each are compared; then the TLS listener's handshakes per second.
  *
