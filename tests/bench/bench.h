@@ -2,7 +2,8 @@
  * bench.h: the gateway benchmark (make bench). A libmodbus client load is
  * run directly against plcsim, through haproxy (one extra hop with no
  * inspection) and through wardend (enforcing limits on the points written,
- * as a plain monitor-mode relay, and behind a TLS listener), interleaved
+ * as a plain monitor-mode relay, behind a TLS listener, and with
+ * operators' consoles subscribed to its control socket), interleaved
  * over rounds, and the latency, throughput and CPU per transaction of
  * each are compared; then the TLS listener's handshakes per second.
  *
@@ -12,10 +13,12 @@
 #ifndef WARDEN_BENCH_H
 #define WARDEN_BENCH_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <modbus.h>
 
@@ -58,7 +61,8 @@ enum bench_load_kind {
 enum bench_process {
 	PROCESS_PLCSIM,         /* the device, and the target "direct" */
 	PROCESS_HAPROXY,
-	PROCESS_WARDEND,        /* mode enforce, points with limits */
+	PROCESS_WARDEND,        /* mode enforce, points with limits; also
+				 * the target wardend-consoles */
 	PROCESS_WARDEND_BEFORE, /* the same, another binary (--before-bin) */
 	PROCESS_WARDEND_TLS,    /* the same as wardend, its listener TLS */
 	PROCESS_MONITOR,        /* mode monitor, no points */
@@ -69,7 +73,8 @@ enum bench_process {
 enum bench_target {
 	TARGET_DIRECT, TARGET_HAPROXY, TARGET_WARDEND, TARGET_WARDEND_BEFORE,
 	TARGET_WARDEND_TLS, TARGET_DIRECT_READS, TARGET_HAPROXY_READS,
-	TARGET_MONITOR, TARGET_MONITOR_BEFORE, TARGET_COUNT, TARGET_NONE = -1
+	TARGET_MONITOR, TARGET_MONITOR_BEFORE, TARGET_WARDEND_CONSOLES,
+	TARGET_COUNT, TARGET_NONE = -1
 };
 
 enum bench_role { ROLE_DIRECT, ROLE_HAPROXY, ROLE_WARDEND };
@@ -216,6 +221,7 @@ struct bench_options {
 	unsigned rss_clients;
 	double rss_seconds;
 	unsigned handshake_clients;     /* 0: no handshake runs */
+	unsigned consoles;              /* subscribers of wardend-consoles */
 	uint16_t address;
 	uint16_t registers;
 };
@@ -253,6 +259,9 @@ int bench_worlds_start(struct bench_worlds *worlds,
 pid_t bench_worlds_pid(const struct bench_worlds *worlds,
     enum bench_process process);
 uint16_t bench_worlds_port(const struct bench_worlds *worlds,
+    enum bench_process process);
+/* A wardend's control socket, or NULL. */
+const char *bench_worlds_socket(const struct bench_worlds *worlds,
     enum bench_process process);
 /* 0 while every process runs; -1 when one has exited, said on stderr
  * with plcsim's or haproxy's log (a wardend's world shows its log when
@@ -294,6 +303,34 @@ void bench_ratio_report(const struct bench_options *opt,
     const struct bench_points *points);
 /* The median of v[0..n) (sorted in place). */
 double bench_median(double *v, unsigned n);
+
+/* bench_consoles.c: the subscribers of the target wardend-consoles: N
+ * connections to wardend's control socket, each subscribed
+ * ({"cmd":"subscribe"}), read by one thread for the length of a run. */
+#define BENCH_CONSOLES_MAX 64
+
+struct bench_consoles {
+	int fd[BENCH_CONSOLES_MAX];
+	unsigned n;
+	int wake[2];                    /* a byte on it ends the thread */
+	pthread_t thread;
+	int running;
+	volatile int closed;            /* one was closed by wardend */
+	unsigned closed_index;
+	uint64_t pushes, bytes;         /* lines and bytes after {"ok":true} */
+	struct timespec start;
+	double seconds;                 /* open to close */
+};
+
+/* Subscribes n consoles and starts reading. 0, or -1 (said on stderr,
+ * nothing left open). */
+int bench_consoles_open(struct bench_consoles *c, const char *socket_path,
+    unsigned n);
+/* Stops reading and closes them. -1, said on stderr, when wardend closed
+ * one before this. */
+int bench_consoles_close(struct bench_consoles *c);
+/* One line: pushes and pushes/s per console, bytes/s. */
+void bench_consoles_report(const struct bench_consoles *c);
 
 /* bench_report.c */
 void bench_report_header(int argc, char **argv,

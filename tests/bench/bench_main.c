@@ -67,14 +67,29 @@ bench_load_for(struct bench_load *load, const struct bench_session *s,
 	load->stop_signals = s->stop;
 }
 
-/* Runs the load into s->scratch. 0 when the run went through and every
- * process is still up; -2 when a stop signal cut it short; -1 on any
- * other failure. */
+/* Runs the load into s->scratch, with the consoles of wardend-consoles
+ * subscribed throughout (their figures in *consoles when not NULL). 0
+ * when the run went through and every process is still up; -2 when a
+ * stop signal cut it short; -1 on any other failure. */
 static int
 bench_run_checked(struct bench_session *s, const struct bench_load *load,
-    enum bench_target target)
+    enum bench_target target, struct bench_consoles *consoles)
 {
-	if (bench_load_run(load, s->scratch) != 0) {
+	struct bench_consoles own;
+	int load_rc;
+
+	if (target != TARGET_WARDEND_CONSOLES)
+		consoles = NULL;
+	else if (consoles == NULL)
+		consoles = &own;
+	if (consoles != NULL && bench_consoles_open(consoles,
+	    bench_worlds_socket(s->worlds, PROCESS_WARDEND),
+	    s->opt->consoles) != 0)
+		return -1;
+	load_rc = bench_load_run(load, s->scratch);
+	if (consoles != NULL && bench_consoles_close(consoles) != 0)
+		return -1;
+	if (load_rc != 0) {
 		fprintf(stderr, "bench: could not set up %u client threads\n",
 		    load->clients);
 		return -1;
@@ -102,7 +117,7 @@ bench_warm_up(struct bench_session *s)
 			continue;
 		bench_load_for(&load, s, (enum bench_target)t, clients,
 		    s->opt->warmup);
-		rc = bench_run_checked(s, &load, (enum bench_target)t);
+		rc = bench_run_checked(s, &load, (enum bench_target)t, NULL);
 		if (rc != 0)
 			return rc;
 	}
@@ -114,16 +129,19 @@ static int
 bench_round_run(struct bench_session *s, unsigned round, size_t conns_index,
     enum bench_target target)
 {
+	struct bench_consoles consoles;
 	struct bench_load load;
 	int rc;
 
 	bench_load_for(&load, s, target, s->opt->conns[conns_index],
 	    s->opt->seconds);
-	rc = bench_run_checked(s, &load, target);
+	rc = bench_run_checked(s, &load, target, &consoles);
 	if (rc != 0)
 		return rc;
 	bench_report_run(round, s->opt->conns[conns_index], target,
 	    s->scratch);
+	if (target == TARGET_WARDEND_CONSOLES)
+		bench_consoles_report(&consoles);
 	bench_result_add(&s->results[conns_index * TARGET_COUNT +
 	    (size_t)target], s->scratch);
 	bench_point_set(&s->points, conns_index, target, round, s->scratch);
@@ -179,7 +197,7 @@ bench_rss(struct bench_session *s, enum bench_process process)
 	    s->opt->rss_seconds);
 	load.tick = bench_mem_sample;
 	load.tick_arg = &probe;
-	rc = bench_run_checked(s, &load, (enum bench_target)t);
+	rc = bench_run_checked(s, &load, (enum bench_target)t, NULL);
 	if (rc != 0)
 		return rc;
 	bench_report_rss(bench_process_name(process), &idle, &probe.last,

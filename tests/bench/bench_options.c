@@ -13,7 +13,7 @@ enum {
 	OPT_ROUNDS = 256, OPT_SECONDS, OPT_WARMUP, OPT_CONNECTIONS,
 	OPT_TARGETS, OPT_BEFORE_BIN, OPT_DEVICE_CONNECTIONS, OPT_PIPELINE,
 	OPT_WRITES, OPT_RSS_CLIENTS, OPT_RSS_SECONDS, OPT_ADDRESS,
-	OPT_REGISTERS, OPT_HANDSHAKE_CLIENTS, OPT_HELP,
+	OPT_REGISTERS, OPT_HANDSHAKE_CLIENTS, OPT_CONSOLES, OPT_HELP,
 };
 
 static const struct option bench_long_options[] = {
@@ -33,6 +33,7 @@ static const struct option bench_long_options[] = {
 	{ "registers", required_argument, NULL, OPT_REGISTERS },
 	{ "handshake-clients", required_argument, NULL,
 		OPT_HANDSHAKE_CLIENTS },
+	{ "consoles", required_argument, NULL, OPT_CONSOLES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -46,7 +47,9 @@ bench_usage(FILE *out)
 "(TCP mode, one thread) and through wardend, interleaved over rounds.\n"
 "Targets, under the mixed load (reads and writes to declared points):\n"
 "  direct, haproxy, wardend (mode enforce, the points with write limits),\n"
-"  wardend-tls (the same behind a TLS listener; its clients speak TLS)\n"
+"  wardend-tls (the same behind a TLS listener; its clients speak TLS),\n"
+"  wardend-consoles (the wardend of the target wardend, with --consoles\n"
+"  subscribers reading its control socket's pushes during the run)\n"
 "and under the reads load (reads only, the load before issue 10):\n"
 "  direct-reads, haproxy-reads, wardend-monitor (mode monitor, no points)\n"
 "  --rounds N                rounds over every target (default 6; a multiple\n"
@@ -55,7 +58,7 @@ bench_usage(FILE *out)
 "  --seconds-per-round S     length of each run (default 3)\n"
 "  --warmup S                unrecorded run per target first (default 1)\n"
 "  --connections LIST        client connections, e.g. 1,8,32 (default)\n"
-"  --targets LIST            of the seven above (default all)\n"
+"  --targets LIST            of the eight above (default all)\n"
 "  --before-bin PATH         also run each wardend target with the wardend\n"
 "                            at PATH, as wardend-before and\n"
 "                            wardend-monitor-before, in the same rotation\n"
@@ -69,7 +72,9 @@ bench_usage(FILE *out)
 "  --registers N             registers per read (default 10)\n"
 "  --handshake-clients N     threads of the handshake runs on wardend-tls,\n"
 "                            full and resumed, each round (default 4; 0\n"
-"                            skips them)\n");
+"                            skips them)\n"
+"  --consoles N              subscribers of wardend-consoles (default 10;\n"
+"                            0 skips that target)\n");
 }
 
 /* A whole number in [min, max]; -1 with a message otherwise. */
@@ -157,7 +162,8 @@ bench_parse_targets(struct bench_options *opt, const char *text)
 		} else if (t == TARGET_COUNT) {
 			fprintf(stderr, "bench: unknown target '%s'; use "
 			    "direct, haproxy, wardend, wardend-tls, "
-			    "direct-reads, haproxy-reads, wardend-monitor\n",
+			    "direct-reads, haproxy-reads, wardend-monitor, "
+			    "wardend-consoles\n",
 			    tok);
 			rc = -1;
 		} else {
@@ -190,6 +196,7 @@ bench_options_default(struct bench_options *opt)
 	opt->rss_clients = 64;
 	opt->rss_seconds = 3.0;
 	opt->handshake_clients = 4;
+	opt->consoles = 10;
 	opt->address = 0;
 	opt->registers = 10;
 }
@@ -240,6 +247,11 @@ bench_options_one(struct bench_options *opt, int c, const char *arg)
 		rc = bench_parse_uint("handshake-clients", arg, 0, 250, &n);
 		opt->handshake_clients = (unsigned)n;
 		break;
+	case OPT_CONSOLES:
+		rc = bench_parse_uint("consoles", arg, 0, BENCH_CONSOLES_MAX,
+		    &n);
+		opt->consoles = (unsigned)n;
+		break;
 	case OPT_ADDRESS:
 		rc = bench_parse_uint("address", arg, 0, 65535, &n);
 		opt->address = (uint16_t)n;
@@ -262,6 +274,8 @@ bench_options_finish(struct bench_options *opt)
 	enum bench_target before;
 	int t, any = 0;
 
+	if (opt->consoles == 0)
+		opt->enabled[TARGET_WARDEND_CONSOLES] = 0;
 	for (t = 0; t < TARGET_COUNT; t++) {
 		before = bench_target((enum bench_target)t)->before;
 		if (opt->before_bin != NULL && opt->enabled[t] &&

@@ -248,6 +248,30 @@ bench_same(double ratio)
 	    "within" : "OUTSIDE";
 }
 
+/* Issue 12: ten open consoles cost no measurable CPU per transaction:
+ * CPU/tx of wardend-consoles over wardend within +-5 %, at every count. */
+static void
+bench_ratio_consoles(const struct bench_options *opt,
+    const struct bench_points *points, enum bench_target target)
+{
+	enum bench_target plain = bench_target(target)->plain;
+	struct bench_ratios q;
+	size_t i;
+
+	printf("\nTargets, %s (%u consoles subscribed) against %s (the "
+	    "ratios above;\nno measurable cost means CPU/tx within +-%.0f "
+	    "%%):\n", bench_target_name(target), opt->consoles,
+	    bench_target_name(plain), BENCH_SAME * 100.0);
+	for (i = 0; i < opt->n_conns; i++) {
+		if (bench_ratios_of(points, i, target, plain, &q) != 0)
+			continue;
+		printf("%3u connection%s CPU/tx %.2f (%s); tx/s %.2f, "
+		    "p50 %.2f, p99 %.2f\n", opt->conns[i],
+		    opt->conns[i] == 1 ? ": " : "s:", q.cpu,
+		    bench_same(q.cpu), q.tps, q.p50, q.p99);
+	}
+}
+
 /* Issue 10: no change of behaviour, measured. new/before of p50 and p99
  * at 1 connection and tx/s at 8 and 32, each against +-5 %. */
 static void
@@ -296,7 +320,11 @@ bench_ratio_report(const struct bench_options *opt,
 		    info->plain == TARGET_NONE && bench_enabled(opt,
 		    bench_target_base(info->load, ROLE_HAPROXY)))
 			bench_ratio_targets(opt, points, (enum bench_target)t);
-		if (opt->enabled[t] && bench_enabled(opt, info->plain))
+		if (opt->enabled[t] && bench_enabled(opt, info->plain) &&
+		    t == TARGET_WARDEND_CONSOLES)
+			bench_ratio_consoles(opt, points,
+			    (enum bench_target)t);
+		else if (opt->enabled[t] && bench_enabled(opt, info->plain))
 			bench_ratio_tls(opt, points, (enum bench_target)t);
 	}
 	for (t = 0; t < TARGET_COUNT; t++) {

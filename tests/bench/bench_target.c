@@ -28,6 +28,10 @@ static const struct bench_target_info bench_targets[TARGET_COUNT] = {
 	[TARGET_MONITOR_BEFORE] = { "wardend-monitor-before",
 		PROCESS_MONITOR_BEFORE, LOAD_READS, ROLE_WARDEND, TARGET_NONE,
 		TARGET_NONE },
+	/* The wardend of the target wardend, with --consoles subscribers
+	 * on its control socket for the run: held against wardend. */
+	[TARGET_WARDEND_CONSOLES] = { "wardend-consoles", PROCESS_WARDEND,
+		LOAD_MIXED, ROLE_WARDEND, TARGET_NONE, TARGET_WARDEND },
 };
 
 static const char *const bench_process_names[PROCESS_COUNT] = {

@@ -202,6 +202,14 @@ bench_worlds_port(const struct bench_worlds *worlds,
 	    worlds->wardend[process]->port;
 }
 
+const char *
+bench_worlds_socket(const struct bench_worlds *worlds,
+    enum bench_process process)
+{
+	return process < PROCESS_WARDEND || worlds->wardend[process] == NULL ?
+	    NULL : worlds->wardend[process]->socket;
+}
+
 /* The log to show when the process has died; NULL for a wardend, whose
  * world shows it when bench_worlds_stop keeps the logs. */
 static const char *
