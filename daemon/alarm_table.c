@@ -237,28 +237,6 @@ alarm_hold_from_name(const char *name)
 	return -1;
 }
 
-static long
-device_index(const struct config *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->n_devices; i++)
-		if (strcmp(cfg->devices[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-static long
-point_index(const struct config *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->n_points; i++)
-		if (strcmp(cfg->points[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* "8h", "30m", "90s": a duration as an operator writes it. */
 static void
 duration_text(double seconds, char *out, size_t size)
@@ -332,19 +310,20 @@ alarm_hold_check(const struct config *cfg, enum alarm_hold_kind kind,
 	const char *name = alarm_hold_name(kind);
 	double max = kind == ALARM_BYPASS ? cfg->takeover.max_bypass :
 	    cfg->alarms.max_shelve;
-	long i = point_index(cfg, source);
+	const struct config_point *p = config_point_by_name(cfg, source);
 	char text[32], limit[32];
 
 	*is_device = 0;
-	if (i < 0 && device_index(cfg, source) >= 0) {
+	if (p == NULL && config_device_by_name(cfg, source) != NULL) {
 		*is_device = 1;
 		if (hold_check_device(cfg, kind, source, err) == -1)
 			return -1;
-	} else if (i < 0) {
+	} else if (p == NULL) {
 		errmsg_set(err, "%s: no point or device is called '%s'", name,
 		    source);
 		return -1;
-	} else if (hold_check_point(cfg, kind, (size_t)i, err) == -1)
+	} else if (hold_check_point(cfg, kind, (size_t)(p - cfg->points),
+	    err) == -1)
 		return -1;
 	if (!(seconds > 0)) {
 		errmsg_set(err, "%s: the time must be longer than 0 (e.g. "
@@ -366,19 +345,20 @@ double
 alarm_limit(const struct config *cfg, const char *source, int is_device,
     enum monitor_kind kind, int *has)
 {
+	const struct config_device *d;
+	const struct config_point *p;
 	const struct config_monitor *m;
-	long i;
 
 	*has = 0;
 	if (is_device) {
-		if ((i = device_index(cfg, source)) < 0)
+		if ((d = config_device_by_name(cfg, source)) == NULL)
 			return 0;
 		*has = 1;
-		return cfg->devices[i].loss_after;
+		return d->loss_after;
 	}
-	if ((i = point_index(cfg, source)) < 0)
+	if ((p = config_point_by_name(cfg, source)) == NULL)
 		return 0;
-	m = &cfg->points[i].monitor;
+	m = &p->monitor;
 	switch (kind) {
 	case MONITOR_LOW:
 		*has = m->has_low;

@@ -106,12 +106,7 @@ act_fill(struct record_act *r, const char *event,
 static int
 source_is_device(const struct config *cfg, const char *source)
 {
-	size_t i;
-
-	for (i = 0; i < cfg->n_devices; i++)
-		if (strcmp(cfg->devices[i].name, source) == 0)
-			return 1;
-	return 0;
+	return config_device_by_name(cfg, source) != NULL;
 }
 
 /* A command refused: on the record, and in the log. */

@@ -182,6 +182,17 @@ const struct config_point *config_point_by_name(const struct config *cfg,
 	return index < 0 ? NULL : &cfg->points[index];
 }
 
+const struct config_device *config_device_by_name(const struct config *cfg,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_devices; i++)
+		if (strcmp(cfg->devices[i].name, name) == 0)
+			return &cfg->devices[i];
+	return NULL;
+}
+
 int config_point_polled(const struct config *cfg, size_t point)
 {
 	const struct config_point *p = &cfg->points[point];

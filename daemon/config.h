@@ -260,6 +260,9 @@ const struct config_device *config_device_by_unit(const struct config *cfg,
 const struct config_point *config_point_at(const struct config *cfg,
     unsigned device, enum point_table table, uint16_t address);
 /* A point by name, or NULL. */
+/* A device by name, or NULL. */
+const struct config_device *config_device_by_name(const struct config *cfg,
+    const char *name);
 const struct config_point *config_point_by_name(const struct config *cfg,
     const char *name);
 
