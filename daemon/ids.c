@@ -54,6 +54,8 @@ struct ids {
 	struct ids_count *writes;       /* per point */
 	size_t n_points;
 	uint32_t *scan_keys;            /* IDS_SOURCES * scan_addresses */
+	uint64_t held;                  /* occurrences held, all sources */
+	uint64_t occurred[IDS_KIND_COUNT];
 };
 
 static const char *const kind_names[IDS_KIND_COUNT] = {
@@ -152,17 +154,6 @@ ids_hash(const char *s)
 	return h & (IDS_BUCKETS - 1);
 }
 
-static int
-source_holds(const struct ids_source *s)
-{
-	int k;
-
-	for (k = 0; k < IDS_KIND_COUNT; k++)
-		if (s->limit[k].held > 0)
-			return 1;
-	return 0;
-}
-
 /* What l holds back, reported now. */
 static void
 limit_report_held(struct ids *ids, struct ids_source *s, enum ids_kind kind,
@@ -173,6 +164,7 @@ limit_report_held(struct ids *ids, struct ids_source *s, enum ids_kind kind,
 		.count = l->held, .first = l->first_held, .last = l->last_held,
 		.detail = l->detail };
 
+	ids->held -= l->held;
 	l->held = 0;
 	l->reported = 1;
 	l->last = now;
@@ -242,7 +234,9 @@ ids_occur(struct ids *ids, struct ids_source *s, enum ids_kind kind,
 	struct ids_report r = { .kind = kind, .source = s->name, .count = 1,
 		.first = now, .last = now, .detail = detail };
 
+	ids->occurred[kind]++;
 	if (l->reported && now < l->last + ids->lim.window) {
+		ids->held++;
 		if (l->held++ == 0)
 			l->first_held = now;
 		l->last_held = now;
@@ -254,6 +248,7 @@ ids_occur(struct ids *ids, struct ids_source *s, enum ids_kind kind,
 	if (l->held > 0) {
 		r.count += l->held;
 		r.first = l->first_held;
+		ids->held -= l->held;
 		l->held = 0;
 	}
 	l->reported = 1;
@@ -373,13 +368,14 @@ ids_sweep(struct ids *ids, double now)
 	return more;
 }
 
+uint64_t
+ids_occurred(const struct ids *ids, enum ids_kind kind)
+{
+	return ids->occurred[kind];
+}
+
 int
 ids_pending(const struct ids *ids)
 {
-	int i;
-
-	for (i = 0; i < IDS_SOURCES; i++)
-		if (ids->src[i].used && source_holds(&ids->src[i]))
-			return 1;
-	return 0;
+	return ids->held > 0;
 }

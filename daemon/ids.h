@@ -92,6 +92,8 @@ void ids_write(struct ids *ids, const char *source, size_t point,
 int ids_sweep(struct ids *ids, double now);
 /* Is something held back (ids_sweep() would have work)? */
 int ids_pending(const struct ids *ids);
+/* The occurrences of kind so far, reported or held back. */
+uint64_t ids_occurred(const struct ids *ids, enum ids_kind kind);
 
 /* "invalid_protocol", ... (the audit's and the metric's names). */
 const char *ids_kind_name(enum ids_kind kind);
