@@ -23,8 +23,13 @@
 struct intrusion {
 	struct warden *w;
 	struct ids *ids;                /* NULL: not made yet, or no memory */
+	int made;                       /* made (or tried) for gen */
 	unsigned gen;                   /* w->policy_gen it was made for */
-	const struct config *cfg;       /* and the config */
+	const struct config *cfg;       /* and the config (w->cfg, or its
+					 * successor while the detector of
+					 * the one before is retired) */
+	int retiring;                   /* its point indexes are not
+					 * cfg's */
 	uint64_t counted[IDS_KIND_COUNT];       /* its occurrences in
 						 * w->counters already */
 	ev_timer sweep;
@@ -79,7 +84,7 @@ intrusion_report(void *ctx, const struct ids_report *r)
 		rec.has_fc = 1;
 		rec.fc = (uint8_t)r->detail;
 	} else if (r->kind == IDS_WRITE_BURST && r->detail >= 0 &&
-	    (size_t)r->detail < cfg->n_points)
+	    !in->retiring && (size_t)r->detail < cfg->n_points)
 		rec.point = cfg->points[r->detail].name;
 	record_intrusion(w, &rec);
 	if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
@@ -104,14 +109,19 @@ intrusion_ids(struct intrusion *in)
 {
 	struct warden *w = in->w;
 
-	if (in->ids != NULL && in->gen == w->policy_gen)
+	if (in->made && in->gen == w->policy_gen)
 		return in->ids;
+	/* The config it was made for is gone: its records are written
+	 * under the new one, without the old one's point names. */
+	in->cfg = w->cfg;
 	if (in->ids != NULL) {
+		in->retiring = 1;
 		ids_sweep(in->ids, HUGE_VAL);
+		in->retiring = 0;
 		ids_free(in->ids);
 	}
+	in->made = 1;
 	in->gen = w->policy_gen;
-	in->cfg = w->cfg;
 	memset(in->counted, 0, sizeof in->counted);
 	if ((in->ids = ids_new(&w->cfg->intrusion.limits, w->cfg->n_points,
 	    intrusion_report, in)) == NULL)
@@ -146,9 +156,12 @@ static void
 intrusion_sweep_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct intrusion *in = t->data;
+	struct ids *ids;
 
 	(void)revents;
-	if (in->ids == NULL || !ids_sweep(in->ids, ev_now(loop)))
+	/* After a reload, the old detector's held-back occurrences are
+	 * written now and the new one has none. */
+	if ((ids = intrusion_ids(in)) == NULL || !ids_sweep(ids, ev_now(loop)))
 		ev_timer_stop(loop, t);
 }
 

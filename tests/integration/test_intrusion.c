@@ -7,8 +7,8 @@
  * record at once, the rest of the window counted in the next),
  * on_intrusion: takeover (cause intrusion, after the intrusion's record)
  * and its would_takeover in monitor mode, the defaults quiet on ordinary
- * traffic, and aisim's probe scenario raising address_scan and
- * unknown_function.
+ * traffic, aisim's probe scenario raising address_scan and
+ * unknown_function, and its flood scenario flood and write_burst.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -567,14 +567,12 @@ test_defaults_quiet(void **state)
 	assert_true(metric(t, "write_burst") == 0);
 }
 
-/* aisim's probe scenario, from its first step, for a second and a half:
- * a scan of 40 undeclared addresses and fc 48 among its probes. */
+/* Run aisim with this scenario from its first step, for 1.5 s, every
+ * 50 ms; it exits 0. */
 static void
-test_aisim_probe(void **state)
+run_aisim(const struct iw *t, const char *scenario)
 {
-	struct iw *t = *state;
 	char target[64], log[WORLD_PATH_MAX], aisim[WORLD_PATH_MAX];
-	char line[RECORD_LINE_MAX];
 	const char *bin = getenv("WARDEN_BIN");
 	modbus_t *ctx = client(t);
 	pid_t pid;
@@ -589,16 +587,41 @@ test_aisim_probe(void **state)
 		if (freopen(log, "w", stdout) == NULL)
 			_exit(127);
 		execl(aisim, "aisim", "--target", target, "--scenario",
-		    "probe", "--at", "0", "--period", "50", "--duration", "1.5",
-		    (char *)NULL);
+		    scenario, "--at", "0", "--period", "50", "--duration",
+		    "1.5", (char *)NULL);
 		_exit(127);
 	}
 	assert_true(pid > 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* aisim's probe scenario, under the defaults: a scan of 40 undeclared
+ * addresses and fc 48 among its probes. */
+static void
+test_aisim_probe(void **state)
+{
+	struct iw *t = *state;
+	char line[RECORD_LINE_MAX];
+
+	run_aisim(t, "probe");
 	wait_intrusion(t, "address_scan", 0, line);
 	wait_intrusion(t, "unknown_function", 0, line);
 	assert_field(line, "\"fc\":48");
+}
+
+/* aisim's flood scenario, with flood and write_burst set: writes of the
+ * valve back to back are both. */
+static void
+test_aisim_flood(void **state)
+{
+	struct iw *t = *state;
+	char line[RECORD_LINE_MAX];
+
+	run_aisim(t, "flood");
+	wait_intrusion(t, "flood", 0, line);
+	wait_intrusion(t, "write_burst", 0, line);
+	assert_field(line, "\"point\":\"valve\"");
 }
 
 int
@@ -633,6 +656,8 @@ main(void)
 		    setup_defaults, teardown),
 		cmocka_unit_test_setup_teardown(test_aisim_probe,
 		    setup_defaults, teardown),
+		cmocka_unit_test_setup_teardown(test_aisim_flood,
+		    setup_limits, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
