@@ -287,11 +287,13 @@ intrusion_request(struct intrusion *in, const struct client *c,
 {
 	char host[IDS_SOURCE_MAX];
 	double now = ev_now(in->w->loop);
+	const struct ids_limits *lim;
 	struct ids *ids;
 	int table;
 
 	if ((ids = intrusion_ids(in)) == NULL)
 		return;
+	lim = &in->cfg->intrusion.limits;
 	intrusion_host(client_name(c), host);
 	if (!req->known) {
 		if (!ids_function_defined(req->fc))
@@ -303,7 +305,7 @@ intrusion_request(struct intrusion *in, const struct client *c,
 	table = intrusion_table(req->fc);
 	/* A request that touches no point at all: a probe of an
 	 * address, named by its first one. */
-	if (table >= 0 &&
+	if (table >= 0 && lim->scan_addresses > 0 &&
 	    !(req->read_quantity > 0 && intrusion_mapped(in->cfg, device,
 	    table, req->read_address, req->read_quantity)) &&
 	    !(req->write_quantity > 0 && intrusion_mapped(in->cfg, device,
@@ -311,7 +313,7 @@ intrusion_request(struct intrusion *in, const struct client *c,
 		ids_unmapped(ids, host, (uint32_t)req->unit << 24 |
 		    (uint32_t)table << 16 | (req->read_quantity > 0 ?
 		    req->read_address : req->write_address), now);
-	if (req->is_write && table >= 0)
+	if (req->is_write && table >= 0 && lim->write_burst > 0)
 		intrusion_writes(in, ids, host, req, device, table, now);
 	intrusion_after(in);
 }

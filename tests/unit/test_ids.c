@@ -118,6 +118,26 @@ test_window_boundary(void **state)
 	assert_true(f->r[2].last == T0 + 20);
 }
 
+/* A window over but not swept yet: what it held goes with the next
+ * occurrence, in one report counting both. */
+static void
+test_unswept_window_joins_next(void **state)
+{
+	struct fixture *f = *state;
+
+	ids_event(f->ids, "a", IDS_INVALID_UNIT, 1, T0);
+	ids_event(f->ids, "a", IDS_INVALID_UNIT, 2, T0 + 1);
+	ids_event(f->ids, "a", IDS_INVALID_UNIT, 3, T0 + 2);
+	ids_event(f->ids, "a", IDS_INVALID_UNIT, 4, T0 + 10.5);
+	assert_int_equal(f->n, 2);
+	assert_report(f, 1, IDS_INVALID_UNIT, "a", 3);
+	assert_true(f->r[1].first == T0 + 1);
+	assert_true(f->r[1].last == T0 + 10.5);
+	assert_int_equal(f->r[1].detail, 4);
+	assert_false(ids_pending(f->ids));
+	assert_int_equal(ids_occurred(f->ids, IDS_INVALID_UNIT), 4);
+}
+
 /* An occurrence after a quiet window is told at once, alone. */
 static void
 test_quiet_window_then_at_once(void **state)
@@ -234,6 +254,8 @@ test_flood_limit(void **state)
 	assert_int_equal(ids_sweep(f->ids, T0 + 10.999), 0);
 	assert_int_equal(f->n, 2);
 	assert_report(f, 1, IDS_FLOOD, "a", 2);
+	assert_false(ids_pending(f->ids));
+	assert_int_equal(ids_occurred(f->ids, IDS_FLOOD), 3);
 }
 
 /* exception_storm: beyond the limit within the window. */
@@ -372,6 +394,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_boundary, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_unswept_window_joins_next,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quiet_window_then_at_once,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
