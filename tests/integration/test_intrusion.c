@@ -490,6 +490,45 @@ test_rate_limit(void **state)
 	assert_int_equal(count_intrusions(t, "invalid_unit"), 2);
 }
 
+static void
+invalid_unit_reads(const struct iw *t, int n)
+{
+	modbus_t *ctx = world_client(t->w, 77, CLIENT_TIMEOUT);
+	uint16_t v;
+	int i;
+
+	assert_non_null(ctx);
+	for (i = 0; i < n; i++)
+		assert_int_equal(modbus_read_registers(ctx, VALVE, 1, &v), -1);
+	world_client_free(ctx);
+}
+
+/* A reload: what the window held back is written (without waiting for
+ * the window), the counts start afresh, the metric goes on. */
+static void
+test_reload(void **state)
+{
+	struct iw *t = *state;
+	struct ctl_result *res = malloc(sizeof(*res));
+	char line[RECORD_LINE_MAX];
+	int first, second;
+
+	assert_non_null(res);
+	invalid_unit_reads(t, 3);
+	first = wait_intrusion(t, "invalid_unit", 0, line);
+	assert_int_equal(world_rewrite_config(t->w), 0);
+	if (ctl_run(t->w, res, "reload", (char *)NULL) != 0)
+		fail_msg("wardenctl reload exited %d: %s%s", res->status,
+		    res->out, res->err);
+	free(res);
+	second = wait_intrusion(t, "invalid_unit", first, line);
+	assert_field(line, "\"count\":2");
+	invalid_unit_reads(t, 1);
+	wait_intrusion(t, "invalid_unit", second, line);
+	assert_field(line, "\"count\":1");
+	assert_true(metric(t, "invalid_unit") == 4);
+}
+
 /* on_intrusion: takeover: the scan's record, then the takeover with
  * cause intrusion naming it. */
 static void
@@ -647,6 +686,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unsolicited_answer,
 		    setup_unsolicited, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup_limits,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload, setup_limits,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_takeover, setup_takeover,
 		    teardown),
