@@ -13,7 +13,7 @@
 #define INTRUSION_WINDOW 10.0
 #define INTRUSION_WINDOW_MAX 3600.0
 #define INTRUSION_SCAN 32
-#define INTRUSION_EXCEPTIONS 50
+#define INTRUSION_EXCEPTIONS 100
 /* Beyond this a limit would never be reached: a typo. */
 #define INTRUSION_COUNT_LIMIT 1000000
 

@@ -19,14 +19,14 @@ static void test_defaults_when_absent(void **state)
 	assert_int_equal(cfg->intrusion.limits.scan_addresses, 32);
 	assert_int_equal(cfg->intrusion.limits.flood_per_second, 0);
 	assert_int_equal(cfg->intrusion.limits.write_burst, 0);
-	assert_int_equal(cfg->intrusion.limits.exception_storm, 50);
+	assert_int_equal(cfg->intrusion.limits.exception_storm, 100);
 	for (k = 0; k < IDS_KIND_COUNT; k++)
 		assert_int_equal(cfg->intrusion.takeover[k], 0);
 	loaded_free(&l);
 	/* An empty block is the defaults too. */
 	cfg = load_ok(&l, BASE "intrusion: {}\n");
 	assert_true(cfg->intrusion.limits.window == 10);
-	assert_int_equal(cfg->intrusion.limits.exception_storm, 50);
+	assert_int_equal(cfg->intrusion.limits.exception_storm, 100);
 	loaded_free(&l);
 }
 
