@@ -400,6 +400,16 @@ client_release(struct client *c)
 		stream_defer(c->s);
 }
 
+/* The intrusion detector's count (client_events.suspect). */
+static void
+client_suspect(struct client *c, enum ids_kind kind, long detail)
+{
+	struct clients *cs = c->cs;
+
+	if (cs->events.suspect != NULL)
+		cs->events.suspect(cs->events.ctx, c, kind, detail);
+}
+
 static void
 client_send(struct client *c, const uint8_t *adu, size_t len,
     uint16_t tid, uint8_t unit)
@@ -426,6 +436,7 @@ client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
 	counters_exception(c->cs->counters, code);
 	len = mbap_encode_exception(adu, tid, unit, fc, code);
 	client_send(c, adu, len, tid, unit);
+	client_suspect(c, IDS_EXCEPTION_STORM, -1);
 }
 
 void
@@ -441,6 +452,8 @@ client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
 	if (answer != NULL) {
 		counters_answered(cs->counters);
 		client_send(c, answer, len, req->origin_tid, req->origin_unit);
+		if (answer[MBAP_HEADER_LEN] & 0x80)
+			client_suspect(c, IDS_EXCEPTION_STORM, -1);
 	} else
 		client_send_exception(c, req->origin_tid, req->origin_unit,
 		    req->expect.fc, exception);
@@ -465,6 +478,7 @@ client_handle(struct client *c, const uint8_t *adu, size_t len)
 		metrics_count_verdict(cs->metrics, METRICS_UNKNOWN_UNIT);
 		client_send_exception(c, req.tid, req.unit, req.fc,
 		    MODBUS_EXCEPTION_GATEWAY_TARGET);
+		client_suspect(c, IDS_INVALID_UNIT, req.unit);
 		return;
 	}
 	cs->events.request(cs->events.ctx, c, adu, len, &req, dev - 1);
@@ -505,12 +519,15 @@ client_process(struct client *c)
 		}
 		if (st != MBAP_FRAME_OK) {
 			counters_malformed(cs->counters);
+			client_suspect(c, st == MBAP_FRAME_BAD_PROTOCOL ?
+			    IDS_INVALID_PROTOCOL : IDS_INVALID_LENGTH, -1);
 			client_close(c, mbap_frame_strerror(st));
 			return;
 		}
 		c->partial_since = 0.;
 		client_handle(c, buf_head(in), len);
 		buf_consume(in, len);
+		client_suspect(c, IDS_FLOOD, -1);
 	}
 	if (stream_closed(c->s))
 		return;

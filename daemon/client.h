@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "ids.h"
 #include "mbap.h"
 #include "net.h"
 
@@ -70,6 +71,16 @@ struct client_events {
 	void (*gone)(void *ctx, const struct client *c);
 	/* A TLS client was refused (its connection is closed). */
 	void (*refused)(void *ctx, const struct client_refusal *r);
+	/*
+	 * What the intrusion detector counts (ids.h), as kind: IDS_FLOOD
+	 * for every request framed; IDS_EXCEPTION_STORM for every
+	 * exception answered to c (the gateway's or the device's);
+	 * IDS_INVALID_PROTOCOL and IDS_INVALID_LENGTH for a frame that
+	 * closes c (told before it is closed); IDS_INVALID_UNIT with the
+	 * unit id in detail. NULL: nobody counts.
+	 */
+	void (*suspect)(void *ctx, const struct client *c, enum ids_kind kind,
+	    long detail);
 	void *ctx;
 };
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "ids.h"
+
 enum config_mode { MODE_ENFORCE, MODE_MONITOR };
 enum config_initial_state { INITIAL_TAKEOVER, INITIAL_AUTO };
 enum config_reads { READS_ANY, READS_DECLARED };
@@ -185,6 +187,13 @@ struct config_takeover {
 	double max_bypass;              /* longest bypass of a trip; 8 h */
 };
 
+/* intrusion: what the detector counts (ids.h) and what each kind does:
+ * takeover[kind] 1 takes over (on_intrusion), 0 only audits. */
+struct config_intrusion {
+	struct ids_limits limits;
+	uint8_t takeover[IDS_KIND_COUNT];
+};
+
 /* The alarms' management (ISA-18.2), not their limits (points). */
 struct config_alarms {
 	double max_shelve;              /* longest shelve; default 8 h */
@@ -231,6 +240,7 @@ struct config {
 	size_t n_points;
 	struct config_takeover takeover;
 	struct config_alarms alarms;
+	struct config_intrusion intrusion;
 	/* Built at load time: unit id -> device index + 1 (0: none). */
 	uint16_t device_by_unit[256];
 	/*

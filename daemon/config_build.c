@@ -129,6 +129,13 @@ static int64_t build_int(struct config_build *b, const char *path,
 	return *value;
 }
 
+int64_t config_build_int(struct config_build *b, const char *path,
+    const int64_t *value, int64_t fallback, int64_t lo, int64_t hi,
+    const char *why)
+{
+	return build_int(b, path, value, fallback, lo, hi, why);
+}
+
 int config_build_endpoint(struct config_build *b, const char *path,
     const char *text, struct config_endpoint *ep)
 {
@@ -440,6 +447,7 @@ struct config *config_build(const struct raw_config *raw, const char *file,
 		return b.cfg;
 	config_points_build(&b);
 	config_takeover_build(&b);
+	config_intrusion_build(&b);
 	config_roles_build(&b);
 	config_listen_build(&b, shape->listen_scalar);
 	return b.cfg;

@@ -229,6 +229,23 @@ struct raw_alarms {
 	char *max_shelve;
 };
 
+/* A limit of intrusion:, a mapping of one key (scan: {addresses: 32}). */
+struct raw_ids_limit {
+	int64_t n;
+};
+
+/* intrusion: (config_intrusion.c). */
+struct raw_intrusion {
+	char *window;
+	struct raw_ids_limit *scan, *flood, *write_burst, *exception_storm;
+	struct raw_on_intrusion *on_intrusion;
+};
+
+/* on_intrusion: kind -> audit (0, absent) or takeover (1). */
+struct raw_on_intrusion {
+	int kind[IDS_KIND_COUNT];
+};
+
 struct raw_control {
 	char *socket;
 	char *takeover_group;
@@ -304,6 +321,7 @@ struct raw_config {
 	unsigned points_count;
 	struct raw_takeover *takeover;
 	struct raw_alarms *alarms;
+	struct raw_intrusion *intrusion;
 };
 
 extern const cyaml_schema_value_t config_schema;
@@ -384,6 +402,14 @@ void config_check_modicon(struct config_build *b, const char *path,
 
 /* config_takeover.c */
 void config_takeover_build(struct config_build *b);
+
+/* config_intrusion.c: intrusion:, its defaults when absent. */
+void config_intrusion_build(struct config_build *b);
+/* An optional integer key: fallback when absent or out of lo..hi
+ * (reported, why added to the message). */
+int64_t config_build_int(struct config_build *b, const char *path,
+    const int64_t *value, int64_t fallback, int64_t lo, int64_t hi,
+    const char *why);
 
 /* config_roles.c: roles:, the built-in ai first. */
 void config_roles_build(struct config_build *b);

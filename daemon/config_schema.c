@@ -212,6 +212,57 @@ static const cyaml_schema_field_t alarms_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_strval_t intrusion_action_names[] = {
+	{ "audit", 0 }, { "takeover", 1 },
+};
+
+/* Each limit is a mapping of one key, so that what it counts is named
+ * where it is set: scan: {addresses: 32}. */
+#define IDS_LIMIT_FIELDS(var, key) \
+	static const cyaml_schema_field_t var[] = { \
+		CYAML_FIELD_INT(key, CYAML_FLAG_DEFAULT, \
+		    struct raw_ids_limit, n), \
+		CYAML_FIELD_END \
+	}
+IDS_LIMIT_FIELDS(scan_fields, "addresses");
+IDS_LIMIT_FIELDS(flood_fields, "per_second");
+IDS_LIMIT_FIELDS(write_burst_fields, "writes");
+IDS_LIMIT_FIELDS(exception_storm_fields, "exceptions");
+
+#define INTRUSION_ACTION(name, k) \
+	CYAML_FIELD_ENUM(name, ENUM_FLAGS, struct raw_on_intrusion, kind[k], \
+	    intrusion_action_names, CYAML_ARRAY_LEN(intrusion_action_names))
+
+static const cyaml_schema_field_t on_intrusion_fields[] = {
+	INTRUSION_ACTION("invalid_protocol", IDS_INVALID_PROTOCOL),
+	INTRUSION_ACTION("invalid_length", IDS_INVALID_LENGTH),
+	INTRUSION_ACTION("invalid_unit", IDS_INVALID_UNIT),
+	INTRUSION_ACTION("unknown_function", IDS_UNKNOWN_FUNCTION),
+	INTRUSION_ACTION("exception_storm", IDS_EXCEPTION_STORM),
+	INTRUSION_ACTION("address_scan", IDS_ADDRESS_SCAN),
+	INTRUSION_ACTION("flood", IDS_FLOOD),
+	INTRUSION_ACTION("write_burst", IDS_WRITE_BURST),
+	INTRUSION_ACTION("unsolicited_answer", IDS_UNSOLICITED_ANSWER),
+	INTRUSION_ACTION("duplicate_answer", IDS_DUPLICATE_ANSWER),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t intrusion_fields[] = {
+	CYAML_FIELD_STRING_PTR("window", OPT, struct raw_intrusion, window, 1,
+	    SHORT_LEN),
+	CYAML_FIELD_MAPPING_PTR("scan", OPT, struct raw_intrusion, scan,
+	    scan_fields),
+	CYAML_FIELD_MAPPING_PTR("flood", OPT, struct raw_intrusion, flood,
+	    flood_fields),
+	CYAML_FIELD_MAPPING_PTR("write_burst", OPT, struct raw_intrusion,
+	    write_burst, write_burst_fields),
+	CYAML_FIELD_MAPPING_PTR("exception_storm", OPT, struct raw_intrusion,
+	    exception_storm, exception_storm_fields),
+	CYAML_FIELD_MAPPING_PTR("on_intrusion", OPT, struct raw_intrusion,
+	    on_intrusion, on_intrusion_fields),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t control_fields[] = {
 	CYAML_FIELD_STRING_PTR("socket", CYAML_FLAG_DEFAULT,
 	    struct raw_control, socket, 1, SOCKET_PATH_MAX),
@@ -375,6 +426,8 @@ static const cyaml_schema_field_t config_fields[] = {
 	    takeover_fields),
 	CYAML_FIELD_MAPPING_PTR("alarms", OPT, struct raw_config, alarms,
 	    alarms_fields),
+	CYAML_FIELD_MAPPING_PTR("intrusion", OPT, struct raw_config, intrusion,
+	    intrusion_fields),
 	CYAML_FIELD_END
 };
 

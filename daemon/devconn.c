@@ -206,6 +206,7 @@ devconn_connected_cb(void *ctx)
 	ev_timer_stop(devconn_set(dc)->loop, &dc->timer);
 	dc->state = DEVCONN_UP;
 	dc->backoff = BACKOFF_FIRST;
+	dc->has_last = 0;
 	if (pool->n_up++ == 0)
 		log_info("device %s up (%s)", pool->dev->cfg->name, pool->role);
 	devpool_dispatch(pool);
@@ -241,14 +242,19 @@ devconn_connect(struct devconn *dc)
 
 /*
  * A framed answer whose transaction id matches nothing in flight: nobody
- * asked for it, so nobody gets it, and the stream is still in step.
+ * asked for it, so nobody gets it, and the stream is still in step. The
+ * intrusion detector hears of it (devices_on_stray()).
  */
 static void
 devconn_stray(struct devconn *dc, uint16_t tid)
 {
 	struct device *dev = dc->pool->dev;
+	struct devices *ds = dev->ds;
 
 	dev->stray_answers++;
+	if (ds->on_stray != NULL)
+		ds->on_stray(ds->stray_ctx, dev->index, dc->n_slots == 0 &&
+		    !(dc->has_last && dc->last_tid == tid));
 	if (log_budget_allow(&dev->stray_log, ev_now(dev->ds->loop)))
 		log_warnx("device %s: dropped an answer with transaction id "
 		    "%u, which matches no request in flight (%llu so far)",
@@ -278,6 +284,8 @@ devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
 	}
 	req = dc->slots[i];
 	dc->slots[i] = dc->slots[--dc->n_slots];
+	dc->last_tid = tid;
+	dc->has_last = 1;
 	inflight_end(&req, adu, len, 0);
 }
 

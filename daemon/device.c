@@ -371,6 +371,15 @@ device_stray_answers(const struct devices *ds, unsigned device)
 	return ds != NULL ? ds->dev[device].stray_answers : 0;
 }
 
+void
+devices_on_stray(struct devices *ds, device_stray_fn *fn, void *ctx)
+{
+	if (ds == NULL)
+		return;
+	ds->on_stray = fn;
+	ds->stray_ctx = ctx;
+}
+
 static int
 device_fc_writes(uint8_t fc)
 {

@@ -111,6 +111,15 @@ void device_on_up(struct devices *ds, unsigned device, enum device_pool pool,
     void (*fn)(void *ctx), void *ctx);
 /* The answers that matched nothing in flight. */
 uint64_t device_stray_answers(const struct devices *ds, unsigned device);
+/*
+ * Each of them told to fn(ctx, device, unsolicited) as well (the
+ * intrusion detector's, flows): unsolicited 1 when nothing was in flight
+ * on its connection, 0 when something was (a transaction id matching
+ * none of it, or the one answered last: a second answer). fn NULL: no
+ * one is told. ds NULL does nothing.
+ */
+typedef void device_stray_fn(void *ctx, unsigned device, int unsolicited);
+void devices_on_stray(struct devices *ds, device_stray_fn *fn, void *ctx);
 /* AI writes sent to the device and not yet answered. */
 unsigned device_ai_writes_in_flight(const struct devices *ds,
     unsigned device);

@@ -34,6 +34,8 @@ struct devconn {
 	struct inflight *held;
 	unsigned n_held;
 	uint16_t next_tid;
+	uint16_t last_tid;              /* of the last answer matched, */
+	int has_last;                   /* on this connection */
 	ev_tstamp backoff;
 };
 
@@ -71,6 +73,8 @@ struct devices {
 	struct counters *counters;
 	struct device *dev;             /* cfg->n_devices of them */
 	unsigned n;
+	device_stray_fn *on_stray;      /* devices_on_stray() */
+	void *stray_ctx;
 };
 
 /* devconn.c */

@@ -28,6 +28,9 @@ struct flow_events {
 	    const struct monitor_event *e);
 	/* The key switch as just read, or unknown (its device lost). */
 	void (*key_switch)(void *ctx, enum guard_switch position);
+	/* An intrusion whose kind's on_intrusion is takeover, named by
+	 * what ("address_scan from 10.0.0.5"). */
+	void (*intrusion)(void *ctx, const char *what);
 	/* An AI request arrived, read or write (the silence clock). */
 	void (*ai_request)(void *ctx);
 	/* An AI write handed to a device has ended, answered or not, its

@@ -24,6 +24,7 @@
 #include "baseline.h"
 #include "gate.h"
 #include "gate_plan.h"
+#include "intrusion.h"
 #include "record.h"
 #include "rights.h"
 #include "warden.h"
@@ -365,6 +366,7 @@ gate_request(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 
 	if (client_role(c) == CONFIG_ROLE_AI)
 		g->w->events.ai_request(g->w->events.ctx);
+	intrusion_request(g->w->intrusion, c, req, device);
 	gate_judge(g, c, adu, len, req, device, GATE_NOT_READ);
 }
 
@@ -375,6 +377,16 @@ gate_client_refused(void *ctx, const struct client_refusal *r)
 	struct gate *g = ctx;
 
 	record_client_refused(g->w, r);
+}
+
+/* client_events: what the intrusion detector counts. */
+static void
+gate_client_suspect(void *ctx, const struct client *c, enum ids_kind kind,
+    long detail)
+{
+	struct gate *g = ctx;
+
+	intrusion_client(g->w->intrusion, c, kind, detail);
 }
 
 /* client_events: the client is going away. The gate handed its requests
@@ -403,7 +415,8 @@ gate_new(struct warden *w)
 	}
 	clients_set_events(w->clients, &(struct client_events){
 	    .request = gate_request, .gone = gate_client_gone,
-	    .refused = gate_client_refused, .ctx = g });
+	    .refused = gate_client_refused, .suspect = gate_client_suspect,
+	    .ctx = g });
 	return g;
 }
 

@@ -15,7 +15,7 @@
 static const char *const state_names[] = { "auto", "takeover" };
 static const char *const cause_names[GUARD_CAUSE_COUNT] = {
 	"operator", "switch", "trip", "violation", "violations",
-	"ai_silence", "device_loss", "startup",
+	"ai_silence", "device_loss", "startup", "intrusion",
 };
 
 void
@@ -432,6 +432,15 @@ guard_violation(struct guard *g, const char *what, int takeover_rule,
 	snprintf(reason, sizeof reason, "%u violations within %gs, "
 	    "the last: %s", t->violations_count, t->violations_within, what);
 	return enter_takeover(g, GUARD_CAUSE_VIOLATIONS, reason, now);
+}
+
+struct guard_result
+guard_intrusion(struct guard *g, const char *what, double now)
+{
+	char reason[2 * GUARD_REASON_MAX];
+
+	snprintf(reason, sizeof reason, "intrusion: %s", what);
+	return enter_takeover(g, GUARD_CAUSE_INTRUSION, reason, now);
 }
 
 void

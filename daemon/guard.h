@@ -25,7 +25,7 @@
  * only on behalf of a permitted one. The guard refuses on state.
  *
  * In `mode: monitor` the automatic triggers (trip, violation, violations,
- * ai_silence, device_loss) return GUARD_WOULD_TAKEOVER and change
+ * ai_silence, device_loss, intrusion) return GUARD_WOULD_TAKEOVER and change
  * nothing; the operator command and the key switch act in every mode.
  * Trips and the key switch block a release in every mode.
  *
@@ -57,8 +57,9 @@ enum guard_cause {
 	GUARD_CAUSE_AI_SILENCE,
 	GUARD_CAUSE_DEVICE_LOSS,
 	GUARD_CAUSE_STARTUP,
+	GUARD_CAUSE_INTRUSION,
 };
-#define GUARD_CAUSE_COUNT 8
+#define GUARD_CAUSE_COUNT 9
 
 /* Longest reason kept, with its NUL; longer ones are cut at a UTF-8
  * character boundary. */
@@ -210,6 +211,11 @@ struct guard_result guard_trip(struct guard *g, const char *source,
  */
 struct guard_result guard_violation(struct guard *g, const char *what,
     int takeover_rule, double now);
+/* An intrusion whose kind's on_intrusion is takeover (what names it:
+ * "address_scan from 10.0.0.5"): takes over at once, with cause
+ * intrusion; in monitor mode, would. */
+struct guard_result guard_intrusion(struct guard *g, const char *what,
+    double now);
 /* An AI request arrived (any request, read or write). */
 void guard_ai_activity(struct guard *g, double now);
 /* Time-based triggers (ai_silence); call at least every poll_interval. In
@@ -219,7 +225,7 @@ struct guard_result guard_tick(struct guard *g, double now);
 /* "auto", "takeover" */
 const char *guard_state_name(enum guard_state state);
 /* "operator", "switch", "trip", "violation", "violations", "ai_silence",
- * "device_loss", "startup" */
+ * "device_loss", "startup", "intrusion" */
 const char *guard_cause_name(enum guard_cause cause);
 /* Inverse of the two above; -1 for an unknown name. */
 int guard_state_from_name(const char *name);

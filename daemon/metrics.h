@@ -38,6 +38,7 @@ struct counters {
 	uint64_t device_resets;
 	uint64_t device_timeouts;
 	uint64_t exceptions[256];       /* sent by the gateway, by code */
+	uint64_t intrusions[IDS_KIND_COUNT];    /* occurrences, by kind */
 };
 
 /*
@@ -125,6 +126,13 @@ static inline void
 counters_device_timeout(struct counters *c)
 {
 	c->device_timeouts++;
+}
+
+/* n occurrences of an intrusion of kind (ids.h). */
+static inline void
+counters_intrusion(struct counters *c, enum ids_kind kind, uint64_t n)
+{
+	c->intrusions[kind] += n;
 }
 
 /* An exception the gateway sent, by its code. */

@@ -161,6 +161,13 @@ metrics_render_requests(struct metrics_text *t, const struct metrics *m,
 			    "\"0x%02x\"} %llu\n", i,
 			    (unsigned long long)c->exceptions[i]);
 	}
+	metrics_family(t, "warden_intrusion_total", "counter",
+	    "Intrusions detected, by kind: every occurrence, also those "
+	    "the audit's rate limit folded into a count.");
+	for (i = 0; i < IDS_KIND_COUNT; i++)
+		metrics_printf(t, "warden_intrusion_total{kind=\"%s\"} %llu\n",
+		    ids_kind_name((enum ids_kind)i),
+		    (unsigned long long)c->intrusions[i]);
 	if (histogram_render(&m->latency, "warden_request_duration_seconds",
 	    "AI requests handed to a device, from the request to its answer.",
 	    t->out) == -1)

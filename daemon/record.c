@@ -280,6 +280,28 @@ record_client_refused(struct warden *w, const struct client_refusal *r)
 }
 
 void
+record_intrusion(struct warden *w, const struct record_intrusion *r)
+{
+	char since[STATEFILE_TIME_LEN + 1];
+	struct audit_extra extra[5] = {
+		{ .key = "kind", .type = AUDIT_STRING, .s = r->kind },
+		{ .key = "count", .type = AUDIT_UINT, .u = r->count },
+		{ .key = "window", .type = AUDIT_DOUBLE, .d = r->window },
+		{ .key = "on_intrusion", .type = AUDIT_STRING,
+		    .s = r->takeover ? "takeover" : "audit" },
+		{ .key = "since", .type = AUDIT_STRING, .s = since },
+	};
+	struct audit_event ev = { .event = "intrusion", .client = r->client,
+		.device = r->device, .has_unit = r->has_unit, .unit = r->unit,
+		.has_fc = r->has_fc, .fc = r->fc, .point = r->point,
+		.extra = extra, .n_extra = 4 };
+
+	if (statefile_time_format(r->since, since) != 0)
+		ev.n_extra = 5;
+	record_write(w, &ev, 0);
+}
+
+void
 record_state_restored(struct warden *w, enum guard_cause cause,
     const char *reason)
 {

@@ -60,6 +60,26 @@ void record_settle(struct warden *w);
 /* gate.c: a TLS client refused at its handshake (client.h). */
 void record_client_refused(struct warden *w, const struct client_refusal *r);
 
+/* An intrusion (ids.h), as intrusion.c reports it: count occurrences
+ * of kind from a client (its address) or a device since since. */
+struct record_intrusion {
+	const char *kind;
+	const char *client;     /* NULL for a device's */
+	const char *device;     /* NULL for a client's */
+	uint64_t count;
+	double since;           /* the first of them */
+	double window;
+	int has_unit;           /* invalid_unit: the unit id */
+	uint8_t unit;
+	int has_fc;             /* unknown_function: the function code */
+	uint8_t fc;
+	const char *point;      /* write_burst: the point; NULL otherwise */
+	int takeover;           /* its on_intrusion is takeover */
+};
+/* intrusion.c: written with the others of this loop iteration, not
+ * synced on its own (a peer provokes it). */
+void record_intrusion(struct warden *w, const struct record_intrusion *r);
+
 /* takeover.c: takeover, or in monitor mode would_takeover; user is the
  * operator's, NULL for an automatic one. */
 void record_takeover(struct warden *w, int would, enum guard_cause cause,

@@ -11,6 +11,7 @@
 
 #include "checkconf.h"
 #include "control.h"
+#include "intrusion.h"
 #include "listener.h"
 #include "log.h"
 #include "poller.h"
@@ -148,6 +149,8 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	if (!same_devices && (w->devices = devices_start(w->streams, ncfg,
 	    addrs, &w->counters, err)) == NULL)
 		log_warnx("reload: devices: %s", err);
+	if (!same_devices)
+		intrusion_watch_devices(w->intrusion);
 	/* Points, safe state or life bit may need a poll connection now, or
 	 * no longer. */
 	if (same_devices)

@@ -150,6 +150,16 @@ takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
 }
 
 static void
+takeover_on_intrusion(void *ctx, const char *what)
+{
+	struct warden *w = ctx;
+	struct guard_result r;
+
+	r = guard_intrusion(&w->takeover->guard, what, ev_now(w->loop));
+	takeover_apply(w, &r, NULL);
+}
+
+static void
 takeover_on_switch(void *ctx, enum guard_switch position)
 {
 	struct warden *w = ctx;
@@ -194,6 +204,7 @@ takeover_start(struct warden *w, enum guard_restore how,
 	gate_isolate(w->gate, t->guard.state == GUARD_STATE_TAKEOVER);
 	w->events = (struct flow_events){ .violation = takeover_on_violation,
 	    .key_switch = takeover_on_switch,
+	    .intrusion = takeover_on_intrusion,
 	    .ai_request = takeover_on_ai_request,
 	    .write_ended = takeover_on_write_ended, .ctx = w };
 	return 0;

@@ -15,6 +15,7 @@
 #include "control.h"
 #include "durable.h"
 #include "gate.h"
+#include "intrusion.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "ops.h"
@@ -182,7 +183,8 @@ warden_start(struct warden *w)
 	if ((w->streams = streams_new(w->loop)) == NULL ||
 	    (w->clients = clients_new(w->streams, w->cfg, &w->counters,
 	    &w->metrics, &w->abuse_log)) == NULL ||
-	    (w->gate = gate_new(w)) == NULL)
+	    (w->gate = gate_new(w)) == NULL ||
+	    (w->intrusion = intrusion_new(w)) == NULL)
 		fatalx("out of memory");
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
@@ -202,6 +204,7 @@ warden_start(struct warden *w)
 	    &w->counters, err)) == NULL)
 		fatalx("devices: %s", err);
 	free(addrs);
+	intrusion_watch_devices(w->intrusion);
 	streams_before_flush(w->streams, warden_before_flush, w->gate);
 	if ((w->poller = poller_new(w)) == NULL ||
 	    poller_start(w->poller) == -1 ||
@@ -264,6 +267,7 @@ warden_stop(struct warden *w)
 	poller_free(w->poller);
 	streams_before_flush(w->streams, NULL, NULL);
 	gate_free(w->gate);
+	intrusion_free(w->intrusion);
 	record_daemon(w, "stop");
 	audit_daemon_close(w);
 	free(w->memory);

@@ -319,7 +319,12 @@ flood_step(struct aisim *ai)
 	flood_report(ai, now);
 }
 
-/* One thing a probing AI might try; function 0 sends pdu as it is. */
+/*
+ * One thing a probing AI might try; function 0 sends pdu as it is. A
+ * holding read reads value addresses from address, one request each
+ * (a scan: beyond 32 undeclared ones within 10 s, wardend's default
+ * intrusion limit, it is an address_scan).
+ */
 struct probe {
 	const char *what;
 	int function;
@@ -342,6 +347,10 @@ static const struct probe probes[] = {
 	    MODBUS_FC_WRITE_MULTIPLE_REGISTERS, 0, 1000, { 0 }, 0 },
 	{ "read holding 500 (undeclared)", MODBUS_FC_READ_HOLDING_REGISTERS,
 	    500, 1, { 0 }, 0 },
+	{ "scan holding 1000-1039 (undeclared), one read each",
+	    MODBUS_FC_READ_HOLDING_REGISTERS, 1000, 40, { 0 }, 0 },
+	{ "fc 48 (no Modbus specification defines it)", 0, 0, 0,
+	    { 0x30, 0x00, 0x00 }, 3 },
 	{ "fc 8 diagnostics: return query data", 0, 0, 0,
 	    { 0x08, 0x00, 0x00, 0xA5, 0x37 }, 5 },
 	{ "fc 8 diagnostics: restart communications", 0, 0, 0,
@@ -419,7 +428,7 @@ probe_step(struct aisim *ai)
 {
 	const struct probe *probe = &probes[ai->probe_next];
 	uint16_t words[2] = { probe->value, 0 };
-	int rc, err = 0;
+	int rc = 0, err = 0, i;
 
 	ai->probe_next = (ai->probe_next + 1) % (sizeof(probes) /
 	    sizeof(probes[0]));
@@ -435,7 +444,10 @@ probe_step(struct aisim *ai)
 		rc = modbus_write_registers(ai->ctx, probe->address, 2, words);
 		break;
 	case MODBUS_FC_READ_HOLDING_REGISTERS:
-		rc = modbus_read_registers(ai->ctx, probe->address, 1, words);
+		/* The answer told is the first refusal, else the last. */
+		for (i = 0; i < probe->value && rc != -1; i++)
+			rc = modbus_read_registers(ai->ctx, probe->address + i,
+			    1, words);
 		break;
 	default:
 		rc = raw_request(ai, probe->pdu, probe->pdu_len, &err);
@@ -545,7 +557,9 @@ usage(FILE *out)
 	    "  silent        stops all traffic, keeps the connection\n"
 	    "  probe         undeclared addresses, coil writes, function "
 	    "codes 8, 17, 20,\n"
-	    "                22, 23, 43, one per period\n"
+	    "                22, 23, 43 and 48 (defined nowhere), a scan of "
+	    "40 undeclared\n"
+	    "                addresses, one per period\n"
 	    "--unit (default 1), --period between steps (default 200 ms), "
 	    "--duration\n(default: until SIGTERM/SIGINT). One line per action "
 	    "and answer on stdout;\na broken connection is reopened every "

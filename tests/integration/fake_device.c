@@ -81,6 +81,19 @@ fake_device_answer(struct fake_device *f, int fd, const uint8_t *req,
 			if (wire_send(fd, ans, 7 + pdu_len) != 0)
 				return -1;
 			break;
+		case FAKE_UNSOLICITED: {
+			/* Both in one send: the second is framed right
+			 * after the first has ended its request. */
+			uint8_t two[2 * WIRE_MAX_ADU];
+
+			fake_put16(ans, tid);
+			fake_put16(ans + 2, 0);
+			ans[6] = (uint8_t)unit;
+			memcpy(two, ans, 7 + pdu_len);
+			memcpy(two + 7 + pdu_len, ans, 7 + pdu_len);
+			fake_put16(two + 7 + pdu_len, (tid + 1000) & 0xFFFF);
+			return wire_send(fd, two, 2 * (7 + pdu_len));
+		}
 		}
 	}
 	fake_put16(ans, tid);

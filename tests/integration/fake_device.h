@@ -15,12 +15,13 @@
  * their addresses (so an answer names the request it belongs to) and any
  * other function with exception 0x01. A read of an odd address is
  * answered with the fault: transaction id + 1, unit id ^ 0x55, protocol
- * id 1 (a stream that cannot be framed), or rightly but after an answer
+ * id 1 (a stream that cannot be framed), rightly but after an answer
  * nobody asked for (the same answer with transaction id - 1, as from a
- * device that repeats itself).
+ * device that repeats itself), or rightly and then, in the same send,
+ * once more with transaction id + 1000 (an answer with nothing asked).
  */
 enum fake_fault { FAKE_WRONG_TID, FAKE_WRONG_UNIT, FAKE_BAD_PROTOCOL,
-	FAKE_STRAY };
+	FAKE_STRAY, FAKE_UNSOLICITED };
 
 #define FAKE_DEVICE_CONNS 8
 

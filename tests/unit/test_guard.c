@@ -407,6 +407,25 @@ test_violation_with_takeover_rule_acts_at_once(void **state)
 	release(f, 3);
 }
 
+/* An intrusion told to the guard takes over at once, latched as any
+ * other cause; in TAKEOVER another changes nothing. */
+static void
+test_intrusion_acts_at_once(void **state)
+{
+	struct fixture *f = *state;
+
+	start_auto(f, 0);
+	f->r = guard_intrusion(&f->g, "address_scan from 10.0.0.5", T0 + 1);
+	assert_takeover(f, GUARD_CAUSE_INTRUSION,
+	    "intrusion: address_scan from 10.0.0.5", 1);
+	assert_int_equal(f->g.counters.takeovers[GUARD_CAUSE_INTRUSION], 1);
+	f->r = guard_intrusion(&f->g, "flood from 10.0.0.6", T0 + 2);
+	assert_int_equal(f->r.action, GUARD_NONE);
+	assert_string_equal(f->g.reason,
+	    "intrusion: address_scan from 10.0.0.5");
+	release(f, 3);
+}
+
 static void
 use_violations(struct fixture *f, unsigned count, double within)
 {
@@ -618,6 +637,12 @@ test_monitor_mode_records_automatic_triggers_only(void **state)
 	    f->g.counters.would_takeovers[GUARD_CAUSE_VIOLATIONS], 1);
 	assert_int_equal(
 	    f->g.counters.would_takeovers[GUARD_CAUSE_AI_SILENCE], 2);
+	f->r = guard_intrusion(&f->g, "flood from 10.0.0.5", T0 + 17);
+	assert_int_equal(f->r.action, GUARD_WOULD_TAKEOVER);
+	assert_int_equal(f->r.next.cause, GUARD_CAUSE_INTRUSION);
+	assert_int_equal(
+	    f->g.counters.would_takeovers[GUARD_CAUSE_INTRUSION], 1);
+	assert_int_equal(f->g.state, GUARD_STATE_AUTO);
 	assert_int_equal(f->g.counters.takeovers[GUARD_CAUSE_TRIP], 0);
 }
 
@@ -784,6 +809,7 @@ main(void)
 		T(test_alarms_never_take_over),
 		T(test_device_loss_per_on_device_loss),
 		T(test_violation_with_takeover_rule_acts_at_once),
+		T(test_intrusion_acts_at_once),
 		T(test_violations_count_within_window_inclusive),
 		T(test_violations_just_outside_window_then_sliding),
 		T(test_violations_old_ones_slide_out),

@@ -34,6 +34,7 @@
 
 #include "client_internal.h"
 #include "gate.h"
+#include "intrusion.h"
 #include "stream.h"
 #include "warden.h"
 
@@ -161,10 +162,14 @@ setup(void **state)
 	assert_non_null(w->clients = clients_new(w->streams, w->cfg,
 	    &w->counters, &w->metrics, &w->abuse_log));
 	assert_non_null(w->gate = gate_new(w));
+	/* Intrusion detection too: its detector is made by the first
+	 * request, and counts every one after without allocating. */
+	assert_non_null(w->intrusion = intrusion_new(w));
 	assert_non_null(addrs = device_resolve_all(w->cfg, err));
 	assert_non_null(w->devices = devices_start(w->streams, w->cfg, addrs,
 	    &w->counters, err));
 	free(addrs);
+	intrusion_watch_devices(w->intrusion);
 	streams_before_flush(w->streams, before_flush, w->gate);
 	while (!device_pool_up(w->devices, 0, DEVICE_AI))
 		ev_run(w->loop, EVRUN_ONCE);
@@ -198,6 +203,7 @@ teardown(void **state)
 	devices_stop(w->devices);
 	streams_before_flush(w->streams, NULL, NULL);
 	gate_free(w->gate);
+	intrusion_free(w->intrusion);
 	audit_close(w->audit);
 	streams_free(w->streams);
 	clients_free(w->clients);

@@ -6,7 +6,8 @@
  * and metrics_render() reading the daemon's structs), so scripts and
  * dashboards written against either keep working: field order, labels,
  * number formats, HELP lines; issue 11 added the connections and the TLS
- * counters, nothing else changed.
+ * counters, issue 13 the cause intrusion and warden_intrusion_total,
+ * nothing else changed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
