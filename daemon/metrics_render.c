@@ -18,7 +18,7 @@
 static const char *const metrics_verdict_names[METRICS_VERDICT_COUNT] = {
 	"allowed", "clamped", "rejected", "isolated", "forwarded_read",
 	"rejected_read", "would_clamp", "would_reject", "would_takeover",
-	"invalid", "unknown_unit",
+	"invalid", "unknown_unit", "ramped", "would_ramp",
 };
 
 /* Exception codes shown even at 0, so that rate() has a start. */
