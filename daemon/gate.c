@@ -24,6 +24,7 @@
 #include "baseline.h"
 #include "gate.h"
 #include "gate_plan.h"
+#include "ramp.h"
 #include "record.h"
 #include "rights.h"
 #include "warden.h"
@@ -235,6 +236,23 @@ gate_isolated(struct gate *g, struct client *c,
 	    MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
+/* A ramp (ramp.h): answered as written once its first step is handed
+ * to the device; 0, or -1 when the AI got the exception instead. */
+static int
+gate_ramp(struct gate *g, struct client *c, const struct mbap_request *req)
+{
+	struct warden *w = g->w;
+	uint8_t code;
+
+	if ((code = ramp_start(w->ramp, &g->decision)) != 0) {
+		client_send_exception(c, req->tid, req->unit, req->fc, code);
+		return -1;
+	}
+	policy_accept(w->memory, &g->decision, ev_now(w->loop));
+	client_send_written(c, req);
+	return 0;
+}
+
 /* enforce: the decision in g->decision carried out (gate_plan.h). */
 static void
 gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
@@ -258,10 +276,16 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	if (p.exception != 0)
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    p.exception);
-	else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device, t) != 0)
+	else if (p.ramp) {
+		if (gate_ramp(g, c, req) != 0)
+			return;
+	} else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device, t) != 0)
 		return;         /* not sent: the client has its answer */
-	else
+	else {
 		policy_accept(w->memory, d, now);
+		/* The AI's new value: a ramp on the point has had its day. */
+		ramp_replace(w->ramp, d);
+	}
 	if (p.violation)
 		gate_violation(g, d);
 }

@@ -35,6 +35,7 @@ struct metrics_http;
 struct durable;
 struct takeover;
 struct gate;
+struct ramp;
 struct poller;
 struct safestate;
 struct streams;
@@ -63,6 +64,7 @@ struct warden {
 	struct takeover *takeover;      /* the guard, and what it decides */
 	struct alarms *alarms;          /* the alarm list and its holds */
 	struct gate *gate;              /* the judgement on AI requests */
+	struct ramp *ramp;              /* points walked to the AI's value */
 	struct poller *poller;          /* wardend's own reads */
 	struct safestate *safestate;
 	struct durable *durable;        /* audit and state syncs, off the
