@@ -286,6 +286,9 @@ metrics_render_devices(struct metrics_text *t, const struct status *s)
 	metrics_gauge(t, "warden_safe_state_pending",
 	    "Safe-state points not verified: not yet read back, or drifted "
 	    "since.", pending);
+	metrics_gauge(t, "warden_ramps_active",
+	    "Points wardend is walking to the AI's value (on_violation: "
+	    "ramp).", s->n_ramps);
 }
 
 static void
