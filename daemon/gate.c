@@ -373,6 +373,12 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 			return;
 		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
 	}
+	/* In TAKEOVER no ramp starts (a role that keeps its rights): the
+	 * write is refused as reject would refuse it. */
+	if (d->verdict == POLICY_RAMP && g->isolated) {
+		d->verdict = POLICY_REJECT;
+		d->exception = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
+	}
 	metrics_count_decision(&w->metrics, d, w->cfg->mode);
 	if (w->cfg->mode == MODE_MONITOR)
 		gate_monitor_mode(g, c, adu, len, req, device, judged);
