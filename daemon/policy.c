@@ -324,7 +324,8 @@ violation_settle(const struct config_point *pt,
 		 * outside min/max is refused. The first step is what a
 		 * clamp would forward. */
 		if (!allowed || point_span_empty(*allowed) ||
-		    w->raw_lo != w->raw_hi || (strcmp(f->rule, "max_step") != 0 &&
+		    w->raw_lo != w->raw_hi ||
+		    (strcmp(f->rule, "max_step") != 0 &&
 		    strcmp(f->rule, "max_rate") != 0))
 			break;
 		f->verdict = POLICY_RAMP;

@@ -40,9 +40,9 @@ void ramp_free(struct ramp *r);
 /*
  * Start walking d's point (d: a POLICY_RAMP decision whose ramp_started
  * record is queued) to the value asked: its first step, the policy's
- * forwarded value, handed to the point's device with its own record. A ramp on the
- * point is replaced. 0, or the exception the AI gets when the first step
- * could not be handed over (the ramp stopped, device_error).
+ * forwarded value, handed to the point's device with its own record. A
+ * ramp on the point is replaced. 0, or the exception the AI gets when
+ * the first step could not be handed over (the ramp stopped).
  */
 uint8_t ramp_start(struct ramp *r, const struct policy_decision *d);
 /* An AI write d accepted and forwarded: a ramp on a point it writes
