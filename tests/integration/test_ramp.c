@@ -202,6 +202,7 @@ test_walks_to_target(void **state)
 	assert_true(now < 70);
 
 	done = wait_record(t, "ramp_done", NULL, &recs, &n, 5);
+	free(recs);
 	started = wait_record(t, "ramp_started", NULL, &recs, &n, 0);
 	assert_true(started < done);
 	assert_true(recs[started].value == 70);
@@ -248,6 +249,7 @@ test_newer_write_replaces_target(void **state)
 	wait_step(t, 40, 3);
 	assert_int_equal(modbus_write_register(t->ai, SLOPE, 10), 1);
 	wait_record(t, "ramp_done", NULL, &recs, &n, 5);
+	free(recs);
 	replaced = wait_record(t, "ramp_replaced", NULL, &recs, &n, 0);
 	assert_true(recs[replaced].value == 120);
 	free(recs);
@@ -329,7 +331,7 @@ test_reload_stops_then_monitor_forwards(void **state)
 	struct rt *t = *state;
 	struct trail_record *recs;
 	struct ctl_result res;
-	int n;
+	int n, i;
 
 	slope_at(t, 20);
 	assert_int_equal(modbus_write_register(t->ai, SLOPE, 900), 1);
@@ -342,9 +344,9 @@ test_reload_stops_then_monitor_forwards(void **state)
 
 	assert_int_equal(modbus_write_register(t->ai, SLOPE, 500), 1);
 	wait_step(t, 500, 2);
-	n = wait_record(t, "would_ramp", NULL, &recs, &n, 2);
-	assert_true(recs[n].value == 500);
-	assert_string_equal(recs[n].rule, "max_step");
+	i = wait_record(t, "would_ramp", NULL, &recs, &n, 2);
+	assert_true(recs[i].value == 500);
+	assert_string_equal(recs[i].rule, "max_step");
 	free(recs);
 }
 
