@@ -26,6 +26,7 @@
 #include "world.h"
 
 #define SLOPE 50                /* uint16, 0..1000, max_step 10, ramp */
+#define CLIMB 51                /* uint16, max_rate 50/s, 200 ms, ramp */
 #define CLIENT_TIMEOUT 2.0
 #define READY_TIMEOUT 5.0
 #define WHY_MAX 8192
@@ -39,6 +40,8 @@
 	"points:\n" \
 	"  - {name: slope, device: tank1, table: holding, address: 50,\n" \
 	"     write: {min: 0, max: 1000, max_step: 10, on_violation: ramp}}\n" \
+	"  - {name: climb, device: tank1, table: holding, address: 51,\n" \
+	"     write: {max_rate: 50, min_interval: 200ms, on_violation: ramp}}\n" \
 	"takeover:\n" \
 	"  safe_state:\n" \
 	"    - {point: slope, value: 0}\n"
@@ -233,6 +236,54 @@ test_walks_to_target(void **state)
 	free(recs);
 }
 
+/*
+ * Rate only (climb: 50/s, min_interval 200 ms): 100, then 150 a moment
+ * later. ramp_started names max_rate; the steps are 200 ms apart, none
+ * faster than the rate since the step before, the last 150.
+ */
+static void
+test_rate_only_ramp(void **state)
+{
+	struct rt *t = *state;
+	struct trail_record *recs;
+	double ts = 0, v = 100;
+	int n, i, started, done = 0, steps;
+
+	assert_int_equal(modbus_write_register(t->ai, CLIMB, 100), 1);
+	usleep(250000);
+	assert_int_equal(modbus_write_register(t->ai, CLIMB, 150), 1);
+	n = 0;
+	recs = NULL;
+	for (i = 0; i < 50 && done == 0; i++) {
+		free(recs);
+		usleep(100000);
+		n = trail_audit_records(t->w->audit, &recs);
+		done = trail_audit_count(recs, n, "ramp_done", "climb", NULL);
+	}
+	assert_int_equal(done, 1);
+	started = trail_audit_find(recs, n, 0, "ramp_started", "climb", NULL);
+	assert_true(started >= 0);
+	assert_string_equal(recs[started].rule, "max_rate");
+	for (steps = 0, i = started; i < n; i++) {
+		if (strcmp(recs[i].event, "ramp_step") != 0 ||
+		    strcmp(recs[i].point, "climb") != 0)
+			continue;
+		if (steps > 0) {
+			assert_true(recs[i].ts - ts > 0.2 - 0.01);
+			/* One raw count of slack for the two clocks. */
+			assert_true(recs[i].forwarded - v <=
+			    50 * (recs[i].ts - ts) + 1);
+		}
+		assert_true(recs[i].forwarded > v);
+		ts = recs[i].ts;
+		v = recs[i].forwarded;
+		steps++;
+	}
+	assert_true(steps >= 2);
+	assert_true(v == 150);
+	free(recs);
+}
+
 /* 20 -> 120, then 10 once it passed 40: the first ramp is replaced, the
  * second walks down to 10; no step over 10 either way, 120 never
  * reached. */
@@ -378,6 +429,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_walks_to_target,
+		    rt_setup, rt_teardown),
+		cmocka_unit_test_setup_teardown(test_rate_only_ramp,
 		    rt_setup, rt_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_newer_write_replaces_target, rt_setup, rt_teardown),
