@@ -2,7 +2,8 @@
  * test_ramp.c: on_violation: ramp end to end, through wardend to plcsim.
  * A write beyond max_step is answered at once and walked there one step
  * per 100 ms: plcsim's journal shows each step reach the device, its
- * value and spacing, and its ramp_step record written before it; a newer
+ * value and spacing, and its ramp_step record written before it; a ramp
+ * bound by max_rate alone keeps to the rate and to min_interval; a newer
  * write replaces the target; a takeover stops the ramp before the safe
  * state is driven, and a release does not start it again; a reload stops
  * it, and in monitor mode the same write is forwarded as it is
