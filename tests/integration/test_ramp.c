@@ -337,6 +337,10 @@ test_takeover_stops_ramp(void **state)
 	assert_int_equal(ctl_status(t->w, &st, why, sizeof why), 0);
 	assert_non_null(strstr(st.text, "\"ramps\":[{\"point\":\"slope\""));
 	assert_non_null(strstr(st.text, "\"target\":900"));
+	assert_int_equal(ctl_run(t->w, &res, "status", (char *)NULL), 0);
+	assert_non_null(strstr(res.out, "\nramps\n  slope "));
+	assert_non_null(strstr(res.out, "20 -> 900"));
+	assert_non_null(strstr(res.out, "bound by max_step"));
 
 	assert_int_equal(ctl_run(t->w, &res, "takeover", "-r", "ramp test",
 	    (char *)NULL), 0);
