@@ -111,14 +111,14 @@ ramp_plan_next(const struct config_point *pt, const struct ramp_origin *o,
 	if (plan_at(pt, o, target, not_before, s) == 0 && s->raw != from)
 		return;
 	/* Nothing nearer yet: max_rate may allow one count later. */
-	if (!pt->write.has_max_rate || !o->has_rate)
-		goto stuck;
-	near = plan_neighbour(pt, from, target);
-	reach = fabs(point_value(pt, near) - point_value(pt, o->rate_raw));
-	if (plan_at(pt, o, target, fmax(not_before, o->rate_at +
-	    reach / pt->write.max_rate), s) == 0 && s->raw != from)
-		return;
-stuck:
+	if (pt->write.has_max_rate && o->has_rate) {
+		near = plan_neighbour(pt, from, target);
+		reach = fabs(point_value(pt, near) -
+		    point_value(pt, o->rate_raw));
+		if (plan_at(pt, o, target, fmax(not_before, o->rate_at +
+		    reach / pt->write.max_rate), s) == 0 && s->raw != from)
+			return;
+	}
 	s->result = RAMP_PLAN_STUCK;
 	s->raw = from;
 	s->at = not_before;
