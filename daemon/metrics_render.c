@@ -128,7 +128,7 @@ metrics_render_state(struct metrics_text *t, const struct status *s)
 		    "%llu\n", guard_cause_name((enum guard_cause)i),
 		    (unsigned long long)gc->would_takeovers[i]);
 	metrics_counter(t, "warden_violations_total",
-	    "AI writes answered 0x01, 0x02 or 0x03, or clamped.",
+	    "AI writes answered 0x01, 0x02 or 0x03, clamped or ramped.",
 	    gc->violations);
 	metrics_counter(t, "warden_releases_total",
 	    "Operator releases back to AUTO.", gc->releases);
