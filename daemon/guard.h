@@ -202,8 +202,8 @@ struct guard_result guard_trip(struct guard *g, const char *source,
     enum monitor_kind kind, int raised, double now);
 /*
  * A policy violation (answered 0x01, 0x02, 0x03, clamped or ramped).
- * what names it for the reason ("inlet_valve max"). takeover_rule: the point's
- * on_violation is takeover, which acts at once. Every violation also
+ * what names it for the reason ("inlet_valve max"). takeover_rule: the
+ * point's on_violation is takeover, which acts at once. Every violation also
  * counts for on_violations: the count-th within `within` seconds
  * (inclusive) takes over. Any takeover, real or would-be, starts the
  * count afresh.
