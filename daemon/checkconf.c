@@ -12,7 +12,8 @@
 
 #include "log.h"
 
-static const char *violation_names[] = { "reject", "clamp", "takeover" };
+static const char *violation_names[] = { "reject", "clamp", "takeover",
+	"ramp" };
 static const char *order_names[] = { "ABCD", "CDAB", "BADC", "DCBA" };
 
 /* Room for any double, "%.17g" or fixed with up to 17 decimals. */

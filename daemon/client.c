@@ -440,6 +440,21 @@ client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
 }
 
 void
+client_send_written(struct client *c, const struct mbap_request *req)
+{
+	uint8_t adu[MBAP_MAX_ADU_LEN];
+	size_t len = mbap_encode_write_answer(adu, req);
+
+	if (len == 0) {
+		client_send_exception(c, req->tid, req->unit, req->fc,
+		    MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+		return;
+	}
+	counters_answered(c->cs->counters);
+	client_send(c, adu, len, req->tid, req->unit);
+}
+
+void
 client_answer_cb(void *ctx, const struct inflight *req, const uint8_t *answer,
     size_t len, uint8_t exception)
 {

@@ -107,6 +107,9 @@ void clients_close_all(struct clients *cs, const char *reason);
 unsigned clients_count(const struct clients *cs);
 void client_send_exception(struct client *c, uint16_t tid, uint8_t unit,
     uint8_t fc, uint8_t code);
+/* Answer a write (fc 5, 6, 15, 16) as the device would have, without
+ * it: a ramp's (ramp.h). Any other function gets 0x04. */
+void client_send_written(struct client *c, const struct mbap_request *req);
 /* A struct inflight's done for a forwarded request (ctx: the client). */
 void client_answer_cb(void *ctx, const struct inflight *req,
     const uint8_t *answer, size_t len, uint8_t exception);

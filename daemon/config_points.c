@@ -274,6 +274,34 @@ static int point_build_place(struct config_build *b, size_t i,
 	    !table_holds_bits(p->table));
 }
 
+/*
+ * on_violation: ramp walks the point to the value asked for within
+ * max_step and max_rate (ramp.h): it needs one of them, a value that can
+ * be walked (not a bool), and a max_step of at least one raw count, or
+ * no step could ever be taken.
+ */
+static void point_check_ramp(struct config_build *b, size_t i,
+    const struct config_point *p, int judged)
+{
+	const struct config_write *w = &p->write;
+	char path[CONFIG_PATH_MAX];
+
+	if (w->on_violation != VIOLATION_RAMP)
+		return;
+	snprintf(path, sizeof(path), "points[%zu].write.on_violation", i);
+	if (!w->has_max_step && !w->has_max_rate)
+		config_build_error(b, path, "on_violation: ramp needs max_step "
+		    "or max_rate to walk within");
+	else if (judged && p->type == TYPE_BOOL)
+		config_build_error(b, path, "on_violation: ramp cannot walk a "
+		    "bool point; use reject, clamp or takeover");
+	else if (judged && w->has_max_step && p->type != TYPE_FLOAT32 &&
+	    w->max_step < fabs(p->scale))
+		config_build_error(b, path, "on_violation: ramp with max_step "
+		    "%g, less than one raw count (scale %g): no step could be "
+		    "taken", w->max_step, fabs(p->scale));
+}
+
 /* min <= max, positive steps, bounds the point's type can hold. */
 static void point_check_write(struct config_build *b, size_t i,
     const struct config_point *p)
@@ -313,6 +341,7 @@ static void point_check_write(struct config_build *b, size_t i,
 	snprintf(path, sizeof(path), "points[%zu].write.max_rate", i);
 	if (w->has_max_rate && w->max_rate <= 0)
 		config_build_error(b, path, "max_rate must be greater than 0");
+	point_check_ramp(b, i, p, judged);
 }
 
 static void point_build_write(struct config_build *b, size_t i,

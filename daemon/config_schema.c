@@ -49,7 +49,7 @@ static const cyaml_strval_t order_names[] = {
 };
 static const cyaml_strval_t violation_names[] = {
 	{ "reject", VIOLATION_REJECT }, { "clamp", VIOLATION_CLAMP },
-	{ "takeover", VIOLATION_TAKEOVER },
+	{ "takeover", VIOLATION_TAKEOVER }, { "ramp", VIOLATION_RAMP },
 };
 static const cyaml_strval_t isolate_names[] = {
 	{ "writes", ISOLATE_WRITES }, { "all", ISOLATE_ALL },

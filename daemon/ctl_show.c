@@ -264,6 +264,27 @@ print_safe(FILE *out, const struct json_value *st)
 		    field(&m.value, "last_read", got, sizeof got));
 }
 
+/* ramps: {point, from, target, current, limit, steps} */
+static void
+print_ramps(FILE *out, const struct json_value *st)
+{
+	char point[128], from[64], target[64], current[64], limit[32];
+	char steps[32];
+	struct json_iter it;
+	struct json_member m;
+
+	if (!section(out, st, "ramps", "ramps", &it))
+		return;
+	while (json_iter_next(&it, &m))
+		fprintf(out, "  %-24s %s -> %s  at %s  step %s, bound by %s\n",
+		    field(&m.value, "point", point, sizeof point),
+		    field(&m.value, "from", from, sizeof from),
+		    field(&m.value, "target", target, sizeof target),
+		    field(&m.value, "current", current, sizeof current),
+		    field(&m.value, "steps", steps, sizeof steps),
+		    field(&m.value, "limit", limit, sizeof limit));
+}
+
 static void
 print_devices(FILE *out, const struct json_value *st)
 {
@@ -352,6 +373,7 @@ ctl_show_status(FILE *out, const struct json_value *st)
 	print_holds(out, st);
 	print_conditions(out, st, "trips");
 	print_safe(out, st);
+	print_ramps(out, st);
 	print_devices(out, st);
 	print_connections(out, st);
 	print_points(out, st);

@@ -19,8 +19,8 @@
 #include "monitor.h"
 
 struct flow_events {
-	/* A write the policy refused or clamped: what names it ("valve
-	 * max"); takeover: its point's on_violation is takeover. */
+	/* A write the policy refused, clamped or ramped: what names it
+	 * ("valve max"); takeover: its point's on_violation is takeover. */
 	void (*violation)(void *ctx, const char *what, int takeover);
 	/* An alarm or trip raised or cleared on source, a point or a
 	 * device (is_device): the monitor's event. */

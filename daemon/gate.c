@@ -25,6 +25,7 @@
 #include "gate.h"
 #include "gate_plan.h"
 #include "intrusion.h"
+#include "ramp.h"
 #include "record.h"
 #include "rights.h"
 #include "warden.h"
@@ -236,6 +237,23 @@ gate_isolated(struct gate *g, struct client *c,
 	    MODBUS_EXCEPTION_GATEWAY_PATH);
 }
 
+/* A ramp (ramp.h): answered as written once its first step is handed
+ * to the device; 0, or -1 when the AI got the exception instead. */
+static int
+gate_ramp(struct gate *g, struct client *c, const struct mbap_request *req)
+{
+	struct warden *w = g->w;
+	uint8_t code;
+
+	if ((code = ramp_start(w->ramp, &g->decision)) != 0) {
+		client_send_exception(c, req->tid, req->unit, req->fc, code);
+		return -1;
+	}
+	policy_accept(w->memory, &g->decision, ev_now(w->loop));
+	client_send_written(c, req);
+	return 0;
+}
+
 /* enforce: the decision in g->decision carried out (gate_plan.h). */
 static void
 gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
@@ -259,10 +277,16 @@ gate_enforce(struct gate *g, struct client *c, const uint8_t *adu,
 	if (p.exception != 0)
 		client_send_exception(c, req->tid, req->unit, req->fc,
 		    p.exception);
-	else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device, t) != 0)
+	else if (p.ramp) {
+		if (gate_ramp(g, c, req) != 0)
+			return;
+	} else if (gate_forward(g, c, p.frame, p.len, &p.fwd, device, t) != 0)
 		return;         /* not sent: the client has its answer */
-	else
+	else {
 		policy_accept(w->memory, d, now);
+		/* The AI's new value: a ramp on the point has had its day. */
+		ramp_replace(w->ramp, d);
+	}
 	if (p.violation)
 		gate_violation(g, d);
 }
@@ -349,6 +373,12 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 		    c, adu, len, req, device)) == 0)
 			return;
 		d->exception = read != GATE_NOT_READ ? read : (uint8_t)code;
+	}
+	/* In TAKEOVER no ramp starts (a role that keeps its rights): the
+	 * write is refused as reject would refuse it. */
+	if (d->verdict == POLICY_RAMP && g->isolated) {
+		d->verdict = POLICY_REJECT;
+		d->exception = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
 	}
 	metrics_count_decision(&w->metrics, d, w->cfg->mode);
 	if (w->cfg->mode == MODE_MONITOR)

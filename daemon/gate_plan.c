@@ -37,6 +37,14 @@ gate_plan_enforce(const struct policy_decision *d, const uint8_t *adu,
 		p->frame = d->frame;
 		p->len = d->frame_len;
 		return;
+	case POLICY_RAMP:
+		/* Answered by wardend, walked by ramp.c. */
+		if ((p->exception = busy) != 0)
+			return;
+		p->event = policy_event_name(d, MODE_ENFORCE);
+		p->ramp = 1;
+		p->violation = 1;
+		return;
 	case POLICY_READ:       /* no baseline to be had: not the AI's doing */
 	case POLICY_REJECT:
 	case POLICY_TAKEOVER:

@@ -5,12 +5,15 @@
  * a violation. Pure: no I/O, no clock; gate.c carries it out.
  *
  *   verdict            record          answer     forwarded  violation
- *   allow or clamp,    none            busy       -          no
- *     device busy
+ *   allow, clamp or    none            busy       -          no
+ *     ramp, device busy
  *   allow              write_allowed   -          adu        no
  *   clamp              write_clamped   -          d->frame   yes
  *   clamp, d->frame    write_rejected  0x04       -          yes
  *     not decoding
+ *   ramp               ramp_started    written    ramp.c     yes
+ *                                      (by wardend: fc 6 an echo,
+ *                                      fc 16 address and quantity)
  *   read               write_rejected  exception  -          no
  *   reject, takeover   write_rejected  exception  -          yes
  *
@@ -37,6 +40,8 @@ struct gate_plan {
 	size_t len;
 	struct mbap_request fwd;        /* decoded */
 	int violation;                  /* the guard hears of it */
+	int ramp;                       /* answered as written, walked by
+					 * ramp.c: nothing forwarded here */
 };
 
 /*

@@ -202,9 +202,9 @@ struct guard_result guard_switch(struct guard *g, enum guard_switch position,
 struct guard_result guard_trip(struct guard *g, const char *source,
     enum monitor_kind kind, int raised, double now);
 /*
- * A policy violation (answered 0x01, 0x02, 0x03, or clamped). what names
- * it for the reason ("inlet_valve max"). takeover_rule: the point's
- * on_violation is takeover, which acts at once. Every violation also
+ * A policy violation (answered 0x01, 0x02, 0x03, clamped or ramped).
+ * what names it for the reason ("inlet_valve max"). takeover_rule: the
+ * point's on_violation is takeover, which acts at once. Every violation also
  * counts for on_violations: the count-th within `within` seconds
  * (inclusive) takes over. Any takeover, real or would-be, starts the
  * count afresh.

@@ -529,3 +529,19 @@ mbap_encode_write_registers(uint8_t *out, uint16_t tid, uint8_t unit,
 	return encode_header(out, tid, unit, MODBUS_FC_WRITE_MULTIPLE_REGISTERS,
 	    6 + 2u * quantity);
 }
+
+size_t
+mbap_encode_write_answer(uint8_t *out, const struct mbap_request *req)
+{
+	switch (req->fc) {
+	case MODBUS_FC_WRITE_SINGLE_COIL:
+	case MODBUS_FC_WRITE_SINGLE_REGISTER:
+		return encode_two_fields(out, req->tid, req->unit, req->fc,
+		    req->write_address, mbap_get_u16(req->data));
+	case MODBUS_FC_WRITE_MULTIPLE_COILS:
+	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
+		return encode_two_fields(out, req->tid, req->unit, req->fc,
+		    req->write_address, req->write_quantity);
+	}
+	return 0;
+}

@@ -132,6 +132,10 @@ size_t mbap_encode_write_coils(uint8_t *out, uint16_t tid, uint8_t unit,
     uint16_t address, uint16_t quantity, const uint8_t *bits);
 size_t mbap_encode_write_registers(uint8_t *out, uint16_t tid, uint8_t unit,
     uint16_t address, uint16_t quantity, const uint16_t *values);
+/* The normal answer a device gives to req (fc 5, 6: the echo; fc 15,
+ * 16: address and quantity), with req's tid and unit; 0 for any other
+ * function. */
+size_t mbap_encode_write_answer(uint8_t *out, const struct mbap_request *req);
 
 /* Register and bit helpers for data fields on the wire. */
 uint16_t mbap_get_u16(const uint8_t *p);

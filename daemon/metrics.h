@@ -57,8 +57,10 @@ enum metrics_verdict {
 	METRICS_WOULD_TAKEOVER,
 	METRICS_INVALID,                /* PDU fault (0x01, 0x03), not judged */
 	METRICS_UNKNOWN_UNIT,           /* no device has the unit id (0x0B) */
+	METRICS_RAMPED,                 /* write answered, walked (ramp.h) */
+	METRICS_WOULD_RAMP,             /* monitor mode: forwarded as asked */
 };
-#define METRICS_VERDICT_COUNT 11
+#define METRICS_VERDICT_COUNT 13
 
 /* All zeros: nothing counted. */
 struct metrics {

@@ -18,7 +18,7 @@
 static const char *const metrics_verdict_names[METRICS_VERDICT_COUNT] = {
 	"allowed", "clamped", "rejected", "isolated", "forwarded_read",
 	"rejected_read", "would_clamp", "would_reject", "would_takeover",
-	"invalid", "unknown_unit",
+	"invalid", "unknown_unit", "ramped", "would_ramp",
 };
 
 /* Exception codes shown even at 0, so that rate() has a start. */
@@ -128,7 +128,7 @@ metrics_render_state(struct metrics_text *t, const struct status *s)
 		    "%llu\n", guard_cause_name((enum guard_cause)i),
 		    (unsigned long long)gc->would_takeovers[i]);
 	metrics_counter(t, "warden_violations_total",
-	    "AI writes answered 0x01, 0x02 or 0x03, or clamped.",
+	    "AI writes answered 0x01, 0x02 or 0x03, clamped or ramped.",
 	    gc->violations);
 	metrics_counter(t, "warden_releases_total",
 	    "Operator releases back to AUTO.", gc->releases);
@@ -293,6 +293,9 @@ metrics_render_devices(struct metrics_text *t, const struct status *s)
 	metrics_gauge(t, "warden_safe_state_pending",
 	    "Safe-state points not verified: not yet read back, or drifted "
 	    "since.", pending);
+	metrics_gauge(t, "warden_ramps_active",
+	    "Points wardend is walking to the AI's value (on_violation: "
+	    "ramp).", s->n_ramps);
 }
 
 static void

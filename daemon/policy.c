@@ -288,6 +288,16 @@ memory_settled(const struct policy_memory *m)
 	return s;
 }
 
+/* How far raw lies outside s, in raw units; an empty s is farther than
+ * anything. */
+static double
+span_distance(struct point_span s, double raw)
+{
+	if (point_span_empty(s))
+		return INFINITY;
+	return fabs(raw - point_span_clamp(s, raw));
+}
+
 /* on_violation turns a broken rule into a verdict. allowed is NULL when
  * no value could mend it (min_interval, not_finite). */
 static void
@@ -309,6 +319,19 @@ violation_settle(const struct config_point *pt,
 		w->forwarded_raw = point_span_clamp(*allowed, w->raw);
 		w->forwarded_value = point_value(pt, w->forwarded_raw);
 		return;
+	case VIOLATION_RAMP:
+		/* Only a step or rate too large is walked to; a target
+		 * outside min/max is refused. The first step is what a
+		 * clamp would forward. */
+		if (!allowed || point_span_empty(*allowed) ||
+		    w->raw_lo != w->raw_hi ||
+		    (strcmp(f->rule, "max_step") != 0 &&
+		    strcmp(f->rule, "max_rate") != 0))
+			break;
+		f->verdict = POLICY_RAMP;
+		w->forwarded_raw = point_span_clamp(*allowed, w->raw);
+		w->forwarded_value = point_value(pt, w->forwarded_raw);
+		return;
 	case VIOLATION_REJECT:
 		break;
 	}
@@ -322,6 +345,8 @@ judge_point(const struct config_point *pt, const struct policy_memory *m,
 	const struct config_write *lim = &pt->write;
 	struct point_span allowed = { -INFINITY, INFINITY };
 	struct point_span accepted = { m->accepted_lo, m->accepted_hi };
+	struct point_span step = allowed, rate;
+	int step_named = 0;
 	double reach;
 
 	w->value = point_value(pt, w->raw);
@@ -334,7 +359,7 @@ judge_point(const struct config_point *pt, const struct policy_memory *m,
 		return;
 	}
 	if (lim->has_min_interval && m->accepted &&
-	    now - m->accepted_at < lim->min_interval - TIME_SLACK) {
+	    now - m->ai_at < lim->min_interval - TIME_SLACK) {
 		finding_set(f, POLICY_REJECT, "min_interval", 1,
 		    lim->min_interval);
 		violation_settle(pt, NULL, w, f);
@@ -342,19 +367,30 @@ judge_point(const struct config_point *pt, const struct policy_memory *m,
 	}
 	check_bounds(pt, w, &allowed, f);
 	if (lim->has_max_step && !m->known &&
-	    (!f->rule || lim->on_violation == VIOLATION_CLAMP)) {
+	    (!f->rule || lim->on_violation == VIOLATION_CLAMP ||
+	    lim->on_violation == VIOLATION_RAMP)) {
 		/* What is allowed depends on the device's value. */
 		finding_set(f, POLICY_READ, "no_baseline", 0, 0);
 		return;
 	}
-	if (lim->has_max_step && m->known)
-		check_span(w, point_span_near(pt, memory_settled(m),
-		    lim->max_step), "max_step", lim->max_step, &allowed, f);
+	if (lim->has_max_step && m->known) {
+		step = point_span_near(pt, memory_settled(m), lim->max_step);
+		step_named = !f->rule && !point_span_holds(step, w->raw_lo,
+		    w->raw_hi);
+		check_span(w, step, "max_step", lim->max_step, &allowed, f);
+	}
 	if (lim->has_max_rate && m->accepted) {
 		reach = lim->max_rate *
 		    (fmax(0, now - m->accepted_at) + TIME_SLACK);
-		check_span(w, point_span_near(pt, accepted, reach),
-		    "max_rate", lim->max_rate, &allowed, f);
+		rate = point_span_near(pt, accepted, reach);
+		check_span(w, rate, "max_rate", lim->max_rate, &allowed, f);
+		/* Both broken: the record names the one that bound, the
+		 * tighter of the two. */
+		if (step_named && !point_span_holds(rate, w->raw_lo,
+		    w->raw_hi) && span_distance(rate, w->raw) >
+		    span_distance(step, w->raw))
+			finding_set(f, POLICY_REJECT, "max_rate", 1,
+			    lim->max_rate);
 	}
 	if (f->rule)
 		violation_settle(pt, &allowed, w, f);
@@ -411,6 +447,26 @@ decision_rewrite(const struct config *cfg, const struct mbap_request *req,
 	}
 }
 
+/*
+ * A ramp answers the AI at once and walks one point: only a request
+ * whose answer wardend can give without the device (fc 5, 6, 15, 16)
+ * and that writes that one point. Anything else that would need one is
+ * refused whole: half a request walked and half written is no answer
+ * the AI could trust.
+ */
+static int
+ramp_possible(const struct mbap_request *req, const struct policy_decision *d)
+{
+	switch (req->fc) {
+	case MODBUS_FC_WRITE_SINGLE_COIL:
+	case MODBUS_FC_WRITE_SINGLE_REGISTER:
+	case MODBUS_FC_WRITE_MULTIPLE_COILS:
+	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
+		return d->n_writes == 1;
+	}
+	return 0;
+}
+
 void
 policy_decide(const struct config *cfg, const struct policy_memory *memory,
     unsigned device, const struct mbap_request *req, double now,
@@ -435,6 +491,8 @@ policy_decide(const struct config *cfg, const struct policy_memory *memory,
 	if (!req->is_write || writes_locate(cfg, device, req, d) != 0)
 		return;
 	writes_judge(cfg, memory, req, now, d);
+	if (d->verdict == POLICY_RAMP && !ramp_possible(req, d))
+		d->verdict = POLICY_REJECT;
 	if (d->verdict == POLICY_CLAMP)
 		decision_rewrite(cfg, req, d);
 	else if (d->verdict == POLICY_REJECT || d->verdict == POLICY_TAKEOVER)
@@ -445,7 +503,8 @@ void
 policy_accept(struct policy_memory *memory, const struct policy_decision *d,
     double now)
 {
-	if (d->verdict != POLICY_ALLOW && d->verdict != POLICY_CLAMP)
+	if (d->verdict != POLICY_ALLOW && d->verdict != POLICY_CLAMP &&
+	    d->verdict != POLICY_RAMP)
 		return;
 	for (unsigned i = 0; i < d->n_writes; i++) {
 		const struct policy_write *w = &d->writes[i];
@@ -456,7 +515,19 @@ policy_accept(struct policy_memory *memory, const struct policy_decision *d,
 		m->accepted_lo = one ? w->forwarded_raw : w->raw_lo;
 		m->accepted_hi = one ? w->forwarded_raw : w->raw_hi;
 		m->accepted_at = now;
+		m->ai_at = now;
 	}
+}
+
+void
+policy_accept_step(struct policy_memory *memory, unsigned point, double raw,
+    double now)
+{
+	struct policy_memory *m = &memory[point];
+
+	m->accepted = 1;
+	m->accepted_lo = m->accepted_hi = raw;
+	m->accepted_at = now;
 }
 
 /* A value the device holds, unless a newer one is known. One it cannot
@@ -629,6 +700,8 @@ policy_verdict_name(enum policy_verdict verdict)
 		return "allow";
 	case POLICY_CLAMP:
 		return "clamp";
+	case POLICY_RAMP:
+		return "ramp";
 	case POLICY_READ:
 		return "read";
 	case POLICY_REJECT:
@@ -649,6 +722,8 @@ policy_event_name(const struct policy_decision *d, enum config_mode mode)
 		return "write_allowed";
 	case POLICY_CLAMP:
 		return monitor ? "would_clamp" : "write_clamped";
+	case POLICY_RAMP:
+		return monitor ? "would_ramp" : "ramp_started";
 	case POLICY_READ:
 	case POLICY_REJECT:
 		return monitor ? "would_reject" : "write_rejected";

@@ -22,7 +22,7 @@
  * Address problems are found before value problems, as a Modbus device
  * does. A request that writes several points is all-or-nothing: its
  * verdict is the worst of its points' (takeover > reject > read >
- * clamp > allow), and it is reported with the first point that had that
+ * ramp > clamp > allow), and it is reported with the first point that had that
  * verdict.
  *
  * Per point, in this order (limits are inclusive and exact: each is
@@ -39,10 +39,17 @@
  *   max_rate      |value - last accepted| <= max_rate * (now - then);
  *                 the first accepted write has nothing to compare with
  * The first rule broken names the violation; on_violation then decides.
+ * When max_step and max_rate are both broken, the rule named is the one
+ * that bound: the tighter window, farther from the value asked for
+ * (max_step when they are as tight).
  * clamp forwards the raw value nearest the requested one inside every
  * window that applies (min/max, max_step, max_rate); when there is none,
  * when the rule is min_interval or not_finite, or when a mask write's
- * result is not one value, it rejects instead. not_writable,
+ * result is not one value, it rejects instead. ramp (ramp.h) does the
+ * same, but only for max_step or max_rate (min, max and the rest are
+ * refused) and only in a request of fc 5, 6, 15 or 16 that writes that
+ * one point: any other request needing a ramp is refused whole, with
+ * the rule that asked for it. The first step is the clamp's value. not_writable,
  * partial_point, not_declared and function are refusals whatever
  * on_violation says: they are not values to judge.
  *
@@ -92,6 +99,9 @@
 enum policy_verdict {
 	POLICY_ALLOW,           /* forward the request as it is */
 	POLICY_CLAMP,           /* forward decision.frame instead */
+	POLICY_RAMP,            /* answer as written, walk the point to
+				 * its value (ramp.h); the first step is
+				 * the point's forwarded value */
 	POLICY_READ,            /* no_baseline: read the points written from
 				 * the device (policy_observe), then decide
 				 * again; not a violation */
@@ -117,6 +127,9 @@ struct policy_memory {
 	int accepted;
 	double accepted_lo, accepted_hi;
 	double accepted_at;
+	/* When the AI's own last accepted write came (min_interval): a
+	 * ramp's steps move accepted_at, not this. */
+	double ai_at;
 	/* The generation (see policy_memory_carry) this memory began in:
 	 * writes forwarded before it are not counted in inflight. */
 	unsigned since;
@@ -174,10 +187,15 @@ void policy_decide(const struct config *cfg,
     const struct mbap_request *req, double now, struct policy_decision *d);
 
 /* The request d was about was forwarded at now (in either mode). Does
- * nothing unless d is ALLOW or CLAMP: a refused write never restarts
+ * nothing unless d is ALLOW, CLAMP or RAMP: a refused write never restarts
  * min_interval or max_rate. */
 void policy_accept(struct policy_memory *memory,
     const struct policy_decision *d, double now);
+
+/* A ramp's step of raw to point was sent at now: max_rate runs from
+ * it, min_interval still from the AI's own last write. */
+void policy_accept_step(struct policy_memory *memory, unsigned point,
+    double raw, double now);
 
 /*
  * A write goes to the device: forwarded is the request as it goes out
@@ -238,7 +256,8 @@ const char *policy_verdict_name(enum policy_verdict verdict);
 /* The audit event of a decision on a write: write_allowed, write_clamped
  * or write_rejected (reject, takeover, and read when the read could not
  * give a baseline) in enforce mode; write_allowed, would_clamp,
- * would_reject or would_takeover in monitor mode. */
+ * would_reject or would_takeover in monitor mode; a ramp is
+ * ramp_started in enforce mode, would_ramp in monitor mode. */
 const char *policy_event_name(const struct policy_decision *d,
     enum config_mode mode);
 

@@ -330,3 +330,56 @@ record_audit_cut(struct warden *w, const char *head_file,
 
 	record_write(w, &ev, 1);
 }
+
+/* A ramp's record: the point and its device, the target, the steps. */
+static void
+record_ramp_fill(struct warden *w, struct audit_event *ev,
+    struct audit_extra *extra, const char *event, const struct record_ramp *r)
+{
+	const struct config_point *p = &w->cfg->points[r->point];
+
+	*ev = (struct audit_event){ .event = event, .point = p->name,
+		.device = w->cfg->devices[p->device].name, .has_value = 1,
+		.value = r->target, .rule = r->limit,
+		.has_limit = r->limit != NULL, .limit = r->limit_value,
+		.cause = r->cause, .has_exception = r->exception != 0,
+		.exception = r->exception, .extra = extra };
+	extra[ev->n_extra++] = (struct audit_extra){ .key = "steps",
+	    .type = AUDIT_UINT, .u = r->steps };
+	if (r->has_at)
+		extra[ev->n_extra++] = (struct audit_extra){ .key = "at",
+		    .type = AUDIT_DOUBLE, .d = r->at };
+	if (r->has_by)
+		extra[ev->n_extra++] = (struct audit_extra){ .key = "by",
+		    .type = AUDIT_DOUBLE, .d = r->by };
+}
+
+audit_ticket
+record_ramp_step(struct warden *w, const struct record_ramp *r)
+{
+	struct record_ramp step = *r;
+	struct audit_extra extra[3];
+	struct audit_event ev;
+	audit_ticket t;
+
+	/* A step's value is what goes to the device: forwarded. */
+	step.has_at = 0;
+	record_ramp_fill(w, &ev, extra, "ramp_step", &step);
+	ev.has_forwarded = 1;
+	ev.forwarded = r->at;
+	if ((t = audit_queue(w->audit, &ev)) == 0 &&
+	    log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+		log_warn("audit: cannot record ramp_step; ramp stopped");
+	return t;
+}
+
+void
+record_ramp_end(struct warden *w, const char *event,
+    const struct record_ramp *r)
+{
+	struct audit_extra extra[3];
+	struct audit_event ev;
+
+	record_ramp_fill(w, &ev, extra, event, r);
+	record_write(w, &ev, 0);
+}

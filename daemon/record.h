@@ -149,6 +149,30 @@ void record_safe_drift(struct warden *w, unsigned point, double found,
 void record_safe_settled(struct warden *w, unsigned point, double safe_value,
     unsigned drifts, unsigned redrives);
 
+/* ramp.c: what a ramp record says (wardend(8) AUDIT LOG). */
+struct record_ramp {
+	unsigned point;                 /* into cfg->points */
+	double target;                  /* the value the AI asked for */
+	unsigned steps;                 /* written so far (a step: its
+					 * number, from 1) */
+	int has_at;
+	double at;                      /* a step: its value; an end: the
+					 * last step the device confirmed */
+	const char *limit;              /* a step: what bound it; NULL: it
+					 * is the target */
+	double limit_value;
+	const char *cause;              /* ramp_stopped: why */
+	uint8_t exception;              /* the device's, when it refused */
+	int has_by;
+	double by;                      /* ramp_replaced: the AI's new value */
+};
+/* A step (ramp_step), queued like a decision: its ticket, or 0 when it
+ * could not be (then the step is not sent). */
+audit_ticket record_ramp_step(struct warden *w, const struct record_ramp *r);
+/* ramp_done, ramp_replaced or ramp_stopped, written at once. */
+void record_ramp_end(struct warden *w, const char *event,
+    const struct record_ramp *r);
+
 /* reload.c: config_loaded or config_rejected (synced); user asked. */
 void record_reload(struct warden *w, const char *event, const char *user,
     const char *reason);

@@ -17,6 +17,7 @@
 #include "poller.h"
 #include "record.h"
 #include "reload.h"
+#include "ramp.h"
 #include "safestate.h"
 #include "alarms.h"
 #include "takeover.h"
@@ -129,6 +130,9 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	int listen_changed = !reload_same_listeners(old, ncfg);
 	char err[ERR_LEN];
 
+	/* A ramp is walked under the limits it began with: none outlives
+	 * them. */
+	ramp_stop_all(w->ramp, "reload");
 	safestate_pause(w->safestate);
 	poller_stop(w->poller);
 	if (same_devices)
@@ -160,7 +164,8 @@ reload_swap(struct warden *w, struct config *ncfg, struct policy_memory *nmem,
 	takeover_reconfigure(w);
 	alarms_reconfigure(w);
 	control_reconfigure(w->control, &w->cfg->control);
-	if (safestate_reconfigure(w->safestate, old) == -1)
+	if (safestate_reconfigure(w->safestate, old) == -1 ||
+	    ramp_reconfigure(w->ramp) == -1)
 		log_warnx("reload: out of memory");
 	if (listener_prepare(w->clients, err) == -1)
 		log_warnx("reload: %s", err);

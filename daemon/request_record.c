@@ -50,8 +50,8 @@ record_verdict(struct request_record *r, const struct policy_decision *d,
 			ev->raw = ev->has_raw ? (int64_t)d->point.raw : 0;
 			/* Only what did (or in monitor mode would) reach
 			 * the device: not a clamp refused in TAKEOVER. */
-			ev->has_forwarded = d->verdict == POLICY_CLAMP &&
-			    exception == 0;
+			ev->has_forwarded = (d->verdict == POLICY_CLAMP ||
+			    d->verdict == POLICY_RAMP) && exception == 0;
 			ev->forwarded = d->point.forwarded_value;
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "alarms.h"
 #include "poller.h"
+#include "ramp.h"
 #include "safestate.h"
 #include "status.h"
 #include "takeover.h"
@@ -112,6 +113,28 @@ status_fill_safe(const struct warden *w, struct status *s)
 }
 
 static int
+status_fill_ramps(const struct warden *w, struct status *s)
+{
+	size_t i, n = ramp_active(w->ramp);
+	struct ramp_info *info = calloc(n + 1, sizeof *info);
+
+	s->ramps = calloc(n + 1, sizeof *s->ramps);
+	if (info == NULL || s->ramps == NULL) {
+		free(info);
+		return -1;
+	}
+	s->n_ramps = ramp_list(w->ramp, info, n);
+	for (i = 0; i < s->n_ramps; i++)
+		s->ramps[i] = (struct status_ramp){
+		    .point = w->cfg->points[info[i].point].name,
+		    .from = info[i].from, .target = info[i].target,
+		    .current = info[i].current, .limit = info[i].limit,
+		    .steps = info[i].steps, .since = info[i].since };
+	free(info);
+	return 0;
+}
+
+static int
 status_fill_devices(const struct warden *w, struct status *s)
 {
 	size_t i;
@@ -197,6 +220,7 @@ status_fill(const struct warden *w, struct status *s)
 	}
 	if (status_fill_conditions(w, s) == -1 ||
 	    status_fill_safe(w, s) == -1 ||
+	    status_fill_ramps(w, s) == -1 ||
 	    status_fill_devices(w, s) == -1 ||
 	    status_fill_connections(w, s) == -1 ||
 	    status_fill_points(w, s) == -1) {
@@ -213,6 +237,7 @@ status_free(struct status *s)
 	free(s->holds);
 	free(s->trips);
 	free(s->safe);
+	free(s->ramps);
 	free(s->devices);
 	free(s->connections);
 	free(s->points);

@@ -71,6 +71,18 @@ struct status_safe {
 	double last_read;
 };
 
+/* A ramp under way (ramp.h). */
+struct status_ramp {
+	const char *point;
+	double from, target;            /* engineering units */
+	double current;                 /* the last step the device
+					 * confirmed */
+	const char *limit;              /* max_step or max_rate: what bound
+					 * the last step; NULL: the target */
+	unsigned steps;
+	double since;
+};
+
 struct status_device {
 	const char *name;
 	int up;                         /* a connection to it is up */
@@ -116,6 +128,8 @@ struct status {
 	int safe_driving;               /* driving or holding the safe state */
 	struct status_safe *safe;       /* every safe_state entry */
 	size_t n_safe;
+	struct status_ramp *ramps;      /* the ramps under way */
+	size_t n_ramps;
 	struct status_device *devices;
 	size_t n_devices;
 	struct status_point *points;    /* the polled ones that hold a value */
@@ -141,8 +155,8 @@ int status_metrics_page(void *ctx, struct buf *out);
 
 /* status_json.c */
 /* The members of the status answer (state, cause, reason, since, mode,
- * alarms, holds, trips, safe_state, devices, connections, points,
- * counters) into the object out has open. */
+ * alarms, holds, trips, safe_state, ramps, devices, connections,
+ * points, counters) into the object out has open. */
 void status_json(const struct status *s, struct json *out);
 /* Only alarms and holds: the answer to "alarms". */
 void status_json_alarms(const struct status *s, struct json *out);

@@ -137,6 +137,34 @@ status_json_safe(const struct status *s, struct json *out)
 	json_array_end(out);
 }
 
+/* ramps: {point, from, target, current, limit, steps, since} */
+static void
+status_json_ramps(const struct status *s, struct json *out)
+{
+	size_t i;
+
+	json_key(out, "ramps");
+	json_array_begin(out);
+	for (i = 0; i < s->n_ramps; i++) {
+		const struct status_ramp *r = &s->ramps[i];
+
+		json_object_begin(out);
+		json_kv_string(out, "point", r->point);
+		json_kv_double(out, "from", r->from);
+		json_kv_double(out, "target", r->target);
+		json_kv_double(out, "current", r->current);
+		json_key(out, "limit");
+		if (r->limit != NULL)
+			json_string(out, r->limit);
+		else
+			json_null(out);
+		json_kv_uint(out, "steps", r->steps);
+		status_json_time(out, "since", r->since);
+		json_object_end(out);
+	}
+	json_array_end(out);
+}
+
 static void
 status_json_devices(const struct status *s, struct json *out)
 {
@@ -248,6 +276,7 @@ status_json(const struct status *s, struct json *out)
 	status_json_alarms(s, out);
 	status_json_conditions(out, "trips", s->trips, s->n_trips);
 	status_json_safe(s, out);
+	status_json_ramps(s, out);
 	status_json_devices(s, out);
 	status_json_connections(s, out);
 	status_json_points(s, out);

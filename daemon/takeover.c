@@ -20,6 +20,7 @@
 #include "errmsg.h"
 #include "gate.h"
 #include "log.h"
+#include "ramp.h"
 #include "record.h"
 #include "safestate.h"
 #include "statefile.h"
@@ -119,6 +120,8 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	/* The record is written now; the worker makes it and the state
 	 * durable, and only then does the safe state act on the plant. */
 	record_takeover(w, 0, next->cause, next->reason, user);
+	/* No ramp takes another step: the operators have the plant. */
+	ramp_stop_all(w->ramp, "takeover");
 	takeover_isolate(w);
 	durable_submit(w->durable, audit_fd(w->audit), w->cfg->state_dir,
 	    &r->next, takeover_durable_cb, w);

@@ -36,6 +36,7 @@ struct durable;
 struct takeover;
 struct gate;
 struct intrusion;
+struct ramp;
 struct poller;
 struct safestate;
 struct streams;
@@ -65,6 +66,7 @@ struct warden {
 	struct alarms *alarms;          /* the alarm list and its holds */
 	struct gate *gate;              /* the judgement on AI requests */
 	struct intrusion *intrusion;    /* intrusion detection */
+	struct ramp *ramp;              /* points walked to the AI's value */
 	struct poller *poller;          /* wardend's own reads */
 	struct safestate *safestate;
 	struct durable *durable;        /* audit and state syncs, off the

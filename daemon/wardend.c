@@ -24,6 +24,7 @@
 #include "record.h"
 #include "reload.h"
 #include "restore.h"
+#include "ramp.h"
 #include "safestate.h"
 #include "sdnotify.h"
 #include "statefile.h"
@@ -188,7 +189,7 @@ warden_start(struct warden *w)
 		fatalx("out of memory");
 	warden_open_records(w);
 	w->memory = calloc(w->cfg->n_points + 1, sizeof *w->memory);
-	if (w->memory == NULL)
+	if (w->memory == NULL || (w->ramp = ramp_new(w)) == NULL)
 		fatalx("out of memory");
 
 	ev_signal_init(&w->sig_term, signal_stop_cb, SIGTERM);
@@ -258,6 +259,7 @@ warden_stop(struct warden *w)
 	 * ends with the devices still reaches the modules, freed after. */
 	safestate_stop(w->safestate);
 	poller_stop(w->poller);
+	ramp_stop_all(w->ramp, "stop");
 	devices_stop(w->devices);
 	w->devices = NULL;
 	alarms_stop(w);
@@ -268,6 +270,7 @@ warden_stop(struct warden *w)
 	streams_before_flush(w->streams, NULL, NULL);
 	gate_free(w->gate);
 	intrusion_free(w->intrusion);
+	ramp_free(w->ramp);
 	record_daemon(w, "stop");
 	audit_daemon_close(w);
 	free(w->memory);

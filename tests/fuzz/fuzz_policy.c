@@ -68,6 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	P("name: flag, device: a, table: holding, address: 12, " \
 	  "data_type: bool, write: {on_violation: clamp}") \
 	P("name: free, device: a, table: holding, address: 13, write: {}") \
+	P("name: walk, device: a, table: holding, address: 15, " \
+	  "data_type: int16, scale: 0.5, write: {min: -50, max: 50, " \
+	  "max_step: 3, max_rate: 20, on_violation: ramp}") \
+	P("name: wf, device: b, table: holding, address: 104, " \
+	  "data_type: float32, write: {max_rate: 2, on_violation: ramp}") \
 	P("name: c0, device: a, table: coil, address: 0, write: {}") \
 	P("name: c1, device: a, table: coil, address: 1, " \
 	  "write: {max: 0, on_violation: clamp}") \
@@ -165,6 +170,14 @@ check_decision(const struct config *cfg, const struct policy_decision *d,
 		    !world.memory[d->point.point].known);
 	if (d->verdict != POLICY_CLAMP)
 		assert(d->frame_len == 0);
+	/* A ramp walks one point of a plain write, for a step or rate. */
+	if (d->verdict == POLICY_RAMP)
+		assert(d->n_writes == 1 && d->has_point &&
+		    cfg->points[d->point.point].write.on_violation ==
+		    VIOLATION_RAMP && (strcmp(d->rule, "max_step") == 0 ||
+		    strcmp(d->rule, "max_rate") == 0) &&
+		    (req->fc == 5 || req->fc == 6 || req->fc == 15 ||
+		    req->fc == 16));
 }
 
 /* A clamp forwards a well-formed request that its own rules allow. */
@@ -201,6 +214,9 @@ fuzz_report(const struct config *cfg, unsigned device,
 
 	if (d->verdict == POLICY_CLAMP)
 		assert(mbap_decode_request(d->frame, d->frame_len, &fwd) == 0);
+	/* A ramp's write as the gate takes it: its first step accepted. */
+	if (d->verdict == POLICY_RAMP)
+		policy_accept(world.memory, d, now);
 	if (d->verdict == POLICY_ALLOW || d->verdict == POLICY_CLAMP) {
 		policy_forward(cfg, world.memory, device, &fwd);
 		policy_accept(world.memory, d, now);

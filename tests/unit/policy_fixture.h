@@ -77,6 +77,13 @@
 	  "write: {min: 0.3, max: 0.7}") \
 	P("name: flag, table: holding, address: 25, data_type: bool, " \
 	  "write: {}") \
+	P("name: steprate, table: holding, address: 26, " \
+	  "write: {max_step: 10, max_rate: 2, on_violation: clamp}") \
+	P("name: slope, table: holding, address: 27, write: {min: 0, " \
+	  "max: 100, max_step: 10, min_interval: 200ms, " \
+	  "on_violation: ramp}") \
+	P("name: climb, table: holding, address: 28, " \
+	  "write: {max_rate: 5, on_violation: ramp}") \
 	P("name: i_abcd, table: holding, address: 30, data_type: int32, " \
 	  "write: {min: -100000, max: 100000}") \
 	P("name: i_cdab, table: holding, address: 32, data_type: int32, " \

@@ -305,6 +305,33 @@ static void test_devices(void **state)
 #define POINT(fields) BASE "points:\n  - {name: level, device: tank1, " \
 	fields "}\n"
 
+/* on_violation: ramp needs a limit to walk within, something to walk,
+ * and a step of at least one raw count. */
+static void test_ramp_errors(void **state)
+{
+	struct loaded l;
+
+	(void)state;
+	expect_error(POINT("table: holding, address: 0, write: {max: 5, "
+	    "on_violation: ramp}"), 11, "on_violation: ramp needs max_step "
+	    "or max_rate");
+	expect_error(POINT("table: coil, address: 0, write: {max_rate: 1, "
+	    "on_violation: ramp}"), 11, "cannot walk a bool point");
+	expect_error(POINT("table: holding, address: 0, data_type: bool, "
+	    "write: {max_step: 1, on_violation: ramp}"), 11,
+	    "cannot walk a bool point");
+	expect_error(POINT("table: holding, address: 0, scale: 0.1, write: "
+	    "{max_step: 0.05, on_violation: ramp}"), 11, "max_step 0.05, "
+	    "less than one raw count (scale 0.1)");
+	load_ok(&l, POINT("table: holding, address: 0, scale: 0.1, write: "
+	    "{max_step: 0.1, max_rate: 0.01, on_violation: ramp}"));
+	assert_int_equal(l.cfg->points[0].write.on_violation, VIOLATION_RAMP);
+	loaded_free(&l);
+	load_ok(&l, POINT("table: holding, address: 0, data_type: float32, "
+	    "write: {max_step: 0.001, on_violation: ramp}"));
+	loaded_free(&l);
+}
+
 static void test_point_errors(void **state)
 {
 	(void)state;
@@ -748,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_allow_from),
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_point_errors),
+		cmocka_unit_test(test_ramp_errors),
 		cmocka_unit_test(test_duplicate_and_overlapping_points),
 		cmocka_unit_test(test_monitor_errors),
 		cmocka_unit_test(test_takeover_errors),

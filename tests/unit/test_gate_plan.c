@@ -162,6 +162,26 @@ test_read_that_failed_is_no_violation(void **state)
 	    0);
 }
 
+/* slope: max_step 10, ramp. A ramp is recorded ramp_started, answered
+ * by wardend (nothing forwarded here: ramp.c sends the steps) and is a
+ * violation, as a clamp is; a busy device gets its answer first. */
+static void
+test_ramp_is_answered_and_walked(void **state)
+{
+	struct fx *fx = *state;
+	struct gate_plan p;
+
+	observe(fx, "slope", 20, 0);
+	write_reg(fx, 27, 70, 1);
+	assert_int_equal(fx->d->verdict, POLICY_RAMP);
+	plan(fx, 0, &p);
+	assert_answered(&p, "ramp_started", 0, 1);
+	assert_true(p.ramp);
+	plan(fx, EX_BUSY, &p);
+	assert_answered(&p, NULL, EX_BUSY, 0);
+	assert_false(p.ramp);
+}
+
 int
 main(void)
 {
@@ -173,6 +193,7 @@ main(void)
 		T(test_busy_device_answers_before_any_record, setup_enforce),
 		T(test_reject_and_takeover_are_violations, setup_enforce),
 		T(test_read_that_failed_is_no_violation, setup_enforce),
+		T(test_ramp_is_answered_and_walked, setup_enforce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

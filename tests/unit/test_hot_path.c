@@ -35,6 +35,7 @@
 #include "client_internal.h"
 #include "gate.h"
 #include "intrusion.h"
+#include "ramp.h"
 #include "stream.h"
 #include "warden.h"
 
@@ -155,6 +156,7 @@ setup(void **state)
 	assert_non_null(w->audit = audit_open(path, 1.0, err));
 	assert_non_null(w->memory = calloc(w->cfg->n_points + 1,
 	    sizeof *w->memory));
+	assert_non_null(w->ramp = ramp_new(w));
 	w->events = (struct flow_events){ .violation = on_violation,
 	    .condition = on_condition, .key_switch = on_switch,
 	    .ai_request = on_nothing, .write_ended = on_nothing };
@@ -204,6 +206,7 @@ teardown(void **state)
 	streams_before_flush(w->streams, NULL, NULL);
 	gate_free(w->gate);
 	intrusion_free(w->intrusion);
+	ramp_free(w->ramp);
 	audit_close(w->audit);
 	streams_free(w->streams);
 	clients_free(w->clients);

@@ -272,6 +272,58 @@ test_response_mbap_length_must_agree(void **state)
 	    &resp), -1);
 }
 
+/* The answer wardend gives a ramped write itself is the one a device
+ * gives: it passes the check a device's answer must, with the AI's own
+ * transaction id; a function that is no plain write gets none. */
+static void
+test_write_answer_as_a_device_gives_it(void **state)
+{
+	const uint16_t regs[2] = { 0x1234, 0x5678 };
+	const uint8_t bits = 0x05;
+	uint8_t frame[MBAP_MAX_ADU_LEN], answer[MBAP_MAX_ADU_LEN];
+	size_t lens[4], len;
+	struct mbap_request req;
+	struct mbap_expect exp;
+	struct mbap_response resp;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		switch (i) {
+		case 0:
+			lens[i] = mbap_encode_write_coil(frame, 7, 3, 10, 1);
+			break;
+		case 1:
+			lens[i] = mbap_encode_write_register(frame, 7, 3, 10,
+			    700);
+			break;
+		case 2:
+			lens[i] = mbap_encode_write_coils(frame, 7, 3, 10, 3,
+			    &bits);
+			break;
+		default:
+			lens[i] = mbap_encode_write_registers(frame, 7, 3, 10,
+			    2, regs);
+			break;
+		}
+		assert_int_equal(mbap_decode_request(frame, lens[i], &req), 0);
+		mbap_expect_of(&req, &exp);
+		len = mbap_encode_write_answer(answer, &req);
+		assert_int_equal(len, 12);
+		assert_int_equal(mbap_check_response(&exp, answer, len, &resp),
+		    0);
+		assert_int_equal(resp.tid, 7);
+		assert_int_equal(resp.exception, 0);
+		/* fc 5 and 6: the echo of the request. */
+		if (i < 2)
+			assert_memory_equal(answer, frame, 12);
+	}
+	len = mbap_encode_read(frame, 7, 3, MODBUS_FC_READ_HOLDING_REGISTERS,
+	    10, 2);
+	assert_int_equal(mbap_decode_request(frame, len, &req), 0);
+	assert_int_equal(mbap_encode_write_answer(answer, &req), 0);
+}
+
 int
 main(void)
 {
@@ -284,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_response_exception),
 		cmocka_unit_test(test_response_unknown_function),
 		cmocka_unit_test(test_response_mbap_length_must_agree),
+		cmocka_unit_test(test_write_answer_as_a_device_gives_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

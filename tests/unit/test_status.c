@@ -122,6 +122,7 @@ assert_golden(const char *name, const char *got)
  * inlet_valve, flow), two safe_state entries. */
 struct auto_fixture {
 	struct status s;
+	struct status_ramp ramps[1];
 	struct status_safe safe[2];
 	struct status_device devices[2];
 };
@@ -145,6 +146,12 @@ auto_state(struct auto_fixture *f)
 	f->safe[1] = (struct status_safe){ "flow", 1.5, "pending", 0, 0 };
 	s->safe = f->safe;
 	s->n_safe = 2;
+	/* A ramp under way: the inlet valve walked from 20 to 70 by
+	 * max_step, three steps confirmed. */
+	f->ramps[0] = (struct status_ramp){ "inlet_valve", 20, 70, 50,
+	    "max_step", 3, T0 + 1 };
+	s->ramps = f->ramps;
+	s->n_ramps = 1;
 	f->devices[0] = (struct status_device){ "tank1", 0, 0 };
 	f->devices[1] = (struct status_device){ "pump.2", 0, 0 };
 	s->devices = f->devices;
