@@ -35,7 +35,7 @@ DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 DEB_DEMO = python3
 DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
 	python3-serial-asyncio man-db openssl chromium chromium-driver \
-	python3-selenium
+	python3-selenium socat
 DEB_SAN = clang libclang-rt-14-dev llvm
 DEB_BENCH = haproxy
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
