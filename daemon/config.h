@@ -294,6 +294,11 @@ int config_point_polled(const struct config *cfg, size_t point);
  */
 int config_device_needs_poll(const struct config *cfg, size_t device);
 
+/* a and b reach their device the same way: the same host and port, or
+ * the same serial port and settings (config_serial.c). */
+int config_device_same_line(const struct config_device *a,
+    const struct config_device *b);
+
 /* "250ms", "5s", "2m", "1h" -> seconds. Returns 0 on success, -1 if bad. */
 int config_parse_duration(const char *text, double *seconds);
 /* "host:port", "[v6]:port" -> endpoint. Returns 0 on success, -1 if bad. */

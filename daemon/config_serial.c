@@ -180,3 +180,19 @@ config_serial_build(struct config_build *b, size_t i,
 			    dev->serial.port);
 	}
 }
+
+int
+config_device_same_line(const struct config_device *a,
+    const struct config_device *b)
+{
+	const struct config_serial *x = &a->serial, *y = &b->serial;
+
+	if (a->has_serial != b->has_serial)
+		return 0;
+	if (!a->has_serial)
+		return strcmp(a->endpoint.host, b->endpoint.host) == 0 &&
+		    a->endpoint.port == b->endpoint.port;
+	return strcmp(x->port, y->port) == 0 && x->baud == y->baud &&
+	    x->parity == y->parity && x->data_bits == y->data_bits &&
+	    x->stop_bits == y->stop_bits && x->rs485 == y->rs485;
+}
