@@ -28,8 +28,9 @@ serial_line_speed(unsigned baud)
 	return B0;
 }
 
-/* Raw bytes both ways, no echo, no flow control, no modem lines: a
- * read returns what is there (VMIN 0, VTIME 0) and never waits. */
+/* Raw bytes both ways, no echo, no flow control, no modem lines.
+ * VMIN 1 with O_NONBLOCK: a read with nothing there fails EAGAIN, and
+ * 0 means hung up (with VMIN 0 it would return 0 either way). */
 static int
 serial_line_termios(int fd, const struct config_serial *line)
 {
@@ -48,7 +49,7 @@ serial_line_termios(int fd, const struct config_serial *line)
 	if (line->stop_bits == 2)
 		t.c_cflag |= CSTOPB;
 	t.c_iflag &= ~(tcflag_t)(IXON | IXOFF | IXANY);
-	t.c_cc[VMIN] = 0;
+	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	if (cfsetispeed(&t, speed) == -1 || cfsetospeed(&t, speed) == -1 ||
 	    tcsetattr(fd, TCSANOW, &t) == -1)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <termios.h>
 
 #include "rtuport.h"
 
@@ -31,6 +32,7 @@ rtuport_crc(const uint8_t *p, size_t len)
 int
 rtuport_open(struct rtuport *rp, const char *spec, char *err, size_t len)
 {
+	struct termios t;
 	char parity = 'E', *c;
 	int baud = 19200, data = 8, stop = 1;
 
@@ -51,8 +53,14 @@ rtuport_open(struct rtuport *rp, const char *spec, char *err, size_t len)
 		return -1;
 	}
 	rp->fd = modbus_get_socket(rp->ctx);
-	/* libmodbus opened it blocking: plcsim's loop must not wait. */
+	/* libmodbus opened it blocking: plcsim's loop must not wait. VMIN
+	 * 1: nothing there fails EAGAIN, and 0 means hung up. */
 	fcntl(rp->fd, F_SETFL, fcntl(rp->fd, F_GETFL) | O_NONBLOCK);
+	if (tcgetattr(rp->fd, &t) == 0) {
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		tcsetattr(rp->fd, TCSANOW, &t);
+	}
 	return 0;
 }
 
