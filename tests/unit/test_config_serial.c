@@ -5,6 +5,7 @@
  * unit id; then the defaults and every key read back.
  */
 #include "config_fixture.h"
+#include "checkconf.h"
 
 /* Line 10 onwards: a second device, on a serial line. */
 #define SERIAL_DEV(extra) \
@@ -139,6 +140,33 @@ test_defaults_and_every_key(void **state)
 	loaded_free(&l);
 }
 
+/* wardend -t: a line per bus, its devices in file order. */
+static void
+test_check_shows_each_bus(void **state)
+{
+	struct loaded l;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	load_ok(&l, TWO_ON_ONE_PORT("      rs485: true\n",
+	    "      rs485: true\n    device_unit_id: 7\n")
+	    "  - name: meter\n    unit_id: 4\n    serial: {port: /dev/ttyS1, "
+	    "baud: 115200, parity: N, stop_bits: 2}\n");
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	checkconf_print_serial(l.cfg, out);
+	fclose(out);
+	assert_string_equal(text,
+	    "serial /dev/ttyUSB0 19200 8E1 rs485 silence 2.005ms devices "
+	    "rtu1:2->2 rtu2:3->7\n"
+	    "serial /dev/ttyS1 115200 8N2 silence 1.750ms devices "
+	    "meter:4->4\n");
+	free(text);
+	loaded_free(&l);
+}
+
 int
 main(void)
 {
@@ -149,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_broadcast_unit_is_refused),
 		cmocka_unit_test(test_one_bus_one_setting),
 		cmocka_unit_test(test_defaults_and_every_key),
+		cmocka_unit_test(test_check_shows_each_bus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
