@@ -114,6 +114,8 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
 # program, so each stays one thing.
 SAFETY_BENCH_SRCS = $(wildcard tests/bench-safety/*.c)
 SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
+# The RTU figure (issue 13): a program of its own, over pty pairs.
+RTU_BENCH_OBJS = $(B)/tests/bench-rtu/bench_rtu.o
 
 # warden-console (daemon/console/): the operators' web console, a
 # program of its own that reaches wardend only through the control
@@ -280,6 +282,10 @@ $(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
+$(B)/bench-rtu: $(RTU_BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # The tests find the programs through these variables.
 TEST_ENV = WARDEN_BIN=$(CURDIR)/$(B) WARDEN_SRC=$(CURDIR) PYTHON=$(PYTHON)
 
@@ -338,9 +344,10 @@ demo:
 
 bench:
 	@$(MAKE) --no-print-directory deps-bench
-	$(MAKE) all $(B)/bench $(B)/bench-safety
+	$(MAKE) all $(B)/bench $(B)/bench-safety $(B)/bench-rtu
 	$(TEST_ENV) $(B)/bench $(BENCH_ARGS)
 	$(TEST_ENV) $(B)/bench-safety
+	$(TEST_ENV) $(B)/bench-rtu
 
 # libFuzzer targets: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME/.
 FUZZ_SECONDS ?= 300
