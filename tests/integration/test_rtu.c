@@ -6,7 +6,8 @@
  *   nobody answers) share the port: one bus, one request at a time;
  * - bus B: noisy, whose plcsim spoils every answer's CRC.
  * The AI's reads and writes reach plcsim's registers over RTU (seen on
- * plcsim's own TCP port), the policy refuses as on TCP, a timeout and a
+ * plcsim's own TCP port), rs485: true on a pty is warned about and the
+ * line used as it is, the policy refuses as on TCP, a timeout and a
  * CRC error each give the AI 0x0B and are counted in the metrics while
  * tank1 on the same bus goes on answering, and a trip of tank1's point
  * takes over and drives the safe state over RTU, read back verified.
@@ -191,6 +192,10 @@ test_reads_and_writes_over_rtu(void **state)
 	assert_int_equal(modbus_write_register(ai, 0, 5000), -1);
 	assert_int_equal(world_exception(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
 	assert_int_equal(plc_inlet(r), 300);
+	/* rs485: true on a pty: the driver refuses, wardend warns and
+	 * goes on (the reads above). */
+	assert_int_equal(world_log_line(r->w, "the driver refuses RS-485 "
+	    "mode", NULL, 0), 0);
 	world_client_free(ai);
 }
 
