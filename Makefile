@@ -25,7 +25,9 @@
 #              man-db for the man page check in tests/interop/install.sh,
 #              openssl for the test certificates (tests/certs.sh);
 #              chromium, chromium-driver and python3-selenium for the
-#              console's browser test (tests/browser/)
+#              console's browser test (tests/browser/); socat for the
+#              pseudo-terminal pairs of the serial (RTU) tests and
+#              bench-rtu
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line

@@ -63,6 +63,8 @@ devconn_rtu_connect(struct devconn *dc)
 	if (dc->rtu.events == NULL)
 		rtubus_link_init(&dc->rtu, &devconn_rtu_events, dc);
 	if (rtubus_join(dc->pool->dev->bus, &dc->rtu, err) == -1) {
+		log_debug("device %s: %s connection: %s", dc->pool->dev->cfg->name,
+		    dc->pool->role, err);
 		devconn_reset(dc, err);
 		return;
 	}

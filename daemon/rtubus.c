@@ -272,7 +272,9 @@ rtubus_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	for (;;) {
+	/* A link that heard an answer may have left, and closed the
+	 * port with it: then nothing more is read. */
+	while (bus->state != BUS_CLOSED) {
 		answer = bus->state == BUS_ANSWER;
 		if (answer && bus->rx_len < sizeof bus->rx)
 			n = read(bus->fd, bus->rx + bus->rx_len,
