@@ -6,7 +6,8 @@
 #                then under ASan/UBSan
 #   make check-layers  daemon/ keeps the layer order of tests/layers.txt
 #   make demo    simulated plant + wardend + aisim
-#   make bench   gateway benchmarks against a direct connection and haproxy
+#   make bench   gateway benchmarks against a direct connection and haproxy,
+#                the safety benchmarks and the serial (RTU) figure
 #                (BENCH_ARGS="--before-bin OLD/wardend" adds an A/B run)
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 300)
 #   make install PREFIX=/usr/local DESTDIR=

@@ -134,9 +134,10 @@ usage(FILE *out)
 	    "once (said on\n"
 	    "                   stderr)\n"
 	    "\n"
-	    "It prints \"plcsim: backdoor on H:P\" (with --backdoor), then "
-	    "\"plcsim: listening\non H:P\" once every port accepts. "
-	    "SIGTERM or SIGINT: exit 0.\n\n", out);
+	    "It prints \"plcsim: RTU on PATH\" (with --serial), \"plcsim: "
+	    "backdoor on H:P\"\n(with --backdoor), then \"plcsim: listening "
+	    "on H:P\" once every port accepts.\nSIGTERM or SIGINT: exit 0.\n\n",
+	    out);
 	model_print_maps(out);
 }
 
