@@ -6,7 +6,8 @@
 #                then under ASan/UBSan
 #   make check-layers  daemon/ keeps the layer order of tests/layers.txt
 #   make demo    simulated plant + wardend + aisim
-#   make bench   gateway benchmarks against a direct connection and haproxy
+#   make bench   gateway benchmarks against a direct connection and haproxy,
+#                the safety benchmarks and the serial (RTU) figure
 #                (BENCH_ARGS="--before-bin OLD/wardend" adds an A/B run)
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 300)
 #   make install PREFIX=/usr/local DESTDIR=
@@ -25,7 +26,9 @@
 #              man-db for the man page check in tests/interop/install.sh,
 #              openssl for the test certificates (tests/certs.sh);
 #              chromium, chromium-driver and python3-selenium for the
-#              console's browser test (tests/browser/)
+#              console's browser test (tests/browser/); socat for the
+#              pseudo-terminal pairs of the serial (RTU) tests and
+#              bench-rtu
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line
@@ -35,7 +38,7 @@ DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 DEB_DEMO = python3
 DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
 	python3-serial-asyncio man-db openssl chromium chromium-driver \
-	python3-selenium
+	python3-selenium socat
 DEB_SAN = clang libclang-rt-14-dev llvm
 DEB_BENCH = haproxy
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
@@ -116,6 +119,8 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(B)/%.o)
 # program, so each stays one thing.
 SAFETY_BENCH_SRCS = $(wildcard tests/bench-safety/*.c)
 SAFETY_BENCH_OBJS = $(SAFETY_BENCH_SRCS:%.c=$(B)/%.o)
+# The RTU figure (issue 13): a program of its own, over pty pairs.
+RTU_BENCH_OBJS = $(B)/tests/bench-rtu/bench_rtu.o
 
 # warden-console (daemon/console/): the operators' web console, a
 # program of its own that reaches wardend only through the control
@@ -282,6 +287,10 @@ $(B)/bench-safety: $(SAFETY_BENCH_OBJS) $(B)/tests/bench/policy_bench.o \
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
 
+$(B)/bench-rtu: $(RTU_BENCH_OBJS) $(INTEG_SUPPORT_OBJS) $(LIBWARDEN)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # The tests find the programs through these variables.
 TEST_ENV = WARDEN_BIN=$(CURDIR)/$(B) WARDEN_SRC=$(CURDIR) PYTHON=$(PYTHON)
 
@@ -345,9 +354,10 @@ demo:
 
 bench:
 	@$(MAKE) --no-print-directory deps-bench
-	$(MAKE) all $(B)/bench $(B)/bench-safety
+	$(MAKE) all $(B)/bench $(B)/bench-safety $(B)/bench-rtu
 	$(TEST_ENV) $(B)/bench $(BENCH_ARGS)
 	$(TEST_ENV) $(B)/bench-safety
+	$(TEST_ENV) $(B)/bench-rtu
 
 # libFuzzer targets: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME/.
 FUZZ_SECONDS ?= 300

@@ -12,6 +12,9 @@ void checkconf_print(const struct config *cfg, FILE *out);
  * (address, plain or tls, role, allow_from in force) and per role.
  */
 void checkconf_print_access(const struct config *cfg, FILE *out);
+/* Then a line per serial bus (checkconf_serial.c): port, settings, the
+ * silence between frames, its devices as name:unit->unit on the wire. */
+void checkconf_print_serial(const struct config *cfg, FILE *out);
 /* Each of cfg->warnings as a log line, after prefix (e.g. "reload: "). */
 void checkconf_log_warnings(const struct config *cfg, const char *prefix);
 

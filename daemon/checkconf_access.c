@@ -99,4 +99,5 @@ checkconf_print_access(const struct config *cfg, FILE *out)
 		checkconf_listener(cfg, &cfg->listeners[i], out);
 	for (i = 0; i < cfg->n_roles; i++)
 		checkconf_role(cfg, &cfg->roles[i], out);
+	checkconf_print_serial(cfg, out);
 }

@@ -110,9 +110,24 @@ struct config_limits {
 	double idle_timeout;            /* default 60 s */
 };
 
+/*
+ * serial: of a device on a Modbus RTU line. Devices naming the same port
+ * share one bus (the same settings, distinct unit ids on the wire).
+ */
+struct config_serial {
+	char port[CONFIG_HOST_MAX];     /* the tty, e.g. /dev/ttyUSB0 */
+	unsigned baud;                  /* default 19200 */
+	char parity;                    /* 'N', 'E' (default) or 'O' */
+	unsigned data_bits;             /* 8: RTU's only */
+	unsigned stop_bits;             /* 1 (default) or 2 */
+	int rs485;                      /* set TIOCSRS485; default 0 */
+};
+
 struct config_device {
 	char name[CONFIG_NAME_MAX];
-	struct config_endpoint endpoint;
+	struct config_endpoint endpoint;        /* host:port, unless serial */
+	int has_serial;                 /* serial: instead of host: */
+	struct config_serial serial;
 	uint8_t unit_id;                /* what the AI addresses */
 	uint8_t device_unit_id;         /* what the device expects */
 	double timeout;                 /* default 500 ms */
@@ -289,6 +304,11 @@ int config_point_polled(const struct config *cfg, size_t point);
  * life bit? Without one, wardend opens only the AI's connections to it.
  */
 int config_device_needs_poll(const struct config *cfg, size_t device);
+
+/* a and b reach their device the same way: the same host and port, or
+ * the same serial port and settings (config_serial.c). */
+int config_device_same_line(const struct config_device *a,
+    const struct config_device *b);
 
 /* "250ms", "5s", "2m", "1h" -> seconds. Returns 0 on success, -1 if bad. */
 int config_parse_duration(const char *text, double *seconds);

@@ -399,16 +399,23 @@ static void build_device(struct config_build *b, size_t i)
 	dev->line = config_build_line(b, path);
 	snprintf(b->subject, sizeof(b->subject), "device '%s': ", dev->name);
 	build_device_identity(b, i, raw, dev);
-	snprintf(path, sizeof(path), "devices[%zu].host", i);
-	problem = config_host_problem(raw->host);
-	if (problem)
-		config_build_error(b, path, "host: '%s' %s", raw->host,
-		    problem);
-	snprintf(dev->endpoint.host, sizeof(dev->endpoint.host), "%s",
-	    raw->host);
-	snprintf(path, sizeof(path), "devices[%zu].port", i);
-	dev->endpoint.port = (uint16_t)build_int(b, path, raw->port,
-	    DEFAULT_PORT, 1, 65535, "");
+	if (raw->serial)
+		config_serial_build(b, i, raw, dev);
+	else if (!raw->host)
+		config_build_error(b, path, "missing required key 'host' (or "
+		    "serial: for a device on a serial line)");
+	else {
+		snprintf(path, sizeof(path), "devices[%zu].host", i);
+		problem = config_host_problem(raw->host);
+		if (problem)
+			config_build_error(b, path, "host: '%s' %s",
+			    raw->host, problem);
+		snprintf(dev->endpoint.host, sizeof(dev->endpoint.host), "%s",
+		    raw->host);
+		snprintf(path, sizeof(path), "devices[%zu].port", i);
+		dev->endpoint.port = (uint16_t)build_int(b, path, raw->port,
+		    DEFAULT_PORT, 1, 65535, "");
+	}
 	build_device_timing(b, i, raw, dev);
 	build_life_bit(b, i, raw->life_bit, dev);
 	b->subject[0] = '\0';

@@ -157,9 +157,19 @@ struct raw_life_bit {
 	char *interval;
 };
 
+struct raw_serial {
+	char *port;
+	int64_t *baud;
+	char *parity;
+	int64_t *data_bits;
+	int64_t *stop_bits;
+	bool *rs485;
+};
+
 struct raw_device {
 	char *name;
-	char *host;
+	char *host;                     /* NULL: serial: must be there */
+	struct raw_serial *serial;
 	int64_t *port;
 	int64_t unit_id;
 	int64_t *device_unit_id;
@@ -399,6 +409,11 @@ int config_point_understood(const struct config_build *b, size_t i);
 /* A warning when address in table looks like a Modicon reference. */
 void config_check_modicon(struct config_build *b, const char *path,
     enum point_table table, int64_t address);
+
+/* config_serial.c: serial: of devices[i] (raw->serial set), and the
+ * settings each bus's devices must agree on. */
+void config_serial_build(struct config_build *b, size_t i,
+    const struct raw_device *raw, struct config_device *dev);
 
 /* config_takeover.c */
 void config_takeover_build(struct config_build *b);

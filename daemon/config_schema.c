@@ -76,11 +76,27 @@ static const cyaml_schema_field_t life_bit_fields[] = {
 	CYAML_FIELD_END
 };
 
+/* Parity is a string, not an enum: "N" must not read as YAML's false,
+ * and config_serial.c names what is allowed. */
+static const cyaml_schema_field_t serial_fields[] = {
+	CYAML_FIELD_STRING_PTR("port", CYAML_FLAG_DEFAULT, struct raw_serial,
+	    port, 1, PATH_LEN),
+	CYAML_FIELD_INT_PTR("baud", OPT, struct raw_serial, baud),
+	CYAML_FIELD_STRING_PTR("parity", OPT, struct raw_serial, parity,
+	    1, SHORT_LEN),
+	CYAML_FIELD_INT_PTR("data_bits", OPT, struct raw_serial, data_bits),
+	CYAML_FIELD_INT_PTR("stop_bits", OPT, struct raw_serial, stop_bits),
+	CYAML_FIELD_BOOL_PTR("rs485", OPT, struct raw_serial, rs485),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t device_fields[] = {
 	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_DEFAULT, struct raw_device,
 	    name, 1, NAME_LEN),
-	CYAML_FIELD_STRING_PTR("host", CYAML_FLAG_DEFAULT, struct raw_device,
+	CYAML_FIELD_STRING_PTR("host", OPT, struct raw_device,
 	    host, 1, PATH_LEN),
+	CYAML_FIELD_MAPPING_PTR("serial", OPT, struct raw_device, serial,
+	    serial_fields),
 	CYAML_FIELD_INT_PTR("port", OPT, struct raw_device, port),
 	CYAML_FIELD_INT("unit_id", CYAML_FLAG_DEFAULT, struct raw_device,
 	    unit_id),

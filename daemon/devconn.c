@@ -1,6 +1,8 @@
 /*
  * devconn.c: one connection to a device (device_internal.h). Its bytes go
- * through a stream (stream.h); this file keeps the Modbus side: our
+ * through a stream (stream.h), or for a device on a serial line through
+ * its bus (devconn_rtu.c, behind struct devconn_link); this file keeps
+ * the Modbus side: our
  * transaction ids, answers framed and matched to what is in flight,
  * the answer deadline, and the reset that ends what was in flight and
  * reconnects after a backoff from 100 ms doubling up to 5 s.
@@ -62,7 +64,6 @@ int
 devconn_shut(struct devconn *dc, enum devconn_state next, const char *reason,
     struct devconn_lost *lost)
 {
-	struct stream *s = dc->s;
 	int was_up = dc->state == DEVCONN_UP;
 
 	dc->state = next;
@@ -75,11 +76,19 @@ devconn_shut(struct devconn *dc, enum devconn_state next, const char *reason,
 	dc->n_held = 0;
 	if (was_up)
 		dc->pool->n_up--;
+	dc->link->close(dc, reason);
+	return was_up;
+}
+
+static void
+devconn_tcp_close(struct devconn *dc, const char *reason)
+{
+	struct stream *s = dc->s;
+
 	/* NULL first: closed() is ours, and must not reset dc again. */
 	dc->s = NULL;
 	if (s != NULL)
 		stream_close(s, reason);
-	return was_up;
 }
 
 void
@@ -98,7 +107,7 @@ devconn_fail_lost(const struct devconn_lost *lost, uint8_t exception)
  * backoff. When it
  * was the device's last connection, the queue gets 0x0A.
  */
-static void
+void
 devconn_reset(struct devconn *dc, const char *reason)
 {
 	struct devpool *pool = dc->pool;
@@ -140,25 +149,36 @@ devconn_eof_cb(void *ctx)
 	devconn_reset(ctx, "closed by device");
 }
 
-/* req on the wire: into dc's output, which leaves at the safe point. */
+/* slot into dc's output, which leaves at the safe point. */
+static int
+devconn_tcp_write(struct devconn *dc, const struct inflight *slot)
+{
+	uint8_t *p;
+
+	if ((p = stream_append(dc->s, slot->len)) == NULL)
+		return -1;
+	memcpy(p, slot->adu, slot->len);
+	mbap_set_tid(p, slot->device_tid);
+	mbap_set_unit(p, slot->expect.unit);
+	return 0;
+}
+
+/* req on its way to the device, in a slot of dc's. */
 static int
 devconn_write(struct devconn *dc, const struct inflight *req)
 {
 	const struct config_device *cfg = dc->pool->dev->cfg;
 	struct inflight *slot = &dc->slots[dc->n_slots];
-	uint8_t *p;
 
-	if ((p = stream_append(dc->s, req->len)) == NULL)
-		return -1;
 	*slot = *req;
-	slot->device_tid = dc->next_tid++;
+	slot->device_tid = dc->next_tid;
 	slot->sent_at = ev_now(devconn_set(dc)->loop);
 	slot->expect.unit = cfg->device_unit_id;
+	if (dc->link->write(dc, slot) == -1)
+		return -1;
+	dc->next_tid++;
 	dc->n_slots++;
-	memcpy(p, req->adu, req->len);
-	mbap_set_tid(p, slot->device_tid);
-	mbap_set_unit(p, cfg->device_unit_id);
-	if (!ev_is_active(&dc->timer))
+	if (dc->link->timed && !ev_is_active(&dc->timer))
 		devconn_arm(dc, cfg->timeout);
 	return 0;
 }
@@ -200,7 +220,12 @@ devconn_release(struct devconn *dc, device_release_fn *may_send, void *ctx)
 static void
 devconn_connected_cb(void *ctx)
 {
-	struct devconn *dc = ctx;
+	devconn_up(ctx);
+}
+
+void
+devconn_up(struct devconn *dc)
+{
 	struct devpool *pool = dc->pool;
 
 	ev_timer_stop(devconn_set(dc)->loop, &dc->timer);
@@ -215,7 +240,7 @@ devconn_connected_cb(void *ctx)
 }
 
 static void
-devconn_connect(struct devconn *dc)
+devconn_tcp_connect(struct devconn *dc)
 {
 	struct devpool *pool = dc->pool;
 	struct devices *ds = devconn_set(dc);
@@ -289,6 +314,28 @@ devconn_answer(struct devconn *dc, const uint8_t *adu, size_t len)
 	inflight_end(&req, adu, len, 0);
 }
 
+void
+devconn_take_answer(struct devconn *dc, const uint8_t *adu, size_t len)
+{
+	devconn_answer(dc, adu, len);
+	if (dc->state == DEVCONN_UP)
+		devpool_dispatch(dc->pool);
+}
+
+void
+devconn_no_answer(struct devconn *dc, uint8_t exception)
+{
+	struct inflight req;
+
+	if (dc->n_slots == 0)
+		return;
+	req = dc->slots[0];
+	dc->slots[0] = dc->slots[--dc->n_slots];
+	inflight_end(&req, NULL, 0, exception);
+	if (dc->state == DEVCONN_UP)
+		devpool_dispatch(dc->pool);
+}
+
 static void
 devconn_data_cb(void *ctx)
 {
@@ -328,7 +375,7 @@ devconn_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	case DEVCONN_CLOSED:
 		return;
 	case DEVCONN_BACKOFF:
-		devconn_connect(dc);
+		dc->link->connect(dc);
 		return;
 	case DEVCONN_CONNECTING:
 		devconn_reset(dc, "connect timed out");
@@ -336,7 +383,7 @@ devconn_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	case DEVCONN_UP:
 		break;
 	}
-	if (dc->n_slots == 0)
+	if (dc->n_slots == 0 || !dc->link->timed)
 		return;
 	timeout = dc->pool->dev->cfg->timeout;
 	oldest = dc->slots[0].sent_at;
@@ -355,6 +402,7 @@ devconn_init(struct devconn *dc, struct devpool *pool, unsigned index)
 {
 	dc->pool = pool;
 	dc->index = index;
+	dc->link = pool->dev->bus != NULL ? &devconn_rtu : &devconn_tcp;
 	dc->state = DEVCONN_CLOSED;
 	dc->backoff = BACKOFF_FIRST;
 	ev_timer_init(&dc->timer, devconn_timer_cb, 0., 0.);
@@ -365,5 +413,12 @@ void
 devconn_start(struct devconn *dc)
 {
 	dc->backoff = BACKOFF_FIRST;
-	devconn_connect(dc);
+	dc->link->connect(dc);
 }
+
+const struct devconn_link devconn_tcp = {
+	.connect = devconn_tcp_connect,
+	.write = devconn_tcp_write,
+	.close = devconn_tcp_close,
+	.timed = 1,
+};

@@ -1,5 +1,8 @@
 /*
- * device.c: connections to the devices (device.h). Each device has a pool
+ * device.c: connections to the devices (device.h). A device on a serial
+ * line has the same pools, of one connection each, which join the bus
+ * of its port (rtubus.h, devconn_rtu.c); devices on one port share the
+ * bus. Each device has a pool
  * of `connections` non-blocking connections, each carrying up to
  * `pipeline` requests, and one bounded queue in front of them.
  * Transaction ids are ours on the device side, so many clients share a
@@ -128,10 +131,11 @@ devpool_init(struct devpool *pool, struct device *dev, const char *role,
 	pool->queue = calloc(queue, sizeof *pool->queue);
 	if (pool->conns == NULL || pool->queue == NULL)
 		return -1;
+	for (i = 0; i < n_conns; i++)
+		devconn_init(&pool->conns[i], pool, i);
 	for (i = 0; i < n_conns; i++) {
 		struct devconn *dc = &pool->conns[i];
 
-		devconn_init(dc, pool, i);
 		if ((dc->slots = calloc(pipeline, sizeof *dc->slots)) == NULL ||
 		    (dc->held = calloc(pipeline, sizeof *dc->held)) == NULL)
 			return -1;
@@ -201,6 +205,8 @@ device_resolve_all(const struct config *cfg, char err[ERR_LEN])
 	for (i = 0; i < cfg->n_devices; i++) {
 		const struct config_device *d = &cfg->devices[i];
 
+		if (d->has_serial)
+			continue;       /* its bus opens the port */
 		if (net_resolve(d->endpoint.host, d->endpoint.port, &addrs[i],
 		    why) == -1) {
 			errmsg_set(err, "device %s: %s", d->name,
@@ -210,6 +216,32 @@ device_resolve_all(const struct config *cfg, char err[ERR_LEN])
 		}
 	}
 	return addrs;
+}
+
+/*
+ * The bus of a serial device: the one of the first device before it on
+ * the same port, or a new one. -1 when out of memory.
+ */
+static int
+device_bus(struct devices *ds, struct device *dev)
+{
+	struct rtubus **grown;
+	unsigned i;
+
+	for (i = 0; i < dev->index; i++)
+		if (ds->dev[i].bus != NULL && strcmp(ds->dev[i].cfg->serial.port,
+		    dev->cfg->serial.port) == 0) {
+			dev->bus = ds->dev[i].bus;
+			return 0;
+		}
+	if ((grown = realloc(ds->buses, (ds->n_buses + 1) *
+	    sizeof *grown)) == NULL)
+		return -1;
+	ds->buses = grown;
+	if ((dev->bus = rtubus_new(ds->loop, &dev->cfg->serial)) == NULL)
+		return -1;
+	ds->buses[ds->n_buses++] = dev->bus;
+	return 0;
 }
 
 struct devices *
@@ -238,7 +270,8 @@ devices_start(struct streams *ss, const struct config *cfg,
 		dev->cfg = &cfg->devices[i];
 		dev->index = i;
 		dev->addr = addrs[i];
-		if (devpool_init(&dev->ai, dev, "ai", dev->cfg->connections,
+		if ((dev->cfg->has_serial && device_bus(ds, dev) == -1) ||
+		    devpool_init(&dev->ai, dev, "ai", dev->cfg->connections,
 		    dev->cfg->pipeline, cfg->limits.device_queue) == -1 ||
 		    devpool_init(&dev->poll, dev, "poll", 1, 1,
 		    POLL_QUEUE) == -1) {
@@ -271,6 +304,10 @@ devices_stop(struct devices *ds)
 		devpool_free(&ds->dev[i].ai, ds->loop);
 		devpool_free(&ds->dev[i].poll, ds->loop);
 	}
+	/* Every link has left its bus with its pool. */
+	for (i = 0; i < ds->n_buses; i++)
+		rtubus_free(ds->buses[i]);
+	free(ds->buses);
 	free(ds->dev);
 	free(ds);
 }
@@ -283,8 +320,15 @@ devices_set_config(struct devices *ds, const struct config *cfg)
 	if (ds == NULL)
 		return;
 	ds->cfg = cfg;
-	for (i = 0; i < ds->n; i++)
+	for (i = 0; i < ds->n; i++) {
 		ds->dev[i].cfg = &cfg->devices[i];
+		/* The same line (reload_same_devices): the bus keeps it. */
+		if (ds->dev[i].bus != NULL &&
+		    strcmp(rtubus_line(ds->dev[i].bus)->port,
+		    cfg->devices[i].serial.port) == 0)
+			rtubus_set_line(ds->dev[i].bus,
+			    &cfg->devices[i].serial);
+	}
 }
 
 void
@@ -363,6 +407,30 @@ device_on_up(struct devices *ds, unsigned device, enum device_pool pool,
 	p = device_pool(ds, device, pool);
 	p->on_up = fn;
 	p->up_ctx = ctx;
+}
+
+void
+device_serial_stats(const struct devices *ds, unsigned device,
+    struct rtubus_stats *st)
+{
+	const struct devpool *pools[2];
+	unsigned i, k;
+
+	memset(st, 0, sizeof *st);
+	if (ds == NULL || ds->dev[device].bus == NULL)
+		return;
+	pools[0] = &ds->dev[device].ai;
+	pools[1] = &ds->dev[device].poll;
+	for (i = 0; i < 2; i++)
+		for (k = 0; k < pools[i]->n_conns; k++) {
+			const struct rtubus_stats *s =
+			    &pools[i]->conns[k].rtu.stats;
+
+			st->timeouts += s->timeouts;
+			st->crc_errors += s->crc_errors;
+			st->bad_frames += s->bad_frames;
+			st->noise += s->noise;
+		}
 }
 
 uint64_t

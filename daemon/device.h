@@ -109,6 +109,11 @@ int device_pool_up(const struct devices *ds, unsigned device,
  * was queued has been sent; fn NULL: nobody wants to know. */
 void device_on_up(struct devices *ds, unsigned device, enum device_pool pool,
     void (*fn)(void *ctx), void *ctx);
+/* A serial device's line errors, its connections' summed (all 0 for a
+ * device on TCP). */
+struct rtubus_stats;
+void device_serial_stats(const struct devices *ds, unsigned device,
+    struct rtubus_stats *st);
 /* The answers that matched nothing in flight. */
 uint64_t device_stray_answers(const struct devices *ds, unsigned device);
 /*

@@ -9,6 +9,7 @@
 
 #include "device.h"
 #include "log.h"
+#include "rtubus.h"
 #include "stream.h"
 
 enum devconn_state {
@@ -19,11 +20,35 @@ enum devconn_state {
 };
 
 struct devpool;
+struct devconn;
+
+/*
+ * How a connection's frames reach its device: over a TCP stream
+ * (devconn.c) or over the device's serial bus (devconn_rtu.c). Above
+ * this seam a connection is the same either way: slots, holds, the
+ * state, the reset and its backoff.
+ */
+struct devconn_link {
+	/* Start: devconn_up() or devconn_reset() follows, from the loop. */
+	void (*connect)(struct devconn *dc);
+	/* slot (device tid and unit set) on its way; -1 when it cannot
+	 * be buffered (nothing was done). */
+	int (*write)(struct devconn *dc, const struct inflight *slot);
+	/* Let go of the transport; from devconn_shut(). */
+	void (*close)(struct devconn *dc, const char *reason);
+	/* 1: the answer deadline is the connection's (TCP); 0: the
+	 * transport times each request once it is on the line (a bus
+	 * where it may wait behind other devices' requests). */
+	int timed;
+};
+extern const struct devconn_link devconn_tcp, devconn_rtu;
 
 struct devconn {
 	struct devpool *pool;
 	unsigned index;
-	struct stream *s;               /* NULL: closed, or in backoff */
+	const struct devconn_link *link;
+	struct stream *s;               /* TCP; NULL: closed, or in backoff */
+	struct rtubus_link rtu;         /* serial: its place on the bus */
 	enum devconn_state state;
 	ev_timer timer;                 /* connect, backoff or answer timeout */
 	struct inflight *slots;         /* sent: pool->pipeline of them */
@@ -60,6 +85,7 @@ struct device {
 	const struct config_device *cfg;
 	unsigned index;
 	struct net_addr addr;
+	struct rtubus *bus;             /* serial: shared; NULL: TCP */
 	struct devpool ai;              /* the AI's requests */
 	struct devpool poll;            /* wardend's own */
 	uint64_t stray_answers;         /* answers that matched nothing */
@@ -75,6 +101,8 @@ struct devices {
 	unsigned n;
 	device_stray_fn *on_stray;      /* devices_on_stray() */
 	void *stray_ctx;
+	struct rtubus **buses;          /* one per serial port */
+	unsigned n_buses;
 };
 
 /* devconn.c */
@@ -89,6 +117,14 @@ int devconn_send(struct devconn *dc, const struct inflight *req);
 /* The frames dc holds let go, in order (device_release()). */
 void devconn_release(struct devconn *dc, device_release_fn *may_send,
     void *ctx);
+
+/* The transport's news (devconn_rtu.c): up; taken down for reason
+ * (what was on it ends, it reconnects after the backoff); an answer
+ * (MBAP, its tid the slot's); the request sent got no usable answer. */
+void devconn_up(struct devconn *dc);
+void devconn_reset(struct devconn *dc, const char *reason);
+void devconn_take_answer(struct devconn *dc, const uint8_t *adu, size_t len);
+void devconn_no_answer(struct devconn *dc, uint8_t exception);
 
 /* What a connection taken down had on it. */
 struct devconn_lost {

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -268,6 +269,49 @@ metrics_render_points(struct metrics_text *t, const struct status *s)
 	}
 }
 
+/* One family of the serial devices' line errors. */
+static void
+metrics_render_serial_family(struct metrics_text *t, const struct status *s,
+    const char *name, const char *help, size_t field)
+{
+	size_t i;
+
+	metrics_family(t, name, "counter", help);
+	for (i = 0; i < s->n_devices; i++)
+		if (s->devices[i].serial)
+			metrics_printf(t, "%s{device=\"%s\"} %llu\n", name,
+			    s->devices[i].name, (unsigned long long)
+			    *(const uint64_t *)((const char *)&s->devices[i] +
+			    field));
+}
+
+/* Only when a device is on a serial line: a plant on TCP alone sees
+ * no family it cannot have. */
+static void
+metrics_render_serial(struct metrics_text *t, const struct status *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_devices && !s->devices[i].serial; i++)
+		;
+	if (i == s->n_devices)
+		return;
+	metrics_render_serial_family(t, s, "warden_serial_timeouts_total",
+	    "Requests to a serial device it did not answer in time (0x0B).",
+	    offsetof(struct status_device, serial_timeouts));
+	metrics_render_serial_family(t, s, "warden_serial_crc_errors_total",
+	    "Answers from a serial device with a wrong CRC (0x0B).",
+	    offsetof(struct status_device, serial_crc_errors));
+	metrics_render_serial_family(t, s, "warden_serial_bad_frames_total",
+	    "Answers on a serial line from another unit, of another "
+	    "function or length, or cut short (0x0B).",
+	    offsetof(struct status_device, serial_bad_frames));
+	metrics_render_serial_family(t, s, "warden_serial_noise_total",
+	    "Reads of bytes on a serial line that nobody asked for, "
+	    "counted to the device asked last.",
+	    offsetof(struct status_device, serial_noise));
+}
+
 static void
 metrics_render_devices(struct metrics_text *t, const struct status *s)
 {
@@ -285,6 +329,7 @@ metrics_render_devices(struct metrics_text *t, const struct status *s)
 		metrics_printf(t, "warden_device_stray_answers_total{device="
 		    "\"%s\"} %llu\n", s->devices[i].name,
 		    (unsigned long long)s->devices[i].stray_answers);
+	metrics_render_serial(t, s);
 	/* Counted only while driven: a takeover not yet on disk has
 	 * nothing pending here, though status lists it "pending". */
 	for (i = 0; s->safe_driving && i < s->n_safe; i++)

@@ -53,8 +53,7 @@ reload_same_devices(const struct config *a, const struct config *b)
 		const struct config_device *x = &a->devices[i], *y = &b->devices[i];
 
 		if (strcmp(x->name, y->name) != 0 ||
-		    strcmp(x->endpoint.host, y->endpoint.host) != 0 ||
-		    x->endpoint.port != y->endpoint.port ||
+		    !config_device_same_line(x, y) ||
 		    x->device_unit_id != y->device_unit_id ||
 		    x->connections != y->connections ||
 		    x->pipeline != y->pipeline)

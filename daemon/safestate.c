@@ -497,8 +497,7 @@ safestate_same(const struct config *a, const struct config_safe_value *sa,
 	const struct config_device *e = &b->devices[q->device];
 
 	return strcmp(p->name, q->name) == 0 && strcmp(d->name, e->name) == 0 &&
-	    strcmp(d->endpoint.host, e->endpoint.host) == 0 &&
-	    d->endpoint.port == e->endpoint.port &&
+	    config_device_same_line(d, e) &&
 	    d->device_unit_id == e->device_unit_id &&
 	    p->table == q->table && p->address == q->address &&
 	    p->type == q->type && p->order == q->order &&

@@ -9,6 +9,7 @@
 #include "alarms.h"
 #include "poller.h"
 #include "ramp.h"
+#include "rtubus.h"
 #include "safestate.h"
 #include "status.h"
 #include "takeover.h"
@@ -137,6 +138,7 @@ status_fill_ramps(const struct warden *w, struct status *s)
 static int
 status_fill_devices(const struct warden *w, struct status *s)
 {
+	struct rtubus_stats line;
 	size_t i;
 
 	s->n_devices = w->cfg->n_devices;
@@ -148,6 +150,12 @@ status_fill_devices(const struct warden *w, struct status *s)
 		s->devices[i].up = device_up(w->devices, (unsigned)i);
 		s->devices[i].stray_answers =
 		    device_stray_answers(w->devices, (unsigned)i);
+		s->devices[i].serial = w->cfg->devices[i].has_serial;
+		device_serial_stats(w->devices, (unsigned)i, &line);
+		s->devices[i].serial_timeouts = line.timeouts;
+		s->devices[i].serial_crc_errors = line.crc_errors;
+		s->devices[i].serial_bad_frames = line.bad_frames;
+		s->devices[i].serial_noise = line.noise;
 	}
 	return 0;
 }

@@ -87,6 +87,9 @@ struct status_device {
 	const char *name;
 	int up;                         /* a connection to it is up */
 	uint64_t stray_answers;
+	int serial;                     /* on a serial line: the counts */
+	uint64_t serial_timeouts, serial_crc_errors, serial_bad_frames;
+	uint64_t serial_noise;
 };
 
 /* An open client connection. */

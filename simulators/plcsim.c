@@ -29,6 +29,7 @@
 #include "model.h"
 #include "regs.h"
 #include "rng.h"
+#include "rtuport.h"
 #include "simargs.h"
 #include "simconn.h"
 #include "simsys.h"
@@ -51,6 +52,7 @@ struct options {
 	int unit;		/* -1: answer every unit id */
 	struct holes holes;	/* main port only */
 	long max_conns;		/* main port; 0: MAX_CLIENTS */
+	const char *serial;	/* --serial PATH[,...]; NULL: none */
 };
 
 struct plcsim {
@@ -66,8 +68,12 @@ struct plcsim {
 	int signal_fd, listen_fd, backdoor_fd;
 	struct simconn *conns[MAX_CLIENTS];
 	size_t nconns;
-	struct pollfd fds[MAX_CLIENTS + 3];	/* signal, listeners, conns */
+	struct pollfd fds[MAX_CLIENTS + 4];	/* signal, listeners, tty, conns */
 	double last_step;
+	struct rtuport rtu;	/* --serial; fd -1: none */
+	uint8_t rtu_reply[MODBUS_TCP_MAX_ADU_LENGTH];
+	size_t rtu_reply_len;	/* an answer waiting for --fault slow */
+	double rtu_due;
 };
 
 static void
@@ -75,6 +81,7 @@ usage(FILE *out)
 {
 	fputs("usage: plcsim --model tank|boiler --listen HOST:PORT "
 	    "[--backdoor HOST:PORT]\n"
+	    "              [--serial PATH[,BAUD,PARITY,DATA,STOP]]\n"
 	    "              [--journal FILE] "
 	    "[--fault slow:MS|drop|garbage|close] [--unit N]\n"
 	    "              [--hole TABLE:A-B]... [--max-connections N]\n"
@@ -105,6 +112,12 @@ usage(FILE *out)
 	    "  --fault drop     read requests, never answer\n"
 	    "  --fault garbage  answer with invalid frames\n"
 	    "  --fault close    close the connection on every request\n"
+	    "  --serial SPEC    also serve Modbus RTU on the tty PATH "
+	    "(default\n"
+	    "                   19200,E,8,1), the same registers; the "
+	    "faults apply\n"
+	    "                   (garbage: the CRC spoiled); --listen still "
+	    "needed\n"
 	    "  --unit N         answer only unit id N (default: any); others "
 	    "are journalled\n"
 	    "                   and get no answer\n"
@@ -121,9 +134,10 @@ usage(FILE *out)
 	    "once (said on\n"
 	    "                   stderr)\n"
 	    "\n"
-	    "It prints \"plcsim: backdoor on H:P\" (with --backdoor), then "
-	    "\"plcsim: listening\non H:P\" once every port accepts. "
-	    "SIGTERM or SIGINT: exit 0.\n\n", out);
+	    "It prints \"plcsim: RTU on PATH\" (with --serial), \"plcsim: "
+	    "backdoor on H:P\"\n(with --backdoor), then \"plcsim: listening "
+	    "on H:P\" once every port accepts.\nSIGTERM or SIGINT: exit 0.\n\n",
+	    out);
 	model_print_maps(out);
 }
 
@@ -202,6 +216,7 @@ parse_options(struct options *opt, int argc, char **argv)
 		{ "unit", required_argument, NULL, 'u' },
 		{ "hole", required_argument, NULL, 'o' },
 		{ "max-connections", required_argument, NULL, 'c' },
+		{ "serial", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -214,6 +229,10 @@ parse_options(struct options *opt, int argc, char **argv)
 		if (ch == 'h') {
 			usage(stdout);
 			return 1;
+		}
+		if (ch == 's') {
+			opt->serial = optarg;
+			continue;
 		}
 		if (ch == '?' || parse_option(opt, ch, optarg) == -1)
 			return -1;
@@ -317,6 +336,42 @@ serve_backdoor(struct plcsim *p, struct simconn *conn, const uint8_t *adu,
 	simconn_enqueue(conn, now, reply, reply_len);
 }
 
+/* The RTU requests read, answered as on the main port (the unit,
+ * the faults); -1 when the line is gone. */
+static int
+serve_rtu(struct plcsim *p, double now)
+{
+	uint8_t adu[MODBUS_TCP_MAX_ADU_LENGTH];
+	size_t len;
+
+	if (p->rtu_reply_len > 0) {
+		if (now < p->rtu_due)
+			return 0;
+		len = p->rtu_reply_len;
+		p->rtu_reply_len = 0;
+		if (rtuport_answer(&p->rtu, p->rtu_reply, len,
+		    p->opt.fault.kind == FAULT_GARBAGE) == -1)
+			return -1;
+	}
+	while ((len = rtuport_next(&p->rtu, now, adu)) > 0) {
+		if (journal_write(&p->journal, simsys_wallclock(),
+		    p->rtu.path, adu, len) != 0 && !p->journal_failed) {
+			fprintf(stderr, "plcsim: cannot write the journal\n");
+			p->journal_failed = 1;
+		}
+		if ((p->opt.unit >= 0 && adu[MBFRAME_HEADER - 1] !=
+		    p->opt.unit) || p->opt.fault.kind == FAULT_DROP ||
+		    p->opt.fault.kind == FAULT_CLOSE)
+			continue;
+		p->rtu_reply_len = answer(p, p->regs.map, &p->opt.holes, adu,
+		    len, p->rtu_reply, sizeof(p->rtu_reply));
+		p->rtu_due = now + p->opt.fault.delay;
+		if (p->rtu_reply_len > 0)
+			return serve_rtu(p, now);
+	}
+	return 0;
+}
+
 /* Serves the whole requests buffered; -1 when the connection must close. */
 static int
 serve_buffered(struct plcsim *p, struct simconn *conn, double now)
@@ -416,6 +471,9 @@ poll_timeout(const struct plcsim *p, double now)
 	double wake = p->last_step + STEP_INTERVAL;
 	size_t i;
 
+	if (p->rtu_reply_len > 0 && p->rtu_due < wake)
+		wake = p->rtu_due;
+
 	for (i = 0; i < p->nconns; i++) {
 		double due = simconn_next_due(p->conns[i]);
 
@@ -470,12 +528,18 @@ run(struct plcsim *p)
 			p->last_step = now;
 		}
 		service_conns(p, now);
+		if (p->rtu.fd != -1 && serve_rtu(p, now) == -1) {
+			fprintf(stderr, "plcsim: %s lost\n", p->rtu.path);
+			return -1;
+		}
 		nfds = 0;
 		fds[nfds++] = (struct pollfd){ p->signal_fd, POLLIN, 0 };
 		fds[nfds++] = (struct pollfd){ p->listen_fd, POLLIN, 0 };
 		if (p->backdoor_fd != -1)
 			fds[nfds++] = (struct pollfd){ p->backdoor_fd, POLLIN,
 			    0 };
+		if (p->rtu.fd != -1)
+			fds[nfds++] = (struct pollfd){ p->rtu.fd, POLLIN, 0 };
 		first = nfds;
 		for (i = 0; i < p->nconns; i++)
 			fds[nfds++] = (struct pollfd){ p->conns[i]->fd,
@@ -488,6 +552,11 @@ run(struct plcsim *p)
 		}
 		if ((fds[0].revents & POLLIN) && simsys_signalled(p->signal_fd))
 			return 0;
+		if (p->rtu.fd != -1 && (fds[first - 1].revents & POLLIN) &&
+		    rtuport_read(&p->rtu, simsys_monotonic()) == -1) {
+			fprintf(stderr, "plcsim: %s lost\n", p->rtu.path);
+			return -1;
+		}
 		read_conns(p, fds, first);
 		if (fds[1].revents & POLLIN)
 			accept_clients(p, p->listen_fd, 0);
@@ -545,6 +614,16 @@ start(struct plcsim *p)
 	    bound, sizeof(bound));
 	if (p->listen_fd == -1)
 		return -1;
+	if (p->opt.serial != NULL) {
+		char err[300];
+
+		if (rtuport_open(&p->rtu, p->opt.serial, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "plcsim: cannot serve RTU: %s\n", err);
+			return -1;
+		}
+		printf("plcsim: RTU on %s\n", p->rtu.path);
+	}
 	if (p->opt.has_backdoor)
 		printf("plcsim: backdoor on %s\n", backdoor_bound);
 	printf("plcsim: listening on %s\n", bound);
@@ -557,6 +636,7 @@ stop(struct plcsim *p)
 {
 	while (p->nconns > 0)
 		close_conn(p, p->nconns - 1);
+	rtuport_close(&p->rtu);
 	if (p->listen_fd != -1)
 		close(p->listen_fd);
 	if (p->backdoor_fd != -1)
@@ -594,6 +674,7 @@ main(int argc, char **argv)
 	}
 	p->signal_fd = p->listen_fd = p->backdoor_fd = -1;
 	p->capture[0] = p->capture[1] = -1;
+	p->rtu.fd = -1;
 	p->journal.fd = -1;
 	rc = start(p) == 0 && run(p) == 0 ? 0 : 1;
 	stop(p);

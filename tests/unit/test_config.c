@@ -133,7 +133,7 @@ static void test_missing_required_keys(void **state)
 	    "control:\n  socket: /s\ndevices: []\n", 6,
 	    "devices: needs at least 1 entry");
 	expect_error(BASE "  - name: b\n    unit_id: 2\n", 10,
-	    "devices[1]: missing required key 'host'");
+	    "device 'b': missing required key 'host'");
 	expect_error("", 1, "the file is empty");
 	expect_error("- a\n", 1, "must be a mapping");
 }

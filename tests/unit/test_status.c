@@ -152,8 +152,10 @@ auto_state(struct auto_fixture *f)
 	    "max_step", 3, T0 + 1 };
 	s->ramps = f->ramps;
 	s->n_ramps = 1;
-	f->devices[0] = (struct status_device){ "tank1", 0, 0 };
-	f->devices[1] = (struct status_device){ "pump.2", 0, 0 };
+	f->devices[0] = (struct status_device){ .name = "tank1", .up = 0,
+	    .stray_answers = 0 };
+	f->devices[1] = (struct status_device){ .name = "pump.2", .up = 0,
+	    .stray_answers = 0 };
 	s->devices = f->devices;
 	s->n_devices = 2;
 	s->has_audit = 1;
@@ -222,8 +224,10 @@ takeover_state(struct takeover_fixture *f)
 	f->safe[1] = (struct status_safe){ "flow", 1.5, "pending", 1, 2.75 };
 	s->safe = f->safe;
 	s->n_safe = 2;
-	f->devices[0] = (struct status_device){ "tank1", 1, 0 };
-	f->devices[1] = (struct status_device){ "pump.2", 0, 9 };
+	f->devices[0] = (struct status_device){ .name = "tank1", .up = 1,
+	    .stray_answers = 0 };
+	f->devices[1] = (struct status_device){ .name = "pump.2", .up = 0,
+	    .stray_answers = 9 };
 	s->devices = f->devices;
 	s->n_devices = 2;
 	f->points[0] = (struct status_point){ "level", "m", 2, 4.9, T0 + 19.5,
