@@ -270,6 +270,9 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	case CONTROL_SUBSCRIBE:
 		conn_subscribe(c, out);
 		break;
+	case CONTROL_LEARN:
+		ops->learn(ops->ctx, &who, req->margin, out);
+		break;
 	case CONTROL_RIGHTS_OF:
 	case CONTROL_LOGIN:
 	case CONTROL_LOGIN_FAILED:

@@ -108,6 +108,11 @@ struct ops_handlers {
 	 * refused (the answer says why). */
 	int (*alarm)(void *ctx, const struct ops_caller *who,
 	    const struct control_request *req, struct json *out);
+	/* learn: what monitor mode learned and the config it proposes
+	 * (margin in %); 0 done, -1 refused (not in monitor mode, nothing
+	 * learned). */
+	int (*learn)(void *ctx, const struct ops_caller *who, double margin,
+	    struct json *out);
 	/* A connection subscribed: the pushes should start. */
 	void (*subscribed)(void *ctx);
 	/* The console says who logged in (ok) or was refused: audited. */

@@ -24,6 +24,7 @@
 #include "baseline.h"
 #include "gate.h"
 #include "gate_plan.h"
+#include "learn_observe.h"
 #include "record.h"
 #include "rights.h"
 #include "warden.h"
@@ -40,7 +41,37 @@ struct gate {
 	 * rights_gen (w->policy_gen: raised at every reload). */
 	struct rights *rights;
 	unsigned rights_gen;
+	/* Monitor mode: what the AI did under the config of learn_gen
+	 * (NULL: nothing yet). */
+	struct learn_table *learn;
+	unsigned learn_gen;
 };
+
+/* Monitor mode forwards req: the AI's is learned from (gate.h). A
+ * table that cannot be made leaves learn empty; the request passes. */
+static void
+gate_learn(struct gate *g, const struct mbap_request *req, unsigned device)
+{
+	struct warden *w = g->w;
+
+	if (g->role != CONFIG_ROLE_AI)
+		return;
+	if (g->learn != NULL && g->learn_gen != w->policy_gen) {
+		learn_table_free(g->learn);
+		g->learn = NULL;
+	}
+	if (g->learn == NULL) {
+		g->learn_gen = w->policy_gen;
+		if ((g->learn = learn_table_new(LEARN_CAPACITY,
+		    ev_now(w->loop))) == NULL) {
+			if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+				log_warnx("gate: out of memory for learning; "
+				    "this request is not learned from");
+			return;
+		}
+	}
+	learn_observe(g->learn, w->cfg, device, req, ev_now(w->loop));
+}
 
 /* The layer above hears of it (flow.h): the guard may take over. */
 static void
@@ -146,6 +177,7 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 	const struct policy_decision *d = &g->decision;
 	audit_ticket t = 0;
 
+	gate_learn(g, req, device);
 	if (judged && (t = record_decision(w, &g->who, req, d,
 	    policy_event_name(d, MODE_MONITOR), 0, NULL)) == 0) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
@@ -335,6 +367,8 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	if (!judged) {
 		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
+		if (w->cfg->mode == MODE_MONITOR)
+			gate_learn(g, req, device);
 		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
 			gate_forward(g, c, adu, len, req, device, 0);
 		else
@@ -414,7 +448,17 @@ gate_free(struct gate *g)
 		return;
 	baseline_free(g->baseline);
 	rights_free(g->rights);
+	learn_table_free(g->learn);
 	free(g);
+}
+
+const struct learn_table *
+gate_learned(const struct gate *g)
+{
+	if (g->learn == NULL || g->learn_gen != g->w->policy_gen ||
+	    g->w->cfg->mode != MODE_MONITOR)
+		return NULL;
+	return g->learn;
 }
 
 void

@@ -108,9 +108,33 @@ stamp(char *text, size_t cap, double t)
 		snprintf(text, cap, "%.0f", t);
 	return text;
 }
+/* What was observed, for a comment: six digits are plenty. */
+#define SHOW(v) show((char[32]){ 0 }, 32, (v))
+static const char *
+show(char *text, size_t cap, double v)
+{
+	snprintf(text, cap, "%.6g", v == 0 ? 0 : v);
+	return text;
+}
+
+/* A time observed, for a comment, in ms to 0.1 ms. */
+#define SHOW_MS(s) show_ms((char[48]){ 0 }, 48, (s))
+static const char *
+show_ms(char *text, size_t cap, double seconds)
+{
+	snprintf(text, cap, "%.1fms", seconds * 1000);
+	return text;
+}
+
 #define STAMP(t) stamp((char[40]){ 0 }, 40, (t))
 
 /* A YAML double-quoted scalar. */
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void
 quoted(struct render *r, const char *s)
 {
@@ -201,16 +225,18 @@ observed_line(struct render *r, const char *indent, const struct observed *o)
 	char fcs[128];
 
 	functions(fcs, sizeof fcs, e->write_fcs);
-	say(r, "%s# learned: %llu writes (%s) since %s", indent,
-	    (unsigned long long)e->writes, fcs, STAMP(e->first));
+	say(r, "%s# learned: %llu write%s (%s) since %s", indent,
+	    (unsigned long long)e->writes, plural(e->writes), fcs,
+	    STAMP(e->first));
 	if (e->valued > 0)
-		say(r, ", min %s, max %s", NUM(o->min), NUM(o->max));
+		say(r, ", min %s, max %s", SHOW(o->min), SHOW(o->max));
 	if (e->valued < e->writes)
 		say(r, "; %llu of them with no one value (fc 22 leaving bits "
 		    "to the device)", (unsigned long long)(e->writes -
 		    e->valued));
 	if (e->reads > 0)
-		say(r, "; read %llu times", (unsigned long long)e->reads);
+		say(r, "; read %llu time%s", (unsigned long long)e->reads,
+		    plural(e->reads));
 	put(r, "\n", 1);
 }
 
@@ -225,29 +251,29 @@ write_block(struct render *r, const char *indent, const struct observed *o,
 	propose(o, r->margin, d, &p);
 	say(r, "%swrite:\n", indent);
 	if (p.has_min)
-		say(r, "%s  min: %s%*s# observed %s\n", indent, NUM(p.min), 4,
-		    "", NUM(o->min));
+		say(r, "%s  min: %s    # observed %s\n", indent, NUM(p.min),
+		    SHOW(o->min));
 	if (p.has_max)
-		say(r, "%s  max: %s%*s# observed %s\n", indent, NUM(p.max), 4,
-		    "", NUM(o->max));
+		say(r, "%s  max: %s    # observed %s\n", indent, NUM(p.max),
+		    SHOW(o->max));
 	if (p.has_step)
-		say(r, "%s  max_step: %s%*s# observed %s\n", indent,
-		    NUM(p.step), 4, "", NUM(o->step));
+		say(r, "%s  max_step: %s    # observed %s\n", indent,
+		    NUM(p.step), SHOW(o->step));
 	else if (!d->is_bool && e->has_step)
 		say(r, "%s  # max_step: none, every write was the same value\n",
 		    indent);
 	if (p.has_rate)
-		say(r, "%s  max_rate: %s%*s# per second; observed %s\n",
-		    indent, NUM(p.rate), 4, "", NUM(o->rate));
+		say(r, "%s  max_rate: %s    # per second; observed %s\n",
+		    indent, NUM(p.rate), SHOW(o->rate));
 	else if (!d->is_bool && e->rate_unbounded)
 		say(r, "%s  # max_rate: none, two different values were "
 		    "written in the same instant\n", indent);
 	if (p.has_interval)
-		say(r, "%s  min_interval: %s%*s# observed %s\n", indent,
-		    DURATION(p.interval), 4, "", DURATION(e->min_interval));
+		say(r, "%s  min_interval: %s    # observed %s\n", indent,
+		    DURATION(p.interval), SHOW_MS(e->min_interval));
 	else if (e->has_interval)
 		say(r, "%s  # min_interval: none, two writes came %s apart\n",
-		    indent, DURATION(e->min_interval));
+		    indent, SHOW_MS(e->min_interval));
 	if (!p.has_min && !p.has_max && !p.has_step && !p.has_rate &&
 	    !p.has_interval)
 		say(r, "%s  # no limit learned: review by hand\n", indent);
@@ -354,24 +380,24 @@ point_breaches(struct render *r, const struct config_point *pt,
 
 	if (e->valued > 0 && w->has_min && o->min < w->min)
 		say(r, "      # learned: min %s observed is below min %s: "
-		    "enforce would refuse those writes\n", NUM(o->min),
+		    "enforce would refuse those writes\n", SHOW(o->min),
 		    NUM(w->min));
 	if (e->valued > 0 && w->has_max && o->max > w->max)
 		say(r, "      # learned: max %s observed is above max %s: "
-		    "enforce would refuse those writes\n", NUM(o->max),
+		    "enforce would refuse those writes\n", SHOW(o->max),
 		    NUM(w->max));
 	if (e->has_step && w->has_max_step && o->step > w->max_step)
 		say(r, "      # learned: a step of %s observed is above "
-		    "max_step %s\n", NUM(o->step), NUM(w->max_step));
+		    "max_step %s\n", SHOW(o->step), NUM(w->max_step));
 	if (e->has_step && w->has_max_rate && (e->rate_unbounded ||
 	    o->rate > w->max_rate))
 		say(r, "      # learned: a rate of %s/s observed is above "
 		    "max_rate %s\n", e->rate_unbounded ? "unbounded" :
-		    NUM(o->rate), NUM(w->max_rate));
+		    SHOW(o->rate), NUM(w->max_rate));
 	if (e->has_interval && w->has_min_interval &&
 	    e->min_interval < w->min_interval)
 		say(r, "      # learned: writes %s apart observed, under "
-		    "min_interval %s\n", DURATION(e->min_interval),
+		    "min_interval %s\n", SHOW_MS(e->min_interval),
 		    DURATION(w->min_interval));
 }
 
@@ -429,6 +455,34 @@ point_monitor(struct render *r, const struct config_monitor *m)
 		say(r, "      stale_after: %s\n", DURATION(m->stale_after));
 }
 
+/* The reads of a point the AI did not write: of the address of it read
+ * most. */
+static void
+point_reads(struct render *r, const struct config_point *pt)
+{
+	struct learn_key k = { (uint16_t)pt->device, (uint8_t)pt->table, 1,
+		pt->address };
+	const struct learn_entry *e;
+	uint64_t reads = 0;
+	double first = 0;
+	unsigned i;
+
+	for (i = 0; i < pt->width; i++) {
+		k.address = (uint16_t)(pt->address + i);
+		if ((e = learn_table_find(r->t, &k)) == NULL || e->reads == 0)
+			continue;
+		if (reads == 0 || e->first < first)
+			first = e->first;
+		if (e->reads > reads)
+			reads = e->reads;
+	}
+	if (reads > 0)
+		say(r, "    # learned: read %llu time%s since %s\n",
+		    (unsigned long long)reads, plural(reads), STAMP(first));
+	else
+		say(r, "    # learned: the AI neither read nor wrote it\n");
+}
+
 /* A point of the config in force, as it is, with what the AI did. */
 static void
 config_point(struct render *r, const struct config_point *pt)
@@ -459,6 +513,8 @@ config_point(struct render *r, const struct config_point *pt)
 	}
 	if (written)
 		observed_line(r, "    ", &o);
+	else
+		point_reads(r, pt);
 	point_write(r, pt, &o, written);
 	if (pt->monitored)
 		point_monitor(r, &pt->monitor);
@@ -584,8 +640,9 @@ read_only(struct render *r, const struct learn_entry *e, int declared)
 	char fcs[128];
 
 	functions(fcs, sizeof fcs, e->read_fcs);
-	say(r, "  # read %llu times (%s) since %s\n",
-	    (unsigned long long)e->reads, fcs, STAMP(e->first));
+	say(r, "  # read %llu time%s (%s) since %s\n",
+	    (unsigned long long)e->reads, plural(e->reads), fcs,
+	    STAMP(e->first));
 	point_head(r, !declared, &e->key);
 }
 

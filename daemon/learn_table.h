@@ -54,6 +54,9 @@ struct learn_entry {
 	double last_write_at;
 };
 
+/* The addresses wardend keeps (about 1 MiB, only in monitor mode). */
+#define LEARN_CAPACITY 4096
+
 /* Writes closer than this count as one instant (the loop's clock). */
 #define LEARN_SAME_INSTANT 1e-6
 
