@@ -801,11 +801,28 @@ header(struct render *r, double now)
 		    (unsigned long long)tot->dropped_reads,
 		    (unsigned long long)tot->dropped_writes);
 	if (tot->partial > 0)
-		say(r, "; %llu writes of part of a 32-bit point",
-		    (unsigned long long)tot->partial);
+		say(r, "; %llu write%s of part of a 32-bit point",
+		    (unsigned long long)tot->partial, plural(tot->partial));
 	say(r, ".\n# The limits below are what the AI did, widened by the "
 	    "margin, not what the\n# plant can take: review every one "
 	    "before this file is put in force.\n");
+}
+
+/*
+ * Comments and blank lines at the end of a block written anew belong to
+ * what follows (a comment at column 0 before the next key): kept, from
+ * *pending up to end. NONE: there are none.
+ */
+#define NONE ((size_t)-1)
+static void
+put_pending(struct render *r, const char *src, size_t *pending, size_t end)
+{
+	if (*pending != NONE) {
+		put(r, src + *pending, end - *pending);
+		if (src[end - 1] != '\n')
+			put(r, "\n", 1);
+	}
+	*pending = NONE;
 }
 
 int
@@ -819,6 +836,7 @@ learn_render(const struct config *cfg, const struct learn_table *t,
 	size_t len = cfg->source ? cfg->source_len : 0, n, at, ll;
 	enum block current = BLOCK_OTHER;
 	int done[BLOCK_POINTS + 1] = { 0 };
+	size_t pending = NONE;
 	char key[64];
 
 	if ((sorted = calloc(tot->entries + 1, sizeof *sorted)) == NULL)
@@ -829,17 +847,26 @@ learn_render(const struct config *cfg, const struct learn_table *t,
 		line = src + at;
 		nl = memchr(line, '\n', len - at);
 		ll = nl ? (size_t)(nl - line) + 1 : len - at;
-		if (top_key(line, ll, key, sizeof key))
-			current = block_of(key);
-		else if (document_marker(line, ll))
-			current = BLOCK_OTHER;
+		if (top_key(line, ll, key, sizeof key) ||
+		    document_marker(line, ll)) {
+			current = document_marker(line, ll) ? BLOCK_OTHER :
+			    block_of(key);
+			put_pending(&r, src, &pending, at);
+		}
 		if (current == BLOCK_OTHER) {
 			put(&r, line, ll);
 			if (nl == NULL)
 				put(&r, "\n", 1);
 		} else if (!done[current]++)
 			block_write(&r, current, sorted, n);
+		else if (line[0] == '#' || line[strspn(line, " \t\r")] ==
+		    '\n' || line[strspn(line, " \t\r")] == '\0') {
+			if (pending == NONE)
+				pending = at;
+		} else
+			pending = NONE;
 	}
+	put_pending(&r, src, &pending, len);
 	if (!done[BLOCK_MODE])
 		block_write(&r, BLOCK_MODE, sorted, n);
 	if (!done[BLOCK_FUNCTIONS])
