@@ -119,6 +119,29 @@ gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
 	w->events.write_ended(w->events.ctx);
 }
 
+/*
+ * A read the AI made while learning ended: the values it got back are
+ * what its next writes step from (learn_observe.h). Its client may be
+ * gone; the answer is the device's all the same.
+ */
+static void
+gate_learn_answer(void *ctx, const struct inflight *r, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	struct gate *g = ctx;
+	struct mbap_request req;
+	struct mbap_response resp;
+
+	(void)exception;
+	if (answer == NULL || g->learn == NULL ||
+	    g->learn_gen != r->policy_gen ||
+	    mbap_decode_request(r->adu, r->len, &req) != 0 ||
+	    mbap_check_response(&r->expect, answer, len, &resp) != 0)
+		return;
+	learn_observe_answer(g->learn, g->w->cfg, r->device, &req, &resp,
+	    ev_now(g->w->loop));
+}
+
 /* 0 when handed to the device, to leave once t's record is written (t
  * 0: no record); otherwise the client got the exception. */
 static int
@@ -136,6 +159,11 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 	if (req->is_write) {
 		r.settle = gate_settle;
 		r.settle_ctx = w;
+		r.policy_gen = w->policy_gen;
+	} else if (g->learn != NULL && g->role == CONFIG_ROLE_AI &&
+	    w->cfg->mode == MODE_MONITOR) {
+		r.settle = gate_learn_answer;
+		r.settle_ctx = g;
 		r.policy_gen = w->policy_gen;
 	}
 	r.hold = t;

@@ -44,8 +44,11 @@ entry_json(const struct config *cfg, const struct learn_entry *e,
 		json_kv_double(out, "min", e->min);
 		json_kv_double(out, "max", e->max);
 	}
-	if (e->has_step) {
+	if (e->has_seen)
+		json_kv_double(out, "seen", e->seen);
+	if (e->has_step)
 		json_kv_double(out, "max_step", e->max_step);
+	if (e->has_rate) {
 		if (!e->rate_unbounded)
 			json_kv_double(out, "max_rate", e->max_rate);
 		json_kv_bool(out, "rate_unbounded", e->rate_unbounded);

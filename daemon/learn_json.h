@@ -8,13 +8,14 @@
  *   "entries":[{"device":"tank1","table":"holding","address":0,
  *     "width":1,"point":"inlet_valve","reads":N,"writes":N,
  *     "read_functions":[3],"write_functions":[6],"first":T,
- *     "min":R,"max":R,"max_step":R,"max_rate":R,"rate_unbounded":false,
- *     "min_interval":S},...]
+ *     "min":R,"max":R,"seen":R,"max_step":R,"max_rate":R,
+ *     "rate_unbounded":false,"min_interval":S},...]
  *
  * Times T are seconds since the epoch, S seconds; values R are raw (the
  * point's typed raw value when "point" names one). A member with nothing
- * observed behind it (min with no valued write, max_step and max_rate
- * with fewer than two, min_interval likewise) is left out.
+ * observed behind it (min with no valued write, seen with no value read
+ * back, max_step with nothing known before a write, max_rate and
+ * min_interval with fewer than two writes) is left out.
  */
 #ifndef WARDEN_LEARN_JSON_H
 #define WARDEN_LEARN_JSON_H

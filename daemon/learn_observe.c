@@ -125,3 +125,47 @@ learn_observe(struct learn_table *t, const struct config *cfg,
 	if (req->is_write)
 		observe_writes(t, cfg, device, req, now);
 }
+
+void
+learn_observe_answer(struct learn_table *t, const struct config *cfg,
+    unsigned device, const struct mbap_request *req,
+    const struct mbap_response *resp, double now)
+{
+	enum point_table table = req->fc == MODBUS_FC_READ_COILS ?
+	    TABLE_COIL : TABLE_HOLDING;
+	struct learn_key k = { (uint16_t)device, (uint8_t)table, 1, 0 };
+	uint32_t end = (uint32_t)req->read_address + req->read_quantity;
+	int bits = table == TABLE_COIL;
+	const struct config_point *pt;
+	unsigned i;
+	uint32_t a;
+
+	if ((req->fc != MODBUS_FC_READ_COILS &&
+	    req->fc != MODBUS_FC_READ_HOLDING_REGISTERS) ||
+	    resp->exception != 0 || (size_t)resp->data_len * (bits ? 8 : 1) <
+	    (size_t)req->read_quantity * (bits ? 1 : 2))
+		return;
+	for (a = req->read_address; a < end; a++) {
+		i = a - req->read_address;
+		pt = config_point_at(cfg, device, table, (uint16_t)a);
+		if (pt != NULL) {
+			if (pt->address != a || pt->address + pt->width > end)
+				continue;
+			k.width = (uint8_t)pt->width;
+			k.address = pt->address;
+			learn_table_seen(t, &k, point_get_raw(pt, resp->data,
+			    req->read_address), now);
+			continue;
+		}
+		k.width = 1;
+		k.address = (uint16_t)a;
+		learn_table_seen(t, &k, bits ? mbap_get_bit(resp->data, i) :
+		    mbap_get_u16(resp->data + 2 * i), now);
+		if (bits || a + 1 >= end)
+			continue;
+		k.width = 2;
+		learn_table_seen(t, &k, (double)((uint32_t)mbap_get_u16(
+		    resp->data + 2 * i) << 16 | mbap_get_u16(resp->data +
+		    2 * i + 2)), now);
+	}
+}

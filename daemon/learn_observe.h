@@ -31,4 +31,15 @@
 void learn_observe(struct learn_table *t, const struct config *cfg,
     unsigned device, const struct mbap_request *req, double now);
 
+/*
+ * The device's answer resp (mbap_check_response) to the AI's read req
+ * of coils (fc 1) or holding registers (fc 3), at now: each address the
+ * table holds, and each point read whole, learns the value it holds
+ * (learn_table_seen), as point or address, as the writes count them; a
+ * pair the table holds (width 2) too, when both its registers were read.
+ */
+void learn_observe_answer(struct learn_table *t, const struct config *cfg,
+    unsigned device, const struct mbap_request *req,
+    const struct mbap_response *resp, double now);
+
 #endif

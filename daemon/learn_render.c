@@ -206,7 +206,7 @@ propose(const struct observed *o, double margin, const struct domain *d,
 		p->has_step = 1;
 		p->step = round_out(o->step * (1 + margin), d->decimals, 1);
 	}
-	if (!d->is_bool && e->has_step && !e->rate_unbounded && o->rate > 0) {
+	if (!d->is_bool && e->has_rate && !e->rate_unbounded && o->rate > 0) {
 		p->has_rate = 1;
 		p->rate = round_out(o->rate * (1 + margin), d->decimals, 1);
 	}
@@ -389,7 +389,7 @@ point_breaches(struct render *r, const struct config_point *pt,
 	if (e->has_step && w->has_max_step && o->step > w->max_step)
 		say(r, "      # learned: a step of %s observed is above "
 		    "max_step %s\n", SHOW(o->step), NUM(w->max_step));
-	if (e->has_step && w->has_max_rate && (e->rate_unbounded ||
+	if (e->has_rate && w->has_max_rate && (e->rate_unbounded ||
 	    o->rate > w->max_rate))
 		say(r, "      # learned: a rate of %s/s observed is above "
 		    "max_rate %s\n", e->rate_unbounded ? "unbounded" :

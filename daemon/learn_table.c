@@ -129,19 +129,32 @@ learn_table_read(struct learn_table *t, const struct learn_key *key,
 static void
 entry_value(struct learn_entry *e, double value, double now)
 {
-	double step, dt;
+	double step, dt, base = 0;
+	int has_base = 0;
 
+	if (e->valued > 0) {
+		has_base = 1;
+		base = e->last;
+	}
+	if (e->has_seen && (e->valued == 0 || e->seen_at >= e->last_at)) {
+		has_base = 1;
+		base = e->seen;
+	}
+	if (has_base) {
+		step = fabs(value - base);
+		if (!e->has_step || step > e->max_step)
+			e->max_step = step;
+		e->has_step = 1;
+	}
 	if (e->valued > 0) {
 		step = fabs(value - e->last);
 		dt = now - e->last_at;
-		if (!e->has_step || step > e->max_step)
-			e->max_step = step;
 		if (dt < LEARN_SAME_INSTANT) {
 			if (step > 0)
 				e->rate_unbounded = 1;
-		} else if (!e->has_step || step / dt > e->max_rate)
+		} else if (!e->has_rate || step / dt > e->max_rate)
 			e->max_rate = step / dt;
-		e->has_step = 1;
+		e->has_rate = 1;
 	}
 	if (e->valued == 0 || value < e->min)
 		e->min = value;
@@ -176,6 +189,19 @@ learn_table_write(struct learn_table *t, const struct learn_key *key,
 	e->last_write_at = now;
 	if (has_value && isfinite(value))
 		entry_value(e, value, now);
+}
+
+void
+learn_table_seen(struct learn_table *t, const struct learn_key *key,
+    double value, double now)
+{
+	struct learn_entry *e = slot_of(t, key);
+
+	if (!e->used || !isfinite(value))
+		return;
+	e->has_seen = 1;
+	e->seen = value;
+	e->seen_at = now;
 }
 
 void

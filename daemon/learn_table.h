@@ -42,12 +42,19 @@ struct learn_entry {
 	 * device has none): their range, the last of them and when. */
 	uint64_t valued;
 	double min, max, last, last_at;
-	/* Between consecutive writes: the largest step (and rate) between
-	 * valued ones, the shortest interval between any. rate_unbounded:
-	 * two different values within LEARN_SAME_INSTANT, which no
-	 * max_rate allows. */
+	/* The last value the AI read back from the device, and when. */
+	int has_seen;
+	double seen, seen_at;
+	/* The largest step of a valued write from the value known before
+	 * it: the newer of the last valued write and the last value read
+	 * back (what max_step judges against). Between consecutive valued
+	 * writes, the largest rate; rate_unbounded: two different values
+	 * within LEARN_SAME_INSTANT, which no max_rate allows. Between any
+	 * two writes, the shortest interval. */
 	int has_step;
-	double max_step, max_rate;
+	double max_step;
+	int has_rate;
+	double max_rate;
 	int rate_unbounded;
 	int has_interval;
 	double min_interval;
@@ -85,6 +92,11 @@ void learn_table_read(struct learn_table *t, const struct learn_key *key,
 /* key was written by fc: value when has_value. */
 void learn_table_write(struct learn_table *t, const struct learn_key *key,
     uint8_t fc, int has_value, double value, double now);
+/* key, which the table holds already, was read from the device and
+ * held value: the value the AI's next write steps from. An address the
+ * table does not hold is not added. */
+void learn_table_seen(struct learn_table *t, const struct learn_key *key,
+    double value, double now);
 /* A write of part of a 32-bit point: nothing to learn from it. */
 void learn_table_partial(struct learn_table *t);
 

@@ -146,6 +146,33 @@ test_margin_of_the_span(void **state)
 	run_end(&r);
 }
 
+/* The AI read the valve, 500, then wrote 550: max_step is learned from
+ * that step too, as max_step judges against the value known. */
+static void
+test_step_from_answer(void **state)
+{
+	struct run r;
+	struct adu adu;
+	struct mbap_request req;
+	struct mbap_response resp;
+	uint8_t pdu[8], answer[] = { 0, 1, 0, 0, 0, 5, 1, 3, 2, 0x01, 0xF4 };
+	struct mbap_expect exp;
+
+	(void)state;
+	run_start(&r, MONITOR, 64);
+	adu_build(&adu, 1, 1, pdu, pdu_two_fields(pdu, 3, 0, 1));
+	assert_int_equal(mbap_decode_request(adu.bytes, adu.len, &req), 0);
+	learn_observe(r.t, r.in.cfg, 0, &req, T0);
+	mbap_expect_of(&req, &exp);
+	assert_int_equal(mbap_check_response(&exp, answer, sizeof answer,
+	    &resp), 0);
+	learn_observe_answer(r.t, r.in.cfg, 0, &req, &resp, T0);
+	write_register(&r, 0, 550, T0 + 1);
+	render(&r, 0);
+	assert_true(written(r.cfg, "tank1_holding_0")->max_step == 50);
+	run_end(&r);
+}
+
 /* Margin 0: the limits are what was observed, rounded outward. */
 static void
 test_margin_zero(void **state)
@@ -454,6 +481,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_margin_of_the_span),
 		cmocka_unit_test(test_margin_zero),
+		cmocka_unit_test(test_step_from_answer),
 		cmocka_unit_test(test_constant_value),
 		cmocka_unit_test(test_type_bounds),
 		cmocka_unit_test(test_same_instant),

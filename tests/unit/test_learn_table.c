@@ -88,6 +88,36 @@ test_steps_rates_intervals(void **state)
 	learn_table_free(t);
 }
 
+/* A value read back is what the next write steps from, when it is newer
+ * than the last write; the rate is between writes only. An address the
+ * table does not hold learns nothing from a read back. */
+static void
+test_step_from_value_read(void **state)
+{
+	struct learn_table *t = learn_table_new(16, T0);
+	struct learn_key k = key(0, 1), other = key(1, 1);
+	const struct learn_entry *e;
+
+	(void)state;
+	learn_table_read(t, &k, 3, T0);
+	learn_table_seen(t, &k, 500, T0);
+	e = learn_table_find(t, &k);
+	assert_true(e->has_seen && e->seen == 500);
+	learn_table_write(t, &k, 6, 1, 550, T0 + 1);    /* 50 from 500 */
+	assert_true(e->has_step && e->max_step == 50);
+	assert_false(e->has_rate);
+	learn_table_write(t, &k, 6, 1, 560, T0 + 2);    /* 10 from 550 */
+	assert_true(e->max_step == 50);
+	assert_true(e->has_rate && e->max_rate == 10);
+	learn_table_seen(t, &k, 400, T0 + 3);           /* the plant moved */
+	learn_table_write(t, &k, 6, 1, 480, T0 + 4);    /* 80 from 400 */
+	assert_true(e->max_step == 80);
+	assert_true(e->max_rate == 40);                 /* 80 / 2 s */
+	learn_table_seen(t, &other, 7, T0);
+	assert_null(learn_table_find(t, &other));
+	learn_table_free(t);
+}
+
 /* Two different values in one instant: no max_rate allows that; the same
  * value twice is no rate at all. */
 static void
@@ -253,6 +283,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_one_write_has_no_step),
 		cmocka_unit_test(test_steps_rates_intervals),
+		cmocka_unit_test(test_step_from_value_read),
 		cmocka_unit_test(test_same_instant),
 		cmocka_unit_test(test_writes_without_value),
 		cmocka_unit_test(test_clock_back),
