@@ -56,10 +56,6 @@ gate_learn(struct gate *g, const struct mbap_request *req, unsigned device)
 
 	if (g->role != CONFIG_ROLE_AI)
 		return;
-	if (g->learn != NULL && g->learn_gen != w->policy_gen) {
-		learn_table_free(g->learn);
-		g->learn = NULL;
-	}
 	if (g->learn == NULL) {
 		g->learn_gen = w->policy_gen;
 		if ((g->learn = learn_table_new(LEARN_CAPACITY,
@@ -338,6 +334,11 @@ gate_rights(struct gate *g, struct client *c, const struct mbap_request *req,
 {
 	struct warden *w = g->w;
 
+	/* What was learned under another config is of no use now. */
+	if (g->learn != NULL && g->learn_gen != w->policy_gen) {
+		learn_table_free(g->learn);
+		g->learn = NULL;
+	}
 	if (g->rights == NULL || g->rights_gen != w->policy_gen) {
 		rights_free(g->rights);
 		g->rights_gen = w->policy_gen;
