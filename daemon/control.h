@@ -21,7 +21,9 @@
  *
  * Limits: a line of at most CONTROL_LINE_MAX bytes (longer: an error, then
  * the connection is closed), 30 s without traffic closes a connection,
- * unread answers over 64 KiB close it, at most 32 connections at once.
+ * a request that comes while over 64 KiB of answers are unread closes
+ * it (one answer may be longer: learn's), at most 32 connections at
+ * once.
  *
  * warden-console: the user named by control.console_user (looked up at
  * start and reload) may add "as" to a request, to act for the person

@@ -260,11 +260,76 @@ test_learn_then_enforce(void **state)
 		free(rogue[i].text);
 }
 
+/* wardenctl [--json] learn, its output (stdout and stderr) into a file of
+ * the world's: a scan's answer is larger than ctl_run() keeps. Its text,
+ * malloc'd, and its exit status in *status. */
+static char *
+learn_to_file(struct world *w, int json, int *status)
+{
+	char *bin = harness_bin_path("wardenctl"), path[WORLD_PATH_MAX];
+	char *argv[] = { bin, (char *)"-s", w->socket, (char *)"learn",
+		NULL, NULL };
+	double deadline = harness_now() + 10.0;
+	pid_t pid;
+
+	if (json)
+		argv[4] = (char *)"--json";
+	snprintf(path, sizeof path, "%s/learn-%d.out", w->dir, json);
+	pid = harness_spawn(argv, path);
+	free(bin);
+	assert_true(pid > 0);
+	while (!harness_exited(pid) && harness_now() < deadline)
+		harness_nap(0.02);
+	*status = harness_stop(pid, 1.0);
+	return slurp(path);
+}
+
+/* A scan of every holding register: the table keeps 3072 of them (three
+ * quarters of 4096) and counts the rest; a write to another address
+ * after it is still kept, in the quarter kept for writes. */
+static void
+test_scan_is_bounded(void **state)
+{
+	struct world *w = *state;
+	modbus_t *ai = world_client(w, 1, 2.0);
+	uint16_t regs[125];
+	char *text;
+	uint32_t a;
+	int n, status;
+
+	assert_non_null(ai);
+	for (a = 0; a < 65536; a += 125) {
+		n = 65536 - a < 125 ? (int)(65536 - a) : 125;
+		/* plcsim answers 0x02 past its map: counted all the same. */
+		if (modbus_read_registers(ai, (int)a, n, regs) == -1)
+			assert_true(world_exception() > 0);
+	}
+	if (modbus_write_register(ai, 40000, 7) == -1)
+		assert_true(world_exception() > 0);
+	world_client_free(ai);
+	text = learn_to_file(w, 1, &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(text, "\"capacity\":4096,"
+	    "\"addresses\":3073,\"dropped_reads\":62464,"
+	    "\"dropped_writes\":0,"));
+	assert_non_null(strstr(text, "\"address\":40000,\"width\":1,"
+	    "\"reads\":0,\"writes\":1,"));
+	free(text);
+	text = learn_to_file(w, 0, &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(text, "the table was full: 62464 reads and "
+	    "0 writes of other addresses were not kept"));
+	assert_non_null(strstr(text, "  - name: \"tank1_holding_40000\"\n"));
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_learn_then_enforce, setup,
+		    world_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_is_bounded, setup,
 		    world_teardown),
 	};
 
