@@ -13,6 +13,8 @@
 #include "mbap_fixture.h"
 
 #include "buf.h"
+#include "json.h"
+#include "learn_json.h"
 #include "learn_observe.h"
 #include "learn_render.h"
 
@@ -475,6 +477,53 @@ test_no_points(void **state)
 	run_end(&r);
 }
 
+/* The statistics as JSON: valid, each member there when something is
+ * behind it, the point named where there is one. */
+static void
+test_json(void **state)
+{
+	struct run r;
+	struct json j;
+	struct json_value root, entries, v;
+	struct json_iter it;
+	struct json_member m;
+	const char *why;
+	size_t at, n = 0;
+	uint64_t u;
+
+	(void)state;
+	run_start(&r, MONITOR POINTS, 64);
+	write_register(&r, 1, 500, T0);
+	write_register(&r, 1, 520, T0 + 1);
+	read_registers(&r, 7, 1);
+	json_init(&j);
+	json_object_begin(&j);
+	assert_int_equal(learn_json(r.in.cfg, r.t, &j), 0);
+	json_object_end(&j);
+	assert_false(json_failed(&j));
+	assert_int_equal(json_parse(j.data, j.len, &root, &at, &why), 0);
+	assert_int_equal(json_object_get(&root, "requests", &v), 0);
+	assert_int_equal(json_get_uint64(&v, &u), 0);
+	assert_int_equal(u, 3);
+	assert_non_null(strstr(j.data, "\"functions\":{\"3\":1,\"6\":2}"));
+	assert_non_null(strstr(j.data, "{\"device\":\"tank1\",\"table\":"
+	    "\"holding\",\"address\":1,\"width\":1,\"point\":"
+	    "\"pump_speed\",\"reads\":0,\"writes\":2,\"read_functions\":[],"
+	    "\"write_functions\":[6],\"first\":1800000000,\"min\":500,"
+	    "\"max\":520,\"max_step\":20,\"max_rate\":20,"
+	    "\"rate_unbounded\":false,\"min_interval\":1}"));
+	assert_non_null(strstr(j.data, "\"address\":7,\"width\":1,"
+	    "\"reads\":1,\"writes\":0,\"read_functions\":[3],"
+	    "\"write_functions\":[],\"first\":1800000000}"));
+	assert_int_equal(json_object_get(&root, "entries", &entries), 0);
+	json_iter_init(&it, &entries);
+	while (json_iter_next(&it, &m))
+		n++;
+	assert_int_equal(n, 2);
+	json_free(&j);
+	run_end(&r);
+}
+
 int
 main(void)
 {
@@ -492,6 +541,7 @@ main(void)
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_no_points),
+		cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
