@@ -170,6 +170,13 @@ test_learn_then_enforce(void **state)
 	char why[256];
 	int i, ok, refused;
 
+	/* Usage: a margin out of range, or for another command. */
+	assert_int_equal(ctl_run(w, &res, "learn", "--margin", "1001%", NULL),
+	    2);
+	assert_non_null(strstr(res.err, "--margin wants a percentage"));
+	assert_int_equal(ctl_run(w, &res, "status", "--margin", "5", NULL), 2);
+	assert_int_equal(ctl_run(w, &res, "learn", "extra", NULL), 2);
+
 	/* Learn. Before any traffic there is nothing to propose. */
 	assert_int_equal(ctl_run(w, &res, "learn", NULL), 1);
 	assert_non_null(strstr(res.err, "nothing learned yet"));
