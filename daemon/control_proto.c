@@ -17,11 +17,12 @@ enum reason_use { REASON_NONE, REASON_REQUIRED, REASON_OPTIONAL };
 
 /*
  * Each command: its name on the wire, the right it needs, whether it
- * takes a reason, a point, a length of time and a margin. Acknowledging, shelving
- * and ending a hold are the operators' (takeover) right; a bypass
- * weakens a trip, a decision of the weight of a release. rights is
- * answered to anyone connected (control.c). learn shows what the AI did
- * and proposes limits, changing nothing: a look, as status is.
+ * takes a reason, a point, a length of time and a margin.
+ * Acknowledging, shelving and ending a hold are the operators'
+ * (takeover) right; a bypass weakens a trip, a decision of the weight of
+ * a release. rights is answered to anyone connected (control.c). learn
+ * shows what the AI did and proposes limits, changing nothing: a look,
+ * as status is.
  */
 static const struct control_command_info {
 	const char *name;

@@ -227,8 +227,8 @@ learn_table_totals(const struct learn_table *t)
 static int
 entry_order(const void *a, const void *b)
 {
-	const struct learn_key *x = &(*(const struct learn_entry *const *)a)->key;
-	const struct learn_key *y = &(*(const struct learn_entry *const *)b)->key;
+	const struct learn_entry *const *ea = a, *const *eb = b;
+	const struct learn_key *x = &(*ea)->key, *y = &(*eb)->key;
 
 	if (x->device != y->device)
 		return x->device < y->device ? -1 : 1;
