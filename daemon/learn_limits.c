@@ -36,9 +36,6 @@ learn_limits_propose(const struct learn_observed *o, double margin,
 		    d->lo, d->hi);
 		p->max = clip(round_out(o->max + widen, d->decimals, 1),
 		    d->lo, d->hi);
-		/* Rounding inside the type's range may not cross them. */
-		p->min = fmin(p->min, o->min);
-		p->max = fmax(p->max, o->max);
 	}
 	if (!d->is_bool && e->has_step && o->step > 0) {
 		p->has_step = 1;
