@@ -121,12 +121,14 @@ struct config *config_load(const char *path, char **errors)
 		return NULL;
 	}
 	cfg = config_from_text(path, data, len, &errs);
-	free(data);
 	if (errs.n == errs.n_warnings && !errs.out_of_memory && cfg) {
 		*errors = NULL;
+		cfg->source = (char *)data;
+		cfg->source_len = len;
 		cfg->warnings = errs.n ? config_errors_join(&errs) : NULL;
 		return cfg;
 	}
+	free(data);
 	config_free(cfg);
 	*errors = config_errors_join(&errs);
 	return NULL;
@@ -148,6 +150,7 @@ void config_free(struct config *cfg)
 	config_listen_free(cfg);
 	config_roles_free(cfg);
 	free(cfg->path);
+	free(cfg->source);
 	free(cfg->warnings);
 	free(cfg);
 }

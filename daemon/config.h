@@ -228,6 +228,10 @@ struct config_control {
 
 struct config {
 	char *path;
+	/* The file's text as loaded, NUL-terminated (wardenctl learn
+	 * proposes a config from it). */
+	char *source;
+	size_t source_len;
 	/* "file:line: warning: ...\n" each, in file order; NULL: none. */
 	char *warnings;
 	enum config_mode mode;                  /* default enforce */

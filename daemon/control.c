@@ -270,6 +270,9 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	case CONTROL_SUBSCRIBE:
 		conn_subscribe(c, out);
 		break;
+	case CONTROL_LEARN:
+		ops->learn(ops->ctx, &who, req->margin, out);
+		break;
 	case CONTROL_RIGHTS_OF:
 	case CONTROL_LOGIN:
 	case CONTROL_LOGIN_FAILED:
@@ -355,12 +358,14 @@ conn_process(struct control_conn *c)
 		return;
 	}
 	while (!stream_closed(c->s) && !c->draining && !c->awaiting_durable) {
-		if (stream_pending(c->s) > CONTROL_OUT_MAX) {
+		head = buf_head(in);
+		len = buf_len(in);
+		/* Judged when another request comes: one answer may be
+		 * longer (learn's proposal). */
+		if (stream_pending(c->s) > CONTROL_OUT_MAX && len > 0) {
 			conn_close(c, "answers not read (over 64 KiB pending)");
 			return;
 		}
-		head = buf_head(in);
-		len = buf_len(in);
 		if ((nl = memchr(head, '\n', len)) == NULL) {
 			if (len > CONTROL_LINE_MAX) {
 				char why[ERR_LEN];

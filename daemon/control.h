@@ -21,7 +21,9 @@
  *
  * Limits: a line of at most CONTROL_LINE_MAX bytes (longer: an error, then
  * the connection is closed), 30 s without traffic closes a connection,
- * unread answers over 64 KiB close it, at most 32 connections at once.
+ * a request that comes while over 64 KiB of answers are unread closes
+ * it (one answer may be longer: learn's), at most 32 connections at
+ * once.
  *
  * warden-console: the user named by control.console_user (looked up at
  * start and reload) may add "as" to a request, to act for the person
@@ -108,6 +110,11 @@ struct ops_handlers {
 	 * refused (the answer says why). */
 	int (*alarm)(void *ctx, const struct ops_caller *who,
 	    const struct control_request *req, struct json *out);
+	/* learn: what monitor mode learned and the config it proposes
+	 * (margin in %); 0 done, -1 refused (not in monitor mode, nothing
+	 * learned). */
+	int (*learn)(void *ctx, const struct ops_caller *who, double margin,
+	    struct json *out);
 	/* A connection subscribed: the pushes should start. */
 	void (*subscribed)(void *ctx);
 	/* The console says who logged in (ok) or was refused: audited. */

@@ -10,47 +10,51 @@
 
 #define COMMAND_LIST "status, takeover, release, reload, alarms, ack, " \
 	"shelve, unshelve, bypass, unbypass, rights, subscribe, login, " \
-	"login_failed"
+	"login_failed, learn"
 #define EXAMPLE "e.g. {\"cmd\":\"status\"}"
 
 enum reason_use { REASON_NONE, REASON_REQUIRED, REASON_OPTIONAL };
 
 /*
  * Each command: its name on the wire, the right it needs, whether it
- * takes a reason, a point and a length of time. Acknowledging, shelving
- * and ending a hold are the operators' (takeover) right; a bypass
- * weakens a trip, a decision of the weight of a release. rights is
- * answered to anyone connected (control.c).
+ * takes a reason, a point, a length of time and a margin.
+ * Acknowledging, shelving and ending a hold are the operators'
+ * (takeover) right; a bypass weakens a trip, a decision of the weight of
+ * a release. rights is answered to anyone connected (control.c). learn
+ * shows what the AI did and proposes limits, changing nothing: a look,
+ * as status is.
  */
 static const struct control_command_info {
 	const char *name;
 	enum control_right right;
 	enum reason_use reason;
 	int point, seconds;
+	int margin;
 } commands[] = {
-	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
 	[CONTROL_TAKEOVER] = { "takeover", CONTROL_RIGHT_TAKEOVER,
-	    REASON_REQUIRED, 0, 0 },
+	    REASON_REQUIRED, 0, 0, 0 },
 	[CONTROL_RELEASE] = { "release", CONTROL_RIGHT_RELEASE,
-	    REASON_REQUIRED, 0, 0 },
-	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0, 0, 0 },
-	[CONTROL_ALARMS] = { "alarms", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	    REASON_REQUIRED, 0, 0, 0 },
+	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0, 0, 0, 0 },
+	[CONTROL_ALARMS] = { "alarms", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
 	[CONTROL_ACK] = { "ack", CONTROL_RIGHT_TAKEOVER, REASON_OPTIONAL, 1,
-	    0 },
+	    0, 0 },
 	[CONTROL_SHELVE] = { "shelve", CONTROL_RIGHT_TAKEOVER,
-	    REASON_REQUIRED, 1, 1 },
+	    REASON_REQUIRED, 1, 1, 0 },
 	[CONTROL_UNSHELVE] = { "unshelve", CONTROL_RIGHT_TAKEOVER,
-	    REASON_OPTIONAL, 1, 0 },
+	    REASON_OPTIONAL, 1, 0, 0 },
 	[CONTROL_BYPASS] = { "bypass", CONTROL_RIGHT_RELEASE,
-	    REASON_REQUIRED, 1, 1 },
+	    REASON_REQUIRED, 1, 1, 0 },
 	[CONTROL_UNBYPASS] = { "unbypass", CONTROL_RIGHT_TAKEOVER,
-	    REASON_OPTIONAL, 1, 0 },
-	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0 },
-	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0 },
+	    REASON_OPTIONAL, 1, 0, 0 },
+	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
+	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
 	[CONTROL_LOGIN] = { "login", CONTROL_RIGHT_VIEW, REASON_OPTIONAL, 0,
-	    0 },
+	    0, 0 },
 	[CONTROL_LOGIN_FAILED] = { "login_failed", CONTROL_RIGHT_VIEW,
-	    REASON_OPTIONAL, 0, 0 },
+	    REASON_OPTIONAL, 0, 0, 0 },
+	[CONTROL_LEARN] = { "learn", CONTROL_RIGHT_VIEW, 0, 0, 0, 1 },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -88,6 +92,12 @@ control_command_takes_for(enum control_command command)
 	return (size_t)command < N_COMMANDS && commands[command].seconds;
 }
 
+int
+control_command_takes_margin(enum control_command command)
+{
+	return (size_t)command < N_COMMANDS && commands[command].margin;
+}
+
 enum control_right
 control_command_right(enum control_command command)
 {
@@ -104,6 +114,7 @@ refused(struct control_request *req)
 	req->reason[0] = '\0';
 	req->point[0] = '\0';
 	req->seconds = 0;
+	req->margin = 0;
 	req->has_as = 0;
 	return -1;
 }
@@ -190,11 +201,11 @@ name_copy(char *dst, const char *src)
 
 /* The members a request may have, in the order of struct members. */
 static const char *const member_names[] = { "cmd", "reason", "point",
-	"for", "as" };
+	"for", "as", "margin" };
 #define N_MEMBERS (sizeof member_names / sizeof member_names[0])
 
 struct members {
-	struct json_value cmd, reason, point, seconds, as;
+	struct json_value cmd, reason, point, seconds, as, margin;
 };
 
 /* Find the members; one given twice is refused, since two readers could
@@ -204,7 +215,7 @@ find_members(const struct json_value *root, struct members *ms,
     struct control_request *req, char err[ERR_LEN])
 {
 	struct json_value *slots[N_MEMBERS] = { &ms->cmd, &ms->reason,
-		&ms->point, &ms->seconds, &ms->as };
+		&ms->point, &ms->seconds, &ms->as, &ms->margin };
 	struct json_iter it;
 	struct json_member m;
 	size_t i;
@@ -273,6 +284,25 @@ read_seconds(const struct json_value *v, struct control_request *req,
 		return refuse(req, err, "\"for\" must be a number of "
 		    "seconds above 0");
 	req->seconds = d;
+	return 0;
+}
+
+/* Optional: absent is the default. */
+static int
+read_margin(const struct json_value *v, struct control_request *req,
+    char err[ERR_LEN])
+{
+	double d;
+
+	req->margin = CONTROL_MARGIN_DEFAULT;
+	if (v->type == JSON_NONE)
+		return 0;
+	if (v->type != JSON_NUMBER || json_get_double(v, &d) == -1 ||
+	    !(d >= 0) || d > CONTROL_MARGIN_MAX)
+		return refuse(req, err, "\"margin\" must be a percentage, a "
+		    "number from 0 to %.0f (wardenctl learn --margin 10%%)",
+		    CONTROL_MARGIN_MAX);
+	req->margin = d;
 	return 0;
 }
 
@@ -389,6 +419,9 @@ control_parse(const char *line, size_t len, struct control_request *req,
 	if (control_command_takes_for(req->command) &&
 	    read_seconds(&ms.seconds, req, err) == -1)
 		return -1;
+	if (control_command_takes_margin(req->command) &&
+	    read_margin(&ms.margin, req, err) == -1)
+		return -1;
 	if (control_command_needs_reason(req->command) ||
 	    (takes_reason(req->command) && ms.reason.type != JSON_NONE))
 		return read_reason(&ms.reason, req, err);
@@ -423,6 +456,8 @@ control_request_write_full(struct json *out,
 		json_kv_string(out, "point", req->point);
 	if (control_command_takes_for(req->command))
 		json_kv_double(out, "for", req->seconds);
+	if (control_command_takes_margin(req->command))
+		json_kv_double(out, "margin", req->margin);
 	if (req->has_as) {
 		json_key(out, "as");
 		json_object_begin(out);

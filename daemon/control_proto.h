@@ -14,11 +14,12 @@
  *   {"cmd":"unbypass","point":"level"}
  *   {"cmd":"rights"}
  *   {"cmd":"subscribe"}
+ *   {"cmd":"learn","margin":10}
  *   {"cmd":"login","as":{"user":"alice","groups":[...]},"reason":"..."}
  *   {"cmd":"login_failed","as":{"user":"alice"},"reason":"..."}
  *
  * "point" names a point or a device; "for" is seconds (a number above
- * 0). A reason is required by takeover, release, shelve and bypass, and
+ * 0); "margin" is a percentage, 0 to 1000, optional (default 10). A reason is required by takeover, release, shelve and bypass, and
  * optional for ack, unshelve and unbypass. After subscribe the
  * connection carries wardend's pushes (control.h) and nothing more.
  *
@@ -68,6 +69,7 @@ enum control_command {
 	CONTROL_SUBSCRIBE,
 	CONTROL_LOGIN,          /* the console: someone logged in */
 	CONTROL_LOGIN_FAILED,   /* the console: a login refused */
+	CONTROL_LEARN,          /* monitor mode's proposal (learn_render.h) */
 };
 
 /*
@@ -89,6 +91,10 @@ enum control_right {
 /* A point's or device's name, with its NUL (CONFIG_NAME_MAX). */
 #define CONTROL_POINT_MAX 64
 #define CONTROL_USER_MAX 64
+/* learn's "margin": percent of the observed span. */
+#define CONTROL_MARGIN_DEFAULT 10.0
+#define CONTROL_MARGIN_MAX 1000.0
+
 /* Groups "as" may name; the rest are ignored. */
 #define CONTROL_AS_GROUPS_MAX 32
 
@@ -109,6 +115,9 @@ struct control_request {
 	char point[CONTROL_POINT_MAX];          /* "" unless the command
 						 * takes one */
 	double seconds;                         /* "for"; 0 unless taken */
+	double margin;                          /* "margin", %; 0 unless
+						 * taken, then default
+						 * CONTROL_MARGIN_DEFAULT */
 	int has_as;
 	struct control_as as;
 };
@@ -127,6 +136,8 @@ int control_command_needs_reason(enum control_command command);
 /* 1 when the command reads "point" ("for" likewise). */
 int control_command_takes_point(enum control_command command);
 int control_command_takes_for(enum control_command command);
+/* 1 when the command reads "margin". */
+int control_command_takes_margin(enum control_command command);
 /* CONTROL_RIGHT_ROOT for CONTROL_NONE. */
 enum control_right control_command_right(enum control_command command);
 
@@ -139,8 +150,8 @@ int control_reason_check(const char *reason, char err[ERR_LEN]);
  * or "") for commands that take none. */
 void control_request_write(struct json *out, enum control_command command,
     const char *reason);
-/* The same for any request: req's point, for and as where its command
- * takes them. */
+/* The same for any request: req's point, for, margin and as where its
+ * command takes them. */
 void control_request_write_full(struct json *out,
     const struct control_request *req);
 /* {"ok":false,"error":...}, without newline. */

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -426,4 +427,46 @@ ctl_show_watch_header(const char *socket, int tty)
 	else
 		printf("---\n");
 	printf("wardend at %s, %s; Ctrl-C to stop\n\n", socket, clock);
+}
+static uint64_t
+learn_count(const struct json_value *answer, const char *key)
+{
+	struct json_value v;
+	uint64_t n = 0;
+
+	if (json_object_get(answer, key, &v) == 0)
+		json_get_uint64(&v, &n);
+	return n;
+}
+
+int
+ctl_show_learn(FILE *out, FILE *err, const struct json_value *answer)
+{
+	struct json_value v;
+	uint64_t dropped;
+	char *text;
+	int len;
+
+	if (json_object_get(answer, "proposal", &v) == -1 ||
+	    v.type != JSON_STRING || (text = malloc(v.len + 1)) == NULL)
+		return -1;
+	if ((len = json_get_string(&v, text, v.len + 1)) < 0) {
+		free(text);
+		return -1;
+	}
+	fwrite(text, 1, (size_t)len, out);
+	free(text);
+	fprintf(err, "learn: %llu requests, %llu addresses kept of %llu\n",
+	    (unsigned long long)learn_count(answer, "requests"),
+	    (unsigned long long)learn_count(answer, "addresses"),
+	    (unsigned long long)learn_count(answer, "capacity"));
+	dropped = learn_count(answer, "dropped_reads") +
+	    learn_count(answer, "dropped_writes");
+	if (dropped > 0)
+		fprintf(err, "learn: the table was full: %llu reads and %llu "
+		    "writes of other addresses were not kept, and are not "
+		    "in the proposal\n",
+		    (unsigned long long)learn_count(answer, "dropped_reads"),
+		    (unsigned long long)learn_count(answer, "dropped_writes"));
+	return 0;
 }

@@ -20,6 +20,10 @@ void ctl_show_refusal(const char *what, const struct json_value *answer);
 /* Done, but with something the operator must know (a takeover not yet
  * on disk): the answer's warning on stderr, when it has one. */
 void ctl_show_warning(const char *what, const struct json_value *answer);
+/* learn's answer: the proposal on out, what it came from (requests,
+ * addresses, what the full table dropped) on err. -1 when the answer
+ * has no proposal or it cannot be read (out of memory). */
+int ctl_show_learn(FILE *out, FILE *err, const struct json_value *answer);
 /* What watch prints before each refresh: the screen cleared on a
  * terminal, else a separator; the socket and the time. */
 void ctl_show_watch_header(const char *socket, int tty);

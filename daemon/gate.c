@@ -26,6 +26,7 @@
 #include "gate_plan.h"
 #include "intrusion.h"
 #include "ramp.h"
+#include "learn_observe.h"
 #include "record.h"
 #include "rights.h"
 #include "warden.h"
@@ -42,7 +43,33 @@ struct gate {
 	 * rights_gen (w->policy_gen: raised at every reload). */
 	struct rights *rights;
 	unsigned rights_gen;
+	/* Monitor mode: what the AI did under the config of learn_gen
+	 * (NULL: nothing yet). */
+	struct learn_table *learn;
+	unsigned learn_gen;
 };
+
+/* Monitor mode forwards req: the AI's is learned from (gate.h). A
+ * table that cannot be made leaves learn empty; the request passes. */
+static void
+gate_learn(struct gate *g, const struct mbap_request *req, unsigned device)
+{
+	struct warden *w = g->w;
+
+	if (g->role != CONFIG_ROLE_AI)
+		return;
+	if (g->learn == NULL) {
+		g->learn_gen = w->policy_gen;
+		if ((g->learn = learn_table_new(LEARN_CAPACITY,
+		    ev_now(w->loop))) == NULL) {
+			if (log_budget_allow(&w->abuse_log, ev_now(w->loop)))
+				log_warnx("gate: out of memory for learning; "
+				    "this request is not learned from");
+			return;
+		}
+	}
+	learn_observe(g->learn, w->cfg, device, req, ev_now(w->loop));
+}
 
 /* The layer above hears of it (flow.h): the guard may take over. */
 static void
@@ -90,6 +117,29 @@ gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
 	w->events.write_ended(w->events.ctx);
 }
 
+/*
+ * A read the AI made while learning ended: the values it got back are
+ * what its next writes step from (learn_observe.h). Its client may be
+ * gone; the answer is the device's all the same.
+ */
+static void
+gate_learn_answer(void *ctx, const struct inflight *r, const uint8_t *answer,
+    size_t len, uint8_t exception)
+{
+	struct gate *g = ctx;
+	struct mbap_request req;
+	struct mbap_response resp;
+
+	(void)exception;
+	if (answer == NULL || g->learn == NULL ||
+	    g->learn_gen != r->policy_gen ||
+	    mbap_decode_request(r->adu, r->len, &req) != 0 ||
+	    mbap_check_response(&r->expect, answer, len, &resp) != 0)
+		return;
+	learn_observe_answer(g->learn, g->w->cfg, r->device, &req, &resp,
+	    ev_now(g->w->loop));
+}
+
 /* 0 when handed to the device, to leave once t's record is written (t
  * 0: no record); otherwise the client got the exception. */
 static int
@@ -107,6 +157,11 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 	if (req->is_write) {
 		r.settle = gate_settle;
 		r.settle_ctx = w;
+		r.policy_gen = w->policy_gen;
+	} else if (g->learn != NULL && g->role == CONFIG_ROLE_AI &&
+	    w->cfg->mode == MODE_MONITOR) {
+		r.settle = gate_learn_answer;
+		r.settle_ctx = g;
 		r.policy_gen = w->policy_gen;
 	}
 	r.hold = t;
@@ -148,6 +203,7 @@ gate_monitor_mode(struct gate *g, struct client *c, const uint8_t *adu,
 	const struct policy_decision *d = &g->decision;
 	audit_ticket t = 0;
 
+	gate_learn(g, req, device);
 	if (judged && (t = record_decision(w, &g->who, req, d,
 	    policy_event_name(d, MODE_MONITOR), 0, NULL)) == 0) {
 		client_send_exception(c, req->tid, req->unit, req->fc,
@@ -303,6 +359,11 @@ gate_rights(struct gate *g, struct client *c, const struct mbap_request *req,
 {
 	struct warden *w = g->w;
 
+	/* What was learned under another config is of no use now. */
+	if (g->learn != NULL && g->learn_gen != w->policy_gen) {
+		learn_table_free(g->learn);
+		g->learn = NULL;
+	}
 	if (g->rights == NULL || g->rights_gen != w->policy_gen) {
 		rights_free(g->rights);
 		g->rights_gen = w->policy_gen;
@@ -360,6 +421,8 @@ gate_judge(void *ctx, struct client *c, const uint8_t *adu, size_t len,
 	if (!judged) {
 		metrics_count_read(&w->metrics, d, w->cfg->mode);
 		/* Reads are not audited; monitor mode forwards them all. */
+		if (w->cfg->mode == MODE_MONITOR)
+			gate_learn(g, req, device);
 		if (d->verdict == POLICY_ALLOW || w->cfg->mode == MODE_MONITOR)
 			gate_forward(g, c, adu, len, req, device, 0);
 		else
@@ -457,7 +520,17 @@ gate_free(struct gate *g)
 		return;
 	baseline_free(g->baseline);
 	rights_free(g->rights);
+	learn_table_free(g->learn);
 	free(g);
+}
+
+const struct learn_table *
+gate_learned(const struct gate *g)
+{
+	if (g->learn == NULL || g->learn_gen != g->w->policy_gen ||
+	    g->w->cfg->mode != MODE_MONITOR)
+		return NULL;
+	return g->learn;
 }
 
 void

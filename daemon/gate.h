@@ -27,5 +27,12 @@ void gate_isolate(struct gate *g, int isolated);
  * withdrawn and answered 0x04: nothing reaches the device unaudited.
  */
 void gate_flush(struct gate *g);
+/*
+ * In mode: monitor the gate learns what the ai role's requests read and
+ * write (learn_observe.h), for wardenctl learn; afresh at every reload
+ * and start. What it learned under the config in force, or NULL when it
+ * learned nothing yet (or the mode is enforce).
+ */
+const struct learn_table *gate_learned(const struct gate *g);
 
 #endif

@@ -10,6 +10,9 @@
 #include "alarms.h"
 #include "control.h"
 #include "control_proto.h"
+#include "gate.h"
+#include "learn_json.h"
+#include "learn_render.h"
 #include "ops.h"
 #include "push.h"
 #include "record.h"
@@ -178,6 +181,56 @@ ops_alarm(void *ctx, const struct ops_caller *who,
 	return 0;
 }
 
+/*
+ * learn: what the AI did in monitor mode, and the config proposed from
+ * it (learn_render.h), as one string member of the answer.
+ */
+static int
+ops_learn(void *ctx, const struct ops_caller *who, double margin,
+    struct json *out)
+{
+	struct warden *w = ctx;
+	const struct learn_table *t = gate_learned(w->gate);
+	struct buf text;
+	int rc;
+
+	(void)who;
+	if (w->cfg->mode != MODE_MONITOR) {
+		ops_answer(out, 0, "wardend runs in mode: enforce; it learns "
+		    "what the AI reads and writes only in mode: monitor "
+		    "(commissioning): set mode: monitor, reload, let the AI "
+		    "run, then learn");
+		return -1;
+	}
+	if (t == NULL || learn_table_totals(t)->requests == 0) {
+		ops_answer(out, 0, "nothing learned yet: no request from the "
+		    "AI since wardend started or last reloaded; let the AI "
+		    "run, then learn");
+		return -1;
+	}
+	if (buf_init(&text, 65536) == -1) {
+		ops_answer(out, 0, "out of memory: no proposal");
+		return -1;
+	}
+	rc = learn_render(w->cfg, t, margin / 100, ev_now(w->loop), &text);
+	if (rc == 0) {
+		json_object_begin(out);
+		json_kv_bool(out, "ok", 1);
+		json_kv_double(out, "margin", margin);
+		rc = learn_json(w->cfg, t, out);
+		json_key(out, "proposal");
+		json_string_n(out, (const char *)buf_head(&text),
+		    buf_len(&text));
+		json_object_end(out);
+	}
+	buf_free(&text);
+	if (rc == -1) {
+		json_clear(out);
+		ops_answer(out, 0, "out of memory: no proposal");
+	}
+	return rc;
+}
+
 static void
 ops_login(void *ctx, const struct ops_caller *who, int ok,
     const char *reason, struct json *out)
@@ -211,5 +264,6 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	    .takeover = ops_takeover, .takeover_answer = ops_takeover_answer,
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .alarm = ops_alarm,
-	    .subscribed = ops_subscribed, .login = ops_login, .ctx = w };
+	    .subscribed = ops_subscribed, .login = ops_login,
+	    .learn = ops_learn, .ctx = w };
 }

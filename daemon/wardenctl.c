@@ -38,7 +38,7 @@ enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
 enum ctl_action { ACT_STATUS, ACT_WATCH, ACT_TAKEOVER, ACT_RELEASE,
 	ACT_RELOAD, ACT_AUDIT_VERIFY, ACT_ALARMS, ACT_ON_POINT,
-	ACT_AUDIT_SHOW };
+	ACT_AUDIT_SHOW, ACT_LEARN };
 
 /* The command line grammar: each word, what it does, what it takes. */
 static const struct ctl_word {
@@ -57,6 +57,7 @@ static const struct ctl_word {
 	{ "unshelve", ACT_ON_POINT, CONTROL_UNSHELVE },
 	{ "bypass", ACT_ON_POINT, CONTROL_BYPASS },
 	{ "unbypass", ACT_ON_POINT, CONTROL_UNBYPASS },
+	{ "learn", ACT_LEARN, CONTROL_LEARN },
 	{ "audit", ACT_AUDIT_VERIFY, CONTROL_NONE },        /* verify FILE */
 };
 /* audit show [FILE...]: the word after audit chooses it. */
@@ -70,6 +71,8 @@ struct ctl_options {
 	const char *point;              /* ack, shelve ... POINT */
 	const char *duration;           /* --for, as given */
 	double seconds;                 /* --for */
+	const char *margin_text;        /* --margin, as given */
+	double margin;                  /* --margin, % */
 	long count;                     /* watch -n; 0: until a signal */
 	const struct ctl_word *word;
 	const char *words[CTL_WORDS_MAX];       /* the command and its files */
@@ -101,6 +104,8 @@ usage_text(FILE *out)
 	    "                         keep a point's trips from taking over\n"
 	    "                         for a while (release group)\n"
 	    "  unbypass POINT [-r reason]\n"
+	    "  learn [--margin 10%%]  in mode: monitor, a warden.yaml proposed\n"
+	    "                         from what the AI read and wrote (stdout)\n"
 	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
 	    "                         check the audit log's hash chain, its\n"
 	    "                         signed checkpoints, that no tail was cut\n"
@@ -202,6 +207,20 @@ show_option(int argc, char *argv[], int *i, struct ctl_options *o)
 	return rc == 0 ? EXIT_DONE : usage_error("%s: %s", a, err);
 }
 
+/* "10%" or "10": 0 to CONTROL_MARGIN_MAX percent. */
+static int
+parse_margin(const char *text, double *margin)
+{
+	char *end;
+
+	errno = 0;
+	*margin = strtod(text, &end);
+	if (end != text && *end == '%')
+		end++;
+	return errno == 0 && end != text && *end == '\0' && *margin >= 0 &&
+	    *margin <= CONTROL_MARGIN_MAX ? 0 : -1;
+}
+
 /* Options may come before or after the command words. */
 static int
 collect(int argc, char *argv[], struct ctl_options *o, const char **words,
@@ -238,6 +257,11 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 				return usage_error("--for needs a length of "
 				    "time, e.g. --for 30m");
 			o->duration = v;
+		} else if (strcmp(a, "--margin") == 0) {
+			if ((v = option_value(argc, argv, &i)) == NULL)
+				return usage_error("--margin needs a "
+				    "percentage, e.g. --margin 10%%");
+			o->margin_text = v;
 		} else if (strcmp(a, "-s") == 0 || strcmp(a, "-r") == 0 ||
 		    strcmp(a, "--reason") == 0 || strcmp(a, "-n") == 0) {
 			if ((v = option_value(argc, argv, &i)) == NULL)
@@ -307,6 +331,14 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 			    o->duration);
 	} else if (o->duration != NULL)
 		return usage_error("--for is for shelve and bypass");
+	o->margin = CONTROL_MARGIN_DEFAULT;
+	if (o->margin_text != NULL && o->word->action != ACT_LEARN)
+		return usage_error("--margin is for learn");
+	if (o->margin_text != NULL && parse_margin(o->margin_text,
+	    &o->margin) == -1)
+		return usage_error("--margin wants a percentage from 0 to "
+		    "%.0f, e.g. 10%%, not \"%s\"", CONTROL_MARGIN_MAX,
+		    o->margin_text);
 	if (o->count != 0 && o->word->action != ACT_WATCH &&
 	    o->word->action != ACT_AUDIT_SHOW)
 		return usage_error("-n is for watch and audit show");
@@ -361,6 +393,7 @@ request_build(const struct ctl_options *o, struct control_request *req)
 		snprintf(req->point, sizeof req->point, "%s", o->point);
 	}
 	req->seconds = o->seconds;
+	req->margin = o->margin;
 	return 0;
 }
 
@@ -392,6 +425,13 @@ run_once(const struct ctl_options *o)
 		ctl_show_status(stdout, &answer);
 	else if (o->word->action == ACT_ALARMS)
 		ctl_show_alarms(stdout, &answer);
+	else if (o->word->action == ACT_LEARN) {
+		if (ctl_show_learn(stdout, stderr, &answer) == -1) {
+			fprintf(stderr, "wardenctl: learn: the answer holds "
+			    "no proposal wardenctl can read\n");
+			ok = 0;
+		}
+	}
 	else if (o->word->command == CONTROL_ACK &&
 	    json_object_get(&answer, "acked", &acked) == 0 &&
 	    json_get_uint64(&acked, &n) == 0)

@@ -68,6 +68,10 @@ check_accepted(const struct control_request *req, const char *err,
 		assert(req->point[0] == '\0');
 	if (control_command_takes_for(req->command))
 		assert(req->seconds > 0);
+	if (control_command_takes_margin(req->command))
+		assert(req->margin >= 0 && req->margin <= CONTROL_MARGIN_MAX);
+	else
+		assert(req->margin == 0);
 	json_clear(j);
 	control_request_write_full(j, req);
 	assert(!json_failed(j) && memchr(j->data, '\n', j->len) == NULL);
@@ -76,6 +80,7 @@ check_accepted(const struct control_request *req, const char *err,
 	assert(strcmp(again.reason, req->reason) == 0);
 	assert(strcmp(again.point, req->point) == 0);
 	assert(again.seconds == req->seconds);
+	assert(again.margin == req->margin);
 	assert(again.has_as == req->has_as);
 	if (req->has_as) {
 		assert(strcmp(again.as.user, req->as.user) == 0);

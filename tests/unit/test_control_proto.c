@@ -120,6 +120,51 @@ test_alarm_commands(void **state)
 	assert_int_equal(req.command, CONTROL_RIGHTS_OF);
 }
 
+/* learn: "margin" a percentage, optional (10), 0 to 1000; written
+ * again, read back the same; no other command reads it. */
+static void
+test_learn_margin(void **state)
+{
+	struct control_request req, again;
+	struct json j;
+	char err[ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("{\"cmd\":\"learn\"}", &req), 0);
+	assert_int_equal(req.command, CONTROL_LEARN);
+	assert_true(req.margin == CONTROL_MARGIN_DEFAULT);
+	assert_int_equal(control_command_right(CONTROL_LEARN),
+	    CONTROL_RIGHT_VIEW);
+	assert_int_equal(parse("{\"cmd\":\"learn\",\"margin\":0}", &req),
+	    0);
+	assert_true(req.margin == 0);
+	assert_int_equal(parse("{\"cmd\":\"learn\",\"margin\":1000}",
+	    &req), 0);
+	assert_true(req.margin == 1000);
+	refused("{\"cmd\":\"learn\",\"margin\":1000.5}", "from 0 to 1000",
+	    "learn");
+	refused("{\"cmd\":\"learn\",\"margin\":-0.1}", "percentage",
+	    "learn");
+	refused("{\"cmd\":\"learn\",\"margin\":\"10%\"}", "percentage",
+	    "learn");
+	refused("{\"cmd\":\"learn\",\"margin\":null}", "percentage",
+	    "learn");
+	refused("{\"cmd\":\"learn\",\"margin\":1,\"margin\":2}",
+	    "given twice", "");
+	assert_int_equal(parse("{\"cmd\":\"status\",\"margin\":\"x\"}",
+	    &req), 0);
+	assert_true(req.margin == 0);
+	assert_int_equal(parse("{\"cmd\":\"learn\",\"margin\":12.5}",
+	    &req), 0);
+	json_init(&j);
+	control_request_write_full(&j, &req);
+	assert_false(json_failed(&j));
+	assert_int_equal(control_parse(j.data, j.len, &again, err), 0);
+	assert_int_equal(again.command, CONTROL_LEARN);
+	assert_true(again.margin == 12.5);
+	json_free(&j);
+}
+
 /* "as": a user and the names of their groups, nothing else. */
 static void
 test_as(void **state)
@@ -525,6 +570,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_alarm_commands),
+		cmocka_unit_test(test_learn_margin),
 		cmocka_unit_test(test_as),
 		cmocka_unit_test(test_whitespace_and_crlf),
 		cmocka_unit_test(test_reason_ignored_where_not_needed),
