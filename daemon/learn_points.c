@@ -103,6 +103,8 @@ violation_name(enum on_violation v)
 		return "clamp";
 	case VIOLATION_TAKEOVER:
 		return "takeover";
+	case VIOLATION_RAMP:
+		return "ramp";
 	}
 	return "reject";
 }
