@@ -32,7 +32,8 @@
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line
-#   DEB_BENCH  the peer the benchmarks compare against
+#   DEB_BENCH  the peer the benchmarks compare against; socat for
+#              bench-rtu's pseudo-terminal pair
 DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 	libcyaml-dev libyaml-dev libssl-dev libmicrohttpd-dev libpam0g-dev
 DEB_DEMO = python3
@@ -40,7 +41,7 @@ DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
 	python3-serial-asyncio man-db openssl chromium chromium-driver \
 	python3-selenium socat
 DEB_SAN = clang libclang-rt-14-dev llvm
-DEB_BENCH = haproxy
+DEB_BENCH = haproxy socat
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
 	$(DEB_BENCH))
 
