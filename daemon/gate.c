@@ -28,6 +28,7 @@
 #include "learn_observe.h"
 #include "ramp.h"
 #include "record.h"
+#include "settle.h"
 #include "rights.h"
 #include "warden.h"
 
@@ -93,31 +94,6 @@ gate_violation(struct gate *g, const struct policy_decision *d)
 }
 
 /*
- * How a forwarded write ended, whether or not its client is still there:
- * the policy learns what the device holds and what is no longer in
- * flight.
- */
-static void
-gate_settle(void *ctx, const struct inflight *r, const uint8_t *answer,
-    size_t len, uint8_t exception)
-{
-	struct warden *w = ctx;
-	struct mbap_request fwd;
-	enum policy_outcome outcome = POLICY_NOT_WRITTEN;
-
-	(void)len;
-	if (answer != NULL && (answer[MBAP_HEADER_LEN] & 0x80) == 0)
-		outcome = POLICY_WRITTEN;
-	else if (answer == NULL && exception == MODBUS_EXCEPTION_GATEWAY_TARGET)
-		/* Sent, and the connection went before an answer came. */
-		outcome = POLICY_UNKNOWN;
-	if (mbap_decode_request(r->adu, r->len, &fwd) == 0)
-		policy_settle(w->cfg, w->memory, r->device, &fwd,
-		    r->policy_gen, outcome, ev_now(w->loop));
-	w->events.write_ended(w->events.ctx);
-}
-
-/*
  * A read the AI made while learning ended: the values it got back are
  * what its next writes step from (learn_observe.h). Its client may be
  * gone; the answer is the device's all the same.
@@ -155,7 +131,7 @@ gate_forward(struct gate *g, struct client *c, const uint8_t *adu,
 	r.done = client_answer_cb;
 	r.ctx = c;
 	if (req->is_write) {
-		r.settle = gate_settle;
+		r.settle = settle_write;
 		r.settle_ctx = w;
 		r.policy_gen = w->policy_gen;
 	} else if (g->learn != NULL && g->role == CONFIG_ROLE_AI &&

@@ -9,6 +9,7 @@
 
 #include "learn_limits.h"
 #include "learn_render_internal.h"
+#include "point.h"
 
 /* The comment of what the AI did: count, functions, since. */
 static void
@@ -76,22 +77,6 @@ write_block(struct render *r, const char *indent,
 }
 
 /* ---- points of the config ---- */
-
-static const char *
-order_name(enum point_order order)
-{
-	switch (order) {
-	case ORDER_ABCD:
-		return "ABCD";
-	case ORDER_CDAB:
-		return "CDAB";
-	case ORDER_BADC:
-		return "BADC";
-	case ORDER_DCBA:
-		return "DCBA";
-	}
-	return "ABCD";
-}
 
 static const char *
 violation_name(enum on_violation v)
@@ -304,7 +289,7 @@ config_point(struct render *r, const struct config_point *pt)
 	    config_type_name(pt->type));
 	if (pt->width == 2)
 		learn_text_say(r, "    byte_order: %s\n",
-		    order_name(pt->order));
+		    point_order_name(pt->order));
 	if (pt->type != TYPE_BOOL) {
 		learn_text_say(r, "    scale: %s\n", NUM(pt->scale));
 		if (pt->offset != 0)

@@ -18,6 +18,7 @@
 #include "ramp.h"
 #include "ramp_plan.h"
 #include "record.h"
+#include "settle.h"
 #include "warden.h"
 
 struct ramp_entry {
@@ -92,27 +93,6 @@ ramp_stop(struct ramp_entry *e, const char *cause, uint8_t exception)
 	ramp_end(e, "ramp_stopped", &rec);
 }
 
-/* device_done_fn, settle: how the step ended, for the policy, and the
- * safe state waiting for AI writes in flight. */
-static void
-ramp_settle(void *ctx, const struct inflight *in, const uint8_t *answer,
-    size_t len, uint8_t exception)
-{
-	struct warden *w = ctx;
-	struct mbap_request fwd;
-	enum policy_outcome outcome = POLICY_NOT_WRITTEN;
-
-	(void)len;
-	if (answer != NULL && (answer[MBAP_HEADER_LEN] & 0x80) == 0)
-		outcome = POLICY_WRITTEN;
-	else if (answer == NULL && exception == MODBUS_EXCEPTION_GATEWAY_TARGET)
-		outcome = POLICY_UNKNOWN;
-	if (mbap_decode_request(in->adu, in->len, &fwd) == 0)
-		policy_settle(w->cfg, w->memory, in->device, &fwd,
-		    in->policy_gen, outcome, ev_now(w->loop));
-	w->events.write_ended(w->events.ctx);
-}
-
 /* The step's frame: fc 6 for one register, fc 16 for two. */
 static size_t
 ramp_encode(const struct ramp_entry *e, double raw, uint8_t *adu)
@@ -170,7 +150,7 @@ ramp_send(struct ramp_entry *e, double raw, const char *limit,
 	}
 	in.done = ramp_step_done;
 	in.ctx = e;
-	in.settle = ramp_settle;
+	in.settle = settle_write;
 	in.settle_ctx = w;
 	in.policy_gen = w->policy_gen;
 	in.device = p->device;
