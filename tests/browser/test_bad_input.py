@@ -114,9 +114,16 @@ def refusals(w, c, op):
     c.check("a chunked body over 16 KiB: 413", r.status == 413, r.status)
     conn.close()
 
-    st, ans = op.request("GET", "/api/session",
-                         headers={"X-Big": "y" * 100000})
-    c.check("headers over the limit: 4xx", 400 <= st < 500, st)
+    # libmicrohttpd answers 431 once 64 KiB are read and closes; the
+    # rest of what the client still sends then meets a reset, which may
+    # reach the client before the 431 does. Either is the refusal.
+    try:
+        st, ans = op.request("GET", "/api/session",
+                             headers={"X-Big": "y" * 100000})
+    except (ssl.SSLError, ConnectionError, http.client.HTTPException) as e:
+        st, ans = "closed", repr(e)
+    c.check("headers over the limit: 4xx, or closed while still sent",
+            st == "closed" or 400 <= st < 500, (st, ans))
     line = raw_tls(w, b"NOT HTTP AT ALL\r\n\r\n")
     c.check("a request that is not HTTP: 400", " 400 " in line + " ", line)
     st, ans = op.request("POST", "/api/action", raw="{\"csrf\":",
