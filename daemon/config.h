@@ -13,7 +13,6 @@
 #include <netinet/in.h>
 
 #include "ids.h"
-#include "pair_role.h"
 
 enum config_mode { MODE_ENFORCE, MODE_MONITOR };
 enum config_initial_state { INITIAL_TAKEOVER, INITIAL_AUTO };
@@ -227,13 +226,14 @@ struct config_control {
 	char console_user[CONFIG_NAME_MAX];
 };
 
-/* pair: this node in a redundant pair (pair_role.h); enabled 0: a
- * single node, always active. */
+/* pair: this node in a redundant pair (pair.h); enabled 0: a single
+ * node, always active. */
 struct config_pair {
 	int enabled;
 	char node[CONFIG_NAME_MAX];     /* this node's name, for audit and
 					 * status */
-	enum pair_role initial_role;    /* default standby */
+	int start_active;               /* initial_role: active; default
+					 * standby */
 };
 
 struct config {

@@ -254,7 +254,7 @@ struct raw_intrusion {
 /* pair: (config_pair.c). */
 struct raw_pair {
 	char *node;
-	enum pair_role *initial_role;
+	int *initial_active;            /* initial_role: 1 active */
 };
 
 /* on_intrusion: kind -> audit (0, absent) or takeover (1). */

@@ -17,8 +17,7 @@ void config_pair_build(struct config_build *b)
 	if (!raw)
 		return;
 	pair->enabled = 1;
-	pair->initial_role = raw->initial_role ? *raw->initial_role :
-	    PAIR_ROLE_STANDBY;
+	pair->start_active = raw->initial_active && *raw->initial_active;
 	if (!raw->node)
 		return;
 	problem = config_name_problem(raw->node);

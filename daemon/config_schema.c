@@ -231,14 +231,14 @@ static const cyaml_schema_field_t alarms_fields[] = {
 /* keepalived's MASTER and BACKUP, as warden names them; fault is
  * keepalived's to say, not a role to start in. */
 static const cyaml_strval_t pair_role_names[] = {
-	{ "active", PAIR_ROLE_ACTIVE }, { "standby", PAIR_ROLE_STANDBY },
+	{ "active", 1 }, { "standby", 0 },
 };
 
 static const cyaml_schema_field_t pair_fields[] = {
 	CYAML_FIELD_STRING_PTR("node", CYAML_FLAG_DEFAULT, struct raw_pair,
 	    node, 1, NAME_LEN),
 	CYAML_FIELD_ENUM_PTR("initial_role", ENUM_FLAGS, struct raw_pair,
-	    initial_role, pair_role_names, CYAML_ARRAY_LEN(pair_role_names)),
+	    initial_active, pair_role_names, CYAML_ARRAY_LEN(pair_role_names)),
 	CYAML_FIELD_END
 };
 

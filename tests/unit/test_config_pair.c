@@ -26,11 +26,11 @@ static void test_standby_by_default(void **state)
 	cfg = load_ok(&l, BASE "pair:\n  node: a\n");
 	assert_true(cfg->pair.enabled);
 	assert_string_equal(cfg->pair.node, "a");
-	assert_int_equal(cfg->pair.initial_role, PAIR_ROLE_STANDBY);
+	assert_false(cfg->pair.start_active);
 	loaded_free(&l);
 	cfg = load_ok(&l, BASE "pair:\n  node: gw-b\n  initial_role: active\n");
 	assert_string_equal(cfg->pair.node, "gw-b");
-	assert_int_equal(cfg->pair.initial_role, PAIR_ROLE_ACTIVE);
+	assert_true(cfg->pair.start_active);
 	loaded_free(&l);
 }
 
