@@ -64,37 +64,39 @@ pair_stand_by(struct warden *w)
 	safestate_stop(w->safestate);
 }
 
-/* Active: the devices and the listeners back, the safe state driven if
- * the guard holds a takeover. */
+/*
+ * Into the role now set, from `from`. Becoming active: the devices
+ * writable first, so that the takeover the fail-safe rule asks drives
+ * the safe state once it is on disk (takeover.c); a takeover the
+ * standby already held is on disk and driven at once. At start-up
+ * (starting) wardend drives and listens itself.
+ */
 static void
-pair_serve(struct warden *w)
-{
-	char err[ERR_LEN];
-
-	devices_read_only(w->devices, 0);
-	if (takeover_state(w) == GUARD_STATE_TAKEOVER &&
-	    !safestate_active(w->safestate))
-		safestate_start(w->safestate);
-	if (!listener_is_open(w->clients) &&
-	    listener_open(w->clients, err) == -1)
-		log_warnx("role active: %s", err);
-}
-
-/* Becoming active: the fail-safe rule first, then the effect. */
-static void
-pair_become(struct warden *w, enum pair_role from, const char *user)
+pair_become(struct warden *w, enum pair_role from, const char *user,
+    int starting)
 {
 	struct pair_role_step step;
+	char err[ERR_LEN];
+	int held;
 
+	if (!pair_role_serves(w->pair->now.role)) {
+		pair_stand_by(w);
+		return;
+	}
+	held = takeover_state(w) == GUARD_STATE_TAKEOVER;
+	devices_read_only(w->devices, 0);
 	pair_role_step(from, w->pair->now.role, 0, &step);
 	if (step.take_over) {
 		log_warnx("pair: %s: taking over", step.why);
 		takeover_failover(w, step.why, user);
 	}
-	if (pair_role_serves(w->pair->now.role))
-		pair_serve(w);
-	else
-		pair_stand_by(w);
+	if (starting)
+		return;
+	if (held && !safestate_active(w->safestate))
+		safestate_start(w->safestate);
+	if (!listener_is_open(w->clients) &&
+	    listener_open(w->clients, err) == -1)
+		log_warnx("role active: %s", err);
 }
 
 int
@@ -124,7 +126,7 @@ pair_start(struct warden *w)
 	    pair_role_name(now->role), now->who);
 	/* Whatever this node was before it stopped, its peer may have
 	 * served since: starting active is a failover. */
-	pair_become(w, PAIR_ROLE_STANDBY, NULL);
+	pair_become(w, PAIR_ROLE_STANDBY, NULL, 1);
 	return 0;
 }
 
@@ -180,6 +182,6 @@ pair_set_role(struct warden *w, enum pair_role to, const char *user,
 	log_warnx("pair: role %s -> %s by %s", pair_role_name(from),
 	    pair_role_name(to), user);
 	w->pair->now = next;
-	pair_become(w, from, user);
+	pair_become(w, from, user, 0);
 	return 0;
 }
