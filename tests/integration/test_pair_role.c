@@ -111,10 +111,10 @@ test_standby_then_failover(void **state)
 	*state = w;
 	expect_role(w, "standby");
 	assert_null(world_connect(w->port, 1, 0.5));
-	/* Polls go on: two reads of level after start, then a life bit
-	 * period and more have passed with nothing written. */
-	assert_int_equal(world_wait_requests(w, 0, 0, MODBUS_FC_READ_INPUT_REGISTERS,
-	    LEVEL, 4, PAIR_TIMEOUT), 0);
+	/* Polls go on: four reads of level (50 ms apart), over two life
+	 * bit periods (100 ms), and nothing written. */
+	assert_int_equal(world_wait_requests(w, 0, 0,
+	    MODBUS_FC_READ_INPUT_REGISTERS, LEVEL, 4, PAIR_TIMEOUT), 0);
 	assert_int_equal(device_writes(w), 0);
 	ctl_run(w, &res, "status", NULL);
 	assert_int_equal(res.status, 0);
