@@ -226,6 +226,16 @@ struct config_control {
 	char console_user[CONFIG_NAME_MAX];
 };
 
+/* pair: this node in a redundant pair (pair.h); enabled 0: a single
+ * node, always active. */
+struct config_pair {
+	int enabled;
+	char node[CONFIG_NAME_MAX];     /* this node's name, for audit and
+					 * status */
+	int start_active;               /* initial_role: active; default
+					 * standby */
+};
+
 struct config {
 	char *path;
 	/* The file's text as loaded, NUL-terminated (wardenctl learn
@@ -261,6 +271,7 @@ struct config {
 	struct config_takeover takeover;
 	struct config_alarms alarms;
 	struct config_intrusion intrusion;
+	struct config_pair pair;
 	/* Built at load time: unit id -> device index + 1 (0: none). */
 	uint16_t device_by_unit[256];
 	/*

@@ -455,6 +455,7 @@ struct config *config_build(const struct raw_config *raw, const char *file,
 	config_points_build(&b);
 	config_takeover_build(&b);
 	config_intrusion_build(&b);
+	config_pair_build(&b);
 	config_roles_build(&b);
 	config_listen_build(&b, shape->listen_scalar);
 	return b.cfg;

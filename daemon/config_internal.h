@@ -251,6 +251,12 @@ struct raw_intrusion {
 	struct raw_on_intrusion *on_intrusion;
 };
 
+/* pair: (config_pair.c). */
+struct raw_pair {
+	char *node;
+	int *initial_active;            /* initial_role: 1 active */
+};
+
 /* on_intrusion: kind -> audit (0, absent) or takeover (1). */
 struct raw_on_intrusion {
 	int kind[IDS_KIND_COUNT];
@@ -332,6 +338,7 @@ struct raw_config {
 	struct raw_takeover *takeover;
 	struct raw_alarms *alarms;
 	struct raw_intrusion *intrusion;
+	struct raw_pair *pair;
 };
 
 extern const cyaml_schema_value_t config_schema;
@@ -420,6 +427,8 @@ void config_takeover_build(struct config_build *b);
 
 /* config_intrusion.c: intrusion:, its defaults when absent. */
 void config_intrusion_build(struct config_build *b);
+/* config_pair.c: pair:, absent for a single node. */
+void config_pair_build(struct config_build *b);
 /* An optional integer key: fallback when absent or out of lo..hi
  * (reported, why added to the message). */
 int64_t config_build_int(struct config_build *b, const char *path,

@@ -228,6 +228,20 @@ static const cyaml_schema_field_t alarms_fields[] = {
 	CYAML_FIELD_END
 };
 
+/* keepalived's MASTER and BACKUP, as warden names them; fault is
+ * keepalived's to say, not a role to start in. */
+static const cyaml_strval_t pair_role_names[] = {
+	{ "active", 1 }, { "standby", 0 },
+};
+
+static const cyaml_schema_field_t pair_fields[] = {
+	CYAML_FIELD_STRING_PTR("node", CYAML_FLAG_DEFAULT, struct raw_pair,
+	    node, 1, NAME_LEN),
+	CYAML_FIELD_ENUM_PTR("initial_role", ENUM_FLAGS, struct raw_pair,
+	    initial_active, pair_role_names, CYAML_ARRAY_LEN(pair_role_names)),
+	CYAML_FIELD_END
+};
+
 static const cyaml_strval_t intrusion_action_names[] = {
 	{ "audit", 0 }, { "takeover", 1 },
 };
@@ -444,6 +458,8 @@ static const cyaml_schema_field_t config_fields[] = {
 	    alarms_fields),
 	CYAML_FIELD_MAPPING_PTR("intrusion", OPT, struct raw_config, intrusion,
 	    intrusion_fields),
+	CYAML_FIELD_MAPPING_PTR("pair", OPT, struct raw_config, pair,
+	    pair_fields),
 	CYAML_FIELD_END
 };
 

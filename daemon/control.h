@@ -115,6 +115,10 @@ struct ops_handlers {
 	 * learned). */
 	int (*learn)(void *ctx, const struct ops_caller *who, double margin,
 	    struct json *out);
+	/* role (keepalived's notify): this node's role in its pair, an
+	 * enum pair_role; 0 done, -1 refused (no pair:, or not on disk). */
+	int (*role)(void *ctx, const struct ops_caller *who, int role,
+	    struct json *out);
 	/* A connection subscribed: the pushes should start. */
 	void (*subscribed)(void *ctx);
 	/* The console says who logged in (ok) or was refused: audited. */

@@ -3,6 +3,7 @@
  * control_proto.h). Pure: no I/O, no clock, no allocation.
  */
 #include "control_proto.h"
+#include "pair_role.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,31 +31,36 @@ static const struct control_command_info {
 	enum reason_use reason;
 	int point, seconds;
 	int margin;
+	int role;
 } commands[] = {
-	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
+	[CONTROL_STATUS] = { "status", CONTROL_RIGHT_VIEW, 0, 0, 0, 0, 0 },
 	[CONTROL_TAKEOVER] = { "takeover", CONTROL_RIGHT_TAKEOVER,
-	    REASON_REQUIRED, 0, 0, 0 },
+	    REASON_REQUIRED, 0, 0, 0, 0 },
 	[CONTROL_RELEASE] = { "release", CONTROL_RIGHT_RELEASE,
-	    REASON_REQUIRED, 0, 0, 0 },
-	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0, 0, 0, 0 },
-	[CONTROL_ALARMS] = { "alarms", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
+	    REASON_REQUIRED, 0, 0, 0, 0 },
+	[CONTROL_RELOAD] = { "reload", CONTROL_RIGHT_RELOAD, 0, 0, 0, 0, 0 },
+	[CONTROL_ALARMS] = { "alarms", CONTROL_RIGHT_VIEW, 0, 0, 0, 0, 0 },
 	[CONTROL_ACK] = { "ack", CONTROL_RIGHT_TAKEOVER, REASON_OPTIONAL, 1,
-	    0, 0 },
+	    0, 0, 0 },
 	[CONTROL_SHELVE] = { "shelve", CONTROL_RIGHT_TAKEOVER,
-	    REASON_REQUIRED, 1, 1, 0 },
+	    REASON_REQUIRED, 1, 1, 0, 0 },
 	[CONTROL_UNSHELVE] = { "unshelve", CONTROL_RIGHT_TAKEOVER,
-	    REASON_OPTIONAL, 1, 0, 0 },
+	    REASON_OPTIONAL, 1, 0, 0, 0 },
 	[CONTROL_BYPASS] = { "bypass", CONTROL_RIGHT_RELEASE,
-	    REASON_REQUIRED, 1, 1, 0 },
+	    REASON_REQUIRED, 1, 1, 0, 0 },
 	[CONTROL_UNBYPASS] = { "unbypass", CONTROL_RIGHT_TAKEOVER,
-	    REASON_OPTIONAL, 1, 0, 0 },
-	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
-	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0, 0 },
+	    REASON_OPTIONAL, 1, 0, 0, 0 },
+	[CONTROL_RIGHTS_OF] = { "rights", CONTROL_RIGHT_VIEW, 0, 0, 0, 0, 0 },
+	[CONTROL_SUBSCRIBE] = { "subscribe", CONTROL_RIGHT_VIEW, 0, 0, 0, 0,
+	    0 },
 	[CONTROL_LOGIN] = { "login", CONTROL_RIGHT_VIEW, REASON_OPTIONAL, 0,
-	    0, 0 },
+	    0, 0, 0 },
 	[CONTROL_LOGIN_FAILED] = { "login_failed", CONTROL_RIGHT_VIEW,
-	    REASON_OPTIONAL, 0, 0, 0 },
-	[CONTROL_LEARN] = { "learn", CONTROL_RIGHT_VIEW, 0, 0, 0, 1 },
+	    REASON_OPTIONAL, 0, 0, 0, 0 },
+	[CONTROL_LEARN] = { "learn", CONTROL_RIGHT_VIEW, 0, 0, 0, 1, 0 },
+	/* A role moves who writes to the plant: the release right's
+	 * weight (keepalived's notify runs as root). */
+	[CONTROL_ROLE] = { "role", CONTROL_RIGHT_RELEASE, 0, 0, 0, 0, 1 },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -93,6 +99,12 @@ control_command_takes_for(enum control_command command)
 }
 
 int
+control_command_takes_role(enum control_command command)
+{
+	return (size_t)command < N_COMMANDS && commands[command].role;
+}
+
+int
 control_command_takes_margin(enum control_command command)
 {
 	return (size_t)command < N_COMMANDS && commands[command].margin;
@@ -115,6 +127,7 @@ refused(struct control_request *req)
 	req->point[0] = '\0';
 	req->seconds = 0;
 	req->margin = 0;
+	req->role = 0;
 	req->has_as = 0;
 	return -1;
 }
@@ -201,11 +214,11 @@ name_copy(char *dst, const char *src)
 
 /* The members a request may have, in the order of struct members. */
 static const char *const member_names[] = { "cmd", "reason", "point",
-	"for", "as", "margin" };
+	"for", "as", "margin", "role" };
 #define N_MEMBERS (sizeof member_names / sizeof member_names[0])
 
 struct members {
-	struct json_value cmd, reason, point, seconds, as, margin;
+	struct json_value cmd, reason, point, seconds, as, margin, role;
 };
 
 /* Find the members; one given twice is refused, since two readers could
@@ -215,7 +228,7 @@ find_members(const struct json_value *root, struct members *ms,
     struct control_request *req, char err[ERR_LEN])
 {
 	struct json_value *slots[N_MEMBERS] = { &ms->cmd, &ms->reason,
-		&ms->point, &ms->seconds, &ms->as, &ms->margin };
+		&ms->point, &ms->seconds, &ms->as, &ms->margin, &ms->role };
 	struct json_iter it;
 	struct json_member m;
 	size_t i;
@@ -264,6 +277,22 @@ read_point(const struct json_value *v, struct control_request *req,
 		return refuse(req, err, "\"point\" must name a point or "
 		    "device (a string of at most %d printable characters, "
 		    "no spaces)", CONTROL_POINT_MAX - 1);
+	return 0;
+}
+
+static int
+read_role(const struct json_value *v, struct control_request *req,
+    char err[ERR_LEN])
+{
+	char name[16];
+	int role;
+
+	if (v->type != JSON_STRING || json_get_string(v, name,
+	    sizeof name) == -1 || (role = pair_role_from_name(name)) < 0)
+		return refuse(req, err, "role needs \"role\": active, "
+		    "standby or fault: {\"cmd\":\"role\",\"role\":"
+		    "\"standby\"}");
+	req->role = role;
 	return 0;
 }
 
@@ -422,6 +451,9 @@ control_parse(const char *line, size_t len, struct control_request *req,
 	if (control_command_takes_margin(req->command) &&
 	    read_margin(&ms.margin, req, err) == -1)
 		return -1;
+	if (control_command_takes_role(req->command) &&
+	    read_role(&ms.role, req, err) == -1)
+		return -1;
 	if (control_command_needs_reason(req->command) ||
 	    (takes_reason(req->command) && ms.reason.type != JSON_NONE))
 		return read_reason(&ms.reason, req, err);
@@ -458,6 +490,9 @@ control_request_write_full(struct json *out,
 		json_kv_double(out, "for", req->seconds);
 	if (control_command_takes_margin(req->command))
 		json_kv_double(out, "margin", req->margin);
+	if (control_command_takes_role(req->command))
+		json_kv_string(out, "role",
+		    pair_role_name((enum pair_role)req->role));
 	if (req->has_as) {
 		json_key(out, "as");
 		json_object_begin(out);

@@ -15,12 +15,14 @@
  *   {"cmd":"rights"}
  *   {"cmd":"subscribe"}
  *   {"cmd":"learn","margin":10}
+ *   {"cmd":"role","role":"standby"}
  *   {"cmd":"login","as":{"user":"alice","groups":[...]},"reason":"..."}
  *   {"cmd":"login_failed","as":{"user":"alice"},"reason":"..."}
  *
  * "point" names a point or a device; "for" is seconds (a number above
  * 0); "margin" is a percentage, 0 to 1000, optional (default 10). A reason is required by takeover, release, shelve and bypass, and
- * optional for ack, unshelve and unbypass. After subscribe the
+ * optional for ack, unshelve and unbypass. "role" is active, standby or
+ * fault (pair_role.h), required by role. After subscribe the
  * connection carries wardend's pushes (control.h) and nothing more.
  *
  * Any request may act for a person logged in to warden-console:
@@ -70,6 +72,7 @@ enum control_command {
 	CONTROL_LOGIN,          /* the console: someone logged in */
 	CONTROL_LOGIN_FAILED,   /* the console: a login refused */
 	CONTROL_LEARN,          /* monitor mode's proposal (learn_render.h) */
+	CONTROL_ROLE,           /* keepalived's notify: this node's role */
 };
 
 /*
@@ -118,6 +121,8 @@ struct control_request {
 	double margin;                          /* "margin", %; 0 unless
 						 * taken, then default
 						 * CONTROL_MARGIN_DEFAULT */
+	int role;                               /* "role", enum pair_role;
+						 * 0 unless taken */
 	int has_as;
 	struct control_as as;
 };
@@ -136,6 +141,8 @@ int control_command_needs_reason(enum control_command command);
 /* 1 when the command reads "point" ("for" likewise). */
 int control_command_takes_point(enum control_command command);
 int control_command_takes_for(enum control_command command);
+/* 1 when the command reads "role". */
+int control_command_takes_role(enum control_command command);
 /* 1 when the command reads "margin". */
 int control_command_takes_margin(enum control_command command);
 /* CONTROL_RIGHT_ROOT for CONTROL_NONE. */

@@ -59,6 +59,23 @@ field(const struct json_value *obj, const char *key, char *buf, size_t cap)
 	return text[0] != '\0' ? text : "-";
 }
 
+/* A node of a pair: its role, and a standby's meaning spelled out. */
+static void
+print_role(FILE *out, const struct json_value *st)
+{
+	struct json_value v;
+	char role[32], node[64], since[64];
+
+	if (json_object_get(st, "role", &v) == -1)
+		return;
+	field(st, "role", role, sizeof role);
+	fprintf(out, "%-10s %s (node %s, since %s)%s\n", "role", role,
+	    field(st, "node", node, sizeof node),
+	    field(st, "role_since", since, sizeof since),
+	    strcmp(role, "active") == 0 ? "" :
+	    ": the peer serves; AI refused, nothing written");
+}
+
 /*
  * field(), but a number with the object's "precision" decimals: a point's
  * value as the engineer set it for displays (--json keeps it all); as
@@ -369,6 +386,7 @@ ctl_show_status(FILE *out, const struct json_value *st)
 	field(st, "mode", buf, sizeof buf);
 	fprintf(out, "%-10s %s%s\n", "mode", buf, strcmp(buf, "monitor") == 0 ?
 	    " (commissioning: nothing is enforced)" : "");
+	print_role(out, st);
 	fprintf(out, "\n");
 	print_alarms(out, st);
 	print_holds(out, st);

@@ -365,9 +365,27 @@ int
 device_submit(struct devices *ds, unsigned device, enum device_pool pool,
     const struct inflight *req)
 {
+	struct mbap_request decoded;
+
 	if (ds == NULL)
 		return MODBUS_EXCEPTION_GATEWAY_PATH;
+	/* Fail safe: a write that does not decode is a write. */
+	if (ds->read_only && (mbap_decode_request(req->adu, req->len,
+	    &decoded) != 0 || decoded.is_write))
+		return MODBUS_EXCEPTION_GATEWAY_PATH;
 	return devpool_submit(device_pool(ds, device, pool), req);
+}
+
+void
+devices_read_only(struct devices *ds, int on)
+{
+	ds->read_only = on;
+}
+
+int
+devices_are_read_only(const struct devices *ds)
+{
+	return ds != NULL && ds->read_only;
 }
 
 uint8_t

@@ -97,6 +97,14 @@ void devices_poll_update(struct devices *ds);
  */
 int device_submit(struct devices *ds, unsigned device, enum device_pool pool,
     const struct inflight *req);
+/*
+ * A standby node of a pair (pair.h): while on, device_submit() answers
+ * 0x0A to every write (fc 5, 6, 15, 16, 22, 23), whoever asks (AI,
+ * safe state, life bit); reads go on. The one place that keeps a
+ * standby off the devices' write path.
+ */
+void devices_read_only(struct devices *ds, int on);
+int devices_are_read_only(const struct devices *ds);
 /* What an AI request would get now: 0 (a connection up, room in the
  * queue), 0x0A or 0x06, as device_submit() would answer. */
 uint8_t device_ready(const struct devices *ds, unsigned device);

@@ -93,6 +93,7 @@ struct device {
 };
 
 struct devices {
+	int read_only;                  /* standby: no write submitted */
 	struct streams *ss;
 	struct ev_loop *loop;
 	const struct config *cfg;

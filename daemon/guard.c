@@ -15,7 +15,7 @@
 static const char *const state_names[] = { "auto", "takeover" };
 static const char *const cause_names[GUARD_CAUSE_COUNT] = {
 	"operator", "switch", "trip", "violation", "violations",
-	"ai_silence", "device_loss", "startup", "intrusion",
+	"ai_silence", "device_loss", "startup", "intrusion", "failover",
 };
 
 void
@@ -441,6 +441,15 @@ guard_intrusion(struct guard *g, const char *what, double now)
 
 	snprintf(reason, sizeof reason, "intrusion: %s", what);
 	return enter_takeover(g, GUARD_CAUSE_INTRUSION, reason, now);
+}
+
+struct guard_result
+guard_failover(struct guard *g, const char *why, double now)
+{
+	char reason[2 * GUARD_REASON_MAX];
+
+	snprintf(reason, sizeof reason, "failover: %s", why);
+	return enter_takeover(g, GUARD_CAUSE_FAILOVER, reason, now);
 }
 
 void

@@ -58,8 +58,9 @@ enum guard_cause {
 	GUARD_CAUSE_DEVICE_LOSS,
 	GUARD_CAUSE_STARTUP,
 	GUARD_CAUSE_INTRUSION,
+	GUARD_CAUSE_FAILOVER,
 };
-#define GUARD_CAUSE_COUNT 9
+#define GUARD_CAUSE_COUNT 10
 
 /* Longest reason kept, with its NUL; longer ones are cut at a UTF-8
  * character boundary. */
@@ -216,6 +217,11 @@ struct guard_result guard_violation(struct guard *g, const char *what,
  * intrusion; in monitor mode, would. */
 struct guard_result guard_intrusion(struct guard *g, const char *what,
     double now);
+/* This node of a pair became active without proof of its peer's latest
+ * state (why says so, pair_role.h): takes over at once, with cause
+ * failover; in monitor mode, would. */
+struct guard_result guard_failover(struct guard *g, const char *why,
+    double now);
 /* An AI request arrived (any request, read or write). */
 void guard_ai_activity(struct guard *g, double now);
 /* Time-based triggers (ai_silence); call at least every poll_interval. In
@@ -225,7 +231,7 @@ struct guard_result guard_tick(struct guard *g, double now);
 /* "auto", "takeover" */
 const char *guard_state_name(enum guard_state state);
 /* "operator", "switch", "trip", "violation", "violations", "ai_silence",
- * "device_loss", "startup", "intrusion" */
+ * "device_loss", "startup", "intrusion", "failover" */
 const char *guard_cause_name(enum guard_cause cause);
 /* Inverse of the two above; -1 for an unknown name. */
 int guard_state_from_name(const char *name);

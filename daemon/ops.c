@@ -14,6 +14,7 @@
 #include "learn_json.h"
 #include "learn_render.h"
 #include "ops.h"
+#include "pair.h"
 #include "push.h"
 #include "record.h"
 #include "reload.h"
@@ -100,6 +101,25 @@ ops_release(void *ctx, const struct ops_caller *who, const char *reason,
 	char err[ERR_LEN];
 
 	if (takeover_release(ctx, who->user, who->uid, reason, err) == -1) {
+		ops_answer(out, 0, err);
+		return -1;
+	}
+	ops_answer(out, 1, NULL);
+	return 0;
+}
+
+/* keepalived's notify, through wardenctl role: a refusal is on the
+ * record as command_denied, with why. */
+static int
+ops_role(void *ctx, const struct ops_caller *who, int role,
+    struct json *out)
+{
+	struct warden *w = ctx;
+	char err[ERR_LEN];
+
+	if (pair_set_role(w, (enum pair_role)role, who->user, who->uid,
+	    err) == -1) {
+		record_denied(w, who->user, who->uid, "role", NULL, err, 0);
 		ops_answer(out, 0, err);
 		return -1;
 	}
@@ -265,5 +285,5 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .alarm = ops_alarm,
 	    .subscribed = ops_subscribed, .login = ops_login,
-	    .learn = ops_learn, .ctx = w };
+	    .learn = ops_learn, .role = ops_role, .ctx = w };
 }

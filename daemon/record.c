@@ -79,6 +79,21 @@ record_release(struct warden *w, const char *user, uint32_t uid,
 	return audit_write(w->audit, &ev, 1);
 }
 
+int
+record_role_changed(struct warden *w, const char *node, const char *from,
+    const char *to, const char *user, uint32_t uid)
+{
+	struct audit_extra extra[3] = {
+		{ .key = "node", .type = AUDIT_STRING, .s = node },
+		{ .key = "from", .type = AUDIT_STRING, .s = from },
+		{ .key = "to", .type = AUDIT_STRING, .s = to },
+	};
+	struct audit_event ev = { .event = "role_changed", .user = user,
+		.has_uid = 1, .uid = uid, .extra = extra, .n_extra = 3 };
+
+	return audit_write(w->audit, &ev, 1);
+}
+
 void
 record_release_refused(struct warden *w, const char *user, uint32_t uid,
     const char *reason, const char *why)

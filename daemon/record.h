@@ -90,6 +90,12 @@ int record_release(struct warden *w, const char *user, uint32_t uid,
 void record_release_refused(struct warden *w, const char *user,
     uint32_t uid, const char *reason, const char *why);
 
+/* pair.c: wardenctl role moved node from role from to role to, synced
+ * (it must be on disk before the role takes effect); -1 when it is
+ * not. */
+int record_role_changed(struct warden *w, const char *node,
+    const char *from, const char *to, const char *user, uint32_t uid);
+
 /* ops.c: command_denied; right NULL when none names it, suppressed the
  * refusals not recorded since the last one. */
 void record_denied(struct warden *w, const char *user, uint32_t uid,

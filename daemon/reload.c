@@ -39,6 +39,11 @@ reload_needs_restart(const struct config *old, const struct config *new)
 		return "audit_syslog";
 	if (strcmp(old->control.socket, new->control.socket) != 0)
 		return "control.socket";
+	/* The role lives from start to stop; keepalived moves it. */
+	if (old->pair.enabled != new->pair.enabled ||
+	    strcmp(old->pair.node, new->pair.node) != 0 ||
+	    old->pair.start_active != new->pair.start_active)
+		return "pair";
 	return "";
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alarms.h"
+#include "pair.h"
 #include "poller.h"
 #include "ramp.h"
 #include "rtubus.h"
@@ -219,6 +220,11 @@ status_fill(const struct warden *w, struct status *s)
 	s->now = ev_now(w->loop);
 	takeover_persisted(w, &s->guard);
 	s->mode = w->cfg->mode;
+	if (w->cfg->pair.enabled) {
+		s->node = w->cfg->pair.node;
+		s->role = pair_role_name(pair_role(w));
+		s->role_since = pair_since(w);
+	}
 	s->clients = clients_count(w->clients);
 	s->counters = w->counters;
 	s->guard_counters = *takeover_counters(w);

@@ -118,6 +118,10 @@ struct status_point {
 struct status {
 	struct guard_persisted guard;   /* state, cause, reason, since */
 	enum config_mode mode;
+	/* pair: this node's name and role (pair.h); NULL without pair: */
+	const char *node;
+	const char *role;
+	double role_since;
 	double now;                     /* when it was filled */
 	/* The alarm list, in the order raised; the holds in force. */
 	struct status_alarm *alarms;

@@ -273,6 +273,12 @@ status_json(const struct status *s, struct json *out)
 	status_json_time(out, "since", s->guard.since);
 	json_kv_string(out, "mode",
 	    s->mode == MODE_MONITOR ? "monitor" : "enforce");
+	/* Only a node of a pair has a role: a single one's shape stays. */
+	if (s->role != NULL) {
+		json_kv_string(out, "node", s->node);
+		json_kv_string(out, "role", s->role);
+		status_json_time(out, "role_since", s->role_since);
+	}
 	status_json_alarms(s, out);
 	status_json_conditions(out, "trips", s->trips, s->n_trips);
 	status_json_safe(s, out);

@@ -65,7 +65,9 @@ takeover_proceed(struct warden *w, const char *err)
 	takeover_done_fn *done = t->done;
 
 	ev_timer_stop(w->loop, &t->durable_wait);
+	/* A standby holds the takeover, and drives nothing (pair.h). */
 	if (t->guard.state == GUARD_STATE_TAKEOVER &&
+	    !devices_are_read_only(w->devices) &&
 	    !safestate_active(w->safestate))
 		safestate_start(w->safestate);
 	t->done = NULL;
@@ -150,6 +152,15 @@ takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
 	r = guard_trip(&w->takeover->guard, source, kind, raised,
 	    ev_now(w->loop));
 	takeover_apply(w, &r, NULL);
+}
+
+void
+takeover_failover(struct warden *w, const char *why, const char *user)
+{
+	struct guard_result r;
+
+	r = guard_failover(&w->takeover->guard, why, ev_now(w->loop));
+	takeover_apply(w, &r, user);
 }
 
 static void

@@ -48,6 +48,9 @@ int takeover_release(struct warden *w, const char *user, uint32_t uid,
  * nothing. */
 void takeover_trip(struct warden *w, const char *source,
     enum monitor_kind kind, int raised);
+/* This node of a pair became active without proof of its peer's state
+ * (pair.c): TAKEOVER, cause failover, on the record; who set the role. */
+void takeover_failover(struct warden *w, const char *why, const char *user);
 /* The guard's clock (ai_silence), every tick. */
 void takeover_tick(struct warden *w);
 /* After a reload swapped w->cfg in: the guard on it, and a trip on a

@@ -40,6 +40,7 @@ struct ramp;
 struct poller;
 struct safestate;
 struct streams;
+struct pair;
 
 struct warden {
 	struct ev_loop *loop;
@@ -69,6 +70,7 @@ struct warden {
 	struct ramp *ramp;              /* points walked to the AI's value */
 	struct poller *poller;          /* wardend's own reads */
 	struct safestate *safestate;
+	struct pair *pair;              /* NULL without pair: (pair.h) */
 	struct durable *durable;        /* audit and state syncs, off the
 					 * loop */
 	ev_timer tick;                  /* wardend.c's: guard, audit fsync,

@@ -28,6 +28,7 @@
 #include "ctl_link.h"
 #include "ctl_show.h"
 #include "json.h"
+#include "pair_role.h"
 
 #define DEFAULT_SOCKET "/run/warden/control.sock"
 #define WATCH_INTERVAL_MS 1000
@@ -38,7 +39,7 @@ enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
 enum ctl_action { ACT_STATUS, ACT_WATCH, ACT_TAKEOVER, ACT_RELEASE,
 	ACT_RELOAD, ACT_AUDIT_VERIFY, ACT_ALARMS, ACT_ON_POINT,
-	ACT_AUDIT_SHOW, ACT_LEARN };
+	ACT_AUDIT_SHOW, ACT_LEARN, ACT_ROLE };
 
 /* The command line grammar: each word, what it does, what it takes. */
 static const struct ctl_word {
@@ -58,6 +59,7 @@ static const struct ctl_word {
 	{ "bypass", ACT_ON_POINT, CONTROL_BYPASS },
 	{ "unbypass", ACT_ON_POINT, CONTROL_UNBYPASS },
 	{ "learn", ACT_LEARN, CONTROL_LEARN },
+	{ "role", ACT_ROLE, CONTROL_ROLE },
 	{ "audit", ACT_AUDIT_VERIFY, CONTROL_NONE },        /* verify FILE */
 };
 /* audit show [FILE...]: the word after audit chooses it. */
@@ -69,6 +71,7 @@ struct ctl_options {
 	int json;
 	const char *reason;
 	const char *point;              /* ack, shelve ... POINT */
+	int role;                       /* role ROLE: enum pair_role */
 	const char *duration;           /* --for, as given */
 	double seconds;                 /* --for */
 	const char *margin_text;        /* --margin, as given */
@@ -104,6 +107,9 @@ usage_text(FILE *out)
 	    "                         keep a point's trips from taking over\n"
 	    "                         for a while (release group)\n"
 	    "  unbypass POINT [-r reason]\n"
+	    "  role active|standby|fault\n"
+	    "                         this node's role in its pair, as\n"
+	    "                         keepalived's notify says (release group)\n"
 	    "  learn [--margin 10%%]  in mode: monitor, a warden.yaml proposed\n"
 	    "                         from what the AI read and wrote (stdout)\n"
 	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
@@ -316,6 +322,11 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 			    "wardenctl %s POINT", o->word->word,
 			    o->word->word);
 		o->point = words[1];
+	} else if (o->word->action == ACT_ROLE) {
+		if (n_words != 2 || (o->role = pair_role_from_name(words[1]))
+		    < 0)
+			return usage_error("role wants one of active, standby "
+			    "or fault: wardenctl role standby");
 	} else if (n_words > 1)
 		return usage_error("%s takes no arguments, not \"%s\"",
 		    o->word->word, words[1]);
@@ -394,6 +405,7 @@ request_build(const struct ctl_options *o, struct control_request *req)
 	}
 	req->seconds = o->seconds;
 	req->margin = o->margin;
+	req->role = o->role;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "ops.h"
+#include "pair.h"
 #include "poller.h"
 #include "privdrop.h"
 #include "record.h"
@@ -228,15 +229,20 @@ warden_start(struct warden *w)
 	if (listener_prepare(w->clients, err) == -1)
 		fatalx("%s", err);
 	takeover_persisted(w, &state);
-	if (state.state == GUARD_STATE_TAKEOVER) {
+	if (state.state == GUARD_STATE_TAKEOVER &&
+	    w->cfg->takeover.isolate == ISOLATE_ALL)
+		listener_isolate_ai(w->clients);
+	if (pair_start(w) == -1)
+		fatalx("out of memory");
+	/* A standby of a pair neither listens nor drives (pair.h). */
+	if (pair_role_serves(pair_role(w)) &&
+	    state.state == GUARD_STATE_TAKEOVER) {
 		log_warnx("starting in TAKEOVER (%s): driving the safe state",
 		    guard_cause_name(state.cause));
 		safestate_start(w->safestate);
 	}
-	if (state.state == GUARD_STATE_TAKEOVER &&
-	    w->cfg->takeover.isolate == ISOLATE_ALL)
-		listener_isolate_ai(w->clients);
-	if (listener_open(w->clients, err) == -1)
+	if (pair_role_serves(pair_role(w)) &&
+	    listener_open(w->clients, err) == -1)
 		fatalx("%s", err);
 	if (w->cfg->has_metrics_listen && (w->metrics_http =
 	    metrics_http_start(w->streams, &w->cfg->metrics_listen,
@@ -264,6 +270,7 @@ warden_stop(struct warden *w)
 	w->devices = NULL;
 	alarms_stop(w);
 	takeover_stop(w);
+	pair_stop(w);
 	durable_stop(w->durable);
 	safestate_free(w->safestate);
 	poller_free(w->poller);

@@ -1,7 +1,8 @@
 /*
  * fuzz_statefile.c: libFuzzer target for the parsers of state_dir's
- * files: the state file (statefile.c), the holds (holdsfile.c) and the
- * audit head (audit_head.c), all sealed text (sealed.c). The input is tried twice: as the bytes of
+ * files: the state file (statefile.c), the holds (holdsfile.c), the
+ * audit head (audit_head.c) and a pair's role (pair_role.c), all sealed
+ * text (sealed.c). The input is tried twice: as the bytes of
  * a file, so that the seal's own checks are fuzzed, and sealed by the
  * target, so that a checksum the fuzzer cannot forge does not stop every
  * input at the door. Whatever the bytes, a parser answers a one-line
@@ -18,6 +19,7 @@
 
 #include "audit_head.h"
 #include "holdsfile.h"
+#include "pair_role.h"
 #include "sealed.h"
 #include "statefile.h"
 
@@ -106,6 +108,27 @@ check_head(const char *buf, size_t len)
 }
 
 static void
+check_role(const char *buf, size_t len)
+{
+	struct pair_role_saved st, back;
+	char err[ERR_LEN], out[PAIR_ROLE_MAX];
+	size_t n;
+
+	if (pair_role_parse(buf, len, &st, err) == -1) {
+		check_err(err);
+		return;
+	}
+	assert(pair_role_from_name(pair_role_name(st.role)) == (int)st.role);
+	assert(memchr(st.who, '\0', sizeof st.who) != NULL);
+	n = pair_role_format(&st, out, sizeof out);
+	assert(n > 0);
+	assert(pair_role_parse(out, n, &back, err) == 0);
+	assert(back.role == st.role && strcmp(back.who, st.who) == 0);
+	assert(fabs(back.since - st.since) <=
+	    1e-6 + fabs(st.since) * 4 * DBL_EPSILON);
+}
+
+static void
 check_both(const char *bytes, size_t len)
 {
 	char *buf = malloc(len ? len : 1);
@@ -115,6 +138,7 @@ check_both(const char *bytes, size_t len)
 	check_state(buf, len);
 	check_holds(buf, len);
 	check_head(buf, len);
+	check_role(buf, len);
 	free(buf);
 }
 

@@ -1,0 +1,133 @@
+/*
+ * pair_role.c: the node's role in a pair and what a change of it asks
+ * (pair_role.h), and the role file's sealed text. Pure: no clock, no
+ * file; the caller passes the time and moves the bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pair_role.h"
+#include "sealed.h"
+#include "statefile.h"
+
+#define MAGIC "warden-role 1"
+
+static const char *const role_names[PAIR_ROLE_COUNT] = {
+	[PAIR_ROLE_ACTIVE] = "active",
+	[PAIR_ROLE_STANDBY] = "standby",
+	[PAIR_ROLE_FAULT] = "fault",
+};
+
+const char *
+pair_role_name(enum pair_role role)
+{
+	if ((unsigned)role >= PAIR_ROLE_COUNT)
+		return "unknown";
+	return role_names[role];
+}
+
+int
+pair_role_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < PAIR_ROLE_COUNT; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+pair_role_serves(enum pair_role role)
+{
+	return role == PAIR_ROLE_ACTIVE;
+}
+
+void
+pair_role_step(enum pair_role from, enum pair_role to, int peer_proven,
+    struct pair_role_step *out)
+{
+	memset(out, 0, sizeof *out);
+	out->changed = from != to;
+	/* Standby and fault never wrote, so leaving one for the other asks
+	 * nothing; only becoming active can lose a peer's takeover. */
+	if (!out->changed || to != PAIR_ROLE_ACTIVE || peer_proven)
+		return;
+	out->take_over = 1;
+	out->why = from == PAIR_ROLE_FAULT ?
+	    "became active from fault without proof of the peer's latest "
+	    "state" :
+	    "became active from standby without proof of the peer's latest "
+	    "state";
+}
+
+size_t
+pair_role_format(const struct pair_role_saved *st, char *buf, size_t size)
+{
+	char since[STATEFILE_TIME_LEN + 1];
+	size_t len;
+	int n;
+
+	if ((unsigned)st->role >= PAIR_ROLE_COUNT ||
+	    statefile_time_format(st->since, since) != STATEFILE_TIME_LEN)
+		return 0;
+	n = snprintf(buf, size, MAGIC "\nrole %s\nsince %s\nwho ",
+	    pair_role_name(st->role), since);
+	if (n < 0 || (size_t)n >= size)
+		return 0;
+	len = statefile_text_escape(st->who, buf, (size_t)n, size);
+	if (len == 0 || len + 1 > size)
+		return 0;
+	buf[len++] = '\n';
+	return sealed_close(buf, len, size);
+}
+
+static int
+fields_parse(struct sealed *s, struct pair_role_saved *out, char err[ERR_LEN])
+{
+	char line[PAIR_ROLE_MAX], since[STATEFILE_TIME_LEN + 1];
+	const char *v, *key;
+	int role;
+
+	if (sealed_line(s, line, sizeof line) < 0 || strcmp(line, MAGIC) != 0) {
+		errmsg_set(err, "not a warden role file, or another version");
+		return -1;
+	}
+	if ((v = sealed_field(s, key = "role", line, sizeof line)) == NULL ||
+	    (role = pair_role_from_name(v)) < 0)
+		goto bad;
+	out->role = (enum pair_role)role;
+	/* Only a time that writes back loads: else it could not be saved
+	 * again. */
+	if ((v = sealed_field(s, key = "since", line, sizeof line)) == NULL ||
+	    statefile_time_parse(v, &out->since) < 0 ||
+	    statefile_time_format(out->since, since) != STATEFILE_TIME_LEN)
+		goto bad;
+	/* who may be empty: a line "who " with nothing after the space. */
+	if ((v = sealed_field(s, key = "who", line, sizeof line)) == NULL ||
+	    statefile_text_unescape(v, out->who, sizeof out->who) < 0)
+		goto bad;
+	if (!sealed_done(s)) {
+		errmsg_set(err, "unexpected line after who");
+		return -1;
+	}
+	return 0;
+bad:
+	errmsg_set(err, "missing or bad \"%s\" line", key);
+	return -1;
+}
+
+int
+pair_role_parse(const char *buf, size_t len, struct pair_role_saved *out,
+    char err[ERR_LEN])
+{
+	struct sealed s;
+
+	if (len == 0) {
+		errmsg_set(err, "empty");
+		return -1;
+	}
+	if (sealed_open(&s, buf, len, err) < 0)
+		return -1;
+	return fields_parse(&s, out, err);
+}

@@ -1,0 +1,223 @@
+/*
+ * test_pair_role.c: a node of a redundant pair (issue 14), its role as
+ * keepalived's notify sets it through wardenctl role. A standby does
+ * not listen for the AI and writes nothing to the device (no safe
+ * state, no life bit) while its own polls go on; made active without
+ * proof of its peer's state it takes over, cause failover, on the
+ * record; its role survives a restart. Without pair: the command is
+ * refused and nothing changes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <modbus.h>
+
+#include "audit_query.h"
+#include "ctl.h"
+#include "harness.h"
+#include "trail.h"
+#include "world.h"
+
+#define WHY_MAX 8192
+#define PAIR_TIMEOUT 5.0
+#define LIFE_BIT 900
+#define LEVEL 0                 /* input, polled */
+#define VALVE 0                 /* holding: the safe state's */
+
+#define PAIR_BODY \
+	"mode: enforce\n" \
+	"initial_state: auto\n" \
+	"points:\n" \
+	"  - {name: level, device: tank1, table: input, address: 0,\n" \
+	"     scale: 0.01, unit: m, monitor: {high_high: 4.8}}\n" \
+	"  - {name: valve, device: tank1, table: holding, address: 0,\n" \
+	"     scale: 0.1, write: {min: 0, max: 100}}\n" \
+	"takeover:\n" \
+	"  safe_state:\n" \
+	"    - {point: valve, value: 0}\n"
+
+static int
+pair_teardown(void **state)
+{
+	return world_free(*state);
+}
+
+/* The tank with a life bit, and wardend started on body without waiting
+ * for the AI port (a standby does not listen). */
+static struct world *
+pair_start(const char *body)
+{
+	char keys[256];
+	struct world *w;
+
+	snprintf(keys, sizeof keys, "%s, life_bit: {address: %d, interval: "
+	    "100ms}", WORLD_TANK_KEYS, LIFE_BIT);
+	if ((w = world_new_tank(NULL, keys)) == NULL)
+		fail_msg("cannot start plcsim");
+	if (world_config(w, body) != 0 || world_launch(w, NULL) != 0 ||
+	    world_wait(w, 0, WORLD_START_TIMEOUT) != 0) {
+		world_free(w);
+		fail_msg("wardend did not start");
+	}
+	return w;
+}
+
+static int
+device_writes(const struct world *w)
+{
+	struct trail_write *writes = NULL;
+	int n = trail_device_writes(w->plc[0].journal, &writes);
+
+	free(writes);
+	return n;
+}
+
+static void
+expect_role(const struct world *w, const char *role)
+{
+	struct ctl_status st;
+	char want[64], why[WHY_MAX];
+
+	if (ctl_status(w, &st, why, sizeof why) != 0)
+		fail_msg("%s", why);
+	snprintf(want, sizeof want, "\"role\":\"%s\"", role);
+	if (strstr(st.text, want) == NULL || strstr(st.text,
+	    "\"node\":\"a\"") == NULL)
+		fail_msg("status does not say %s of node a: %s", want,
+		    st.text);
+}
+
+/* Standby: no AI, no write, polls on. Active: TAKEOVER, cause failover,
+ * audited with who and why; the AI's write refused, the safe state
+ * driven; and after a restart the role is still active. */
+static void
+test_standby_then_failover(void **state)
+{
+	struct world *w = pair_start(PAIR_BODY
+	    "pair: {node: a, initial_role: standby}\n");
+	struct ctl_status st;
+	struct ctl_result res;
+	char why[WHY_MAX], line[4096];
+	modbus_t *ai;
+	int at;
+
+	*state = w;
+	expect_role(w, "standby");
+	assert_null(world_connect(w->port, 1, 0.5));
+	/* Polls go on: four reads of level (50 ms apart), over two life
+	 * bit periods (100 ms), and nothing written. */
+	assert_int_equal(world_wait_requests(w, 0, 0,
+	    MODBUS_FC_READ_INPUT_REGISTERS, LEVEL, 4, PAIR_TIMEOUT), 0);
+	assert_int_equal(device_writes(w), 0);
+	ctl_run(w, &res, "status", NULL);
+	assert_int_equal(res.status, 0);
+	assert_non_null(strstr(res.out, "role       standby (node a"));
+
+	assert_int_equal(ctl_run(w, &res, "role", "active", NULL), 0);
+	if (ctl_wait(w, "takeover", "failover", 0, PAIR_TIMEOUT, &st, why,
+	    sizeof why) != 0)
+		fail_msg("%s", why);
+	expect_role(w, "active");
+	at = audit_query_line(w->audit, 0, "role_changed", "to", "active",
+	    line, sizeof line);
+	assert_true(at > 0);
+	assert_non_null(strstr(line, "\"from\":\"standby\""));
+	assert_non_null(strstr(line, "\"node\":\"a\""));
+	assert_non_null(strstr(line, "\"user\":"));
+	assert_true(audit_query_line(w->audit, at, "takeover", "cause",
+	    "failover", line, sizeof line) > at);
+	assert_non_null(strstr(line, "without proof of the peer"));
+	/* Active now: the AI is heard, and refused while in TAKEOVER; the
+	 * safe state reaches the device. */
+	ai = world_client(w, 1, 2.0);
+	assert_non_null(ai);
+	assert_int_equal(modbus_write_register(ai, VALVE, 500), -1);
+	world_client_free(ai);
+	if (ctl_wait(w, "takeover", "failover", 1, PAIR_TIMEOUT, &st, why,
+	    sizeof why) != 0)
+		fail_msg("safe state not verified: %s", why);
+	assert_true(device_writes(w) > 0);
+
+	assert_int_equal(world_restart(w, 1), 0);
+	expect_role(w, "active");
+	assert_int_equal(ctl_run(w, &res, "role", "bogus", NULL), 2);
+}
+
+/* Standby again: the AI's connection is closed and stays out. */
+static void
+test_back_to_standby(void **state)
+{
+	struct world *w = pair_start(PAIR_BODY
+	    "pair: {node: a, initial_role: active}\n");
+	struct ctl_result res;
+	modbus_t *ai;
+	int before;
+
+	*state = w;
+	expect_role(w, "active");
+	ai = world_client(w, 1, 2.0);
+	assert_non_null(ai);
+	assert_int_equal(ctl_run(w, &res, "role", "standby", NULL), 0);
+	expect_role(w, "standby");
+	assert_true(audit_query_find(w->audit, 0, "role_changed", "to",
+	    "standby") > 0);
+	{
+		uint16_t v;
+
+		assert_int_equal(modbus_read_registers(ai, VALVE, 1, &v), -1);
+	}
+	world_client_free(ai);
+	assert_null(world_connect(w->port, 1, 0.5));
+	/* Once standby, nothing more is written: no safe state, no life
+	 * bit, over several of its periods. */
+	before = device_writes(w);
+	assert_int_equal(world_wait_requests(w, 0, 0,
+	    MODBUS_FC_READ_INPUT_REGISTERS, LEVEL, 20, PAIR_TIMEOUT), 0);
+	{
+		struct timespec gap = { 0, 500000000 };
+
+		nanosleep(&gap, NULL);
+	}
+	assert_int_equal(device_writes(w), before);
+}
+
+/* A single node: role refused, audited, and nothing in status. */
+static void
+test_single_node_refuses_role(void **state)
+{
+	struct world *w = pair_start(PAIR_BODY);
+	struct ctl_status st;
+	struct ctl_result res;
+	char why[WHY_MAX];
+
+	*state = w;
+	assert_int_not_equal(ctl_run(w, &res, "role", "standby", NULL), 0);
+	assert_non_null(strstr(res.err, "no pair:"));
+	assert_true(audit_query_find(w->audit, 0, "command_denied", "command",
+	    "role") > 0);
+	if (ctl_status(w, &st, why, sizeof why) != 0)
+		fail_msg("%s", why);
+	assert_null(strstr(st.text, "\"role\""));
+	assert_string_equal(st.state, "auto");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_standby_then_failover,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_back_to_standby, pair_teardown),
+		cmocka_unit_test_teardown(test_single_node_refuses_role,
+		    pair_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
