@@ -67,8 +67,8 @@ ops_takeover(void *ctx, const struct ops_caller *who, const char *reason,
 	struct warden *w = ctx;
 	char err[ERR_LEN];
 
-	if (takeover_by_operator(w, who->user, reason, ops_takeover_durable, w,
-	    err) == -1) {
+	if (takeover_by_operator(w, who->user, who->via, reason,
+	    ops_takeover_durable, w, err) == -1) {
 		ops_answer(out, 0, err);
 		return -1;
 	}
@@ -100,7 +100,7 @@ ops_release(void *ctx, const struct ops_caller *who, const char *reason,
 {
 	char err[ERR_LEN];
 
-	if (takeover_release(ctx, who->user, who->uid, reason, err) == -1) {
+	if (takeover_release(ctx, who->user, who->uid, who->via, reason, err) == -1) {
 		ops_answer(out, 0, err);
 		return -1;
 	}

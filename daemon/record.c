@@ -59,22 +59,27 @@ record_settle(struct warden *w)
 
 void
 record_takeover(struct warden *w, int would, enum guard_cause cause,
-    const char *reason, const char *user)
+    const char *reason, const char *user, const char *via)
 {
+	struct audit_extra extra = { .key = "via", .type = AUDIT_STRING,
+		.s = via };
 	struct audit_event ev = {
 		.event = would ? "would_takeover" : "takeover",
 		.user = user, .cause = guard_cause_name(cause),
-		.reason = reason };
+		.reason = reason, .extra = &extra, .n_extra = via != NULL };
 
 	record_write(w, &ev, 0);
 }
 
 int
 record_release(struct warden *w, const char *user, uint32_t uid,
-    const char *reason)
+    const char *reason, const char *via)
 {
+	struct audit_extra extra = { .key = "via", .type = AUDIT_STRING,
+		.s = via };
 	struct audit_event ev = { .event = "release", .user = user,
-		.has_uid = 1, .uid = uid, .reason = reason };
+		.has_uid = 1, .uid = uid, .reason = reason, .extra = &extra,
+		.n_extra = via != NULL };
 
 	return audit_write(w->audit, &ev, 1);
 }
@@ -96,10 +101,13 @@ record_role_changed(struct warden *w, const char *node, const char *from,
 
 void
 record_release_refused(struct warden *w, const char *user, uint32_t uid,
-    const char *reason, const char *why)
+    const char *reason, const char *why, const char *via)
 {
+	struct audit_extra extra = { .key = "via", .type = AUDIT_STRING,
+		.s = via };
 	struct audit_event ev = { .event = "release_refused", .user = user,
-		.has_uid = 1, .uid = uid, .rule = why, .reason = reason };
+		.has_uid = 1, .uid = uid, .rule = why, .reason = reason,
+		.extra = &extra, .n_extra = via != NULL };
 
 	record_write(w, &ev, 0);
 }

@@ -81,14 +81,15 @@ struct record_intrusion {
 void record_intrusion(struct warden *w, const struct record_intrusion *r);
 
 /* takeover.c: takeover, or in monitor mode would_takeover; user is the
- * operator's, NULL for an automatic one. */
+ * operator's, NULL for an automatic one; via "console" (or NULL) is
+ * written as the record's "via", as for release and release_refused. */
 void record_takeover(struct warden *w, int would, enum guard_cause cause,
-    const char *reason, const char *user);
+    const char *reason, const char *user, const char *via);
 /* A release, synced; -1 when it is not on disk (it must not happen). */
 int record_release(struct warden *w, const char *user, uint32_t uid,
-    const char *reason);
+    const char *reason, const char *via);
 void record_release_refused(struct warden *w, const char *user,
-    uint32_t uid, const char *reason, const char *why);
+    uint32_t uid, const char *reason, const char *why, const char *via);
 
 /* pair.c: wardenctl role moved node from role from to role to, synced
  * (it must be on disk before the role takes effect); -1 when it is

@@ -102,7 +102,7 @@ takeover_wait_cb(struct ev_loop *loop, ev_timer *timer, int revents)
 /* What the guard decided, carried out: nothing, or a takeover. */
 static void
 takeover_apply(struct warden *w, const struct guard_result *r,
-    const char *user)
+    const char *user, const char *via)
 {
 	const struct guard_persisted *next = &r->next;
 	struct takeover *t = w->takeover;
@@ -110,7 +110,7 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	if (r->action != GUARD_TAKEOVER && r->action != GUARD_WOULD_TAKEOVER)
 		return;
 	if (r->action == GUARD_WOULD_TAKEOVER) {
-		record_takeover(w, 1, next->cause, next->reason, user);
+		record_takeover(w, 1, next->cause, next->reason, user, via);
 		log_warnx("monitor mode: would take over (%s): %s",
 		    guard_cause_name(next->cause), next->reason);
 		return;
@@ -121,7 +121,7 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	    next->reason);
 	/* The record is written now; the worker makes it and the state
 	 * durable, and only then does the safe state act on the plant. */
-	record_takeover(w, 0, next->cause, next->reason, user);
+	record_takeover(w, 0, next->cause, next->reason, user, via);
 	/* No ramp takes another step: the operators have the plant. */
 	ramp_stop_all(w->ramp, "takeover");
 	takeover_isolate(w);
@@ -140,7 +140,7 @@ takeover_on_violation(void *ctx, const char *what, int takeover)
 
 	r = guard_violation(&w->takeover->guard, what, takeover,
 	    ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	takeover_apply(w, &r, NULL, NULL);
 }
 
 void
@@ -151,7 +151,7 @@ takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
 
 	r = guard_trip(&w->takeover->guard, source, kind, raised,
 	    ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	takeover_apply(w, &r, NULL, NULL);
 }
 
 void
@@ -160,7 +160,7 @@ takeover_failover(struct warden *w, const char *why, const char *user)
 	struct guard_result r;
 
 	r = guard_failover(&w->takeover->guard, why, ev_now(w->loop));
-	takeover_apply(w, &r, user);
+	takeover_apply(w, &r, user, NULL);
 }
 
 static void
@@ -170,7 +170,7 @@ takeover_on_intrusion(void *ctx, const char *what)
 	struct guard_result r;
 
 	r = guard_intrusion(&w->takeover->guard, what, ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	takeover_apply(w, &r, NULL, NULL);
 }
 
 static void
@@ -180,7 +180,7 @@ takeover_on_switch(void *ctx, enum guard_switch position)
 	struct guard_result r;
 
 	r = guard_switch(&w->takeover->guard, position, ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	takeover_apply(w, &r, NULL, NULL);
 }
 
 static void
@@ -256,8 +256,8 @@ takeover_counters(const struct warden *w)
 }
 
 int
-takeover_by_operator(struct warden *w, const char *user, const char *reason,
-    takeover_done_fn *done, void *ctx, char err[ERR_LEN])
+takeover_by_operator(struct warden *w, const char *user, const char *via,
+    const char *reason, takeover_done_fn *done, void *ctx, char err[ERR_LEN])
 {
 	struct takeover *t = w->takeover;
 	struct guard_result r;
@@ -269,7 +269,7 @@ takeover_by_operator(struct warden *w, const char *user, const char *reason,
 	}
 	t->done = done;
 	t->done_ctx = ctx;
-	takeover_apply(w, &r, user);
+	takeover_apply(w, &r, user, via);
 	return 0;
 }
 
@@ -279,7 +279,7 @@ takeover_tick(struct warden *w)
 	struct guard_result r;
 
 	r = guard_tick(&w->takeover->guard, ev_now(w->loop));
-	takeover_apply(w, &r, NULL);
+	takeover_apply(w, &r, NULL, NULL);
 }
 
 void
@@ -305,7 +305,7 @@ takeover_reconfigure(struct warden *w)
  * state file, then AUTO. 0, or -1 with err when anything refused it. */
 static int
 takeover_release_try(struct warden *w, const char *user, uint32_t uid,
-    const char *reason, char err[ERR_LEN])
+    const char *via, const char *reason, char err[ERR_LEN])
 {
 	struct guard *g = &w->takeover->guard;
 	ev_tstamp now = ev_now(w->loop);
@@ -321,7 +321,7 @@ takeover_release_try(struct warden *w, const char *user, uint32_t uid,
 		    "again in a moment");
 		return -1;
 	}
-	if (record_release(w, user, uid, reason) == -1) {
+	if (record_release(w, user, uid, reason, via) == -1) {
 		errmsg_set(err, "the audit log cannot be written; control "
 		    "stays with the operators");
 		return -1;
@@ -338,10 +338,10 @@ takeover_release_try(struct warden *w, const char *user, uint32_t uid,
 
 int
 takeover_release(struct warden *w, const char *user, uint32_t uid,
-    const char *reason, char err[ERR_LEN])
+    const char *via, const char *reason, char err[ERR_LEN])
 {
-	if (takeover_release_try(w, user, uid, reason, err) == -1) {
-		record_release_refused(w, user, uid, reason, err);
+	if (takeover_release_try(w, user, uid, via, reason, err) == -1) {
+		record_release_refused(w, user, uid, reason, err, via);
 		log_warnx("release by %s refused: %s", user, err);
 		return -1;
 	}

@@ -36,13 +36,15 @@ void takeover_persisted(const struct warden *w, struct guard_persisted *out);
 const struct guard_counters *takeover_counters(const struct warden *w);
 
 /* An operator's takeover: 0 under way (done(ctx, err) once it is durable,
- * or the wait for the disk gave up), -1 refused with err. */
+ * or the wait for the disk gave up), -1 refused with err. via: "console"
+ * when warden-console acts for user, else NULL (the record's "via"). */
 int takeover_by_operator(struct warden *w, const char *user,
-    const char *reason, takeover_done_fn *done, void *ctx,
+    const char *via, const char *reason, takeover_done_fn *done, void *ctx,
     char err[ERR_LEN]);
-/* An operator's release: 0 released, -1 refused with err (audited). */
+/* An operator's release: 0 released, -1 refused with err (audited); via
+ * as for takeover_by_operator(). */
 int takeover_release(struct warden *w, const char *user, uint32_t uid,
-    const char *reason, char err[ERR_LEN]);
+    const char *via, const char *reason, char err[ERR_LEN]);
 /* A trip raised or cleared on source, as alarms.c hands it on (not
  * while bypassed); a clear of a trip the guard does not hold is
  * nothing. */

@@ -180,9 +180,12 @@ def operator(s, c):
             s.state() == "TAKEOVER" and took <= 1.0, "%.2f s" % took)
     c.check("an AI write in TAKEOVER is refused with 0x0A",
             w.mbap(w.ai, 6, 0, 100) == "86 0a", w.mbap(w.ai, 6, 0, 100))
-    c.check("the takeover is audited under the operator's name",
+    c.check("the takeover is audited under the operator's name, "
+            "via the console",
             s.wait(lambda: w.user["operator"] in s.text("by")) is not None
-            and '"user":"%s"' % w.user["operator"] in w.audit(),
+            and any('"event":"takeover"' in line and '"via":"console"' in
+                    line and '"user":"%s"' % w.user["operator"] in line
+                    for line in w.audit().splitlines()),
             s.text("by"))
     s.shot("takeover")
 
