@@ -28,7 +28,8 @@
 #              chromium, chromium-driver and python3-selenium for the
 #              console's browser test (tests/browser/); socat for the
 #              pseudo-terminal pairs of the serial (RTU) tests and
-#              bench-rtu
+#              bench-rtu; keepalived and iproute2 (ip netns, veth,
+#              bridge) for the redundant pair's test (tests/netns/)
 #   DEB_SAN    clang and its sanitizer and libFuzzer runtimes (check and
 #              fuzz, deps-fuzz); llvm for llvm-symbolizer, so a sanitizer
 #              report names file and line
@@ -39,7 +40,7 @@ DEB_BUILD = gcc libc6-dev make pkg-config libmodbus-dev libev-dev \
 DEB_DEMO = python3
 DEB_TEST = libcmocka-dev python3 mbpoll python3-pymodbus python3-serial \
 	python3-serial-asyncio man-db openssl chromium chromium-driver \
-	python3-selenium socat
+	python3-selenium socat keepalived iproute2
 DEB_SAN = clang libclang-rt-14-dev llvm
 DEB_BENCH = haproxy socat
 DEB_PACKAGES = $(sort $(DEB_BUILD) $(DEB_DEMO) $(DEB_TEST) $(DEB_SAN) \
