@@ -94,6 +94,8 @@ check "make check installs pymodbus and its Recommends" \
 	has check python3-pymodbus python3-serial-asyncio python3-serial
 check "make check installs the peers, cmocka and the sanitizer tools" \
 	has check $BUILD mbpoll libcmocka-dev clang libclang-rt-14-dev llvm man-db
+check "make check installs keepalived and iproute2 for the pair's test" \
+	has check keepalived iproute2
 check "make check installs no bench peer" lacks check haproxy
 check "make bench installs haproxy" has bench $BUILD haproxy
 check "make deps installs what check, demo and bench do" \

@@ -4,7 +4,8 @@
 # (the very binaries under test), warden-console's PAM service, the man
 # pages (which man renders
 # without a warning), the systemd unit pointing at the installed wardend,
-# and the example config, which the installed wardend -t accepts.
+# the example config, which the installed wardend -t accepts, and the
+# pair's keepalived example and notify script.
 # Prints "N passed, N failed" last; non-zero on failure.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/interop/common.bash
@@ -56,6 +57,20 @@ check "the unit is Type=notify with a watchdog, as user warden" unit_is_notify
 EXAMPLE=$(find "$ROOT" -path '*/warden/warden.yaml.example' -print -quit)
 check "example config installed" test -n "$EXAMPLE"
 check "example config is the annotated one" cmp "$EXAMPLE" config/warden.yaml
+
+# The pair's keepalived example and its notify script, beside the
+# example config, each pointing at what was installed.
+NOTIFY=$(find "$ROOT" -path '*/warden/warden-notify' -print -quit)
+KEEPALIVED=${NOTIFY%/*}/keepalived.conf.example
+check "warden-notify installed, 0755" eval '[ -n "$NOTIFY" ] &&
+	[ "$(stat -c %a "$NOTIFY")" = 755 ]'
+check "warden-notify runs the installed wardenctl" \
+	grep -qx "wardenctl=$PREFIX/bin/wardenctl" "$NOTIFY"
+check "keepalived.conf.example installed beside it, 0644" \
+	eval '[ "$(stat -c %a "$KEEPALIVED")" = 644 ]'
+check "the keepalived example runs the installed wardenctl and warden-notify" \
+	eval 'grep -q "script \"$PREFIX/bin/wardenctl " "$KEEPALIVED" &&
+		grep -q "notify \"${NOTIFY#"$ROOT"} " "$KEEPALIVED"'
 
 # wardend -t: exit 0 and "configuration OK" on stdout.
 config_ok() {
