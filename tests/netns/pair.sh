@@ -237,7 +237,6 @@ build_network() {
 # The pair link's keys (pair.peer, pair.listen, pair.key_file), when
 # this wardend has them (PAIR_LINK=1); nothing otherwise. heartbeat,
 # peer_timeout and sync_timeout keep their defaults.
-# TODO(integrator): shorter ones here if the defaults make c or e slow.
 PAIR_LINK=0
 pair_link_keys() { # NODE
 	local n=$1 peer
@@ -347,14 +346,20 @@ release() {
 		wait_for 5 has_status "$1" '"state":"auto"'
 }
 
-# wait_link_down NODE: NODE has seen the pair link go down, so that a
-# failover now is one without the peer's latest state.
-# TODO(integrator): with the pair link, poll what NODE's status shows
-# of the link here (e.g. has_status "$1" '<the link down>'), bounded; a
-# TCP connection over a cable that was cut notices nothing by itself.
+# link_not_live NODE: NODE answers, and its status does not show the
+# pair link live (lost, after pair.peer_timeout without a word).
+link_not_live() {
+	local js
+	js=$(status_json "$1") || return 1
+	! grep -qF '"pair_link":{"link":"live"' <<<"$js"
+}
+
+# wait_link_down NODE: NODE has seen the pair link go down (a TCP
+# connection over a cut cable notices nothing by itself: the heartbeat
+# does), so that a failover now is one without the peer's latest state.
 wait_link_down() {
 	[ "$PAIR_LINK" -eq 1 ] || return 0
-	return 0
+	wait_for 10 link_not_live "$1"
 }
 
 # restart NODE: its wardend back; it stands by (its keepalived, running
