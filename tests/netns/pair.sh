@@ -14,6 +14,7 @@
 # exit, whatever happens.
 #
 # It shows, each a PASS or FAIL line:
+#   keepalived -t accepts the example (keywords, its scripts secure)
 #   a. the AI keeps working through the virtual address when the active
 #      node's wardend is killed; the time from the kill to the first read
 #      answered is printed and appended to $WARDEN_BIN/netns-failover.txt
@@ -317,7 +318,6 @@ keepalived_conf() { # NODE
 
 start_keepalived() { # NODE
 	local n=$1
-	keepalived_conf "$n"
 	ip netns exec "${NS[$n]}" keepalived -P -n -l -D -G \
 		-f "$D/$n/keepalived.conf" -p "$D/$n/keepalived.pid" \
 		-r "$D/$n/vrrp.pid" >>"$D/$n/keepalived.log" 2>&1 &
@@ -400,6 +400,17 @@ if ! wait_for 5 ctl a health >/dev/null 2>&1; then
 	out=$(ctl a health 2>&1)
 	fatal "wardenctl health on standby a: exit $?, not 0 (fit): $(head -n 1 <<<"$out")"
 fi
+
+# keepalived's own check of the example: its keywords, and scripts it
+# will run (their paths root's alone).
+for n in a b; do
+	keepalived_conf "$n"
+	if out=$(keepalived -t -f "$D/$n/keepalived.conf" 2>&1); then
+		pass "keepalived -t accepts the example for node $n"
+	else
+		fatal "keepalived -t refuses the example for node $n: $out"
+	fi
+done
 
 # A first, alone: it takes the address; then B, which stands by.
 start_keepalived a
