@@ -21,7 +21,7 @@
 #   b. a TAKEOVER on the active node survives the failover: the new active
 #      refuses the AI's writes (0x0A) from its first request
 #   d. the node that comes back does not take the address back, and stands
-#      by (no flapping)
+#      by (no flapping); it writes nothing to the PLC meanwhile
 #   e. with the pair link up, an AUTO active node's failover comes up AUTO
 #      (the peer proved its state): only when wardend has the pair link
 #      (pair.peer), else a SKIP line says so
