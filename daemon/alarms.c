@@ -173,6 +173,54 @@ alarms_drop_orphans(struct warden *w)
 		log_warnx("holds: %s", err);
 }
 
+void
+alarms_adopt(struct warden *w, const struct alarm_hold *holds, size_t n)
+{
+	struct alarm_table *t = &w->alarms->table;
+	struct alarms_actor failover = { "failover", 0, "failover" };
+	struct alarm_hold h;
+	struct record_act r;
+	char err[ERR_LEN], event[48];
+	size_t i = 0, j;
+
+	/* Saved before the records: a restart must find what took
+	 * effect. The peer's holds are in, then the others out. */
+	for (j = 0; j < n; j++) {
+		if (config_point_by_name(w->cfg, holds[j].source) == NULL &&
+		    !source_is_device(w->cfg, holds[j].source))
+			continue;
+		if (alarm_table_hold(t, &holds[j], err) == -1)
+			log_warnx("failover: %s", err);
+	}
+	while (i < t->n_holds) {
+		h = t->holds[i];
+		for (j = 0; j < n; j++)
+			if (h.kind == holds[j].kind &&
+			    strcmp(h.source, holds[j].source) == 0)
+				break;
+		if (j < n) {
+			i++;
+			continue;
+		}
+		alarm_table_unhold(t, h.kind, h.source);
+		alarms_hold_ended(w, &failover, &h, "ended",
+		    "failover: the peer did not hold it");
+	}
+	if (alarms_save(w, err) == -1)
+		log_warnx("holds: %s", err);
+	for (i = 0; i < t->n_holds; i++) {
+		h = t->holds[i];
+		snprintf(event, sizeof event, "%s_started",
+		    alarm_hold_name(h.kind));
+		act_fill(&r, event, &failover, h.source,
+		    source_is_device(w->cfg, h.source), h.reason);
+		r.user = h.user;
+		r.seconds = h.until - h.since;
+		r.until = h.until;
+		record_act(w, &r, 1);
+	}
+}
+
 int
 alarms_start(struct warden *w)
 {

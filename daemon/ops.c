@@ -51,13 +51,39 @@ ops_status(void *ctx, const struct ops_caller *who, struct json *out)
 	return 0;
 }
 
-/* takeover_done_fn: the operators waiting are answered, by control.c. */
+/* pair_synced_fn: the standby has the takeover, or cannot be said to;
+ * the operators waiting are answered, by control.c. */
+static void
+ops_takeover_synced(void *ctx, const char *err)
+{
+	struct warden *w = ctx;
+	char why[ERR_LEN + 160];
+
+	if (err != NULL)
+		snprintf(why, sizeof why, "the takeover holds and AI writes "
+		    "are refused, but the standby does not have it (%s); a "
+		    "failover now would still come up in TAKEOVER", err);
+	control_takeover_durable(w->control, err != NULL ? why : NULL);
+}
+
+/* takeover_done_fn: durable, or the wait for the disk gave up; then
+ * the standby is told, and only then the operator. */
 static void
 ops_takeover_durable(void *ctx, const char *err)
 {
 	struct warden *w = ctx;
+	char warning[1024];
 
-	control_takeover_durable(w->control, err);
+	if (err != NULL) {
+		snprintf(warning, sizeof warning, "the takeover holds and AI "
+		    "writes are refused, but %s; a restart of wardend now "
+		    "could come back in AUTO: check the disk of the state_dir "
+		    "and audit_log", err);
+		pair_changed(w);
+		control_takeover_durable(w->control, warning);
+		return;
+	}
+	pair_sync(w, ops_takeover_synced, w);
 }
 
 static int
@@ -76,21 +102,16 @@ ops_takeover(void *ctx, const struct ops_caller *who, const char *reason,
 	return OPS_PENDING;
 }
 
+/* warning: what the operator must know beside the takeover holding
+ * (the disk, the standby), or NULL. */
 static void
-ops_takeover_answer(void *ctx, struct json *out, const char *err)
+ops_takeover_answer(void *ctx, struct json *out, const char *warning)
 {
-	char warning[1024];
-
 	(void)ctx;
 	json_object_begin(out);
 	json_kv_bool(out, "ok", 1);
-	if (err != NULL) {
-		snprintf(warning, sizeof warning, "the takeover holds and AI "
-		    "writes are refused, but %s; a restart of wardend now "
-		    "could come back in AUTO: check the disk of the state_dir "
-		    "and audit_log", err);
+	if (warning != NULL)
 		json_kv_string(out, "warning", warning);
-	}
 	json_object_end(out);
 }
 
@@ -104,6 +125,7 @@ ops_release(void *ctx, const struct ops_caller *who, const char *reason,
 		ops_answer(out, 0, err);
 		return -1;
 	}
+	pair_changed(ctx);
 	ops_answer(out, 1, NULL);
 	return 0;
 }
@@ -193,6 +215,7 @@ ops_alarm(void *ctx, const struct ops_caller *who,
 		ops_answer(out, 0, err);
 		return -1;
 	}
+	pair_changed(w);
 	json_object_begin(out);
 	json_kv_bool(out, "ok", 1);
 	if (req->command == CONTROL_ACK)

@@ -40,6 +40,9 @@ struct takeover {
 	/* The operator whose takeover waits for the disk, told once. */
 	takeover_done_fn *done;
 	void *done_ctx;
+	/* Who set the latch as it is: an operator, or "" for wardend (a
+	 * pair's peer is told). */
+	char who[GUARD_REASON_MAX];
 };
 
 /* Refusing is always safe, so it needs nothing durable first. */
@@ -117,6 +120,7 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	}
 	/* The guard is in TAKEOVER from now: so is every request judged. */
 	gate_isolate(w->gate, 1);
+	snprintf(t->who, sizeof t->who, "%s", user != NULL ? user : "");
 	log_warnx("TAKEOVER (%s): %s", guard_cause_name(next->cause),
 	    next->reason);
 	/* The record is written now; the worker makes it and the state
@@ -152,6 +156,26 @@ takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
 	r = guard_trip(&w->takeover->guard, source, kind, raised,
 	    ev_now(w->loop));
 	takeover_apply(w, &r, NULL, NULL);
+}
+
+void
+takeover_adopt(struct warden *w, const struct guard_persisted *peer,
+    const char *peer_node, const char *user)
+{
+	char reason[2 * GUARD_REASON_MAX];
+	struct guard_result r;
+
+	snprintf(reason, sizeof reason, "failover: peer %s held it: %s",
+	    peer_node, peer->reason);
+	r = guard_adopt(&w->takeover->guard, peer->cause, reason,
+	    ev_now(w->loop));
+	takeover_apply(w, &r, user, "failover");
+}
+
+const char *
+takeover_who(const struct warden *w)
+{
+	return w->takeover->who;
 }
 
 void
@@ -346,6 +370,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 		return -1;
 	}
 	gate_isolate(w->gate, 0);
+	snprintf(w->takeover->who, sizeof w->takeover->who, "%s", user);
 	log_warnx("RELEASE by %s: %s", user, reason);
 	safestate_stop(w->safestate);
 	if (w->cfg->takeover.isolate == ISOLATE_ALL) {

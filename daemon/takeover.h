@@ -53,6 +53,13 @@ void takeover_trip(struct warden *w, const char *source,
 /* This node of a pair became active without proof of its peer's state
  * (pair.c): TAKEOVER, cause failover, on the record; who set the role. */
 void takeover_failover(struct warden *w, const char *why, const char *user);
+/* This node of a pair became active with proof that its peer held
+ * TAKEOVER (pair.c): TAKEOVER with the peer's cause, on the record with
+ * via "failover"; user set the role. A node in TAKEOVER stays as it is. */
+void takeover_adopt(struct warden *w, const struct guard_persisted *peer,
+    const char *peer_node, const char *user);
+/* Who set the latch as it is: an operator's name, "" for wardend. */
+const char *takeover_who(const struct warden *w);
 /* The guard's clock (ai_silence), every tick. */
 void takeover_tick(struct warden *w);
 /* After a reload swapped w->cfg in: the guard on it, and a trip on a
