@@ -330,6 +330,11 @@ int config_parse_duration(const char *text, double *seconds);
 /* "host:port", "[v6]:port" -> endpoint. Returns 0 on success, -1 if bad. */
 int config_parse_endpoint(const char *text, struct config_endpoint *ep);
 
+/* What is wrong with a name (a point's, a device's, a group's, a pair
+ * node's; the peer link checks the one it is sent), or NULL: letters,
+ * digits, '_', '-' and '.' only. */
+const char *config_name_problem(const char *name);
+
 const char *config_table_name(enum point_table table);
 const char *config_type_name(enum point_type type);
 

@@ -149,7 +149,6 @@ const char *config_endpoint_problem(const char *text,
     struct config_endpoint *ep);
 const char *config_host_problem(const char *host);
 const char *config_net_problem(const char *text, struct config_net *net);
-const char *config_name_problem(const char *name);
 
 /* config_schema.c: the raw document as libcyaml loads it. */
 struct raw_life_bit {
