@@ -234,6 +234,10 @@ struct config_pair {
 					 * status */
 	int start_active;               /* initial_role: active; default
 					 * standby */
+	struct config_endpoint peer;    /* the peer's pair link */
+	struct config_endpoint listen;  /* this node's */
+	char key_file[CONFIG_HOST_MAX]; /* the pre-shared key */
+	double heartbeat, peer_timeout, sync_timeout;
 };
 
 struct config {

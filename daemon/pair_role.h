@@ -67,7 +67,7 @@ void pair_role_step(enum pair_role from, enum pair_role to, int peer_proven,
 
 /* How the pair link to the peer stands, as a standby that dials sees it
  * (peer.h). */
-enum pair_link {
+enum pair_link_state {
 	PAIR_LINK_NONE,         /* no state from the peer since start */
 	PAIR_LINK_LIVE,         /* connected; heard as the last state says */
 	PAIR_LINK_GONE,         /* the peer's wardend closed the link or
@@ -77,7 +77,7 @@ enum pair_link {
 
 /* What a standby knows of its copy of the peer's state. */
 struct pair_copy {
-	enum pair_link link;
+	enum pair_link_state link;
 	int peer_active;        /* the last state came from an active peer */
 	int ended_in_sync;      /* GONE: the link was live and current when
 				 * it ended */
