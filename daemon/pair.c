@@ -222,11 +222,13 @@ pair_start(struct warden *w)
 		log_warnx("pair link: %s", err);
 		return -1;
 	}
-	/* The peer may have taken over while this node was down: a node
-	 * that was active waits as standby for peer_timeout to hear it. */
-	if (loaded == 0 && now->role == PAIR_ROLE_ACTIVE) {
-		log_info("pair: node %s was active: standby until the peer "
-		    "is heard, at most %.1f s", cfg->node, cfg->peer_timeout);
+	/* The peer may be active already (it took over while this node
+	 * was down, or started first): a node that would start active
+	 * waits as standby for peer_timeout to hear it. */
+	if (now->role == PAIR_ROLE_ACTIVE) {
+		log_info("pair: node %s would start active: standby until "
+		    "the peer is heard, at most %.1f s", cfg->node,
+		    cfg->peer_timeout);
 		now->role = PAIR_ROLE_STANDBY;
 		ev_timer_start(w->loop, &w->pair->resume);
 	}

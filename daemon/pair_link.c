@@ -17,7 +17,7 @@
 #include "pair.h"
 #include "pair_link.h"
 #include "peer.h"
-#include "statedir.h"
+#include "peer_key.h"
 #include "takeover.h"
 #include "warden.h"
 
@@ -226,23 +226,6 @@ static const struct peer_events pair_peer_events = {
 	.down = pair_down,
 };
 
-/* pair.key_file, read once at start. */
-static int
-pair_key_load(const char *path, unsigned char *key, size_t *keylen,
-    char err[ERR_LEN])
-{
-	char text[2 * PEER_KEY_MAX + 8], why[ERR_LEN];
-	ssize_t len;
-
-	if ((len = statedir_read(path, text, sizeof text, err)) < 0)
-		return -1;
-	if (peer_key_parse(text, (size_t)len, key, keylen, why) == -1) {
-		errmsg_set(err, "%s: %s", path, why);
-		return -1;
-	}
-	return 0;
-}
-
 struct pair_link *
 pair_link_start(struct warden *w, pair_peer_fn *on_peer, char err[ERR_LEN])
 {
@@ -252,7 +235,7 @@ pair_link_start(struct warden *w, pair_peer_fn *on_peer, char err[ERR_LEN])
 	struct pair_link *l;
 
 	memset(&o, 0, sizeof o);
-	if (pair_key_load(cfg->key_file, key, &o.keylen, err) == -1 ||
+	if (peer_key_load(cfg->key_file, key, &o.keylen, err) == -1 ||
 	    net_resolve(cfg->listen.host, cfg->listen.port, &o.listen,
 	    err) == -1 ||
 	    net_resolve(cfg->peer.host, cfg->peer.port, &o.dial, err) == -1)

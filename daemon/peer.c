@@ -67,11 +67,12 @@ peer_silence_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	stream_close(c->s, why);
 }
 
+/* The silence starts again. */
 static void
 peer_heard(struct peer_conn *c)
 {
-	ev_timer_set(&c->silence, c->p->timeout, 0.);
-	ev_timer_start(c->p->loop, &c->silence);
+	c->silence.repeat = c->p->timeout;
+	ev_timer_again(c->p->loop, &c->silence);
 }
 
 /* One parsed message, to whom it concerns: states come on the dialled
@@ -205,7 +206,9 @@ peer_stream_opts(struct peer *p, struct peer_conn *c, const char *name,
 	o->name = name;
 	o->events = &peer_stream_events;
 	o->ctx = c;
-	o->budget = &p->budget;
+	/* A dialler's closes repeat every redial while the peer is
+	 * down: pair.c logs the changes instead. */
+	o->budget = c->dialled ? NULL : &p->budget;
 	o->in_max = 2 * (PEER_MSG_MAX + PEER_FRAME_HEADER);
 	o->out_max = 4 * (PEER_MSG_MAX + PEER_FRAME_HEADER);
 	o->transport = &tls_transport;

@@ -313,6 +313,7 @@ static ssize_t
 tls_io_failed(struct tls_conn *c, int r, int *want)
 {
 	int e = SSL_get_error(c->ssl, r);
+	unsigned long err = ERR_peek_error();
 
 	ERR_clear_error();
 	switch (e) {
@@ -331,6 +332,11 @@ tls_io_failed(struct tls_conn *c, int r, int *want)
 			return 0;
 		return -1;
 	default:
+		/* A peer that ended without close_notify (killed, say)
+		 * ended all the same: OpenSSL 3 says so as an error. */
+		if (ERR_GET_LIB(err) == ERR_LIB_SSL && ERR_GET_REASON(err) ==
+		    SSL_R_UNEXPECTED_EOF_WHILE_READING)
+			return 0;
 		errno = EPROTO;
 		return -1;
 	}

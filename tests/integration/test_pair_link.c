@@ -103,6 +103,8 @@ node_start(const char *name, const char *role, uint16_t listen,
 	return w;
 }
 
+static void wait_status(const struct world *w, const char *needle);
+
 /* a active (released to AUTO), b standby, the link up. */
 static struct pair *
 pair_new(void **state, const char *key_b)
@@ -110,15 +112,24 @@ pair_new(void **state, const char *key_b)
 	struct pair *p = calloc(1, sizeof *p);
 	uint16_t la = harness_free_port(), lb = harness_free_port();
 	struct ctl_result res;
+	struct ctl_status st;
+	char why[WHY_MAX];
 
 	assert_non_null(p);
 	*state = p;
 	p->a = node_start("a", "active", la, lb, KEY_A);
 	p->b = node_start("b", "standby", lb, la, key_b);
-	/* Active from the start without proof: a takes over; a person
-	 * releases it. */
-	assert_int_equal(ctl_run(p->a, &res, "release", "--reason",
-	    "commissioning", NULL), 0);
+	/* Active once it heard no active peer, without proof: a takes
+	 * over; a person releases it. */
+	wait_status(p->a, "\"role\":\"active\"");
+	if (ctl_wait(p->a, "takeover", "failover", 1, WAIT, &st, why,
+	    sizeof why) != 0)
+		fail_msg("%s", why);
+	if (ctl_run(p->a, &res, "release", "--reason", "commissioning",
+	    NULL) != 0) {
+		world_show_log(p->a);
+		fail_msg("release on a: %s", res.err);
+	}
 	return p;
 }
 
@@ -143,6 +154,7 @@ wait_status(const struct world *w, const char *needle)
 			return;
 		nanosleep(&gap, NULL);
 	}
+	world_show_log(w);
 	fail_msg("status never said %s", needle);
 }
 
