@@ -268,7 +268,9 @@ peer_dial_now(struct peer *p)
 	}
 	if ((c->s = stream_connect(p->ss, &p->dial_addr, &o, err)) == NULL) {
 		free(c);
-		p->ev->down(p->ctx, PEER_END_LOST, err);
+		/* Loopback may refuse at once rather than later. */
+		p->ev->down(p->ctx, strstr(err, strerror(ECONNREFUSED)) ?
+		    PEER_END_GONE : PEER_END_LOST, err);
 		ev_timer_set(&p->redial, PEER_REDIAL, 0.);
 		ev_timer_start(p->loop, &p->redial);
 		return;
