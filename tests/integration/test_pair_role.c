@@ -7,7 +7,8 @@
  * record; its role survives a restart. Without pair: the command is
  * refused and nothing changes. The pair link's key file is checked at
  * start and by wardend -t: others may not read it. (Nothing listens on
- * the link's ports yet: these tests do not need the peer.)
+ * the link's ports yet: these tests do not need the peer.) A reload
+ * may not change any key of the link.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -238,6 +239,59 @@ test_single_node_refuses_role(void **state)
 	assert_string_equal(st.state, "auto");
 }
 
+/* w's body with find replaced by repl, written, and a reload asked
+ * for. */
+static void
+reload_with(struct world *w, const char *find, const char *repl,
+    struct ctl_result *res)
+{
+	char *at = strstr(w->body, find);
+	char rest[WORLD_YAML_MAX];
+
+	assert_non_null(at);
+	snprintf(rest, sizeof rest, "%s", at + strlen(find));
+	snprintf(at, sizeof w->body - (size_t)(at - w->body), "%s%s", repl,
+	    rest);
+	assert_int_equal(world_rewrite_config(w), 0);
+	ctl_run(w, res, "reload", NULL);
+}
+
+/* A reload may not change the link: each key of it needs a restart, and
+ * the running config stays; one that leaves pair: as it was goes
+ * through. */
+static void
+test_reload_keeps_the_link(void **state)
+{
+	static const char *const changes[][2] = {
+		{ "key_file: peer.key", "key_file: peer.key, heartbeat: 100ms" },
+		{ "key_file: peer.key", "key_file: peer.key, peer_timeout: 2s" },
+		{ "key_file: peer.key", "key_file: peer.key, sync_timeout: 1s" },
+		{ "key_file: peer.key", "key_file: other.key" },
+		{ "peer: '127.0.0.1:", "peer: '127.0.0.2:" },
+		{ "listen: '127.0.0.1:", "listen: '127.0.0.2:" },
+	};
+	struct world *w = pair_start("standby");
+	struct ctl_result res;
+	char orig[WORLD_YAML_MAX];
+	size_t i;
+
+	*state = w;
+	snprintf(orig, sizeof orig, "%s", w->body);
+	for (i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+		reload_with(w, changes[i][0], changes[i][1], &res);
+		if (res.status == 0 || strstr(res.err, "pair changed: it needs "
+		    "a restart") == NULL)
+			fail_msg("reload with '%s' exited %d: %s",
+			    changes[i][1], res.status, res.err);
+		snprintf(w->body, sizeof w->body, "%s", orig);
+	}
+	reload_with(w, "key_file: peer.key", "key_file: peer.key", &res);
+	if (res.status != 0)
+		fail_msg("reload of the same pair: exited %d: %s", res.status,
+		    res.err);
+	expect_role(w, "standby");
+}
+
 /* wardend -t and a start refuse a key others may read, saying the
  * chmod that fixes it; -t then shows the link. */
 static void
@@ -282,6 +336,8 @@ main(void)
 		cmocka_unit_test_teardown(test_single_node_refuses_role,
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_key_file_checked,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_reload_keeps_the_link,
 		    pair_teardown),
 	};
 
