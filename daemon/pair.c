@@ -192,21 +192,23 @@ pair_peer_active(struct warden *w)
 }
 
 int
-pair_start(struct warden *w)
+pair_start(struct warden *w, char err[ERR_LEN])
 {
 	const struct config_pair *cfg = &w->cfg->pair;
 	struct pair_role_saved *now;
-	char err[ERR_LEN];
+	char why[ERR_LEN];
 	int loaded;
 
 	if (!cfg->enabled)
 		return 0;
-	if ((w->pair = calloc(1, sizeof *w->pair)) == NULL)
+	if ((w->pair = calloc(1, sizeof *w->pair)) == NULL) {
+		errmsg_set(err, "out of memory");
 		return -1;
+	}
 	now = &w->pair->now;
-	loaded = pair_load(w->cfg->state_dir, now, err);
+	loaded = pair_load(w->cfg->state_dir, now, why);
 	if (loaded == -1)
-		log_warnx("pair: %s; starting standby", err);
+		log_warnx("pair: %s; starting standby", why);
 	if (loaded != 0) {
 		now->role = loaded == 1 && cfg->start_active ?
 		    PAIR_ROLE_ACTIVE : PAIR_ROLE_STANDBY;
@@ -218,8 +220,8 @@ pair_start(struct warden *w)
 	    0.);
 	w->pair->resume.data = w;
 	if ((w->pair->link = pair_link_start(w, pair_peer_active,
-	    err)) == NULL) {
-		log_warnx("pair link: %s", err);
+	    why)) == NULL) {
+		errmsg_set(err, "pair link: %s", why);
 		return -1;
 	}
 	/* The peer may be active already (it took over while this node

@@ -28,11 +28,15 @@ struct warden;
 /*
  * Start-up, after takeover_start() and before the listeners open: the
  * role from state_dir/role, or pair.initial_role when there is none; a
- * role file that does not load means standby (logged). A start as
- * active is a failover like any other: without proof of the peer's
- * state, TAKEOVER. 0, or -1 when out of memory.
+ * role file that does not load means standby (logged). The pair link
+ * listens and beats from now. A node that would start active is
+ * standby until it has listened for its peer for pair.peer_timeout:
+ * an active peer keeps it standby; otherwise it becomes active, a
+ * failover like any other (without proof of the peer's state,
+ * TAKEOVER). 0, or -1 with err (out of memory, the link's key or
+ * address).
  */
-int pair_start(struct warden *w);
+int pair_start(struct warden *w, char err[ERR_LEN]);
 void pair_stop(struct warden *w);
 /* The role in force; active when pair: is absent. */
 enum pair_role pair_role(const struct warden *w);

@@ -233,8 +233,8 @@ warden_start(struct warden *w)
 	if (state.state == GUARD_STATE_TAKEOVER &&
 	    w->cfg->takeover.isolate == ISOLATE_ALL)
 		listener_isolate_ai(w->clients);
-	if (pair_start(w) == -1)
-		fatalx("out of memory");
+	if (pair_start(w, err) == -1)
+		fatalx("%s", err);
 	/* A standby of a pair neither listens nor drives (pair.h). */
 	if (pair_role_serves(pair_role(w)) &&
 	    state.state == GUARD_STATE_TAKEOVER) {
