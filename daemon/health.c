@@ -21,11 +21,12 @@ reason_add(struct health_reasons *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "2026-12-06T04:05:55.000000Z", or "?" beyond what it can say. */
+/* "2026-12-06T04:05:55.000000Z", or "?" beyond what it can say (past
+ * year 9999 the format returns a longer, cut text, not 0). */
 static const char *
 time_text(double t, char buf[STATEFILE_TIME_LEN + 1])
 {
-	if (statefile_time_format(t, buf) == 0)
+	if (statefile_time_format(t, buf) != STATEFILE_TIME_LEN)
 		snprintf(buf, STATEFILE_TIME_LEN + 1, "?");
 	return buf;
 }

@@ -27,8 +27,9 @@
 
 /* state, holds, role. */
 #define HEALTH_FILES_MAX 3
-/* Room for every reason the rule can give. */
-#define HEALTH_REASONS_MAX (2 + HEALTH_FILES_MAX)
+/* Room for every reason the rule can give: the audit log, each file,
+ * the devices. A new rule adds its own here. */
+#define HEALTH_REASONS_MAX (1 + HEALTH_FILES_MAX + 1)
 #define HEALTH_REASON_LEN (ERR_LEN + 64)
 
 /* One state file of state_dir and its last save. */

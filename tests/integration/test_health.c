@@ -399,7 +399,8 @@ test_no_answer(void **state)
 	assert_non_null(strstr(h->res.err, "did not answer within 1 s"));
 	assert_true(took >= 0.9 && took < 3.0);
 	t0 = harness_now();
-	assert_int_equal(health_run(h, 0, "--timeout=x"), 2);
+	assert_int_equal(ctl_run(h->w, &h->res, "health", "--timeout", "x",
+	    (char *)NULL), 2);
 	assert_int_equal(ctl_run(h->w, &h->res, "health", "--timeout",
 	    "200ms", (char *)NULL), 3);
 	took = harness_now() - t0;
@@ -411,6 +412,47 @@ test_no_answer(void **state)
 	assert_int_equal(ctl_run(NULL, &h->res, "-s", "/nonexistent/sock",
 	    "health", (char *)NULL), 3);
 	assert_string_equal(h->res.out, "");
+}
+
+/*
+ * A node of a pair: its role in the answer, and state_dir/role among
+ * the files. The role file cannot be saved: the role change is refused
+ * and the node unfit; the role stays standby.
+ */
+static void
+test_pair_role_file(void **state)
+{
+	struct hw *h = *state;
+	struct json_value obj, role, files, mark;
+	const char *reason = "unfit: state_dir/role not saved since ";
+
+	world_stop(h->w);
+	if (world_config(h->w, HEALTH_BODY
+	    "pair: {node: a, initial_role: standby}\n") != 0 ||
+	    world_launch(h->w, NULL) != 0 ||
+	    world_wait(h->w, 0, WORLD_START_TIMEOUT) != 0)
+		fail_msg("wardend did not start as a standby");
+	health_wait(h, 0);
+	health_json(h, 0, &obj);
+	role = member(&obj, "role", JSON_STRING);
+	assert_true(json_string_is(&role, "standby"));
+	files = member(&obj, "state_files", JSON_OBJECT);
+	mark = member(&files, "role", JSON_OBJECT);
+	assert_mark(&mark, 1, NULL);
+
+	block_state_file(h, "role");
+	assert_int_equal(ctl_run(h->w, &h->res, "role", "active",
+	    (char *)NULL), 1);
+	assert_int_equal(health_run(h, 0, NULL), 1);
+	if (strncmp(h->res.out, reason, strlen(reason)) != 0)
+		fail_msg("health says: %s", h->res.out);
+	health_json(h, 1, &obj);
+	role = member(&obj, "role", JSON_STRING);
+	assert_true(json_string_is(&role, "standby"));
+	files = member(&obj, "state_files", JSON_OBJECT);
+	mark = member(&files, "role", JSON_OBJECT);
+	assert_mark(&mark, 0, "role");
+	unblock_state_file(h, "role");
 }
 
 int
@@ -426,6 +468,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plc_stopped, hw_setup,
 		    hw_teardown),
 		cmocka_unit_test_setup_teardown(test_no_answer, hw_setup,
+		    hw_teardown),
+		cmocka_unit_test_setup_teardown(test_pair_role_file, hw_setup,
 		    hw_teardown),
 	};
 
