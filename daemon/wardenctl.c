@@ -374,7 +374,8 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 	if (o->timeout_text != NULL && parse_timeout(o->timeout_text,
 	    &o->timeout_ms) == -1)
 		return usage_error("--timeout %s is not a length of time: "
-		    "write a number and ms or s (500ms, 2s), at most 1h",
+		    "write a number and ms, s, m or h (500ms, 2s), from 1ms "
+		    "to 1h",
 		    o->timeout_text);
 	if (o->timeout_text == NULL && o->word->action == ACT_HEALTH)
 		o->timeout_ms = HEALTH_TIMEOUT_MS;
