@@ -16,6 +16,7 @@
 
 struct alarms {
 	struct alarm_table table;
+	struct health_mark saved;       /* state_dir/holds' last save */
 };
 
 /* A device's loss takes over only with on_device_loss: takeover. */
@@ -82,8 +83,17 @@ static int
 alarms_save(struct warden *w, char err[ERR_LEN])
 {
 	const struct alarm_table *t = &w->alarms->table;
+	int rc = holdsfile_save(w->cfg->state_dir, t->holds, t->n_holds, err);
 
-	return holdsfile_save(w->cfg->state_dir, t->holds, t->n_holds, err);
+	health_mark_outcome(&w->alarms->saved, ev_now(w->loop),
+	    rc == -1 ? err : NULL);
+	return rc;
+}
+
+const struct health_mark *
+alarms_save_health(const struct warden *w)
+{
+	return &w->alarms->saved;
 }
 
 static void

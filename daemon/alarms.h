@@ -20,6 +20,7 @@
 
 #include "alarm_table.h"
 #include "errmsg.h"
+#include "health_mark.h"
 
 struct warden;
 
@@ -46,6 +47,8 @@ void alarms_tick(struct warden *w);
 void alarms_reconfigure(struct warden *w);
 /* The list and the holds, for status. */
 const struct alarm_table *alarms_table(const struct warden *w);
+/* How the last save of state_dir/holds ended: for wardenctl health. */
+const struct health_mark *alarms_save_health(const struct warden *w);
 
 /*
  * This node of a pair became active with proof of its peer's holds: they

@@ -10,6 +10,7 @@
 #include "alarms.h"
 #include "control.h"
 #include "control_proto.h"
+#include "fitness.h"
 #include "gate.h"
 #include "learn_json.h"
 #include "learn_render.h"
@@ -147,6 +148,15 @@ ops_role(void *ctx, const struct ops_caller *who, int role,
 	}
 	ops_answer(out, 1, NULL);
 	return 0;
+}
+
+/* keepalived's vrrp_script, through wardenctl health: a look, never
+ * on the record (it comes every second). */
+static void
+ops_health(void *ctx, const struct ops_caller *who, struct json *out)
+{
+	(void)who;
+	fitness_answer(ctx, out);
 }
 
 static int
@@ -308,5 +318,6 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .alarm = ops_alarm,
 	    .subscribed = ops_subscribed, .login = ops_login,
-	    .learn = ops_learn, .role = ops_role, .ctx = w };
+	    .learn = ops_learn, .role = ops_role, .health = ops_health,
+	    .ctx = w };
 }

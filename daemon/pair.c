@@ -26,6 +26,7 @@ struct pair {
 	/* A restart that found itself active waits, standby, to hear
 	 * whether its peer took over meanwhile (pair_start()). */
 	ev_timer resume;
+	struct health_mark saved;       /* state_dir/role's last save */
 };
 
 /* The role file: 0 loaded, 1 none, -1 does not load (err says why). */
@@ -263,12 +264,19 @@ pair_since(const struct warden *w)
 	return w->pair ? w->pair->now.since : 0;
 }
 
+const struct health_mark *
+pair_save_health(const struct warden *w)
+{
+	return w->pair ? &w->pair->saved : NULL;
+}
+
 int
 pair_set_role(struct warden *w, enum pair_role to, const char *user,
     uint32_t uid, char err[ERR_LEN])
 {
 	struct pair_role_saved next;
 	enum pair_role from;
+	int rc;
 
 	if (w->pair == NULL) {
 		errmsg_set(err, "no pair: in warden.yaml: this node is not "
@@ -287,7 +295,10 @@ pair_set_role(struct warden *w, enum pair_role to, const char *user,
 		    "wardend's log); the role stays %s", pair_role_name(from));
 		return -1;
 	}
-	if (pair_save(w->cfg->state_dir, &next, err) == -1) {
+	rc = pair_save(w->cfg->state_dir, &next, err);
+	health_mark_outcome(&w->pair->saved, ev_now(w->loop),
+	    rc == -1 ? err : NULL);
+	if (rc == -1) {
 		log_warnx("pair: %s", err);
 		errmsg_set(err, "the role file is not on disk (see wardend's "
 		    "log); the role stays %s", pair_role_name(from));

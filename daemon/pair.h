@@ -21,6 +21,7 @@
 
 #include "errmsg.h"
 #include "pair_link.h"
+#include "health_mark.h"
 #include "pair_role.h"
 
 struct warden;
@@ -42,6 +43,9 @@ void pair_stop(struct warden *w);
 enum pair_role pair_role(const struct warden *w);
 /* When the role was set, seconds since the epoch (0 without pair:). */
 double pair_since(const struct warden *w);
+/* How the last save of state_dir/role ended (wardenctl health); NULL
+ * without pair:. */
+const struct health_mark *pair_save_health(const struct warden *w);
 /*
  * wardenctl role: to the role to, as user (uid). Its record
  * (role_changed, synced) and the role file are on disk before it takes

@@ -43,6 +43,7 @@ struct takeover {
 	/* Who set the latch as it is: an operator, or "" for wardend (a
 	 * pair's peer is told). */
 	char who[GUARD_REASON_MAX];
+	struct health_mark saved;       /* state_dir/state's last save */
 };
 
 /* Refusing is always safe, so it needs nothing durable first. */
@@ -80,8 +81,11 @@ takeover_proceed(struct warden *w, const char *err)
 
 /* durable_done_fn: the worker made the takeover durable, or could not. */
 static void
-takeover_durable_cb(void *ctx, const char *err)
+takeover_durable_cb(void *ctx, const char *err, const char *save_err)
 {
+	struct warden *w = ctx;
+
+	health_mark_outcome(&w->takeover->saved, ev_now(w->loop), save_err);
 	if (err != NULL)
 		log_warnx("takeover holds, but was not made durable: %s", err);
 	takeover_proceed(ctx, err);
@@ -273,6 +277,33 @@ takeover_persisted(const struct warden *w, struct guard_persisted *out)
 	guard_persisted_get(&w->takeover->guard, out);
 }
 
+/* state_dir/state replaced by st, its outcome kept for health. */
+static int
+takeover_save_state(struct warden *w, const struct guard_persisted *st,
+    char err[ERR_LEN])
+{
+	int rc = statefile_save(w->cfg->state_dir, st, err);
+
+	health_mark_outcome(&w->takeover->saved, ev_now(w->loop),
+	    rc == -1 ? err : NULL);
+	return rc;
+}
+
+int
+takeover_save(struct warden *w, char err[ERR_LEN])
+{
+	struct guard_persisted now;
+
+	takeover_persisted(w, &now);
+	return takeover_save_state(w, &now, err);
+}
+
+const struct health_mark *
+takeover_save_health(const struct warden *w)
+{
+	return &w->takeover->saved;
+}
+
 const struct guard_counters *
 takeover_counters(const struct warden *w)
 {
@@ -350,7 +381,7 @@ takeover_release_try(struct warden *w, const char *user, uint32_t uid,
 		    "stays with the operators");
 		return -1;
 	}
-	if (statefile_save(w->cfg->state_dir, &r.next, err) == -1)
+	if (takeover_save_state(w, &r.next, err) == -1)
 		return -1;
 	r = guard_release_commit(g, reason, now);
 	if (r.action != GUARD_RELEASE) {

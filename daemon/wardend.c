@@ -158,7 +158,7 @@ warden_open_records(struct warden *w)
 	if (takeover_start(w, how, &saved) == -1 || alarms_start(w) == -1)
 		fatalx("out of memory");
 	takeover_persisted(w, &now_state);
-	if (statefile_save(w->cfg->state_dir, &now_state, err) == -1)
+	if (takeover_save(w, err) == -1)
 		log_warnx("state file: %s", err);
 	log_info("state %s (%s)", guard_state_name(now_state.state),
 	    guard_cause_name(now_state.cause));
