@@ -426,9 +426,23 @@ test_pair_role_file(void **state)
 	struct json_value obj, role, files, mark;
 	const char *reason = "unfit: state_dir/role not saved since ";
 
+	char key[WORLD_PATH_MAX + 16], body[8192];
+	FILE *f;
+
 	world_stop(h->w);
-	if (world_config(h->w, HEALTH_BODY
-	    "pair: {node: a, initial_role: standby}\n") != 0 ||
+	/* A pair needs its link: a key of its own, two free ports. */
+	snprintf(key, sizeof key, "%s/pair.key", h->w->dir);
+	if ((f = fopen(key, "w")) == NULL)
+		fail_msg("cannot write %s", key);
+	fputs("00112233445566778899aabbccddeeff"
+	    "00112233445566778899aabbccddeeff\n", f);
+	fclose(f);
+	chmod(key, 0600);
+	snprintf(body, sizeof body, "%spair: {node: a, initial_role: standby, "
+	    "listen: 127.0.0.1:%u, peer: 127.0.0.1:%u, key_file: pair.key}\n",
+	    HEALTH_BODY, (unsigned)harness_free_port(),
+	    (unsigned)harness_free_port());
+	if (world_config(h->w, body) != 0 ||
 	    world_launch(h->w, NULL) != 0 ||
 	    world_wait(h->w, 0, WORLD_START_TIMEOUT) != 0)
 		fail_msg("wardend did not start as a standby");
