@@ -16,6 +16,7 @@
 
 struct alarms {
 	struct alarm_table table;
+	struct health_mark saved;       /* state_dir/holds' last save */
 };
 
 /* A device's loss takes over only with on_device_loss: takeover. */
@@ -82,8 +83,17 @@ static int
 alarms_save(struct warden *w, char err[ERR_LEN])
 {
 	const struct alarm_table *t = &w->alarms->table;
+	int rc = holdsfile_save(w->cfg->state_dir, t->holds, t->n_holds, err);
 
-	return holdsfile_save(w->cfg->state_dir, t->holds, t->n_holds, err);
+	health_mark_outcome(&w->alarms->saved, ev_now(w->loop),
+	    rc == -1 ? err : NULL);
+	return rc;
+}
+
+const struct health_mark *
+alarms_save_health(const struct warden *w)
+{
+	return &w->alarms->saved;
 }
 
 static void
@@ -171,6 +181,54 @@ alarms_drop_orphans(struct warden *w)
 	}
 	if (dropped && alarms_save(w, err) == -1)
 		log_warnx("holds: %s", err);
+}
+
+void
+alarms_adopt(struct warden *w, const struct alarm_hold *holds, size_t n)
+{
+	struct alarm_table *t = &w->alarms->table;
+	struct alarms_actor failover = { "failover", 0, "failover" };
+	struct alarm_hold h;
+	struct record_act r;
+	char err[ERR_LEN], event[48];
+	size_t i = 0, j;
+
+	/* Saved before the records: a restart must find what took
+	 * effect. The peer's holds are in, then the others out. */
+	for (j = 0; j < n; j++) {
+		if (config_point_by_name(w->cfg, holds[j].source) == NULL &&
+		    !source_is_device(w->cfg, holds[j].source))
+			continue;
+		if (alarm_table_hold(t, &holds[j], err) == -1)
+			log_warnx("failover: %s", err);
+	}
+	while (i < t->n_holds) {
+		h = t->holds[i];
+		for (j = 0; j < n; j++)
+			if (h.kind == holds[j].kind &&
+			    strcmp(h.source, holds[j].source) == 0)
+				break;
+		if (j < n) {
+			i++;
+			continue;
+		}
+		alarm_table_unhold(t, h.kind, h.source);
+		alarms_hold_ended(w, &failover, &h, "ended",
+		    "failover: the peer did not hold it");
+	}
+	if (alarms_save(w, err) == -1)
+		log_warnx("holds: %s", err);
+	for (i = 0; i < t->n_holds; i++) {
+		h = t->holds[i];
+		snprintf(event, sizeof event, "%s_started",
+		    alarm_hold_name(h.kind));
+		act_fill(&r, event, &failover, h.source,
+		    source_is_device(w->cfg, h.source), h.reason);
+		r.user = h.user;
+		r.seconds = h.until - h.since;
+		r.until = h.until;
+		record_act(w, &r, 1);
+	}
 }
 
 int

@@ -20,6 +20,7 @@
 
 #include "alarm_table.h"
 #include "errmsg.h"
+#include "health_mark.h"
 
 struct warden;
 
@@ -46,7 +47,17 @@ void alarms_tick(struct warden *w);
 void alarms_reconfigure(struct warden *w);
 /* The list and the holds, for status. */
 const struct alarm_table *alarms_table(const struct warden *w);
+/* How the last save of state_dir/holds ended: for wardenctl health. */
+const struct health_mark *alarms_save_health(const struct warden *w);
 
+/*
+ * This node of a pair became active with proof of its peer's holds: they
+ * replace its own, saved, each on the record (via failover: started for
+ * the peer's, ended for those the peer did not hold). A hold on a
+ * source this config does not have is left out.
+ */
+void alarms_adopt(struct warden *w, const struct alarm_hold *holds,
+    size_t n);
 /* Acknowledge the alarms of source: 0 with *acked, -1 with err. */
 int alarms_ack(struct warden *w, const struct alarms_actor *who,
     const char *source, const char *reason, size_t *acked,

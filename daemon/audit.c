@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -300,6 +302,8 @@ write_line(struct audit *a)
 		if (r <= 0) {
 			saved_errno = r == 0 ? EIO : errno;
 			a->stats.write_errors++;
+			audit_health_fail(&a->write_health, "audit log %s: "
+			    "write: %s", a->path, strerror(saved_errno));
 			note_torn(a, done, saved_errno);
 			errno = saved_errno;
 			return -1;
@@ -308,7 +312,32 @@ write_line(struct audit *a)
 	}
 	a->size += n;
 	a->needs_newline = 0;
+	health_mark_ok(&a->write_health);
 	return 0;
+}
+
+void
+audit_health_fail(struct health_mark *mark, const char *fmt, ...)
+{
+	char text[ERR_LEN];
+	struct timespec ts;
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	health_mark_fail(mark, (double)ts.tv_sec + ts.tv_nsec / 1e9, text);
+	errno = saved;
+}
+
+void
+audit_health(const struct audit *a, struct health_mark *out)
+{
+	/* The write first: a sync of what could not be written proves
+	 * nothing. */
+	*out = a->write_health.failed ? a->write_health : a->sync_health;
 }
 
 int
@@ -328,9 +357,12 @@ audit_sync_file(struct audit *a)
 	a->stats.last_fsync_us = us;
 	if (r == -1) {
 		a->stats.fsync_errors++;
+		audit_health_fail(&a->sync_health, "audit log %s: fdatasync: "
+		    "%s", a->path, strerror(errno));
 		return -1;
 	}
 	a->dirty = 0;
+	health_mark_ok(&a->sync_health);
 	return 0;
 }
 
@@ -642,6 +674,10 @@ audit_synced_elsewhere(struct audit *a, const struct audit_syncs *s)
 	a->stats.fsync_us_total += s->us_total;
 	if (s->n > 0)
 		a->stats.last_fsync_us = s->last_us;
+	if (s->n > 0 && s->last_err[0] != '\0')
+		audit_health_fail(&a->sync_health, "%s", s->last_err);
+	else if (s->n > 0)
+		health_mark_ok(&a->sync_health);
 	/* What the failed sync should have covered is still at risk. */
 	if (s->errors > 0)
 		a->dirty = 1;

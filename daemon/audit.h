@@ -36,6 +36,7 @@
 #include <stdio.h>
 
 #include "errmsg.h"
+#include "health_mark.h"
 
 #define AUDIT_HASH_HEX 64       /* characters of a SHA-256 in hex */
 #define AUDIT_LINE_MAX 65536    /* longer records are refused: EMSGSIZE */
@@ -281,6 +282,7 @@ struct audit_syncs {
 	uint64_t errors;
 	uint64_t us_total;
 	uint64_t last_us;
+	char last_err[ERR_LEN];         /* the last one's failure; "" ok */
 };
 /* Count them; after a failed one the next audit_due() asks again. */
 void audit_synced_elsewhere(struct audit *a, const struct audit_syncs *s);
@@ -288,6 +290,14 @@ void audit_synced_elsewhere(struct audit *a, const struct audit_syncs *s);
 void audit_close(struct audit *a);
 
 const struct audit_stats *audit_stats(const struct audit *a);
+/*
+ * Is the log writable (wardenctl health)? How the last write() of a
+ * record and the last fdatasync() (here or elsewhere) ended: the failed
+ * write's when there is one, else the sync's. A log that cannot be
+ * renewed (audit_open_with()) is a failed write. Records refused for
+ * themselves (EINVAL, EMSGSIZE, ENOMEM) say nothing of the file.
+ */
+void audit_health(const struct audit *a, struct health_mark *out);
 /* The log's descriptor, for an fdatasync made on another thread. */
 int audit_fd(const struct audit *a);
 /* The seq and hash of the last record in the file (0 and 64 zeros if

@@ -268,10 +268,13 @@ batch_write(struct audit *a, int *saved_errno)
 		if (r <= 0) {
 			*saved_errno = r == 0 ? EIO : errno;
 			a->stats.write_errors++;
-			break;
+			audit_health_fail(&a->write_health, "audit log %s: "
+			    "write: %s", a->path, strerror(*saved_errno));
+			return done;
 		}
 		done += (size_t)r;
 	}
+	health_mark_ok(&a->write_health);
 	return done;
 }
 

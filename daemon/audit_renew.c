@@ -110,6 +110,7 @@ renew_file(struct audit *a, enum audit_fate fate)
 failed:
 	saved = errno;
 	a->stats.write_errors++;
+	audit_health_fail(&a->write_health, "%s", err);
 	if (!a->lost.reported) {
 		a->lost.reported = 1;
 		snprintf(msg, sizeof msg, "ALARM: %s; records are refused "

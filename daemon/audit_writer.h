@@ -13,6 +13,7 @@
 #include "audit_file.h"
 #include "audit_record.h"
 #include "audit_sign.h"
+#include "health_mark.h"
 #include "json.h"
 
 /* One queued record: where its body ends in batch.bodies, and once
@@ -73,6 +74,9 @@ struct audit {
 	struct audit_hasher hasher;
 	char recovery[ERR_LEN];
 	struct audit_stats stats;
+	/* The last write() and the last fdatasync(), for audit_health(). */
+	struct health_mark write_health;
+	struct health_mark sync_health;
 	struct audit_file_id id;        /* the file path named at open */
 	uint64_t found_seq;             /* the file's last record at open */
 	char found_hash[AUDIT_HASH_HEX + 1];
@@ -129,6 +133,10 @@ struct audit_checkpoint_ev {
 int audit_checkpoint_event(struct audit *a, uint64_t seq, const char *hash,
     struct audit_checkpoint_ev *cp);
 int audit_sync_file(struct audit *a);
+/* A write or a sync failed (mark: a's write_health or sync_health):
+ * noted now, the text printf'd. errno is kept. */
+void audit_health_fail(struct health_mark *mark, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int audit_write_resumed(struct audit *a, int sync_now);
 
 /* audit_batch.c */

@@ -227,13 +227,28 @@ struct config_control {
 };
 
 /* pair: this node in a redundant pair (pair.h); enabled 0: a single
- * node, always active. */
+ * node, always active. Only a restart changes any of it. */
 struct config_pair {
 	int enabled;
 	char node[CONFIG_NAME_MAX];     /* this node's name, for audit and
 					 * status */
 	int start_active;               /* initial_role: active; default
 					 * standby */
+	struct config_endpoint peer;    /* peer: the peer's pair link, dialled
+					 * by this node while standby */
+	struct config_endpoint listen;  /* listen: where this node accepts
+					 * its peer's link */
+	char key_file[CONFIG_HOST_MAX]; /* key_file: the shared key
+					 * (peer_key.h), absolute; read at
+					 * start, never kept here */
+	double heartbeat;               /* the active sends its state this
+					 * often; default 200 ms */
+	double peer_timeout;            /* silence after which a standby's
+					 * copy is unproven; default 1 s,
+					 * more than 2 heartbeats */
+	double sync_timeout;            /* longest an operator's answer waits
+					 * for the standby's ack; default
+					 * 500 ms */
 };
 
 struct config {
@@ -329,6 +344,11 @@ int config_device_same_line(const struct config_device *a,
 int config_parse_duration(const char *text, double *seconds);
 /* "host:port", "[v6]:port" -> endpoint. Returns 0 on success, -1 if bad. */
 int config_parse_endpoint(const char *text, struct config_endpoint *ep);
+
+/* What is wrong with a name (a point's, a device's, a group's, a pair
+ * node's; the peer link checks the one it is sent), or NULL: letters,
+ * digits, '_', '-' and '.' only. */
+const char *config_name_problem(const char *name);
 
 const char *config_table_name(enum point_table table);
 const char *config_type_name(enum point_type type);

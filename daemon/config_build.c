@@ -147,6 +147,30 @@ int config_build_endpoint(struct config_build *b, const char *path,
 	return problem ? -1 : 0;
 }
 
+void config_build_path(struct config_build *b, const char *path,
+    const char *what, const char *text, char out[CONFIG_HOST_MAX])
+{
+	char *file;
+	const char *slash;
+	int n;
+
+	if (!text)
+		return;
+	file = text[0] == '/' ? NULL : realpath(b->cfg->path, NULL);
+	slash = file ? strrchr(file, '/') : NULL;
+	if (!slash)
+		n = snprintf(out, CONFIG_HOST_MAX, "%s", text);
+	else
+		n = snprintf(out, CONFIG_HOST_MAX, "%.*s/%s",
+		    (int)(slash - file), file, text);
+	free(file);
+	if (n >= CONFIG_HOST_MAX)
+		config_build_error(b, path, "%s: '%s' is too long once put "
+		    "after the config file's directory (at most %d "
+		    "characters); give an absolute path", what, text,
+		    CONFIG_HOST_MAX - 1);
+}
+
 void config_build_nets(struct config_build *b, const char *key,
     char *const *texts, unsigned n, struct config_net **nets,
     size_t *n_nets)
@@ -455,8 +479,8 @@ struct config *config_build(const struct raw_config *raw, const char *file,
 	config_points_build(&b);
 	config_takeover_build(&b);
 	config_intrusion_build(&b);
-	config_pair_build(&b);
 	config_roles_build(&b);
 	config_listen_build(&b, shape->listen_scalar);
+	config_pair_build(&b);
 	return b.cfg;
 }

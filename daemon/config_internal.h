@@ -149,7 +149,6 @@ const char *config_endpoint_problem(const char *text,
     struct config_endpoint *ep);
 const char *config_host_problem(const char *host);
 const char *config_net_problem(const char *text, struct config_net *net);
-const char *config_name_problem(const char *name);
 
 /* config_schema.c: the raw document as libcyaml loads it. */
 struct raw_life_bit {
@@ -255,6 +254,12 @@ struct raw_intrusion {
 struct raw_pair {
 	char *node;
 	int *initial_active;            /* initial_role: 1 active */
+	char *peer;
+	char *listen;
+	char *key_file;
+	char *heartbeat;
+	char *peer_timeout;
+	char *sync_timeout;
 };
 
 /* on_intrusion: kind -> audit (0, absent) or takeover (1). */
@@ -382,6 +387,14 @@ const char *config_build_key(const char *path);
 /* host:port at path into ep: 0, or -1 reported. */
 int config_build_endpoint(struct config_build *b, const char *path,
     const char *text, struct config_endpoint *ep);
+/*
+ * A file's path at path (what: how the message names the key) into out,
+ * a relative one against the config file's directory, made absolute:
+ * wardend leaves its working directory when it becomes a daemon, and the
+ * file names its neighbours.
+ */
+void config_build_path(struct config_build *b, const char *path,
+    const char *what, const char *text, char out[CONFIG_HOST_MAX]);
 /* An allow_from list at key ("listen[1].allow_from"): the good ones. */
 void config_build_nets(struct config_build *b, const char *key,
     char *const *texts, unsigned n, struct config_net **nets,

@@ -14,35 +14,6 @@
 /* 0x0303: TLS 1.2, the least Modbus/TCP Security allows. */
 #define TLS_DEFAULT_VERSION 0x0303
 
-/*
- * A path of tls: into out, a relative one against the config file's
- * directory (made absolute: wardend leaves its working directory when it
- * becomes a daemon): the file names its neighbours.
- */
-static void listen_build_path(struct config_build *b, const char *path,
-    const char *text, char out[CONFIG_HOST_MAX])
-{
-	char *file;
-	const char *slash;
-	int n;
-
-	if (!text)
-		return;
-	file = text[0] == '/' ? NULL : realpath(b->cfg->path, NULL);
-	slash = file ? strrchr(file, '/') : NULL;
-	if (!slash)
-		n = snprintf(out, CONFIG_HOST_MAX, "%s", text);
-	else
-		n = snprintf(out, CONFIG_HOST_MAX, "%.*s/%s",
-		    (int)(slash - file), file, text);
-	free(file);
-	if (n >= CONFIG_HOST_MAX)
-		config_build_error(b, path, "tls: %s: '%s' is too long once "
-		    "put after the config file's directory (at most %d "
-		    "characters); give an absolute path",
-		    config_build_key(path), text, CONFIG_HOST_MAX - 1);
-}
-
 static void listen_build_tls(struct config_build *b, size_t i,
     const struct raw_tls *raw, struct config_tls *tls)
 {
@@ -57,17 +28,18 @@ static void listen_build_tls(struct config_build *b, size_t i,
 	const char *const keys[] = { "cert", "key", "client_ca" };
 	const char *const texts[] = { raw->cert, raw->key, raw->client_ca };
 	char *const outs[] = { tls->cert, tls->key, tls->client_ca };
-	char path[CONFIG_PATH_MAX];
+	char path[CONFIG_PATH_MAX], what[32];
 
 	for (size_t k = 0; k < 3; k++) {
 		snprintf(path, sizeof(path), "listen[%zu].tls.%s", i, keys[k]);
 		if (!texts[k])
 			config_build_error(b, path, "tls: %s is required: %s",
 			    keys[k], why[k]);
-		listen_build_path(b, path, texts[k], outs[k]);
+		snprintf(what, sizeof(what), "tls: %s", keys[k]);
+		config_build_path(b, path, what, texts[k], outs[k]);
 	}
 	snprintf(path, sizeof(path), "listen[%zu].tls.crl", i);
-	listen_build_path(b, path, raw->crl, tls->crl);
+	config_build_path(b, path, "tls: crl", raw->crl, tls->crl);
 	if (raw->ciphers)
 		snprintf(tls->ciphers, sizeof(tls->ciphers), "%s",
 		    raw->ciphers);

@@ -239,6 +239,19 @@ static const cyaml_schema_field_t pair_fields[] = {
 	    node, 1, NAME_LEN),
 	CYAML_FIELD_ENUM_PTR("initial_role", ENUM_FLAGS, struct raw_pair,
 	    initial_active, pair_role_names, CYAML_ARRAY_LEN(pair_role_names)),
+	/* peer, listen and key_file are required: config_pair.c says why. */
+	CYAML_FIELD_STRING_PTR("peer", OPT, struct raw_pair, peer, 1,
+	    ENDPOINT_LEN),
+	CYAML_FIELD_STRING_PTR("listen", OPT, struct raw_pair, listen, 1,
+	    ENDPOINT_LEN),
+	CYAML_FIELD_STRING_PTR("key_file", OPT, struct raw_pair, key_file, 1,
+	    PATH_LEN),
+	CYAML_FIELD_STRING_PTR("heartbeat", OPT, struct raw_pair, heartbeat,
+	    1, SHORT_LEN),
+	CYAML_FIELD_STRING_PTR("peer_timeout", OPT, struct raw_pair,
+	    peer_timeout, 1, SHORT_LEN),
+	CYAML_FIELD_STRING_PTR("sync_timeout", OPT, struct raw_pair,
+	    sync_timeout, 1, SHORT_LEN),
 	CYAML_FIELD_END
 };
 

@@ -276,6 +276,9 @@ conn_dispatch(struct control_conn *c, const struct control_request *req)
 	case CONTROL_ROLE:
 		ops->role(ops->ctx, &who, req->role, out);
 		break;
+	case CONTROL_HEALTH:
+		ops->health(ops->ctx, &who, out);
+		break;
 	case CONTROL_RIGHTS_OF:
 	case CONTROL_LOGIN:
 	case CONTROL_LOGIN_FAILED:

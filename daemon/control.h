@@ -119,6 +119,10 @@ struct ops_handlers {
 	 * enum pair_role; 0 done, -1 refused (no pair:, or not on disk). */
 	int (*role)(void *ctx, const struct ops_caller *who, int role,
 	    struct json *out);
+	/* health (keepalived's vrrp_script): is this node fit to be the
+	 * active one (health.h)? */
+	void (*health)(void *ctx, const struct ops_caller *who,
+	    struct json *out);
 	/* A connection subscribed: the pushes should start. */
 	void (*subscribed)(void *ctx);
 	/* The console says who logged in (ok) or was refused: audited. */

@@ -11,7 +11,7 @@
 
 #define COMMAND_LIST "status, takeover, release, reload, alarms, ack, " \
 	"shelve, unshelve, bypass, unbypass, rights, subscribe, login, " \
-	"login_failed, learn"
+	"login_failed, learn, role, health"
 #define EXAMPLE "e.g. {\"cmd\":\"status\"}"
 
 enum reason_use { REASON_NONE, REASON_REQUIRED, REASON_OPTIONAL };
@@ -61,6 +61,8 @@ static const struct control_command_info {
 	/* A role moves who writes to the plant: the release right's
 	 * weight (keepalived's notify runs as root). */
 	[CONTROL_ROLE] = { "role", CONTROL_RIGHT_RELEASE, 0, 0, 0, 0, 1 },
+	/* keepalived's vrrp_script: a look, as status is. */
+	[CONTROL_HEALTH] = { "health", CONTROL_RIGHT_VIEW, 0, 0, 0, 0, 0 },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -16,6 +16,7 @@
  *   {"cmd":"subscribe"}
  *   {"cmd":"learn","margin":10}
  *   {"cmd":"role","role":"standby"}
+ *   {"cmd":"health"}
  *   {"cmd":"login","as":{"user":"alice","groups":[...]},"reason":"..."}
  *   {"cmd":"login_failed","as":{"user":"alice"},"reason":"..."}
  *
@@ -73,6 +74,8 @@ enum control_command {
 	CONTROL_LOGIN_FAILED,   /* the console: a login refused */
 	CONTROL_LEARN,          /* monitor mode's proposal (learn_render.h) */
 	CONTROL_ROLE,           /* keepalived's notify: this node's role */
+	CONTROL_HEALTH,         /* keepalived's vrrp_script: fit to be
+				 * active? (health.h) */
 };
 
 /*

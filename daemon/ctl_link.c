@@ -19,6 +19,12 @@
 #define DEFAULT_CONFIG "/etc/warden/warden.yaml"
 #define CTL_ANSWER_MAX (16 * 1024 * 1024)
 
+static int
+link_timeout(const struct ctl_link *l)
+{
+	return l->timeout_ms > 0 ? l->timeout_ms : CTL_TIMEOUT_MS;
+}
+
 static int64_t
 now_ms(void)
 {
@@ -72,7 +78,7 @@ link_fail(struct ctl_link *l, int wait_rc, const char *what,
 	l->fd = -1;
 	if (wait_rc == 0)
 		errmsg_set(err, "wardend at %s did not %s "
-		    "within %d s", l->path, what, CTL_TIMEOUT_MS / 1000);
+		    "within %g s", l->path, what, link_timeout(l) / 1000.);
 	else if (what != NULL)
 		errmsg_set(err, "lost the connection to "
 		    "wardend at %s: %s", l->path, strerror(errno));
@@ -104,11 +110,11 @@ link_explain(const struct ctl_link *l, int error, char err[ERR_LEN])
 	    l->path, strerror(error), hint);
 }
 
-enum ctl_link_status
-ctl_link_connect(struct ctl_link *l, char err[ERR_LEN])
+/* Connect, a full backlog waited out until deadline. */
+static enum ctl_link_status
+link_connect_by(struct ctl_link *l, int64_t deadline, char err[ERR_LEN])
 {
 	struct sockaddr_un sun;
-	int64_t deadline = now_ms() + CTL_TIMEOUT_MS;
 	int rc;
 
 	memset(&sun, 0, sizeof sun);
@@ -130,7 +136,8 @@ ctl_link_connect(struct ctl_link *l, char err[ERR_LEN])
 			continue;
 		/* A full backlog: wardend is busy, try again shortly. */
 		if (errno == EAGAIN && now_ms() < deadline) {
-			int64_t soon = now_ms() + 50;
+			int64_t soon = now_ms() + 50 < deadline ?
+			    now_ms() + 50 : deadline;
 
 			if ((rc = link_wait(l, -1, 0, soon)) == -2)
 				return CTL_LINK_SIGNALLED;
@@ -144,6 +151,12 @@ ctl_link_connect(struct ctl_link *l, char err[ERR_LEN])
 		return CTL_LINK_UNREACHABLE;
 	}
 	return CTL_LINK_OK;
+}
+
+enum ctl_link_status
+ctl_link_connect(struct ctl_link *l, char err[ERR_LEN])
+{
+	return link_connect_by(l, now_ms() + link_timeout(l), err);
 }
 
 static enum ctl_link_status
@@ -236,13 +249,15 @@ enum ctl_link_status
 ctl_link_request(struct ctl_link *l, const struct control_request *request,
     struct json_value *answer, size_t *line_len, char err[ERR_LEN])
 {
-	int64_t deadline;
+	/* One bound for the whole exchange, the connection included. */
+	int64_t deadline = now_ms() + link_timeout(l);
 	enum ctl_link_status st;
 	struct json req;
 	const char *why;
 	size_t at;
 
-	if (l->fd < 0 && (st = ctl_link_connect(l, err)) != CTL_LINK_OK)
+	if (l->fd < 0 && (st = link_connect_by(l, deadline, err)) !=
+	    CTL_LINK_OK)
 		return st;
 	if (*line_len > 0) {            /* drop the previous answer */
 		memmove(l->buf, l->buf + *line_len + 1, l->len - *line_len - 1);
@@ -257,7 +272,6 @@ ctl_link_request(struct ctl_link *l, const struct control_request *request,
 		json_free(&req);
 		return CTL_LINK_UNREACHABLE;
 	}
-	deadline = now_ms() + CTL_TIMEOUT_MS;
 	st = link_send(l, req.data, req.len, deadline, err);
 	json_free(&req);
 	if (st != CTL_LINK_OK || (st = link_read_line(l, line_len, deadline,

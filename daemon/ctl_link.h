@@ -1,7 +1,7 @@
 /*
  * ctl_link.h: wardenctl's connection to wardend's control socket. One
  * request line out, one answer line back (control_proto.h), each within
- * CTL_TIMEOUT_MS; a signal descriptor, when given, ends any wait. Only
+ * CTL_TIMEOUT_MS or the link's own timeout; a signal descriptor, when given, ends any wait. Only
  * wardenctl links it.
  */
 #ifndef WARDEN_CTL_LINK_H
@@ -18,6 +18,8 @@
 /* One connection to wardend. */
 struct ctl_link {
 	const char *path;
+	int timeout_ms;                 /* each wait's bound; 0:
+					 * CTL_TIMEOUT_MS */
 	int fd;
 	int sigfd;                      /* -1, or the signals that end watch */
 	char *buf;                      /* bytes read, not yet a whole line */

@@ -59,6 +59,30 @@ field(const struct json_value *obj, const char *key, char *buf, size_t cap)
 	return text[0] != '\0' ? text : "-";
 }
 
+/* The pair link: what this node sends and what it holds of its peer's
+ * state, in the words the failover record uses. */
+static void
+print_link(FILE *out, const struct json_value *st)
+{
+	struct json_value l, h;
+	char link[16], seq[32], acked[32], peer_seq[32], heard[64], acc[16];
+
+	if (json_object_get(st, "pair_link", &l) == -1 ||
+	    l.type != JSON_OBJECT)
+		return;
+	fprintf(out, "%-10s sent seq %s (acked %s, %s peer connected); "
+	    "peer's state %s, seq %s", "link",
+	    field(&l, "seq", seq, sizeof seq),
+	    field(&l, "acked", acked, sizeof acked),
+	    field(&l, "accepted", acc, sizeof acc),
+	    field(&l, "link", link, sizeof link),
+	    field(&l, "peer_seq", peer_seq, sizeof peer_seq));
+	if (json_object_get(&l, "heard", &h) == 0)
+		fprintf(out, ", heard %s", value_text(&h, heard,
+		    sizeof heard));
+	fputc('\n', out);
+}
+
 /* A node of a pair: its role, and a standby's meaning spelled out. */
 static void
 print_role(FILE *out, const struct json_value *st)
@@ -74,6 +98,7 @@ print_role(FILE *out, const struct json_value *st)
 	    field(st, "role_since", since, sizeof since),
 	    strcmp(role, "active") == 0 ? "" :
 	    ": the peer serves; AI refused, nothing written");
+	print_link(out, st);
 }
 
 /*

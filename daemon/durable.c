@@ -48,6 +48,7 @@ struct durable {
 	int state_finished;
 	int state_failed;
 	char err[ERR_LEN];
+	char save_err[ERR_LEN];         /* the state save's alone; "" ok */
 	int stop;
 };
 
@@ -111,12 +112,17 @@ durable_run(struct durable *d)
 			d->syncs.errors++;
 			snprintf(d->sync_err, sizeof d->sync_err, "%s", err);
 		}
+		/* The last one's outcome, for audit_health(). */
+		snprintf(d->syncs.last_err, sizeof d->syncs.last_err, "%s",
+		    synced == -1 ? err : "");
 	}
 	if (save) {
 		d->running_state = 0;
 		d->state_finished = 1;
 		d->state_failed = failed || synced == -1;
 		memcpy(d->err, err, sizeof err);
+		snprintf(d->save_err, sizeof d->save_err, "%s", failed ?
+		    save_err : "");
 	}
 	ev_async_send(d->loop, &d->done);
 }
@@ -150,7 +156,7 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	struct audit_syncs syncs;
 	int state_finished, failed;
 	char err[sizeof d->err], sync_err[sizeof d->sync_err];
-	char head_err[sizeof d->head_err];
+	char head_err[sizeof d->head_err], save_err[sizeof d->save_err];
 
 	(void)loop;
 	(void)revents;
@@ -160,6 +166,7 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	state_finished = d->state_finished;
 	failed = d->state_failed;
 	memcpy(err, d->err, sizeof err);
+	memcpy(save_err, d->save_err, sizeof save_err);
 	memcpy(sync_err, d->sync_err, sizeof sync_err);
 	memcpy(head_err, d->head_err, sizeof head_err);
 	d->state_finished = 0;
@@ -171,7 +178,8 @@ durable_done_cb(struct ev_loop *loop, ev_async *a, int revents)
 	if (syncs.errors > 0)
 		log_warnx("audit: %s; will try again", sync_err);
 	if (state_finished && d->state_done != NULL)
-		d->state_done(d->state_ctx, failed ? err : NULL);
+		d->state_done(d->state_ctx, failed ? err : NULL,
+		    save_err[0] != '\0' ? save_err : NULL);
 }
 
 struct durable *

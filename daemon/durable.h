@@ -25,8 +25,11 @@ struct durable;
 struct ev_loop;
 
 /* How a takeover's job ended, on the loop: err NULL when the log is
- * synced and the state saved, else what failed (one line). */
-typedef void durable_done_fn(void *ctx, const char *err);
+ * synced and the state saved, else what failed (one line); save_err
+ * NULL when the state was saved, else why not (for the state file's
+ * health, whatever became of the sync). */
+typedef void durable_done_fn(void *ctx, const char *err,
+    const char *save_err);
 
 /* The worker started, telling loop; its syncs are audit's, whose head it
  * saves as audit_log's in state_dir/audit.head. NULL when no thread can

@@ -452,6 +452,13 @@ guard_failover(struct guard *g, const char *why, double now)
 	return enter_takeover(g, GUARD_CAUSE_FAILOVER, reason, now);
 }
 
+struct guard_result
+guard_adopt(struct guard *g, enum guard_cause cause, const char *reason,
+    double now)
+{
+	return enter_takeover(g, cause, reason, now);
+}
+
 void
 guard_ai_activity(struct guard *g, double now)
 {

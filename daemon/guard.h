@@ -222,6 +222,11 @@ struct guard_result guard_intrusion(struct guard *g, const char *what,
  * failover; in monitor mode, would. */
 struct guard_result guard_failover(struct guard *g, const char *why,
     double now);
+/* This node of a pair became active with proof that its peer held
+ * TAKEOVER with cause: TAKEOVER, cause and reason as given (pair.c
+ * words the reason); nothing when already in TAKEOVER. */
+struct guard_result guard_adopt(struct guard *g, enum guard_cause cause,
+    const char *reason, double now);
 /* An AI request arrived (any request, read or write). */
 void guard_ai_activity(struct guard *g, double now);
 /* Time-based triggers (ai_silence); call at least every poll_interval. In

@@ -10,6 +10,7 @@
 #include "alarms.h"
 #include "control.h"
 #include "control_proto.h"
+#include "fitness.h"
 #include "gate.h"
 #include "learn_json.h"
 #include "learn_render.h"
@@ -51,13 +52,39 @@ ops_status(void *ctx, const struct ops_caller *who, struct json *out)
 	return 0;
 }
 
-/* takeover_done_fn: the operators waiting are answered, by control.c. */
+/* pair_synced_fn: the standby has the takeover, or cannot be said to;
+ * the operators waiting are answered, by control.c. */
+static void
+ops_takeover_synced(void *ctx, const char *err)
+{
+	struct warden *w = ctx;
+	char why[ERR_LEN + 160];
+
+	if (err != NULL)
+		snprintf(why, sizeof why, "the takeover holds and AI writes "
+		    "are refused, but the standby does not have it (%s); a "
+		    "failover now would still come up in TAKEOVER", err);
+	control_takeover_durable(w->control, err != NULL ? why : NULL);
+}
+
+/* takeover_done_fn: durable, or the wait for the disk gave up; then
+ * the standby is told, and only then the operator. */
 static void
 ops_takeover_durable(void *ctx, const char *err)
 {
 	struct warden *w = ctx;
+	char warning[1024];
 
-	control_takeover_durable(w->control, err);
+	if (err != NULL) {
+		snprintf(warning, sizeof warning, "the takeover holds and AI "
+		    "writes are refused, but %s; a restart of wardend now "
+		    "could come back in AUTO: check the disk of the state_dir "
+		    "and audit_log", err);
+		pair_changed(w);
+		control_takeover_durable(w->control, warning);
+		return;
+	}
+	pair_sync(w, ops_takeover_synced, w);
 }
 
 static int
@@ -76,21 +103,16 @@ ops_takeover(void *ctx, const struct ops_caller *who, const char *reason,
 	return OPS_PENDING;
 }
 
+/* warning: what the operator must know beside the takeover holding
+ * (the disk, the standby), or NULL. */
 static void
-ops_takeover_answer(void *ctx, struct json *out, const char *err)
+ops_takeover_answer(void *ctx, struct json *out, const char *warning)
 {
-	char warning[1024];
-
 	(void)ctx;
 	json_object_begin(out);
 	json_kv_bool(out, "ok", 1);
-	if (err != NULL) {
-		snprintf(warning, sizeof warning, "the takeover holds and AI "
-		    "writes are refused, but %s; a restart of wardend now "
-		    "could come back in AUTO: check the disk of the state_dir "
-		    "and audit_log", err);
+	if (warning != NULL)
 		json_kv_string(out, "warning", warning);
-	}
 	json_object_end(out);
 }
 
@@ -104,6 +126,7 @@ ops_release(void *ctx, const struct ops_caller *who, const char *reason,
 		ops_answer(out, 0, err);
 		return -1;
 	}
+	pair_changed(ctx);
 	ops_answer(out, 1, NULL);
 	return 0;
 }
@@ -125,6 +148,15 @@ ops_role(void *ctx, const struct ops_caller *who, int role,
 	}
 	ops_answer(out, 1, NULL);
 	return 0;
+}
+
+/* keepalived's vrrp_script, through wardenctl health: a look, never
+ * on the record (it comes every second). */
+static void
+ops_health(void *ctx, const struct ops_caller *who, struct json *out)
+{
+	(void)who;
+	fitness_answer(ctx, out);
 }
 
 static int
@@ -193,6 +225,7 @@ ops_alarm(void *ctx, const struct ops_caller *who,
 		ops_answer(out, 0, err);
 		return -1;
 	}
+	pair_changed(w);
 	json_object_begin(out);
 	json_kv_bool(out, "ok", 1);
 	if (req->command == CONTROL_ACK)
@@ -285,5 +318,6 @@ ops_init(struct warden *w, struct ops_handlers *ops)
 	    .release = ops_release, .reload = ops_reload,
 	    .denied = ops_denied, .alarm = ops_alarm,
 	    .subscribed = ops_subscribed, .login = ops_login,
-	    .learn = ops_learn, .role = ops_role, .ctx = w };
+	    .learn = ops_learn, .role = ops_role, .health = ops_health,
+	    .ctx = w };
 }

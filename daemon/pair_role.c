@@ -61,6 +61,43 @@ pair_role_step(enum pair_role from, enum pair_role to, int peer_proven,
 	    "state";
 }
 
+int
+pair_role_proven(const struct pair_copy *c, double now, double timeout,
+    char why[ERR_LEN])
+{
+	switch (c->link) {
+	case PAIR_LINK_NONE:
+		errmsg_set(why, "no state from the peer since this node "
+		    "started");
+		return 0;
+	case PAIR_LINK_LOST:
+		errmsg_set(why, "the pair link was lost: the peer may have "
+		    "acted unheard");
+		return 0;
+	case PAIR_LINK_GONE:
+		if (!c->ended_in_sync || !c->peer_active) {
+			errmsg_set(why, "the peer stopped, but this node "
+			    "did not hold its latest state then");
+			return 0;
+		}
+		break;
+	case PAIR_LINK_LIVE:
+		if (now - c->heard > timeout) {
+			errmsg_set(why, "the peer's last state is %.1f s old",
+			    now - c->heard);
+			return 0;
+		}
+		break;
+	}
+	if (!c->peer_active) {
+		errmsg_set(why, "the peer was not active: it served nothing "
+		    "this node could take on");
+		return 0;
+	}
+	why[0] = '\0';
+	return 1;
+}
+
 size_t
 pair_role_format(const struct pair_role_saved *st, char *buf, size_t size)
 {

@@ -12,7 +12,10 @@
  * The one rule that makes the pair fail safe: a node that becomes
  * active and cannot prove it holds its peer's latest takeover state
  * (AUTO/TAKEOVER, shelves, bypasses) starts in TAKEOVER, cause failover.
- * Until the state is replicated there is never such a proof.
+ * The proof (pair_role_proven()) is the pair link's: the active peer
+ * sends every change before it answers the operator, and a heartbeat
+ * besides; the copy a standby holds is the latest while the link is
+ * live, or once the peer's wardend is known to have stopped.
  *
  * The role is kept in state_dir/role, sealed text (sealed.h), written
  * before the new role takes effect:
@@ -56,11 +59,40 @@ struct pair_role_step {
 
 /*
  * From role from to role to, peer_proven 1 when this node can prove it
- * holds the peer's latest state (never, until replication). Becoming
- * active from standby or fault without that proof takes over.
+ * holds the peer's latest state (pair_role_proven()). Becoming active
+ * from standby or fault without that proof takes over.
  */
 void pair_role_step(enum pair_role from, enum pair_role to, int peer_proven,
     struct pair_role_step *out);
+
+/* How the pair link to the peer stands, as a standby that dials sees it
+ * (peer.h). */
+enum pair_link_state {
+	PAIR_LINK_NONE,         /* no state from the peer since start */
+	PAIR_LINK_LIVE,         /* connected; heard as the last state says */
+	PAIR_LINK_GONE,         /* the peer's wardend closed the link or
+				 * refuses it: not running */
+	PAIR_LINK_LOST,         /* silent, unreachable: it may be acting */
+};
+
+/* What a standby knows of its copy of the peer's state. */
+struct pair_copy {
+	enum pair_link_state link;
+	int peer_active;        /* the last state came from an active peer */
+	int ended_in_sync;      /* GONE: the link was live and current when
+				 * it ended */
+	double heard;           /* when the last state came */
+};
+
+/*
+ * Whether the copy is the peer's latest state at now: an active peer's,
+ * and either live (a state heard within timeout: every change is sent
+ * at once, and a heartbeat besides) or gone after a live link (a
+ * wardend that does not run changes nothing). 1, or 0 with why saying
+ * what is missing, for the audit.
+ */
+int pair_role_proven(const struct pair_copy *c, double now, double timeout,
+    char why[ERR_LEN]);
 
 /* The role file's content. */
 #define PAIR_ROLE_FILE "role"

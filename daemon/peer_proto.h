@@ -31,6 +31,18 @@
  * who escapes as the state file's reason does (statefile.h). The latch
  * and the holds are parsed by statefile_parse() and holdsfile_parse(),
  * seal included: one format on disk and on the wire.
+ *
+ * The parser takes exactly what the format functions write and nothing
+ * else: the lines in this order, none missing, none twice, none unknown,
+ * nothing after the holds. node is 1..CONFIG_NAME_MAX-1 bytes that
+ * config_name_problem() accepts; role a pair_role_name(); seq (state and
+ * ack alike) a decimal 1..UINT64_MAX without sign or leading zeros (an
+ * ack of 0 would ack nothing: no state has seq 0); who at most
+ * PEER_WHO_MAX-1 bytes once unescaped, each escaped in its one spelling;
+ * the two lengths decimal like seq, at most STATEFILE_MAX and
+ * HOLDSFILE_MAX, exactly the bytes that follow each, and those bytes as
+ * statefile_format() and holdsfile_format() write back what they parse
+ * to.
  */
 #ifndef WARDEN_PEER_PROTO_H
 #define WARDEN_PEER_PROTO_H
@@ -79,10 +91,12 @@ struct peer_msg {
 };
 
 /* The whole frame (header and body) of a state from node into buf: its
- * length, or 0 when size is too small or a field cannot be written. */
+ * length, or 0 when size is too small (PEER_FRAME_HEADER + PEER_MSG_MAX
+ * is always enough) or a field cannot be written (one the parser would
+ * refuse: a bad node, role or head, seq 0, a since beyond year 9999). */
 size_t peer_proto_format_state(const char *node, const struct peer_state *st,
     uint8_t *buf, size_t size);
-/* Likewise an ack of seq from node. */
+/* Likewise an ack of seq (not 0) from node. */
 size_t peer_proto_format_ack(const char *node, uint64_t seq, uint8_t *buf,
     size_t size);
 /*

@@ -85,6 +85,29 @@ record_release(struct warden *w, const char *user, uint32_t uid,
 }
 
 int
+record_failover(struct warden *w, const struct record_failover *f)
+{
+	struct audit_extra extra[7] = {
+		{ .key = "node", .type = AUDIT_STRING, .s = f->node },
+		{ .key = "proven", .type = AUDIT_BOOL, .i = f->proven },
+		{ .key = "peer", .type = AUDIT_STRING, .s = f->peer },
+		{ .key = "peer_seq", .type = AUDIT_UINT, .u = f->peer_seq },
+		{ .key = "peer_head", .type = AUDIT_STRING,
+		    .s = f->peer_head },
+	};
+	struct audit_event ev = { .event = "failover", .user = f->user,
+		.has_uid = 1, .uid = f->uid, .extra = extra, .n_extra = 5 };
+
+	if (f->peer_state != NULL)
+		extra[ev.n_extra++] = (struct audit_extra){ .key =
+		    "peer_state", .type = AUDIT_STRING, .s = f->peer_state };
+	if (!f->proven)
+		extra[ev.n_extra++] = (struct audit_extra){ .key = "why",
+		    .type = AUDIT_STRING, .s = f->why };
+	return audit_write(w->audit, &ev, 1);
+}
+
+int
 record_role_changed(struct warden *w, const char *node, const char *from,
     const char *to, const char *user, uint32_t uid)
 {

@@ -94,6 +94,20 @@ void record_release_refused(struct warden *w, const char *user,
 /* pair.c: wardenctl role moved node from role from to role to, synced
  * (it must be on disk before the role takes effect); -1 when it is
  * not. */
+/* pair.c: this node became active; what it held of its peer's state
+ * and whether that was proven (why not, when not). Synced: -1 when it
+ * is not on disk. */
+struct record_failover {
+	const char *node, *peer;        /* peer: "" when never heard */
+	int proven;
+	const char *why;                /* not proven: why */
+	uint64_t peer_seq;              /* 0: none */
+	const char *peer_head;          /* the peer's chain head; "" none */
+	const char *peer_state;         /* "auto", "takeover"; NULL none */
+	const char *user;
+	uint32_t uid;
+};
+int record_failover(struct warden *w, const struct record_failover *f);
 int record_role_changed(struct warden *w, const char *node,
     const char *from, const char *to, const char *user, uint32_t uid);
 

@@ -23,6 +23,13 @@
 #include "takeover.h"
 #include "warden.h"
 
+static int
+reload_same_endpoint(const struct config_endpoint *a,
+    const struct config_endpoint *b)
+{
+	return a->port == b->port && strcmp(a->host, b->host) == 0;
+}
+
 /* The keys only a restart can change; "" when none of them differs. */
 static const char *
 reload_needs_restart(const struct config *old, const struct config *new)
@@ -39,10 +46,17 @@ reload_needs_restart(const struct config *old, const struct config *new)
 		return "audit_syslog";
 	if (strcmp(old->control.socket, new->control.socket) != 0)
 		return "control.socket";
-	/* The role lives from start to stop; keepalived moves it. */
+	/* The role lives from start to stop; keepalived moves it. The link
+	 * is dialled, bound and keyed at start (its key read as root). */
 	if (old->pair.enabled != new->pair.enabled ||
 	    strcmp(old->pair.node, new->pair.node) != 0 ||
-	    old->pair.start_active != new->pair.start_active)
+	    old->pair.start_active != new->pair.start_active ||
+	    !reload_same_endpoint(&old->pair.peer, &new->pair.peer) ||
+	    !reload_same_endpoint(&old->pair.listen, &new->pair.listen) ||
+	    strcmp(old->pair.key_file, new->pair.key_file) != 0 ||
+	    old->pair.heartbeat != new->pair.heartbeat ||
+	    old->pair.peer_timeout != new->pair.peer_timeout ||
+	    old->pair.sync_timeout != new->pair.sync_timeout)
 		return "pair";
 	return "";
 }

@@ -224,6 +224,7 @@ status_fill(const struct warden *w, struct status *s)
 		s->node = w->cfg->pair.node;
 		s->role = pair_role_name(pair_role(w));
 		s->role_since = pair_since(w);
+		s->has_link = pair_link_status(w, &s->link) == 0;
 	}
 	s->clients = clients_count(w->clients);
 	s->counters = w->counters;

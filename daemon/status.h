@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "config.h"
 #include "guard.h"
+#include "pair_link.h"
 #include "json.h"
 #include "metrics.h"
 #include "monitor.h"
@@ -122,6 +123,8 @@ struct status {
 	const char *node;
 	const char *role;
 	double role_since;
+	int has_link;                   /* the pair link (pair_link.h) */
+	struct pair_link_view link;
 	double now;                     /* when it was filled */
 	/* The alarm list, in the order raised; the holds in force. */
 	struct status_alarm *alarms;

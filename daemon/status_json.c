@@ -279,6 +279,19 @@ status_json(const struct status *s, struct json *out)
 		json_kv_string(out, "role", s->role);
 		status_json_time(out, "role_since", s->role_since);
 	}
+	if (s->has_link) {
+		json_key(out, "pair_link");
+		json_object_begin(out);
+		json_kv_string(out, "link", s->link.link);
+		json_kv_bool(out, "dialled", s->link.dialled);
+		json_kv_uint(out, "accepted", (uint64_t)s->link.accepted);
+		json_kv_uint(out, "seq", s->link.seq);
+		json_kv_uint(out, "acked", s->link.acked);
+		json_kv_uint(out, "peer_seq", s->link.peer_seq);
+		if (s->link.heard > 0)
+			status_json_time(out, "heard", s->link.heard);
+		json_object_end(out);
+	}
 	status_json_alarms(s, out);
 	status_json_conditions(out, "trips", s->trips, s->n_trips);
 	status_json_safe(s, out);

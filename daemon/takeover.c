@@ -40,6 +40,10 @@ struct takeover {
 	/* The operator whose takeover waits for the disk, told once. */
 	takeover_done_fn *done;
 	void *done_ctx;
+	/* Who set the latch as it is: an operator, or "" for wardend (a
+	 * pair's peer is told). */
+	char who[GUARD_REASON_MAX];
+	struct health_mark saved;       /* state_dir/state's last save */
 };
 
 /* Refusing is always safe, so it needs nothing durable first. */
@@ -77,8 +81,11 @@ takeover_proceed(struct warden *w, const char *err)
 
 /* durable_done_fn: the worker made the takeover durable, or could not. */
 static void
-takeover_durable_cb(void *ctx, const char *err)
+takeover_durable_cb(void *ctx, const char *err, const char *save_err)
 {
+	struct warden *w = ctx;
+
+	health_mark_outcome(&w->takeover->saved, ev_now(w->loop), save_err);
 	if (err != NULL)
 		log_warnx("takeover holds, but was not made durable: %s", err);
 	takeover_proceed(ctx, err);
@@ -117,6 +124,7 @@ takeover_apply(struct warden *w, const struct guard_result *r,
 	}
 	/* The guard is in TAKEOVER from now: so is every request judged. */
 	gate_isolate(w->gate, 1);
+	snprintf(t->who, sizeof t->who, "%s", user != NULL ? user : "");
 	log_warnx("TAKEOVER (%s): %s", guard_cause_name(next->cause),
 	    next->reason);
 	/* The record is written now; the worker makes it and the state
@@ -152,6 +160,26 @@ takeover_trip(struct warden *w, const char *source, enum monitor_kind kind,
 	r = guard_trip(&w->takeover->guard, source, kind, raised,
 	    ev_now(w->loop));
 	takeover_apply(w, &r, NULL, NULL);
+}
+
+void
+takeover_adopt(struct warden *w, const struct guard_persisted *peer,
+    const char *peer_node, const char *user)
+{
+	char reason[2 * GUARD_REASON_MAX];
+	struct guard_result r;
+
+	snprintf(reason, sizeof reason, "failover: peer %s held it: %s",
+	    peer_node, peer->reason);
+	r = guard_adopt(&w->takeover->guard, peer->cause, reason,
+	    ev_now(w->loop));
+	takeover_apply(w, &r, user, "failover");
+}
+
+const char *
+takeover_who(const struct warden *w)
+{
+	return w->takeover->who;
 }
 
 void
@@ -249,6 +277,33 @@ takeover_persisted(const struct warden *w, struct guard_persisted *out)
 	guard_persisted_get(&w->takeover->guard, out);
 }
 
+/* state_dir/state replaced by st, its outcome kept for health. */
+static int
+takeover_save_state(struct warden *w, const struct guard_persisted *st,
+    char err[ERR_LEN])
+{
+	int rc = statefile_save(w->cfg->state_dir, st, err);
+
+	health_mark_outcome(&w->takeover->saved, ev_now(w->loop),
+	    rc == -1 ? err : NULL);
+	return rc;
+}
+
+int
+takeover_save(struct warden *w, char err[ERR_LEN])
+{
+	struct guard_persisted now;
+
+	takeover_persisted(w, &now);
+	return takeover_save_state(w, &now, err);
+}
+
+const struct health_mark *
+takeover_save_health(const struct warden *w)
+{
+	return &w->takeover->saved;
+}
+
 const struct guard_counters *
 takeover_counters(const struct warden *w)
 {
@@ -326,7 +381,7 @@ takeover_release_try(struct warden *w, const char *user, uint32_t uid,
 		    "stays with the operators");
 		return -1;
 	}
-	if (statefile_save(w->cfg->state_dir, &r.next, err) == -1)
+	if (takeover_save_state(w, &r.next, err) == -1)
 		return -1;
 	r = guard_release_commit(g, reason, now);
 	if (r.action != GUARD_RELEASE) {
@@ -346,6 +401,7 @@ takeover_release(struct warden *w, const char *user, uint32_t uid,
 		return -1;
 	}
 	gate_isolate(w->gate, 0);
+	snprintf(w->takeover->who, sizeof w->takeover->who, "%s", user);
 	log_warnx("RELEASE by %s: %s", user, reason);
 	safestate_stop(w->safestate);
 	if (w->cfg->takeover.isolate == ISOLATE_ALL) {

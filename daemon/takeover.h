@@ -13,6 +13,7 @@
 
 #include "errmsg.h"
 #include "guard.h"
+#include "health_mark.h"
 
 struct warden;
 
@@ -34,6 +35,12 @@ void takeover_stop(struct warden *w);
 enum guard_state takeover_state(const struct warden *w);
 void takeover_persisted(const struct warden *w, struct guard_persisted *out);
 const struct guard_counters *takeover_counters(const struct warden *w);
+/* state_dir/state saved as the guard holds it (start-up): 0, or -1 with
+ * err. */
+int takeover_save(struct warden *w, char err[ERR_LEN]);
+/* How the last save of state_dir/state ended, whoever made it (start,
+ * a takeover through durable.h, a release): for wardenctl health. */
+const struct health_mark *takeover_save_health(const struct warden *w);
 
 /* An operator's takeover: 0 under way (done(ctx, err) once it is durable,
  * or the wait for the disk gave up), -1 refused with err. via: "console"
@@ -53,6 +60,13 @@ void takeover_trip(struct warden *w, const char *source,
 /* This node of a pair became active without proof of its peer's state
  * (pair.c): TAKEOVER, cause failover, on the record; who set the role. */
 void takeover_failover(struct warden *w, const char *why, const char *user);
+/* This node of a pair became active with proof that its peer held
+ * TAKEOVER (pair.c): TAKEOVER with the peer's cause, on the record with
+ * via "failover"; user set the role. A node in TAKEOVER stays as it is. */
+void takeover_adopt(struct warden *w, const struct guard_persisted *peer,
+    const char *peer_node, const char *user);
+/* Who set the latch as it is: an operator's name, "" for wardend. */
+const char *takeover_who(const struct warden *w);
 /* The guard's clock (ai_silence), every tick. */
 void takeover_tick(struct warden *w);
 /* After a reload swapped w->cfg in: the guard on it, and a trip on a

@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "tls_internal.h"
 
 /* Sessions kept for resumption per listener; the oldest go first. */
 #define TLS_SESSION_CACHE 1024
@@ -276,23 +277,34 @@ tls_server_free(struct tls_server *srv)
 }
 
 struct tls_conn *
-tls_conn_new(struct tls_server *srv, int fd)
+tls_conn_make(SSL_CTX *ctx, int fd, int dial)
 {
 	struct tls_conn *c;
 
 	ERR_clear_error();
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return NULL;
-	if ((c->ssl = SSL_new(srv->ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, fd) != 1) {
+	/* A dialled connection's descriptor is the stream's, made after
+	 * this: the handshake sets it (tls_handshake). */
+	if ((c->ssl = SSL_new(ctx)) == NULL ||
+	    (fd != -1 && SSL_set_fd(c->ssl, fd) != 1)) {
 		SSL_free(c->ssl);
 		free(c);
 		ERR_clear_error();
 		return NULL;
 	}
 	SSL_set_app_data(c->ssl, c);
-	SSL_set_accept_state(c->ssl);
+	if (dial)
+		SSL_set_connect_state(c->ssl);
+	else
+		SSL_set_accept_state(c->ssl);
 	return c;
+}
+
+struct tls_conn *
+tls_conn_new(struct tls_server *srv, int fd)
+{
+	return tls_conn_make(srv->ctx, fd, 0);
 }
 
 /* A read or write that did not move bytes: -1 with errno (EAGAIN and
@@ -301,6 +313,7 @@ static ssize_t
 tls_io_failed(struct tls_conn *c, int r, int *want)
 {
 	int e = SSL_get_error(c->ssl, r);
+	unsigned long err = ERR_peek_error();
 
 	ERR_clear_error();
 	switch (e) {
@@ -319,6 +332,11 @@ tls_io_failed(struct tls_conn *c, int r, int *want)
 			return 0;
 		return -1;
 	default:
+		/* A peer that ended without close_notify (killed, say)
+		 * ended all the same: OpenSSL 3 says so as an error. */
+		if (ERR_GET_LIB(err) == ERR_LIB_SSL && ERR_GET_REASON(err) ==
+		    SSL_R_UNEXPECTED_EOF_WHILE_READING)
+			return 0;
 		errno = EPROTO;
 		return -1;
 	}
@@ -394,8 +412,12 @@ tls_handshake(void *conn, int fd, int *want, char *why, size_t len)
 	struct tls_conn *c = conn;
 	int r, e;
 
-	(void)fd;
 	ERR_clear_error();
+	if (SSL_get_fd(c->ssl) == -1 && SSL_set_fd(c->ssl, fd) != 1) {
+		snprintf(why, len, "TLS: %s", tls_reason());
+		errno = EPROTO;
+		return -1;
+	}
 	errno = 0;
 	if ((r = SSL_do_handshake(c->ssl)) == 1) {
 		/* A resumed session ran no verification. */

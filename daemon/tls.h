@@ -33,6 +33,20 @@
 #include "errmsg.h"
 #include "stream.h"
 
+/*
+ * The pair link (peer.h): TLS 1.3 with a pre-shared key and no
+ * certificates, both ends from one struct tls_psk (tls_psk.c). An
+ * accepted descriptor's conn is made with dial 0; a dialled stream's
+ * with fd -1 and dial 1 (the stream's descriptor is set at the
+ * handshake). The same tls_transport carries both.
+ */
+#define TLS_PSK_KEY_MAX 64
+struct tls_psk;
+struct tls_psk *tls_psk_new(const unsigned char *key, size_t keylen,
+    char err[ERR_LEN]);
+void tls_psk_free(struct tls_psk *p);
+struct tls_conn *tls_psk_conn_new(struct tls_psk *p, int fd, int dial);
+
 /* The Modbus/TCP Security role extension (one UTF8String). */
 #define TLS_ROLE_OID "1.3.6.1.4.1.50316.802.1"
 /* The longest subject kept (RFC 2253, one line); longer ones are cut. */

@@ -6,7 +6,7 @@
  *
  * Exit status: 0 done, 1 refused or failed, 2 usage, 3 wardend not
  * reachable (no socket, nobody listening, no permission, no answer
- * within CTL_TIMEOUT_MS).
+ * within CTL_TIMEOUT_MS, or --timeout). health: 0 fit, 1 unfit.
  *
  * This file is the command line and the commands; the connection is
  * ctl_link.c, what people read of an answer ctl_show.c.
@@ -25,6 +25,7 @@
 #include "config.h"
 #include "control_proto.h"
 #include "ctl_audit.h"
+#include "ctl_health.h"
 #include "ctl_link.h"
 #include "ctl_show.h"
 #include "json.h"
@@ -32,6 +33,8 @@
 
 #define DEFAULT_SOCKET "/run/warden/control.sock"
 #define WATCH_INTERVAL_MS 1000
+/* keepalived asks every second: an answer later than that is none. */
+#define HEALTH_TIMEOUT_MS 1000
 #define CTL_WORDS_MAX 66                /* audit verify (or show) and 64
 					   files */
 
@@ -39,7 +42,7 @@ enum { EXIT_DONE, EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE };
 
 enum ctl_action { ACT_STATUS, ACT_WATCH, ACT_TAKEOVER, ACT_RELEASE,
 	ACT_RELOAD, ACT_AUDIT_VERIFY, ACT_ALARMS, ACT_ON_POINT,
-	ACT_AUDIT_SHOW, ACT_LEARN, ACT_ROLE };
+	ACT_AUDIT_SHOW, ACT_LEARN, ACT_ROLE, ACT_HEALTH };
 
 /* The command line grammar: each word, what it does, what it takes. */
 static const struct ctl_word {
@@ -60,6 +63,7 @@ static const struct ctl_word {
 	{ "unbypass", ACT_ON_POINT, CONTROL_UNBYPASS },
 	{ "learn", ACT_LEARN, CONTROL_LEARN },
 	{ "role", ACT_ROLE, CONTROL_ROLE },
+	{ "health", ACT_HEALTH, CONTROL_HEALTH },
 	{ "audit", ACT_AUDIT_VERIFY, CONTROL_NONE },        /* verify FILE */
 };
 /* audit show [FILE...]: the word after audit chooses it. */
@@ -77,6 +81,9 @@ struct ctl_options {
 	const char *margin_text;        /* --margin, as given */
 	double margin;                  /* --margin, % */
 	long count;                     /* watch -n; 0: until a signal */
+	const char *timeout_text;       /* --timeout, as given */
+	int timeout_ms;                 /* --timeout; 0: the command's
+					 * default */
 	const struct ctl_word *word;
 	const char *words[CTL_WORDS_MAX];       /* the command and its files */
 	const char *const *files;       /* audit verify FILE... */
@@ -112,6 +119,8 @@ usage_text(FILE *out)
 	    "                         keepalived's notify says (release group)\n"
 	    "  learn [--margin 10%%]  in mode: monitor, a warden.yaml proposed\n"
 	    "                         from what the AI read and wrote (stdout)\n"
+	    "  health                 fit to be the active node of a pair?\n"
+	    "                         \"fit\" (exit 0) or \"unfit: why\" (exit 1)\n"
 	    "  audit verify [--pubkey key.pub] [--head audit.head] file...\n"
 	    "                         check the audit log's hash chain, its\n"
 	    "                         signed checkpoints, that no tail was cut\n"
@@ -121,7 +130,9 @@ usage_text(FILE *out)
 	    "                         audit_log of " CTL_AUDIT_CONFIG ");\n"
 	    "                         T: 2026-12-05T14:00:00Z, 2026-12-05 14:00\n"
 	    "                         (local), 30m, 2h, 1d (ago)\n"
-	    "socket: -s, else $WARDEN_SOCKET, else " DEFAULT_SOCKET "\n");
+	    "socket: -s, else $WARDEN_SOCKET, else " DEFAULT_SOCKET "\n"
+	    "--timeout T: give up on wardend after T (250ms, 2s; default 5 s,\n"
+	    "             health 1 s)\n");
 }
 
 static int __attribute__((format(printf, 1, 2)))
@@ -227,6 +238,19 @@ parse_margin(const char *text, double *margin)
 	    *margin <= CONTROL_MARGIN_MAX ? 0 : -1;
 }
 
+/* --timeout: 1 ms to an hour, in whole milliseconds. */
+static int
+parse_timeout(const char *text, int *ms)
+{
+	double seconds;
+
+	if (config_parse_duration(text, &seconds) == -1 ||
+	    !(seconds >= 0.001 && seconds <= 3600))
+		return -1;
+	*ms = (int)(seconds * 1000 + 0.5);
+	return 0;
+}
+
 /* Options may come before or after the command words. */
 static int
 collect(int argc, char *argv[], struct ctl_options *o, const char **words,
@@ -263,6 +287,11 @@ collect(int argc, char *argv[], struct ctl_options *o, const char **words,
 				return usage_error("--for needs a length of "
 				    "time, e.g. --for 30m");
 			o->duration = v;
+		} else if (strcmp(a, "--timeout") == 0) {
+			if ((v = option_value(argc, argv, &i)) == NULL)
+				return usage_error("--timeout needs a length "
+				    "of time, e.g. --timeout 500ms");
+			o->timeout_text = v;
 		} else if (strcmp(a, "--margin") == 0) {
 			if ((v = option_value(argc, argv, &i)) == NULL)
 				return usage_error("--margin needs a "
@@ -342,6 +371,14 @@ parse_args(int argc, char *argv[], struct ctl_options *o)
 			    o->duration);
 	} else if (o->duration != NULL)
 		return usage_error("--for is for shelve and bypass");
+	if (o->timeout_text != NULL && parse_timeout(o->timeout_text,
+	    &o->timeout_ms) == -1)
+		return usage_error("--timeout %s is not a length of time: "
+		    "write a number and ms, s, m or h (500ms, 2s), from 1ms "
+		    "to 1h",
+		    o->timeout_text);
+	if (o->timeout_text == NULL && o->word->action == ACT_HEALTH)
+		o->timeout_ms = HEALTH_TIMEOUT_MS;
 	o->margin = CONTROL_MARGIN_DEFAULT;
 	if (o->margin_text != NULL && o->word->action != ACT_LEARN)
 		return usage_error("--margin is for learn");
@@ -409,10 +446,30 @@ request_build(const struct ctl_options *o, struct control_request *req)
 	return 0;
 }
 
+/* health's answer: 0 fit, 1 unfit (or an answer that says neither). */
+static int
+run_health(const struct ctl_options *o, struct ctl_link *l,
+    const struct json_value *answer, size_t line_len)
+{
+	int fit;
+
+	if (o->json) {
+		printf("%.*s\n", (int)line_len, l->buf);
+		fit = ctl_health_fit(answer);
+	} else
+		fit = ctl_health_show(stdout, answer);
+	if (fit == -1)
+		fprintf(stderr, "wardenctl: health: the answer says neither "
+		    "fit nor unfit\n");
+	ctl_link_close(l);
+	return fit == 1 ? EXIT_DONE : EXIT_REFUSED;
+}
+
 static int
 run_once(const struct ctl_options *o)
 {
-	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1 };
+	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1,
+	    .timeout_ms = o->timeout_ms };
 	struct control_request req;
 	struct json_value answer, acked;
 	size_t line_len = 0;
@@ -429,6 +486,8 @@ run_once(const struct ctl_options *o)
 		return EXIT_UNREACHABLE;
 	}
 	ok = answer_ok(&answer);
+	if (ok && o->word->action == ACT_HEALTH)
+		return run_health(o, &l, &answer, line_len);
 	if (o->json)
 		printf("%.*s\n", (int)line_len, l.buf);
 	else if (!ok)
@@ -507,7 +566,8 @@ watch_once(const struct ctl_options *o, struct ctl_link *l,
 static int
 run_watch(const struct ctl_options *o)
 {
-	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1 };
+	struct ctl_link l = { .path = o->socket, .fd = -1, .sigfd = -1,
+	    .timeout_ms = o->timeout_ms };
 	size_t line_len = 0;
 	int tty = isatty(STDOUT_FILENO), rc = 0;
 	enum ctl_link_status st;

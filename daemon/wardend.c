@@ -21,6 +21,7 @@
 #include "ops.h"
 #include "pair.h"
 #include "poller.h"
+#include "peer_key.h"
 #include "privdrop.h"
 #include "record.h"
 #include "reload.h"
@@ -157,7 +158,7 @@ warden_open_records(struct warden *w)
 	if (takeover_start(w, how, &saved) == -1 || alarms_start(w) == -1)
 		fatalx("out of memory");
 	takeover_persisted(w, &now_state);
-	if (statefile_save(w->cfg->state_dir, &now_state, err) == -1)
+	if (takeover_save(w, err) == -1)
 		log_warnx("state file: %s", err);
 	log_info("state %s (%s)", guard_state_name(now_state.state),
 	    guard_cause_name(now_state.cause));
@@ -232,8 +233,8 @@ warden_start(struct warden *w)
 	if (state.state == GUARD_STATE_TAKEOVER &&
 	    w->cfg->takeover.isolate == ISOLATE_ALL)
 		listener_isolate_ai(w->clients);
-	if (pair_start(w) == -1)
-		fatalx("out of memory");
+	if (pair_start(w, err) == -1)
+		fatalx("%s", err);
 	/* A standby of a pair neither listens nor drives (pair.h). */
 	if (pair_role_serves(pair_role(w)) &&
 	    state.state == GUARD_STATE_TAKEOVER) {
@@ -289,6 +290,22 @@ warden_stop(struct warden *w)
 	ev_signal_stop(w->loop, &w->sig_hup);
 }
 
+/* pair.key_file readable by us alone, and a key: checked while wardend
+ * is still root, as the link will read it at start. */
+static int
+warden_check_pair_key(const struct config *cfg, char err[ERR_LEN])
+{
+	uint8_t key[PEER_KEY_MAX];
+	size_t len;
+	int rc;
+
+	if (!cfg->pair.enabled)
+		return 0;
+	rc = peer_key_load(cfg->pair.key_file, key, &len, err);
+	explicit_bzero(key, sizeof key);
+	return rc;
+}
+
 /*
  * The config file checked and loaded into w, and the signing key read
  * now, while wardend is still root (-u comes later). 0, or -1 once
@@ -318,6 +335,13 @@ warden_load(struct warden *w, const char *path, const char *user)
 		config_free(w->cfg);
 		return -1;
 	}
+	if (warden_check_pair_key(w->cfg, kerr) == -1) {
+		fprintf(stderr, "%s: pair.key_file: %s\n%s: configuration not "
+		    "loaded\n", path, kerr, path);
+		audit_key_free(w->sign_key);
+		config_free(w->cfg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -339,6 +363,14 @@ warden_check_only(struct warden *w)
 		fputs(w->cfg->warnings, stderr);
 	checkconf_print(w->cfg, stdout);
 	checkconf_print_access(w->cfg, stdout);
+	if (w->cfg->pair.enabled)
+		printf("pair: node %s, link to %s:%u, accepting on %s:%u, "
+		    "key_file %s; heartbeat %gs, peer_timeout %gs, sync_timeout "
+		    "%gs\n", w->cfg->pair.node, w->cfg->pair.peer.host,
+		    (unsigned)w->cfg->pair.peer.port, w->cfg->pair.listen.host,
+		    (unsigned)w->cfg->pair.listen.port, w->cfg->pair.key_file,
+		    w->cfg->pair.heartbeat, w->cfg->pair.peer_timeout,
+		    w->cfg->pair.sync_timeout);
 	if (w->sign_key != NULL)
 		printf("audit_sign: key id %s, a checkpoint every %u records\n",
 		    audit_key_id(w->sign_key), w->cfg->audit_sign_every);

@@ -5,7 +5,10 @@
  * state, no life bit) while its own polls go on; made active without
  * proof of its peer's state it takes over, cause failover, on the
  * record; its role survives a restart. Without pair: the command is
- * refused and nothing changes.
+ * refused and nothing changes. The pair link's key file is checked at
+ * start and by wardend -t: others may not read it. (Nothing listens on
+ * the link's ports yet: these tests do not need the peer.) A reload
+ * may not change any key of the link.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -49,18 +53,47 @@ pair_teardown(void **state)
 	return world_free(*state);
 }
 
-/* The tank with a life bit, and wardend started on body without waiting
- * for the AI port (a standby does not listen). */
-static struct world *
-pair_start(const char *body)
+#define KEY_HEX "00112233445566778899aabbccddeeff" \
+	"00112233445566778899aabbccddeeff\n"
+
+/*
+ * body and, unless initial_role is NULL, a pair: of node a starting in
+ * it, its link on two free loopback ports and its key in w's dir (key
+ * mode: the file's), into out.
+ */
+static void
+pair_body(const struct world *w, const char *initial_role, mode_t key_mode,
+    char *out, size_t size)
 {
-	char keys[256];
+	char key[WORLD_PATH_MAX];
+
+	if (initial_role == NULL) {
+		snprintf(out, size, "%s", PAIR_BODY);
+		return;
+	}
+	snprintf(key, sizeof key, "%s/peer.key", w->dir);
+	if (harness_write_file(key, "%s", KEY_HEX) != 0 ||
+	    chmod(key, key_mode) != 0)
+		fail_msg("cannot write %s", key);
+	snprintf(out, size, "%spair: {node: a, initial_role: %s, peer: "
+	    "'127.0.0.1:%u', listen: '127.0.0.1:%u', key_file: peer.key}\n",
+	    PAIR_BODY, initial_role, (unsigned)harness_free_port(),
+	    (unsigned)harness_free_port());
+}
+
+/* The tank with a life bit, and wardend started on pair_body()'s
+ * without waiting for the AI port (a standby does not listen). */
+static struct world *
+pair_start(const char *initial_role)
+{
+	char keys[256], body[2048];
 	struct world *w;
 
 	snprintf(keys, sizeof keys, "%s, life_bit: {address: %d, interval: "
 	    "100ms}", WORLD_TANK_KEYS, LIFE_BIT);
 	if ((w = world_new_tank(NULL, keys)) == NULL)
 		fail_msg("cannot start plcsim");
+	pair_body(w, initial_role, 0600, body, sizeof body);
 	if (world_config(w, body) != 0 || world_launch(w, NULL) != 0 ||
 	    world_wait(w, 0, WORLD_START_TIMEOUT) != 0) {
 		world_free(w);
@@ -79,19 +112,26 @@ device_writes(const struct world *w)
 	return n;
 }
 
+/* Status says node a is in role, within PAIR_TIMEOUT: a node that
+ * would start active first listens for its peer (pair.peer_timeout). */
 static void
 expect_role(const struct world *w, const char *role)
 {
+	struct timespec gap = { 0, 50000000 };
 	struct ctl_status st;
 	char want[64], why[WHY_MAX];
+	int i;
 
-	if (ctl_status(w, &st, why, sizeof why) != 0)
-		fail_msg("%s", why);
 	snprintf(want, sizeof want, "\"role\":\"%s\"", role);
-	if (strstr(st.text, want) == NULL || strstr(st.text,
-	    "\"node\":\"a\"") == NULL)
-		fail_msg("status does not say %s of node a: %s", want,
-		    st.text);
+	for (i = 0; i < (int)(PAIR_TIMEOUT / 0.05); i++) {
+		if (ctl_status(w, &st, why, sizeof why) != 0)
+			fail_msg("%s", why);
+		if (strstr(st.text, want) != NULL && strstr(st.text,
+		    "\"node\":\"a\"") != NULL)
+			return;
+		nanosleep(&gap, NULL);
+	}
+	fail_msg("status does not say %s of node a: %s", want, st.text);
 }
 
 /* Standby: no AI, no write, polls on. Active: TAKEOVER, cause failover,
@@ -100,8 +140,7 @@ expect_role(const struct world *w, const char *role)
 static void
 test_standby_then_failover(void **state)
 {
-	struct world *w = pair_start(PAIR_BODY
-	    "pair: {node: a, initial_role: standby}\n");
+	struct world *w = pair_start("standby");
 	struct ctl_status st;
 	struct ctl_result res;
 	char why[WHY_MAX], line[4096];
@@ -133,7 +172,7 @@ test_standby_then_failover(void **state)
 	assert_non_null(strstr(line, "\"user\":"));
 	assert_true(audit_query_line(w->audit, at, "takeover", "cause",
 	    "failover", line, sizeof line) > at);
-	assert_non_null(strstr(line, "without proof of the peer"));
+	assert_non_null(strstr(line, "no state from the peer"));
 	/* Active now: the AI is heard, and refused while in TAKEOVER; the
 	 * safe state reaches the device. */
 	ai = world_client(w, 1, 2.0);
@@ -154,8 +193,7 @@ test_standby_then_failover(void **state)
 static void
 test_back_to_standby(void **state)
 {
-	struct world *w = pair_start(PAIR_BODY
-	    "pair: {node: a, initial_role: active}\n");
+	struct world *w = pair_start("active");
 	struct ctl_result res;
 	modbus_t *ai;
 	int before;
@@ -192,7 +230,7 @@ test_back_to_standby(void **state)
 static void
 test_single_node_refuses_role(void **state)
 {
-	struct world *w = pair_start(PAIR_BODY);
+	struct world *w = pair_start(NULL);
 	struct ctl_status st;
 	struct ctl_result res;
 	char why[WHY_MAX];
@@ -208,6 +246,93 @@ test_single_node_refuses_role(void **state)
 	assert_string_equal(st.state, "auto");
 }
 
+/* w's body with find replaced by repl, written, and a reload asked
+ * for. */
+static void
+reload_with(struct world *w, const char *find, const char *repl,
+    struct ctl_result *res)
+{
+	char *at = strstr(w->body, find);
+	char rest[WORLD_YAML_MAX];
+
+	assert_non_null(at);
+	snprintf(rest, sizeof rest, "%s", at + strlen(find));
+	snprintf(at, sizeof w->body - (size_t)(at - w->body), "%s%s", repl,
+	    rest);
+	assert_int_equal(world_rewrite_config(w), 0);
+	ctl_run(w, res, "reload", NULL);
+}
+
+/* A reload may not change the link: each key of it needs a restart, and
+ * the running config stays; one that leaves pair: as it was goes
+ * through. */
+static void
+test_reload_keeps_the_link(void **state)
+{
+	static const char *const changes[][2] = {
+		{ "key_file: peer.key", "key_file: peer.key, heartbeat: 100ms" },
+		{ "key_file: peer.key", "key_file: peer.key, peer_timeout: 2s" },
+		{ "key_file: peer.key", "key_file: peer.key, sync_timeout: 1s" },
+		{ "key_file: peer.key", "key_file: other.key" },
+		{ "peer: '127.0.0.1:", "peer: '127.0.0.2:" },
+		{ "listen: '127.0.0.1:", "listen: '127.0.0.2:" },
+	};
+	struct world *w = pair_start("standby");
+	struct ctl_result res;
+	char orig[WORLD_YAML_MAX];
+	size_t i;
+
+	*state = w;
+	snprintf(orig, sizeof orig, "%s", w->body);
+	for (i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+		reload_with(w, changes[i][0], changes[i][1], &res);
+		if (res.status == 0 || strstr(res.err, "pair changed: it needs "
+		    "a restart") == NULL)
+			fail_msg("reload with '%s' exited %d: %s",
+			    changes[i][1], res.status, res.err);
+		snprintf(w->body, sizeof w->body, "%s", orig);
+	}
+	reload_with(w, "key_file: peer.key", "key_file: peer.key", &res);
+	if (res.status != 0)
+		fail_msg("reload of the same pair: exited %d: %s", res.status,
+		    res.err);
+	expect_role(w, "standby");
+}
+
+/* wardend -t and a start refuse a key others may read, saying the
+ * chmod that fixes it; -t then shows the link. */
+static void
+test_key_file_checked(void **state)
+{
+	struct world *w = world_new_tank(NULL, WORLD_TANK_KEYS);
+	struct ctl_result res;
+	char body[2048], key[WORLD_PATH_MAX], want[WORLD_PATH_MAX + 16];
+
+	if (w == NULL)
+		fail_msg("cannot make a world");
+	*state = w;
+	pair_body(w, "standby", 0640, body, sizeof body);
+	assert_int_equal(world_config(w, body), 0);
+	snprintf(key, sizeof key, "%s/peer.key", w->dir);
+	snprintf(want, sizeof want, "chmod 600 %s", key);
+	ctl_run_program(&res, "wardend", "-t", "-c", w->config, (char *)NULL);
+	assert_int_equal(res.status, 1);
+	assert_non_null(strstr(res.err, "pair.key_file: "));
+	assert_non_null(strstr(res.err, want));
+	ctl_run_program(&res, "wardend", "-f", "-c", w->config, (char *)NULL);
+	assert_int_equal(res.status, 1);
+	assert_non_null(strstr(res.err, want));
+
+	assert_int_equal(chmod(key, 0600), 0);
+	ctl_run_program(&res, "wardend", "-t", "-c", w->config, (char *)NULL);
+	if (res.status != 0)
+		fail_msg("wardend -t exited %d: %s", res.status, res.err);
+	assert_non_null(strstr(res.out, "pair: node a, link to 127.0.0.1:"));
+	assert_non_null(strstr(res.out, "heartbeat 0.2s, peer_timeout 1s, "
+	    "sync_timeout 0.5s"));
+	assert_non_null(strstr(res.out, key));
+}
+
 int
 main(void)
 {
@@ -216,6 +341,10 @@ main(void)
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_back_to_standby, pair_teardown),
 		cmocka_unit_test_teardown(test_single_node_refuses_role,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_key_file_checked,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_reload_keeps_the_link,
 		    pair_teardown),
 	};
 

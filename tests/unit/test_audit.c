@@ -428,7 +428,8 @@ test_flush_handed_off(void **state)
 	const struct audit_stats *st = audit_stats(a);
 	struct audit_syncs ok = { .n = 2, .us_total = 700, .last_us = 300 };
 	struct audit_syncs failed = { .n = 1, .errors = 1, .us_total = 50,
-	    .last_us = 50 };
+	    .last_us = 50, .last_err = "audit log fdatasync: EIO" };
+	struct health_mark h;
 
 	assert_int_equal(audit_flush_handoff(a, 1000), 0);      /* clean */
 	assert_int_equal(audit_write(a, &ev, 0), 0);
@@ -444,17 +445,32 @@ test_flush_handed_off(void **state)
 	assert_int_equal(st->last_fsync_us, 300);
 	assert_false(audit_due(a, 1005));
 
+	audit_health(a, &h);
+	assert_false(h.failed);
+
 	audit_synced_elsewhere(a, &failed);
 	assert_int_equal(st->fsyncs, 3);
 	assert_int_equal(st->fsync_errors, 1);
 	assert_int_equal(st->last_fsync_us, 50);
 	assert_true(audit_due(a, 1005));        /* at risk: again */
 	assert_int_equal(audit_flush_handoff(a, 1005), 1);
+	/* Not writable, for wardenctl health, until a sync succeeds. */
+	audit_health(a, &h);
+	assert_true(h.failed);
+	assert_true(h.since > 0);
+	assert_string_equal(h.error, "audit log fdatasync: EIO");
 
 	memset(&ok, 0, sizeof(ok));             /* nothing to count */
 	audit_synced_elsewhere(a, &ok);
 	assert_int_equal(st->fsyncs, 3);
 	assert_int_equal(st->last_fsync_us, 50);
+	audit_health(a, &h);
+	assert_true(h.failed);                  /* nothing synced: as was */
+	ok.n = 1;
+	audit_synced_elsewhere(a, &ok);
+	audit_health(a, &h);
+	assert_false(h.failed);
+	assert_string_equal(h.error, "");
 	audit_close(a);
 }
 

@@ -385,6 +385,7 @@ test_failed_write_gives_up(void **state)
 	struct tmp *t = *state;
 	struct audit *a = open_ok(t->path);
 	audit_ticket k1, k2, k3, k4;
+	struct health_mark h;
 
 	k1 = queue_one(a, 1);
 	assert_int_equal(audit_flush(a), 0);
@@ -398,9 +399,16 @@ test_failed_write_gives_up(void **state)
 	assert_int_equal(audit_written(a, k3), 0);
 	assert_int_equal(audit_last_seq(a), 1);
 	assert_int_equal(audit_stats(a)->write_errors, 1);
+	/* Not writable, for wardenctl health, until a write succeeds. */
+	audit_health(a, &h);
+	assert_true(h.failed);
+	assert_non_null(strstr(h.error, "write: No space left on device"));
+	assert_non_null(strstr(h.error, t->path));
 	/* Given up stays given up until settled, whatever comes after. */
 	k4 = queue_one(a, 4);
 	assert_int_equal(audit_flush(a), 0);
+	audit_health(a, &h);
+	assert_false(h.failed);
 	assert_int_equal(audit_written(a, k4), 1);
 	assert_int_equal(audit_written(a, k2), 0);
 	audit_settle(a);

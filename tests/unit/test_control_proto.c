@@ -118,6 +118,14 @@ test_alarm_commands(void **state)
 	assert_int_equal(req.command, CONTROL_SUBSCRIBE);
 	assert_int_equal(parse("{\"cmd\":\"rights\"}", &req), 0);
 	assert_int_equal(req.command, CONTROL_RIGHTS_OF);
+	/* keepalived's question: a look, as status is; it reads nothing
+	 * more. */
+	assert_int_equal(parse("{\"cmd\":\"health\",\"reason\":\"x\"}",
+	    &req), 0);
+	assert_int_equal(req.command, CONTROL_HEALTH);
+	assert_string_equal(req.reason, "");
+	assert_int_equal(control_command_right(CONTROL_HEALTH),
+	    control_command_right(CONTROL_STATUS));
 }
 
 /* learn: "margin" a percentage, optional (10), 0 to 1000; written

@@ -1,8 +1,9 @@
 /*
  * test_pair_role.c: a node's role in a pair (pair_role.h). The rule that
  * matters first: becoming active without proof of the peer's state takes
- * over, from standby and from fault, and nothing else does. Then the
- * role file: it reads back what it wrote, and a torn, altered or foreign
+ * over, from standby and from fault, and nothing else does; and what
+ * proves the copy of the peer's state is the latest. Then the role
+ * file: it reads back what it wrote, and a torn, altered or foreign
  * file does not load.
  */
 #include <setjmp.h>
@@ -102,6 +103,61 @@ test_leaving_active_never_takes_over(void **state)
 
 #define ROLE_TEXT "warden-role 1\nrole standby\n" \
 	"since 2026-12-06T03:00:00.250000Z\nwho root\n"
+
+/* The edges of the proof first: never heard, lost, a standby peer. */
+static void
+test_proof_refused(void **state)
+{
+	struct pair_copy c = { PAIR_LINK_NONE, 1, 1, 10.0 };
+	char why[ERR_LEN];
+
+	(void)state;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 0);
+	assert_non_null(strstr(why, "no state"));
+	c.link = PAIR_LINK_LOST;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 0);
+	assert_non_null(strstr(why, "lost"));
+	/* Gone, but the link was not current when it ended. */
+	c.link = PAIR_LINK_GONE;
+	c.ended_in_sync = 0;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 0);
+	/* Live, and current, but the peer was standby: it served nothing. */
+	c.link = PAIR_LINK_LIVE;
+	c.peer_active = 0;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 0);
+	assert_non_null(strstr(why, "not active"));
+	c.link = PAIR_LINK_GONE;
+	c.ended_in_sync = 1;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 0);
+}
+
+/* Live: proven up to the timeout exactly, not a moment after. */
+static void
+test_proof_live_until_timeout(void **state)
+{
+	struct pair_copy c = { PAIR_LINK_LIVE, 1, 0, 10.0 };
+	char why[ERR_LEN];
+
+	(void)state;
+	assert_int_equal(pair_role_proven(&c, 10.0, 1.0, why), 1);
+	assert_string_equal(why, "");
+	assert_int_equal(pair_role_proven(&c, 11.0, 1.0, why), 1);
+	assert_int_equal(pair_role_proven(&c, 11.001, 1.0, why), 0);
+	assert_non_null(strstr(why, "old"));
+}
+
+/* Gone after a current link: proven however long ago, since a wardend
+ * that does not run changes nothing. */
+static void
+test_proof_gone_in_sync(void **state)
+{
+	struct pair_copy c = { PAIR_LINK_GONE, 1, 1, 10.0 };
+	char why[ERR_LEN];
+
+	(void)state;
+	assert_int_equal(pair_role_proven(&c, 10.5, 1.0, why), 1);
+	assert_int_equal(pair_role_proven(&c, 3600.0, 1.0, why), 1);
+}
 
 static void
 test_file_round_trip(void **state)
@@ -220,6 +276,9 @@ main(void)
 		cmocka_unit_test(test_active_without_proof_takes_over),
 		cmocka_unit_test(test_active_with_proof_keeps_state),
 		cmocka_unit_test(test_leaving_active_never_takes_over),
+		cmocka_unit_test(test_proof_refused),
+		cmocka_unit_test(test_proof_live_until_timeout),
+		cmocka_unit_test(test_proof_gone_in_sync),
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_file_empty_who),
 		cmocka_unit_test(test_file_too_small),
