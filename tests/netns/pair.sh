@@ -19,7 +19,9 @@
 #      node's wardend is killed; the time from the kill to the first read
 #      answered is printed and appended to $WARDEN_BIN/netns-failover.txt
 #   b. a TAKEOVER on the active node survives the failover: the new active
-#      refuses the AI's writes (0x0A) from its first request
+#      refuses the AI's writes (0x0A) from its first request, holds the
+#      takeover as the old one made it, and its failover record points
+#      into the old one's audit chain
 #   d. the node that comes back does not take the address back, and stands
 #      by (no flapping); it writes nothing to the PLC meanwhile
 #   e. with the pair link up, an AUTO active node's failover comes up AUTO
@@ -349,6 +351,20 @@ restart() {
 		wait_for 10 has_status "$1" '"role":"standby"'
 }
 
+# failover_record NODE PEER: NODE's newest failover record is proven, of
+# PEER's TAKEOVER, and its peer_head is a record of PEER's own chain;
+# prints that record's event.
+failover_record() {
+	local line head
+	line=$(grep -F '"event":"failover"' "$D/$1/audit.jsonl" | tail -n 1)
+	grep -qF '"proven":true' <<<"$line" &&
+		grep -qF "\"peer\":\"$2\"" <<<"$line" &&
+		grep -qF '"peer_state":"takeover"' <<<"$line" || return 1
+	head=$(sed -n 's/.*"peer_head":"\([0-9a-f]\{64\}\)".*/\1/p' <<<"$line")
+	[ -n "$head" ] && grep -F "\"hash\":\"$head\"" "$D/$2/audit.jsonl" |
+		sed -n 's/.*"event":"\([a-z_]*\)".*/\1/p' | grep .
+}
+
 writes_from() { # NODE: the writes the PLC received from NODE
 	grep -c "\"client\":\"${PLANT_IP[$1]}:[0-9]*\",\"unit\":1,\"fc\":\(5\|6\|15\|16\)," \
 		"$D/plc.jsonl"
@@ -436,6 +452,11 @@ if has_status b '"cause":"operator"' "$TAKEOVER_REASON"; then
 	pass "b. b holds a's takeover as a made it (cause operator, a's reason): proven over the pair link"
 else
 	fail "b. b's takeover is not a's: $(status_json b | head -c 300)"
+fi
+if event=$(failover_record b a); then
+	pass "b. b's failover record is proven and points into a's audit chain (at a's $event record)"
+else
+	fail "b. b's failover record: $(grep -F '"event":"failover"' "$D/b/audit.jsonl" | tail -n 1)"
 fi
 
 # ---- d: a comes back and stands by; the address stays on b
