@@ -1,7 +1,8 @@
 /*
  * test_pair_link.c: two nodes of a pair on loopback, each with its own
  * tank, joined by the pair link (TLS 1.3, pre-shared key). What the
- * active node holds reaches the standby; a standby made active takes on
+ * active node holds (its latch, who set it, its shelves and bypasses)
+ * reaches the standby; a standby made active takes on
  * the peer's state when it can prove it is the latest (the peer's
  * wardend gone, its last state heard), and takes over when it cannot
  * (the link silent, or a key that does not match); a restarted node
