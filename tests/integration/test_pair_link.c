@@ -1,7 +1,8 @@
 /*
  * test_pair_link.c: two nodes of a pair on loopback, each with its own
  * tank, joined by the pair link (TLS 1.3, pre-shared key). What the
- * active node holds reaches the standby; a standby made active takes on
+ * active node holds (its latch, who set it, its shelves and bypasses)
+ * reaches the standby; a standby made active takes on
  * the peer's state when it can prove it is the latest (the peer's
  * wardend gone, its last state heard), and takes over when it cannot
  * (the link silent, or a key that does not match); a restarted node
@@ -39,7 +40,7 @@
 	"initial_state: auto\n" \
 	"points:\n" \
 	"  - {name: level, device: tank1, table: input, address: 0,\n" \
-	"     scale: 0.01, unit: m, monitor: {high_high: 4.8}}\n" \
+	"     scale: 0.01, unit: m, monitor: {high: 4.5, high_high: 4.8}}\n" \
 	"  - {name: valve, device: tank1, table: holding, address: 0,\n" \
 	"     scale: 0.1, write: {min: 0, max: 100}}\n" \
 	"takeover:\n" \
@@ -228,6 +229,34 @@ test_takeover_survives_failover(void **state)
 	ai_write(p->b, 0);
 }
 
+/* A bypass set on a reaches b at once; b made active holds it, on its
+ * own record, and what b held alone ends. */
+static void
+test_holds_follow_failover(void **state)
+{
+	struct pair *p = pair_new(state, KEY_A);
+	struct ctl_result res;
+	char line[4096];
+
+	wait_status(p->b, "\"link\":\"live\"");
+	if (ctl_run(p->b, &res, "shelve", "level", "--for", "10m", "-r",
+	    "b alone", NULL) != 0)
+		fail_msg("shelve on b: %s", res.err);
+	assert_int_equal(ctl_run(p->a, &res, "bypass", "level", "--for",
+	    "10m", "-r", "sensor swap", NULL), 0);
+	world_kill(p->a);
+	wait_status(p->b, "\"link\":\"gone\"");
+	assert_int_equal(ctl_run(p->b, &res, "role", "active", NULL), 0);
+	wait_status(p->b, "\"role\":\"active\"");
+	assert_true(status_has(p->b, "sensor swap"));
+	assert_false(status_has(p->b, "b alone"));
+	assert_true(audit_query_line(p->b->audit, 0, "bypass_started", "via",
+	    "failover", line, sizeof line) > 0);
+	assert_non_null(strstr(line, "sensor swap"));
+	assert_true(audit_query_find(p->b->audit, 0, "shelve_ended", "via",
+	    "failover") > 0);
+}
+
 /* The link silent (the peer stopped, not gone): nothing proven, b
  * takes over, cause failover, and the record says why. */
 static void
@@ -297,6 +326,8 @@ main(void)
 		cmocka_unit_test_teardown(test_failover_proven_keeps_auto,
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_takeover_survives_failover,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_holds_follow_failover,
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_lost_link_takes_over,
 		    pair_teardown),
