@@ -88,10 +88,12 @@ D=$(mktemp -d /tmp/warden-netns.XXXXXX) || exit 1
 PASSED=0 FAILED=0
 PLC_PID=
 
-# stop PID: SIGTERM, then SIGKILL after 3 s; reaped.
+# stop PID: SIGTERM, then SIGKILL after 3 s; reaped, its exit status
+# returned.
 stop() {
 	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
+	# Already gone: its status all the same.
+	kill -TERM "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return; }
 	for ((i = 0; i < 60; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
@@ -508,6 +510,22 @@ if [ "$out" = "exception 0x0a" ] &&
 else
 	fail "c. a failover with the pair link cut: the AI's write: $out; b: $(status_json b | head -c 300)"
 fi
+
+# ---- the end: keepalived first, then the wardend still running stops
+# cleanly (exit 0 on SIGTERM; a sanitizer's report would make it 1)
+for n in a b; do
+	stop "${KPID[$n]}"
+	KPID[$n]=
+done
+for n in a b; do
+	[ -n "${WPID[$n]}" ] || continue
+	if stop "${WPID[$n]}"; then
+		pass "wardend $n exits 0 on SIGTERM"
+	else
+		fail "wardend $n exits $? on SIGTERM"
+	fi
+	WPID[$n]=
+done
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
