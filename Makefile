@@ -322,14 +322,16 @@ test-demo: $(PROGRAMS)
 
 # The redundant pair (two wardends, two keepalived, plcsim, the AI) in
 # network namespaces: root only, skipped with a line saying why without
-# root, namespaces or keepalived. Once, in `make check`.
+# root, namespaces or keepalived. In `make check`, and again under
+# ASan/UBSan (check-san): the pair link over a real network.
 test-netns: $(PROGRAMS)
 	@set -e; for t in tests/netns/*.sh; do echo "== $$t"; \
 		$(TEST_ENV) bash $$t; done
 
 check-san:
 	$(MAKE) -j$(JOBS) SAN=1 CC=clang build-tests
-	$(MAKE) SAN=1 CC=clang test-unit test-integration test-interop
+	$(MAKE) SAN=1 CC=clang test-unit test-integration test-interop \
+		test-netns
 
 # Everything the tests run, built in parallel; the tests themselves run
 # one at a time.
