@@ -74,9 +74,10 @@ start_plcsim() {
 		die "plcsim did not start"
 }
 
-# start_wardend: unit 1 is the plcsim, as a transparent gateway.
-# Sets WARDEN_PORT.
-start_wardend() {
+# start_wardend_devices DEVICES: wardend in monitor mode, a transparent
+# gateway in front of DEVICES (the devices: entries, YAML lines). Sets
+# WARDEN_PORT and WARDEN_PID.
+start_wardend_devices() {
 	WARDEN_PORT=$(free_port)
 	cat >"$WORK/warden.yaml" <<EOF
 listen: 127.0.0.1:$WARDEN_PORT
@@ -87,12 +88,18 @@ audit_log: $WORK/audit.jsonl
 control: {socket: $WORK/control.sock}
 limits: {max_clients: 8, max_inflight: 4, idle_timeout: 5s}
 devices:
-  - {name: tank1, host: 127.0.0.1, port: $PLC_PORT, unit_id: 1, timeout: 500ms}
+$1
 EOF
 	"$BIN/wardend" -f -c "$WORK/warden.yaml" >>"$WORK/wardend.log" 2>&1 &
 	WARDEN_PID=$!
 	PIDS+=($!)
 	wait_port "$WARDEN_PORT" $! || die "wardend did not start"
+}
+
+# start_wardend: unit 1 is the plcsim.
+start_wardend() {
+	start_wardend_devices "  - {name: tank1, host: 127.0.0.1, port: \
+$PLC_PORT, unit_id: 1, timeout: 500ms}"
 }
 
 # SIGTERM must stop wardend with status 0 (a sanitizer report makes it 1).

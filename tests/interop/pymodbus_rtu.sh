@@ -34,25 +34,12 @@ done
 grep -q '^serving' "$WORK/server.log" ||
 	die "the pymodbus server did not start"
 
-WARDEN_PORT=$(free_port)
 # 8N2, as the server (pyserial cannot set parity on a pty).
 LINE="port: $WORK/wardend-tty, baud: 19200, parity: N, stop_bits: 2"
-cat >"$WORK/warden.yaml" <<EOF
-listen: 127.0.0.1:$WARDEN_PORT
-mode: monitor
-initial_state: auto
-state_dir: $WORK
-audit_log: $WORK/audit.jsonl
-control: {socket: $WORK/control.sock}
-devices:
+start_wardend_devices "\
   - {name: rtu1, unit_id: 1, timeout: 500ms, serial: {$LINE}}
   - {name: rtu2, unit_id: 2, timeout: 500ms, serial: {$LINE}}
-  - {name: absent, unit_id: 3, timeout: 200ms, serial: {$LINE}}
-EOF
-"$BIN/wardend" -f -c "$WORK/warden.yaml" >>"$WORK/wardend.log" 2>&1 &
-WARDEN_PID=$!
-PIDS+=($!)
-wait_port "$WARDEN_PORT" $! || die "wardend did not start"
+  - {name: absent, unit_id: 3, timeout: 200ms, serial: {$LINE}}"
 
 # rd UNIT TABLE REF COUNT / wr UNIT TABLE REF VALUE...: one request to
 # wardend as the AI (mbpoll: table 0 coils, 4 holding registers; -0:
