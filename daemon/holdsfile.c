@@ -62,13 +62,10 @@ holdsfile_format(const struct alarm_hold *holds, size_t n, char *buf,
 static int
 time_field(struct sealed *s, const char *key, double *out)
 {
-	char line[LINE_MAX_LEN], back[STATEFILE_TIME_LEN + 1];
+	char line[LINE_MAX_LEN];
 	const char *v = sealed_field(s, key, line, sizeof line);
 
-	/* A time the format cannot write back would load, and the holds
-	 * could not be saved again. */
-	return v == NULL || statefile_time_parse(v, out) < 0 ||
-	    statefile_time_format(*out, back) == 0 ? -1 : 0;
+	return v == NULL || statefile_time_take(v, out) < 0 ? -1 : 0;
 }
 
 static const char *

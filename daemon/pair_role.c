@@ -122,7 +122,7 @@ pair_role_format(const struct pair_role_saved *st, char *buf, size_t size)
 static int
 fields_parse(struct sealed *s, struct pair_role_saved *out, char err[ERR_LEN])
 {
-	char line[PAIR_ROLE_MAX], since[STATEFILE_TIME_LEN + 1];
+	char line[PAIR_ROLE_MAX];
 	const char *v, *key;
 	int role;
 
@@ -134,11 +134,8 @@ fields_parse(struct sealed *s, struct pair_role_saved *out, char err[ERR_LEN])
 	    (role = pair_role_from_name(v)) < 0)
 		goto bad;
 	out->role = (enum pair_role)role;
-	/* Only a time that writes back loads: else it could not be saved
-	 * again. */
 	if ((v = sealed_field(s, key = "since", line, sizeof line)) == NULL ||
-	    statefile_time_parse(v, &out->since) < 0 ||
-	    statefile_time_format(out->since, since) != STATEFILE_TIME_LEN)
+	    statefile_time_take(v, &out->since) < 0)
 		goto bad;
 	/* who may be empty: a line "who " with nothing after the space. */
 	if ((v = sealed_field(s, key = "who", line, sizeof line)) == NULL ||

@@ -24,6 +24,7 @@ statefile_time_format(double since, char out[STATEFILE_TIME_LEN + 1])
 	long usec = lround((since - whole) * 1e6);
 	time_t secs = (time_t)whole;
 	struct tm tm;
+	int n;
 
 	if (usec >= 1000000) {
 		secs++;
@@ -31,10 +32,11 @@ statefile_time_format(double since, char out[STATEFILE_TIME_LEN + 1])
 	}
 	if (gmtime_r(&secs, &tm) == NULL)
 		return 0;
-	return (size_t)snprintf(out, SINCE_LEN + 1,
-	    "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    usec);
+	/* Year 10000 and beyond would be cut off: no time then. */
+	n = snprintf(out, SINCE_LEN + 1, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, usec);
+	return n == SINCE_LEN ? SINCE_LEN : 0;
 }
 
 int
@@ -54,6 +56,15 @@ statefile_time_parse(const char *text, double *since)
 		return -1;
 	*since = (double)timegm(&tm) + (double)usec / 1e6;
 	return 0;
+}
+
+int
+statefile_time_take(const char *text, double *since)
+{
+	char back[SINCE_LEN + 1];
+
+	return statefile_time_parse(text, since) < 0 ||
+	    statefile_time_format(*since, back) != SINCE_LEN ? -1 : 0;
 }
 
 size_t
@@ -127,7 +138,7 @@ statefile_format(const struct guard_persisted *st, char *buf, size_t size)
 static int
 fields_parse(struct sealed *s, struct guard_persisted *out, char err[ERR_LEN])
 {
-	char line[STATEFILE_MAX], since[SINCE_LEN + 1];
+	char line[STATEFILE_MAX];
 	const char *v;
 	const char *key;
 	int state, cause;
@@ -144,12 +155,8 @@ fields_parse(struct sealed *s, struct guard_persisted *out, char err[ERR_LEN])
 		goto bad;
 	out->state = (enum guard_state)state;
 	out->cause = (enum guard_cause)cause;
-	/* A time the format cannot write back (a leap second that carries
-	 * into year 10000) would load, and the state could not be saved
-	 * again. */
 	if ((v = sealed_field(s, key = "since", line, sizeof line)) == NULL ||
-	    statefile_time_parse(v, &out->since) < 0 ||
-	    statefile_time_format(out->since, since) != SINCE_LEN)
+	    statefile_time_take(v, &out->since) < 0)
 		goto bad;
 	if ((v = sealed_field(s, key = "reason", line, sizeof line)) == NULL ||
 	    statefile_text_unescape(v, out->reason, sizeof out->reason) < 0)

@@ -49,6 +49,10 @@ int statefile_time_parse(const char *text, double *since);
  * year 9999. */
 #define STATEFILE_TIME_LEN 27
 size_t statefile_time_format(double since, char out[STATEFILE_TIME_LEN + 1]);
+/* A sealed file's time field: parsed, and only if the format writes it
+ * back (a leap second that carries into year 10000 would load, and the
+ * file could not be saved again). 0, or -1. */
+int statefile_time_take(const char *text, double *since);
 /* One line of text as the sealed files keep it: backslash as \\ and
  * control bytes as \xHH, appended to buf[0..len); the new length, or 0
  * when size has no room. The inverse into out (size): 0, or -1 when text

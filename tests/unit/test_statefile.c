@@ -388,6 +388,28 @@ test_since_the_format_cannot_write_is_corrupt(void **state)
 	assert_int_equal(load(f), STATEFILE_OK);
 }
 
+/* The time helpers the sealed files share: the format gives no text
+ * for year 10000 (rather than a cut-off one), and a time field is taken
+ * only when it writes back. */
+static void
+test_time_take_only_what_writes_back(void **state)
+{
+	char out[STATEFILE_TIME_LEN + 1];
+	double t;
+
+	(void)state;
+	assert_int_equal(statefile_time_take("9999-12-31T23:59:59.500000Z",
+	    &t), 0);
+	assert_int_equal(statefile_time_format(t, out), STATEFILE_TIME_LEN);
+	assert_string_equal(out, "9999-12-31T23:59:59.500000Z");
+	assert_int_equal(statefile_time_take("9999-12-31T23:59:60.000000Z",
+	    &t), -1);
+	assert_int_equal(statefile_time_format(t, out), 0);
+	assert_int_equal(statefile_time_take("2026-12-06T05:00:00.5Z", &t),
+	    -1);
+	assert_int_equal(statefile_time_take("", &t), -1);
+}
+
 static void
 test_too_large_is_corrupt(void **state)
 {
@@ -442,6 +464,7 @@ main(void)
 		T(test_garbage_and_trailing_bytes_are_corrupt),
 		T(test_unknown_values_with_valid_checksum_are_corrupt),
 		T(test_since_the_format_cannot_write_is_corrupt),
+		cmocka_unit_test(test_time_take_only_what_writes_back),
 		T(test_too_large_is_corrupt),
 		T(test_directory_instead_of_file_is_corrupt),
 		T(test_unreadable_file_is_corrupt),
