@@ -95,6 +95,9 @@ durable_run(struct durable *d)
 		head_failed = audit_head_save(head_dir, &head, head_err) == -1;
 	if (save && statefile_save(dir, &state, save_err) == -1) {
 		failed = 1;
+		if (err[0] != '\0')
+			snprintf(err + strlen(err), sizeof err - strlen(err),
+			    "; ");
 		snprintf(err + strlen(err), sizeof err - strlen(err), "%s",
 		    save_err);
 	}
