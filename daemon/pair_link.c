@@ -34,8 +34,10 @@ struct pair_link {
 	struct warden *w;
 	struct peer *peer;
 	ev_timer beat;
-	/* What this node sends. */
-	struct peer_state sent;
+	/* What this node sends; now is the snapshot it is compared with
+	 * (kept here: it is too large for the stack, and taken every
+	 * heartbeat). */
+	struct peer_state sent, now;
 	uint64_t acked;
 	struct pair_wait *waits;
 	/* What a dialling node holds of its peer's. */
@@ -92,18 +94,13 @@ pair_snapshot(struct warden *w, struct peer_state *st)
 static void
 pair_link_send(struct pair_link *l)
 {
-	struct peer_state *now;
+	struct peer_state *now = &l->now;
 
-	if ((now = malloc(sizeof *now)) == NULL) {
-		log_warnx("pair link: out of memory for the state");
-		return;
-	}
 	pair_snapshot(l->w, now);
 	now->seq = l->sent.seq;
 	if (now->seq == 0 || !pair_state_same(now, &l->sent))
 		now->seq++;
 	l->sent = *now;
-	free(now);
 	(void)peer_send(l->peer, l->w->cfg->pair.node, &l->sent);
 }
 
