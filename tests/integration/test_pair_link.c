@@ -257,6 +257,36 @@ test_holds_follow_failover(void **state)
 	    "failover") > 0);
 }
 
+/* No standby to ack it: the takeover holds, and its answer says the
+ * standby does not have it. */
+static void
+test_takeover_without_standby_warns(void **state)
+{
+	struct pair *p = calloc(1, sizeof *p);
+	struct ctl_result res;
+	struct ctl_status st;
+	char why[WHY_MAX];
+
+	assert_non_null(p);
+	*state = p;
+	p->a = node_start("a", "active", harness_free_port(),
+	    harness_free_port(), KEY_A);
+	wait_status(p->a, "\"role\":\"active\"");
+	if (ctl_wait(p->a, "takeover", "failover", 1, WAIT, &st, why,
+	    sizeof why) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(ctl_run(p->a, &res, "release", "--reason",
+	    "commissioning", NULL), 0);
+	assert_int_equal(ctl_run(p->a, &res, "takeover", "--reason",
+	    "alone", NULL), 0);
+	if (strstr(res.out, "standby does not have it") == NULL &&
+	    strstr(res.err, "standby does not have it") == NULL)
+		fail_msg("no warning: %s%s", res.out, res.err);
+	if (ctl_wait(p->a, "takeover", "operator", 0, WAIT, &st, why,
+	    sizeof why) != 0)
+		fail_msg("%s", why);
+}
+
 /* The link silent (the peer stopped, not gone): nothing proven, b
  * takes over, cause failover, and the record says why. */
 static void
@@ -326,6 +356,8 @@ main(void)
 		cmocka_unit_test_teardown(test_failover_proven_keeps_auto,
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_takeover_survives_failover,
+		    pair_teardown),
+		cmocka_unit_test_teardown(test_takeover_without_standby_warns,
 		    pair_teardown),
 		cmocka_unit_test_teardown(test_holds_follow_failover,
 		    pair_teardown),
